@@ -1,0 +1,43 @@
+import { defineConfig } from 'vitest/config'
+import { fileURLToPath } from 'node:url'
+
+const shared = fileURLToPath(new URL('./shared', import.meta.url))
+
+// Three projects: Node-side logic (main/, shared/, bench helpers), the renderer in jsdom,
+// and the end-to-end suite that drives Debian's Chromium against the browser bridge.
+export default defineConfig({
+  resolve: { alias: { '@shared': shared } },
+  test: {
+    projects: [
+      {
+        resolve: { alias: { '@shared': shared } },
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['main/**/*.test.ts', 'shared/**/*.test.ts', 'test/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias: { '@shared': shared } },
+        test: {
+          name: 'renderer',
+          environment: 'jsdom',
+          include: ['renderer/**/*.test.{ts,tsx}'],
+        },
+      },
+      {
+        resolve: { alias: { '@shared': shared } },
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+})
