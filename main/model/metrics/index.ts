@@ -1,0 +1,2 @@
+export * from './probabilities'
+export * from './scores'
