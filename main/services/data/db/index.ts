@@ -1,0 +1,7 @@
+export { migrate, migrationChecksum, schemaVersion } from './migrate'
+export type { Migration, MigrateOptions } from './migrate'
+export { openAppDatabase, openDatabase, openMemoryDatabase } from './openDatabase'
+export type { OpenOptions } from './openDatabase'
+export { appMigrations } from './migrations/index'
+export { createSettingsStore } from './settingsStore'
+export type { SettingsStore } from './settingsStore'

@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { migrate } from './migrate'
+import type { Migration } from './migrate'
+import { appMigrations } from './migrations/index'
+
+export interface OpenOptions {
+  /** Migrations to run; defaults to the app database's. */
+  migrations?: Migration[]
+  appName?: string
+  busyTimeoutMs?: number
+  readonly?: boolean
+}
+
+function applyPragmas(db: Database.Database, busyTimeoutMs: number): void {
+  db.pragma('foreign_keys = ON')
+  db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`)
+  db.pragma('synchronous = NORMAL')
+}
+
+/**
+ * Opens (creating the folder and file if needed) a SQLite database in WAL mode with foreign keys on,
+ * a busy timeout and synchronous = NORMAL, then runs the migrations. Throws `DB_TOO_NEW` /
+ * `DB_MIGRATION_CHECKSUM` (after closing the handle) when the file cannot be used by this build.
+ */
+export function openDatabase(file: string, opts: OpenOptions = {}): Database.Database {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+  const db = new Database(file)
+  try {
+    db.pragma('journal_mode = WAL')
+    applyPragmas(db, opts.busyTimeoutMs ?? 5000)
+    migrate(db, opts.migrations ?? appMigrations, { appName: opts.appName })
+    return db
+  } catch (error) {
+    db.close()
+    throw error
+  }
+}
+
+/** The app's data database (`<SCORELINE_HOME>/scoreline.db` is the caller's choice of path). */
+export function openAppDatabase(file: string): Database.Database {
+  return openDatabase(file)
+}
+
+/** An in-memory database with the same pragmas and migrations, for tests. */
+export function openMemoryDatabase(opts: Omit<OpenOptions, 'readonly'> = {}): Database.Database {
+  const db = new Database(':memory:')
+  applyPragmas(db, opts.busyTimeoutMs ?? 5000)
+  migrate(db, opts.migrations ?? appMigrations, { appName: opts.appName })
+  return db
+}
