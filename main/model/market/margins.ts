@@ -1,0 +1,159 @@
+// Margin (overround) removal: turns bookmaker decimal odds into probabilities that sum to 1.
+// Notation: π_i = 1/o_i (implied probabilities), B = Σ π_i (booksum), margin = B − 1 (overround).
+import { ModelInputError, type Triple } from '../metrics/probabilities'
+
+export type MarginMethod = 'multiplicative' | 'additive' | 'power' | 'shin'
+export const MARGIN_METHODS: readonly MarginMethod[] = ['multiplicative', 'additive', 'power', 'shin']
+
+export interface MarginResult<P extends readonly number[] = number[]> {
+  probabilities: P
+  method: MarginMethod
+  /** Overround B − 1 of the input odds (negative when the book is under 100%). */
+  margin: number
+  /** Power method exponent: Σ π_i^k = 1. */
+  k?: number
+  /** Shin's insider-trading share z (negative only for an under-round book, where it has no meaning). */
+  z?: number
+  /** Additive method only: some π_i − margin/n went negative and was clipped to 0 before renormalising. */
+  clipped?: boolean
+}
+
+/** Validates decimal odds: at least two, all finite and > 1. Throws INVALID_ODDS. */
+export function impliedProbabilities(odds: readonly number[]): number[] {
+  if (!Array.isArray(odds) || odds.length < 2) {
+    throw new ModelInputError(
+      'INVALID_ODDS',
+      `need decimal odds for at least two outcomes, got ${odds?.length}`,
+    )
+  }
+  return odds.map((o, i) => {
+    if (typeof o !== 'number' || !Number.isFinite(o) || o <= 1) {
+      throw new ModelInputError(
+        'INVALID_ODDS',
+        `decimal odds must be finite and greater than 1; outcome ${i} has ${String(o)}`,
+        { odds, index: i },
+      )
+    }
+    return 1 / o
+  })
+}
+
+const sum = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0)
+
+/** Multiplicative (basic normalisation): p_i = π_i / B. */
+export function multiplicative(pi: readonly number[]): number[] {
+  const B = sum(pi)
+  return pi.map((x) => x / B)
+}
+
+/** Additive: the margin is taken off equally, p_i = π_i − (B − 1)/n. Long shots can go negative; those are
+ * clipped to 0 and the rest renormalised multiplicatively (flagged `clipped`). */
+export function additive(pi: readonly number[]): { p: number[]; clipped: boolean } {
+  const n = pi.length
+  const B = sum(pi)
+  const raw = pi.map((x) => x - (B - 1) / n)
+  if (raw.every((x) => x >= 0)) return { p: raw, clipped: false }
+  const cut = raw.map((x) => Math.max(0, x))
+  return { p: multiplicative(cut), clipped: true }
+}
+
+/** Power (Vovk & Zhdanov 2009; "power" in penaltyblog and the implied R package): p_i = π_i^k with k
+ * solving Σ π_i^k = 1. f(k) = Σ π_i^k − 1 is strictly decreasing (all π_i < 1), so bisection then
+ * Newton polish finds the unique root. */
+export function power(pi: readonly number[]): { p: number[]; k: number } {
+  const f = (k: number) => sum(pi.map((x) => x ** k)) - 1
+  let lo = 1e-6
+  let hi = 1
+  while (f(hi) > 0) hi *= 2 // overround: k > 1
+  while (f(lo) < 0 && lo > 1e-300) lo /= 2 // under-round: k < 1
+  let k = bisect(f, lo, hi, -1)
+  // Newton polish: f'(k) = Σ π_i^k ln π_i < 0
+  for (let it = 0; it < 3; it++) {
+    const d = sum(pi.map((x) => x ** k * Math.log(x)))
+    const step = f(k) / d
+    if (!Number.isFinite(step)) break
+    k -= step
+  }
+  const p = pi.map((x) => x ** k)
+  return { p: normaliseExact(p), k }
+}
+
+/** Shin (1992, 1993) as solved by Jullien & Salanié (1994) and Štrumbelj (2014), the form used by the
+ * implied R package and penaltyblog:
+ *   p_i(z) = (√(z² + 4(1 − z) π_i² / B) − z) / (2(1 − z)),  z solving Σ p_i(z) = 1.
+ * Σ p_i(0) = √B and Σ p_i(z) → Σ π_i²/B < 1 as z → 1, and the sum is decreasing in z, so for an overround
+ * book the root is unique in (0, 1). An under-round book (B < 1) gives z < 0. */
+export function shin(pi: readonly number[]): { p: number[]; z: number } {
+  const B = sum(pi)
+  const a = pi.map((x) => (x * x) / B)
+  const pz = (z: number) => a.map((ai) => (Math.sqrt(z * z + 4 * (1 - z) * ai) - z) / (2 * (1 - z)))
+  const f = (z: number) => sum(pz(z)) - 1
+  let z: number
+  if (B === 1) z = 0
+  else if (B > 1) z = bisect(f, 0, 1 - 1e-12, -1)
+  else {
+    let lo = -0.5
+    while (f(lo) < 0 && lo > -1e6) lo *= 2
+    z = bisect(f, lo, 0, -1)
+  }
+  return { p: normaliseExact(pz(z)), z }
+}
+
+/** Bisection for a root of a monotone f on [lo, hi]; `sign` is f's slope sign. Stops at machine precision. */
+function bisect(f: (x: number) => number, lo: number, hi: number, sign: 1 | -1): number {
+  for (let it = 0; it < 200; it++) {
+    const mid = (lo + hi) / 2
+    if (mid <= lo || mid >= hi) break
+    const v = f(mid) * sign
+    if (v === 0) return mid
+    if (v < 0) lo = mid
+    else hi = mid
+  }
+  return (lo + hi) / 2
+}
+
+/** The root solvers leave Σp within ~1e-15 of 1; a final division makes the 1e-9 contract unconditional. */
+function normaliseExact(p: number[]): number[] {
+  const s = sum(p)
+  return p.map((x) => x / s)
+}
+
+/** Removes the margin from decimal odds for any number of mutually exclusive outcomes (1X2, totals,
+ * correct score ...). Throws INVALID_ODDS for odds ≤ 1 or non-finite odds. */
+export function removeMarginN(odds: readonly number[], method: MarginMethod): MarginResult {
+  const pi = impliedProbabilities(odds)
+  const margin = sum(pi) - 1
+  switch (method) {
+    case 'multiplicative':
+      return { probabilities: multiplicative(pi), method, margin }
+    case 'additive': {
+      const { p, clipped } = additive(pi)
+      return clipped ? { probabilities: p, method, margin, clipped } : { probabilities: p, method, margin }
+    }
+    case 'power': {
+      const { p, k } = power(pi)
+      return { probabilities: p, method, margin, k }
+    }
+    case 'shin': {
+      const { p, z } = shin(pi)
+      return { probabilities: p, method, margin, z }
+    }
+    default:
+      throw new ModelInputError('INVALID_ARGUMENT', `unknown margin-removal method ${String(method)}`, {
+        methods: MARGIN_METHODS,
+      })
+  }
+}
+
+/** 1X2 decimal odds [home, draw, away] → margin-free [home, draw, away] probabilities. */
+export function removeMargin(
+  odds: readonly [number, number, number] | readonly number[],
+  method: MarginMethod,
+): MarginResult<Triple> {
+  if (odds.length !== 3) {
+    throw new ModelInputError('INVALID_ODDS', `1X2 odds need exactly three prices, got ${odds.length}`)
+  }
+  const r = removeMarginN(odds, method)
+  const [h, d, a] = r.probabilities
+  return { ...r, probabilities: [h, d, a] }
+}
