@@ -1,0 +1,103 @@
+/**
+ * Cell parsers without regular expressions (they run tens of thousands of times per file). Each returns
+ * the value, or a string describing the problem (callers prefix the column name and cell text).
+ */
+
+const ZERO = 48
+const NINE = 57
+const DOT = 46
+
+/** Trims spaces, tabs and NBSP only when present (the common case allocates nothing). */
+export function trimCell(s: string): string {
+  const n = s.length
+  if (n === 0) return s
+  const first = s.charCodeAt(0)
+  const last = s.charCodeAt(n - 1)
+  if (first > 32 && first !== 160 && last > 32 && last !== 160) return s
+  return s.replace(/^[\s\u00a0]+|[\s\u00a0]+$/g, '')
+}
+
+/** Team/referee names: NBSP → space, trimmed. */
+export function cleanName(s: string): string {
+  const v = s.indexOf('\u00a0') >= 0 ? s.replace(/\u00a0/g, ' ') : s
+  return trimCell(v)
+}
+
+/** Non-negative integer made of digits only; undefined when not one. */
+export function parseCount(s: string): number | undefined {
+  const n = s.length
+  if (n === 0 || n > 9) return undefined
+  let v = 0
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i)
+    if (c < ZERO || c > NINE) return undefined
+    v = v * 10 + (c - ZERO)
+  }
+  return v
+}
+
+/** Plain decimal `123`, `1.5`, `.5` (no sign, exponent or hex); undefined when not one. */
+export function parseDecimal(s: string): number | undefined {
+  const n = s.length
+  if (n === 0 || n > 32) return undefined
+  let digits = 0
+  let dots = 0
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= ZERO && c <= NINE) digits++
+    else if (c === DOT) dots++
+    else return undefined
+  }
+  if (digits === 0 || dots > 1) return undefined
+  return Number(s)
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+}
+
+/** Two-digit years pivot: 00–69 → 2000–2069, 70–99 → 1970–1999 (football-data starts in 1993). */
+export function expandTwoDigitYear(yy: number): number {
+  return yy < 70 ? 2000 + yy : 1900 + yy
+}
+
+function pad2(v: number): string {
+  return v < 10 ? `0${v}` : `${v}`
+}
+
+/**
+ * `dd/mm/yy` or `dd/mm/yyyy` (day and month may be one digit) → `YYYY-MM-DD`; returns an error message for
+ * anything else or an impossible calendar date.
+ */
+export function parseDate(s: string): { ok: true; value: string } | { ok: false; message: string } {
+  const a = s.indexOf('/')
+  const b = a < 0 ? -1 : s.indexOf('/', a + 1)
+  if (a < 1 || b < 0 || s.indexOf('/', b + 1) >= 0)
+    return { ok: false, message: 'is not a date (dd/mm/yy or dd/mm/yyyy)' }
+  const dText = s.slice(0, a)
+  const mText = s.slice(a + 1, b)
+  const yText = s.slice(b + 1)
+  const day = dText.length <= 2 ? parseCount(dText) : undefined
+  const month = mText.length <= 2 ? parseCount(mText) : undefined
+  const yRaw = yText.length === 2 || yText.length === 4 ? parseCount(yText) : undefined
+  if (day === undefined || month === undefined || yRaw === undefined) {
+    return { ok: false, message: 'is not a date (dd/mm/yy or dd/mm/yyyy)' }
+  }
+  const year = yText.length === 2 ? expandTwoDigitYear(yRaw) : yRaw
+  if (month < 1 || month > 12) return { ok: false, message: 'has no such month' }
+  const max = month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1]
+  if (day < 1 || day > max) return { ok: false, message: 'has no such day' }
+  return { ok: true, value: `${year}-${pad2(month)}-${pad2(day)}` }
+}
+
+/** `HH:MM` (hour may be one digit) → `HH:MM`; undefined when not a time of day. */
+export function parseTime(s: string): string | undefined {
+  const colon = s.indexOf(':')
+  if (colon < 1 || colon > 2 || s.length !== colon + 3) return undefined
+  const h = parseCount(s.slice(0, colon))
+  const m = parseCount(s.slice(colon + 1))
+  if (h === undefined || m === undefined || h > 23 || m > 59) return undefined
+  return `${pad2(h)}:${pad2(m)}`
+}
