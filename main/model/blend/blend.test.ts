@@ -93,7 +93,7 @@ describe('fitBlendWeight', () => {
     const fit = fitBlendWeight(model, market, ys, 'linear')
     // d/dα mean(−ln(α m_y + (1−α) k_y)) = −mean((m_y − k_y)/(α m_y + (1−α) k_y)), increasing in α
     const d = (a: number) =>
-      -ys.reduce(
+      -ys.reduce<number>(
         (s, y, i) => s + (model[i][y] - market[i][y]) / (a * model[i][y] + (1 - a) * market[i][y]),
         0,
       )
@@ -110,7 +110,8 @@ describe('fitBlendWeight', () => {
     expect(fit.alpha).toBeGreaterThan(0.15) // data generated at α = 0.3
     expect(fit.alpha).toBeLessThan(0.45)
     const ll =
-      -ys.reduce((s, y, i) => s + Math.log(linearPool(model[i], market[i], fit.alpha)[y]), 0) / ys.length
+      -ys.reduce<number>((s, y, i) => s + Math.log(linearPool(model[i], market[i], fit.alpha)[y]), 0) /
+      ys.length
     expect(fit.logLoss).toBeCloseTo(ll, 12)
   })
 
@@ -118,7 +119,7 @@ describe('fitBlendWeight', () => {
     const { model, market, ys } = synthetic(11, 2000)
     const fit = fitBlendWeight(model, market, ys, 'log')
     const loss = (a: number) =>
-      -ys.reduce((s, y, i) => s + Math.log(logPool(model[i], market[i], a)[y]), 0) / ys.length
+      -ys.reduce<number>((s, y, i) => s + Math.log(logPool(model[i], market[i], a)[y]), 0) / ys.length
     expect(fit.alpha).toBeGreaterThan(0)
     expect(fit.alpha).toBeLessThan(1)
     expect(loss(fit.alpha - 1e-4)).toBeGreaterThanOrEqual(fit.logLoss)
