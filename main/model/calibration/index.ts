@@ -1,0 +1,2 @@
+export * from './isotonic'
+export * from './calibrator'
