@@ -1,0 +1,81 @@
+/**
+ * Typed errors for experiment tracking. Every error carries a stable `code` the UI and CLI branch on,
+ * and a message that says what to do. Messages never contain secrets: anything that could (URLs with
+ * user info, server-echoed text) is passed through `redactSecrets` before it is stored.
+ */
+
+export type TrackingErrorCode =
+  | 'SERVICE_UNREACHABLE' // connection refused/reset, DNS failure, timeout, retries exhausted on 5xx
+  | 'MLFLOW_AUTH' // 401 / 403 (bad credentials, missing permission, host-check middleware)
+  | 'MLFLOW_NOT_FOUND' // RESOURCE_DOES_NOT_EXIST / 404
+  | 'MLFLOW_ALREADY_EXISTS' // RESOURCE_ALREADY_EXISTS (arrives as HTTP 400)
+  | 'MLFLOW_INVALID' // INVALID_PARAMETER_VALUE, BAD_REQUEST, INVALID_STATE, ...
+  | 'MLFLOW_ERROR' // anything else the server reports
+  | 'MLFLOW_BAD_RESPONSE' // the server answered something that does not match the schema
+  | 'TRACKING_NOT_FOUND' // the local store has no such experiment/run/model
+  | 'TRACKING_ALREADY_EXISTS'
+  | 'TRACKING_INVALID'
+  | 'TRACKING_PENDING' // the item is still queued in the offline outbox
+
+export interface TrackingErrorDetails {
+  /** MLflow's own error_code, when the server sent one. */
+  mlflowErrorCode?: string
+  httpStatus?: number
+  /** Host (never with credentials) and endpoint path, to say which server and call failed. */
+  host?: string
+  endpoint?: string
+  attempts?: number
+  [key: string]: unknown
+}
+
+export class TrackingError extends Error {
+  readonly code: TrackingErrorCode
+  readonly details: TrackingErrorDetails
+
+  constructor(code: TrackingErrorCode, message: string, details: TrackingErrorDetails = {}) {
+    super(message)
+    this.name = 'TrackingError'
+    this.code = code
+    this.details = details
+  }
+
+  toJSON(): { code: TrackingErrorCode; message: string; details: TrackingErrorDetails } {
+    return { code: this.code, message: this.message, details: this.details }
+  }
+}
+
+export function isTrackingError(error: unknown, code?: TrackingErrorCode): error is TrackingError {
+  return error instanceof TrackingError && (code === undefined || error.code === code)
+}
+
+/** True for errors that mean "the server could not be reached" — the outbox queues on these. */
+export function isUnreachable(error: unknown): boolean {
+  return isTrackingError(error, 'SERVICE_UNREACHABLE')
+}
+
+/** Remove user info from a URL (`http://user:pass@host` → `http://host`) for messages and logs. */
+export function safeOrigin(uri: string): string {
+  try {
+    const url = new URL(uri)
+    return `${url.protocol}//${url.host}`
+  } catch {
+    return '<invalid tracking URI>'
+  }
+}
+
+/**
+ * Replace every occurrence of each secret (and its base64 forms used in Basic auth) with `***`.
+ * Secrets shorter than 4 characters are still redacted; empty ones are ignored.
+ */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text
+  for (const secret of secrets) {
+    if (!secret) continue
+    out = out.split(secret).join('***')
+  }
+  // Any Authorization header value that slipped into a message.
+  out = out.replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, '$1 ***')
+  // user:pass@ in URLs.
+  out = out.replace(/(https?:\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1')
+  return out
+}
