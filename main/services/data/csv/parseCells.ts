@@ -36,20 +36,31 @@ export function parseCount(s: string): number | undefined {
   return v
 }
 
-/** Plain decimal `123`, `1.5`, `.5` (no sign, exponent or hex); undefined when not one. */
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]
+
+/**
+ * Plain decimal `123`, `1.5`, `.5` (no sign, exponent or hex); undefined when not one. Computed from the
+ * digits in one pass: with at most 15 significant digits, mantissa / 10^k is a single correctly rounded
+ * division, so the result equals `Number(s)`.
+ */
 export function parseDecimal(s: string): number | undefined {
   const n = s.length
   if (n === 0 || n > 32) return undefined
+  let mantissa = 0
   let digits = 0
-  let dots = 0
+  let fraction = -1
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i)
-    if (c >= ZERO && c <= NINE) digits++
-    else if (c === DOT) dots++
+    if (c >= ZERO && c <= NINE) {
+      mantissa = mantissa * 10 + (c - ZERO)
+      digits++
+      if (fraction >= 0) fraction++
+    } else if (c === DOT && fraction < 0) fraction = 0
     else return undefined
   }
-  if (digits === 0 || dots > 1) return undefined
-  return Number(s)
+  if (digits === 0) return undefined
+  if (digits > 15) return Number(s)
+  return fraction > 0 ? mantissa / POW10[fraction] : mantissa
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]

@@ -1,21 +1,384 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { CsvParseError } from './csvParseError'
 import { parseFootballDataCsv } from './parseFootballDataCsv'
+import { readFootballDataFile } from './readFootballDataFile'
+
+const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
+const fixtureBytes = (name: string): Uint8Array => readFileSync(fixture(name))
 
 const HEADER = 'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR'
 
+/** Runs the parser expecting rejection; returns the typed error. */
+function rejection(
+  input: Uint8Array | string,
+  file = 'test.csv',
+  opts?: Parameters<typeof parseFootballDataCsv>[2],
+) {
+  try {
+    parseFootballDataCsv(input, file, opts)
+  } catch (e) {
+    expect(e).toBeInstanceOf(CsvParseError)
+    return e as CsvParseError
+  }
+  throw new Error('expected a CsvParseError')
+}
+
 describe('parseFootballDataCsv: happy path', () => {
   it('parses a minimal file', () => {
-    const parsed = parseFootballDataCsv(`${HEADER}\nE0,14/08/04,Aston Villa,Southampton,2,0,H\n`, 'E0_2004-05.csv')
-    expect(parsed.league).toBe('E0')
-    expect(parsed.rows).toHaveLength(1)
-    expect(parsed.rows[0]).toMatchObject({
-      line: 2,
-      date: '2004-08-14',
-      home: 'Aston Villa',
-      away: 'Southampton',
-      homeGoals: 2,
-      awayGoals: 0,
-      status: 'played',
+    const parsed = parseFootballDataCsv(
+      `${HEADER}\nE0,14/08/04,Aston Villa,Southampton,2,0,H\n`,
+      'E0_2004-05.csv',
+    )
+    expect(parsed).toMatchObject({ file: 'E0_2004-05.csv', league: 'E0', encoding: 'utf-8', oddsGroups: [] })
+    expect(parsed.columns).toEqual(HEADER.split(','))
+    expect(parsed.rows).toEqual([
+      {
+        line: 2,
+        league: 'E0',
+        date: '2004-08-14',
+        time: null,
+        home: 'Aston Villa',
+        away: 'Southampton',
+        homeGoals: 2,
+        awayGoals: 0,
+        status: 'played',
+        halfTime: null,
+        stats: { homeShots: null, awayShots: null, homeShotsOnTarget: null, awayShotsOnTarget: null },
+        referee: null,
+        odds: [],
+        totals: [],
+      },
+    ])
+  })
+
+  it('reads half-time, shots, referee and Time', () => {
+    const csv =
+      'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,Referee,HS,AS,HST,AST,HF\n' +
+      'E0,09/08/2019,20:00,Liverpool,Norwich,4,1,H,4,0,H,M Oliver,15,12,7,5,9\n'
+    const [row] = parseFootballDataCsv(csv, 'E0_2019-20.csv').rows
+    expect(row).toMatchObject({
+      time: '20:00',
+      halfTime: { home: 4, away: 0 },
+      referee: 'M Oliver',
+      stats: { homeShots: 15, awayShots: 12, homeShotsOnTarget: 7, awayShotsOnTarget: 5 },
     })
+  })
+
+  it('accepts the older column spellings Home/Away, HT/AT, HG/AG and Res', () => {
+    for (const header of ['Div,Date,Home,Away,HG,AG,Res', 'Div,Date,HT,AT,HG,AG,Res']) {
+      const { rows } = parseFootballDataCsv(`${header}\nSC0,01/08/98,Celtic,Dundee,2,0,H\n`, 'old.csv')
+      expect(rows[0]).toMatchObject({
+        date: '1998-08-01',
+        home: 'Celtic',
+        away: 'Dundee',
+        homeGoals: 2,
+        awayGoals: 0,
+      })
+    }
+  })
+
+  it('takes the file league from Div only when every row agrees', () => {
+    const mixed = parseFootballDataCsv(
+      `${HEADER}\nE0,14/08/04,A,B,1,0,H\nE1,14/08/04,C,D,1,0,H\n`,
+      'mixed.csv',
+    )
+    expect(mixed.league).toBeNull()
+    expect(mixed.rows.map((r) => r.league)).toEqual(['E0', 'E1'])
+    const noDiv = parseFootballDataCsv('Date,HomeTeam,AwayTeam,FTHG,FTAG\n14/08/04,A,B,1,0\n', 'nodiv.csv')
+    expect(noDiv.league).toBeNull()
+    expect(noDiv.rows[0].league).toBeNull()
+  })
+
+  it('accepts a header-only file as a file without matches', () => {
+    expect(parseFootballDataCsv(`${HEADER}\r\n`, 'E0_2026-27.csv').rows).toEqual([])
+  })
+})
+
+describe('parseFootballDataCsv: files as served', () => {
+  it('drops a UTF-8 BOM, skips trailing all-comma rows and keeps fixtures without a result', async () => {
+    const parsed = await readFootballDataFile(fixture('bom-fixtures-without-results.csv'))
+    expect(parsed.file).toBe('bom-fixtures-without-results.csv')
+    expect(parsed.encoding).toBe('utf-8')
+    expect(parsed.columns[0]).toBe('Div')
+    expect(parsed.league).toBe('D1')
+    expect(parsed.rows).toHaveLength(2)
+    expect(parsed.rows[0]).toMatchObject({ status: 'played', homeGoals: 6, awayGoals: 0, time: '14:30' })
+    expect(parsed.rows[1]).toMatchObject({
+      line: 3,
+      date: '2026-05-24',
+      home: 'Hamburg',
+      homeGoals: null,
+      awayGoals: null,
+      status: 'scheduled',
+      halfTime: null,
+      odds: [{ bookmaker: 'PS', kind: 'pre-match', home: 2.6, draw: 3.5, away: 2.6 }],
+    })
+  })
+
+  it('decodes invalid UTF-8 as Windows-1252 and turns NBSP into a space before trimming', () => {
+    const parsed = parseFootballDataCsv(fixtureBytes('windows1252-nbsp.csv'), 'windows1252-nbsp.csv')
+    expect(parsed.encoding).toBe('windows-1252')
+    expect(parsed.rows.map((r) => r.referee)).toEqual(['U Rennie', 'M Riley'])
+    expect(parsed.rows[1].home).toBe('Café United')
+  })
+
+  it('honours a forced encoding', () => {
+    const parsed = parseFootballDataCsv(fixtureBytes('windows1252-nbsp.csv'), 'x.csv', {
+      encoding: 'windows-1252',
+    })
+    expect(parsed.encoding).toBe('windows-1252')
+    const utf8 = Buffer.from(`${HEADER}\nE0,14/08/04,Málaga,Sevilla,1,0,H\n`, 'utf8')
+    expect(parseFootballDataCsv(utf8, 'x.csv').rows[0].home).toBe('Málaga')
+    expect(parseFootballDataCsv(utf8, 'x.csv', { encoding: 'utf-8' }).encoding).toBe('utf-8')
+  })
+
+  it('treats the broken \\r\\r\\n as one line break and counts physical lines accordingly', () => {
+    const parsed = parseFootballDataCsv(fixtureBytes('broken-crlf.csv'), 'broken-crlf.csv')
+    expect(parsed.columns).toEqual(['Div', 'Date', 'Time', 'HomeTeam', 'AwayTeam', 'FTHG', 'FTAG', 'FTR'])
+    expect(parsed.rows.map((r) => [r.line, r.home, r.time])).toEqual([
+      [2, 'Liverpool', '20:00'],
+      [3, 'West Ham', '12:30'],
+    ])
+  })
+
+  it('reads LF, CRLF and lone-CR files alike', () => {
+    const body = [HEADER, 'E0,14/08/04,A,B,1,0,H', 'E0,15/08/04,C,D,0,0,D']
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const parsed = parseFootballDataCsv(body.join(eol) + eol, 'x.csv')
+      expect(parsed.rows.map((r) => [r.line, r.home])).toEqual([
+        [2, 'A'],
+        [3, 'C'],
+      ])
+    }
+    // and without a final line break
+    expect(parseFootballDataCsv(body.join('\n'), 'x.csv').rows).toHaveLength(2)
+  })
+
+  it('reads quoted fields with commas, doubled quotes and line breaks (RFC 4180)', () => {
+    const parsed = parseFootballDataCsv(fixtureBytes('quoted-fields.csv'), 'quoted-fields.csv')
+    expect(parsed.rows.map((r) => [r.line, r.home, r.away, r.referee, r.homeGoals])).toEqual([
+      [2, 'Brighton, Hove Albion', 'Man "City"', 'M\nDean', 1],
+      [4, 'Leeds', 'Derby', null, 3],
+    ])
+  })
+
+  it('pivots two-digit years: 00–69 → 20xx, 70–99 → 19xx', () => {
+    const csv = `${HEADER}\nE0,01/01/00,A,B,1,0,H\nE0,31/12/69,A,B,1,0,H\nE0,01/01/70,A,B,1,0,H\nE0,29/02/96,A,B,1,0,H\n`
+    expect(parseFootballDataCsv(csv, 'x.csv').rows.map((r) => r.date)).toEqual([
+      '2000-01-01',
+      '2069-12-31',
+      '1970-01-01',
+      '1996-02-29',
+    ])
+  })
+
+  it('accepts four-digit years and single-digit day/month', () => {
+    const csv = `${HEADER}\nE0,09/08/2019,A,B,1,0,H\nE0,1/2/2020,A,B,1,0,H\n`
+    expect(parseFootballDataCsv(csv, 'x.csv').rows.map((r) => r.date)).toEqual(['2019-08-09', '2020-02-01'])
+  })
+
+  it('treats short rows (trailing fields left out) as empty trailing cells and ignores extra empty fields', () => {
+    const csv =
+      'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,Referee,B365H,B365D,B365A\nE0,14/08/04,A,B,1,0,H\nE0,14/08/04,C,D,1,0,H,,2,3,4,,,\n'
+    const { rows } = parseFootballDataCsv(csv, 'x.csv')
+    expect(rows[0]).toMatchObject({ referee: null, odds: [] })
+    expect(rows[1].odds).toEqual([{ bookmaker: 'B365', kind: 'pre-match', home: 2, draw: 3, away: 4 }])
+  })
+
+  it('skips blank lines anywhere, including before the header', () => {
+    const parsed = parseFootballDataCsv(`\n,,\n${HEADER}\n\nE0,14/08/04,A,B,1,0,H\n  \n`, 'x.csv')
+    expect(parsed.columns[0]).toBe('Div')
+    expect(parsed.rows.map((r) => r.line)).toEqual([5])
+  })
+})
+
+describe('parseFootballDataCsv: odds groups', () => {
+  const header =
+    'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HS,AS,HST,AST,B365H,B365D,B365A,VCH,VCD,VCA,Bb1X2,BbMxH,BbAvH,BbMxD,BbAvD,' +
+    'BbMxA,BbAvA,BbOU,BbMx>2.5,BbAv>2.5,BbMx<2.5,BbAv<2.5,BbAH,BbAHh,BbMxAHH,BbAvAHH,BbMxAHA,BbAvAHA,MaxH,MaxD,MaxA,' +
+    'AvgH,AvgD,AvgA,P>2.5,P<2.5,AHh,B365AHH,B365AHA,PSH,PSD,PSA,B365CH,B365CD,B365CA,VCCH,VCCD,VCCA,PSCH,PSCD,PSCA,' +
+    'AvgCH,AvgCD,AvgCA,PC>2.5,PC<2.5'
+  const cells = [
+    'E0', '09/08/2019', 'Liverpool', 'Norwich', '4', '1', 'H', '15', '12', '7', '5',
+    '1.14', '10', '19', '1.14', '9.5', '23', '40', '1.16', '1.14', '10', '9', '23', '20', '38', '1.45', '1.41', '3.1', '2.9',
+    '20', '-2.25', '1.97', '1.94', '2.0', '1.94', '1.16', '10', '23', '1.14', '8.75', '19.83', '1.4', '3.11', '-2.25',
+    '1.96', '1.94', '1.15', '9.59', '18.05', '1.14', '9.5', '21', '1.15', '9.6', '22', '1.14', '10.43', '19.63',
+    '1.14', '9.52', '19.18', '1.34', '3.44',
+  ] // prettier-ignore
+
+  it('detects every 1X2 triple generically and nothing else', () => {
+    const parsed = parseFootballDataCsv(`${header}\n${cells.join(',')}\n`, 'E0_2019-20.csv')
+    expect(parsed.oddsGroups).toEqual([
+      'B365',
+      'VC',
+      'BbMx',
+      'BbAv',
+      'Max',
+      'Avg',
+      'PS',
+      'B365C',
+      'VCC',
+      'PSC',
+      'AvgC',
+    ])
+    const [row] = parsed.rows
+    expect(row.odds.map((q) => `${q.bookmaker}/${q.kind}`)).toEqual([
+      'B365/pre-match',
+      'VC/pre-match',
+      'BbMx/pre-match',
+      'BbAv/pre-match',
+      'Max/pre-match',
+      'Avg/pre-match',
+      'PS/pre-match',
+      'B365/closing',
+      'VC/closing',
+      'PS/closing',
+      'Avg/closing',
+    ])
+    expect(row.odds.find((q) => q.bookmaker === 'PS' && q.kind === 'closing')).toEqual({
+      bookmaker: 'PS',
+      kind: 'closing',
+      home: 1.14,
+      draw: 10.43,
+      away: 19.63,
+    })
+    expect(row.stats).toEqual({ homeShots: 15, awayShots: 12, homeShotsOnTarget: 7, awayShotsOnTarget: 5 })
+  })
+
+  it('reads over/under 2.5 groups, mapping Pinnacle P/PC to PS', () => {
+    const [row] = parseFootballDataCsv(`${header}\n${cells.join(',')}\n`, 'E0_2019-20.csv').rows
+    expect(row.totals).toEqual([
+      { bookmaker: 'BbMx', kind: 'pre-match', line: 2.5, over: 1.45, under: 3.1 },
+      { bookmaker: 'BbAv', kind: 'pre-match', line: 2.5, over: 1.41, under: 2.9 },
+      { bookmaker: 'PS', kind: 'pre-match', line: 2.5, over: 1.4, under: 3.11 },
+      { bookmaker: 'PS', kind: 'closing', line: 2.5, over: 1.34, under: 3.44 },
+    ])
+  })
+
+  it('leaves a group out of a row when any of its cells is empty', () => {
+    const sparse = [...cells]
+    sparse[header.split(',').indexOf('PSCD')] = ''
+    sparse[header.split(',').indexOf('P<2.5')] = ''
+    const [row] = parseFootballDataCsv(`${header}\n${sparse.join(',')}\n`, 'x.csv').rows
+    expect(row.odds.some((q) => q.bookmaker === 'PS' && q.kind === 'closing')).toBe(false)
+    expect(row.odds.some((q) => q.bookmaker === 'PS' && q.kind === 'pre-match')).toBe(true)
+    expect(row.totals.some((q) => q.bookmaker === 'PS' && q.kind === 'pre-match')).toBe(false)
+  })
+
+  it('leaves out a group with a price ≤ 1 and warns, or rejects the file with strictOdds', () => {
+    const csv =
+      'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,B365H,B365D,B365A,PSH,PSD,PSA\nE1,27/04/13,Blackpool,Derby,2,1,0,3.4,3.4,2.28,3.3,3.2\n'
+    const parsed = parseFootballDataCsv(csv, 'E1_2012-13.csv')
+    expect(parsed.rows[0].odds.map((q) => q.bookmaker)).toEqual(['PS'])
+    expect(parsed.warnings).toEqual([
+      {
+        file: 'E1_2012-13.csv',
+        line: 2,
+        column: 'B365H',
+        message:
+          'B365H "0" is not valid decimal odds (must be greater than 1); price group left out for this row',
+      },
+    ])
+    const err = rejection(csv, 'E1_2012-13.csv', { strictOdds: true })
+    expect(err.message).toBe('E1_2012-13.csv:2: B365H "0" is not valid decimal odds (must be greater than 1)')
+  })
+})
+
+describe('parseFootballDataCsv: errors', () => {
+  it('collects every problem of a malformed file with file:line and column, and rejects it whole', () => {
+    const err = rejection(fixtureBytes('malformed.csv'), 'malformed.csv')
+    expect(err.code).toBe('CSV_PARSE')
+    expect(err.problems.map((p) => [p.line, p.column, p.message])).toEqual([
+      [2, 'FTHG', 'FTHG "x" is not a number'],
+      [3, 'Date', 'Date "31/02/2019" has no such day'],
+      [4, 'HomeTeam', 'HomeTeam is empty'],
+      [4, 'FTR', 'FTR "A" disagrees with the score 2-1 (expected H)'],
+      [4, 'HTHG', 'half-time score 3-0 exceeds the full-time score 2-1'],
+      [4, 'HS', 'HS "1.5" is not a whole number ≥ 0'],
+      [4, 'B365H', 'B365H "abc" is not a number'],
+      [5, 'FTHG', 'FTHG "-1" is not a whole number ≥ 0'],
+    ])
+    expect(err.problems.every((p) => p.file === 'malformed.csv')).toBe(true)
+    expect(err.message.split('\n')[0]).toBe('malformed.csv:2: FTHG "x" is not a number')
+    expect(err.details).toEqual({ file: 'malformed.csv', problems: err.problems, omitted: 0 })
+  })
+
+  it('formats the message as file:line: column "value" problem', () => {
+    const err = rejection(`${HEADER}\nE0,14/08/04,A,B,x,0,H\n`, 'E0_2019-20.csv')
+    expect(err.message).toBe('E0_2019-20.csv:2: FTHG "x" is not a number')
+    expect(err.problems).toEqual([
+      { file: 'E0_2019-20.csv', line: 2, column: 'FTHG', message: 'FTHG "x" is not a number' },
+    ])
+  })
+
+  it('stops listing at the limit and says how many more there are', () => {
+    const rows = Array.from({ length: 60 }, () => 'E0,14/08/04,A,B,x,0,').join('\n')
+    const err = rejection(`${HEADER}\n${rows}\n`, 'x.csv')
+    expect(err.problems).toHaveLength(50)
+    expect(err.omitted).toBe(10)
+    expect(err.message.split('\n').at(-1)).toBe('... and 10 more problems')
+    const few = rejection(`${HEADER}\n${rows}\n`, 'x.csv', { maxProblems: 3 })
+    expect(few.problems).toHaveLength(3)
+    expect(few.omitted).toBe(57)
+  })
+
+  it('names missing required columns', () => {
+    const err = rejection('Div,Date,HomeTeam,FTHG,FTR\nE0,14/08/04,A,1,H\n', 'x.csv')
+    expect(err.problems.map((p) => [p.line, p.column, p.message])).toEqual([
+      [1, 'AwayTeam', 'missing required column AwayTeam (or Away, AT)'],
+      [1, 'FTAG', 'missing required column FTAG (or AG)'],
+    ])
+  })
+
+  it('rejects an empty file clearly', () => {
+    for (const empty of [
+      '',
+      '\ufeff',
+      '\r\n\r\n',
+      ',,,\n,,,\n',
+      new Uint8Array(0),
+      new Uint8Array([0xef, 0xbb, 0xbf]),
+    ]) {
+      const err = rejection(empty, 'empty.csv')
+      expect(err.message).toMatch(/^empty\.csv:1: file is empty/)
+    }
+  })
+
+  it('rejects a result without goals, half a score, and a bad FTR', () => {
+    const err = rejection(
+      `${HEADER}\nE0,14/08/04,A,B,,,H\nE0,14/08/04,A,B,1,,\nE0,14/08/04,A,B,1,1,X\nE0,14/08/04,A,B,1,1,\n`,
+      'x.csv',
+    )
+    expect(err.problems.map((p) => [p.line, p.column, p.message])).toEqual([
+      [2, 'FTR', 'FTR is "H" but FTHG/FTAG are empty'],
+      [3, 'FTAG', 'FTAG is empty but FTHG is not'],
+      [4, 'FTR', 'FTR "X" is not H, D or A'],
+    ])
+  })
+
+  it('rejects bad times, empty dates and rows longer than the header', () => {
+    const err = rejection(
+      'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG\nE0,14/08/04,25:00,A,B,1,0\nE0,,15:00,A,B,1,0\nE0,14/08/04,,A,B,1,0,7\n',
+      'x.csv',
+    )
+    expect(err.problems.map((p) => [p.line, p.column, p.message])).toEqual([
+      [2, 'Time', 'Time "25:00" is not a time (HH:MM)'],
+      [3, 'Date', 'Date is empty'],
+      [4, null, 'row has 8 fields but the header has 7 columns'],
+    ])
+  })
+
+  it('rejects an unterminated quoted field at the line where it starts', () => {
+    const err = rejection(`${HEADER}\nE0,14/08/04,"A,B,1,0,H\nE0,15/08/04,C,D,1,0,H\n`, 'x.csv')
+    expect(err.problems).toEqual([
+      {
+        file: 'x.csv',
+        line: 2,
+        column: null,
+        message: 'a quoted field starting on this line is never closed (missing ")',
+      },
+    ])
   })
 })

@@ -120,7 +120,8 @@ class RowContext {
     if (text === '') return null
     const v = parseCount(text)
     if (v === undefined) {
-      const what = parseDecimal(text) === undefined ? 'is not a number' : 'is not a whole number'
+      const numeric = parseDecimal(text.charCodeAt(0) === 45 ? text.slice(1) : text) !== undefined
+      const what = numeric ? 'is not a whole number ≥ 0' : 'is not a number'
       this.fail(index, `${this.columns[index]} "${text}" ${what}`)
     }
     return v
