@@ -1,0 +1,8 @@
+export { listLeagues, listSeasons, listTeams } from './catalogQueries'
+export type { LeagueSummary, SeasonSummary, TeamSummary } from './catalogQueries'
+export { listMatches, leagueTable } from './matchQueries'
+export type { MatchFilter, MatchRow, OddsRow, TableRow } from './matchQueries'
+export { dataQuality } from './qualityQueries'
+export type { DataQualityReport } from './qualityQueries'
+export { dataStatus } from './dataStatus'
+export type { DataStatus, PostgresState } from './dataStatus'

@@ -1,0 +1,189 @@
+import type Database from 'better-sqlite3'
+
+export interface MatchFilter {
+  league?: string
+  season?: string
+  /** Team id, or a name matched exactly against team names and aliases. */
+  team?: number | string
+  /** Inclusive YYYY-MM-DD bounds. */
+  from?: string
+  to?: string
+  status?: 'scheduled' | 'played' | 'postponed' | 'abandoned'
+  /** Include odds (default true). */
+  withOdds?: boolean
+  limit?: number
+  offset?: number
+}
+
+export interface OddsRow {
+  bookmaker: string
+  kind: 'pre-match' | 'closing'
+  home: number | null
+  draw: number | null
+  away: number | null
+  capturedAt: string | null
+}
+
+export interface MatchRow {
+  id: number
+  league: string
+  season: string
+  date: string
+  time: string | null
+  homeTeamId: number
+  homeTeam: string
+  awayTeamId: number
+  awayTeam: string
+  homeGoals: number | null
+  awayGoals: number | null
+  htHomeGoals: number | null
+  htAwayGoals: number | null
+  homeShots: number | null
+  awayShots: number | null
+  homeShotsOnTarget: number | null
+  awayShotsOnTarget: number | null
+  referee: string | null
+  status: 'scheduled' | 'played' | 'postponed' | 'abandoned'
+  neutral: boolean
+  source: string
+  updatedAt: string
+  odds: OddsRow[]
+}
+
+const SELECT = `SELECT m.id, m.league_code AS league, m.season, m.date, m.kickoff_time AS time,
+       m.home_team_id AS homeTeamId, h.name AS homeTeam, m.away_team_id AS awayTeamId, a.name AS awayTeam,
+       m.home_goals AS homeGoals, m.away_goals AS awayGoals, m.ht_home_goals AS htHomeGoals, m.ht_away_goals AS htAwayGoals,
+       m.home_shots AS homeShots, m.away_shots AS awayShots, m.home_shots_on_target AS homeShotsOnTarget,
+       m.away_shots_on_target AS awayShotsOnTarget, m.referee, m.status, m.neutral, m.source, m.updated_at AS updatedAt
+  FROM matches m JOIN teams h ON h.id = m.home_team_id JOIN teams a ON a.id = m.away_team_id`
+
+const statementCache = new WeakMap<Database.Database, Map<string, Database.Statement>>()
+function cached(db: Database.Database, sql: string): Database.Statement {
+  let map = statementCache.get(db)
+  if (!map) statementCache.set(db, (map = new Map()))
+  let stmt = map.get(sql)
+  if (!stmt) map.set(sql, (stmt = db.prepare(sql)))
+  return stmt
+}
+
+function teamIds(db: Database.Database, team: number | string): number[] {
+  if (typeof team === 'number') return [team]
+  return cached(
+    db,
+    `SELECT id FROM teams WHERE name = @team AND deleted = 0
+     UNION SELECT team_id FROM team_aliases WHERE alias = @team AND deleted = 0`,
+  )
+    .pluck()
+    .all({ team }) as number[]
+}
+
+/** Matches in date order (then kick-off, id), with their odds. Tombstoned rows are never returned. */
+export function listMatches(db: Database.Database, filter: MatchFilter = {}): MatchRow[] {
+  const where = ['m.deleted = 0']
+  const params: (string | number)[] = []
+  if (filter.league) {
+    where.push('m.league_code = ?')
+    params.push(filter.league)
+  }
+  if (filter.season) {
+    where.push('m.season = ?')
+    params.push(filter.season)
+  }
+  if (filter.team !== undefined) {
+    const ids = teamIds(db, filter.team)
+    if (!ids.length) return []
+    const list = ids.map(() => '?').join(', ')
+    where.push(`(m.home_team_id IN (${list}) OR m.away_team_id IN (${list}))`)
+    params.push(...ids, ...ids)
+  }
+  if (filter.from) {
+    where.push('m.date >= ?')
+    params.push(filter.from)
+  }
+  if (filter.to) {
+    where.push('m.date <= ?')
+    params.push(filter.to)
+  }
+  if (filter.status) {
+    where.push('m.status = ?')
+    params.push(filter.status)
+  }
+  let sql = `${SELECT} WHERE ${where.join(' AND ')} ORDER BY m.date, m.kickoff_time, m.id`
+  if (filter.limit !== undefined) {
+    sql += ' LIMIT ? OFFSET ?'
+    params.push(filter.limit, filter.offset ?? 0)
+  }
+  const rows = cached(db, sql).all(...params) as (Omit<MatchRow, 'neutral' | 'odds'> & { neutral: number })[]
+  const out: MatchRow[] = rows.map((r) => ({ ...r, neutral: r.neutral === 1, odds: [] }))
+  if (filter.withOdds === false || out.length === 0) return out
+  const byId = new Map(out.map((m) => [m.id, m]))
+  const oddsStmt = cached(
+    db,
+    `SELECT o.match_id AS matchId, o.bookmaker, o.kind, o.home, o.draw, o.away, o.captured_at AS capturedAt
+       FROM odds o WHERE o.deleted = 0 AND o.match_id IN (SELECT value FROM json_each(?)) ORDER BY o.match_id, o.id`,
+  )
+  const all = oddsStmt.all(JSON.stringify(out.map((m) => m.id))) as (OddsRow & { matchId: number })[]
+  for (const { matchId, ...o } of all) byId.get(matchId)?.odds.push(o)
+  return out
+}
+
+export interface TableRow {
+  position: number
+  teamId: number
+  team: string
+  played: number
+  won: number
+  drawn: number
+  lost: number
+  goalsFor: number
+  goalsAgainst: number
+  goalDifference: number
+  points: number
+}
+
+/**
+ * League table of a season from played matches up to and including `asOf` (default: all). Sorted by
+ * points, goal difference, goals scored, then name. Teams with fixtures but no result yet appear
+ * with zeros.
+ */
+export function leagueTable(
+  db: Database.Database,
+  input: { league: string; season: string; asOf?: string; pointsForWin?: number },
+): TableRow[] {
+  const win = input.pointsForWin ?? 3
+  const rows = cached(
+    db,
+    `WITH ms AS (
+       SELECT * FROM matches WHERE league_code = @league AND season = @season AND deleted = 0),
+     games AS (
+       SELECT home_team_id AS team, home_goals AS gf, away_goals AS ga FROM ms
+        WHERE status = 'played' AND home_goals IS NOT NULL AND (@asOf IS NULL OR date <= @asOf)
+       UNION ALL
+       SELECT away_team_id, away_goals, home_goals FROM ms
+        WHERE status = 'played' AND home_goals IS NOT NULL AND (@asOf IS NULL OR date <= @asOf)),
+     teams_in AS (SELECT home_team_id AS team FROM ms UNION SELECT away_team_id FROM ms)
+     SELECT t.team AS teamId, tm.name AS team,
+            count(g.team) AS played, coalesce(sum(g.gf > g.ga), 0) AS won, coalesce(sum(g.gf = g.ga), 0) AS drawn,
+            coalesce(sum(g.gf < g.ga), 0) AS lost, coalesce(sum(g.gf), 0) AS goalsFor, coalesce(sum(g.ga), 0) AS goalsAgainst
+       FROM teams_in t JOIN teams tm ON tm.id = t.team LEFT JOIN games g ON g.team = t.team
+      GROUP BY t.team`,
+  ).all({ league: input.league, season: input.season, asOf: input.asOf ?? null }) as Omit<
+    TableRow,
+    'position' | 'goalDifference' | 'points'
+  >[]
+  return rows
+    .map((r) => ({
+      ...r,
+      goalDifference: r.goalsFor - r.goalsAgainst,
+      points: r.won * win + r.drawn,
+      position: 0,
+    }))
+    .sort(
+      (a, b) =>
+        b.points - a.points ||
+        b.goalDifference - a.goalDifference ||
+        b.goalsFor - a.goalsFor ||
+        a.team.localeCompare(b.team),
+    )
+    .map((r, i) => ({ ...r, position: i + 1 }))
+}
