@@ -1,0 +1,2 @@
+export * from './shapley'
+export * from './explainFixture'
