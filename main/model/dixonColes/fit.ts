@@ -327,15 +327,21 @@ export function fitDixonColesDetailed(
   }
   const tauMin = minTau(s, theta)
   if (!converged) {
-    const [lo, hi] = rhoIntervalOrNull(s, theta, rhoFree)
+    const [lo, hi] = rhoFree ? rhoInterval(s, theta) : [0, 0]
     const rho = theta[2 * k + 1]
-    const nearBoundary = rhoFree && (rho - lo < 1e-4 * (hi - lo) || hi - rho < 1e-4 * (hi - lo))
-    warnings.push(
-      nearBoundary
-        ? `Did not converge: the likelihood increases towards the edge of the valid rho region (${lo.toFixed(4)}, ${hi.toFixed(4)}); ` +
-            'rho is kept strictly inside it.'
-        : `Did not converge in ${iterations} iterations (gradient norm ${gnorm.toExponential(2)}).`,
-    )
+    const nearBoundary =
+      rhoFree && (tauMin < 1e-6 || rho - lo < 1e-4 * (hi - lo) || hi - rho < 1e-4 * (hi - lo))
+    if (nearBoundary) {
+      // The supremum is on the edge of the τ-region: curvature there is not a valid basis for SEs.
+      se.fill(NaN)
+      warnings.push(
+        `Did not converge: the likelihood keeps increasing towards the edge of the valid rho region ` +
+          `(${lo.toFixed(4)}, ${hi.toFixed(4)}) where some tau reaches 0; rho = ${rho.toFixed(4)} is kept strictly inside ` +
+          'and standard errors are withheld.',
+      )
+    } else {
+      warnings.push(`Did not converge in ${iterations} iterations (gradient norm ${gnorm.toExponential(2)}).`)
+    }
   }
   const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null)
   const model: FittedModel = {
@@ -366,10 +372,6 @@ export function fitDixonColesDetailed(
     warnings,
   }
   return { model, theta, prepared, freeIndices: free, covariance }
-}
-
-function rhoIntervalOrNull(s: MatchStats, theta: Float64Array, rhoFree: boolean): [number, number] {
-  return rhoFree ? rhoInterval(s, theta) : [0, 0]
 }
 
 function norm(v: Float64Array): number {
