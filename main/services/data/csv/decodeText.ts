@@ -17,15 +17,9 @@ export function decodeText(
   }
   if (forced === 'windows-1252') return { text: windows1252.decode(input), encoding: 'windows-1252' }
   if (forced === 'utf-8') return { text: new TextDecoder('utf-8').decode(input), encoding: 'utf-8' }
-  if (isAscii(input)) return { text: windows1252.decode(input), encoding: 'utf-8' } // ASCII: identical, faster
   try {
     return { text: utf8Strict.decode(input), encoding: 'utf-8' }
   } catch {
     return { text: windows1252.decode(input), encoding: 'windows-1252' }
   }
-}
-
-function isAscii(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return false
-  return true
 }

@@ -112,3 +112,51 @@ export function parseTime(s: string): string | undefined {
   if (h === undefined || m === undefined || h > 23 || m > 59) return undefined
   return `${pad2(h)}:${pad2(m)}`
 }
+
+/** Returned by the in-place parsers below for an empty (or whitespace-only) cell. */
+export const EMPTY = -1
+/** Returned by the in-place parsers below for a cell that is not the expected kind of number. */
+export const INVALID = -2
+
+/** Space, tab, line breaks, vertical tab, form feed and NBSP: what {@link trimCell} trims from numbers too. */
+export function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 160
+}
+
+/** {@link parseDecimal} on `text[start, end)`, whitespace-trimmed, without slicing: value, EMPTY or INVALID. */
+export function parseDecimalAt(text: string, start: number, end: number): number {
+  while (start < end && isSpace(text.charCodeAt(start))) start++
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--
+  if (start === end) return EMPTY
+  if (end - start > 32) return INVALID
+  let mantissa = 0
+  let digits = 0
+  let fraction = -1
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= ZERO && c <= NINE) {
+      mantissa = mantissa * 10 + (c - ZERO)
+      digits++
+      if (fraction >= 0) fraction++
+    } else if (c === DOT && fraction < 0) fraction = 0
+    else return INVALID
+  }
+  if (digits === 0) return INVALID
+  if (digits > 15) return Number(text.slice(start, end))
+  return fraction > 0 ? mantissa / POW10[fraction] : mantissa
+}
+
+/** {@link parseCount} on `text[start, end)`, whitespace-trimmed, without slicing: value, EMPTY or INVALID. */
+export function parseCountAt(text: string, start: number, end: number): number {
+  while (start < end && isSpace(text.charCodeAt(start))) start++
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--
+  if (start === end) return EMPTY
+  if (end - start > 9) return INVALID
+  let v = 0
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i)
+    if (c < ZERO || c > NINE) return INVALID
+    v = v * 10 + (c - ZERO)
+  }
+  return v
+}

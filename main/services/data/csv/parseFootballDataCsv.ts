@@ -2,9 +2,19 @@ import { DEFAULT_MAX_PROBLEMS, ProblemList } from './csvParseError'
 import { decodeText } from './decodeText'
 import { buildHeaderLayout, describeAliases, missingRequired } from './headerLayout'
 import type { HeaderLayout } from './headerLayout'
-import { cleanName, parseCount, parseDate, parseDecimal, parseTime, trimCell } from './parseCells'
-import { tokenizeCsv, UnterminatedQuoteError } from './tokenizeCsv'
-import type { CsvRecord } from './tokenizeCsv'
+import {
+  cleanName,
+  EMPTY,
+  INVALID,
+  parseCountAt,
+  parseDate,
+  parseDecimal,
+  parseDecimalAt,
+  parseTime,
+  trimCell,
+} from './parseCells'
+import { tokenizeCsvTable, UnterminatedQuoteError } from './tokenizeCsv'
+import type { CsvTable } from './tokenizeCsv'
 import type { MatchStats, OddsQuote, ParsedFile, ParsedMatch, ParseOptions, TotalsQuote } from './types'
 
 /**
@@ -20,9 +30,9 @@ export function parseFootballDataCsv(
   const problems = new ProblemList(fileName, Math.max(1, opts.maxProblems ?? DEFAULT_MAX_PROBLEMS))
   const { text, encoding } = decodeText(bytes, opts.encoding ?? 'auto')
 
-  let records: CsvRecord[]
+  let table: CsvTable
   try {
-    records = tokenizeCsv(text)
+    table = tokenizeCsvTable(text)
   } catch (e) {
     if (e instanceof UnterminatedQuoteError) {
       problems.add(e.line, null, 'a quoted field starting on this line is never closed (missing ")')
@@ -32,34 +42,30 @@ export function parseFootballDataCsv(
   }
 
   let r = 0
-  while (r < records.length && isBlank(records[r].fields)) r++
-  if (r >= records.length) {
+  while (r < table.length && table.isBlank(r)) r++
+  if (r >= table.length) {
     problems.add(1, null, 'file is empty: expected a football-data.co.uk header line (Div,Date,HomeTeam,...)')
     throw problems.toError()
   }
-  const headerRecord = records[r]
-  const columns = headerRecord.fields.map(trimCell)
+  const headerLine = table.recordLine[r]
+  const columns = table.recordFields(r).map(trimCell)
   while (columns.length > 0 && columns[columns.length - 1] === '') columns.pop()
   const layout = buildHeaderLayout(columns)
   const missing = missingRequired(layout)
   if (missing.length > 0) {
     for (const key of missing) {
-      problems.add(
-        headerRecord.line,
-        describeAliases(key).split(' ')[0],
-        `missing required column ${describeAliases(key)}`,
-      )
+      const names = describeAliases(key)
+      problems.add(headerLine, names.split(' ')[0], `missing required column ${names}`)
     }
     throw problems.toError()
   }
 
   const rows: ParsedMatch[] = []
   const warnings = new ProblemList(fileName, problems.limit)
-  const ctx = new RowContext(layout, columns, problems, warnings, opts.strictOdds ?? false)
-  for (r++; r < records.length; r++) {
-    const record = records[r]
-    if (isBlank(record.fields)) continue
-    const match = ctx.parseRow(record)
+  const ctx = new RowReader(table, layout, columns, problems, warnings, opts.strictOdds ?? false)
+  for (r++; r < table.length; r++) {
+    if (table.isBlank(r)) continue
+    const match = ctx.parseRow(r)
     if (match) rows.push(match)
   }
   if (problems.count > 0) throw problems.toError()
@@ -75,14 +81,6 @@ export function parseFootballDataCsv(
   }
 }
 
-function isBlank(fields: string[]): boolean {
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]
-    if (f.length > 0 && trimCell(f).length > 0) return false
-  }
-  return true
-}
-
 function commonLeague(rows: ParsedMatch[]): string | null {
   let league: string | null = null
   for (const row of rows) {
@@ -93,71 +91,87 @@ function commonLeague(rows: ParsedMatch[]): string | null {
   return league
 }
 
-class RowContext {
+/** Reads one record at a time from the table; numbers are parsed in place, only text cells are sliced. */
+class RowReader {
   private line = 0
-  private fields: string[] = []
+  private first = 0
+  private count = 0
+  private readonly text: string
+  private readonly hasQuoted: boolean
 
   constructor(
+    private readonly table: CsvTable,
     private readonly layout: HeaderLayout,
     private readonly columns: string[],
     private readonly problems: ProblemList,
     private readonly warnings: ProblemList,
     private readonly strictOdds: boolean,
-  ) {}
-
-  private cell(index: number): string {
-    if (index < 0 || index >= this.fields.length) return ''
-    return trimCell(this.fields[index])
+  ) {
+    this.text = table.text
+    this.hasQuoted = table.quoted.size > 0
   }
 
-  private fail(index: number, message: string): void {
-    this.problems.add(this.line, index >= 0 ? this.columns[index] : null, message)
+  /** Trimmed text of a column in the current row ('' when the column or the cell is absent). */
+  private cell(column: number): string {
+    if (column < 0 || column >= this.count) return ''
+    return trimCell(this.table.fieldText(this.first + column))
   }
 
-  /** Empty → null; a non-negative integer → it; anything else → a problem (and undefined). */
-  private count(index: number): number | null | undefined {
-    const text = this.cell(index)
-    if (text === '') return null
-    const v = parseCount(text)
-    if (v === undefined) {
-      const numeric = parseDecimal(text.charCodeAt(0) === 45 ? text.slice(1) : text) !== undefined
-      const what = numeric ? 'is not a whole number ≥ 0' : 'is not a number'
-      this.fail(index, `${this.columns[index]} "${text}" ${what}`)
-    }
-    return v
+  private fail(column: number, message: string): void {
+    this.problems.add(this.line, column >= 0 ? this.columns[column] : null, message)
   }
 
-  /** Empty → null; a decimal odds price > 1 → it; anything else → a problem (and undefined). */
-  private price(index: number): number | null | undefined {
-    const text = this.cell(index)
-    if (text === '') return null
-    const v = parseDecimal(text)
-    if (v === undefined) {
-      this.fail(index, `${this.columns[index]} "${text}" is not a number`)
+  /** Empty → null; a whole number ≥ 0 → it; anything else → a problem (and undefined). */
+  private countAt(column: number): number | null | undefined {
+    if (column < 0 || column >= this.count) return null
+    const f = this.first + column
+    const v =
+      this.hasQuoted && this.table.quoted.has(f)
+        ? parseCountAt(this.table.quoted.get(f)!, 0, this.table.quoted.get(f)!.length)
+        : parseCountAt(this.text, this.table.fieldStart[f], this.table.fieldEnd[f])
+    if (v === EMPTY) return null
+    if (v !== INVALID) return v
+    const text = this.cell(column)
+    const numeric = parseDecimal(text.charCodeAt(0) === 45 ? text.slice(1) : text) !== undefined
+    this.fail(
+      column,
+      `${this.columns[column]} "${text}" ${numeric ? 'is not a whole number ≥ 0' : 'is not a number'}`,
+    )
+    return undefined
+  }
+
+  /** Empty → null; decimal odds > 1 → it; non-numeric → a problem; ≤ 1 → a warning or, strict, a problem. */
+  private priceAt(column: number): number | null | undefined {
+    if (column >= this.count) return null
+    const f = this.first + column
+    const v =
+      this.hasQuoted && this.table.quoted.has(f)
+        ? parseDecimalAt(this.table.quoted.get(f)!, 0, this.table.quoted.get(f)!.length)
+        : parseDecimalAt(this.text, this.table.fieldStart[f], this.table.fieldEnd[f])
+    if (v > 1) return v
+    if (v === EMPTY) return null
+    const text = this.cell(column)
+    if (v === INVALID) {
+      this.fail(column, `${this.columns[column]} "${text}" is not a number`)
       return undefined
     }
-    if (!(v > 1)) {
-      const message = `${this.columns[index]} "${text}" is not valid decimal odds (must be greater than 1)`
-      if (this.strictOdds) this.fail(index, message)
-      else this.warnings.add(this.line, this.columns[index], `${message}; price group left out for this row`)
-      return undefined
-    }
-    return v
+    const message = `${this.columns[column]} "${text}" is not valid decimal odds (must be greater than 1)`
+    if (this.strictOdds) this.fail(column, message)
+    else this.warnings.add(this.line, this.columns[column], `${message}; price group left out for this row`)
+    return undefined
   }
 
-  parseRow(record: CsvRecord): ParsedMatch | undefined {
+  parseRow(record: number): ParsedMatch | undefined {
     const L = this.layout
-    this.line = record.line
-    this.fields = record.fields
+    this.line = this.table.recordLine[record]
+    this.first = this.table.recordFirst[record]
+    this.count = this.table.recordCount[record]
     const before = this.problems.count
 
-    if (record.fields.length > this.columns.length) {
-      for (let i = this.columns.length; i < record.fields.length; i++) {
-        if (trimCell(record.fields[i]) !== '') {
-          this.fail(
-            -1,
-            `row has ${record.fields.length} fields but the header has ${this.columns.length} columns`,
-          )
+    if (this.count > this.columns.length) {
+      for (let c = this.columns.length; c < this.count; c++) {
+        if (this.cell(c) !== '') {
+          this.fail(-1, `row has ${this.count} fields but the header has ${this.columns.length} columns`)
           break
         }
       }
@@ -189,20 +203,16 @@ class RowContext {
     if (away === '') this.fail(L.away, `${this.columns[L.away]} is empty`)
 
     // full-time result
-    const homeGoals = this.count(L.homeGoals)
-    const awayGoals = this.count(L.awayGoals)
-    if ((homeGoals === null) !== (awayGoals === null) && homeGoals !== undefined && awayGoals !== undefined) {
-      const empty = homeGoals === null ? L.homeGoals : L.awayGoals
-      const other = homeGoals === null ? L.awayGoals : L.homeGoals
-      this.fail(empty, `${this.columns[empty]} is empty but ${this.columns[other]} is not`)
-    }
+    const homeGoals = this.countAt(L.homeGoals)
+    const awayGoals = this.countAt(L.awayGoals)
+    this.checkPair(L.homeGoals, homeGoals, L.awayGoals, awayGoals)
     if (L.result >= 0) this.checkResult(L.result, homeGoals, awayGoals, L.homeGoals, L.awayGoals)
 
     // half-time
     let halfTime: ParsedMatch['halfTime'] = null
     if (L.htHomeGoals >= 0 && L.htAwayGoals >= 0) {
-      const h = this.count(L.htHomeGoals)
-      const a = this.count(L.htAwayGoals)
+      const h = this.countAt(L.htHomeGoals)
+      const a = this.countAt(L.htAwayGoals)
       if (typeof h === 'number' && typeof a === 'number') {
         halfTime = { home: h, away: a }
         if (
@@ -215,19 +225,15 @@ class RowContext {
             `half-time score ${h}-${a} exceeds the full-time score ${homeGoals}-${awayGoals}`,
           )
         }
-      } else if ((h === null) !== (a === null) && h !== undefined && a !== undefined) {
-        const empty = h === null ? L.htHomeGoals : L.htAwayGoals
-        const other = h === null ? L.htAwayGoals : L.htHomeGoals
-        this.fail(empty, `${this.columns[empty]} is empty but ${this.columns[other]} is not`)
-      }
+      } else this.checkPair(L.htHomeGoals, h, L.htAwayGoals, a)
       if (L.htResult >= 0) this.checkResult(L.htResult, h, a, L.htHomeGoals, L.htAwayGoals)
     }
 
     const stats: MatchStats = {
-      homeShots: this.count(L.homeShots) ?? null,
-      awayShots: this.count(L.awayShots) ?? null,
-      homeShotsOnTarget: this.count(L.homeShotsOnTarget) ?? null,
-      awayShotsOnTarget: this.count(L.awayShotsOnTarget) ?? null,
+      homeShots: this.countAt(L.homeShots) ?? null,
+      awayShots: this.countAt(L.awayShots) ?? null,
+      homeShotsOnTarget: this.countAt(L.homeShotsOnTarget) ?? null,
+      awayShotsOnTarget: this.countAt(L.awayShotsOnTarget) ?? null,
     }
 
     let referee: string | null = null
@@ -244,17 +250,17 @@ class RowContext {
 
     const odds: OddsQuote[] = []
     for (const g of L.odds) {
-      const h = this.price(g.home)
-      const d = this.price(g.draw)
-      const a = this.price(g.away)
+      const h = this.priceAt(g.home)
+      const d = this.priceAt(g.draw)
+      const a = this.priceAt(g.away)
       if (typeof h === 'number' && typeof d === 'number' && typeof a === 'number') {
         odds.push({ bookmaker: g.bookmaker, kind: g.kind, home: h, draw: d, away: a })
       }
     }
     const totals: TotalsQuote[] = []
     for (const g of L.totals) {
-      const o = this.price(g.over)
-      const u = this.price(g.under)
+      const o = this.priceAt(g.over)
+      const u = this.priceAt(g.under)
       if (typeof o === 'number' && typeof u === 'number') {
         totals.push({ bookmaker: g.bookmaker, kind: g.kind, line: g.line, over: o, under: u })
       }
@@ -263,7 +269,7 @@ class RowContext {
     if (this.problems.count > before) return undefined
     const played = typeof homeGoals === 'number' && typeof awayGoals === 'number'
     return {
-      line: record.line,
+      line: this.line,
       league,
       date,
       time,
@@ -280,33 +286,47 @@ class RowContext {
     }
   }
 
+  /** Both cells of a score must be given or both empty. */
+  private checkPair(
+    homeColumn: number,
+    home: number | null | undefined,
+    awayColumn: number,
+    away: number | null | undefined,
+  ): void {
+    if (home === undefined || away === undefined || (home === null) === (away === null)) return
+    const [empty, other] = home === null ? [homeColumn, awayColumn] : [awayColumn, homeColumn]
+    this.fail(empty, `${this.columns[empty]} is empty but ${this.columns[other]} is not`)
+  }
+
   /** FTR/HTR must be H, D or A and agree with the goals; a result without goals is a problem. */
   private checkResult(
-    index: number,
+    column: number,
     homeGoals: number | null | undefined,
     awayGoals: number | null | undefined,
-    homeIndex: number,
-    awayIndex: number,
+    homeColumn: number,
+    awayColumn: number,
   ): void {
-    const text = this.cell(index)
+    const text = this.cell(column)
     if (text === '') return
-    const name = this.columns[index]
+    const name = this.columns[column]
     if (text !== 'H' && text !== 'D' && text !== 'A') {
-      this.fail(index, `${name} "${text}" is not H, D or A`)
+      this.fail(column, `${name} "${text}" is not H, D or A`)
       return
     }
     if (homeGoals === undefined || awayGoals === undefined) return // already reported
     if (homeGoals === null || awayGoals === null) {
-      this.fail(
-        index,
-        `${name} is "${text}" but ${this.columns[homeIndex]}/${this.columns[awayIndex]} are empty`,
-      )
+      if (homeGoals === null && awayGoals === null) {
+        this.fail(
+          column,
+          `${name} is "${text}" but ${this.columns[homeColumn]}/${this.columns[awayColumn]} are empty`,
+        )
+      }
       return
     }
     const expected = homeGoals > awayGoals ? 'H' : homeGoals < awayGoals ? 'A' : 'D'
     if (text !== expected) {
       this.fail(
-        index,
+        column,
         `${name} "${text}" disagrees with the score ${homeGoals}-${awayGoals} (expected ${expected})`,
       )
     }
