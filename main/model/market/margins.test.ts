@@ -104,6 +104,25 @@ describe('edge cases', () => {
     expect(Math.abs(six.probabilities.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-9)
   })
 
+  it('the returned k and z solve their equations before the final renormalisation (property)', () => {
+    const odds = fc.array(fc.double({ min: 1.01, max: 200, noNaN: true }), { minLength: 2, maxLength: 8 })
+    fc.assert(
+      fc.property(odds, (o) => {
+        const pi = o.map((x) => 1 / x)
+        const B = pi.reduce((s, x) => s + x, 0)
+        const { z } = removeMarginN(o, 'shin')
+        const shinSum = pi.reduce(
+          (s, x) => s + (Math.sqrt(z! ** 2 + (4 * (1 - z!) * x * x) / B) - z!) / (2 * (1 - z!)),
+          0,
+        )
+        const { k } = removeMarginN(o, 'power')
+        const powerSum = pi.reduce((s, x) => s + x ** k!, 0)
+        return Math.abs(shinSum - 1) < 1e-12 && Math.abs(powerSum - 1) < 1e-12
+      }),
+      { numRuns: 500 },
+    )
+  })
+
   it('every method gives a valid distribution that keeps the favourite order (property)', () => {
     const odds = fc.array(fc.double({ min: 1.01, max: 200, noNaN: true }), { minLength: 2, maxLength: 8 })
     fc.assert(

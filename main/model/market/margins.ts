@@ -84,19 +84,51 @@ export function power(pi: readonly number[]): { p: number[]; k: number } {
  * Σ p_i(0) = √B and Σ p_i(z) → Σ π_i²/B < 1 as z → 1, and the sum is decreasing in z, so for an overround
  * book the root is unique in (0, 1). An under-round book (B < 1) gives z < 0. */
 export function shin(pi: readonly number[]): { p: number[]; z: number } {
+  const n = pi.length
   const B = sum(pi)
   const a = pi.map((x) => (x * x) / B)
-  const pz = (z: number) => a.map((ai) => (Math.sqrt(z * z + 4 * (1 - z) * ai) - z) / (2 * (1 - z)))
-  const f = (z: number) => sum(pz(z)) - 1
-  let z: number
-  if (B === 1) z = 0
-  else if (B > 1) z = bisect(f, 0, 1 - 1e-12, -1)
-  else {
-    let lo = -0.5
-    while (f(lo) < 0 && lo > -1e6) lo *= 2
-    z = bisect(f, lo, 0, -1)
+  // f(z) = Σ p_i(z) − 1 and f'(z), allocation-free (this runs once per fixture in bulk backtests):
+  // with s_i = √(z² + 4(1 − z)a_i), p_i = (s_i − z)/(2(1 − z)) and
+  // dp_i/dz = ((s_i' − 1)(1 − z) + s_i − z) / (2(1 − z)²), s_i' = (z − 2a_i)/s_i.
+  const fAndSlope = (z: number): [number, number] => {
+    let f = -1
+    let d = 0
+    const w = 1 - z
+    for (let i = 0; i < n; i++) {
+      const si = Math.sqrt(z * z + 4 * w * a[i])
+      f += (si - z) / (2 * w)
+      d += (((z - 2 * a[i]) / si - 1) * w + si - z) / (2 * w * w)
+    }
+    return [f, d]
   }
-  return { p: normaliseExact(pz(z)), z }
+  let z = 0
+  if (B !== 1) {
+    // bracket: (0, 1) for an overround book, (lo, 0) with f(lo) > 0 for an under-round one
+    let lo = 0
+    let hi = 1 - 1e-12
+    if (B < 1) {
+      hi = 0
+      lo = -0.5
+      while (fAndSlope(lo)[0] < 0 && lo > -1e6) lo *= 2
+    }
+    z = B > 1 ? Math.min(B - 1, hi / 2) : (lo + hi) / 2 // z ≈ margin is a good start for real books
+    // safeguarded Newton (Numerical Recipes' rtsafe): bisect whenever the step leaves the bracket
+    for (let it = 0; it < 200; it++) {
+      const [f, d] = fAndSlope(z)
+      if (f === 0) break
+      if (f > 0) lo = z
+      else hi = z
+      let next = z - f / d
+      if (!(next > lo && next < hi)) next = (lo + hi) / 2
+      if (Math.abs(next - z) <= 1e-16 * Math.max(1, Math.abs(z)) || hi - lo <= 1e-17) {
+        z = next
+        break
+      }
+      z = next
+    }
+  }
+  const w = 1 - z
+  return { p: normaliseExact(a.map((ai) => (Math.sqrt(z * z + 4 * w * ai) - z) / (2 * w))), z }
 }
 
 /** Bisection for a root of a monotone f on [lo, hi]; `sign` is f's slope sign. Stops at machine precision. */
