@@ -6,7 +6,17 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'coverage/**', 'e2e/screenshots/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      'coverage/**',
+      'e2e/screenshots/**',
+      'test/security/fixtures/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -34,7 +44,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/main/**', 'node:*'], message: 'The renderer talks to main only through shared/api.' },
+            {
+              group: ['**/main/**', 'node:*'],
+              message: 'The renderer talks to main only through shared/api.',
+            },
           ],
           paths: [{ name: 'electron', message: 'The renderer never imports electron.' }],
         },

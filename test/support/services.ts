@@ -26,11 +26,7 @@ export function servicesRequired(): boolean {
  * `describe` for a suite that needs `service`. The callback receives the URL.
  * Skips (saying why) when the URL is absent, or fails when services are required.
  */
-export function describeWithService(
-  service: ServiceName,
-  title: string,
-  body: (url: string) => void,
-): void {
+export function describeWithService(service: ServiceName, title: string, body: (url: string) => void): void {
   const url = serviceUrl(service)
   if (url) {
     describe(title, () => body(url))

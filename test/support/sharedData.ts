@@ -6,7 +6,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 /** `../shared/data/football-data` beside the checkout (read in place, never copied), or undefined. */
 export function footballDataDir(): string | undefined {
-  const dir = process.env.SCORELINE_FOOTBALL_DATA_DIR ?? path.resolve(repoRoot, '..', 'shared', 'data', 'football-data')
+  const dir =
+    process.env.SCORELINE_FOOTBALL_DATA_DIR ?? path.resolve(repoRoot, '..', 'shared', 'data', 'football-data')
   return existsSync(dir) ? dir : undefined
 }
 

@@ -1,0 +1,98 @@
+import type Database from 'better-sqlite3'
+import { createHandlers } from '../api/handlers'
+import { readSettings } from '../api/appHandlers'
+import { openAppDatabase, createSettingsStore, schemaVersion, type SettingsStore } from '../services/data/db'
+import { configSecrets, resolveConfig, type ConfigSources, type ScorelineConfig } from './config'
+import { createDispatch, type Dispatch, type Handlers } from './dispatch'
+import { createEventBus, type EventBus } from './eventBus'
+import { createLogger, type Logger } from './logger'
+import { dataPaths, type DataPaths } from './paths'
+import { createSecretStore, type SecretCipher } from './secrets'
+
+export interface ScorelineOptions {
+  shell: 'electron' | 'browser-bridge' | 'cli'
+  electronVersion?: string | null
+  flags?: ConfigSources['flags']
+  env?: NodeJS.ProcessEnv
+  /** Electron passes `app.getPath('userData')`; the CLI computes the same path. */
+  defaultDataDir?: string
+  /** Electron's safeStorage, wrapped; absent in the CLI and the bridge (secrets come from the environment). */
+  secretCipher?: SecretCipher | null
+  logger?: Logger
+  terminalLogs?: boolean
+}
+
+/** Everything the app, the bridge and the CLI share: config, the app database, dispatch, events. */
+export interface Scoreline {
+  readonly config: ScorelineConfig
+  readonly paths: DataPaths
+  readonly db: Database.Database
+  readonly settings: SettingsStore
+  readonly events: EventBus
+  readonly handlers: Handlers
+  readonly dispatch: Dispatch
+  readonly logger: Logger
+  close(): Promise<void>
+}
+
+/**
+ * The composition root for Node-side services. It never imports `electron`: `main/app/` passes
+ * in what only Electron knows (the userData path, safeStorage secrets, the Electron version).
+ */
+export function createScoreline(options: ScorelineOptions): Scoreline {
+  const env = options.env ?? process.env
+  const base = resolveConfig({ flags: options.flags, env, defaultDataDir: options.defaultDataDir })
+  const paths = dataPaths(base.dataDir)
+  const db = openAppDatabase(paths.appDb)
+  const settings = createSettingsStore(db)
+  const secrets = createSecretStore(settings, options.secretCipher ?? null, options.shell)
+  let config = base
+  const rebuildConfig = () => {
+    config = resolveConfig({
+      flags: options.flags,
+      env,
+      defaultDataDir: options.defaultDataDir,
+      settings: readSettings(settings),
+      secrets: { mlflowToken: secrets.get('mlflowToken'), mlflowPassword: secrets.get('mlflowPassword') },
+    })
+  }
+  rebuildConfig()
+  const events = createEventBus()
+  const logger =
+    options.logger ??
+    createLogger('scoreline', {
+      dir: paths.logs,
+      terminal: options.terminalLogs ?? false,
+      secrets: () => configSecrets(config),
+    })
+
+  const handlers = createHandlers({
+    shell: options.shell,
+    electronVersion: options.electronVersion ?? null,
+    config: () => config,
+    appDbPath: paths.appDb,
+    schemaVersion: () => schemaVersion(db),
+    settings,
+    onSettingsChanged: rebuildConfig,
+    secrets,
+  })
+  const dispatch = createDispatch(handlers, {
+    onError: (name, error) => logger.warn(`${name} failed: ${(error as Error)?.message ?? String(error)}`),
+  })
+
+  return {
+    get config() {
+      return config
+    },
+    paths,
+    db,
+    settings,
+    events,
+    handlers,
+    dispatch,
+    logger,
+    async close() {
+      if (db.open) db.close()
+    },
+  }
+}

@@ -1,0 +1,50 @@
+import { useEffect } from 'react'
+import type { ScorelineApi } from '../../shared/api/contract'
+import { PAGES, useNavigationStore } from './stores/navigationStore'
+import { useAppInfoStore } from './stores/appInfoStore'
+import { DashboardPage } from './pages/DashboardPage'
+import { UpcomingPage } from './pages/UpcomingPage'
+
+export function App({ api }: { api: ScorelineApi }) {
+  const { page, go } = useNavigationStore()
+  const info = useAppInfoStore((s) => s.info)
+  const refresh = useAppInfoStore((s) => s.refresh)
+
+  useEffect(() => api.on('app.backendStatus', () => void refresh(api)), [api, refresh])
+
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">Scoreline{info && <span className="brand-version">{info.version}</span>}</div>
+        <ul>
+          {PAGES.map((p) => (
+            <li key={p.id}>
+              <a
+                href={`#/${p.id}`}
+                aria-current={page === p.id ? 'page' : undefined}
+                onClick={(event) => {
+                  event.preventDefault()
+                  go(p.id)
+                }}
+              >
+                {p.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+        {info && (
+          <ul className="status-dots" aria-label="Backend status">
+            {info.backends.map((b) => (
+              <li key={b.name} title={`${b.name}: ${b.state}${b.detail ? ` — ${b.detail}` : ''}`}>
+                <span className={`dot dot-${b.state}`} aria-hidden="true" /> {b.name}
+              </li>
+            ))}
+          </ul>
+        )}
+      </nav>
+      <main className="content">
+        {page === 'dashboard' ? <DashboardPage api={api} /> : <UpcomingPage page={page} />}
+      </main>
+    </div>
+  )
+}

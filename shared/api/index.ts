@@ -1,0 +1,5 @@
+export * from './contract'
+export * from './errors'
+export * from './define'
+export * from './domains/app'
+export * from './bridgeClient'
