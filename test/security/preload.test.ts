@@ -37,7 +37,7 @@ describe('preload', async () => {
   it('has exactly one method per contract procedure, and on()', () => {
     const methods = Object.entries(api)
       .filter(([key]) => key !== 'on')
-      .flatMap(([domain, verbs]) => Object.keys(verbs).map((verb) => `${domain}.${verb}`))
+      .flatMap(([domain, verbs]) => Object.keys(verbs as object).map((verb) => `${domain}.${verb}`))
     expect(methods.sort()).toEqual([...procedureNames].sort())
     expect(typeof api.on).toBe('function')
   })
