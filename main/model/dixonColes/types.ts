@@ -148,6 +148,7 @@ export function toMatchArrays(matches: readonly MatchInput[]): MatchArrays {
     }
     return id
   }
+  const days = new Map<string, number>() // many matches share a date: parse each once
   for (let i = 0; i < n; i++) {
     const m = matches[i]
     const h = teamId(m.home, i)
@@ -157,20 +158,28 @@ export function toMatchArrays(matches: readonly MatchInput[]): MatchArrays {
         row: i,
       })
     }
-    for (const g of [m.homeGoals, m.awayGoals]) {
-      if (!Number.isInteger(g) || g < 0) {
-        throw new DixonColesError(
-          'MODEL_BAD_INPUT',
-          `Match ${i} (${m.date} ${m.home} v ${m.away}): goals must be non-negative integers, got ${g}`,
-          { row: i },
-        )
-      }
+    if (!(
+      Number.isInteger(m.homeGoals) &&
+      m.homeGoals >= 0 &&
+      Number.isInteger(m.awayGoals) &&
+      m.awayGoals >= 0
+    )) {
+      throw new DixonColesError(
+        'MODEL_BAD_INPUT',
+        `Match ${i} (${m.date} ${m.home} v ${m.away}): goals must be non-negative integers, got ${m.homeGoals}-${m.awayGoals}`,
+        { row: i },
+      )
     }
     out.home[i] = h
     out.away[i] = a
     out.homeGoals[i] = m.homeGoals
     out.awayGoals[i] = m.awayGoals
-    out.dayNumber[i] = dayNumberOf(m.date)
+    let day = days.get(m.date)
+    if (day === undefined) {
+      day = dayNumberOf(m.date)
+      days.set(m.date, day)
+    }
+    out.dayNumber[i] = day
     out.neutral[i] = m.neutral ? 1 : 0
   }
   return out

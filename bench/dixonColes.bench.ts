@@ -1,0 +1,149 @@
+// Dixon-Coles fit benchmarks: one EPL season from scratch, ten seasons with time decay, and a
+// warm-started refit after one more matchweek. `npx tsx bench/dixonColes.bench.ts` prints a table;
+// `run()` returns the rows for bench/run.ts. Real CSVs are read in place from ../shared/data; without
+// them the same shapes are simulated (noted in each row).
+import { pathToFileURL } from 'node:url'
+import { footballDataDir } from '../test/support/sharedData'
+import {
+  fitDixonColes,
+  toMatchArrays,
+  type FitOptions,
+  type MatchArrays,
+  type MatchInput,
+} from '../main/model/dixonColes'
+import { readSeasons } from '../main/model/dixonColes/testData'
+import { randomTeams, simulateLeague } from '../main/model/simulate/simulateLeague'
+
+export interface BenchResult {
+  name: string
+  median_ms: number
+  runs: number
+  target_ms?: number
+  note?: string
+}
+
+/** Median wall time of `runs` timed calls after `warmup` untimed ones. */
+function median(fn: () => unknown, runs: number, warmup = 20): number {
+  for (let i = 0; i < warmup; i++) fn()
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    fn()
+    times.push(performance.now() - t0)
+  }
+  times.sort((a, b) => a - b)
+  const m = times.length >> 1
+  return times.length % 2 ? times[m] : (times[m - 1] + times[m]) / 2
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000
+
+const TEN_SEASONS = [
+  '2014-15',
+  '2015-16',
+  '2016-17',
+  '2017-18',
+  '2018-19',
+  '2019-20',
+  '2020-21',
+  '2021-22',
+  '2022-23',
+  '2023-24',
+]
+
+function loadData(): { one: MatchInput[]; ten: MatchInput[]; source: string } {
+  const dir = footballDataDir()
+  if (dir) {
+    return {
+      one: readSeasons(dir, 'E0', ['2023-24']),
+      ten: readSeasons(dir, 'E0', TEN_SEASONS),
+      source: 'E0 CSVs',
+    }
+  }
+  // Fallback with the same shape: 20 teams, 380 matches a season (no promotion, so slightly easier).
+  const teams = randomTeams(20, 2024)
+  const sim = (seasons: number, startDate: string) =>
+    simulateLeague({ teams, homeAdvantage: 0.25, rho: -0.1, seasons, seed: 1, startDate })
+  return { one: sim(1, '2023-08-11'), ten: sim(10, '2014-08-16'), source: 'simulated (CSVs absent)' }
+}
+
+/** The data as of one week before its last match date (the "previous matchweek" of a refit). */
+function weekBefore(data: MatchArrays): string {
+  const last = Math.max(...data.dayNumber)
+  return new Date((last - 7) * 86_400_000).toISOString().slice(0, 10)
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const rows: BenchResult[] = []
+  const { one, ten, source } = loadData()
+  const oneArrays = toMatchArrays(one)
+  const tenArrays = toMatchArrays(ten)
+
+  const bench = (
+    name: string,
+    data: MatchArrays,
+    opts: FitOptions,
+    runs: number,
+    target?: number,
+    extra = '',
+  ) => {
+    const model = fitDixonColes(data, opts)
+    const ms = median(() => fitDixonColes(data, opts), runs)
+    rows.push({
+      name,
+      median_ms: round(ms),
+      runs,
+      target_ms: target,
+      note:
+        `${source}; ${model.nMatches} matches, ${model.nTeams} teams, ${model.iterations} Newton steps, ` +
+        `|grad| ${model.gradientNorm.toExponential(1)}${extra}`,
+    })
+    return { model, ms }
+  }
+
+  const cold1 = bench('fit 1 season (E0 2023-24) from scratch', oneArrays, {}, 200, 1)
+  const cold10 = bench('fit 10 seasons (E0 2014-24), xi = 0.0019', tenArrays, { xi: 0.0019 }, 50, 15)
+
+  // Warm refits: the fit as of a week earlier seeds the fit with the latest matchweek added.
+  const prev1 = fitDixonColes(oneArrays, { asOf: weekBefore(oneArrays) })
+  bench(
+    'refit 1 season + 1 matchweek, warm start',
+    oneArrays,
+    { warmStart: prev1 },
+    200,
+    undefined,
+    `; cold ${round(cold1.ms)} ms`,
+  )
+  const prev10 = fitDixonColes(tenArrays, { xi: 0.0019, asOf: weekBefore(tenArrays) })
+  bench(
+    'refit 10 seasons + 1 matchweek, warm start',
+    tenArrays,
+    { xi: 0.0019, warmStart: prev10 },
+    50,
+    undefined,
+    `; cold ${round(cold10.ms)} ms`,
+  )
+
+  const convert = median(() => toMatchArrays(ten), 50, 5)
+  rows.push({
+    name: 'toMatchArrays, 10 seasons (not included above)',
+    median_ms: round(convert),
+    runs: 50,
+    note: `${ten.length} match objects → typed arrays`,
+  })
+  return rows
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const rows = await run()
+  console.table(
+    rows.map((r) => ({
+      name: r.name,
+      'median ms': r.median_ms,
+      runs: r.runs,
+      'target ms': r.target_ms ?? '',
+      ok: r.target_ms === undefined ? '' : r.median_ms <= r.target_ms ? 'yes' : 'NO',
+      note: r.note ?? '',
+    })),
+  )
+}
