@@ -79,6 +79,25 @@ describe('parseFootballDataCsv: happy path', () => {
     }
   })
 
+  it('reads the "extra leagues" layout (Home/Away, HG/AG/Res, Pinnacle as PH/PD/PA and PSCH/PSCD/PSCA)', () => {
+    const csv =
+      'Country,League,Season,Date,Time,Home,Away,HG,AG,Res,PH,PD,PA,PSCH,PSCD,PSCA,AvgCH,AvgCD,AvgCA\n' +
+      'Argentina,Liga Profesional,2024,26/01/2024,00:00,Velez Sarsfield,Barracas Central,0,0,D,1.88,3.2,4.75,1.9,3.3,4.6,1.85,3.2,4.4\n'
+    const parsed = parseFootballDataCsv(csv, 'ARG.csv')
+    expect(parsed.league).toBeNull()
+    expect(parsed.rows[0]).toMatchObject({
+      date: '2024-01-26',
+      time: '00:00',
+      home: 'Velez Sarsfield',
+      homeGoals: 0,
+    })
+    expect(parsed.rows[0].odds.map((q) => `${q.bookmaker}/${q.kind}`)).toEqual([
+      'PS/pre-match',
+      'PS/closing',
+      'Avg/closing',
+    ])
+  })
+
   it('takes the file league from Div only when every row agrees', () => {
     const mixed = parseFootballDataCsv(
       `${HEADER}\nE0,14/08/04,A,B,1,0,H\nE1,14/08/04,C,D,1,0,H\n`,
@@ -344,6 +363,15 @@ describe('parseFootballDataCsv: errors', () => {
       const err = rejection(empty, 'empty.csv')
       expect(err.message).toMatch(/^empty\.csv:1: file is empty/)
     }
+  })
+
+  it('says so when given UTF-16 text or an Excel workbook instead of a CSV', () => {
+    const utf16 = new Uint8Array([0xff, 0xfe, ...Buffer.from(HEADER, 'utf16le')])
+    expect(rejection(utf16, 'E0.csv').message).toMatch(/^E0\.csv:1: file is UTF-16 text/)
+    const xlsx = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00])
+    expect(rejection(xlsx, 'all-euro-data-2023-2024.xlsx').message).toMatch(/Excel \.xlsx workbook/)
+    const xls = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1])
+    expect(rejection(xls, 'E0.xls').message).toMatch(/Excel \.xls workbook/)
   })
 
   it('rejects a result without goals, half a score, and a bad FTR', () => {

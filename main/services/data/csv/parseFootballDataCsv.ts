@@ -28,6 +28,11 @@ export function parseFootballDataCsv(
   opts: ParseOptions = {},
 ): ParsedFile {
   const problems = new ProblemList(fileName, Math.max(1, opts.maxProblems ?? DEFAULT_MAX_PROBLEMS))
+  const notCsv = typeof bytes === 'string' ? undefined : recogniseNonCsv(bytes)
+  if (notCsv) {
+    problems.add(1, null, notCsv)
+    throw problems.toError()
+  }
   const { text, encoding } = decodeText(bytes, opts.encoding ?? 'auto')
 
   let table: CsvTable
@@ -79,6 +84,20 @@ export function parseFootballDataCsv(
     oddsGroups: layout.odds.map((g) => g.prefix),
     warnings: warnings.items,
   }
+}
+
+/** Formats people point the importer at by mistake, recognised by their first bytes. */
+function recogniseNonCsv(b: Uint8Array): string | undefined {
+  if ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff)) {
+    return 'file is UTF-16 text; save it as CSV (UTF-8 or Windows-1252), as football-data.co.uk serves it'
+  }
+  if (b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) {
+    return 'file is a zip archive or an Excel .xlsx workbook, not a CSV; download the season .csv instead'
+  }
+  if (b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0) {
+    return 'file is an Excel .xls workbook, not a CSV; download the season .csv instead'
+  }
+  return undefined
 }
 
 function commonLeague(rows: ParsedMatch[]): string | null {
