@@ -1,0 +1,65 @@
+import pg from 'pg'
+import { DataError } from '../errors'
+
+/** The URL with any password replaced, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return '<invalid Postgres URL>'
+  }
+}
+
+// Per-client type parsing (never the global pg.types, which other services share): dates stay calendar
+// strings (YYYY-MM-DD) instead of shifting through the local time zone; bigint ids become numbers.
+const DATE_OID = 1082
+const INT8_OID = 20
+export const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === DATE_OID) return (value: string) => value
+    if (oid === INT8_OID) return (value: string) => Number(value)
+    return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text')
+  },
+} as unknown as pg.CustomTypesConfig
+
+/** A connected client, or `SERVICE_UNREACHABLE` naming the host (never the password). */
+export async function connectPostgres(
+  url: string,
+  opts: { connectTimeoutMs?: number } = {},
+): Promise<pg.Client> {
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+  })
+  // An idle client whose backend is terminated emits 'error'; the running query rejects on its own.
+  client.on('error', () => undefined)
+  try {
+    await client.connect()
+  } catch (error) {
+    await client.end().catch(() => undefined)
+    throw new DataError(
+      'SERVICE_UNREACHABLE',
+      `cannot reach Postgres at ${redactUrl(url)}: ${(error as Error).message}; check DATABASE_URL and that the server is running`,
+      { url: redactUrl(url) },
+    )
+  }
+  return client
+}
+
+/** Probes reachability for data.status; resolves false instead of throwing. */
+export async function probePostgres(
+  url: string,
+  timeoutMs = 2000,
+): Promise<{ reachable: boolean; error?: string; checkedAt: string }> {
+  const checkedAt = new Date().toISOString()
+  try {
+    const client = await connectPostgres(url, { connectTimeoutMs: timeoutMs })
+    await client.query('SELECT 1')
+    await client.end()
+    return { reachable: true, checkedAt }
+  } catch (error) {
+    return { reachable: false, error: (error as Error).message, checkedAt }
+  }
+}
