@@ -158,11 +158,16 @@ describe('serialisation', () => {
       expect(applyCalibrator(back, preds[0])).toEqual(applyCalibrator(cal, preds[0]))
     }
     expect(calibratorSchema.safeParse({ kind: 'isotonic', interpolation: 'step' }).success).toBe(false)
+    const unsorted = { ...fitIsotonicCalibrator(preds, ys), n: 1 }
+    unsorted.outcomes = [{ x: [0.5, 0.2], y: [0, 1] }, unsorted.outcomes[1], unsorted.outcomes[2]]
+    expect(calibratorSchema.safeParse(unsorted).success).toBe(false)
   })
 
   it('rejects invalid inputs with typed errors', () => {
     expect(() => fitIsotonicCalibrator([], [])).toThrow(/no predictions/)
     expect(() => fitTemperature([[0.5, 0.5, 0.5]], [0])).toThrow(/sums to/)
     expect(() => fitIsotonicCalibrator([[0.5, 0.3, 0.2]], [0], { floor: 0 })).toThrow(/floor/)
+    expect(() => fitTemperature([[0.5, 0.3, 0.2]], [0], { floor: 0.5 })).toThrow(/floor/)
+    expect(fitTemperature([[0.5, 0.3, 0.2]], [0], { floor: 0.01 }).floor).toBe(0.01)
   })
 })

@@ -48,6 +48,8 @@ export type Calibrator = IsotonicCalibrator | TemperatureCalibrator
 const isotonicMapSchema = z
   .object({ x: z.array(z.number()).min(1), y: z.array(z.number().min(0).max(1)).min(1) })
   .refine((m) => m.x.length === m.y.length, 'x and y need the same length')
+  .refine((m) => m.x.every((v, i) => i === 0 || v > m.x[i - 1]), 'x must be strictly increasing')
+  .refine((m) => m.y.every((v, i) => i === 0 || v >= m.y[i - 1]), 'y must be non-decreasing')
 
 export const calibratorSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -120,8 +122,10 @@ function checkFloor(floor: number | undefined): number {
 export function fitTemperature(
   preds: readonly Triple[],
   outcomes: readonly Outcome[],
+  options: { floor?: number } = {},
 ): TemperatureCalibrator {
   const ys = validate(preds, outcomes, 'fitTemperature')
+  const floor = checkFloor(options.floor)
   const logs = preds.map((p) => p.map((x) => Math.log(Math.max(x, LOG_LOSS_EPSILON))))
   const loss = (beta: number): number => {
     let s = 0
@@ -143,7 +147,7 @@ export function fitTemperature(
   return {
     kind: 'temperature',
     temperature: 1 / beta,
-    floor: CALIBRATION_FLOOR,
+    floor,
     n: ys.length,
     logLossBefore: before,
     logLossAfter: loss(beta),

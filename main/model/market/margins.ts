@@ -62,11 +62,10 @@ export function additive(pi: readonly number[]): { p: number[]; clipped: boolean
  * Newton polish finds the unique root. */
 export function power(pi: readonly number[]): { p: number[]; k: number } {
   const f = (k: number) => sum(pi.map((x) => x ** k)) - 1
-  let lo = 1e-6
+  // f(0) = n − 1 > 0; f(1) = B − 1, so an under-round book has k ∈ (0, 1) and an overround one k > 1
   let hi = 1
-  while (f(hi) > 0) hi *= 2 // overround: k > 1
-  while (f(lo) < 0 && lo > 1e-300) lo /= 2 // under-round: k < 1
-  let k = bisect(f, lo, hi, -1)
+  while (f(hi) > 0) hi *= 2
+  let k = bisect(f, 0, hi, -1)
   // Newton polish: f'(k) = Σ π_i^k ln π_i < 0
   for (let it = 0; it < 3; it++) {
     const d = sum(pi.map((x) => x ** k * Math.log(x)))
