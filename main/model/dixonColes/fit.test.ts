@@ -165,6 +165,23 @@ describe('fit: simulated leagues', () => {
     expect(fitDixonColes(data, { xi: 0.0019, warmStart: cold }).iterations).toBe(0)
   })
 
+  it('recovers from a poor warm start (wrong signs, rho outside the data region) to the same optimum', () => {
+    const teams = randomTeams(12, 5)
+    const data = toMatchArrays(simulateLeague({ teams, homeAdvantage: 0.3, rho: -0.1, seasons: 2, seed: 4 }))
+    const good = fitDixonColes(data)
+    const bad: FittedModel = {
+      ...good,
+      teams: good.teams.map((t, i) => ({ ...t, attack: (i % 3) - 1, defence: 1.5 - (i % 2) * 2 })),
+      homeAdvantage: -1,
+      rho: 0.9,
+    }
+    const refit = fitDixonColes(data, { warmStart: bad })
+    expect(refit.converged).toBe(true)
+    expect(refit.logLikelihood).toBeCloseTo(good.logLikelihood, 9)
+    expect(refit.rho).toBeCloseTo(good.rho, 8)
+    expect(refit.homeAdvantage).toBeCloseTo(good.homeAdvantage, 8)
+  })
+
   it('standard errors equal the square roots of the inverse finite-difference Hessian (delta method for the last alpha)', () => {
     const teams = randomTeams(8, 13)
     const matches = simulateLeague({ teams, homeAdvantage: 0.3, rho: -0.1, seasons: 3, seed: 17 })

@@ -43,7 +43,12 @@ export function prepareFit(data: MatchArrays, options: FitOptions = {}): Prepare
   }
   const n = data.home.length
   let latest = -Infinity
-  for (let i = 0; i < n; i++) if (data.dayNumber[i] > latest) latest = data.dayNumber[i]
+  let earliest = Infinity
+  for (let i = 0; i < n; i++) {
+    const d = data.dayNumber[i]
+    if (d > latest) latest = d
+    if (d < earliest) earliest = d
+  }
   const asOfDay = options.asOf !== undefined ? dayNumberOf(options.asOf) : latest
   const fromDay = options.from !== undefined ? dayNumberOf(options.from) : -Infinity
   const window = `${options.from ?? 'the first match'} .. ${options.asOf ?? 'the last match'}`
@@ -54,7 +59,7 @@ export function prepareFit(data: MatchArrays, options: FitOptions = {}): Prepare
   if (stats.nMatches === 0) {
     throw new DixonColesError(
       'MODEL_NO_DATA',
-      `No matches between ${window} (the data runs ${dateOfDayNumber(Math.min(...data.dayNumber))} .. ${dateOfDayNumber(latest)}).`,
+      `No matches between ${window} (the data runs ${dateOfDayNumber(earliest)} .. ${dateOfDayNumber(latest)}).`,
       { asOf: options.asOf ?? null, from: options.from ?? null },
     )
   }
@@ -250,6 +255,13 @@ export function fitDixonColesDetailed(
   const P = 2 * k + 2
   const maxIterations = options.maxIterations ?? 100
   const tolerance = options.tolerance ?? 1e-8
+  if (!(Number.isInteger(maxIterations) && maxIterations >= 0) || !(tolerance > 0)) {
+    throw new DixonColesError(
+      'MODEL_BAD_INPUT',
+      `maxIterations must be a non-negative integer and tolerance > 0 (got ${maxIterations}, ${tolerance})`,
+      { maxIterations, tolerance },
+    )
+  }
   const free = freeIndices(k, gammaFree, rhoFree)
   const m = free.length
 

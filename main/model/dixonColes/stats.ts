@@ -93,7 +93,10 @@ export function buildMatchStats(data: MatchArrays, window: Window): MatchStats {
     teams[c] = data.teams[t]
   }
 
-  const slot = new Int32Array(k * k * 2).fill(-1)
+  // Group lookup: a dense (home, away, neutral) table for league-sized K, a Map beyond that.
+  const dense = k <= 1024
+  const slot = dense ? new Int32Array(k * k * 2).fill(-1) : new Int32Array(0)
+  const slotMap = dense ? null : new Map<number, number>()
   const cap = Math.min(nMatches, k * k * 2)
   const home = new Int32Array(cap)
   const away = new Int32Array(cap)
@@ -116,9 +119,11 @@ export function buildMatchStats(data: MatchArrays, window: Window): MatchStats {
     const a = compact[data.away[i]]
     const nu = data.neutral[i] ? 1 : 0
     const key = (h * k + a) * 2 + nu
-    let g = slot[key]
+    let g = dense ? slot[key] : ((slotMap as Map<number, number>).get(key) ?? -1)
     if (g < 0) {
-      g = slot[key] = nGroups++
+      g = nGroups++
+      if (dense) slot[key] = g
+      else (slotMap as Map<number, number>).set(key, g)
       home[g] = h
       away[g] = a
       neutral[g] = nu
