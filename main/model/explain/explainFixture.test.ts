@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { explainFixture, explanationSentence, type ExplainInput } from './explainFixture'
-import { outcomeProbabilities } from '../dixonColes/predict'
+import { explainFixture, explainInputFromFit, explanationSentence, type ExplainInput } from './explainFixture'
+import type { FittedModel } from '../dixonColes/types'
+import { fixtureRates, outcomeProbabilities } from '../dixonColes/predict'
 import { applyBlend } from '../blend/blend'
 import { applyCalibrator, type TemperatureCalibrator } from '../calibration/calibrator'
 import type { Triple } from '../metrics/probabilities'
@@ -124,6 +125,47 @@ describe('explainFixture', () => {
         market: { probabilities: [0.6, 0.6, 0.2], blend: { kind: 'linear', alpha: 0.5 } },
       }),
     ).toThrow(/sums to/)
+  })
+})
+
+describe('explainInputFromFit', () => {
+  const team = (name: string, attack: number, defence: number) => ({
+    name,
+    attack,
+    defence,
+    attackSe: null,
+    defenceSe: null,
+    matches: 10,
+  })
+  const model: FittedModel = {
+    model: 'dixon-coles',
+    asOf: '2024-05-19',
+    from: null,
+    xi: 0.0019,
+    teams: [team('Arsenal', 0.4, -0.3), team('Chelsea', 0.1, 0.1), team('Luton', -0.5, 0.5)],
+    homeAdvantage: 0.22,
+    homeAdvantageSe: null,
+    rho: -0.05,
+    rhoSe: null,
+    logLikelihood: -100,
+    nMatches: 30,
+    nTeams: 3,
+    iterations: 5,
+    converged: true,
+    gradientNorm: 1e-10,
+    minTau: 0.9,
+    droppedTeams: [],
+    warnings: [],
+  }
+
+  it("takes β̄ as the mean fitted defence and reproduces the engine's own rates as the final state", () => {
+    const input = explainInputFromFit(model, 'Arsenal', 'Luton')
+    expect(input.betaMean).toBeCloseTo((-0.3 + 0.1 + 0.5) / 3, 15)
+    const e = explainFixture(input)
+    const { lambda, mu } = fixtureRates(model, 'Arsenal', 'Luton')
+    expect(e.rates.final.lambda).toBeCloseTo(lambda, 14)
+    expect(e.rates.final.mu).toBeCloseTo(mu, 14)
+    expect(() => explainInputFromFit(model, 'Arsenal', 'Wrexham')).toThrow(/Wrexham/)
   })
 })
 

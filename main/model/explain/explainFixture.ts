@@ -1,6 +1,7 @@
 // Shapley decomposition of one fixture's final 1X2 probabilities into the model's ingredients, from an
 // "average team v average team at a neutral venue" baseline. See shapley.ts for the game itself.
-import { outcomeProbabilities as dixonColesOutcomes } from '../dixonColes/predict'
+import { outcomeProbabilities as dixonColesOutcomes, teamRating } from '../dixonColes/predict'
+import type { FittedModel } from '../dixonColes/types'
 import { applyBlend, type BlendSpec } from '../blend/blend'
 import { applyCalibrator, type Calibrator } from '../calibration/calibrator'
 import {
@@ -131,6 +132,29 @@ export function explainFixture(
     contributions: components.map((component, i) => ({ component, delta: triple(r.phi[i]) })),
     rates: { baseline: rates(0), final: rates((1 << m) - 1) },
     evaluations: r.evaluations,
+  }
+}
+
+/** Builds the explanation input for `home` v `away` from a fitted model: β̄ is the plain mean of the
+ * fitted teams' defence parameters (Σα = 0 already makes the average attack 0). Throws UNKNOWN_TEAM. */
+export function explainInputFromFit(
+  model: FittedModel,
+  home: string,
+  away: string,
+  extras: Pick<ExplainInput, 'neutral' | 'market' | 'calibrator'> = {},
+): ExplainInput {
+  const h = teamRating(model, home)
+  const a = teamRating(model, away)
+  const betaMean = model.teams.reduce((s, t) => s + t.defence, 0) / model.teams.length
+  return {
+    gamma: model.homeAdvantage,
+    alphaHome: h.attack,
+    betaHome: h.defence,
+    alphaAway: a.attack,
+    betaAway: a.defence,
+    betaMean,
+    rho: model.rho,
+    ...extras,
   }
 }
 
