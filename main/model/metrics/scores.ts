@@ -86,7 +86,9 @@ function binOf(x: number, bins: number): number {
 
 /** Expected calibration error (Naeini et al. 2015; Guo et al. 2017, eq. 3) on the *top-label confidence*:
  * each forecast goes to the bin of max_i p_i among 10 equal-width bins on [0, 1] (last bin closed), and
- * ECE = Σ_b (n_b / N) · |accuracy_b − meanConfidence_b|, accuracy being the arg-max pick's hit rate. */
+ * ECE = Σ_b (n_b / N) · |accuracy_b − meanConfidence_b|, accuracy being the arg-max pick's hit rate.
+ * Bins are left-closed, [k/10, (k+1)/10), the last one [0.9, 1]; Guo et al. write them right-closed, which
+ * differs only for a confidence exactly on an edge (e.g. 0.6 falls in [0.6, 0.7) here). */
 export function ece(preds: readonly Triple[], outcomes: readonly Outcome[], bins = CALIBRATION_BINS): number {
   const ys = validated(preds, outcomes, 'ece')
   const count = new Array<number>(bins).fill(0)
