@@ -79,3 +79,13 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   out = out.replace(/(https?:\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1')
   return out
 }
+
+/** Not found, whichever store said so. */
+export function isNotFound(error: unknown): boolean {
+  return isTrackingError(error, 'MLFLOW_NOT_FOUND') || isTrackingError(error, 'TRACKING_NOT_FOUND')
+}
+
+/** Refused input (bad filter, changed param, bad alias), whichever store said so. */
+export function isInvalidInput(error: unknown): boolean {
+  return isTrackingError(error, 'MLFLOW_INVALID') || isTrackingError(error, 'TRACKING_INVALID')
+}

@@ -1,0 +1,21 @@
+import { describe } from 'vitest'
+import { describeWithService } from '../../../test/support/services'
+import { openMemoryTrackingDatabase } from './localSchema'
+import { MlflowClient } from './mlflowClient'
+import { MlflowTrackingStore } from './mlflowTrackingStore'
+import { PromotionLog } from './promotionLog'
+import { trackingStoreContract } from './testing/trackingStoreContract'
+
+describeWithService('mlflow', 'MlflowTrackingStore', (uri) => {
+  describe('behavioural suite', () => {
+    trackingStoreContract(async () => {
+      const db = openMemoryTrackingDatabase()
+      const client = new MlflowClient({ trackingUri: uri })
+      return new MlflowTrackingStore({
+        client,
+        promotions: new PromotionLog(db, client.origin),
+        onClose: () => db.close(),
+      })
+    })
+  })
+})
