@@ -286,32 +286,39 @@ export function fitDixonColesDetailed(
   let gnorm = norm(gr)
   let iterations = 0
   let converged = gnorm < tolerance
-  while (!converged && iterations < maxIterations) {
-    // Newton direction, Levenberg-damped when −ZᵀHZ is not positive definite.
-    let shift = 0
-    let maxDiag = 0
-    for (let r = 0; r < m; r++) maxDiag = Math.max(maxDiag, Math.abs(A[r * m + r]))
+  let maxDiag = 0
+  // Solve (A + shift·I)·d = gr, raising the Levenberg shift until A + shift·I is positive definite.
+  const direction = (shift: number): number => {
     while (!solver.factor(A, shift)) {
       shift = shift === 0 ? 1e-8 * (maxDiag + 1) : shift * 10
-      if (shift > 1e12 * (maxDiag + 1)) break
+      if (shift > 1e12 * (maxDiag + 1)) return -1
     }
-    if (shift > 1e12 * (maxDiag + 1)) break
     solver.solve(gr, d)
-    let slope = 0
-    for (let r = 0; r < m; r++) slope += gr[r] * d[r]
-    // Backtracking line search; infeasible points (some τ ≤ 0) have ll = −∞ and are never accepted.
-    let t = 1
+    return shift
+  }
+  while (!converged && iterations < maxIterations) {
+    maxDiag = 0
+    for (let r = 0; r < m; r++) maxDiag = Math.max(maxDiag, Math.abs(A[r * m + r]))
+    // Newton step first; if no step along it is acceptable, damp harder (towards steepest ascent).
     let accepted = false
-    const noise = 1e-13 * (Math.abs(ll) + 1)
-    while (t > 1e-12) {
-      applyStep(k, free, theta, d, t, trial)
-      const llTrial = logLikelihood(s, trial)
-      // Armijo, or — once the increase is below rounding of ll — a full Newton step that does not lose.
-      if (llTrial >= ll + 1e-4 * t * slope || (t === 1 && llTrial >= ll - noise)) {
-        accepted = true
-        break
+    let shift = 0
+    for (let attempt = 0; attempt < 6 && !accepted; attempt++) {
+      shift = direction(shift)
+      if (shift < 0) break
+      let slope = 0
+      for (let r = 0; r < m; r++) slope += gr[r] * d[r]
+      // Backtracking (Armijo); infeasible points (some τ ≤ 0) have ll = −∞ and are never accepted.
+      const noise = 1e-13 * (Math.abs(ll) + 1)
+      for (let t = 1; t > 1e-12; t *= 0.5) {
+        applyStep(k, free, theta, d, t, trial)
+        const llTrial = logLikelihood(s, trial)
+        // Armijo, or — once the increase is below rounding of ll — a full step that does not lose.
+        if (llTrial >= ll + 1e-4 * t * slope || (t === 1 && llTrial >= ll - noise)) {
+          accepted = true
+          break
+        }
       }
-      t *= 0.5
+      shift = Math.max(shift * 100, 1e-4 * (maxDiag + 1))
     }
     iterations++
     if (!accepted) break

@@ -2,13 +2,15 @@
  * Dixon-Coles weighted log-likelihood with its exact analytic gradient and Hessian.
  *
  * Model (Dixon & Coles 1997, "Modelling association football scores and inefficiencies in the
- * football betting market", Appl. Statist. 46(2), eqs. 4.1-4.3): for a match of home team h v away
+ * football betting market", Appl. Statist. 46(2), 265-280, section 4; equation numbers below as the
+ * paper's are usually cited — the formulas themselves are what the tests check): for a match of home team h v away
  * team a with score (x, y)
- *   λ = exp(γ·[not neutral] + α_h + β_a),  μ = exp(α_a + β_h)                          (4.3)
+ *   λ = exp(γ·[not neutral] + α_h + β_a),  μ = exp(α_a + β_h)   (the paper's λ = α_i β_j γ, μ = α_j β_i in logs)
  *   P(x, y) = τ_{λ,μ}(x, y) · Pois(x; λ) · Pois(y; μ)                                   (4.2)
  *   τ(0,0) = 1 − λμρ, τ(0,1) = 1 + λρ, τ(1,0) = 1 + μρ, τ(1,1) = 1 − ρ, otherwise 1.
  * (The paper writes μ for the home rate and λ for the away rate; here λ is home, as in GUIDE.md.)
- * Pseudo-likelihood with time weights (eq. 4.5): L = Σ_k w_k · log P(x_k, y_k).
+ * Pseudo-likelihood with time weights w_k = φ(t_k) = exp(−ξ t_k) (the paper's time-dependent
+ * version): L = Σ_k w_k · log P(x_k, y_k).
  *
  * Parameter vector θ (length 2K + 2): α_0..α_{K−1}, β_0..β_{K−1}, γ at 2K, ρ at 2K + 1.
  *
@@ -77,7 +79,7 @@ export function minTau(s: MatchStats, theta: Float64Array): number {
 }
 
 /**
- * Weighted log-likelihood (eq. 4.5) including −Σw(log x! + log y!). Returns −Infinity when some τ
+ * Weighted (pseudo-)log-likelihood Σ w·log P(x, y) including −Σw(log x! + log y!). Returns −Infinity when some τ
  * of some match in `s` is ≤ 0 (θ outside the valid region), so a line search can never accept it.
  */
 export function logLikelihood(s: MatchStats, theta: Float64Array): number {

@@ -59,7 +59,7 @@ function logFactorial(n: number): number {
 
 /**
  * Select the matches in [fromDay, asOfDay], weight them w = exp(−ξ·(asOfDay − day)) (Dixon &
- * Coles 1997, eq. 4.5 with φ(t) = exp(−ξt)), and aggregate them per (home, away, neutral).
+ * Coles 1997's down-weighting φ(t) = exp(−ξt) of the pseudo-likelihood), and aggregate them per (home, away, neutral).
  */
 export function buildMatchStats(data: MatchArrays, window: Window): MatchStats {
   const { asOfDay, fromDay, xi } = window
