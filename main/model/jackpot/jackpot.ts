@@ -9,12 +9,12 @@ import {
   type Triple,
 } from '../metrics/probabilities'
 
-export type Pick = OutcomeLetter | readonly OutcomeLetter[]
+export type JackpotPick = OutcomeLetter | readonly OutcomeLetter[]
 
 export interface JackpotFixture {
   probabilities: Triple
   /** Default: the most probable outcome (ties go to H, then D). */
-  pick?: Pick
+  pick?: JackpotPick
   label?: string
 }
 
@@ -42,7 +42,7 @@ export interface JackpotAnalysis {
   riskiest: JackpotLeg[]
 }
 
-function normalisePick(pick: Pick, where: string): OutcomeLetter[] {
+function normalisePick(pick: JackpotPick, where: string): OutcomeLetter[] {
   const list = typeof pick === 'string' ? [pick] : [...pick]
   if (list.length === 0)
     throw new ModelInputError('INVALID_ARGUMENT', `${where}: a pick needs at least one outcome`)
