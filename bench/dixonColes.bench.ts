@@ -3,6 +3,7 @@
 // `run()` returns the rows for bench/run.ts. Real CSVs are read in place from ../shared/data; without
 // them the same shapes are simulated (noted in each row).
 import { pathToFileURL } from 'node:url'
+import { CholeskyDecomposition, Matrix } from 'ml-matrix'
 import { footballDataDir } from '../test/support/sharedData'
 import {
   fitDixonColes,
@@ -11,6 +12,9 @@ import {
   type MatchArrays,
   type MatchInput,
 } from '../main/model/dixonColes'
+import { fitDixonColesDetailed } from '../main/model/dixonColes/fit'
+import { logLikelihoodDerivatives } from '../main/model/dixonColes/likelihood'
+import { SpdSolver } from '../main/model/dixonColes/linalg'
 import { readSeasons } from '../main/model/dixonColes/testData'
 import { randomTeams, simulateLeague } from '../main/model/simulate/simulateLeague'
 
@@ -123,6 +127,48 @@ export async function run(): Promise<BenchResult[]> {
     undefined,
     `; cold ${round(cold10.ms)} ms`,
   )
+
+  // Linear algebra of one Newton step + SEs on the one-season system: hand-rolled Cholesky vs ml-matrix
+  // (the baseline that motivated it), on the real −Hessian at the optimum.
+  const detailed = fitDixonColesDetailed(oneArrays, {})
+  const stats = detailed.prepared.stats
+  const P = 2 * stats.nTeams + 2
+  const grad = new Float64Array(P)
+  const hess = new Float64Array(P * P)
+  logLikelihoodDerivatives(stats, detailed.theta, grad, hess)
+  const free = detailed.freeIndices
+  const m = free.length
+  // Negative Hessian restricted to the free coordinates (α_K−1 kept out: a PD m×m block is enough here).
+  const A = new Float64Array(m * m)
+  const rhs = new Float64Array(m)
+  for (let r = 0; r < m; r++) {
+    rhs[r] = grad[free[r]] + 1
+    for (let c = 0; c < m; c++) A[r * m + c] = -hess[free[r] * P + free[c]]
+  }
+  const solver = new SpdSolver(m)
+  const out = new Float64Array(m)
+  const handRolled = median(() => {
+    solver.factor(A)
+    solver.solve(rhs, out)
+    return solver.inverse()
+  }, 200)
+  const rows2d = Array.from({ length: m }, (_, r) => Array.from(A.subarray(r * m, (r + 1) * m)))
+  const mlMatrix = median(() => {
+    const chol = new CholeskyDecomposition(new Matrix(rows2d))
+    chol.solve(Matrix.columnVector(Array.from(rhs)))
+    return chol.solve(Matrix.eye(m))
+  }, 50)
+  rows.push({
+    name: `Cholesky factor + solve + inverse, m = ${m} (hand-rolled)`,
+    median_ms: round(handRolled),
+    runs: 200,
+    note: `ml-matrix baseline in this run: ${round(mlMatrix)} ms (×${(mlMatrix / handRolled).toFixed(1)})`,
+  })
+  rows.push({
+    name: `Cholesky factor + solve + inverse, m = ${m} (ml-matrix baseline)`,
+    median_ms: round(mlMatrix),
+    runs: 50,
+  })
 
   const convert = median(() => toMatchArrays(ten), 50, 5)
   rows.push({
