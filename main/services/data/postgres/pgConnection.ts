@@ -32,6 +32,7 @@ export async function connectPostgres(
   const client = new pg.Client({
     connectionString: url,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+    types: pgTypes,
   })
   // An idle client whose backend is terminated emits 'error'; the running query rejects on its own.
   client.on('error', () => undefined)

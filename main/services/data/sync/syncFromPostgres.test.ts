@@ -1,0 +1,234 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type Database from 'better-sqlite3'
+import pg from 'pg'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { describeWithService } from '../../../../test/support/services'
+import { footballDataDir } from '../../../../test/support/sharedData'
+import { openMemoryDatabase } from '../db/index'
+import {
+  importFile,
+  importFileContents,
+  importFileToPostgres,
+  importParsedFileToPostgres,
+} from '../import/index'
+import { parseFootballDataCsv } from '../csv/index'
+import { migratePostgres } from '../postgres/migratePostgres'
+import { createTestDatabase } from '../testing/pgTestDatabase'
+import { dataStatus } from '../queries/index'
+import { syncFromPostgres } from './syncFromPostgres'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const dataDir = footballDataDir()
+const FILES = dataDir
+  ? ['E0_2021-22.csv', 'E0_2022-23.csv', 'E0_2023-24.csv', 'E1_2023-24.csv'].map((f) =>
+      path.join(dataDir, f.slice(0, 2), f),
+    )
+  : [path.join(here, '..', 'import', 'fixtures', 'E0_small.csv')]
+
+/** Matches with team names and odds, comparable across the two stores. */
+async function pgSnapshot(c: pg.Client) {
+  const matches = (
+    await c.query(
+      `SELECT m.league_code, m.season, m.date::text AS date, m.kickoff_time, h.name AS home, a.name AS away, m.home_goals, m.away_goals,
+              m.ht_home_goals, m.ht_away_goals, m.home_shots, m.away_shots, m.home_shots_on_target, m.away_shots_on_target,
+              m.referee, m.status, m.source, m.deleted::int AS deleted
+         FROM matches m JOIN teams h ON h.id = m.home_team_id JOIN teams a ON a.id = m.away_team_id
+        ORDER BY m.league_code, m.date, h.name`,
+    )
+  ).rows
+  const odds = (
+    await c.query(
+      `SELECT m.league_code, m.date::text AS date, h.name AS home, o.bookmaker, o.kind, o.home AS h, o.draw AS d, o.away AS a, o.deleted::int AS deleted
+         FROM odds o JOIN matches m ON m.id = o.match_id JOIN teams h ON h.id = m.home_team_id
+        ORDER BY m.league_code, m.date, h.name, o.bookmaker, o.kind`,
+    )
+  ).rows
+  const aliases = (
+    await c.query(
+      'SELECT a.league_code, a.alias, t.name FROM team_aliases a JOIN teams t ON t.id = a.team_id ORDER BY 1, 2',
+    )
+  ).rows
+  return sorted({ matches, odds, aliases })
+}
+
+function sqliteSnapshot(db: Database.Database) {
+  const matches = db
+    .prepare(
+      `SELECT m.league_code, m.season, m.date, m.kickoff_time, h.name AS home, a.name AS away, m.home_goals, m.away_goals,
+              m.ht_home_goals, m.ht_away_goals, m.home_shots, m.away_shots, m.home_shots_on_target, m.away_shots_on_target,
+              m.referee, m.status, m.source, m.deleted
+         FROM matches m JOIN teams h ON h.id = m.home_team_id JOIN teams a ON a.id = m.away_team_id
+        ORDER BY m.league_code, m.date, h.name`,
+    )
+    .all()
+  const odds = db
+    .prepare(
+      `SELECT m.league_code, m.date, h.name AS home, o.bookmaker, o.kind, o.home AS h, o.draw AS d, o.away AS a, o.deleted
+         FROM odds o JOIN matches m ON m.id = o.match_id JOIN teams h ON h.id = m.home_team_id
+        ORDER BY m.league_code, m.date, h.name, o.bookmaker, o.kind`,
+    )
+    .all()
+  const aliases = db
+    .prepare(
+      'SELECT a.league_code, a.alias, t.name FROM team_aliases a JOIN teams t ON t.id = a.team_id ORDER BY 1, 2',
+    )
+    .all()
+  return sorted({ matches, odds, aliases })
+}
+
+/** Both sides sorted the same way (Postgres collation differs from SQLite's binary order). */
+function sorted(s: { matches: unknown[]; odds: unknown[]; aliases: unknown[] }) {
+  const by = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).sort()
+  return { matches: by(s.matches), odds: by(s.odds), aliases: by(s.aliases) }
+}
+
+function consistent(db: Database.Database) {
+  expect(db.pragma('foreign_key_check')).toEqual([])
+  expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
+}
+
+describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl) => {
+  let testDb: Awaited<ReturnType<typeof createTestDatabase>>
+  let c: pg.Client
+  beforeAll(async () => {
+    testDb = await createTestDatabase(baseUrl)
+    await migratePostgres(testDb.url)
+    c = new pg.Client({ connectionString: testDb.url })
+    await c.connect()
+  })
+  afterAll(async () => {
+    await c?.end()
+    await testDb?.drop()
+  })
+
+  it('imports into Postgres idempotently; a malformed file imports nothing', async () => {
+    for (const f of FILES) {
+      const r = await importFileToPostgres(c, f)
+      expect(r.matches.inserted).toBe(r.rows)
+    }
+    for (const f of FILES) {
+      const r = await importFileToPostgres(c, f)
+      expect(r.matches).toEqual({ inserted: 0, updated: 0, unchanged: r.rows, rejected: 0 })
+      expect(r.odds.inserted + r.odds.updated).toBe(0)
+    }
+    const before = (await c.query('SELECT count(*)::int AS n FROM matches')).rows[0].n
+    const bad =
+      'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,01/09/2030,New A,New B,1,0\nE0,02/09/2030,New C,New D,z,0\n'
+    await expect(importFileToPostgres(c, writeTemp('E0_bad.csv', bad))).rejects.toMatchObject({
+      code: 'CSV_PARSE',
+    })
+    // a structurally valid file that fails half-way (unknown team) also leaves nothing behind
+    const parsed = parseFootballDataCsv(
+      'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,01/09/2030,Brand New FC,Arsenal,1,0\nE0,02/09/2030,Arsenal,Man Citty,1,0\n',
+      'E0_half.csv',
+    )
+    await expect(importParsedFileToPostgres(c, parsed)).rejects.toMatchObject({ code: 'UNKNOWN_TEAM' })
+    expect((await c.query('SELECT count(*)::int AS n FROM matches')).rows[0].n).toBe(before)
+    expect(
+      (await c.query("SELECT count(*)::int AS n FROM teams WHERE name = 'Brand New FC'")).rows[0].n,
+    ).toBe(0)
+  })
+
+  it('syncs everything into an empty cache, row for row, and a second sync applies nothing', async () => {
+    const db = openMemoryDatabase()
+    const progress: number[] = []
+    const r = await syncFromPostgres(db, {
+      postgres: testDb.url,
+      batchSize: 1000,
+      onProgress: (p) => progress.push(p.appliedAll),
+    })
+    expect(r.rowsApplied).toBeGreaterThan(0)
+    expect(progress[progress.length - 1]).toBe(r.rowsApplied)
+    consistent(db)
+    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(c))
+    const again = await syncFromPostgres(db, { postgres: testDb.url })
+    expect(again.rowsApplied).toBe(0)
+    expect(dataStatus(db).lastSuccessfulSyncAt).not.toBeNull()
+  })
+
+  it('propagates updates and deletions incrementally', async () => {
+    const db = openMemoryDatabase()
+    await syncFromPostgres(db, { postgres: testDb.url })
+    const [m1, m2] = (await c.query('SELECT id FROM matches ORDER BY id LIMIT 2')).rows.map((r) => r.id)
+    await c.query('UPDATE matches SET home_goals = 9, away_goals = 8 WHERE id = $1', [m1])
+    await c.query('UPDATE matches SET deleted = true WHERE id = $1', [m2])
+    await c.query('UPDATE odds SET deleted = true WHERE match_id = $1', [m2])
+    await c.query("UPDATE odds SET home = 1.01 WHERE match_id = $1 AND kind = 'pre-match'", [m1])
+    const r = await syncFromPostgres(db, { postgres: testDb.url })
+    expect(r.tables.matches).toEqual({ applied: 2, deleted: 1 })
+    expect(r.tables.odds.deleted).toBeGreaterThan(0)
+    expect(db.prepare('SELECT home_goals, away_goals FROM matches WHERE remote_id = ?').get(m1)).toEqual({
+      home_goals: 9,
+      away_goals: 8,
+    })
+    expect(db.prepare('SELECT deleted FROM matches WHERE remote_id = ?').pluck().get(m2)).toBe(1)
+    consistent(db)
+    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(c))
+  })
+
+  it('adopts rows the laptop imported itself instead of duplicating them', async () => {
+    const db = openMemoryDatabase()
+    await importFile(db, FILES[0])
+    const localMatches = db.prepare('SELECT count(*) FROM matches').pluck().get()
+    await syncFromPostgres(db, { postgres: testDb.url })
+    expect(db.prepare('SELECT count(*) FROM matches WHERE remote_id IS NULL').pluck().get()).toBe(0)
+    expect(db.prepare('SELECT count(*) FROM matches').pluck().get()).toBeGreaterThanOrEqual(
+      localMatches as number,
+    )
+    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(c))
+  })
+
+  it('survives the connection being terminated mid-sync and completes on the next run', async () => {
+    const db = openMemoryDatabase()
+    const victim = new pg.Client({ connectionString: testDb.url })
+    await victim.connect()
+    victim.on('error', () => undefined)
+    const pid = (await victim.query('SELECT pg_backend_pid() AS pid')).rows[0].pid
+    let killed: Promise<unknown> | undefined
+    const sync = syncFromPostgres(db, {
+      postgres: victim,
+      batchSize: 200,
+      onProgress: (p) => {
+        if (!killed && p.table === 'matches' && p.applied >= 400) {
+          killed = c.query('SELECT pg_terminate_backend($1)', [pid])
+        }
+      },
+    })
+    await expect(sync).rejects.toMatchObject({ code: 'SYNC_FAILED' })
+    await killed
+    await victim.end().catch(() => undefined)
+    consistent(db)
+    // what was applied is exactly what the watermarks say: every local match is at or before its watermark
+    const wm = db
+      .prepare(
+        "SELECT watermark_updated_at AS ts, watermark_id AS id FROM sync_state WHERE table_name = 'matches'",
+      )
+      .get() as {
+      ts: string
+      id: number
+    }
+    const upTo = (
+      await c.query(
+        'SELECT count(*)::int AS n FROM matches WHERE (updated_at, id) <= ($1::timestamptz, $2)',
+        [wm.ts, wm.id],
+      )
+    ).rows[0].n
+    expect(db.prepare('SELECT count(*) FROM matches').pluck().get()).toBe(upTo)
+    expect(db.prepare('SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1').pluck().get()).toBe('failed')
+
+    const resumed = await syncFromPostgres(db, { postgres: testDb.url, batchSize: 200 })
+    expect(resumed.tables.leagues.applied).toBe(0)
+    consistent(db)
+    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(c))
+  })
+})
+
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+function writeTemp(name: string, text: string): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'scoreline-csv-')), name)
+  writeFileSync(file, text)
+  return file
+}
+void importFileContents

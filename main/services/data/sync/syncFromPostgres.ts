@@ -1,0 +1,421 @@
+/**
+ * Pulls the shared Postgres into the SQLite cache, table by table, incrementally.
+ *
+ * - Each table is read in (updated_at, id) order after its watermark, in batches. A batch is applied in
+ *   ONE SQLite transaction together with the new watermark, so a sync killed at any point (process,
+ *   network, `pg_terminate_backend`) leaves SQLite at a batch boundary and the next sync resumes there.
+ * - Deletions arrive as tombstones (deleted = true) and are applied as `deleted = 1` locally.
+ * - Rows are only read up to a horizon: the start of the oldest transaction still open on the server
+ *   (updated_at is the writing transaction's start time), so a long import that commits after a sync
+ *   has moved past its timestamp is not skipped. The horizon never lags more than `maxHorizonLagMs`.
+ * - Local ids stay local: synced rows carry the Postgres id in `remote_id`; a local row with the same
+ *   natural key (imported from the same file on the laptop) is adopted instead of duplicated.
+ * - Jackpots with pending local changes in the outbox are not overwritten: the outbox item is marked
+ *   as a conflict and reported.
+ * Reads never wait on this: it runs on its own connection and SQLite transactions are per batch.
+ */
+import type Database from 'better-sqlite3'
+import type pg from 'pg'
+import { DataError } from '../errors'
+import { connectPostgres, redactUrl } from '../postgres/pgConnection'
+import { normalizeTeamName } from '../teams/index'
+
+export const SYNC_TABLES = [
+  'leagues',
+  'seasons',
+  'teams',
+  'team_aliases',
+  'matches',
+  'odds',
+  'jackpots',
+  'jackpot_fixtures',
+] as const
+export type SyncTable = (typeof SYNC_TABLES)[number]
+
+export interface SyncProgress {
+  table: SyncTable
+  /** Rows of this table applied so far in this run. */
+  applied: number
+  /** Rows of this table that were pending when the run started (an estimate if rows arrive meanwhile). */
+  total: number
+  /** All tables. */
+  appliedAll: number
+  totalAll: number
+}
+
+export interface SyncOptions {
+  /** A Postgres URL (a connection is opened and closed) or a connected client. */
+  postgres: string | pg.Client
+  batchSize?: number
+  onProgress?: (p: SyncProgress) => void
+  /** Checked between batches; an aborted sync stops at a batch boundary with SYNC_FAILED. */
+  signal?: AbortSignal
+  /** Forget the watermarks and re-read everything (rows are upserted, so nothing duplicates). */
+  full?: boolean
+  maxHorizonLagMs?: number
+  now?: () => Date
+}
+
+export interface SyncResult {
+  tables: Record<SyncTable, { applied: number; deleted: number }>
+  rowsApplied: number
+  conflicts: { jackpotId: string; message: string }[]
+  durationMs: number
+}
+
+const TS = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+
+const STAT_COLS = [
+  'season',
+  'kickoff_time',
+  'home_goals',
+  'away_goals',
+  'ht_home_goals',
+  'ht_away_goals',
+  'home_shots',
+  'away_shots',
+  'home_shots_on_target',
+  'away_shots_on_target',
+  'home_corners',
+  'away_corners',
+  'home_fouls',
+  'away_fouls',
+  'home_yellow',
+  'away_yellow',
+  'home_red',
+  'away_red',
+  'referee',
+  'status',
+  'source',
+] as const
+
+const SELECTS: Record<SyncTable, { cols: string; key: string }> = {
+  leagues: { cols: 'id, code, name, country, tier, deleted', key: 'id' },
+  seasons: {
+    cols: 'id, league_code, code, start_date::text AS start_date, end_date::text AS end_date, deleted',
+    key: 'id',
+  },
+  teams: { cols: 'id, name, country, deleted', key: 'id' },
+  team_aliases: { cols: 'id, team_id, league_code, alias, source, deleted', key: 'id' },
+  matches: {
+    cols: `id, league_code, date::text AS date, home_team_id, away_team_id, ${STAT_COLS.join(', ')}, neutral, deleted`,
+    key: 'id',
+  },
+  odds: {
+    cols: `id, match_id, bookmaker, kind, home, draw, away, ${TS('captured_at')} AS captured_at, deleted`,
+    key: 'id',
+  },
+  jackpots: {
+    cols: `id AS uuid, seq, name, provider, ${TS('deadline')} AS deadline, ${TS('created_at')} AS created_at, deleted`,
+    key: 'seq',
+  },
+  jackpot_fixtures: {
+    cols: `id, jackpot_id, position, match_id, league_code, home_name, away_name, ${TS('kickoff')} AS kickoff,
+           odds_home, odds_draw, odds_away, pick, deleted`,
+    key: 'id',
+  },
+}
+
+// bigint columns arrive as strings from a client without Scoreline's type parsers
+const ID_COLS = ['id', 'team_id', 'home_team_id', 'away_team_id', 'match_id', 'seq', 'wm_id'] as const
+
+type Row = Record<string, unknown> & { ts: string; wm_id: number; deleted: boolean }
+
+function bool(v: unknown): number {
+  return v ? 1 : 0
+}
+
+function makeAppliers(db: Database.Database, now: () => string) {
+  const localTeam = db.prepare('SELECT id FROM teams WHERE remote_id = ?').pluck()
+  const localMatch = db.prepare('SELECT id FROM matches WHERE remote_id = ?').pluck()
+  const teamId = (remote: unknown, what: string): number => {
+    const id = localTeam.get(remote) as number | undefined
+    if (id === undefined) {
+      throw new DataError(
+        'SYNC_FAILED',
+        `${what} refers to Postgres team ${String(remote)}, which is not in the cache yet`,
+        {
+          remoteTeamId: remote,
+        },
+      )
+    }
+    return id
+  }
+  const s = {
+    league: db.prepare(
+      `INSERT INTO leagues (code, name, country, tier, remote_updated_at, updated_at, deleted) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(code) DO UPDATE SET name = excluded.name, country = excluded.country, tier = excluded.tier,
+         remote_updated_at = excluded.remote_updated_at, updated_at = excluded.updated_at, deleted = excluded.deleted`,
+    ),
+    season: db.prepare(
+      `INSERT INTO seasons (league_code, code, start_date, end_date, updated_at, deleted) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(league_code, code) DO UPDATE SET start_date = excluded.start_date, end_date = excluded.end_date,
+         updated_at = excluded.updated_at, deleted = excluded.deleted`,
+    ),
+    teamByRemote: db.prepare(
+      'UPDATE teams SET name = ?, country = ?, updated_at = ?, deleted = ? WHERE remote_id = ?',
+    ),
+    teamAdopt: db.prepare(
+      `UPDATE teams SET remote_id = ?, updated_at = ?, deleted = ?
+        WHERE id = (SELECT id FROM teams WHERE remote_id IS NULL AND name = ? AND country IS ? ORDER BY id LIMIT 1)`,
+    ),
+    teamInsert: db.prepare(
+      'INSERT INTO teams (remote_id, name, country, updated_at, deleted) VALUES (?, ?, ?, ?, ?)',
+    ),
+    aliasByRemote: db.prepare(
+      `UPDATE team_aliases SET team_id = ?, league_code = ?, alias = ?, normalized = ?, source = ?, updated_at = ?, deleted = ?
+        WHERE remote_id = ?`,
+    ),
+    aliasUpsert: db.prepare(
+      `INSERT INTO team_aliases (remote_id, team_id, league_code, alias, normalized, source, updated_at, deleted)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(league_code, alias) DO UPDATE SET remote_id = excluded.remote_id, team_id = excluded.team_id,
+         source = excluded.source, updated_at = excluded.updated_at, deleted = excluded.deleted`,
+    ),
+    matchByRemote: db.prepare(
+      `UPDATE matches SET league_code = ?, date = ?, home_team_id = ?, away_team_id = ?,
+         ${STAT_COLS.map((c) => `${c} = ?`).join(', ')}, neutral = ?, updated_at = ?, deleted = ? WHERE remote_id = ?`,
+    ),
+    matchAdopt: db.prepare(
+      `UPDATE matches SET remote_id = ?, ${STAT_COLS.map((c) => `${c} = ?`).join(', ')}, neutral = ?, updated_at = ?, deleted = ?
+        WHERE league_code = ? AND date = ? AND home_team_id = ? AND away_team_id = ? AND remote_id IS NULL`,
+    ),
+    matchInsert: db.prepare(
+      `INSERT INTO matches (remote_id, league_code, date, home_team_id, away_team_id, ${STAT_COLS.join(', ')}, neutral, updated_at, deleted)
+       VALUES (?, ?, ?, ?, ?, ${STAT_COLS.map(() => '?').join(', ')}, ?, ?, ?)`,
+    ),
+    odds: db.prepare(
+      `INSERT INTO odds (remote_id, match_id, bookmaker, kind, home, draw, away, captured_at, updated_at, deleted)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(match_id, bookmaker, kind) DO UPDATE SET remote_id = excluded.remote_id, home = excluded.home,
+         draw = excluded.draw, away = excluded.away, captured_at = excluded.captured_at, updated_at = excluded.updated_at,
+         deleted = excluded.deleted`,
+    ),
+    pendingJackpot: db
+      .prepare(
+        "SELECT id FROM outbox WHERE entity = 'jackpot' AND entity_id = ? AND status = 'pending' LIMIT 1",
+      )
+      .pluck(),
+    markConflict: db.prepare(
+      "UPDATE outbox SET status = 'conflict', last_error = ?, updated_at = ? WHERE entity = 'jackpot' AND entity_id = ? AND status = 'pending'",
+    ),
+    jackpot: db.prepare(
+      `INSERT INTO jackpots (id, name, provider, deadline, origin, created_at, updated_at, remote_updated_at, deleted)
+       VALUES (?, ?, ?, ?, 'remote', ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET name = excluded.name, provider = excluded.provider, deadline = excluded.deadline,
+         updated_at = excluded.updated_at, remote_updated_at = excluded.remote_updated_at, deleted = excluded.deleted`,
+    ),
+    fixture: db.prepare(
+      `INSERT INTO jackpot_fixtures (jackpot_id, position, match_id, league_code, home_name, away_name, kickoff,
+         odds_home, odds_draw, odds_away, pick, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(jackpot_id, position) DO UPDATE SET match_id = excluded.match_id, league_code = excluded.league_code,
+         home_name = excluded.home_name, away_name = excluded.away_name, kickoff = excluded.kickoff,
+         odds_home = excluded.odds_home, odds_draw = excluded.odds_draw, odds_away = excluded.odds_away,
+         pick = excluded.pick, updated_at = excluded.updated_at`,
+    ),
+    fixtureDelete: db.prepare('DELETE FROM jackpot_fixtures WHERE jackpot_id = ? AND position = ?'),
+  }
+
+  const conflicts: SyncResult['conflicts'] = []
+
+  const apply: Record<SyncTable, (r: Row) => void> = {
+    leagues: (r) => s.league.run(r.code, r.name, r.country, r.tier, r.ts, r.ts, bool(r.deleted)),
+    seasons: (r) => s.season.run(r.league_code, r.code, r.start_date, r.end_date, r.ts, bool(r.deleted)),
+    teams: (r) => {
+      if (s.teamByRemote.run(r.name, r.country, r.ts, bool(r.deleted), r.id).changes) return
+      if (s.teamAdopt.run(r.id, r.ts, bool(r.deleted), r.name, r.country).changes) return
+      s.teamInsert.run(r.id, r.name, r.country, r.ts, bool(r.deleted))
+    },
+    team_aliases: (r) => {
+      const team = teamId(r.team_id, `alias "${String(r.alias)}"`)
+      const norm = normalizeTeamName(String(r.alias))
+      if (
+        s.aliasByRemote.run(team, r.league_code, r.alias, norm, r.source, r.ts, bool(r.deleted), r.id).changes
+      )
+        return
+      s.aliasUpsert.run(r.id, team, r.league_code, r.alias, norm, r.source, r.ts, bool(r.deleted))
+    },
+    matches: (r) => {
+      const home = teamId(r.home_team_id, `match ${String(r.id)}`)
+      const away = teamId(r.away_team_id, `match ${String(r.id)}`)
+      const stats = STAT_COLS.map((c) => r[c])
+      const tail = [bool(r.neutral), r.ts, bool(r.deleted)]
+      if (s.matchByRemote.run(r.league_code, r.date, home, away, ...stats, ...tail, r.id).changes) return
+      if (s.matchAdopt.run(r.id, ...stats, ...tail, r.league_code, r.date, home, away).changes) return
+      s.matchInsert.run(r.id, r.league_code, r.date, home, away, ...stats, ...tail)
+    },
+    odds: (r) => {
+      const match = localMatch.get(r.match_id) as number | undefined
+      if (match === undefined) {
+        throw new DataError(
+          'SYNC_FAILED',
+          `odds ${String(r.id)} refer to Postgres match ${String(r.match_id)}, which is not in the cache`,
+          {
+            remoteMatchId: r.match_id,
+          },
+        )
+      }
+      s.odds.run(
+        r.id,
+        match,
+        r.bookmaker,
+        r.kind,
+        r.home,
+        r.draw,
+        r.away,
+        r.captured_at,
+        r.ts,
+        bool(r.deleted),
+      )
+    },
+    jackpots: (r) => {
+      if (s.pendingJackpot.get(r.uuid) !== undefined) {
+        const message = `jackpot ${String(r.uuid)} was changed in Postgres and locally; the local change was kept and not pushed`
+        s.markConflict.run(message, now(), r.uuid)
+        conflicts.push({ jackpotId: String(r.uuid), message })
+        return
+      }
+      s.jackpot.run(r.uuid, r.name, r.provider, r.deadline, r.created_at, r.ts, r.ts, bool(r.deleted))
+    },
+    jackpot_fixtures: (r) => {
+      if (s.pendingJackpot.get(r.jackpot_id) !== undefined) return
+      if (r.deleted) {
+        s.fixtureDelete.run(r.jackpot_id, r.position)
+        return
+      }
+      const match = r.match_id === null ? null : ((localMatch.get(r.match_id) as number | undefined) ?? null)
+      s.fixture.run(
+        r.jackpot_id,
+        r.position,
+        match,
+        r.league_code,
+        r.home_name,
+        r.away_name,
+        r.kickoff,
+        r.odds_home,
+        r.odds_draw,
+        r.odds_away,
+        r.pick,
+        r.ts,
+      )
+    },
+  }
+  return { apply, conflicts }
+}
+
+/** Runs one sync. Throws SERVICE_UNREACHABLE / SYNC_FAILED; whatever was applied before stays applied. */
+export async function syncFromPostgres(db: Database.Database, opts: SyncOptions): Promise<SyncResult> {
+  const started = performance.now()
+  const now = () => (opts.now ?? (() => new Date()))().toISOString()
+  const batchSize = opts.batchSize ?? 5000
+  const runId = Number(
+    db.prepare("INSERT INTO sync_runs (started_at, status) VALUES (?, 'running')").run(now()).lastInsertRowid,
+  )
+  const finishRun = db.prepare(
+    'UPDATE sync_runs SET finished_at = ?, status = ?, rows_applied = ?, error = ? WHERE id = ?',
+  )
+  const result: SyncResult = {
+    tables: Object.fromEntries(
+      SYNC_TABLES.map((t) => [t, { applied: 0, deleted: 0 }]),
+    ) as SyncResult['tables'],
+    rowsApplied: 0,
+    conflicts: [],
+    durationMs: 0,
+  }
+  const ownsClient = typeof opts.postgres === 'string'
+  let client: pg.Client | undefined
+  try {
+    client = typeof opts.postgres === 'string' ? await connectPostgres(opts.postgres) : opts.postgres
+    if (opts.full) db.prepare('DELETE FROM sync_state').run()
+    const { apply, conflicts } = makeAppliers(db, now)
+    const getState = db.prepare(
+      'SELECT watermark_updated_at AS ts, watermark_id AS id FROM sync_state WHERE table_name = ?',
+    )
+    const setState = db.prepare(
+      `INSERT INTO sync_state (table_name, watermark_updated_at, watermark_id, rows_applied, last_synced_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(table_name) DO UPDATE SET watermark_updated_at = excluded.watermark_updated_at,
+         watermark_id = excluded.watermark_id, rows_applied = sync_state.rows_applied + excluded.rows_applied,
+         last_synced_at = excluded.last_synced_at`,
+    )
+    const lagMs = opts.maxHorizonLagMs ?? 10 * 60_000
+    const horizon = (
+      await client.query(
+        `SELECT ${TS("greatest(coalesce(min(xact_start), now()), now() - $1 * interval '1 millisecond')")} AS h
+           FROM pg_stat_activity WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid() AND datname = current_database()
+              AND backend_type = 'client backend'`,
+        [lagMs],
+      )
+    ).rows[0].h as string
+
+    const watermark = (table: SyncTable) => {
+      const st = getState.get(table) as { ts: string | null; id: number } | undefined
+      return { ts: st?.ts ?? '-infinity', id: st?.id ?? 0 }
+    }
+    const totals = new Map<SyncTable, number>()
+    for (const table of SYNC_TABLES) {
+      const wm = watermark(table)
+      const key = SELECTS[table].key
+      const n = await client.query(
+        `SELECT count(*)::int AS n FROM ${table} WHERE (updated_at, ${key}) > ($1::timestamptz, $2) AND updated_at < $3::timestamptz`,
+        [wm.ts, wm.id, horizon],
+      )
+      totals.set(table, n.rows[0].n)
+    }
+    const totalAll = [...totals.values()].reduce((a, b) => a + b, 0)
+
+    for (const table of SYNC_TABLES) {
+      const { cols, key } = SELECTS[table]
+      const total = totals.get(table) ?? 0
+      if (total === 0) continue
+      let wm = watermark(table)
+      for (;;) {
+        if (opts.signal?.aborted)
+          throw new DataError('SYNC_FAILED', 'sync cancelled; it resumes where it stopped next time')
+        const { rows } = await client.query(
+          `SELECT ${cols}, ${TS('updated_at')} AS ts, ${key} AS wm_id FROM ${table}
+            WHERE (updated_at, ${key}) > ($1::timestamptz, $2) AND updated_at < $3::timestamptz
+            ORDER BY updated_at, ${key} LIMIT $4`,
+          [wm.ts, wm.id, horizon, batchSize],
+        )
+        if (rows.length === 0) break
+        for (const r of rows) for (const k of ID_COLS) if (typeof r[k] === 'string') r[k] = Number(r[k])
+        const last = rows[rows.length - 1] as Row
+        const stats = result.tables[table]
+        db.transaction(() => {
+          for (const r of rows as Row[]) {
+            apply[table](r)
+            if (r.deleted) stats.deleted++
+          }
+          setState.run(table, last.ts, last.wm_id, rows.length, now())
+        })()
+        stats.applied += rows.length
+        result.rowsApplied += rows.length
+        wm = { ts: last.ts, id: Number(last.wm_id) }
+        opts.onProgress?.({
+          table,
+          applied: stats.applied,
+          total: Math.max(total, stats.applied),
+          appliedAll: result.rowsApplied,
+          totalAll,
+        })
+        if (rows.length < batchSize) break
+      }
+    }
+    result.conflicts = conflicts
+    result.durationMs = performance.now() - started
+    finishRun.run(now(), 'ok', result.rowsApplied, null, runId)
+    return result
+  } catch (error) {
+    const message = (error as Error).message
+    finishRun.run(now(), 'failed', result.rowsApplied, message, runId)
+    if (error instanceof DataError) throw error
+    const url = typeof opts.postgres === 'string' ? redactUrl(opts.postgres) : 'Postgres'
+    throw new DataError(
+      'SYNC_FAILED',
+      `sync from ${url} stopped after ${result.rowsApplied} rows: ${message}; the cache is consistent and the next sync resumes`,
+      { rowsApplied: result.rowsApplied },
+    )
+  } finally {
+    if (ownsClient && client) await client.end().catch(() => undefined)
+  }
+}
