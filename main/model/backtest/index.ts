@@ -1,0 +1,3 @@
+/** Walk-forward backtest and ξ selection: pure, no I/O. */
+export * from './walkForward'
+export * from './selectXi'

@@ -1,0 +1,463 @@
+/**
+ * Walk-forward backtest of the Dixon-Coles model against the market.
+ *
+ * For every distinct match date d in [from, to], in order:
+ *  1. refit Dixon-Coles on the matches strictly before d inside a window of `windowYears` years
+ *     (from the same calendar day `windowYears` years earlier), time-decayed as of d, warm-started
+ *     from the previous date's fit. (The engine's window is inclusive, so the fit runs as of d − 1 day;
+ *     weights exp(−ξ·(d − 1 − t)) differ from exp(−ξ·(d − t)) by the constant factor e^ξ, which leaves
+ *     the maximum-likelihood estimate unchanged.)
+ *  2. predict that date's matches: 1X2 from the fitted λ, μ, ρ. A match with a team the fit has no rating
+ *     for (no match in the window, or left out because its matches alone make the MLE non-existent, e.g. a
+ *     newcomer that has not scored yet) is skipped with the reason recorded.
+ *  3. market probabilities from the match's chosen 1X2 odds with the named margin method.
+ *  4. blend α and the calibrator are fitted ONLY on predictions of earlier dates (this walk-forward's own
+ *     out-of-sample rows with both a model and a market forecast). Until `minHistory` such rows exist,
+ *     the blend falls back to the market alone (α = 0; the model alone when a match has no odds) and the
+ *     calibrated forecast equals the blend.
+ *
+ * Everything at date d is a function of the matches before d (sorted by date, so even team indices do not
+ * depend on later matches): changing later results cannot change a single bit of it (tested).
+ *
+ * Metrics (`summarise`) are computed on the common set of matches where every compared forecast exists
+ * (model and, when the run has any odds, market), so the four rows compare like with like.
+ */
+import {
+  DixonColesError,
+  dateOfDayNumber,
+  dayNumberOf,
+  fitDixonColes,
+  outcomeProbabilities,
+  type FittedModel,
+  type MatchArrays,
+  type MatchInput,
+  type ModelKind,
+  toMatchArrays,
+} from '../dixonColes'
+import { removeMargin, type MarginMethod, MARGIN_METHODS } from '../market'
+import { applyBlend, type BlendKind } from '../blend'
+import { PoolWeightFitter } from './poolWeight'
+import { applyCalibrator, fitIsotonicCalibrator, fitTemperature, type Calibrator } from '../calibration'
+import { ModelInputError, summarise, type MetricsSummary, type OutcomeLetter, type Triple } from '../metrics'
+
+/** A finished match with the 1X2 decimal odds the caller chose for "the market" (null: none quoted). */
+export interface BacktestMatch extends MatchInput {
+  odds?: readonly [number, number, number] | null
+}
+
+export type CalibrationKind = 'temperature' | 'isotonic' | 'none'
+
+export interface WalkForwardOptions {
+  /** First match date to predict, `YYYY-MM-DD`. */
+  from: string
+  /** Last match date to predict (inclusive). Default: the last match date in the data. */
+  to?: string
+  /** Time decay per day. Default {@link DEFAULT_XI} (Dixon & Coles' half-week value). */
+  xi?: number
+  /** Training window in years before each date. Default 3. */
+  windowYears?: number
+  model?: ModelKind
+  /** Margin removal for the market's odds. Default {@link DEFAULT_MARGIN_METHOD}. */
+  margin?: MarginMethod
+  /** Opinion pool for model + market. Default 'log'. */
+  blend?: BlendKind
+  /** Post-hoc calibration of the blend. Default 'temperature' (one parameter: stable on a few hundred rows). */
+  calibration?: CalibrationKind
+  /** Earlier out-of-sample rows (with model and market) needed before α and the calibrator are fitted. Default 100. */
+  minHistory?: number
+  /** Only the model's forecasts (no market, blend or calibration work): what ξ selection needs. */
+  modelOnly?: boolean
+}
+
+export const DEFAULT_XI = 0.0019
+export const DEFAULT_WINDOW_YEARS = 3
+export const DEFAULT_MARGIN_METHOD: MarginMethod = 'shin'
+export const DEFAULT_BLEND: BlendKind = 'log'
+export const DEFAULT_CALIBRATION: CalibrationKind = 'temperature'
+export const DEFAULT_MIN_HISTORY = 100
+
+export interface BacktestRow {
+  date: string
+  home: string
+  away: string
+  homeGoals: number
+  awayGoals: number
+  result: OutcomeLetter
+  /** Null when the model could not predict the match (see `skipReason`). */
+  model: Triple | null
+  /** Null when the match had no (valid) odds. */
+  market: Triple | null
+  /** α·model ⊕ (1−α)·market with α fitted on earlier dates; the model alone without odds; null without a model. */
+  blend: Triple | null
+  calibrated: Triple | null
+  /** α used for this row (null: no blend; 0 during the fallback period). */
+  alpha: number | null
+  skipReason: string | null
+}
+
+export interface RefitRecord {
+  date: string
+  /** Matches predicted (or skipped) on this date. */
+  matches: number
+  /** Null when no model could be fitted before this date (then `error` says why). */
+  fit: {
+    nMatches: number
+    nTeams: number
+    iterations: number
+    converged: boolean
+    gradientNorm: number
+    /** Teams left out so that a finite MLE exists (e.g. a newcomer that has not scored yet). */
+    excludedTeams: string[]
+  } | null
+  error: string | null
+  alpha: number | null
+  /** Rows the calibrator was fitted on (0: not fitted yet). */
+  calibrationRows: number
+}
+
+export interface WalkForwardMetrics {
+  model: MetricsSummary | null
+  market: MetricsSummary | null
+  blend: MetricsSummary | null
+  calibrated: MetricsSummary | null
+}
+
+export interface WalkForwardResult {
+  options: Required<Omit<WalkForwardOptions, 'to'>> & { to: string }
+  rows: BacktestRow[]
+  refits: RefitRecord[]
+  metrics: WalkForwardMetrics
+  /** Rows in the metrics (model and, if the run has odds, market present). */
+  nScored: number
+  skipped: { noModel: number; noMarket: number; teams: string[] }
+  /** Total Newton iterations over all refits (warm starts keep this small). */
+  iterations: number
+  /** α and calibrator as fitted on every row before the last date + 1 (for reuse on future fixtures). */
+  final: { alpha: number | null; calibrator: Calibrator | null }
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/
+
+function invalid(message: string, details: Record<string, unknown> = {}): never {
+  throw new DixonColesError('MODEL_BAD_INPUT', message, details)
+}
+
+/** The same calendar day `years` earlier (29 February → 1 March when the earlier year has none). */
+export function yearsBefore(date: string, years: number): string {
+  const [y, m, d] = date.split('-').map(Number)
+  return new Date(Date.UTC(y - years, m - 1, d)).toISOString().slice(0, 10)
+}
+
+function resultOf(m: MatchInput): OutcomeLetter {
+  return m.homeGoals > m.awayGoals ? 'H' : m.homeGoals === m.awayGoals ? 'D' : 'A'
+}
+
+function resolveOptions(options: WalkForwardOptions, lastDate: string): WalkForwardResult['options'] {
+  const o = {
+    from: options.from,
+    to: options.to ?? (lastDate > options.from ? lastDate : options.from),
+    xi: options.xi ?? DEFAULT_XI,
+    windowYears: options.windowYears ?? DEFAULT_WINDOW_YEARS,
+    model: options.model ?? 'dixon-coles',
+    margin: options.margin ?? DEFAULT_MARGIN_METHOD,
+    blend: options.blend ?? DEFAULT_BLEND,
+    calibration: options.calibration ?? DEFAULT_CALIBRATION,
+    minHistory: options.minHistory ?? DEFAULT_MIN_HISTORY,
+    modelOnly: options.modelOnly ?? false,
+  }
+  for (const [k, v] of [
+    ['from', o.from],
+    ['to', o.to],
+  ] as const) {
+    if (typeof v !== 'string' || !DATE_RE.test(v)) invalid(`${k} must be a date YYYY-MM-DD, got "${v}"`)
+    dayNumberOf(v)
+  }
+  if (o.to < o.from) invalid(`to (${o.to}) is before from (${o.from})`)
+  if (!(o.xi >= 0 && Number.isFinite(o.xi))) invalid(`xi must be a finite number ≥ 0, got ${o.xi}`)
+  if (!(o.windowYears > 0 && Number.isFinite(o.windowYears)) || !Number.isInteger(o.windowYears)) {
+    invalid(`windowYears must be a whole number of years ≥ 1, got ${o.windowYears}`)
+  }
+  if (!MARGIN_METHODS.includes(o.margin)) {
+    invalid(`Unknown margin method "${o.margin}" (one of ${MARGIN_METHODS.join(', ')})`)
+  }
+  if (o.blend !== 'linear' && o.blend !== 'log') invalid(`Unknown blend "${o.blend}" (linear or log)`)
+  if (!['temperature', 'isotonic', 'none'].includes(o.calibration)) {
+    invalid(`Unknown calibration "${o.calibration}" (temperature, isotonic or none)`)
+  }
+  if (!(Number.isInteger(o.minHistory) && o.minHistory >= 1)) {
+    invalid(`minHistory must be a whole number ≥ 1, got ${o.minHistory}`)
+  }
+  return o
+}
+
+/** Matches with any of `teams` removed (team list kept: teams without matches are dropped by the fit). */
+function withoutTeams(data: MatchArrays, teams: ReadonlySet<string>): MatchArrays {
+  const ids = new Set<number>()
+  data.teams.forEach((t, i) => {
+    if (teams.has(t)) ids.add(i)
+  })
+  const keep: number[] = []
+  for (let i = 0; i < data.home.length; i++) {
+    if (!ids.has(data.home[i]) && !ids.has(data.away[i])) keep.push(i)
+  }
+  const pick = <A extends Int32Array | Uint8Array>(a: A, make: (n: number) => A): A => {
+    const out = make(keep.length)
+    keep.forEach((src, dst) => (out[dst] = a[src]))
+    return out
+  }
+  const i32 = (n: number) => new Int32Array(n)
+  return {
+    teams: data.teams,
+    home: pick(data.home, i32),
+    away: pick(data.away, i32),
+    homeGoals: pick(data.homeGoals, i32),
+    awayGoals: pick(data.awayGoals, i32),
+    dayNumber: pick(data.dayNumber, i32),
+    neutral: pick(data.neutral, (n) => new Uint8Array(n)),
+  }
+}
+
+/** Teams to leave out so the MLE exists, from a MODEL_DEGENERATE error's details (empty: cannot help). */
+function teamsToExclude(error: DixonColesError): string[] {
+  const d = error.details as { neverScored?: string[]; neverConceded?: string[]; components?: string[][] }
+  const out = [...(d.neverScored ?? []), ...(d.neverConceded ?? [])]
+  if (d.components && d.components.length > 1) {
+    // Keep the largest group of linked teams, leave out the rest.
+    const sorted = [...d.components].sort((a, b) => b.length - a.length)
+    for (const c of sorted.slice(1)) out.push(...c)
+  }
+  return out
+}
+
+interface FitAttempt {
+  model: FittedModel | null
+  excluded: string[]
+  error: string | null
+}
+
+function fitBefore(
+  data: MatchArrays,
+  day: number,
+  o: WalkForwardResult['options'],
+  warmStart: FittedModel | undefined,
+): FitAttempt {
+  const asOf = dateOfDayNumber(day - 1)
+  const from = yearsBefore(dateOfDayNumber(day), o.windowYears)
+  const excluded = new Set<string>()
+  let current = data
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      const model = fitDixonColes(current, { asOf, from, xi: o.xi, model: o.model, warmStart })
+      return { model, excluded: [...excluded], error: null }
+    } catch (error) {
+      if (!(error instanceof DixonColesError)) throw error
+      const more =
+        error.code === 'MODEL_DEGENERATE' ? teamsToExclude(error).filter((t) => !excluded.has(t)) : []
+      if (more.length === 0) return { model: null, excluded: [...excluded], error: error.message }
+      for (const t of more) excluded.add(t)
+      current = withoutTeams(data, excluded)
+    }
+  }
+  return { model: null, excluded: [...excluded], error: 'could not find a fittable set of teams' }
+}
+
+function fitCalibrator(kind: CalibrationKind, preds: Triple[], outcomes: OutcomeLetter[]): Calibrator | null {
+  if (kind === 'none') return null
+  return kind === 'isotonic' ? fitIsotonicCalibrator(preds, outcomes) : fitTemperature(preds, outcomes)
+}
+
+function metricsOf(
+  rows: BacktestRow[],
+  key: 'model' | 'market' | 'blend' | 'calibrated',
+): MetricsSummary | null {
+  const preds: Triple[] = []
+  const outcomes: OutcomeLetter[] = []
+  for (const r of rows) {
+    const p = r[key]
+    if (p) {
+      preds.push(p)
+      outcomes.push(r.result)
+    }
+  }
+  return preds.length ? summarise(preds, outcomes) : null
+}
+
+/**
+ * Run the walk-forward backtest. `matches` may come in any order and include fixtures outside
+ * [from, to] (earlier ones are the training history; later ones are ignored).
+ * Throws MODEL_BAD_INPUT for bad options or match rows, MODEL_NO_DATA when no match falls in [from, to].
+ */
+export function walkForward(
+  matches: readonly BacktestMatch[],
+  options: WalkForwardOptions,
+): WalkForwardResult {
+  if (matches.length === 0) throw new DixonColesError('MODEL_NO_DATA', 'No matches to backtest.')
+  // Sort by date, then home, away (then input order): team indices follow first appearance in time, so
+  // nothing depends on later rows, and the output does not depend on the order the rows came in.
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+  const sorted = matches
+    .map((m, i) => ({ m, i }))
+    .sort(
+      (a, b) => cmp(a.m.date, b.m.date) || cmp(a.m.home, b.m.home) || cmp(a.m.away, b.m.away) || a.i - b.i,
+    )
+    .map((x) => x.m)
+  const o = resolveOptions(options, sorted[sorted.length - 1].date)
+  const data = toMatchArrays(sorted) // validates every row (dates, goals, team names)
+
+  // Distinct dates in [from, to] and the matches of each.
+  const byDate = new Map<string, BacktestMatch[]>()
+  for (const m of sorted) {
+    if (m.date < o.from || m.date > o.to) continue
+    const list = byDate.get(m.date)
+    if (list) list.push(m)
+    else byDate.set(m.date, [m])
+  }
+  if (byDate.size === 0) {
+    throw new DixonColesError(
+      'MODEL_NO_DATA',
+      `No match between ${o.from} and ${o.to} (the data runs ${sorted[0].date} .. ${sorted[sorted.length - 1].date}).`,
+      { from: o.from, to: o.to },
+    )
+  }
+
+  const rows: BacktestRow[] = []
+  const refits: RefitRecord[] = []
+  // Out-of-sample history for α and the calibrator: rows with both a model and a market forecast.
+  const histModel: Triple[] = []
+  const histMarket: Triple[] = []
+  const histOutcome: OutcomeLetter[] = []
+  const pool = new PoolWeightFitter(o.blend)
+  let warm: FittedModel | undefined
+  let iterations = 0
+  const skippedTeams = new Set<string>()
+
+  /** α and the calibrator from every row so far (called before a date is predicted: never its own rows). */
+  const fitStages = (): { alpha: number | null; calibrator: Calibrator | null; rows: number } => {
+    if (o.modelOnly || histModel.length < o.minHistory) return { alpha: null, calibrator: null, rows: 0 }
+    const alpha = pool.fit()
+    const blended = histModel.map((p, i) => applyBlend({ kind: o.blend, alpha }, p, histMarket[i]))
+    const calibrator = fitCalibrator(o.calibration, blended, histOutcome)
+    return { alpha, calibrator, rows: calibrator ? histModel.length : 0 }
+  }
+
+  for (const [date, dayMatches] of byDate) {
+    const day = dayNumberOf(date)
+    const attempt = fitBefore(data, day, o, warm)
+    const fit = attempt.model
+    if (fit) {
+      warm = fit
+      iterations += fit.iterations
+    }
+    const stages = fitStages()
+    const usedAlpha = stages.alpha
+    const usedCalibrator = stages.calibrator
+    refits.push({
+      date,
+      matches: dayMatches.length,
+      fit: fit
+        ? {
+            nMatches: fit.nMatches,
+            nTeams: fit.nTeams,
+            iterations: fit.iterations,
+            converged: fit.converged,
+            gradientNorm: fit.gradientNorm,
+            excludedTeams: attempt.excluded,
+          }
+        : null,
+      error: attempt.error,
+      alpha: usedAlpha,
+      calibrationRows: stages.rows,
+    })
+    const ratings = fit ? new Map(fit.teams.map((t) => [t.name, t])) : null
+    const dateRows: BacktestRow[] = []
+    for (const m of dayMatches) {
+      const result = resultOf(m)
+      let model: Triple | null = null
+      let skipReason: string | null = null
+      if (!fit || !ratings) {
+        skipReason = `no model before ${date}: ${attempt.error ?? 'fit failed'}`
+      } else {
+        const h = ratings.get(m.home)
+        const a = ratings.get(m.away)
+        if (!h || !a) {
+          const missing = [!h ? m.home : null, !a ? m.away : null].filter((x): x is string => x !== null)
+          missing.forEach((t) => skippedTeams.add(t))
+          skipReason = `no rating for ${missing.join(' and ')} (no usable match in the ${o.windowYears}-year window)`
+        } else {
+          const lambda = Math.exp((m.neutral ? 0 : fit.homeAdvantage) + h.attack + a.defence)
+          const mu = Math.exp(a.attack + h.defence)
+          model = outcomeProbabilities(lambda, mu, fit.rho)
+        }
+      }
+      let market: Triple | null = null
+      if (!o.modelOnly && m.odds) {
+        try {
+          market = removeMargin(m.odds, o.margin).probabilities
+        } catch (error) {
+          if (!(error instanceof ModelInputError)) throw error
+        }
+      }
+      let blend: Triple | null = null
+      let calibrated: Triple | null = null
+      let rowAlpha: number | null = null
+      if (!o.modelOnly && model) {
+        if (market) {
+          rowAlpha = usedAlpha ?? 0
+          blend = rowAlpha === 0 ? market : applyBlend({ kind: o.blend, alpha: rowAlpha }, model, market)
+        } else {
+          rowAlpha = 1
+          blend = model
+        }
+        calibrated = usedCalibrator ? applyCalibrator(usedCalibrator, blend) : blend
+      }
+      dateRows.push({
+        date,
+        home: m.home,
+        away: m.away,
+        homeGoals: m.homeGoals,
+        awayGoals: m.awayGoals,
+        result,
+        model,
+        market,
+        blend,
+        calibrated,
+        alpha: rowAlpha,
+        skipReason,
+      })
+    }
+    // Only now, after the whole date is predicted, does it join the history.
+    for (const r of dateRows) {
+      rows.push(r)
+      if (r.model && r.market) {
+        histModel.push(r.model)
+        histMarket.push(r.market)
+        histOutcome.push(r.result)
+        pool.add(r.model, r.market, r.result)
+      }
+    }
+  }
+  // α and calibrator from every row: what a forecast after `to` would use.
+  const last = fitStages()
+
+  const anyMarket = rows.some((r) => r.market !== null)
+  const scored = rows.filter((r) => r.model !== null && (!anyMarket || r.market !== null))
+  return {
+    options: o,
+    rows,
+    refits,
+    metrics: {
+      model: metricsOf(scored, 'model'),
+      market: anyMarket ? metricsOf(scored, 'market') : null,
+      blend: o.modelOnly ? null : metricsOf(scored, 'blend'),
+      calibrated: o.modelOnly ? null : metricsOf(scored, 'calibrated'),
+    },
+    nScored: scored.length,
+    skipped: {
+      noModel: rows.filter((r) => r.model === null).length,
+      noMarket: o.modelOnly ? 0 : rows.filter((r) => r.market === null).length,
+      teams: [...skippedTeams].sort(),
+    },
+    iterations,
+    final: { alpha: last.alpha, calibrator: last.calibrator },
+  }
+}
