@@ -1,11 +1,13 @@
 import type { Handlers } from '../core/dispatch'
 import { createAppHandlers, type AppHandlerDeps } from './appHandlers'
+import { createDataHandlers, type DataHandlerDeps } from './dataHandlers'
 
-export type HandlerDeps = AppHandlerDeps
+export type HandlerDeps = AppHandlerDeps & DataHandlerDeps
 
 /** Merges the per-domain handler maps into the one `Handlers` object dispatch needs. */
 export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     ...createAppHandlers(deps),
+    ...createDataHandlers(deps),
   }
 }

@@ -75,6 +75,8 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
     settings,
     onSettingsChanged: rebuildConfig,
     secrets,
+    db,
+    events,
   })
   const dispatch = createDispatch(handlers, {
     onError: (name, error) => logger.warn(`${name} failed: ${(error as Error)?.message ?? String(error)}`),

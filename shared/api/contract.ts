@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { appEvents, appProcedures } from './domains/app'
+import { dataEvents, dataProcedures } from './domains/data'
 import type { EventDef, ProcedureDef } from './define'
 import type { Result } from './errors'
 
@@ -10,10 +11,12 @@ import type { Result } from './errors'
  */
 export const procedures = {
   ...appProcedures,
+  ...dataProcedures,
 } satisfies Record<string, ProcedureDef>
 
 export const events = {
   ...appEvents,
+  ...dataEvents,
 } satisfies Record<string, EventDef>
 
 export type Procedures = typeof procedures

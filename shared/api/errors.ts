@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'DB_MIGRATION_CHECKSUM',
   'CONFIG',
   'CANCELLED',
+  'CONFLICT',
   'TIMEOUT',
   'INTERNAL',
 ] as const

@@ -1,6 +1,15 @@
 import type { Command } from '../framework'
 import { infoCommand } from './info'
 import { serveCommand } from './serve'
+import { aliasCommand, dataCommand, dbCommand, importCommand, syncCommand } from './data'
 
 /** Every command of the `scoreline` CLI; later domains add theirs here. */
-export const commands: Command[] = [infoCommand, serveCommand]
+export const commands: Command[] = [
+  infoCommand,
+  serveCommand,
+  importCommand,
+  syncCommand,
+  dbCommand,
+  aliasCommand,
+  dataCommand,
+]

@@ -1,0 +1,286 @@
+import path from 'node:path'
+import type { Command, CommandContext } from '../framework'
+import { UserError } from '../framework'
+import { call, openScoreline, SERVICE_OPTIONS } from '../context'
+import { toApiErrorShape } from '../../core/appError'
+import { openDatabase } from '../../services/data/db'
+import { importFile, importFileToPostgres, type ImportResult } from '../../services/data/import'
+import { connectPostgres } from '../../services/data/postgres/pgConnection'
+import { migratePostgres } from '../../services/data/postgres/migratePostgres'
+import { redactUrl } from '../../core/redact'
+
+type Outcome =
+  | { ok: true; file: string; result: ImportResult }
+  | { ok: false; file: string; error: { code: string; message: string; details?: unknown } }
+
+function str(ctx: CommandContext, name: string): string | undefined {
+  const value = ctx.values[name]
+  return typeof value === 'string' ? value : undefined
+}
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'Import football-data.co.uk CSV files into the local SQLite store (or a Postgres database).',
+  usage: '<csv...> [--league CODE] [--season 2023-24] [--db PATH | --postgres URL]',
+  options: {
+    ...SERVICE_OPTIONS,
+    league: {
+      type: 'string',
+      description: "League code (default: the file's Div column)",
+      valueName: 'CODE',
+    },
+    season: {
+      type: 'string',
+      description: 'Season label (default: inferred from the dates)',
+      valueName: 'S',
+    },
+    db: {
+      type: 'string',
+      description: 'Import into this SQLite file instead of the app database',
+      valueName: 'PATH',
+    },
+  },
+  async run(ctx) {
+    if (ctx.positionals.length === 0)
+      throw new UserError('Name at least one CSV file: scoreline import E0_2023-24.csv')
+    const league = str(ctx, 'league')
+    const season = str(ctx, 'season')
+    const dbPath = str(ctx, 'db')
+    const postgres = str(ctx, 'postgres')
+    if (dbPath && postgres) throw new UserError('Use --db or --postgres, not both.')
+    const outcomes: Outcome[] = []
+    const record = async (file: string, work: () => Promise<ImportResult>) => {
+      try {
+        outcomes.push({ ok: true, file, result: await work() })
+      } catch (error) {
+        outcomes.push({ ok: false, file, error: toApiErrorShape(error) })
+      }
+    }
+    if (postgres) {
+      const client = await connectPostgres(postgres)
+      try {
+        for (const file of ctx.positionals)
+          await record(file, () => importFileToPostgres(client, file, { league, season }))
+      } finally {
+        await client.end()
+      }
+    } else if (dbPath) {
+      const db = openDatabase(path.resolve(dbPath))
+      try {
+        for (const file of ctx.positionals) await record(file, () => importFile(db, file, { league, season }))
+      } finally {
+        db.close()
+      }
+    } else {
+      const scoreline = openScoreline(ctx)
+      try {
+        for (const file of ctx.positionals)
+          await record(file, () => importFile(scoreline.db, file, { league, season }))
+      } finally {
+        await scoreline.close()
+      }
+    }
+    const totals = { inserted: 0, updated: 0, unchanged: 0, rejected: 0 }
+    for (const o of outcomes) {
+      if (o.ok) {
+        totals.inserted += o.result.matches.inserted
+        totals.updated += o.result.matches.updated
+        totals.unchanged += o.result.matches.unchanged
+        totals.rejected += o.result.matches.rejected
+      }
+    }
+    const rejectedFiles = outcomes.filter((o) => !o.ok).length
+    ctx.output({ files: outcomes, totals, rejected_files: rejectedFiles }, renderImport)
+    return rejectedFiles > 0 ? 1 : 0
+  },
+}
+
+function renderImport(report: {
+  files: Outcome[]
+  totals: Record<string, number>
+  rejected_files: number
+}): string {
+  const lines: string[] = []
+  for (const o of report.files) {
+    if (o.ok) {
+      const m = o.result.matches
+      lines.push(
+        `${path.basename(o.file)}: ${o.result.league} ${o.result.season} — ${m.inserted} inserted, ${m.updated} updated, ${m.unchanged} unchanged, ${m.rejected} rejected (${o.result.durationMs.toFixed(0)} ms)`,
+      )
+      for (const w of o.result.warnings.slice(0, 5)) lines.push(`  warning line ${w.line}: ${w.message}`)
+      if (o.result.warnings.length > 5) lines.push(`  … and ${o.result.warnings.length - 5} more warnings`)
+    } else {
+      lines.push(`${path.basename(o.file)}: REJECTED, nothing imported`)
+      for (const line of o.error.message.split('\n')) lines.push(`  ${line}`)
+    }
+  }
+  const t = report.totals
+  lines.push(
+    `total: ${t.inserted} inserted, ${t.updated} updated, ${t.unchanged} unchanged, ${t.rejected} rejected; ${report.rejected_files} file(s) rejected`,
+  )
+  return lines.join('\n') + '\n'
+}
+
+export const syncCommand: Command = {
+  name: 'sync',
+  summary: "Pull the team's Postgres into the local SQLite cache (incremental and resumable).",
+  usage: '[--postgres URL] [--full]',
+  options: {
+    ...SERVICE_OPTIONS,
+    full: { type: 'boolean', description: 'Re-read every table (rows are upserted, nothing duplicates)' },
+  },
+  async run(ctx) {
+    const scoreline = openScoreline(ctx)
+    try {
+      if (!scoreline.config.databaseUrl)
+        throw new UserError('No Postgres configured: pass --postgres URL or set DATABASE_URL.', 'CONFIG')
+      const unsubscribe = scoreline.events.subscribe((event, payload) => {
+        if (event !== 'data.syncProgress' || ctx.json) return
+        const p = payload as { table: string; appliedAll: number; totalAll: number }
+        ctx.stderr.write(`\rsync: ${p.appliedAll}/${p.totalAll} rows (${p.table})   `)
+      })
+      try {
+        const result = await call(scoreline, 'data.sync', { full: ctx.values.full === true })
+        if (!ctx.json) ctx.stderr.write('\n')
+        ctx.output(result, (r: typeof result) => {
+          const tables = Object.entries(r.tables)
+            .filter(([, t]) => t.applied > 0 || t.deleted > 0)
+            .map(([name, t]) => `  ${name}: ${t.applied} applied, ${t.deleted} deleted`)
+          return (
+            [
+              `synced ${r.rowsApplied} rows from ${redactUrl(scoreline.config.databaseUrl!)} in ${r.durationMs.toFixed(0)} ms`,
+              ...tables,
+              ...r.conflicts.map((c) => `  conflict: jackpot ${c.jackpotId}: ${c.message}`),
+            ].join('\n') + '\n'
+          )
+        })
+      } finally {
+        unsubscribe()
+      }
+      return 0
+    } finally {
+      await scoreline.close()
+    }
+  },
+}
+
+const migrateCommand: Command = {
+  name: 'migrate',
+  summary:
+    'Apply the numbered schema migrations (the local SQLite always migrates on start; this targets Postgres).',
+  usage: '--postgres URL',
+  options: { ...SERVICE_OPTIONS },
+  async run(ctx) {
+    const url = str(ctx, 'postgres') ?? ctx.env.DATABASE_URL
+    if (!url) {
+      const scoreline = openScoreline(ctx)
+      const version = scoreline.db.pragma('user_version', { simple: true })
+      await scoreline.close()
+      ctx.output(
+        { sqlite: { path: scoreline.paths.appDb, schema_version: version } },
+        (r: { sqlite: { path: string; schema_version: number } }) =>
+          `local database ${r.sqlite.path} is at schema version ${r.sqlite.schema_version}\n(pass --postgres URL to migrate a Postgres database)\n`,
+      )
+      return 0
+    }
+    const result = await migratePostgres(url)
+    ctx.output(
+      {
+        postgres: redactUrl(url),
+        from: result.from,
+        to: result.to,
+        applied: result.applied,
+        adopted: result.adopted,
+      },
+      (r: { postgres: string; from: number; to: number; applied: string[] }) =>
+        r.applied.length === 0
+          ? `${r.postgres} is up to date (schema version ${r.to})\n`
+          : `${r.postgres}: migrated ${r.from} → ${r.to}\n${r.applied.map((a) => `  applied ${a}`).join('\n')}\n`,
+    )
+    return 0
+  },
+}
+
+export const dbCommand: Command = {
+  name: 'db',
+  summary: 'Database maintenance.',
+  usage: '<command>',
+  subcommands: [migrateCommand],
+}
+
+const aliasAddCommand: Command = {
+  name: 'add',
+  summary: 'Teach Scoreline another spelling of a team.',
+  usage: '<team> <alias> [--league CODE]',
+  options: {
+    ...SERVICE_OPTIONS,
+    league: {
+      type: 'string',
+      description: 'League the alias applies in (default: every league)',
+      valueName: 'CODE',
+    },
+  },
+  async run(ctx) {
+    const [team, alias] = ctx.positionals
+    if (!team || !alias)
+      throw new UserError('Usage: scoreline alias add "Manchester United" "Man Utd" [--league E0]')
+    const scoreline = openScoreline(ctx)
+    try {
+      const record = await call(scoreline, 'data.addAlias', { team, alias, league: str(ctx, 'league') })
+      ctx.output(record, (r: typeof record) =>
+        r.created
+          ? `"${r.alias}" now means ${r.teamName}${r.league ? ` in ${r.league}` : ''}\n`
+          : `"${r.alias}" already meant ${r.teamName}\n`,
+      )
+      return 0
+    } finally {
+      await scoreline.close()
+    }
+  },
+}
+
+export const aliasCommand: Command = {
+  name: 'alias',
+  summary: 'Team-name aliases.',
+  usage: '<command>',
+  subcommands: [aliasAddCommand],
+}
+
+export const dataStatusCommand: Command = {
+  name: 'status',
+  summary: 'Rows per table, last sync, pending outbox items and whether Postgres is reachable.',
+  usage: '[--json]',
+  options: { ...SERVICE_OPTIONS },
+  async run(ctx) {
+    const scoreline = openScoreline(ctx)
+    try {
+      const status = await call(scoreline, 'data.status', { probe: true })
+      ctx.output(status, (s: typeof status) => {
+        const pgState = !s.postgres.configured
+          ? 'not configured'
+          : s.postgres.reachable
+            ? 'reachable'
+            : `unreachable: ${s.postgres.error ?? '?'}`
+        return (
+          [
+            `postgres: ${pgState}`,
+            `last successful sync: ${s.lastSuccessfulSyncAt ?? 'never'}`,
+            `outbox: ${s.outbox.pending} pending, ${s.outbox.conflicts} conflicts, ${s.outbox.failed} failed`,
+            'rows:',
+            ...Object.entries(s.tables).map(([t, n]) => `  ${t.padEnd(18)} ${n}`),
+          ].join('\n') + '\n'
+        )
+      })
+      return 0
+    } finally {
+      await scoreline.close()
+    }
+  },
+}
+
+export const dataCommand: Command = {
+  name: 'data',
+  summary: 'The local data store.',
+  usage: '<command>',
+  subcommands: [dataStatusCommand],
+}
