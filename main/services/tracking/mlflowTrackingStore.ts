@@ -86,8 +86,12 @@ export class MlflowTrackingStore implements TrackingStore {
 
   // ---------------------------------------------------------------- runs
 
-  async startRun(input: StartRunInput): Promise<RunInfo> {
-    if (input.clientKey) {
+  /**
+   * With a caller's client key the key is looked up first (idempotent start); `lookup: false` skips that
+   * round trip for a key generated just now (a lost answer is still recovered by the client's retry).
+   */
+  async startRun(input: StartRunInput, options: { lookup?: boolean } = {}): Promise<RunInfo> {
+    if (input.clientKey && options.lookup !== false) {
       const existing = await this.client.findRunByClientKey(input.experimentId, input.clientKey)
       if (existing) return toRun(this.remember(existing)).info
     }
@@ -211,8 +215,11 @@ export class MlflowTrackingStore implements TrackingStore {
     await this.client.setRegisteredModelTag(name, key, value)
   }
 
-  async createModelVersion(input: CreateModelVersionInput): Promise<ModelVersion> {
-    if (input.clientKey) {
+  async createModelVersion(
+    input: CreateModelVersionInput,
+    options: { lookup?: boolean } = {},
+  ): Promise<ModelVersion> {
+    if (input.clientKey && options.lookup !== false) {
       const existing = await this.client.findModelVersionByClientKey(input.name, input.clientKey)
       if (existing) return toModelVersion(existing)
     }

@@ -45,6 +45,10 @@ export class FaultProxy {
     return proxy
   }
 
+  get listening(): boolean {
+    return this.server.listening
+  }
+
   get uri(): string {
     return `http://127.0.0.1:${this.port}`
   }
