@@ -79,7 +79,8 @@ describe.skipIf(skip)('docker-compose.yml (resolved by docker-compose config)', 
 
   it('persists what matters: Postgres data, Redis append-only file, MLflow artifacts', () => {
     const model = config([COMPOSE_FILE])
-    const targets = (name: string): string[] => (model.services[name].volumes ?? []).map((v) => volumeOf(v).target)
+    const targets = (name: string): string[] =>
+      (model.services[name].volumes ?? []).map((v) => volumeOf(v).target)
     expect(targets('postgres')).toContain('/var/lib/postgresql/data')
     expect(targets('redis')).toContain('/data')
     const redis = commandOf(model.services.redis)
@@ -91,11 +92,15 @@ describe.skipIf(skip)('docker-compose.yml (resolved by docker-compose config)', 
 
   it('mounts the project migrations and the init scripts into the Postgres container (not copies)', () => {
     const model = config([COMPOSE_FILE])
-    const mounts = new Map((model.services.postgres.volumes ?? []).map((v) => [volumeOf(v).target, volumeOf(v).source]))
+    const mounts = new Map(
+      (model.services.postgres.volumes ?? []).map((v) => [volumeOf(v).target, volumeOf(v).source]),
+    )
     expect(mounts.get('/docker-entrypoint-initdb.d')).toBe(path.join(root, 'deploy/postgres/initdb.d'))
     const migrations = mounts.get('/scoreline/migrations')
     expect(migrations).toBe(path.join(root, 'main/services/data/postgres/migrations'))
-    expect(readdirSync(migrations as string).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).length).toBeGreaterThan(0)
+    expect(
+      readdirSync(migrations as string).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).length,
+    ).toBeGreaterThan(0)
     for (const script of readdirSync(path.join(root, 'deploy/postgres/initdb.d'))) {
       // The entrypoint executes executable scripts and sources the others; ours must be executed.
       expect(statSync(path.join(root, 'deploy/postgres/initdb.d', script)).mode & 0o111, script).not.toBe(0)
@@ -157,7 +162,9 @@ describe.skipIf(skip)('docker-compose.yml (resolved by docker-compose config)', 
       MLFLOW_AUTH_ADMIN_PASSWORD: envExample().get('MLFLOW_ADMIN_PASSWORD'),
       MLFLOW_FLASK_SERVER_SECRET_KEY: envExample().get('MLFLOW_FLASK_SECRET_KEY'),
     })
-    const ini = (auth.volumes ?? []).map(volumeOf).find((v) => v.target === '/etc/scoreline/mlflow-basic-auth.ini')
+    const ini = (auth.volumes ?? [])
+      .map(volumeOf)
+      .find((v) => v.target === '/etc/scoreline/mlflow-basic-auth.ini')
     expect(ini?.source).toBe(path.join(root, 'deploy/mlflow/basic_auth.ini'))
     // The user store: MLflow's role on the Postgres service, in the database the init script creates.
     const uri = /^database_uri\s*=\s*(\S+)/m.exec(read('deploy/mlflow/basic_auth.ini'))?.[1] ?? ''

@@ -35,7 +35,10 @@ export interface ComposeService {
   depends_on?: Record<string, { condition: string }> | string[]
 }
 /** A volume entry as `source:target[:mode]` fields, whichever form Compose printed. */
-export function volumeOf(v: NonNullable<ComposeService['volumes']>[number]): { source: string; target: string } {
+export function volumeOf(v: NonNullable<ComposeService['volumes']>[number]): {
+  source: string
+  target: string
+} {
   if (typeof v !== 'string') return { source: v.source, target: v.target }
   const parts = v.split(':')
   const mode = parts.length > 2 && /^(ro|rw|z|Z)$/.test(parts[parts.length - 1]) ? 1 : 0
@@ -101,7 +104,8 @@ export function composeCommand(): string[] | undefined {
 export function missingTool(what: string, present: boolean, install: string): string | undefined {
   if (present) return undefined
   const reason = `${what} not found (${install})`
-  if (servicesRequired()) throw new Error(`${reason}; SCORELINE_REQUIRE_SERVICES=1 turns this skip into a failure`)
+  if (servicesRequired())
+    throw new Error(`${reason}; SCORELINE_REQUIRE_SERVICES=1 turns this skip into a failure`)
   console.warn(`[skipped] ${reason}`)
   return reason
 }
