@@ -1,0 +1,373 @@
+/**
+ * One behavioural suite, run against both implementations: the local SQLite store always, the Redis
+ * store when SCORELINE_TEST_REDIS_URL is set (random key prefix per run, deleted afterwards).
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Redis } from 'ioredis'
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describeWithService } from '../../../test/support/services'
+import { isFeatureStoreError } from './errors'
+import type { EntityHit, FeatureStore, LeagueRead } from './featureStore'
+import { RedisFeatureStore } from './redisFeatureStore'
+import { SqliteFeatureStore } from './sqliteFeatureStore'
+import { LEAGUE, TEAMS, formRow, lineage, matchRow, ratingRows, sleep } from './testing/fixtures'
+import type { ViewDefinition } from './views'
+import { teamFormView } from './views'
+
+interface StoreOptions {
+  retiredGraceMs?: number
+  chunkSize?: number
+}
+interface Harness {
+  /** Opens another store on the same backend (another process would see the same). */
+  open(options?: StoreOptions): Promise<FeatureStore>
+  cleanup(): Promise<void>
+}
+
+const shortLivedView: ViewDefinition = {
+  ...teamFormView(6),
+  name: 'short_lived_form',
+  description: 'team_form with a 300 ms TTL, for the expiry test',
+  ttl: { kind: 'fixed', ms: 300 },
+}
+
+async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
+  try {
+    await promise
+  } catch (error) {
+    expect(isFeatureStoreError(error) ? error.code : error).toBe(code)
+    return
+  }
+  throw new Error(`expected ${code}, but the call succeeded`)
+}
+
+function behaviourSuite(makeHarness: () => Promise<Harness>): void {
+  let harness: Harness
+  let store: FeatureStore
+  const opened: FeatureStore[] = []
+  const open = async (options?: StoreOptions) => {
+    const s = await harness.open(options)
+    opened.push(s)
+    return s
+  }
+
+  beforeEach(async () => {
+    harness = await makeHarness()
+    store = await open()
+  })
+  afterEach(async () => {
+    for (const s of opened.splice(0)) await s.close()
+    await harness.cleanup()
+  })
+
+  it('registers the built-in views with their schemas, and nothing is active yet', async () => {
+    const views = await store.views()
+    expect(views.map((v) => v.definition.name).sort()).toEqual([
+      'match_probabilities',
+      'team_form',
+      'team_ratings',
+    ])
+    const form = views.find((v) => v.definition.name === 'team_form')!
+    expect(form.definition.params).toEqual({ n: 6 })
+    expect(form.definition.features.map((f) => f.name)).toContain('points_per_game')
+    expect(form.activeVersion).toBeNull()
+    const read = await store.getTeam('team_ratings', LEAGUE, 'Arsenal')
+    expect(read.status).toBe('no_active_version')
+    expect((await store.getTeams('team_ratings', LEAGUE)).version).toBeNull()
+  })
+
+  it('publishes a version and reads one team, a whole league and the lineage back', async () => {
+    const result = await store.publish('team_ratings', ratingRows(0.3), {
+      lineage: lineage('7'),
+      writtenBy: 'test',
+    })
+    expect(result).toMatchObject({ version: 1, written: TEAMS.length, rejected: 0, previousVersion: null })
+    const read = await store.getTeam('team_ratings', LEAGUE, 'Arsenal')
+    expect(read).toMatchObject({ status: 'hit', version: 1, values: { attack: 0.3, home_advantage: 0.25 } })
+    const league = await store.getTeams('team_ratings', LEAGUE)
+    expect(league.version).toBe(1)
+    expect(league.entities.map((e) => e.entity).sort()).toEqual([...TEAMS].sort())
+    expect(league.entities.find((e) => e.entity === "Nott'm Forest")?.values.defence).toBeCloseTo(-0.14, 12)
+    const missing = await store.getTeam('team_ratings', LEAGUE, 'Barcelona')
+    expect(missing).toMatchObject({ status: 'missing', version: 1 })
+    const [view] = (await store.views()).filter((v) => v.definition.name === 'team_ratings')
+    expect(view.activeVersion).toBe(1)
+    expect(view.versions[0]).toMatchObject({
+      version: 1,
+      state: 'active',
+      entityCount: TEAMS.length,
+      createdBy: 'test',
+      lineage: { modelVersion: '7', runId: 'run-7', dataFingerprint: 'sha256:abc', params: {} },
+    })
+  })
+
+  it('what one process writes, another one reads (the CLI publishes, the app reads)', async () => {
+    await store.publish('team_form', [formRow('Arsenal')], { lineage: lineage(), writtenBy: 'cli' })
+    const other = await open()
+    expect(await other.getTeam('team_form', LEAGUE, 'Arsenal')).toMatchObject({ status: 'hit', version: 1 })
+  })
+
+  it('does not activate a version that is still being written; the pointer stays where it was', async () => {
+    await store.publish('team_ratings', ratingRows(1), { lineage: lineage('1'), writtenBy: 'test' })
+    const v2 = await store.createVersion('team_ratings', { lineage: lineage('2'), createdBy: 'test' })
+    await store.write('team_ratings', v2, ratingRows(2))
+    await expectCode(store.activate('team_ratings', v2), 'VERSION_NOT_READY')
+    expect(await store.activeVersion('team_ratings')).toBe(1)
+    await store.seal('team_ratings', v2)
+    expect(await store.activate('team_ratings', v2)).toBe(1)
+    expect(await store.getTeam('team_ratings', LEAGUE, 'Chelsea')).toMatchObject({
+      version: 2,
+      values: { attack: 2 },
+    })
+  })
+
+  it('retires the previous version, keeps it readable in history, and can roll back within the grace period', async () => {
+    await store.publish('team_ratings', ratingRows(1), { lineage: lineage('1'), writtenBy: 'a' })
+    const second = await store.publish('team_ratings', ratingRows(2), {
+      lineage: lineage('2'),
+      writtenBy: 'b',
+    })
+    expect(second.previousVersion).toBe(1)
+    const history = await store.history('team_ratings', LEAGUE, 'Arsenal')
+    expect(history.map((h) => [h.version, h.state, (h.read as EntityHit).values?.attack])).toEqual([
+      [2, 'active', 2],
+      [1, 'retired', 1],
+    ])
+    expect(history[1].lineage.modelVersion).toBe('1')
+    expect(await store.activate('team_ratings', 1)).toBe(2)
+    expect(await store.getTeam('team_ratings', LEAGUE, 'Arsenal')).toMatchObject({
+      version: 1,
+      values: { attack: 1 },
+    })
+  })
+
+  it('expires retired versions after the grace period', async () => {
+    const s = await open({ retiredGraceMs: 250 })
+    await s.publish('team_ratings', ratingRows(1), { lineage: lineage('1') })
+    await s.publish('team_ratings', ratingRows(2), { lineage: lineage('2') })
+    await sleep(400)
+    const history = await s.history('team_ratings', LEAGUE, 'Arsenal')
+    expect(history.map((h) => h.version)).toEqual([2])
+    const versions = (await s.views()).find((v) => v.definition.name === 'team_ratings')!.versions
+    expect(versions.find((v) => v.version === 1)?.state).toBe('expired')
+    await expectCode(s.activate('team_ratings', 1), 'VERSION_EXPIRED')
+    expect(
+      (await s.stats()).views.find((v) => v.view === 'team_ratings')!.versions.find((v) => v.version === 1)
+        ?.keys,
+    ).toBe(0)
+  })
+
+  it('ignores a write whose event time is older than the stored one', async () => {
+    const v = await store.createVersion('team_form', { lineage: lineage(), createdBy: 'test' })
+    const at = (eventTime: number, ppg: number) => ({
+      ...formRow('Everton', { points_per_game: ppg }),
+      eventTime,
+    })
+    expect((await store.write('team_form', v, [at(2_000, 2)])).written).toBe(1)
+    const older = await store.write('team_form', v, [at(1_000, 1)])
+    expect(older).toMatchObject({ written: 0, ignoredOlder: 1 })
+    await store.seal('team_form', v)
+    await store.activate('team_form', v)
+    expect(await store.getTeam('team_form', LEAGUE, 'Everton')).toMatchObject({
+      eventTime: 2_000,
+      values: { points_per_game: 2 },
+    })
+    expect((await store.write('team_form', v, [at(2_000, 2.5)])).written).toBe(1) // same time: a retry wins
+    expect((await store.write('team_form', v, [at(3_000, 3)])).written).toBe(1)
+    expect(await store.getTeam('team_form', LEAGUE, 'Everton')).toMatchObject({
+      eventTime: 3_000,
+      values: { points_per_game: 3 },
+    })
+    const stats = await store.stats()
+    expect(stats.writes.ignoredOlder).toBe(1)
+  })
+
+  it('says "expired" for an entity past its TTL instead of returning stale numbers', async () => {
+    await store.defineView(shortLivedView)
+    await store.publish('short_lived_form', [formRow('Arsenal'), formRow('Chelsea')], { lineage: lineage() })
+    expect((await store.getTeam('short_lived_form', LEAGUE, 'Arsenal')).status).toBe('hit')
+    await sleep(450)
+    const read = await store.getTeam('short_lived_form', LEAGUE, 'Arsenal')
+    expect(read.status).toBe('expired')
+    expect(read.status === 'expired' && read.message).toMatch(/expired/)
+    const league = await store.getTeams('short_lived_form', LEAGUE)
+    expect(league.entities).toEqual([])
+    expect(league.expired.map((e) => e.entity).sort()).toEqual(['Arsenal', 'Chelsea'])
+    expect((await store.getTeam('short_lived_form', LEAGUE, 'Fulham')).status).toBe('missing')
+  })
+
+  it('keeps match features until 24 hours after kickoff', async () => {
+    const now = Date.now()
+    const rows = [
+      matchRow('2099-05-19', 'Arsenal', 'Everton', now + 3_600_000),
+      matchRow('2020-05-19', 'Chelsea', 'Fulham', now - 25 * 3_600_000),
+    ]
+    await store.publish('match_probabilities', rows, { lineage: lineage() })
+    const upcoming = await store.getMatch('match_probabilities', LEAGUE, '2099-05-19', 'Arsenal', 'Everton')
+    expect(upcoming).toMatchObject({ status: 'hit', values: { model_version: '7', p_home_model: 0.45 } })
+    expect((upcoming as EntityHit).expiresAt).toBe(now + 3_600_000 + 86_400_000)
+    const past = await store.getMatch('match_probabilities', LEAGUE, '2020-05-19', 'Chelsea', 'Fulham')
+    expect(past.status).toBe('expired')
+  })
+
+  it('strict validation rejects the whole batch and keeps the report', async () => {
+    const rows = ratingRows(0.2)
+    rows[3].values.attack = Number.NaN
+    rows[5].values.attack_se = -1
+    await expectCode(
+      store.publish('team_ratings', rows, { lineage: lineage(), writtenBy: 'strict-test' }),
+      'FEATURE_VALIDATION',
+    )
+    expect(await store.activeVersion('team_ratings')).toBeNull()
+    const [report] = await store.validationReports({ view: 'team_ratings' })
+    expect(report).toMatchObject({
+      policy: 'strict',
+      total: TEAMS.length,
+      rejected: 2,
+      accepted: 0,
+      written: false,
+      writtenBy: 'strict-test',
+    })
+    expect(report.failures.map((f) => [f.entity, f.issues[0].problem])).toEqual([
+      [TEAMS[3], 'not_finite'],
+      [TEAMS[5], 'out_of_range'],
+    ])
+    const versions = (await store.views()).find((v) => v.definition.name === 'team_ratings')!.versions
+    expect(versions[0]).toMatchObject({ state: 'writing', entityCount: 0 })
+  })
+
+  it('lenient validation writes the valid rows and records the failures', async () => {
+    const rows = TEAMS.slice(0, 6).map((t) => formRow(t))
+    rows[1].values.points_per_game = Number.POSITIVE_INFINITY
+    rows[2].values.goals_for_per_game = 42
+    delete rows[3].values.days_since_last_match
+    rows[4].values.matches_in_window = 2.5
+    const result = await store.publish('team_form', rows, { lineage: lineage(), writtenBy: 'lenient-test' })
+    expect(result).toMatchObject({ written: 2, rejected: 4 })
+    expect(result.report).toMatchObject({ policy: 'lenient', accepted: 2, rejected: 4, written: true })
+    expect(result.report.failures.map((f) => f.issues[0].problem)).toEqual([
+      'not_finite',
+      'out_of_range',
+      'missing',
+      'not_integer',
+    ])
+    const league = await store.getTeams('team_form', LEAGUE)
+    expect(league.entities.map((e) => e.entity).sort()).toEqual([TEAMS[0], TEAMS[5]].sort())
+    const reports = await store.validationReports()
+    expect(reports[0].id).toBe(result.report.id)
+    // the per-write override
+    await expectCode(
+      store.publish('team_form', rows, { lineage: lineage(), policy: 'strict' }),
+      'FEATURE_VALIDATION',
+    )
+  })
+
+  it('refuses rows that do not fit the view and views that do not exist', async () => {
+    await expectCode(store.getTeam('no_such_view', LEAGUE, 'Arsenal'), 'UNKNOWN_VIEW')
+    const v = await store.createVersion('match_probabilities', { lineage: lineage(), createdBy: 't' })
+    await expectCode(store.write('match_probabilities', v, [formRow('Arsenal')]), 'INVALID_ENTITY')
+    await expectCode(
+      store.createVersion('match_probabilities', { lineage: lineage(), createdBy: 't', version: v }),
+      'VERSION_EXISTS',
+    )
+    await expectCode(store.write('team_form', 99, [formRow('Arsenal')]), 'UNKNOWN_VERSION')
+  })
+
+  it('counts hits, misses and expiries and reports latency percentiles, keys and the last writer', async () => {
+    await store.publish('team_ratings', ratingRows(1), { lineage: lineage(), writtenBy: 'stats-test' })
+    for (let i = 0; i < 30; i++) await store.getTeam('team_ratings', LEAGUE, TEAMS[i % TEAMS.length])
+    await store.getTeam('team_ratings', LEAGUE, 'Nobody FC')
+    const stats = await store.stats()
+    expect(stats.reads).toMatchObject({ hits: 30, misses: 1 })
+    expect(stats.reads.latency.samples).toBe(31)
+    expect(stats.reads.latency.p50Ms).toBeGreaterThan(0)
+    expect(stats.reads.latency.p99Ms!).toBeGreaterThanOrEqual(stats.reads.latency.p50Ms!)
+    const ratings = stats.views.find((v) => v.view === 'team_ratings')!
+    expect(ratings.activeVersion).toBe(1)
+    expect(ratings.versions[0]).toMatchObject({ version: 1, keys: TEAMS.length, lastWriteBy: 'stats-test' })
+    expect(ratings.versions[0].approxBytes).toBeGreaterThan(0)
+    expect(stats.writes).toMatchObject({ entities: TEAMS.length, lastWriteBy: 'stats-test' })
+    expect(stats.location).not.toMatch(/@/)
+  })
+
+  it('a reader loop running during a version switch never sees a mixed or partial version', async () => {
+    const teams = Array.from({ length: 400 }, (_, i) => `Team ${String(i).padStart(3, '0')}`)
+    const writer = await open({ chunkSize: 25 })
+    const reader = await open()
+    await writer.publish('team_ratings', ratingRows(1, teams), { lineage: lineage('1') })
+
+    const seen = new Set<number>()
+    const problems: string[] = []
+    let reads = 0
+    let stop = false
+    const check = (read: LeagueRead) => {
+      reads++
+      if (read.version === null) return problems.push('no version')
+      seen.add(read.version)
+      if (read.entities.length !== teams.length)
+        problems.push(`v${read.version}: ${read.entities.length} teams`)
+      for (const e of read.entities) {
+        if (e.version !== read.version || e.values.attack !== read.version) {
+          problems.push(`v${read.version} holds ${e.entity} with attack ${e.values.attack}`)
+          break
+        }
+      }
+    }
+    const loop = (async () => {
+      while (!stop) {
+        check(await reader.getTeams('team_ratings', LEAGUE))
+        const one = await reader.getTeam('team_ratings', LEAGUE, teams[reads % teams.length])
+        if (one.status !== 'hit' || one.values.attack !== one.version)
+          problems.push(`single read ${JSON.stringify(one)}`)
+        // the SQLite store answers synchronously: give the writer's macrotasks a turn, as IPC would
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+    })()
+    await sleep(5)
+    for (let v = 2; v <= 4; v++) {
+      await writer.publish('team_ratings', ratingRows(v, teams), { lineage: lineage(String(v)) })
+      await sleep(5)
+    }
+    stop = true
+    await loop
+    expect(problems.slice(0, 5)).toEqual([])
+    expect(reads).toBeGreaterThan(10)
+    expect(seen.has(1) && seen.has(4)).toBe(true)
+  })
+}
+
+describe('SqliteFeatureStore behaviour', () => {
+  behaviourSuite(async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'scoreline-fs-'))
+    const file = path.join(dir, 'features.sqlite')
+    return {
+      open: async (options) => SqliteFeatureStore.open(file, options),
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    }
+  })
+})
+
+describeWithService('redis', 'RedisFeatureStore behaviour', (url) => {
+  const prefixes: string[] = []
+  behaviourSuite(async () => {
+    const keyPrefix = `scoreline:test:fs:${randomUUID().slice(0, 8)}:`
+    prefixes.push(keyPrefix)
+    return {
+      open: async (options) => RedisFeatureStore.connect({ url, keyPrefix, ...options }),
+      cleanup: async () => {
+        const s = await RedisFeatureStore.connect({ url, keyPrefix })
+        await s.deleteAll()
+        await s.close()
+      },
+    }
+  })
+  afterAll(async () => {
+    // Nothing under this run's prefixes may survive the suite.
+    const raw = new Redis(url)
+    for (const p of prefixes) expect(await raw.keys(`${p}*`)).toEqual([])
+    await raw.quit()
+  })
+})

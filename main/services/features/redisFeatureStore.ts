@@ -1,0 +1,805 @@
+/**
+ * The Redis feature store (ioredis). Layout and atomicity are described in redisScripts.ts.
+ *
+ * Failure behaviour: the client is created with `enableOfflineQueue: false`, a small
+ * `maxRetriesPerRequest`, `connectTimeout` and `commandTimeout`, so while Redis is down every call fails
+ * at once with SERVICE_UNREACHABLE naming host:port (never credentials) instead of queueing or hanging,
+ * and ioredis keeps reconnecting in the background; calls succeed again as soon as it is back.
+ */
+import { Redis, ReplyError } from 'ioredis'
+import type { RedisOptions } from 'ioredis'
+import { FeatureStoreError, describeRedisUrl } from './errors'
+import type { FeatureRegistry } from './featureRegistry'
+import type {
+  EntityHit,
+  EntityRead,
+  FeatureLogger,
+  FeatureRow,
+  FeatureStore,
+  FeatureStoreStats,
+  HistoryEntry,
+  LeagueRead,
+  PublishOptions,
+  PublishResult,
+  ValidationReport,
+  VersionInfo,
+  VersionState,
+  VersionStats,
+  ViewInfo,
+  WriteOptions,
+  WriteResult,
+} from './featureStore'
+import {
+  DEFAULT_RETIRED_GRACE_MS,
+  MAX_KEPT_REPORTS,
+  ReadStats,
+  WriteStats,
+  matchEntityId,
+  missMessage,
+  prepareBatch,
+  silentLogger,
+  strictRefusal,
+} from './featureStore'
+import {
+  ACTIVATE_SCRIPT,
+  COUNT_SCRIPT,
+  CREATE_SCRIPT,
+  GET_SCRIPT,
+  LEAGUE_SCRIPT,
+  RETIRE_SCRIPT,
+  WRITE_SCRIPT,
+} from './redisScripts'
+import { reportId } from './sqliteFeatureStore'
+import type { Lineage, ViewDefinition } from './views'
+import { BUILTIN_VIEWS, decodeValues, lineageSchema, viewDefinitionSchema } from './views'
+
+export const DEFAULT_KEY_PREFIX = 'scoreline:fs:'
+
+export interface RedisFeatureStoreOptions {
+  url: string
+  /** Default `scoreline:fs:`; tests use a random prefix per run. */
+  keyPrefix?: string
+  clock?: () => number
+  logger?: FeatureLogger
+  retiredGraceMs?: number
+  /** Entities per Lua call in bulk writes (the calls themselves are pipelined). Default 500. */
+  chunkSize?: number
+  /** Local SQLite registry that mirrors views, versions, lineage and validation reports. */
+  mirror?: FeatureRegistry
+  connectTimeoutMs?: number
+  commandTimeoutMs?: number
+  maxRetriesPerRequest?: number
+  /** Extra ioredis options (tests); the fail-fast options above always win. */
+  redisOptions?: RedisOptions
+}
+
+type Reply = unknown
+interface ScriptedRedis {
+  fsWrite(...args: (string | number)[]): Promise<number[]>
+  fsCreate(...args: (string | number)[]): Promise<number>
+  fsActivate(...args: (string | number)[]): Promise<string>
+  fsRetire(...args: (string | number)[]): Promise<number>
+  fsGet(...args: (string | number)[]): Promise<Reply[]>
+  fsLeague(...args: (string | number)[]): Promise<Reply[]>
+  fsCount(...args: (string | number)[]): Promise<number>
+}
+
+const SCRIPT_ERRORS = ['VERSION_EXISTS', 'VERSION_NOT_READY', 'VERSION_EXPIRED', 'UNKNOWN_VERSION'] as const
+
+function pairsToRecord(flat: Reply): Record<string, string> {
+  const out: Record<string, string> = {}
+  const list = Array.isArray(flat) ? (flat as string[]) : []
+  for (let i = 0; i + 1 < list.length; i += 2) out[list[i]] = list[i + 1]
+  return out
+}
+
+const numOrNull = (s: string | undefined): number | null => (s === undefined || s === '' ? null : Number(s))
+
+export class RedisFeatureStore implements FeatureStore {
+  readonly backend = 'redis' as const
+  readonly location: string
+  readonly keyPrefix: string
+  private readonly redis: Redis
+  private readonly scripted: ScriptedRedis
+  private readonly clock: () => number
+  private readonly logger: FeatureLogger
+  private readonly graceMs: number
+  private readonly chunkSize: number
+  private readonly mirror: FeatureRegistry | undefined
+  private readonly readStats = new ReadStats()
+  private readonly writeStats = new WriteStats()
+  private readonly definitions = new Map<string, ViewDefinition>()
+  private lastConnectionError: string | null = null
+
+  /** Connects (failing fast with SERVICE_UNREACHABLE) and registers the built-in views. */
+  static async connect(options: RedisFeatureStoreOptions): Promise<RedisFeatureStore> {
+    const store = new RedisFeatureStore(options)
+    try {
+      await store.redis.connect()
+    } catch (error) {
+      store.redis.disconnect()
+      throw store.unreachable(error, 'connect')
+    }
+    try {
+      await store.registerBuiltins()
+    } catch (error) {
+      store.redis.disconnect()
+      throw error
+    }
+    return store
+  }
+
+  private constructor(options: RedisFeatureStoreOptions) {
+    this.location = describeRedisUrl(options.url)
+    this.keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX
+    this.clock = options.clock ?? Date.now
+    this.logger = options.logger ?? silentLogger
+    this.graceMs = options.retiredGraceMs ?? DEFAULT_RETIRED_GRACE_MS
+    this.chunkSize = options.chunkSize ?? 500
+    this.mirror = options.mirror
+    this.redis = new Redis(options.url, {
+      ...options.redisOptions,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: options.maxRetriesPerRequest ?? 1,
+      connectTimeout: options.connectTimeoutMs ?? 2000,
+      commandTimeout: options.commandTimeoutMs ?? 5000,
+      autoResendUnfulfilledCommands: false,
+      retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+    })
+    this.redis.on('error', (error: Error) => {
+      // ioredis emits one error per failed reconnect attempt; log each distinct message once.
+      if (error.message !== this.lastConnectionError) {
+        this.lastConnectionError = error.message
+        this.logger.warn('Redis connection problem', { host: this.location, error: error.message })
+      }
+    })
+    this.redis.on('ready', () => {
+      if (this.lastConnectionError !== null)
+        this.logger.info('Redis connection restored', { host: this.location })
+      this.lastConnectionError = null
+    })
+    const scripts = {
+      fsWrite: WRITE_SCRIPT,
+      fsCreate: CREATE_SCRIPT,
+      fsActivate: ACTIVATE_SCRIPT,
+      fsRetire: RETIRE_SCRIPT,
+      fsGet: GET_SCRIPT,
+      fsLeague: LEAGUE_SCRIPT,
+      fsCount: COUNT_SCRIPT,
+    }
+    for (const [name, lua] of Object.entries(scripts))
+      this.redis.defineCommand(name, { numberOfKeys: 0, lua })
+    this.scripted = this.redis as unknown as ScriptedRedis
+  }
+
+  /** `ready`, `connecting`, `reconnecting`, `end`, ... (ioredis status), for the status bar. */
+  get connectionStatus(): string {
+    return this.redis.status
+  }
+
+  private unreachable(cause: unknown, what: string): FeatureStoreError {
+    const raw = cause instanceof Error ? cause.message : String(cause)
+    const reason = raw.replace(/\/\/[^@/\s]*@/g, '//')
+    return new FeatureStoreError(
+      'SERVICE_UNREACHABLE',
+      `Redis at ${this.location} is unreachable (${what}: ${reason}). Check that redis-server is running and ` +
+        'REDIS_URL is right, or unset REDIS_URL to use the local feature store.',
+      { service: 'redis', host: this.location, status: this.redis.status },
+    )
+  }
+
+  /** Runs one Redis interaction, turning transport failures into SERVICE_UNREACHABLE. */
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    if (this.redis.status !== 'ready')
+      throw this.unreachable(new Error(`connection is ${this.redis.status}`), what)
+    try {
+      return await fn()
+    } catch (error) {
+      throw this.translate(error, what)
+    }
+  }
+
+  private translate(error: unknown, what: string): Error {
+    if (error instanceof FeatureStoreError) return error
+    if (error instanceof ReplyError) {
+      const message = (error as Error).message
+      const code = SCRIPT_ERRORS.find((c) => message.includes(c))
+      if (code) return new FeatureStoreError(code, `${what}: ${code.toLowerCase().replace(/_/g, ' ')}`)
+      return new FeatureStoreError('REDIS_ERROR', `Redis at ${this.location} refused ${what}: ${message}`, {
+        service: 'redis',
+        host: this.location,
+      })
+    }
+    return this.unreachable(error, what)
+  }
+
+  private k = {
+    views: () => `${this.keyPrefix}_registry:views`,
+    pointer: (view: string) => `${this.keyPrefix}${view}:active`,
+    version: (view: string, v: number | string) => `${this.keyPrefix}_registry:${view}@${v}`,
+    versions: (view: string) => `${this.keyPrefix}_registry:${view}:versions`,
+    reports: () => `${this.keyPrefix}_reports`,
+    leagues: (view: string, v: number | string) => `${this.keyPrefix}_leagues:${view}@${v}`,
+    index: (view: string, v: number | string, league: string) =>
+      `${this.keyPrefix}_idx:${view}@${v}:${league}`,
+    entity: (view: string, v: number | string, league: string, entity: string) =>
+      `${this.keyPrefix}${view}@${v}:${league}:${entity}`,
+  }
+
+  /** The readable key of one entity (documented layout; used by tests and the inspector). */
+  entityKey(view: string, version: number, league: string, entity: string): string {
+    return this.k.entity(view, version, league, entity)
+  }
+
+  private async registerBuiltins(): Promise<void> {
+    const stored = await this.call('register views', () => this.redis.hgetall(this.k.views()))
+    const now = this.clock()
+    for (const view of BUILTIN_VIEWS) {
+      const current = stored[view.name] ? (JSON.parse(stored[view.name]) as ViewDefinition) : undefined
+      if (current && JSON.stringify(current.params) !== JSON.stringify(view.params)) {
+        this.definitions.set(view.name, current)
+        continue
+      }
+      if (stored[view.name] !== JSON.stringify(view)) {
+        await this.call('register views', () =>
+          this.redis.hset(this.k.views(), view.name, JSON.stringify(view)),
+        )
+      }
+      this.definitions.set(view.name, view)
+    }
+    await this.mirrorViews(now)
+  }
+
+  private async view(name: string): Promise<ViewDefinition> {
+    const cached = this.definitions.get(name)
+    if (cached) return cached
+    const json = await this.call('read view definition', () => this.redis.hget(this.k.views(), name))
+    if (!json) {
+      const known = await this.call('list views', () => this.redis.hkeys(this.k.views()))
+      throw new FeatureStoreError(
+        'UNKNOWN_VIEW',
+        `no feature view "${name}" (known: ${known.sort().join(', ')})`,
+        {
+          view: name,
+          known,
+        },
+      )
+    }
+    const def = JSON.parse(json) as ViewDefinition
+    this.definitions.set(name, def)
+    return def
+  }
+
+  async defineView(definition: ViewDefinition): Promise<void> {
+    const def = viewDefinitionSchema.parse(definition)
+    await this.call('define view', () => this.redis.hset(this.k.views(), def.name, JSON.stringify(def)))
+    this.definitions.set(def.name, def)
+    await this.mirrorViews(this.clock())
+  }
+
+  private parseVersion(view: string, version: number, raw: Record<string, string>, now: number): VersionInfo {
+    let state = (raw.state ?? 'writing') as VersionState
+    const expiresAt = numOrNull(raw.expiresAt)
+    if (state === 'retired' && expiresAt !== null && expiresAt <= now) state = 'expired'
+    return {
+      view,
+      version,
+      state,
+      lineage: raw.lineage
+        ? (JSON.parse(raw.lineage) as Lineage)
+        : { modelVersion: null, runId: null, dataFingerprint: '?' },
+      createdAt: Number(raw.createdAt ?? 0),
+      createdBy: raw.createdBy ?? 'unknown',
+      sealedAt: numOrNull(raw.sealedAt),
+      activatedAt: numOrNull(raw.activatedAt),
+      retiredAt: numOrNull(raw.retiredAt),
+      expiresAt,
+      entityCount: Number(raw.entityCount ?? 0),
+      lastWriteAt: numOrNull(raw.lastWriteAt),
+      lastWriteBy: raw.lastWriteBy ?? null,
+    }
+  }
+
+  private async versionInfos(view: string): Promise<VersionInfo[]> {
+    const numbers = (await this.call('list versions', () => this.redis.smembers(this.k.versions(view))))
+      .map(Number)
+      .sort((a, b) => b - a)
+    if (numbers.length === 0) return []
+    const pipe = this.redis.pipeline()
+    for (const v of numbers) pipe.hgetall(this.k.version(view, v))
+    const replies = await this.call('read versions', () => pipe.exec())
+    const now = this.clock()
+    return numbers.map((v, i) =>
+      this.parseVersion(view, v, (replies?.[i]?.[1] ?? {}) as Record<string, string>, now),
+    )
+  }
+
+  private async versionOrThrow(view: string, version: number): Promise<VersionInfo> {
+    const raw = await this.call('read version', () => this.redis.hgetall(this.k.version(view, version)))
+    if (!raw.state)
+      throw new FeatureStoreError('UNKNOWN_VERSION', `${view}@${version} does not exist`, { view, version })
+    const info = this.parseVersion(view, version, raw, this.clock())
+    if (info.state === 'expired') {
+      throw new FeatureStoreError('VERSION_EXPIRED', `${view}@${version} was retired and has expired`, {
+        view,
+        version,
+      })
+    }
+    return info
+  }
+
+  async views(): Promise<ViewInfo[]> {
+    const all = await this.call('list views', () => this.redis.hgetall(this.k.views()))
+    const out: ViewInfo[] = []
+    for (const name of Object.keys(all).sort()) {
+      const definition = JSON.parse(all[name]) as ViewDefinition
+      this.definitions.set(name, definition)
+      out.push({
+        definition,
+        activeVersion: await this.activeVersion(name),
+        versions: await this.versionInfos(name),
+      })
+    }
+    return out
+  }
+
+  async activeVersion(view: string): Promise<number | null> {
+    await this.view(view)
+    const v = await this.call('read active version', () => this.redis.get(this.k.pointer(view)))
+    return v === null ? null : Number(v)
+  }
+
+  async createVersion(
+    view: string,
+    options: { lineage: Lineage; createdBy: string; version?: number },
+  ): Promise<number> {
+    const def = await this.view(view)
+    const lineage = lineageSchema.parse({ ...options.lineage, params: options.lineage.params ?? def.params })
+    if (options.version !== undefined && (!Number.isInteger(options.version) || options.version < 1)) {
+      throw new FeatureStoreError(
+        'UNKNOWN_VERSION',
+        `version must be a positive whole number, got ${options.version}`,
+      )
+    }
+    const version = await this.call(`create ${view} version`, () =>
+      this.scripted.fsCreate(
+        this.keyPrefix,
+        view,
+        options.version === undefined ? '' : String(options.version),
+        this.clock(),
+        options.createdBy,
+        JSON.stringify(lineage),
+      ),
+    ).catch((error: unknown) => {
+      if (error instanceof FeatureStoreError && error.code === 'VERSION_EXISTS') {
+        throw new FeatureStoreError(
+          'VERSION_EXISTS',
+          `${view}@${options.version} already exists; publish a new version`,
+          {
+            view,
+            version: options.version,
+          },
+        )
+      }
+      throw error
+    })
+    await this.mirrorVersion(view, Number(version))
+    return Number(version)
+  }
+
+  async write(
+    view: string,
+    version: number,
+    rows: FeatureRow[],
+    options: WriteOptions = {},
+  ): Promise<WriteResult> {
+    const def = await this.view(view)
+    await this.versionOrThrow(view, version)
+    const now = this.clock()
+    const { accepted, report } = prepareBatch(def, version, rows, options, now, reportId(view, version, now))
+    await this.keepReport(report)
+    this.writeStats.rejected += report.rejected
+    if (report.rejected > 0 && (options.policy ?? def.validation) === 'strict') throw strictRefusal(report)
+    if (report.rejected > 0) {
+      this.logger.warn('feature rows rejected by validation', {
+        view,
+        version,
+        rejected: report.rejected,
+        report: report.id,
+      })
+    }
+    const writtenBy = options.writtenBy ?? 'unknown'
+
+    // Every chunk is sent without waiting for the previous reply: one pipeline over the socket.
+    let done = 0
+    const chunks: Promise<number[]>[] = []
+    for (let start = 0; start < accepted.length; start += this.chunkSize) {
+      const chunk = accepted.slice(start, start + this.chunkSize)
+      const args: (string | number)[] = [this.keyPrefix, view, version, chunk.length]
+      for (const r of chunk) {
+        const names = Object.keys(r.values)
+        args.push(r.league, r.entity, r.eventTime, r.expiresAt, names.length)
+        for (const name of names) args.push(name, String(r.values[name]))
+      }
+      chunks.push(
+        this.call(`write ${view}@${version}`, () => this.scripted.fsWrite(...args)).then((res) => {
+          done += chunk.length
+          options.onProgress?.(done, accepted.length)
+          return res
+        }),
+      )
+    }
+    const results = await Promise.all(chunks)
+    const written = results.reduce((sum, res) => sum + res.reduce((a, b) => a + Number(b), 0), 0)
+    await this.call('record write', () =>
+      this.redis.hset(this.k.version(view, version), 'lastWriteAt', now, 'lastWriteBy', writtenBy),
+    )
+    const ignoredOlder = accepted.length - written
+    this.writeStats.entities += written
+    this.writeStats.ignoredOlder += ignoredOlder
+    this.writeStats.lastWriteAt = now
+    this.writeStats.lastWriteBy = writtenBy
+    await this.mirrorVersion(view, version)
+    return { view, version, written, ignoredOlder, rejected: report.rejected, report }
+  }
+
+  private async keepReport(report: ValidationReport): Promise<void> {
+    await this.call('keep validation report', () =>
+      this.redis
+        .multi()
+        .lpush(this.k.reports(), JSON.stringify(report))
+        .ltrim(this.k.reports(), 0, MAX_KEPT_REPORTS - 1)
+        .exec(),
+    )
+    this.mirrorSafely(() => this.mirror?.putReport(report))
+  }
+
+  async seal(view: string, version: number): Promise<void> {
+    await this.view(view)
+    const info = await this.versionOrThrow(view, version)
+    if (info.state !== 'writing') return
+    const now = this.clock()
+    const count = await this.call('count entities', () =>
+      this.scripted.fsCount(this.keyPrefix, view, version, now),
+    )
+    await this.call('seal version', () =>
+      this.redis.hset(this.k.version(view, version), 'state', 'ready', 'sealedAt', now, 'entityCount', count),
+    )
+    await this.mirrorVersion(view, version)
+  }
+
+  async activate(view: string, version: number): Promise<number | null> {
+    await this.view(view)
+    const now = this.clock()
+    const reply = await this.call(`activate ${view}@${version}`, () =>
+      this.scripted.fsActivate(this.keyPrefix, view, version, now, this.graceMs),
+    ).catch((error: unknown) => {
+      if (error instanceof FeatureStoreError && error.code === 'VERSION_NOT_READY') {
+        throw new FeatureStoreError(
+          'VERSION_NOT_READY',
+          `${view}@${version} is still being written; seal it before activating it`,
+          {
+            view,
+            version,
+          },
+        )
+      }
+      if (
+        error instanceof FeatureStoreError &&
+        (error.code === 'UNKNOWN_VERSION' || error.code === 'VERSION_EXPIRED')
+      ) {
+        throw new FeatureStoreError(error.code, `${view}@${version}: ${error.message.split(': ').pop()}`, {
+          view,
+          version,
+        })
+      }
+      throw error
+    })
+    const previous = reply === '' || reply === null ? null : Number(reply)
+    if (previous !== version) {
+      // The pointer has switched; now put the old version on its grace period and give the new one back
+      // its natural TTLs (in case it was a retired version re-activated as a rollback).
+      await this.call('restore expiry', () => this.scripted.fsRetire(this.keyPrefix, view, version, ''))
+      if (previous !== null) {
+        await this.call('retire old version', () =>
+          this.scripted.fsRetire(this.keyPrefix, view, previous, now + this.graceMs),
+        )
+        await this.mirrorVersion(view, previous)
+      }
+      await this.mirrorVersion(view, version)
+      await this.mirrorViews(now)
+      this.logger.info('feature view version activated', { view, version, previous })
+    }
+    return previous
+  }
+
+  async publish(view: string, rows: FeatureRow[], options: PublishOptions): Promise<PublishResult> {
+    const createdBy = options.writtenBy ?? 'unknown'
+    const version = await this.createVersion(view, {
+      lineage: options.lineage,
+      createdBy,
+      version: options.version,
+    })
+    const result = await this.write(view, version, rows, options)
+    await this.seal(view, version)
+    const previousVersion = await this.activate(view, version)
+    return { ...result, previousVersion }
+  }
+
+  private toHit(
+    view: string,
+    version: number,
+    league: string,
+    entity: string,
+    raw: Record<string, string>,
+    def: ViewDefinition,
+  ): EntityHit {
+    return {
+      status: 'hit',
+      view,
+      version,
+      league,
+      entity,
+      values: decodeValues(def, raw),
+      eventTime: Number(raw._ts),
+      expiresAt: Number(raw._exp),
+    }
+  }
+
+  private async readEntity(view: string, league: string, entity: string): Promise<EntityRead> {
+    const start = performance.now()
+    const def = await this.view(view)
+    const reply = await this.call(`read ${view} ${league} ${entity}`, () =>
+      this.scripted.fsGet(this.keyPrefix, view, league, entity),
+    )
+    let read: EntityRead
+    if (reply.length === 0) {
+      read = {
+        status: 'no_active_version',
+        view,
+        version: null,
+        league,
+        entity,
+        message: missMessage('no_active_version', view, null, league, entity),
+      }
+    } else {
+      const version = Number(reply[0])
+      const raw = pairsToRecord(reply[1])
+      if (Object.keys(raw).length > 0) read = this.toHit(view, version, league, entity, raw, def)
+      else if (reply[2] !== null && reply[2] !== undefined) {
+        const expiredAt = Number(reply[2])
+        read = {
+          status: 'expired',
+          view,
+          version,
+          league,
+          entity,
+          expiredAt,
+          message: missMessage('expired', view, version, league, entity, expiredAt),
+        }
+      } else
+        read = {
+          status: 'missing',
+          view,
+          version,
+          league,
+          entity,
+          message: missMessage('missing', view, version, league, entity),
+        }
+    }
+    this.readStats.record(performance.now() - start)
+    this.readStats.countRead(read)
+    return read
+  }
+
+  async getTeam(view: string, league: string, team: string): Promise<EntityRead> {
+    return this.readEntity(view, league, team)
+  }
+
+  async getMatch(
+    view: string,
+    league: string,
+    date: string,
+    home: string,
+    away: string,
+  ): Promise<EntityRead> {
+    return this.readEntity(view, league, matchEntityId(date, home, away))
+  }
+
+  async getTeams(view: string, league: string): Promise<LeagueRead> {
+    const start = performance.now()
+    const def = await this.view(view)
+    const reply = await this.call(`read ${view} ${league}`, () =>
+      this.scripted.fsLeague(this.keyPrefix, view, league),
+    )
+    const result: LeagueRead = { view, version: null, league, entities: [], expired: [] }
+    if (reply.length > 0) {
+      const version = Number(reply[0])
+      result.version = version
+      for (let i = 1; i + 2 < reply.length; i += 3) {
+        const entity = String(reply[i])
+        const raw = pairsToRecord(reply[i + 2])
+        if (Object.keys(raw).length > 0) {
+          result.entities.push(this.toHit(view, version, league, entity, raw, def))
+          this.readStats.hits++
+        } else {
+          result.expired.push({ entity, expiredAt: Number(reply[i + 1]) })
+          this.readStats.expired++
+        }
+      }
+    }
+    this.readStats.record(performance.now() - start)
+    return result
+  }
+
+  async history(view: string, league: string, entity: string): Promise<HistoryEntry[]> {
+    const def = await this.view(view)
+    const versions = (await this.versionInfos(view)).filter((v) => v.state !== 'expired')
+    if (versions.length === 0) return []
+    const pipe = this.redis.pipeline()
+    for (const v of versions) {
+      pipe.hgetall(this.k.entity(view, v.version, league, entity))
+      pipe.zscore(this.k.index(view, v.version, league), entity)
+    }
+    const replies = (await this.call('read history', () => pipe.exec())) ?? []
+    return versions.map((v, i) => {
+      const raw = (replies[2 * i]?.[1] ?? {}) as Record<string, string>
+      const score = replies[2 * i + 1]?.[1] as string | null
+      let read: EntityRead
+      if (Object.keys(raw).length > 0) read = this.toHit(view, v.version, league, entity, raw, def)
+      else if (score !== null && score !== undefined)
+        read = {
+          status: 'expired',
+          view,
+          version: v.version,
+          league,
+          entity,
+          expiredAt: Number(score),
+          message: missMessage('expired', view, v.version, league, entity, Number(score)),
+        }
+      else
+        read = {
+          status: 'missing',
+          view,
+          version: v.version,
+          league,
+          entity,
+          message: missMessage('missing', view, v.version, league, entity),
+        }
+      return { version: v.version, state: v.state, lineage: v.lineage, read }
+    })
+  }
+
+  async validationReports(options: { view?: string; limit?: number } = {}): Promise<ValidationReport[]> {
+    const limit = options.limit ?? 20
+    const all = await this.call('read validation reports', () => this.redis.lrange(this.k.reports(), 0, -1))
+    return all
+      .map((json) => JSON.parse(json) as ValidationReport)
+      .filter((r) => !options.view || r.view === options.view)
+      .slice(0, limit)
+  }
+
+  async stats(): Promise<FeatureStoreStats> {
+    const now = this.clock()
+    const views: FeatureStoreStats['views'] = []
+    for (const info of await this.views()) {
+      const name = info.definition.name
+      const versions: VersionStats[] = []
+      for (const v of info.versions) {
+        let keys = 0
+        let approxBytes = 0
+        if (v.state !== 'expired') {
+          keys = Number(
+            await this.call('count entities', () =>
+              this.scripted.fsCount(this.keyPrefix, name, v.version, now),
+            ),
+          )
+          approxBytes = keys > 0 ? Math.round((await this.sampleBytes(name, v.version)) * keys) : 0
+        }
+        versions.push({
+          version: v.version,
+          state: v.state,
+          keys,
+          approxBytes,
+          lastWriteAt: v.lastWriteAt,
+          lastWriteBy: v.lastWriteBy,
+          lineage: v.lineage,
+        })
+      }
+      views.push({ view: name, activeVersion: info.activeVersion, versions })
+    }
+    return {
+      backend: 'redis',
+      location: this.location,
+      views,
+      reads: {
+        hits: this.readStats.hits,
+        misses: this.readStats.misses,
+        expired: this.readStats.expired,
+        latency: this.readStats.latency(),
+      },
+      writes: { ...this.writeStats },
+    }
+  }
+
+  /** Average MEMORY USAGE of up to 8 entity keys of a version (bytes per key). */
+  private async sampleBytes(view: string, version: number): Promise<number> {
+    const leagues = await this.call('sample memory', () => this.redis.smembers(this.k.leagues(view, version)))
+    const keys: string[] = []
+    for (const league of leagues.slice(0, 4)) {
+      const members = await this.call('sample memory', () =>
+        this.redis.zrange(this.k.index(view, version, league), 0, 1),
+      )
+      for (const m of members) keys.push(this.k.entity(view, version, league, m))
+    }
+    if (keys.length === 0) return 0
+    const pipe = this.redis.pipeline()
+    for (const key of keys) pipe.call('MEMORY', 'USAGE', key)
+    const replies = (await this.call('sample memory', () => pipe.exec())) ?? []
+    const sizes = replies.map((r) => Number(r[1] ?? 0)).filter((n) => n > 0)
+    return sizes.length ? sizes.reduce((a, b) => a + b, 0) / sizes.length : 0
+  }
+
+  private mirrorSafely(fn: () => void): void {
+    if (!this.mirror) return
+    try {
+      fn()
+    } catch (error) {
+      this.logger.warn('could not mirror the feature registry into SQLite', {
+        error: (error as Error).message,
+      })
+    }
+  }
+
+  private async mirrorVersion(view: string, version: number): Promise<void> {
+    if (!this.mirror) return
+    const raw = await this.call('read version', () => this.redis.hgetall(this.k.version(view, version)))
+    if (!raw.state) return
+    const info = this.parseVersion(view, version, raw, this.clock())
+    this.mirrorSafely(() => this.mirror?.putVersion(info))
+  }
+
+  private async mirrorViews(now: number): Promise<void> {
+    if (!this.mirror) return
+    const all = await this.call('list views', () => this.redis.hgetall(this.k.views()))
+    const pipe = this.redis.pipeline()
+    const names = Object.keys(all)
+    for (const name of names) pipe.get(this.k.pointer(name))
+    const pointers = (await this.call('read active versions', () => pipe.exec())) ?? []
+    this.mirrorSafely(() => {
+      names.forEach((name, i) => {
+        const p = pointers[i]?.[1] as string | null
+        this.mirror?.putView(
+          JSON.parse(all[name]) as ViewDefinition,
+          p === null || p === undefined ? null : Number(p),
+          now,
+        )
+      })
+    })
+  }
+
+  /** Deletes every key under this store's prefix (tests clean up their random prefix with it). */
+  async deleteAll(): Promise<number> {
+    let deleted = 0
+    let cursor = '0'
+    do {
+      const [next, keys] = await this.call('delete keys', () =>
+        this.redis.scan(cursor, 'MATCH', `${this.keyPrefix}*`, 'COUNT', 1000),
+      )
+      cursor = next
+      if (keys.length) deleted += await this.call('delete keys', () => this.redis.unlink(...keys))
+    } while (cursor !== '0')
+    return deleted
+  }
+
+  async close(): Promise<void> {
+    if (this.redis.status === 'end') return
+    try {
+      if (this.redis.status === 'ready') await this.redis.quit()
+      else this.redis.disconnect()
+    } catch {
+      this.redis.disconnect()
+    }
+  }
+}

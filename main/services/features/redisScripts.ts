@@ -1,0 +1,172 @@
+/**
+ * Lua scripts of the Redis feature store. Each runs atomically on the server, so:
+ * - `fsWrite` applies "an older event time than the stored one is ignored" per entity without a race;
+ * - `fsActivate` checks the version is complete and switches the pointer in one step;
+ * - `fsGet` / `fsLeague` resolve the pointer and read the entities in one step (and one round trip), so a
+ *   reader never sees a mix of versions.
+ *
+ * Key layout (prefix `scoreline:fs:` by default):
+ *   <p><view>@<v>:<league>:<entity>   hash: features + `_ts` (event time, ms) + `_exp` (expiry, ms)
+ *   <p><view>:active                  string: the active version number
+ *   <p>_idx:<view>@<v>:<league>       zset: entity -> expiry (ms); tells "expired" from "never written"
+ *   <p>_leagues:<view>@<v>            set of leagues in the version
+ *   <p>_registry:views                hash: view -> definition JSON
+ *   <p>_registry:<view>@<v>           hash: version record (state, lineage JSON, times, writer)
+ *   <p>_registry:<view>:versions      set of version numbers;  <p>_registry:<view>:seq  counter
+ *   <p>_reports                       list of validation report JSON, newest first
+ * Keys are built inside the scripts (numberOfKeys 0): fine on a single Redis, not on Redis Cluster.
+ */
+
+/** ARGV: prefix, view, version, n, then per entity: league, entity, ts, expireAtMs, nfields, f1, v1, ... */
+export const WRITE_SCRIPT = `
+local p, view, ver = ARGV[1], ARGV[2], ARGV[3]
+local n = tonumber(ARGV[4])
+local base = p .. view .. '@' .. ver .. ':'
+local idxBase = p .. '_idx:' .. view .. '@' .. ver .. ':'
+local leagues = p .. '_leagues:' .. view .. '@' .. ver
+local touched = {}
+local res = {}
+local i = 5
+for e = 1, n do
+  local league, id, ts, exp = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local nf = tonumber(ARGV[i + 4])
+  i = i + 5
+  local key = base .. league .. ':' .. id
+  local cur = redis.call('HGET', key, '_ts')
+  if cur and tonumber(cur) > tonumber(ts) then
+    res[e] = 0
+  else
+    redis.call('DEL', key)
+    local args = { '_ts', ts, '_exp', exp }
+    for f = 0, nf - 1 do
+      args[#args + 1] = ARGV[i + 2 * f]
+      args[#args + 1] = ARGV[i + 2 * f + 1]
+    end
+    redis.call('HSET', key, unpack(args))
+    redis.call('PEXPIREAT', key, exp)
+    redis.call('ZADD', idxBase .. league, exp, id)
+    local t = touched[league]
+    if not t or tonumber(exp) > t then touched[league] = tonumber(exp) end
+    res[e] = 1
+  end
+  i = i + 2 * nf
+end
+for league, maxExp in pairs(touched) do
+  redis.call('SADD', leagues, league)
+  -- the index outlives its entities by a week so an expired entity reads as "expired", not "missing"
+  local idx = idxBase .. league
+  local keep = maxExp + 604800000
+  local cur = redis.call('PEXPIRETIME', idx)
+  if cur < 0 or cur < keep then redis.call('PEXPIREAT', idx, keep) end
+  local lcur = redis.call('PEXPIRETIME', leagues)
+  if lcur < 0 or lcur < keep then redis.call('PEXPIREAT', leagues, keep) end
+end
+return res
+`
+
+/** ARGV: prefix, view, version|'' (explicit), now, createdBy, lineageJson. Returns the version. */
+export const CREATE_SCRIPT = `
+local p, view, explicit, now, by, lineage = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local seq = p .. '_registry:' .. view .. ':seq'
+local v
+if explicit ~= '' then
+  v = tonumber(explicit)
+  local cur = tonumber(redis.call('GET', seq) or '0')
+  if v > cur then redis.call('SET', seq, v) end
+else
+  v = redis.call('INCR', seq)
+end
+local reg = p .. '_registry:' .. view .. '@' .. v
+if redis.call('EXISTS', reg) == 1 then return redis.error_reply('VERSION_EXISTS') end
+redis.call('HSET', reg, 'state', 'writing', 'lineage', lineage, 'createdAt', now, 'createdBy', by)
+redis.call('SADD', p .. '_registry:' .. view .. ':versions', v)
+return v
+`
+
+/** ARGV: prefix, view, version, now, graceMs. Returns the previous active version or ''. */
+export const ACTIVATE_SCRIPT = `
+local p, view, ver, now, grace = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local reg = p .. '_registry:' .. view .. '@' .. ver
+local state = redis.call('HGET', reg, 'state')
+if not state then return redis.error_reply('UNKNOWN_VERSION') end
+if state == 'writing' then return redis.error_reply('VERSION_NOT_READY') end
+if state == 'retired' then
+  local exp = tonumber(redis.call('HGET', reg, 'expiresAt') or '0')
+  if exp <= now then return redis.error_reply('VERSION_EXPIRED') end
+end
+local pointer = p .. view .. ':active'
+local old = redis.call('GET', pointer)
+if old == ver then return old end
+redis.call('SET', pointer, ver)
+redis.call('HSET', reg, 'state', 'active', 'activatedAt', now)
+redis.call('HDEL', reg, 'retiredAt', 'expiresAt')
+if old then
+  redis.call('HSET', p .. '_registry:' .. view .. '@' .. old, 'state', 'retired', 'retiredAt', now, 'expiresAt', now + grace)
+end
+return old or ''
+`
+
+/**
+ * ARGV: prefix, view, version, until (ms) or '' to restore. Retiring caps every entity's expiry at
+ * `until`; restoring (a retired version re-activated within its grace) puts back the natural expiry.
+ */
+export const RETIRE_SCRIPT = `
+local p, view, ver, untilMs = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local leaguesKey = p .. '_leagues:' .. view .. '@' .. ver
+local leagues = redis.call('SMEMBERS', leaguesKey)
+local n = 0
+for _, league in ipairs(leagues) do
+  local idx = p .. '_idx:' .. view .. '@' .. ver .. ':' .. league
+  local members = redis.call('ZRANGE', idx, 0, -1, 'WITHSCORES')
+  local maxExp = 0
+  for j = 1, #members, 2 do
+    local key = p .. view .. '@' .. ver .. ':' .. league .. ':' .. members[j]
+    local natural = tonumber(members[j + 1])
+    if natural > maxExp then maxExp = natural end
+    local at = natural
+    if untilMs ~= '' and tonumber(untilMs) < natural then at = tonumber(untilMs) end
+    n = n + redis.call('PEXPIREAT', key, at)
+  end
+  if untilMs ~= '' then redis.call('PEXPIREAT', idx, untilMs) else redis.call('PEXPIREAT', idx, maxExp + 604800000) end
+end
+if untilMs ~= '' then redis.call('PEXPIREAT', leaguesKey, untilMs) end
+return n
+`
+
+/** ARGV: prefix, view, league, entity. Returns {} (no active version) or {version, hash, idxScore|nil}. */
+export const GET_SCRIPT = `
+local p, view, league, entity = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local v = redis.call('GET', p .. view .. ':active')
+if not v then return {} end
+local h = redis.call('HGETALL', p .. view .. '@' .. v .. ':' .. league .. ':' .. entity)
+local s = false
+if #h == 0 then s = redis.call('ZSCORE', p .. '_idx:' .. view .. '@' .. v .. ':' .. league, entity) end
+return { v, h, s }
+`
+
+/** ARGV: prefix, view, league. Returns {} or {version, entity1, expiry1, hash1, entity2, ...}. */
+export const LEAGUE_SCRIPT = `
+local p, view, league = ARGV[1], ARGV[2], ARGV[3]
+local v = redis.call('GET', p .. view .. ':active')
+if not v then return {} end
+local base = p .. view .. '@' .. v .. ':' .. league .. ':'
+local members = redis.call('ZRANGE', p .. '_idx:' .. view .. '@' .. v .. ':' .. league, 0, -1, 'WITHSCORES')
+local out = { v }
+for j = 1, #members, 2 do
+  out[#out + 1] = members[j]
+  out[#out + 1] = members[j + 1]
+  out[#out + 1] = redis.call('HGETALL', base .. members[j])
+end
+return out
+`
+
+/** ARGV: prefix, view, version, now. Sum of live entities over the version's leagues. */
+export const COUNT_SCRIPT = `
+local p, view, ver, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local leagues = redis.call('SMEMBERS', p .. '_leagues:' .. view .. '@' .. ver)
+local n = 0
+for _, league in ipairs(leagues) do
+  n = n + redis.call('ZCOUNT', p .. '_idx:' .. view .. '@' .. ver .. ':' .. league, '(' .. now, '+inf')
+end
+return n
+`

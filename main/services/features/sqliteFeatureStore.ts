@@ -1,0 +1,546 @@
+/**
+ * The embedded feature store: the same semantics as the Redis store (versions, atomic pointer switch,
+ * event-time guarded writes, TTLs, validation, stats) in a SQLite file, so features written by one
+ * process (a CLI pipeline run) are there for the next (the app). Reads of a league are one statement,
+ * which SQLite runs against one snapshot: a concurrent activation is seen entirely or not at all.
+ */
+import { randomUUID } from 'node:crypto'
+import type Database from 'better-sqlite3'
+import { openDatabase } from '../data/db/openDatabase'
+import { FeatureStoreError } from './errors'
+import { FeatureRegistry } from './featureRegistry'
+import { featureStoreMigrations } from './featureMigrations'
+import type {
+  EntityRead,
+  FeatureLogger,
+  FeatureRow,
+  FeatureStore,
+  FeatureStoreStats,
+  HistoryEntry,
+  LeagueRead,
+  PublishOptions,
+  PublishResult,
+  ValidationReport,
+  VersionInfo,
+  ViewInfo,
+  WriteOptions,
+  WriteResult,
+} from './featureStore'
+import {
+  DEFAULT_RETIRED_GRACE_MS,
+  ReadStats,
+  WriteStats,
+  matchEntityId,
+  missMessage,
+  prepareBatch,
+  silentLogger,
+  strictRefusal,
+} from './featureStore'
+import type { FeatureValue, Lineage, ViewDefinition } from './views'
+import { BUILTIN_VIEWS, lineageSchema, viewDefinitionSchema } from './views'
+
+export interface SqliteFeatureStoreOptions {
+  clock?: () => number
+  logger?: FeatureLogger
+  /** How long a retired version stays readable (history, rollback). Default one hour. */
+  retiredGraceMs?: number
+  /** Rows per transaction in bulk writes (progress is reported per chunk). Default 2000. */
+  chunkSize?: number
+}
+
+interface EntityRow {
+  version: number
+  entity: string
+  event_time: number
+  expires_at: number
+  values_json: string
+}
+
+export class SqliteFeatureStore implements FeatureStore {
+  readonly backend = 'sqlite' as const
+  readonly location: string
+  private readonly registry: FeatureRegistry
+  private readonly clock: () => number
+  private readonly logger: FeatureLogger
+  private readonly graceMs: number
+  private readonly chunkSize: number
+  private readonly readStats = new ReadStats()
+  private readonly writeStats = new WriteStats()
+  private readonly definitions = new Map<string, ViewDefinition>()
+  private readonly ownsDb: boolean
+
+  /** Opens (creating and migrating) the feature store file. */
+  static open(file: string, options: SqliteFeatureStoreOptions = {}): SqliteFeatureStore {
+    const db = openDatabase(file, { migrations: featureStoreMigrations })
+    return new SqliteFeatureStore(db, options, true)
+  }
+
+  /** Wraps an already migrated database (tests pass an in-memory one). */
+  constructor(
+    private readonly db: Database.Database,
+    options: SqliteFeatureStoreOptions = {},
+    ownsDb = false,
+  ) {
+    this.location = db.name
+    this.ownsDb = ownsDb
+    this.registry = new FeatureRegistry(db)
+    this.clock = options.clock ?? Date.now
+    this.logger = options.logger ?? silentLogger
+    this.graceMs = options.retiredGraceMs ?? DEFAULT_RETIRED_GRACE_MS
+    this.chunkSize = options.chunkSize ?? 2000
+    this.registerBuiltins()
+  }
+
+  private registerBuiltins(): void {
+    const now = this.clock()
+    const existing = new Map(this.registry.definitions().map((d) => [d.definition.name, d]))
+    this.db.transaction(() => {
+      for (const view of BUILTIN_VIEWS) {
+        const stored = existing.get(view.name)
+        // A view redefined with other parameters (team_form with N = 10) is the user's choice: keep it.
+        if (stored && JSON.stringify(stored.definition.params) !== JSON.stringify(view.params)) continue
+        this.registry.putView(view, stored?.activeVersion ?? null, now)
+      }
+    })()
+  }
+
+  /** The registry (used by the Redis store's mirror and by the app's settings page). */
+  get featureRegistry(): FeatureRegistry {
+    return this.registry
+  }
+
+  private view(name: string): ViewDefinition {
+    let def = this.definitions.get(name)
+    if (!def) {
+      def = this.registry.definition(name)?.definition
+      if (!def) {
+        const known = this.registry.definitions().map((d) => d.definition.name)
+        throw new FeatureStoreError(
+          'UNKNOWN_VIEW',
+          `no feature view "${name}" (known: ${known.join(', ')})`,
+          {
+            view: name,
+            known,
+          },
+        )
+      }
+      this.definitions.set(name, def)
+    }
+    return def
+  }
+
+  private versionOrThrow(view: string, version: number): VersionInfo {
+    const info = this.registry.version(view, version, this.clock())
+    if (!info) {
+      throw new FeatureStoreError('UNKNOWN_VERSION', `${view}@${version} does not exist`, { view, version })
+    }
+    if (info.state === 'expired') {
+      throw new FeatureStoreError('VERSION_EXPIRED', `${view}@${version} was retired and has expired`, {
+        view,
+        version,
+      })
+    }
+    return info
+  }
+
+  async defineView(definition: ViewDefinition): Promise<void> {
+    const def = viewDefinitionSchema.parse(definition)
+    const current = this.registry.definition(def.name)
+    this.registry.putView(def, current?.activeVersion ?? null, this.clock())
+    this.definitions.set(def.name, def)
+  }
+
+  async views(): Promise<ViewInfo[]> {
+    const now = this.clock()
+    this.purgeExpired(now)
+    return this.registry.definitions().map((d) => ({
+      definition: d.definition,
+      activeVersion: d.activeVersion,
+      versions: this.registry.versions(d.definition.name, now),
+    }))
+  }
+
+  async activeVersion(view: string): Promise<number | null> {
+    this.view(view)
+    return this.registry.definition(view)?.activeVersion ?? null
+  }
+
+  async createVersion(
+    view: string,
+    options: { lineage: Lineage; createdBy: string; version?: number },
+  ): Promise<number> {
+    const def = this.view(view)
+    const lineage = lineageSchema.parse({ ...options.lineage, params: options.lineage.params ?? def.params })
+    const now = this.clock()
+    return this.db.transaction(() => {
+      const max = (
+        this.db.prepare('SELECT MAX(version) AS v FROM fs_versions WHERE view = ?').get(view) as {
+          v: number | null
+        }
+      ).v
+      const version = options.version ?? (max ?? 0) + 1
+      if (!Number.isInteger(version) || version < 1) {
+        throw new FeatureStoreError(
+          'UNKNOWN_VERSION',
+          `version must be a positive whole number, got ${version}`,
+        )
+      }
+      if (this.registry.version(view, version, now)) {
+        throw new FeatureStoreError(
+          'VERSION_EXISTS',
+          `${view}@${version} already exists; publish a new version`,
+          {
+            view,
+            version,
+          },
+        )
+      }
+      this.registry.putVersion({
+        view,
+        version,
+        state: 'writing',
+        lineage,
+        createdAt: now,
+        createdBy: options.createdBy,
+        sealedAt: null,
+        activatedAt: null,
+        retiredAt: null,
+        expiresAt: null,
+        entityCount: 0,
+        lastWriteAt: null,
+        lastWriteBy: null,
+      })
+      return version
+    })()
+  }
+
+  async write(
+    view: string,
+    version: number,
+    rows: FeatureRow[],
+    options: WriteOptions = {},
+  ): Promise<WriteResult> {
+    const def = this.view(view)
+    this.versionOrThrow(view, version)
+    const now = this.clock()
+    const { accepted, report } = prepareBatch(def, version, rows, options, now, reportId(view, version, now))
+    this.registry.putReport(report)
+    this.writeStats.rejected += report.rejected
+    if (report.rejected > 0 && (options.policy ?? def.validation) === 'strict') throw strictRefusal(report)
+    if (report.rejected > 0) {
+      this.logger.warn('feature rows rejected by validation', {
+        view,
+        version,
+        rejected: report.rejected,
+        report: report.id,
+      })
+    }
+
+    const upsert = this.db.prepare(
+      `INSERT INTO fs_entities (view, version, league, entity, event_time, expires_at, values_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (view, version, league, entity) DO UPDATE SET event_time = excluded.event_time,
+         expires_at = excluded.expires_at, values_json = excluded.values_json
+       WHERE excluded.event_time >= fs_entities.event_time`,
+    )
+    const writtenBy = options.writtenBy ?? 'unknown'
+    let written = 0
+    for (let start = 0; start < accepted.length; start += this.chunkSize) {
+      const chunk = accepted.slice(start, start + this.chunkSize)
+      written += this.db.transaction(() => {
+        let n = 0
+        for (const r of chunk) {
+          n += upsert.run(
+            view,
+            version,
+            r.league,
+            r.entity,
+            r.eventTime,
+            r.expiresAt,
+            JSON.stringify(r.values),
+          ).changes
+        }
+        this.touchVersion(view, version, now, writtenBy)
+        return n
+      })()
+      options.onProgress?.(start + chunk.length, accepted.length)
+      // Let other work (the UI's reads, a concurrent reader) run between chunks of a big write.
+      if (start + chunk.length < accepted.length) await new Promise((resolve) => setImmediate(resolve))
+    }
+    const ignoredOlder = accepted.length - written
+    this.writeStats.entities += written
+    this.writeStats.ignoredOlder += ignoredOlder
+    this.writeStats.lastWriteAt = now
+    this.writeStats.lastWriteBy = writtenBy
+    return { view, version, written, ignoredOlder, rejected: report.rejected, report }
+  }
+
+  private touchVersion(view: string, version: number, now: number, by: string): void {
+    this.db
+      .prepare(
+        `UPDATE fs_versions SET last_write_at = ?, last_write_by = ?,
+           entity_count = (SELECT COUNT(*) FROM fs_entities WHERE view = ? AND version = ?)
+         WHERE view = ? AND version = ?`,
+      )
+      .run(now, by, view, version, view, version)
+  }
+
+  async seal(view: string, version: number): Promise<void> {
+    this.view(view)
+    const info = this.versionOrThrow(view, version)
+    if (info.state !== 'writing') return
+    this.db
+      .prepare(
+        `UPDATE fs_versions SET state = 'ready', sealed_at = ?,
+           entity_count = (SELECT COUNT(*) FROM fs_entities WHERE view = ? AND version = ?)
+         WHERE view = ? AND version = ? AND state = 'writing'`,
+      )
+      .run(this.clock(), view, version, view, version)
+  }
+
+  async activate(view: string, version: number): Promise<number | null> {
+    this.view(view)
+    const now = this.clock()
+    const previous = this.db.transaction(() => {
+      const info = this.versionOrThrow(view, version)
+      if (info.state === 'writing') {
+        throw new FeatureStoreError(
+          'VERSION_NOT_READY',
+          `${view}@${version} is still being written; seal it before activating it`,
+          { view, version },
+        )
+      }
+      const old = this.registry.definition(view)?.activeVersion ?? null
+      if (old === version) return old
+      if (old !== null) {
+        this.db
+          .prepare(
+            `UPDATE fs_versions SET state = 'retired', retired_at = ?, expires_at = ? WHERE view = ? AND version = ?`,
+          )
+          .run(now, now + this.graceMs, view, old)
+      }
+      this.db
+        .prepare(
+          `UPDATE fs_versions SET state = 'active', activated_at = ?, retired_at = NULL, expires_at = NULL
+           WHERE view = ? AND version = ?`,
+        )
+        .run(now, view, version)
+      this.db
+        .prepare('UPDATE fs_views SET active_version = ?, updated_at = ? WHERE name = ?')
+        .run(version, now, view)
+      return old
+    })()
+    this.logger.info('feature view version activated', { view, version, previous })
+    this.purgeExpired(now)
+    return previous
+  }
+
+  async publish(view: string, rows: FeatureRow[], options: PublishOptions): Promise<PublishResult> {
+    const createdBy = options.writtenBy ?? 'unknown'
+    const version = await this.createVersion(view, {
+      lineage: options.lineage,
+      createdBy,
+      version: options.version,
+    })
+    const result = await this.write(view, version, rows, options)
+    await this.seal(view, version)
+    const previousVersion = await this.activate(view, version)
+    return { ...result, previousVersion }
+  }
+
+  private timed<T extends EntityRead>(start: number, read: T): T {
+    this.readStats.record(performance.now() - start)
+    this.readStats.countRead(read)
+    return read
+  }
+
+  private readEntity(view: string, league: string, entity: string): EntityRead {
+    const start = performance.now()
+    this.view(view)
+    const row = this.db
+      .prepare(
+        `SELECT v.active_version AS active, e.version, e.entity, e.event_time, e.expires_at, e.values_json
+         FROM fs_views v LEFT JOIN fs_entities e
+           ON e.view = v.name AND e.version = v.active_version AND e.league = ? AND e.entity = ?
+         WHERE v.name = ?`,
+      )
+      .get(league, entity, view) as (Partial<EntityRow> & { active: number | null }) | undefined
+    const active = row?.active ?? null
+    if (active === null) {
+      return this.timed(start, {
+        status: 'no_active_version',
+        view,
+        version: null,
+        league,
+        entity,
+        message: missMessage('no_active_version', view, null, league, entity),
+      })
+    }
+    if (!row || row.version === null || row.version === undefined) {
+      return this.timed(start, {
+        status: 'missing',
+        view,
+        version: active,
+        league,
+        entity,
+        message: missMessage('missing', view, active, league, entity),
+      })
+    }
+    return this.timed(start, this.toRead(view, league, row as EntityRow))
+  }
+
+  private toRead(view: string, league: string, row: EntityRow): EntityRead {
+    const now = this.clock()
+    if (row.expires_at <= now) {
+      return {
+        status: 'expired',
+        view,
+        version: row.version,
+        league,
+        entity: row.entity,
+        expiredAt: row.expires_at,
+        message: missMessage('expired', view, row.version, league, row.entity, row.expires_at),
+      }
+    }
+    return {
+      status: 'hit',
+      view,
+      version: row.version,
+      league,
+      entity: row.entity,
+      values: JSON.parse(row.values_json) as Record<string, FeatureValue>,
+      eventTime: row.event_time,
+      expiresAt: row.expires_at,
+    }
+  }
+
+  async getTeam(view: string, league: string, team: string): Promise<EntityRead> {
+    return this.readEntity(view, league, team)
+  }
+
+  async getMatch(
+    view: string,
+    league: string,
+    date: string,
+    home: string,
+    away: string,
+  ): Promise<EntityRead> {
+    return this.readEntity(view, league, matchEntityId(date, home, away))
+  }
+
+  async getTeams(view: string, league: string): Promise<LeagueRead> {
+    const start = performance.now()
+    this.view(view)
+    // One statement: SQLite evaluates it against a single snapshot, so the pointer and the rows agree.
+    const rows = this.db
+      .prepare(
+        `SELECT v.active_version AS active, e.version, e.entity, e.event_time, e.expires_at, e.values_json
+         FROM fs_views v LEFT JOIN fs_entities e
+           ON e.view = v.name AND e.version = v.active_version AND e.league = ?
+         WHERE v.name = ? ORDER BY e.entity`,
+      )
+      .all(league, view) as (Partial<EntityRow> & { active: number | null })[]
+    const version = rows[0]?.active ?? null
+    const result: LeagueRead = { view, version, league, entities: [], expired: [] }
+    for (const row of rows) {
+      if (row.version === null || row.version === undefined) continue
+      const read = this.toRead(view, league, row as EntityRow)
+      this.readStats.countRead(read)
+      if (read.status === 'hit') result.entities.push(read)
+      else if (read.status === 'expired')
+        result.expired.push({ entity: read.entity, expiredAt: read.expiredAt ?? 0 })
+    }
+    this.readStats.record(performance.now() - start)
+    return result
+  }
+
+  async history(view: string, league: string, entity: string): Promise<HistoryEntry[]> {
+    this.view(view)
+    const now = this.clock()
+    this.purgeExpired(now)
+    const get = this.db.prepare(
+      `SELECT version, entity, event_time, expires_at, values_json FROM fs_entities
+       WHERE view = ? AND version = ? AND league = ? AND entity = ?`,
+    )
+    return this.registry
+      .versions(view, now)
+      .filter((v) => v.state !== 'expired')
+      .map((v) => {
+        const row = get.get(view, v.version, league, entity) as EntityRow | undefined
+        const read: EntityRead = row
+          ? this.toRead(view, league, row)
+          : {
+              status: 'missing',
+              view,
+              version: v.version,
+              league,
+              entity,
+              message: missMessage('missing', view, v.version, league, entity),
+            }
+        return { version: v.version, state: v.state, lineage: v.lineage, read }
+      })
+  }
+
+  async validationReports(options: { view?: string; limit?: number } = {}): Promise<ValidationReport[]> {
+    return this.registry.reports(options.view, options.limit ?? 20)
+  }
+
+  async stats(): Promise<FeatureStoreStats> {
+    const now = this.clock()
+    this.purgeExpired(now)
+    const sizes = this.db
+      .prepare(
+        `SELECT view, version, COUNT(*) AS keys,
+           SUM(LENGTH(values_json) + LENGTH(league) + LENGTH(entity) + 24) AS bytes
+         FROM fs_entities GROUP BY view, version`,
+      )
+      .all() as { view: string; version: number; keys: number; bytes: number }[]
+    const sizeOf = new Map(sizes.map((s) => [`${s.view}@${s.version}`, s]))
+    const views = this.registry.definitions().map((d) => ({
+      view: d.definition.name,
+      activeVersion: d.activeVersion,
+      versions: this.registry.versions(d.definition.name, now).map((v) => {
+        const size = sizeOf.get(`${v.view}@${v.version}`)
+        return {
+          version: v.version,
+          state: v.state,
+          keys: size?.keys ?? 0,
+          approxBytes: size?.bytes ?? 0,
+          lastWriteAt: v.lastWriteAt,
+          lastWriteBy: v.lastWriteBy,
+          lineage: v.lineage,
+        }
+      }),
+    }))
+    return {
+      backend: 'sqlite',
+      location: this.location,
+      views,
+      reads: {
+        hits: this.readStats.hits,
+        misses: this.readStats.misses,
+        expired: this.readStats.expired,
+        latency: this.readStats.latency(),
+      },
+      writes: { ...this.writeStats },
+    }
+  }
+
+  /** Deletes the data of retired versions whose grace period is over. Returns rows deleted. */
+  purgeExpired(now = this.clock()): number {
+    return this.db
+      .prepare(
+        `DELETE FROM fs_entities WHERE (view, version) IN
+           (SELECT view, version FROM fs_versions WHERE state = 'retired' AND expires_at <= ?)`,
+      )
+      .run(now).changes
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDb && this.db.open) this.db.close()
+  }
+}
+
+export function reportId(view: string, version: number, now: number): string {
+  return `${view}@${version}:${new Date(now).toISOString()}:${randomUUID().slice(0, 8)}`
+}
