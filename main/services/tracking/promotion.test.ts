@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest'
+import { describeWithService } from '../../../test/support/services'
+import { openMemoryTrackingDatabase } from './localSchema'
+import { LocalTrackingStore } from './localTrackingStore'
+import { MlflowClient } from './mlflowClient'
+import { MlflowTrackingStore } from './mlflowTrackingStore'
+import { PROMOTION_TAGS, promoteIfBetter, promoteManually, rollbackChampion } from './promotion'
+import { PromotionLog } from './promotionLog'
+import { TAGS } from './trackingStore'
+import type { TrackingStore } from './trackingStore'
+import { tmpdir } from 'node:os'
+import { randomUUID } from 'node:crypto'
+
+function promotionSuite(makeStore: () => TrackingStore): void {
+  const suffix = `${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`
+
+  async function version(
+    store: TrackingStore,
+    model: string,
+    rps: number | undefined,
+    window: string,
+  ): Promise<string> {
+    const exp = await store.ensureExperiment(`scoreline-promotion-${suffix}`)
+    const run = await store.startRun({ experimentId: exp.id, tags: { [TAGS.evalWindow]: window } })
+    if (rps !== undefined) await store.log(run.runId, { metrics: { rps } })
+    await store.endRun(run.runId)
+    return (await store.createModelVersion({ name: model, runId: run.runId })).version
+  }
+
+  it('promotes the first version, then only a candidate that beats the champion by the margin', async () => {
+    const store = makeStore()
+    const model = `scoreline-dc-E0-${suffix}-a`
+    await store.ensureRegisteredModel(model)
+    const v1 = await version(store, model, 0.21, 'w1')
+    const first = await promoteIfBetter(store, { modelName: model, candidateVersion: v1, now: 1000 })
+    expect(first).toMatchObject({
+      action: 'promote',
+      promoted: true,
+      reason: expect.stringMatching(/no champion yet/),
+    })
+    expect((await store.getVersionByAlias(model, 'champion'))?.version).toBe(v1)
+
+    // better, but not by the margin → challenger
+    const v2 = await version(store, model, 0.2095, 'w1')
+    const close = await promoteIfBetter(store, {
+      modelName: model,
+      candidateVersion: v2,
+      margin: 0.001,
+      now: 2000,
+    })
+    expect(close).toMatchObject({
+      action: 'challenger',
+      promoted: false,
+      championScore: 0.21,
+      candidateScore: 0.2095,
+    })
+    expect((await store.getVersionByAlias(model, 'champion'))?.version).toBe(v1)
+    expect((await store.getVersionByAlias(model, 'challenger'))?.version).toBe(v2)
+    const v2tags = (await store.getModelVersion(model, v2)).tags
+    expect(v2tags[PROMOTION_TAGS.decision]).toBe('challenger')
+    expect(v2tags[PROMOTION_TAGS.championScore]).toBe('0.21')
+    expect(v2tags[PROMOTION_TAGS.championVersion]).toBe(v1)
+    expect(v2tags[PROMOTION_TAGS.reason]).toMatch(/below the margin/)
+
+    // better by more than the margin → champion; the challenger alias leaves it
+    const v3 = await version(store, model, 0.205, 'w1')
+    await store.setAlias(model, 'challenger', v3)
+    const win = await promoteIfBetter(store, {
+      modelName: model,
+      candidateVersion: v3,
+      margin: 0.001,
+      now: 3000,
+    })
+    expect(win).toMatchObject({ action: 'promote', promoted: true, previousChampion: v1 })
+    expect((await store.getVersionByAlias(model, 'champion'))?.version).toBe(v3)
+    expect(await store.getVersionByAlias(model, 'challenger')).toBeNull()
+    const v3tags = (await store.getModelVersion(model, v3)).tags
+    expect(v3tags[PROMOTION_TAGS.decidedBy]).toBe('scoreline:auto-promotion')
+    expect(Number(v3tags[PROMOTION_TAGS.candidateScore])).toBe(0.205)
+
+    // a worse candidate
+    const v4 = await version(store, model, 0.3, 'w1')
+    expect((await promoteIfBetter(store, { modelName: model, candidateVersion: v4 })).promoted).toBe(false)
+
+    const log = store.promotions.history(model)
+    expect(log.map((r) => [r.action, r.version, r.previousVersion ?? null])).toEqual([
+      ['challenger', v4, v3],
+      ['promote', v3, v1],
+      ['challenger', v2, v1],
+      ['promote', v1, null],
+    ])
+    expect(log[1]).toMatchObject({
+      metric: 'rps',
+      candidateScore: 0.205,
+      championScore: 0.21,
+      margin: 0.001,
+      evalWindow: 'w1',
+    })
+    store.close()
+  })
+
+  it('never compares scores from different evaluation windows', async () => {
+    const store = makeStore()
+    const model = `scoreline-dc-E0-${suffix}-b`
+    await store.ensureRegisteredModel(model)
+    const v1 = await version(store, model, 0.25, 'season-2022-23')
+    await promoteIfBetter(store, { modelName: model, candidateVersion: v1 })
+    const v2 = await version(store, model, 0.19, 'season-2023-24')
+    const decision = await promoteIfBetter(store, { modelName: model, candidateVersion: v2 })
+    expect(decision).toMatchObject({ action: 'challenger', reason: expect.stringMatching(/re-evaluate/) })
+    // with the champion re-scored on the candidate's window, the comparison is fair
+    const fair = await promoteIfBetter(store, { modelName: model, candidateVersion: v2, championScore: 0.2 })
+    expect(fair).toMatchObject({ action: 'promote', championScore: 0.2 })
+    const none = await version(store, model, undefined, 'x')
+    await expect(promoteIfBetter(store, { modelName: model, candidateVersion: none })).rejects.toThrow(
+      /has no rps/,
+    )
+    store.close()
+  })
+
+  it('records manual promotion and rolls back to the champion it replaced', async () => {
+    const store = makeStore()
+    const model = `scoreline-dc-E0-${suffix}-c`
+    await store.ensureRegisteredModel(model)
+    const v1 = await version(store, model, 0.21, 'w')
+    const v2 = await version(store, model, 0.25, 'w')
+    await promoteIfBetter(store, { modelName: model, candidateVersion: v1 })
+    const manual = await promoteManually(store, {
+      modelName: model,
+      version: v2,
+      decidedBy: 'analyst:ana',
+      reason: 'derby weekend test',
+    })
+    expect(manual).toMatchObject({ action: 'manual-promote', previousChampion: v1 })
+    expect((await store.getVersionByAlias(model, 'champion'))?.version).toBe(v2)
+    const back = await rollbackChampion(store, { modelName: model, decidedBy: 'analyst:ana' })
+    expect(back).toMatchObject({ action: 'rollback', version: v1, previousChampion: v2 })
+    expect((await store.getVersionByAlias(model, 'champion'))?.version).toBe(v1)
+    expect((await store.getModelVersion(model, v1)).tags[PROMOTION_TAGS.decidedBy]).toBe('analyst:ana')
+    expect(store.promotions.history(model).map((r) => r.action)).toEqual([
+      'rollback',
+      'manual-promote',
+      'promote',
+    ])
+    store.close()
+  })
+}
+
+describe('promotion on the local store', () => {
+  promotionSuite(
+    () => new LocalTrackingStore({ db: openMemoryTrackingDatabase(), artifactsDir: tmpdir(), ownsDb: true }),
+  )
+})
+
+describeWithService('mlflow', 'promotion on MLflow', (uri) => {
+  promotionSuite(() => {
+    const db = openMemoryTrackingDatabase()
+    const client = new MlflowClient({ trackingUri: uri })
+    return new MlflowTrackingStore({
+      client,
+      promotions: new PromotionLog(db, client.http.baseUrl),
+      onClose: () => db.close(),
+    })
+  })
+})
