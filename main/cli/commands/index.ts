@@ -1,6 +1,10 @@
 import type { Command } from '../framework'
 import { infoCommand } from './info'
 import { serveCommand } from './serve'
+import { fitCommand } from './fit'
+import { predictCommand } from './predict'
+import { backtestCommand } from './backtest'
+import { explainCommand } from './explain'
 import { aliasCommand, dataCommand, dbCommand, importCommand, syncCommand } from './data'
 
 /** Every command of the `scoreline` CLI; later domains add theirs here. */
@@ -12,4 +16,8 @@ export const commands: Command[] = [
   dbCommand,
   aliasCommand,
   dataCommand,
+  fitCommand,
+  predictCommand,
+  backtestCommand,
+  explainCommand,
 ]

@@ -1,0 +1,349 @@
+import {
+  DEFAULT_MARGIN_METHOD,
+  DEFAULT_MIN_HISTORY,
+  DEFAULT_WINDOW_YEARS,
+  DEFAULT_XI,
+  DEFAULT_XI_GRID,
+  selectXi,
+  walkForward,
+  yearsBefore,
+  type BacktestMatch,
+  type BacktestRow,
+  type CalibrationKind,
+  type WalkForwardResult,
+  type XiSelection,
+} from '../../model/backtest'
+import { dateOfDayNumber, dayNumberOf } from '../../model/dixonColes'
+import { MARGIN_METHODS, type MarginMethod } from '../../model/market'
+import type { BlendKind } from '../../model/blend'
+import type { MetricsSummary } from '../../model/metrics'
+import {
+  DEFAULT_MARKET_PREFERENCE,
+  selectMarketOdds,
+  type MarketPreference,
+  type ParsedMatch,
+} from '../../services/data/csv'
+import { UserError, type Command } from '../framework'
+import {
+  csvCell,
+  fixed,
+  parseDate,
+  parseModelKind,
+  parseNumber,
+  readSeasonFiles,
+  stringOption,
+  table,
+  writeTextFile,
+} from './modelInput'
+
+/** `scoreline backtest --json`. The four metric objects are the stable contract; the rest describes the run. */
+export interface BacktestOutput {
+  from: string
+  to: string
+  xi: number
+  xi_selection: {
+    period: { from: string; to: string }
+    grid: { xi: number; rps: number | null; n: number }[]
+  } | null
+  window_years: number
+  model_kind: string
+  /** Margin-removal method of every market figure. */
+  margin: MarginMethod
+  /** Which odds were "the market", with the number of matches each supplied. */
+  market_sources: Record<string, number>
+  blend_kind: BlendKind
+  calibration: CalibrationKind
+  min_history: number
+  /** α fitted on every predicted match (what a forecast after `to` would use); null if never fitted. */
+  final_alpha: number | null
+  n_matches: number
+  /** Matches in the metrics: the model predicted them and a market price existed. */
+  n_scored: number
+  skipped: { no_model: number; no_market: number; teams: string[] }
+  refits: number
+  newton_iterations: number
+  seconds: number
+  model: MetricsSummary | null
+  market: MetricsSummary | null
+  blend: MetricsSummary | null
+  calibrated: MetricsSummary | null
+}
+
+export const PREDICTION_COLUMNS = [
+  'date',
+  'home',
+  'away',
+  'result',
+  'model_home',
+  'model_draw',
+  'model_away',
+  'market_home',
+  'market_draw',
+  'market_away',
+  'blend_home',
+  'blend_draw',
+  'blend_away',
+  'calibrated_home',
+  'calibrated_draw',
+  'calibrated_away',
+] as const
+
+/** One line per predicted match; a forecast that does not exist (no model, no odds) is left empty. */
+export function predictionsCsv(rows: readonly BacktestRow[]): string {
+  const triple = (p: readonly number[] | null) => (p ? p.map(csvCell) : ['', '', ''])
+  const lines = [PREDICTION_COLUMNS.join(',')]
+  for (const r of rows) {
+    lines.push(
+      [
+        csvCell(r.date),
+        csvCell(r.home),
+        csvCell(r.away),
+        csvCell(r.result),
+        ...triple(r.model),
+        ...triple(r.market),
+        ...triple(r.blend),
+        ...triple(r.calibrated),
+      ].join(','),
+    )
+  }
+  return lines.join('\n') + '\n'
+}
+
+function parseMarketPreference(value: string | undefined): readonly MarketPreference[] {
+  if (value === undefined) return DEFAULT_MARKET_PREFERENCE
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  if (list.length === 0 || list.some((p) => !/^[A-Za-z0-9]+$/.test(p))) {
+    throw new UserError(`--market must be odds column prefixes like PSC,PS,Avg,B365, got "${value}"`)
+  }
+  return list
+}
+
+function toBacktestMatches(
+  rows: readonly ParsedMatch[],
+  preference: readonly MarketPreference[],
+  from: string,
+  to: string | undefined,
+): { matches: BacktestMatch[]; sources: Record<string, number> } {
+  const matches: BacktestMatch[] = []
+  const sources: Record<string, number> = {}
+  for (const r of rows) {
+    if (r.status !== 'played' || r.homeGoals === null || r.awayGoals === null) continue
+    const o = selectMarketOdds(r, preference)
+    if (r.date >= from && (to === undefined || r.date <= to)) {
+      const key = o ? o.source : 'none'
+      sources[key] = (sources[key] ?? 0) + 1
+    }
+    matches.push({
+      date: r.date,
+      home: r.home,
+      away: r.away,
+      homeGoals: r.homeGoals,
+      awayGoals: r.awayGoals,
+      odds: o ? [o.home, o.draw, o.away] : null,
+    })
+  }
+  return { matches, sources }
+}
+
+export const backtestCommand: Command = {
+  name: 'backtest',
+  summary:
+    'Walk-forward backtest: refit before every match date, predict it, and score model, market, blend and calibrated forecasts.',
+  usage:
+    '<csv...> --from DATE [--to DATE] [--xi X|auto] [--window-years N] [--margin METHOD] [--out predictions.csv] [--json]',
+  options: {
+    from: {
+      type: 'string',
+      description: 'First match date to predict (YYYY-MM-DD); earlier matches are history',
+      valueName: 'date',
+    },
+    to: {
+      type: 'string',
+      description: 'Last match date to predict (default: the last match)',
+      valueName: 'date',
+    },
+    xi: {
+      type: 'string',
+      description: `Time decay per day (default ${DEFAULT_XI}); "auto" picks it from a grid by walk-forward RPS over the year before --from`,
+      valueName: 'x|auto',
+    },
+    'window-years': {
+      type: 'string',
+      description: `Years of matches before each date to fit on (default ${DEFAULT_WINDOW_YEARS})`,
+      valueName: 'n',
+    },
+    margin: {
+      type: 'string',
+      description: `Margin removal for market odds: ${MARGIN_METHODS.join(', ')} (default ${DEFAULT_MARGIN_METHOD})`,
+      valueName: 'method',
+    },
+    market: {
+      type: 'string',
+      description:
+        'Odds preference as column prefixes (default PSC,PS,Avg,BbAv,B365: Pinnacle closing first)',
+      valueName: 'prefixes',
+    },
+    model: { type: 'string', description: 'dixon-coles (default) or poisson', valueName: 'kind' },
+    blend: {
+      type: 'string',
+      description: 'Opinion pool for model + market: log (default) or linear',
+      valueName: 'pool',
+    },
+    calibration: {
+      type: 'string',
+      description: 'Calibration of the blend: temperature (default), isotonic or none',
+      valueName: 'kind',
+    },
+    'min-history': {
+      type: 'string',
+      description: `Earlier predictions needed before the blend weight and calibrator are fitted (default ${DEFAULT_MIN_HISTORY}); until then blend = market`,
+      valueName: 'n',
+    },
+    out: {
+      type: 'string',
+      description: 'Write one CSV row per predicted match (model/market/blend/calibrated probabilities)',
+      valueName: 'file',
+    },
+  },
+  async run(ctx) {
+    if (ctx.positionals.length === 0) throw new UserError('Give the football-data CSV files to backtest on.')
+    const from = parseDate(stringOption(ctx, 'from'), 'from')
+    if (from === undefined) throw new UserError('--from DATE is required: the first match date to predict.')
+    const to = parseDate(stringOption(ctx, 'to'), 'to')
+    if (to !== undefined && to < from) throw new UserError(`--to ${to} is before --from ${from}`)
+    const xiFlag = stringOption(ctx, 'xi')
+    const auto = xiFlag === 'auto'
+    const xi = auto ? undefined : (parseNumber(xiFlag, 'xi', { min: 0 }) ?? DEFAULT_XI)
+    const windowYears =
+      parseNumber(stringOption(ctx, 'window-years'), 'window-years', { integer: true, min: 1, max: 50 }) ??
+      DEFAULT_WINDOW_YEARS
+    const margin = (stringOption(ctx, 'margin') ?? DEFAULT_MARGIN_METHOD) as MarginMethod
+    if (!MARGIN_METHODS.includes(margin)) {
+      throw new UserError(`--margin must be one of ${MARGIN_METHODS.join(', ')}, got "${margin}"`)
+    }
+    const blend = (stringOption(ctx, 'blend') ?? 'log') as BlendKind
+    if (blend !== 'log' && blend !== 'linear')
+      throw new UserError(`--blend must be log or linear, got "${blend}"`)
+    const calibration = (stringOption(ctx, 'calibration') ?? 'temperature') as CalibrationKind
+    if (!['temperature', 'isotonic', 'none'].includes(calibration)) {
+      throw new UserError(`--calibration must be temperature, isotonic or none, got "${calibration}"`)
+    }
+    const minHistory =
+      parseNumber(stringOption(ctx, 'min-history'), 'min-history', { integer: true, min: 1 }) ??
+      DEFAULT_MIN_HISTORY
+    const model = parseModelKind(stringOption(ctx, 'model')) ?? 'dixon-coles'
+    const preference = parseMarketPreference(stringOption(ctx, 'market'))
+
+    const data = await readSeasonFiles(ctx, ctx.positionals)
+    const { matches, sources } = toBacktestMatches(data.rows, preference, from, to)
+    if (matches.length === 0) throw new UserError('The CSV files hold no played match.', 'MODEL_NO_DATA')
+
+    const t0 = performance.now()
+    const options = { from, to, windowYears, margin, blend, calibration, minHistory, model }
+    let selection: (XiSelection & { period: { from: string; to: string } }) | null = null
+    if (auto) {
+      // Tune ξ on the year before --from: choosing it on the backtest period itself would peek at its results.
+      const period = { from: yearsBefore(from, 1), to: dateOfDayNumber(dayNumberOf(from) - 1) }
+      if (!matches.some((m) => m.date >= period.from && m.date <= period.to)) {
+        throw new UserError(
+          `--xi auto tunes xi on the year before --from (${period.from} .. ${period.to}), but the files have no match there. ` +
+            'Add the previous season, or give --xi X.',
+        )
+      }
+      selection = { ...(await selectXi(matches, { ...options, ...period }, DEFAULT_XI_GRID)), period }
+    }
+    const result = walkForward(matches, { ...options, xi: selection ? selection.xi : xi })
+    const seconds = (performance.now() - t0) / 1000
+
+    const out = stringOption(ctx, 'out')
+    if (out !== undefined) await writeTextFile(out, predictionsCsv(result.rows))
+    ctx.output(backtestOutput(result, sources, selection, seconds), (o: BacktestOutput) =>
+      renderBacktest(o, out),
+    )
+    return 0
+  },
+}
+
+export function backtestOutput(
+  r: WalkForwardResult,
+  sources: Record<string, number>,
+  selection: (XiSelection & { period: { from: string; to: string } }) | null,
+  seconds: number,
+): BacktestOutput {
+  return {
+    from: r.options.from,
+    to: r.options.to,
+    xi: r.options.xi,
+    xi_selection: selection
+      ? { period: selection.period, grid: selection.grid.map((g) => ({ xi: g.xi, rps: g.rps, n: g.n })) }
+      : null,
+    window_years: r.options.windowYears,
+    model_kind: r.options.model,
+    margin: r.options.margin,
+    market_sources: sources,
+    blend_kind: r.options.blend,
+    calibration: r.options.calibration,
+    min_history: r.options.minHistory,
+    final_alpha: r.final.alpha,
+    n_matches: r.rows.length,
+    n_scored: r.nScored,
+    skipped: { no_model: r.skipped.noModel, no_market: r.skipped.noMarket, teams: r.skipped.teams },
+    refits: r.refits.length,
+    newton_iterations: r.iterations,
+    seconds,
+    model: r.metrics.model,
+    market: r.metrics.market,
+    blend: r.metrics.blend,
+    calibrated: r.metrics.calibrated,
+  }
+}
+
+function renderBacktest(o: BacktestOutput, out: string | undefined): string {
+  const lines = [
+    `walk-forward ${o.from} .. ${o.to}: ${o.n_matches} matches, ${o.refits} refits (${o.model_kind}, ${o.window_years}-year window, ` +
+      `xi ${o.xi}${o.xi_selection ? ' chosen by RPS over ' + o.xi_selection.period.from + ' .. ' + o.xi_selection.period.to : ''}), ` +
+      `${o.seconds.toFixed(2)} s`,
+    `market: ${Object.entries(o.market_sources)
+      .map(([k, n]) => `${k} ×${n}`)
+      .join(', ')}; margin removed by ${o.margin}`,
+    `blend: ${o.blend_kind} pool, α fitted on earlier dates after ${o.min_history} predictions (final α ${fixed(o.final_alpha)}); calibration: ${o.calibration}`,
+    `scored ${o.n_scored} matches (skipped: ${o.skipped.no_model} without a model${o.skipped.teams.length ? ` — ${o.skipped.teams.join(', ')}` : ''}, ${o.skipped.no_market} without odds)`,
+  ]
+  if (o.xi_selection) {
+    lines.push(
+      `xi grid (model RPS): ${o.xi_selection.grid.map((g) => `${g.xi}: ${fixed(g.rps, 4)}`).join(', ')}`,
+    )
+  }
+  const rows = (['model', 'market', 'blend', 'calibrated'] as const).map((k) => {
+    const m = o[k]
+    const label = k === 'market' ? `market (${o.margin})` : k
+    return m
+      ? [
+          label,
+          String(m.n),
+          fixed(m.rps, 4),
+          fixed(m.log_loss, 4),
+          fixed(m.brier, 4),
+          fixed(m.accuracy, 3),
+          fixed(m.ece, 3),
+        ]
+      : [label, '0', '', '', '', '', '']
+  })
+  let text =
+    lines.join('\n') +
+    '\n\n' +
+    table(['forecast', 'n', 'rps', 'log loss', 'brier', 'accuracy', 'ece'], rows, [
+      'l',
+      'r',
+      'r',
+      'r',
+      'r',
+      'r',
+      'r',
+    ])
+  if (out) text += `\npredictions written to ${out}\n`
+  return text
+}

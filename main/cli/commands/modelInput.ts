@@ -1,0 +1,347 @@
+/**
+ * Shared plumbing of the model commands (fit, predict, backtest, explain): reading season CSVs, the fit
+ * options, model files, fixtures and team names, and small renderers (tables, CSV cells).
+ */
+import { readFile, stat, writeFile } from 'node:fs/promises'
+import { z } from 'zod'
+import {
+  fitDixonColes,
+  toMatchArrays,
+  type FitOptions,
+  type FittedModel,
+  type MatchInput,
+  type ModelKind,
+  type TeamRating,
+} from '../../model/dixonColes'
+import { readFootballDataFile, type ParsedFile, type ParsedMatch } from '../../services/data/csv'
+import { UserError, type CommandContext } from '../framework'
+
+export const MODEL_KINDS: readonly ModelKind[] = ['dixon-coles', 'poisson']
+
+/** Flags that choose what a model is fitted on (fit, and predict / explain when given CSVs). */
+export const FIT_OPTIONS = {
+  'as-of': {
+    type: 'string',
+    description:
+      'Fit on matches up to this date (YYYY-MM-DD); time decay counts back from it. Default: the last match',
+    valueName: 'date',
+  },
+  from: { type: 'string', description: 'Leave out matches before this date (YYYY-MM-DD)', valueName: 'date' },
+  xi: {
+    type: 'string',
+    description:
+      'Time decay per day: weight exp(-xi * days before as-of). Default 0 (0.0019 = Dixon & Coles)',
+    valueName: 'x',
+  },
+  model: {
+    type: 'string',
+    description: 'dixon-coles (default) or poisson (independent Poisson, rho = 0)',
+    valueName: 'kind',
+  },
+} as const
+
+export function stringOption(ctx: CommandContext, name: string): string | undefined {
+  const v = ctx.values[name]
+  return typeof v === 'string' ? v : undefined
+}
+
+export function stringList(ctx: CommandContext, name: string): string[] {
+  const v = ctx.values[name]
+  return Array.isArray(v) ? v : typeof v === 'string' ? [v] : []
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+export function parseDate(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined
+  const m = DATE_RE.exec(value)
+  const ok =
+    m !== null &&
+    (() => {
+      const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+      return d.toISOString().slice(0, 10) === value
+    })()
+  if (!ok) throw new UserError(`--${flag} must be a calendar date YYYY-MM-DD, got "${value}"`)
+  return value
+}
+
+export function parseNumber(
+  value: string | undefined,
+  flag: string,
+  check: { min?: number; max?: number; integer?: boolean } = {},
+): number | undefined {
+  if (value === undefined) return undefined
+  const x = Number(value)
+  const bad =
+    value.trim() === '' ||
+    !Number.isFinite(x) ||
+    (check.integer && !Number.isInteger(x)) ||
+    (check.min !== undefined && x < check.min) ||
+    (check.max !== undefined && x > check.max)
+  if (bad) {
+    const range = [
+      check.integer ? 'a whole number' : 'a number',
+      check.min !== undefined ? `≥ ${check.min}` : '',
+      check.max !== undefined ? `≤ ${check.max}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ')
+    throw new UserError(`--${flag} must be ${range}, got "${value}"`)
+  }
+  return x
+}
+
+export function parseModelKind(value: string | undefined): ModelKind | undefined {
+  if (value === undefined) return undefined
+  if (!(MODEL_KINDS as readonly string[]).includes(value)) {
+    throw new UserError(`--model must be ${MODEL_KINDS.join(' or ')}, got "${value}"`)
+  }
+  return value as ModelKind
+}
+
+/** FitOptions from --as-of, --from, --xi and --model (the kind, when `modelFlagIsKind`). */
+export function fitOptionsFrom(ctx: CommandContext, modelFlagIsKind = true): FitOptions {
+  const opts: FitOptions = {}
+  const asOf = parseDate(stringOption(ctx, 'as-of'), 'as-of')
+  const from = parseDate(stringOption(ctx, 'from'), 'from')
+  const xi = parseNumber(stringOption(ctx, 'xi'), 'xi', { min: 0 })
+  if (asOf !== undefined) opts.asOf = asOf
+  if (from !== undefined) opts.from = from
+  if (xi !== undefined) opts.xi = xi
+  if (modelFlagIsKind) {
+    const kind = parseModelKind(stringOption(ctx, 'model'))
+    if (kind !== undefined) opts.model = kind
+  }
+  return opts
+}
+
+async function assertReadableFile(path: string, what: string): Promise<void> {
+  let info
+  try {
+    info = await stat(path)
+  } catch {
+    throw new UserError(`${what} not found: ${path}`, 'NOT_FOUND')
+  }
+  if (!info.isFile()) throw new UserError(`${what} is not a file: ${path}`, 'INVALID_INPUT')
+}
+
+export interface SeasonData {
+  files: ParsedFile[]
+  /** Every row of every file, in file order (played matches and fixtures). */
+  rows: ParsedMatch[]
+}
+
+/**
+ * Reads football-data CSVs. A missing file is a user error naming it; a malformed one throws the reader's
+ * CsvParseError (`CSV_PARSE`, `file:line: ...`). Tolerated problems go to stderr as warnings.
+ */
+export async function readSeasonFiles(ctx: CommandContext, paths: string[]): Promise<SeasonData> {
+  if (paths.length === 0) throw new UserError('Give at least one football-data CSV file.')
+  const files: ParsedFile[] = []
+  for (const p of paths) {
+    await assertReadableFile(p, 'CSV file')
+    files.push(await readFootballDataFile(p))
+  }
+  for (const f of files) {
+    for (const w of f.warnings.slice(0, 3)) ctx.stderr.write(`warning: ${w.file}:${w.line}: ${w.message}\n`)
+    if (f.warnings.length > 3) ctx.stderr.write(`warning: ${f.file}: ... and ${f.warnings.length - 3} more\n`)
+  }
+  return { files, rows: files.flatMap((f) => f.rows) }
+}
+
+/** The played matches, in the model's input form. */
+export function playedMatches(rows: readonly ParsedMatch[]): MatchInput[] {
+  const out: MatchInput[] = []
+  for (const r of rows) {
+    if (r.status !== 'played' || r.homeGoals === null || r.awayGoals === null) continue
+    out.push({ date: r.date, home: r.home, away: r.away, homeGoals: r.homeGoals, awayGoals: r.awayGoals })
+  }
+  return out
+}
+
+export function warnAboutModel(ctx: CommandContext, model: FittedModel): void {
+  for (const w of model.warnings) ctx.stderr.write(`warning: ${w}\n`)
+}
+
+/** Fit from CSV positionals with the fit flags (predict / explain without --model). */
+export async function fitFromFiles(ctx: CommandContext, paths: string[]): Promise<FittedModel> {
+  const options = fitOptionsFrom(ctx)
+  const data = await readSeasonFiles(ctx, paths)
+  const model = fitDixonColes(toMatchArrays(playedMatches(data.rows)), options)
+  warnAboutModel(ctx, model)
+  return model
+}
+
+const teamSchema = z.object({
+  name: z.string().min(1),
+  attack: z.number(),
+  defence: z.number(),
+  attackSe: z.number().nullable(),
+  defenceSe: z.number().nullable(),
+  matches: z.number().int().nonnegative(),
+})
+
+const fittedModelSchema = z.object({
+  model: z.enum(['dixon-coles', 'poisson']),
+  asOf: z.string().regex(DATE_RE),
+  from: z.string().regex(DATE_RE).nullable(),
+  xi: z.number().nonnegative(),
+  teams: z.array(teamSchema).min(2),
+  homeAdvantage: z.number(),
+  homeAdvantageSe: z.number().nullable(),
+  rho: z.number(),
+  rhoSe: z.number().nullable(),
+  logLikelihood: z.number(),
+  nMatches: z.number().int().nonnegative(),
+  nTeams: z.number().int().nonnegative(),
+  iterations: z.number().int().nonnegative(),
+  converged: z.boolean(),
+  gradientNorm: z.number(),
+  minTau: z.number(),
+  droppedTeams: z.array(z.string()),
+  warnings: z.array(z.string()),
+})
+
+/** Reads a FittedModel written by `scoreline fit --out`. */
+export async function readModelFile(path: string): Promise<FittedModel> {
+  await assertReadableFile(path, 'Model file')
+  let json: unknown
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'))
+  } catch (error) {
+    throw new UserError(`${path}: not valid JSON (${(error as Error).message})`, 'INVALID_INPUT')
+  }
+  const parsed = fittedModelSchema.safeParse(json)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new UserError(
+      `${path}: not a model written by \`scoreline fit --out\` (${issue.path.join('.') || 'root'}: ${issue.message})`,
+      'INVALID_INPUT',
+    )
+  }
+  return parsed.data as FittedModel
+}
+
+/**
+ * The model for predict / explain: `--model model.json`, or a fit of the CSV positionals (where `--model`
+ * may name the kind, dixon-coles or poisson, as for `fit`).
+ */
+export async function modelFromContext(ctx: CommandContext): Promise<FittedModel> {
+  const modelFlag = stringOption(ctx, 'model')
+  const isKind = modelFlag !== undefined && (MODEL_KINDS as readonly string[]).includes(modelFlag)
+  if (modelFlag !== undefined && !isKind) {
+    if (ctx.positionals.length > 0) {
+      throw new UserError('Give either --model model.json or CSV files to fit, not both.')
+    }
+    for (const flag of ['as-of', 'from', 'xi']) {
+      if (ctx.values[flag] !== undefined) {
+        throw new UserError(
+          `--${flag} applies when fitting CSV files, not to a saved model (--model ${modelFlag}).`,
+        )
+      }
+    }
+    return readModelFile(modelFlag)
+  }
+  if (ctx.positionals.length === 0) {
+    throw new UserError('Give a saved model (--model model.json) or football-data CSV files to fit.')
+  }
+  return fitFromFiles(ctx, ctx.positionals)
+}
+
+export async function writeTextFile(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text)
+  } catch (error) {
+    throw new UserError(`Cannot write ${path}: ${(error as Error).message}`, 'INVALID_INPUT')
+  }
+}
+
+/** "Home v Away" (also "vs", "vs."); names trimmed. */
+export function parseFixture(text: string): { home: string; away: string } {
+  const m = /^\s*(.+?)\s+(?:v|vs\.?)\s+(.+?)\s*$/i.exec(text)
+  if (!m) throw new UserError(`--fixture must look like "Home v Away", got "${text}"`)
+  return { home: m[1], away: m[2] }
+}
+
+function levenshtein(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]
+    prev[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1))
+      diag = up
+    }
+  }
+  return prev[b.length]
+}
+
+/** Up to three known names close to `name` (edit distance, or one containing the other). */
+export function closeMatches(name: string, known: readonly string[]): string[] {
+  const q = name.toLowerCase()
+  return known
+    .map((k) => {
+      const l = k.toLowerCase()
+      const d = levenshtein(q, l)
+      const contains = l.includes(q) || q.includes(l)
+      return {
+        k,
+        score: contains ? Math.min(d, 1) : d,
+        ok: contains || d <= Math.max(2, Math.floor(q.length / 3)),
+      }
+    })
+    .filter((x) => x.ok)
+    .sort((a, b) => a.score - b.score || a.k.localeCompare(b.k))
+    .slice(0, 3)
+    .map((x) => x.k)
+}
+
+/** The model's rating for a team (exact name, or the unique case-insensitive match); UNKNOWN_TEAM otherwise. */
+export function findTeam(model: FittedModel, name: string, where = ''): TeamRating {
+  const exact = model.teams.find((t) => t.name === name)
+  if (exact) return exact
+  const folded = model.teams.filter((t) => t.name.toLowerCase() === name.toLowerCase())
+  if (folded.length === 1) return folded[0]
+  const close = closeMatches(
+    name,
+    model.teams.map((t) => t.name),
+  )
+  throw new UserError(
+    `${where}Unknown team "${name}": the model (as of ${model.asOf}, ${model.teams.length} teams) has no rating for it.` +
+      (close.length ? ` Did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : ' Check the spelling.'),
+    'UNKNOWN_TEAM',
+  )
+}
+
+/** A CSV cell: quoted when needed, and text that a spreadsheet would run as a formula (= + - @, tab, CR) is defused with a leading '. */
+export function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return ''
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : ''
+  let s = value
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+/** A plain text table: headers, a rule, rows; columns right-aligned where `align[i]` is 'r'. */
+export function table(headers: string[], rows: string[][], align: ('l' | 'r')[] = []): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (align[i] === 'r' ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd()
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n'
+}
+
+export const fixed = (x: number | null | undefined, digits = 3): string =>
+  x === null || x === undefined || !Number.isFinite(x) ? '' : x.toFixed(digits)
+
+export const percent = (x: number, digits = 1): string => `${(100 * x).toFixed(digits)}%`
+
+/** Median of a non-empty list. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
