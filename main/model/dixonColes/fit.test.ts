@@ -2,11 +2,12 @@ import path from 'node:path'
 import { inverse, Matrix } from 'ml-matrix'
 import { describe, expect, it } from 'vitest'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../test/support/sharedData'
-import { randomTeams, simulateLeague, type SimTeam } from '../simulate/simulateLeague'
+import { mulberry32, randomTeams, simulateLeague, type SimTeam } from '../simulate/simulateLeague'
 import { DixonColesError } from './errors'
 import { fitDixonColes, fitDixonColesDetailed } from './fit'
 import { logLikelihood, rhoInterval } from './likelihood'
 import { predictFixture } from './predict'
+import type { MatchStats } from './stats'
 import { readSeasonCsv, readSeasons } from './testData'
 import { toMatchArrays, type FittedModel, type MatchInput } from './types'
 
@@ -55,6 +56,28 @@ describe.skipIf(!dataDir)(
       expect(Math.abs(model.teams.reduce((s, t) => s + t.attack, 0))).toBeLessThan(1e-12)
       // JSON round trip keeps everything.
       expect(JSON.parse(JSON.stringify(model))).toEqual(model)
+    })
+  },
+)
+
+describe.skipIf(!dataDir)(
+  `real data on the edge of the tau-region ${dataDir ? '' : SHARED_DATA_SKIP_REASON}`,
+  () => {
+    it('Bundesliga 2020-21 (xi = 0): rho stops at −1/λ of Bayern v Schalke (8-0), every tau of every match stays > 0', () => {
+      const matches = readSeasonCsv(path.join(dataDir as string, 'D1', 'D1_2020-21.csv'))
+      const model = fitDixonColes(toMatchArrays(matches))
+      expect(model.converged).toBe(true)
+      expect(model.gradientNorm).toBeLessThan(1e-8)
+      const p = predictFixture(model, 'Bayern Munich', 'Schalke 04')
+      // The likelihood wants a more negative rho, but then τ(0,1) = 1 + λρ of this pairing turns negative.
+      expect(model.rho).toBeGreaterThan(-1 / p.lambda)
+      expect(model.rho).toBeLessThan((-1 / p.lambda) * (1 - 1e-4)) // within 1e-4 of the edge
+      expect(model.rho.toFixed(4)).toBe('-0.1929')
+      expect(model.minTau).toBeGreaterThan(0)
+      expect(p.rhoClamped).toBe(false)
+      expect(p.matrix[0][1]).toBeGreaterThanOrEqual(0)
+      expect(model.rhoSe).toBeNull()
+      expect(model.warnings.join(' ')).toMatch(/lower edge/)
     })
   },
 )
@@ -392,9 +415,34 @@ describe('fit: edge cases', () => {
     expectCode(() => predictFixture(model, 'Relegated FC', teams[0].name), 'UNKNOWN_TEAM', /Relegated FC/)
   })
 
-  it('rho pushed towards the edge of the tau-region stays strictly inside it (every tau > 0)', () => {
-    // No 0-0 or 1-1 at all and many 1-0 / 0-1: the likelihood increases in rho up to the point where
-    // the highest-scoring pairing's tau(0,0) = 1 − λμρ reaches 0. The unconstrained optimum is outside.
+  /** No random feasible perturbation of θ (all parameters, Σα kept 0) beats the fit by more than `slack`. */
+  function expectLocalMaximum(stats: MatchStats, theta: Float64Array, slack: number) {
+    const k = stats.nTeams
+    const best = logLikelihood(stats, theta)
+    const rng = mulberry32(99)
+    let below = 0
+    for (let trial = 0; trial < 400; trial++) {
+      const t = theta.slice()
+      const scale = trial % 2 ? 1e-3 : 1e-2
+      let sum = 0
+      for (let i = 0; i < t.length; i++) t[i] += scale * (rng() - 0.5)
+      for (let i = 0; i < k; i++) sum += t[i]
+      for (let i = 0; i < k; i++) t[i] -= sum / k
+      // Pull rho back inside the region at the perturbed λ, μ (points on the edge are allowed too).
+      const [lo, hi] = rhoInterval(stats, t)
+      t[2 * k + 1] = Math.min(Math.max(t[2 * k + 1], lo * (1 - 1e-9)), hi * (1 - 1e-9))
+      const v = logLikelihood(stats, t)
+      expect(v).toBeGreaterThan(-Infinity)
+      expect(v).toBeLessThanOrEqual(best + slack)
+      if (v < best) below++
+    }
+    expect(below).toBeGreaterThan(390)
+  }
+
+  it('rho pushed out of the tau-region: the constrained maximum on its edge, strictly inside (every tau > 0)', () => {
+    // No 0-0 or 1-1 at all and many 1-0 / 0-1: the likelihood increases in rho until, for the
+    // highest-scoring pairing, τ(0,0) = 1 − λμρ would reach 0 — a pairing whose matches did not end
+    // 0-0, so nothing in the likelihood itself stops rho. The unconstrained optimum is outside.
     const edgy: MatchInput[] = league.map((m) =>
       m.homeGoals === m.awayGoals && m.homeGoals <= 1 ? { ...m, homeGoals: 2, awayGoals: 2 } : m,
     )
@@ -409,20 +457,45 @@ describe('fit: edge cases', () => {
     }
     const { model, theta, prepared } = fitDixonColesDetailed(toMatchArrays(edgy))
     const [lo, hi] = rhoInterval(prepared.stats, theta)
-    expect(model.rho).toBeGreaterThan(0.9 * hi) // pushed to the edge ...
+    expect(model.converged).toBe(true)
+    expect(model.gradientNorm).toBeLessThan(1e-8)
+    expect(model.rho).toBeGreaterThan(hi * (1 - 1e-5)) // on the edge ...
     expect(model.rho).toBeLessThan(hi) // ... but strictly inside
     expect(model.rho).toBeGreaterThan(lo)
     expect(model.minTau).toBeGreaterThan(0)
+    expect(model.minTau).toBeLessThan(1e-4)
     expect(Number.isFinite(model.logLikelihood)).toBe(true)
-    expect(model.converged).toBe(false)
     expect(model.rhoSe).toBeNull()
-    expect(model.warnings.join(' ')).toMatch(/edge of the valid rho region/)
+    expect(model.teams[0].attackSe).toBeGreaterThan(0)
+    expect(model.warnings.join(' ')).toMatch(/upper edge of its valid region/)
+    expectLocalMaximum(prepared.stats, theta, 1e-4)
     // Every pairing in the data still gets a proper distribution without clamping.
     for (const m of edgy.slice(0, 60)) {
       const p = predictFixture(model, m.home, m.away)
       expect(p.rhoClamped).toBe(false)
       for (const row of p.matrix) for (const v of row) expect(v).toBeGreaterThanOrEqual(0)
     }
+  })
+
+  it('a small real-looking sample whose best rho lies past the lower edge (many low draws) also converges on the edge', () => {
+    // 10 teams, 2 seasons, seed 4: 18 draws 0-0 and 29 draws 1-1 in 180 matches pull rho below
+    // −1/max λ (τ(0,1) of the most lopsided pairing would turn negative).
+    const small = simulateLeague({
+      teams: randomTeams(10, 5),
+      homeAdvantage: 0.3,
+      rho: -0.1,
+      seasons: 2,
+      seed: 4,
+    })
+    const { model, theta, prepared } = fitDixonColesDetailed(toMatchArrays(small))
+    const [lo] = rhoInterval(prepared.stats, theta)
+    expect(model.converged).toBe(true)
+    expect(model.rho).toBeGreaterThan(lo)
+    expect(model.rho).toBeLessThan(lo * (1 - 1e-5))
+    expect(model.warnings.join(' ')).toMatch(/lower edge/)
+    expectLocalMaximum(prepared.stats, theta, 1e-4)
+    // The golden-size fits never take this path: interior, full SEs.
+    expect(fitDixonColes(toMatchArrays(league)).rhoSe).not.toBeNull()
   })
 
   it('rejects malformed input with MODEL_BAD_INPUT', () => {

@@ -6,8 +6,15 @@
  * in u are Zᵀg and ZᵀHZ. Each step solves (−ZᵀHZ + δI)·d = Zᵀg by Cholesky (δ = 0 for a pure
  * Newton step; Levenberg damping δ > 0 when −ZᵀHZ is not positive definite), then backtracks
  * (Armijo) on the log-likelihood. The log-likelihood is −∞ as soon as any τ of any match in the
- * window is ≤ 0, so every accepted iterate keeps ρ strictly inside the interval of `rhoInterval`
- * for the current λ, μ — the data-driven region, not a fixed box.
+ * window is ≤ 0 (all four low scores, whatever the match's actual score, so the fitted model is a
+ * proper distribution for every pairing in the data), so every accepted iterate keeps ρ strictly
+ * inside the interval of `rhoInterval` for the current λ, μ — the data-driven region, not a box.
+ *
+ * When the maximum lies on the edge of that region (no 0-0/1-1 in the data, or a small sample whose
+ * best ρ is more extreme than its most lopsided pairing allows), Newton keeps aiming outside. Then
+ * the fit follows a log-barrier path (pseudo-weight b on all four low-score cells of every pairing,
+ * b → 1e-6 × mean match weight), which converges to the constrained maximum from inside, with
+ * several binding pairings at once if need be; ρ's SE is withheld there and a warning says so.
  *
  * Standard errors come from V = (−ZᵀHZ)⁻¹ at the optimum (observed information); for the
  * eliminated α_{K−1} = −1ᵀα_{free} the delta method gives var = 1ᵀ V_αα 1.
@@ -264,88 +271,97 @@ export function fitDixonColesDetailed(
   }
   const free = freeIndices(k, gammaFree, rhoFree)
   const m = free.length
-
   let theta: Float64Array = options.warmStart
     ? warmStartTheta(s, options.warmStart, gammaFree, rhoFree)
     : defaultStart(s, gammaFree)
-  let trial: Float64Array = new Float64Array(P)
-  const grad = new Float64Array(P)
-  const hess = new Float64Array(P * P)
-  const gr = new Float64Array(m)
-  const A = new Float64Array(m * m)
-  const d = new Float64Array(m)
-  const solver = new SpdSolver(m)
-
-  let ll = logLikelihoodDerivatives(s, theta, grad, hess)
-  if (ll === -Infinity) {
+  if (logLikelihood(s, theta) === -Infinity) {
     // A warm start can be infeasible for new data; the default start (ρ = 0) never is.
     theta = defaultStart(s, gammaFree)
-    ll = logLikelihoodDerivatives(s, theta, grad, hess)
   }
-  reduce(k, free, grad, hess, gr, A)
-  let gnorm = norm(gr)
-  let iterations = 0
-  let converged = gnorm < tolerance
-  let maxDiag = 0
-  // Solve (A + shift·I)·d = gr, raising the Levenberg shift until A + shift·I is positive definite.
-  const direction = (shift: number): number => {
-    while (!solver.factor(A, shift)) {
-      shift = shift === 0 ? 1e-8 * (maxDiag + 1) : shift * 10
-      if (shift > 1e12 * (maxDiag + 1)) return -1
-    }
-    solver.solve(gr, d)
-    return shift
-  }
-  while (!converged && iterations < maxIterations) {
-    maxDiag = 0
-    for (let r = 0; r < m; r++) maxDiag = Math.max(maxDiag, Math.abs(A[r * m + r]))
-    // Newton step first; if no step along it is acceptable, damp harder (towards steepest ascent).
-    let accepted = false
-    let shift = 0
-    for (let attempt = 0; attempt < 6 && !accepted; attempt++) {
-      shift = direction(shift)
-      if (shift < 0) break
-      let slope = 0
-      for (let r = 0; r < m; r++) slope += gr[r] * d[r]
-      // Backtracking (Armijo); infeasible points (some τ ≤ 0) have ll = −∞ and are never accepted.
-      const noise = 1e-13 * (Math.abs(ll) + 1)
-      for (let t = 1; t > 1e-12; t *= 0.5) {
-        applyStep(k, free, theta, d, t, trial)
-        const llTrial = logLikelihood(s, trial)
-        // Armijo, or — once the increase is below rounding of ll — a full step that does not lose.
-        if (llTrial >= ll + 1e-4 * t * slope || (t === 1 && llTrial >= ll - noise)) {
-          accepted = true
-          break
-        }
-      }
-      shift = Math.max(shift * 100, 1e-4 * (maxDiag + 1))
-    }
-    iterations++
-    if (!accepted) break
-    const swap = theta
-    theta = trial
-    trial = swap
-    ll = logLikelihoodDerivatives(s, theta, grad, hess)
-    reduce(k, free, grad, hess, gr, A)
-    gnorm = norm(gr)
-    converged = gnorm < tolerance
+  const work: Workspace = {
+    trial: new Float64Array(P),
+    grad: new Float64Array(P),
+    hess: new Float64Array(P * P),
+    gr: new Float64Array(m),
+    A: new Float64Array(m * m),
+    d: new Float64Array(m),
+    solver: new SpdSolver(m),
   }
 
-  // Observed information and standard errors.
+  let res = newton(s, k, free, theta, work, maxIterations, tolerance, rhoFree)
+  let iterations = res.iterations
+  let onEdge = false
+  if (res.status === 'edge') {
+    // The maximum is on (or very near) the edge of the τ-region. Follow the log-barrier path
+    //   max ℓ(θ) + b·Σ_g Σ_cells log τ_cell(g),  b = (1e-2, 1e-3, …, 1e-6) × mean match weight
+    // which is the likelihood with a pseudo-weight b added to all four low-score cells of every
+    // pairing, so the same exact derivatives apply. Every iterate stays strictly inside, several
+    // binding pairings at once are handled, and b → 0 converges to the constrained maximum.
+    const barrier: MatchStats = {
+      ...s,
+      c00: new Float64Array(s.nGroups),
+      c01: new Float64Array(s.nGroups),
+      c10: new Float64Array(s.nGroups),
+      c11: new Float64Array(s.nGroups),
+    }
+    let meanWeight = 0
+    for (let g = 0; g < s.nGroups; g++) meanWeight += s.sw[g]
+    meanWeight /= s.nMatches
+    for (const bRel of BARRIER_PATH) {
+      const b = bRel * meanWeight // relative to the data's own weight scale (ξ > 0 shrinks it)
+      for (let g = 0; g < s.nGroups; g++) {
+        barrier.c00[g] = s.c00[g] + b
+        barrier.c01[g] = s.c01[g] + b
+        barrier.c10[g] = s.c10[g] + b
+        barrier.c11[g] = s.c11[g] + b
+      }
+      res = newton(barrier, k, free, res.theta, work, maxIterations, tolerance, false)
+      iterations += res.iterations
+      if (res.status !== 'converged') break
+    }
+    // False alarm (the maximum is inside)? Then plain Newton from here converges; if it heads for the
+    // edge again, the barrier solution is the answer.
+    const polish = newton(s, k, free, res.theta, work, maxIterations, tolerance, true)
+    iterations += polish.iterations
+    if (polish.status === 'converged') {
+      res = polish
+    } else {
+      onEdge = true
+      // Recompute the barrier problem's derivatives at its solution (SEs, gradient figure) and
+      // report the plain log-likelihood there.
+      res = newton(barrier, k, free, res.theta, work, 0, tolerance, false)
+      res.ll = logLikelihood(s, res.theta)
+    }
+  }
+  theta = res.theta
+  const ll = res.ll
+  const gnorm = res.gnorm
+  const converged = res.status === 'converged'
+
+  // Observed information and standard errors (at an edge: of the final barrier problem, ρ withheld).
   let covariance: Float64Array | null = null
   const se = new Float64Array(P).fill(NaN)
-  if (solver.factor(A)) {
-    const { diag, leadingSum } = solver.inverseSummary(k - 1)
+  if (work.solver.factor(work.A)) {
+    const { diag, leadingSum } = work.solver.inverseSummary(k - 1)
     for (let r = 0; r < m; r++) se[free[r]] = Math.sqrt(diag[r])
     se[k - 1] = Math.sqrt(leadingSum)
-    if (extra.covariance) covariance = solver.inverse()
+    if (extra.covariance) covariance = work.solver.inverse()
   } else {
     warnings.push(
       'The observed information is not positive definite at the returned point: no standard errors.',
     )
   }
+  if (onEdge) {
+    const [lo, hi] = rhoInterval(s, theta)
+    const side = theta[2 * k + 1] < 0 ? 'lower' : 'upper'
+    warnings.push(
+      `rho = ${theta[2 * k + 1].toFixed(4)} is at the ${side} edge of its valid region (${lo.toFixed(4)}, ${hi.toFixed(4)}): ` +
+        'the likelihood would keep increasing but some tau would turn negative, so this is the constrained maximum ' +
+        '(strictly inside). No SE for rho; the other SEs treat the edge as fixed.',
+    )
+  }
   const tauMin = minTau(s, theta)
-  if (!converged) {
+  if (!converged && !onEdge) {
     const [lo, hi] = rhoFree ? rhoInterval(s, theta) : [0, 0]
     const rho = theta[2 * k + 1]
     const nearBoundary =
@@ -379,7 +395,7 @@ export function fitDixonColesDetailed(
     homeAdvantage: theta[2 * k],
     homeAdvantageSe: gammaFree ? finiteOrNull(se[2 * k]) : null,
     rho: theta[2 * k + 1],
-    rhoSe: rhoFree ? finiteOrNull(se[2 * k + 1]) : null,
+    rhoSe: rhoFree && !onEdge ? finiteOrNull(se[2 * k + 1]) : null,
     logLikelihood: ll,
     nMatches: s.nMatches,
     nTeams: k,
@@ -391,6 +407,109 @@ export function fitDixonColesDetailed(
     warnings,
   }
   return { model, theta, prepared, freeIndices: free, covariance }
+}
+
+/**
+ * Barrier weights, largest first. Each stage is warm-started from the previous one (7-12 Newton
+ * steps each in tests); at the last, b = 1e-6, the binding τ is ~1e-7 and the gap to the exact
+ * constrained maximum is at most b per barrier term. Smaller b made the Hessian too ill-conditioned
+ * (a stage at 1e-7 needed ~46 steps, 1e-8 stalled at |grad| ~ 1e-6).
+ */
+const BARRIER_PATH = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6]
+
+interface Workspace {
+  trial: Float64Array
+  grad: Float64Array
+  hess: Float64Array
+  gr: Float64Array
+  A: Float64Array
+  d: Float64Array
+  solver: SpdSolver
+}
+
+interface NewtonResult {
+  theta: Float64Array
+  ll: number
+  gnorm: number
+  iterations: number
+  /** 'edge': Newton kept aiming outside the τ-region (only reported when `detectEdge`). */
+  status: 'converged' | 'stalled' | 'edge'
+}
+
+/**
+ * Damped Newton ascent on `stats` from `start` in the reduced coordinates `free`. On return
+ * `work.A` holds −ZᵀHZ and `work.gr` holds Zᵀg at the returned point.
+ */
+function newton(
+  stats: MatchStats,
+  k: number,
+  free: Int32Array,
+  start: Float64Array,
+  work: Workspace,
+  maxIterations: number,
+  tolerance: number,
+  detectEdge: boolean,
+): NewtonResult {
+  const { grad, hess, gr, A, d, solver } = work
+  const m = free.length
+  let theta: Float64Array = Float64Array.from(start)
+  let trial = work.trial
+  let ll = logLikelihoodDerivatives(stats, theta, grad, hess)
+  reduce(k, free, grad, hess, gr, A)
+  let gnorm = norm(gr)
+  let iterations = 0
+  let infeasibleStreak = 0
+  while (gnorm >= tolerance) {
+    if (iterations >= maxIterations) return { theta, ll, gnorm, iterations, status: 'stalled' }
+    let maxDiag = 0
+    for (let r = 0; r < m; r++) maxDiag = Math.max(maxDiag, Math.abs(A[r * m + r]))
+    // Newton step first; if no step along it is acceptable, damp harder (towards steepest ascent).
+    let accepted = false
+    let fullStepInfeasible = false
+    let shift = 0
+    for (let attempt = 0; attempt < 6 && !accepted; attempt++) {
+      // Levenberg: raise the shift until −ZᵀHZ + shift·I is positive definite.
+      while (!solver.factor(A, shift)) {
+        shift = shift === 0 ? 1e-8 * (maxDiag + 1) : shift * 10
+        if (shift > 1e12 * (maxDiag + 1)) break
+      }
+      if (shift > 1e12 * (maxDiag + 1)) break
+      solver.solve(gr, d)
+      let slope = 0
+      for (let r = 0; r < m; r++) slope += gr[r] * d[r]
+      // Backtracking (Armijo); infeasible points (some τ ≤ 0) have ll = −∞ and are never accepted.
+      const noise = 1e-13 * (Math.abs(ll) + 1)
+      for (let t = 1; t > 1e-12; t *= 0.5) {
+        applyStep(k, free, theta, d, t, trial)
+        const llTrial = logLikelihood(stats, trial)
+        if (t === 1 && attempt === 0 && llTrial === -Infinity) fullStepInfeasible = true
+        // Armijo, or — once the increase is below rounding of ll — a full step that does not lose.
+        if (llTrial >= ll + 1e-4 * t * slope || (t === 1 && llTrial >= ll - noise)) {
+          accepted = true
+          break
+        }
+      }
+      shift = Math.max(shift * 100, 1e-4 * (maxDiag + 1))
+    }
+    iterations++
+    if (accepted) {
+      const swap = theta
+      theta = trial
+      trial = swap
+      ll = logLikelihoodDerivatives(stats, theta, grad, hess)
+      reduce(k, free, grad, hess, gr, A)
+      gnorm = norm(gr)
+    }
+    // Newton keeps aiming outside the τ-region: the maximum is probably on its edge.
+    infeasibleStreak = fullStepInfeasible ? infeasibleStreak + 1 : 0
+    if (detectEdge && (infeasibleStreak >= 2 || (!accepted && fullStepInfeasible))) {
+      work.trial = trial
+      return { theta, ll, gnorm, iterations, status: 'edge' }
+    }
+    if (!accepted) break
+  }
+  work.trial = trial
+  return { theta, ll, gnorm, iterations, status: gnorm < tolerance ? 'converged' : 'stalled' }
 }
 
 function norm(v: Float64Array): number {

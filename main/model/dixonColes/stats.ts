@@ -44,6 +44,13 @@ export interface Window {
   xi: number
 }
 
+/**
+ * Matches whose decay weight exp(−ξ·days) is below e^−23 ≈ 1e-10 are treated as outside the window:
+ * they carry no measurable information but would keep teams seen only there in the fit with
+ * parameters the data cannot pin down. (ξ = 0.0019 reaches it after 33 years.)
+ */
+const MAX_DECAY = 23
+
 const LOG_FACT = (() => {
   const t = new Float64Array(64)
   for (let i = 2; i < 64; i++) t[i] = t[i - 1] + Math.log(i)
@@ -58,7 +65,7 @@ function logFactorial(n: number): number {
 }
 
 /**
- * Select the matches in [fromDay, asOfDay], weight them w = exp(−ξ·(asOfDay − day)) (Dixon &
+ * Select the matches in [fromDay, asOfDay] (and recent enough that the weight is ≥ e^−23), weight them w = exp(−ξ·(asOfDay − day)) (Dixon &
  * Coles 1997's down-weighting φ(t) = exp(−ξt) of the pseudo-likelihood), and aggregate them per (home, away, neutral).
  */
 export function buildMatchStats(data: MatchArrays, window: Window): MatchStats {
@@ -70,7 +77,7 @@ export function buildMatchStats(data: MatchArrays, window: Window): MatchStats {
   let nMatches = 0
   for (let i = 0; i < nIn; i++) {
     const d = data.dayNumber[i]
-    if (d > asOfDay || d < fromDay) continue
+    if (d > asOfDay || d < fromDay || (xi > 0 && xi * (asOfDay - d) > MAX_DECAY)) continue
     nMatches++
     played[data.home[i]]++
     played[data.away[i]]++
@@ -114,7 +121,7 @@ export function buildMatchStats(data: MatchArrays, window: Window): MatchStats {
   let lowScoreWeight = 0
   for (let i = 0; i < nIn; i++) {
     const d = data.dayNumber[i]
-    if (d > asOfDay || d < fromDay) continue
+    if (d > asOfDay || d < fromDay || (xi > 0 && xi * (asOfDay - d) > MAX_DECAY)) continue
     const h = compact[data.home[i]]
     const a = compact[data.away[i]]
     const nu = data.neutral[i] ? 1 : 0
