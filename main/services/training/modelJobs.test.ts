@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fitDixonColes, toMatchArrays } from '../../model/dixonColes'
+import { selectXi, walkForward } from '../../model/backtest'
+import { simulateLeagueWithOdds } from '../../model/backtest/simulatedMarket'
+import { createWorkerPool, type WorkerPool } from './workerPool'
+import { backtestInPool, fitInPool, poolXiMap } from './modelJobClient'
+import { packMatches, unpackMatches } from './packedMatches'
+
+// A small league: 10 teams, 3 seasons, backtest over the last half season.
+const { matches } = simulateLeagueWithOdds({ teams: 10, seasons: 3, seed: 11 })
+const from = matches[Math.floor(matches.length * 0.85)].date
+
+describe('model jobs on the worker pool', () => {
+  let pool: WorkerPool
+  beforeAll(() => {
+    pool = createWorkerPool({ workerUrl: new URL('./modelWorker.ts', import.meta.url), size: 2 })
+  })
+  afterAll(() => pool.close())
+
+  it('packs matches and odds into typed arrays and back without loss', () => {
+    const withGaps = matches.map((m, i) => (i % 7 === 0 ? { ...m, odds: null } : m))
+    const packed = packMatches(withGaps)
+    expect(packed.odds).toBeInstanceOf(Float64Array)
+    expect(packed.home).toBeInstanceOf(Int32Array)
+    expect(unpackMatches(packed)).toEqual(withGaps.map((m) => ({ ...m, odds: m.odds ?? null })))
+  })
+
+  it('fits in a worker exactly as in this thread, reporting the log-likelihood', async () => {
+    const data = toMatchArrays(matches)
+    const lls: number[] = []
+    const remote = await fitInPool(
+      pool,
+      data,
+      { xi: 0.0019 },
+      { onProgress: (p) => p.logLikelihood && lls.push(p.logLikelihood) },
+    )
+    const local = fitDixonColes(data, { xi: 0.0019 })
+    expect(remote).toEqual(local)
+    expect(lls).toEqual([local.logLikelihood])
+  })
+
+  it('backtests in a worker exactly as in this thread', async () => {
+    const options = { from, xi: 0.002, minHistory: 20 }
+    const remote = await backtestInPool(pool, matches, options)
+    expect(remote.metrics).toEqual(walkForward(matches, options).metrics)
+  })
+
+  it('fans the ξ grid out across workers with the same choice as the sequential search', async () => {
+    const grid = [0, 0.002, 0.005]
+    const progress: number[] = []
+    const parallel = await selectXi(
+      matches,
+      { from },
+      grid,
+      poolXiMap(pool, { onProgress: (d) => progress.push(d) }),
+    )
+    const sequential = await selectXi(matches, { from }, grid)
+    expect(parallel).toEqual(sequential)
+    expect(progress).toEqual([1, 2, 3])
+  })
+
+  it('cancels the remaining grid points when the search is aborted', async () => {
+    const controller = new AbortController()
+    const search = selectXi(
+      matches,
+      { from },
+      [0, 0.001, 0.002, 0.003],
+      poolXiMap(pool, { signal: controller.signal }),
+    )
+    setTimeout(() => controller.abort(), 50)
+    await expect(search).rejects.toMatchObject({ code: 'JOB_CANCELLED' })
+    const busy = () => pool.jobs().filter((j) => j.state === 'running' || j.state === 'queued')
+    const t0 = performance.now()
+    while (busy().length > 0 && performance.now() - t0 < 1000) await new Promise((r) => setTimeout(r, 20))
+    expect(busy()).toEqual([]) // running points stopped within a second too
+    expect(await fitInPool(pool, toMatchArrays(matches.slice(0, 200)), {})).toMatchObject({ nTeams: 10 })
+  })
+})
