@@ -98,7 +98,28 @@ describe('App shell and Dashboard', () => {
   })
 
   it('navigates to every page from the sidebar', async () => {
-    const { api } = fakeApi(() => info)
+    const empty = {
+      'app.info': info,
+      'data.leagues': [],
+      'data.seasons': [],
+      'data.matches': [],
+      'data.status': {
+        lastSuccessfulSyncAt: null,
+        lastSync: null,
+        tables: {},
+        outbox: { pending: 0, conflicts: 0, failed: 0 },
+        postgres: { configured: false, reachable: null },
+        schemaVersion: 1,
+      },
+      'data.quality': {
+        matches: 0,
+        missingOdds: { total: 0, bySeason: [], sample: [] },
+        missingResults: 0,
+        duplicateCandidates: [],
+        unresolvedNames: [],
+      },
+    } as Record<string, unknown>
+    const { api } = fakeApi((name) => (name in empty ? empty[name] : new Error(`${name} unavailable`)))
     await act(async () => {
       render(<App api={api} />)
     })

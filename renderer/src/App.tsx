@@ -3,6 +3,7 @@ import type { ScorelineApi } from '../../shared/api/contract'
 import { PAGES, useNavigationStore } from './stores/navigationStore'
 import { useAppInfoStore } from './stores/appInfoStore'
 import { DashboardPage } from './pages/DashboardPage'
+import { DataPage } from './pages/data/DataPage'
 import { UpcomingPage } from './pages/UpcomingPage'
 
 export function App({ api }: { api: ScorelineApi }) {
@@ -10,7 +11,10 @@ export function App({ api }: { api: ScorelineApi }) {
   const info = useAppInfoStore((s) => s.info)
   const refresh = useAppInfoStore((s) => s.refresh)
 
-  useEffect(() => api.on('app.backendStatus', () => void refresh(api)), [api, refresh])
+  useEffect(() => {
+    void refresh(api) // the sidebar's status dots and version, whichever page opens first
+    return api.on('app.backendStatus', () => void refresh(api))
+  }, [api, refresh])
 
   return (
     <div className="shell">
@@ -43,7 +47,13 @@ export function App({ api }: { api: ScorelineApi }) {
         )}
       </nav>
       <main className="content">
-        {page === 'dashboard' ? <DashboardPage api={api} /> : <UpcomingPage page={page} />}
+        {page === 'dashboard' ? (
+          <DashboardPage api={api} />
+        ) : page === 'data' ? (
+          <DataPage api={api} />
+        ) : (
+          <UpcomingPage page={page} />
+        )}
       </main>
     </div>
   )
