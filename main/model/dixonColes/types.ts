@@ -44,7 +44,10 @@ export interface FitOptions {
   model?: ModelKind
   /** Start Newton from this fit (teams matched by name; new teams start at the league average). */
   warmStart?: FittedModel
-  /** Newton iterations before giving up with `converged: false`. Default 100. */
+  /**
+   * Newton iterations per solve before giving up with `converged: false`. Default 100. (A fit whose
+   * maximum is on the edge of the τ-region runs a short sequence of solves; `iterations` reports the total.)
+   */
   maxIterations?: number
   /** Convergence threshold on the Euclidean norm of the (constrained) gradient. Default 1e-8. */
   tolerance?: number
@@ -82,9 +85,12 @@ export interface FittedModel {
   nTeams: number
   iterations: number
   converged: boolean
-  /** Euclidean norm of the gradient in the constrained parameters at the returned point. */
+  /**
+   * Euclidean norm of the gradient in the constrained parameters (Σα = 0 eliminated) at the returned
+   * point; for a fit on the edge of the τ-region, of the final log-barrier problem.
+   */
   gradientNorm: number
-  /** Smallest τ over every match in the window and all four low scores (1 for Poisson). */
+  /** Smallest τ over every match in the window and all four low scores (1 for Poisson); > 0 always. */
   minTau: number
   /** Teams present in the input whose matches all fall outside the window: left out of the fit. */
   droppedTeams: string[]
