@@ -351,7 +351,7 @@ export function fitDixonColesDetailed(
       'The observed information is not positive definite at the returned point: no standard errors.',
     )
   }
-  if (onEdge) {
+  if (onEdge && converged) {
     const [lo, hi] = rhoInterval(s, theta)
     const side = theta[2 * k + 1] < 0 ? 'lower' : 'upper'
     warnings.push(
@@ -361,7 +361,7 @@ export function fitDixonColesDetailed(
     )
   }
   const tauMin = minTau(s, theta)
-  if (!converged && !onEdge) {
+  if (!converged) {
     const [lo, hi] = rhoFree ? rhoInterval(s, theta) : [0, 0]
     const rho = theta[2 * k + 1]
     const nearBoundary =
