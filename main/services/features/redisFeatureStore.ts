@@ -54,6 +54,7 @@ import type { Lineage, ViewDefinition } from './views'
 import { BUILTIN_VIEWS, decodeValues, lineageSchema, viewDefinitionSchema } from './views'
 
 export const DEFAULT_KEY_PREFIX = 'scoreline:fs:'
+const MAX_CHUNKS_IN_FLIGHT = 16
 
 export interface RedisFeatureStoreOptions {
   url: string
@@ -168,6 +169,8 @@ export class RedisFeatureStore implements FeatureStore {
       fsLeague: LEAGUE_SCRIPT,
       fsCount: COUNT_SCRIPT,
     }
+    // ioredis sends each script as EVAL the first time on a connection (which loads it), EVALSHA after:
+    // one round trip either way, also after a restarted Redis lost its script cache.
     for (const [name, lua] of Object.entries(scripts))
       this.redis.defineCommand(name, { numberOfKeys: 0, lua })
     this.scripted = this.redis as unknown as ScriptedRedis
@@ -411,10 +414,10 @@ export class RedisFeatureStore implements FeatureStore {
     }
     const writtenBy = options.writtenBy ?? 'unknown'
 
-    // Every chunk is sent without waiting for the previous reply: one pipeline over the socket.
-    let done = 0
-    const chunks: Promise<number[]>[] = []
-    for (let start = 0; start < accepted.length; start += this.chunkSize) {
+    // Chunks are pipelined: up to MAX_CHUNKS_IN_FLIGHT Lua calls are on the wire at once, so a big
+    // write streams without a round trip per chunk, yet no queued call waits long enough to hit the
+    // command timeout. The first failure stops sending; the calls already sent are awaited.
+    const chunkArgs = (start: number): (string | number)[] => {
       const chunk = accepted.slice(start, start + this.chunkSize)
       const args: (string | number)[] = [this.keyPrefix, view, version, chunk.length]
       for (const r of chunk) {
@@ -422,15 +425,34 @@ export class RedisFeatureStore implements FeatureStore {
         args.push(r.league, r.entity, r.eventTime, r.expiresAt, names.length)
         for (const name of names) args.push(name, String(r.values[name]))
       }
-      chunks.push(
-        this.call(`write ${view}@${version}`, () => this.scripted.fsWrite(...args)).then((res) => {
-          done += chunk.length
-          options.onProgress?.(done, accepted.length)
-          return res
-        }),
-      )
+      return args
     }
-    const results = await Promise.all(chunks)
+    const results: number[][] = []
+    let done = 0
+    let failure: unknown = null
+    let next = 0
+    const lane = async (): Promise<void> => {
+      while (failure === null && next < accepted.length) {
+        const start = next
+        next += this.chunkSize
+        try {
+          const args = chunkArgs(start)
+          results.push(await this.call(`write ${view}@${version}`, () => this.scripted.fsWrite(...args)))
+          done += Math.min(this.chunkSize, accepted.length - start)
+          options.onProgress?.(done, accepted.length)
+        } catch (error) {
+          failure ??= error
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: MAX_CHUNKS_IN_FLIGHT }, lane))
+    if (failure !== null) {
+      this.logger.error('bulk feature write failed', { view, version, done, total: accepted.length })
+      if (failure instanceof FeatureStoreError) {
+        failure.message += ` ${done} of ${accepted.length} rows of ${view}@${version} were written; the version was not activated, write it again.`
+      }
+      throw failure
+    }
     const written = results.reduce((sum, res) => sum + res.reduce((a, b) => a + Number(b), 0), 0)
     await this.call('record write', () =>
       this.redis.hset(this.k.version(view, version), 'lastWriteAt', now, 'lastWriteBy', writtenBy),

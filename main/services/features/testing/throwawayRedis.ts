@@ -16,6 +16,8 @@ export interface ThrowawayRedis {
   kill(): Promise<void>
   /** Starts again on the same port and data folder; resolves when it answers PING. */
   start(): Promise<void>
+  /** Sends a signal (SIGSTOP / SIGCONT simulate a hung server). */
+  signal(signal: NodeJS.Signals): void
   /** Kills it and deletes its folder. */
   dispose(): Promise<void>
 }
@@ -51,6 +53,7 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
   let child: ChildProcess | null = null
 
   const start = async () => {
+    if (child && child.exitCode === null && child.signalCode === null) return // already running
     const proc = spawn(
       'redis-server',
       [
@@ -97,6 +100,9 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
     url: `redis://127.0.0.1:${port}`,
     kill,
     start,
+    signal: (sig) => {
+      child?.kill(sig)
+    },
     async dispose() {
       await kill()
       rmSync(dir, { recursive: true, force: true })
