@@ -63,7 +63,7 @@ function randomTheta(k: number, rng: () => number, stats: MatchStats): Float64Ar
 }
 
 describe('Dixon-Coles likelihood (aggregated sufficient statistics)', () => {
-  it('equals the per-match log-likelihood of Dixon & Coles eq. 4.5 with time weights and neutral venues', () => {
+  it('equals the per-match Dixon & Coles (1997) time-weighted pseudo-log-likelihood, neutral venues included', () => {
     const { data, stats, xi } = fixture()
     expect(stats.nGroups).toBeLessThan(data.home.length) // aggregation actually merged repeated pairings
     const rng = mulberry32(1)
