@@ -253,7 +253,16 @@ export const backtestCommand: Command = {
             'Add the previous season, or give --xi X.',
         )
       }
-      selection = { ...(await selectXi(matches, { ...options, ...period }, DEFAULT_XI_GRID)), period }
+      try {
+        selection = { ...(await selectXi(matches, { ...options, ...period }, DEFAULT_XI_GRID)), period }
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 'MODEL_NO_DATA') throw error
+        throw new UserError(
+          `--xi auto tunes xi on the year before --from (${period.from} .. ${period.to}), but the model could not ` +
+            'predict any match there (it needs earlier seasons as history). Add them, or give --xi X.',
+          'MODEL_NO_DATA',
+        )
+      }
     }
     const result = walkForward(matches, { ...options, xi: selection ? selection.xi : xi })
     const seconds = (performance.now() - t0) / 1000
