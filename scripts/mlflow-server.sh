@@ -6,10 +6,11 @@
 #   scripts/mlflow-server.sh python                    prints the venv's python (for interop scripts)
 #
 # The virtualenv lives outside the repo in ${XDG_CACHE_HOME:-$HOME/.cache}/scoreline/mlflow-venv and is
-# created on first use with a pinned MLflow. Each server gets a free loopback port, a temporary SQLite
+# created on first use with a pinned MLflow (with the [auth] extra for --basic-auth). Each server gets a free loopback port, a temporary SQLite
 # backend and a temporary artifacts folder (proxied artifact serving, the default in MLflow 3).
-# With --basic-auth the server runs `--app-name basic-auth` (admin user: admin / password1234 unless
-# MLFLOW_AUTH_ADMIN_PASSWORD is set).
+# With --basic-auth the server runs `--app-name basic-auth`; the admin user is `admin` with the password in
+# MLFLOW_AUTH_ADMIN_PASSWORD or a random one, printed as MLFLOW_ADMIN_USERNAME=… / MLFLOW_ADMIN_PASSWORD=…
+# (a throwaway loopback test server: the credential dies with it).
 set -euo pipefail
 
 MLFLOW_VERSION="3.17.2"
@@ -20,13 +21,13 @@ HEALTH_TIMEOUT="${MLFLOW_HEALTH_TIMEOUT:-120}"
 log() { echo "mlflow-server: $*" >&2; }
 
 ensure_venv() {
-  if [[ -x "$VENV/bin/mlflow" ]] && "$VENV/bin/python" -c "import mlflow, sys; sys.exit(0 if mlflow.__version__ == '$MLFLOW_VERSION' else 1)" 2>/dev/null; then
+  if [[ -x "$VENV/bin/mlflow" ]] && "$VENV/bin/python" -c "import mlflow, flask_wtf, sys; sys.exit(0 if mlflow.__version__ == '$MLFLOW_VERSION' else 1)" 2>/dev/null; then
     return
   fi
-  log "installing mlflow==$MLFLOW_VERSION into $VENV (first run takes a few minutes)"
+  log "installing mlflow[auth]==$MLFLOW_VERSION into $VENV (first run takes a few minutes)"
   mkdir -p "$(dirname "$VENV")"
   [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "mlflow==$MLFLOW_VERSION" >&2
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "mlflow[auth]==$MLFLOW_VERSION" >&2
 }
 
 free_port() {
@@ -42,16 +43,20 @@ start() {
   mkdir -p "$dir/artifacts"
   port="$(free_port)"
   uri="http://127.0.0.1:$port"
+  local admin_password=""
   if [[ ${#app_args[@]} -gt 0 ]]; then
+    admin_password="${MLFLOW_AUTH_ADMIN_PASSWORD:-$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(18))')}"
     cat > "$dir/basic_auth.ini" <<INI
 [mlflow]
 default_permission = READ
 database_uri = sqlite:///$dir/basic_auth.db
 admin_username = admin
-admin_password = ${MLFLOW_AUTH_ADMIN_PASSWORD:-password1234}
+admin_password = $admin_password
 authorization_function = mlflow.server.auth:authenticate_request_basic_auth
 INI
+    chmod 600 "$dir/basic_auth.ini"
     export MLFLOW_AUTH_CONFIG_PATH="$dir/basic_auth.ini"
+    export MLFLOW_AUTH_ADMIN_PASSWORD="$admin_password"
     export MLFLOW_FLASK_SERVER_SECRET_KEY="scoreline-test-$port"
   fi
   # setsid: the server (and its gunicorn/uvicorn workers) get their own process group, so `stop` can end
@@ -78,6 +83,10 @@ INI
   echo "MLFLOW_URI=$uri"
   echo "MLFLOW_PID=$pid"
   echo "MLFLOW_DIR=$dir"
+  if [[ -n "$admin_password" ]]; then
+    echo "MLFLOW_ADMIN_USERNAME=admin"
+    echo "MLFLOW_ADMIN_PASSWORD=$admin_password"
+  fi
 }
 
 stop() {
