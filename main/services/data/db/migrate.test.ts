@@ -8,6 +8,7 @@ import type { Migration } from './migrate'
 import { openAppDatabase, openDatabase, openMemoryDatabase } from './openDatabase'
 import { appMigrations } from './migrations/index'
 import { createSettingsStore } from './settingsStore'
+import { deferIndexes, restoreDeferredIndexes } from './deferredIndexes'
 import { isDataError } from '../errors'
 
 const m1: Migration = { version: 1, name: 'one', up: 'CREATE TABLE a (x INTEGER)' }
@@ -171,5 +172,36 @@ describe('settingsStore', () => {
     expect(settings.all()).toEqual({ home: '/data', theme: 'light' })
     settings.delete('home')
     expect(settings.all()).toEqual({ theme: 'light' })
+  })
+})
+
+describe('deferred indexes', () => {
+  it('rebuilds indexes a killed bulk load dropped when the database is opened again', () => {
+    const file = path.join(tempDir(), 'bulk.db')
+    const db = openAppDatabase(file)
+    const names = () =>
+      db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'matches' AND sql IS NOT NULL",
+        )
+        .pluck()
+        .all()
+    const before = names()
+    expect(before.length).toBeGreaterThan(0)
+    expect(deferIndexes(db, 'matches').sort()).toEqual([...before].sort())
+    expect(names()).toEqual([])
+    db.close()
+    const again = openAppDatabase(file)
+    expect(
+      again
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'matches' AND sql IS NOT NULL",
+        )
+        .pluck()
+        .all()
+        .sort(),
+    ).toEqual([...before].sort())
+    expect(restoreDeferredIndexes(again)).toEqual([])
+    again.close()
   })
 })

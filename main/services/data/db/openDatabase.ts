@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import { migrate } from './migrate'
 import type { Migration } from './migrate'
 import { appMigrations } from './migrations/index'
+import { restoreDeferredIndexes } from './deferredIndexes'
 
 export interface OpenOptions {
   /** Migrations to run; defaults to the app database's. */
@@ -30,7 +31,9 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
   try {
     db.pragma('journal_mode = WAL')
     applyPragmas(db, opts.busyTimeoutMs ?? 5000)
-    migrate(db, opts.migrations ?? appMigrations, { appName: opts.appName })
+    const migrations = opts.migrations ?? appMigrations
+    migrate(db, migrations, { appName: opts.appName })
+    if (migrations === appMigrations) restoreDeferredIndexes(db)
     return db
   } catch (error) {
     db.close()

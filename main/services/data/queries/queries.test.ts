@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/support/sharedData'
-import { openMemoryDatabase } from '../db/index'
+import { appMigrations, openMemoryDatabase } from '../db/index'
 import { importFile, importFileContents } from '../import/index'
 import {
   dataQuality,
@@ -166,7 +166,7 @@ describe('queries', () => {
       lastSync: null,
       outbox: { pending: 0, conflicts: 0, failed: 0 },
       postgres: { configured: true, reachable: false },
-      schemaVersion: 1,
+      schemaVersion: appMigrations.length,
     })
     expect(status.tables).toMatchObject({ leagues: 1, seasons: 1, teams: 4, matches: 5, odds: 4 })
   })

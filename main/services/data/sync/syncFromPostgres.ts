@@ -19,6 +19,7 @@ import type pg from 'pg'
 import { DataError } from '../errors'
 import { connectPostgres, redactUrl } from '../postgres/pgConnection'
 import { normalizeTeamName } from '../teams/index'
+import { deferIndexes, restoreDeferredIndexes } from '../db/deferredIndexes'
 
 export const SYNC_TABLES = [
   'leagues',
@@ -62,6 +63,8 @@ export interface SyncResult {
   conflicts: { jackpotId: string; message: string }[]
   durationMs: number
 }
+
+const DEFER_INDEXES_ABOVE = 20_000
 
 const TS = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 
@@ -115,9 +118,6 @@ const SELECTS: Record<SyncTable, { cols: string; key: string }> = {
     key: 'id',
   },
 }
-
-// bigint columns arrive as strings from a client without Scoreline's type parsers
-const ID_COLS = ['id', 'team_id', 'home_team_id', 'away_team_id', 'match_id', 'seq', 'wm_id'] as const
 
 type Row = Record<string, unknown> & { ts: string; wm_id: number; deleted: boolean }
 
@@ -180,6 +180,15 @@ function makeAppliers(db: Database.Database, now: () => string) {
       `UPDATE matches SET remote_id = ?, ${STAT_COLS.map((c) => `${c} = ?`).join(', ')}, neutral = ?, updated_at = ?, deleted = ?
         WHERE league_code = ? AND date = ? AND home_team_id = ? AND away_team_id = ? AND remote_id IS NULL`,
     ),
+    matchUpsert: db.prepare(
+      `INSERT INTO matches (remote_id, league_code, date, home_team_id, away_team_id, ${STAT_COLS.join(', ')}, neutral, updated_at, deleted)
+       VALUES (?, ?, ?, ?, ?, ${STAT_COLS.map(() => '?').join(', ')}, ?, ?, ?)
+       ON CONFLICT(remote_id) DO UPDATE SET league_code = excluded.league_code, date = excluded.date,
+         home_team_id = excluded.home_team_id, away_team_id = excluded.away_team_id,
+         ${STAT_COLS.map((c) => `${c} = excluded.${c}`).join(', ')}, neutral = excluded.neutral,
+         updated_at = excluded.updated_at, deleted = excluded.deleted`,
+    ),
+    localOnlyMatches: db.prepare('SELECT EXISTS (SELECT 1 FROM matches WHERE remote_id IS NULL)').pluck(),
     matchInsert: db.prepare(
       `INSERT INTO matches (remote_id, league_code, date, home_team_id, away_team_id, ${STAT_COLS.join(', ')}, neutral, updated_at, deleted)
        VALUES (?, ?, ?, ?, ?, ${STAT_COLS.map(() => '?').join(', ')}, ?, ?, ?)`,
@@ -217,6 +226,11 @@ function makeAppliers(db: Database.Database, now: () => string) {
   }
 
   const conflicts: SyncResult['conflicts'] = []
+  // Local-only matches (imported on the laptop) may be adopted by natural key; without any, one upsert does.
+  let adoptable = true
+  const beginTable = (table: SyncTable) => {
+    if (table === 'matches') adoptable = s.localOnlyMatches.get() === 1
+  }
 
   const apply: Record<SyncTable, (r: Row) => void> = {
     leagues: (r) => s.league.run(r.code, r.name, r.country, r.tier, r.ts, r.ts, bool(r.deleted)),
@@ -240,6 +254,10 @@ function makeAppliers(db: Database.Database, now: () => string) {
       const away = teamId(r.away_team_id, `match ${String(r.id)}`)
       const stats = STAT_COLS.map((c) => r[c])
       const tail = [bool(r.neutral), r.ts, bool(r.deleted)]
+      if (!adoptable) {
+        s.matchUpsert.run(r.id, r.league_code, r.date, home, away, ...stats, ...tail)
+        return
+      }
       if (s.matchByRemote.run(r.league_code, r.date, home, away, ...stats, ...tail, r.id).changes) return
       if (s.matchAdopt.run(r.id, ...stats, ...tail, r.league_code, r.date, home, away).changes) return
       s.matchInsert.run(r.id, r.league_code, r.date, home, away, ...stats, ...tail)
@@ -300,7 +318,7 @@ function makeAppliers(db: Database.Database, now: () => string) {
       )
     },
   }
-  return { apply, conflicts }
+  return { apply, conflicts, beginTable }
 }
 
 /** Runs one sync. Throws SERVICE_UNREACHABLE / SYNC_FAILED; whatever was applied before stays applied. */
@@ -327,7 +345,8 @@ export async function syncFromPostgres(db: Database.Database, opts: SyncOptions)
   try {
     client = typeof opts.postgres === 'string' ? await connectPostgres(opts.postgres) : opts.postgres
     if (opts.full) db.prepare('DELETE FROM sync_state').run()
-    const { apply, conflicts } = makeAppliers(db, now)
+    const { apply, conflicts, beginTable } = makeAppliers(db, now)
+    restoreDeferredIndexes(db)
     const getState = db.prepare(
       'SELECT watermark_updated_at AS ts, watermark_id AS id FROM sync_state WHERE table_name = ?',
     )
@@ -368,29 +387,42 @@ export async function syncFromPostgres(db: Database.Database, opts: SyncOptions)
       const total = totals.get(table) ?? 0
       if (total === 0) continue
       let wm = watermark(table)
-      for (;;) {
-        if (opts.signal?.aborted)
-          throw new DataError('SYNC_FAILED', 'sync cancelled; it resumes where it stopped next time')
-        const { rows } = await client.query(
-          `SELECT ${cols}, ${TS('updated_at')} AS ts, ${key} AS wm_id FROM ${table}
-            WHERE (updated_at, ${key}) > ($1::timestamptz, $2) AND updated_at < $3::timestamptz
-            ORDER BY updated_at, ${key} LIMIT $4`,
-          [wm.ts, wm.id, horizon, batchSize],
+      beginTable(table)
+      // A big load runs without the table's secondary indexes and rebuilds them once at the end.
+      if (total >= DEFER_INDEXES_ABOVE) deferIndexes(db, table)
+      // PG renders each batch as one JSON text (one JSON.parse instead of pg's per-field parsing), and
+      // the next batch is requested before the current one is applied, so server and SQLite work overlap.
+      const fetchBatch = async (from: { ts: string; id: number }): Promise<Row[]> => {
+        const { rows } = await client!.query(
+          `SELECT coalesce(json_agg(b), '[]')::text AS rows FROM (
+             SELECT ${cols}, ${TS('updated_at')} AS ts, ${key} AS wm_id FROM ${table}
+              WHERE (updated_at, ${key}) > ($1::timestamptz, $2) AND updated_at < $3::timestamptz
+              ORDER BY updated_at, ${key} LIMIT $4) b`,
+          [from.ts, from.id, horizon, batchSize],
         )
+        return JSON.parse(rows[0].rows as string) as Row[]
+      }
+      const stats = result.tables[table]
+      let pending = fetchBatch(wm)
+      for (;;) {
+        const rows = await pending
         if (rows.length === 0) break
-        for (const r of rows) for (const k of ID_COLS) if (typeof r[k] === 'string') r[k] = Number(r[k])
-        const last = rows[rows.length - 1] as Row
-        const stats = result.tables[table]
+        const last = rows[rows.length - 1]
+        wm = { ts: last.ts, id: Number(last.wm_id) }
+        const more = rows.length === batchSize
+        if (more) {
+          pending = fetchBatch(wm)
+          pending.catch(() => undefined) // awaited below; never an unhandled rejection if applying throws
+        }
         db.transaction(() => {
-          for (const r of rows as Row[]) {
+          for (const r of rows) {
             apply[table](r)
             if (r.deleted) stats.deleted++
           }
-          setState.run(table, last.ts, last.wm_id, rows.length, now())
+          setState.run(table, wm.ts, wm.id, rows.length, now())
         })()
         stats.applied += rows.length
         result.rowsApplied += rows.length
-        wm = { ts: last.ts, id: Number(last.wm_id) }
         opts.onProgress?.({
           table,
           applied: stats.applied,
@@ -398,8 +430,12 @@ export async function syncFromPostgres(db: Database.Database, opts: SyncOptions)
           appliedAll: result.rowsApplied,
           totalAll,
         })
-        if (rows.length < batchSize) break
+        if (!more) break
+        if (opts.signal?.aborted) {
+          throw new DataError('SYNC_FAILED', 'sync cancelled; it resumes where it stopped next time')
+        }
       }
+      restoreDeferredIndexes(db, table)
     }
     result.conflicts = conflicts
     result.durationMs = performance.now() - started
@@ -416,6 +452,7 @@ export async function syncFromPostgres(db: Database.Database, opts: SyncOptions)
       { rowsApplied: result.rowsApplied },
     )
   } finally {
+    restoreDeferredIndexes(db)
     if (ownsClient && client) await client.end().catch(() => undefined)
   }
 }

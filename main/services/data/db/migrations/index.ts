@@ -1,5 +1,6 @@
 import type { Migration } from '../migrate'
 import { migration001 } from './001_init'
+import { migration002 } from './002_deferred_indexes'
 
 /** The app database's migrations, one per schema version. Never edit an entry once released; append. */
-export const appMigrations: Migration[] = [migration001]
+export const appMigrations: Migration[] = [migration001, migration002]
