@@ -67,6 +67,8 @@ export interface WalkForwardOptions {
   minHistory?: number
   /** Only the model's forecasts (no market, blend or calibration work): what ξ selection needs. */
   modelOnly?: boolean
+  /** Start each refit from the previous date's fit (default true; false = every refit from scratch, for benchmarks). */
+  warmStart?: boolean
 }
 
 export const DEFAULT_XI = 0.0019
@@ -164,6 +166,7 @@ function resolveOptions(options: WalkForwardOptions, lastDate: string): WalkForw
     calibration: options.calibration ?? DEFAULT_CALIBRATION,
     minHistory: options.minHistory ?? DEFAULT_MIN_HISTORY,
     modelOnly: options.modelOnly ?? false,
+    warmStart: options.warmStart ?? true,
   }
   for (const [k, v] of [
     ['from', o.from],
@@ -342,7 +345,7 @@ export function walkForward(
 
   for (const [date, dayMatches] of byDate) {
     const day = dayNumberOf(date)
-    const attempt = fitBefore(data, day, o, warm)
+    const attempt = fitBefore(data, day, o, o.warmStart ? warm : undefined)
     const fit = attempt.model
     if (fit) {
       warm = fit
