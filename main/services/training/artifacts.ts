@@ -1,0 +1,90 @@
+/**
+ * The files a pipeline run stores with its tracking run: the model as JSON (every parameter needed to
+ * predict without the app), per-match out-of-sample predictions, team ratings, and a reliability diagram.
+ */
+import type { FittedModel } from '../../model/dixonColes'
+import type { BacktestRow } from '../../model/backtest'
+import type { Calibrator } from '../../model/calibration'
+
+export interface ModelArtifact {
+  format: 'scoreline-dixon-coles/1'
+  league: string
+  model: FittedModel
+  blend: { kind: string; alpha: number | null }
+  calibrator: Calibrator | null
+  settings: Record<string, unknown>
+  dataFingerprint: string
+  evalWindow: string
+  howToPredict: string
+}
+
+const csvCell = (v: unknown): string => {
+  if (v === null || v === undefined) return ''
+  const s = typeof v === 'number' ? String(v) : String(v)
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+const csvLine = (cells: unknown[]) => cells.map(csvCell).join(',')
+
+export function predictionsCsv(rows: readonly BacktestRow[]): string {
+  const head = ['date', 'home', 'away', 'home_goals', 'away_goals', 'result']
+  const sets = ['model', 'market', 'blend', 'calibrated'] as const
+  for (const s of sets) head.push(`${s}_h`, `${s}_d`, `${s}_a`)
+  head.push('alpha', 'skip_reason')
+  const lines = [head.join(',')]
+  for (const r of rows) {
+    const cells: unknown[] = [r.date, r.home, r.away, r.homeGoals, r.awayGoals, r.result]
+    for (const s of sets) cells.push(...(r[s] ?? [null, null, null]))
+    cells.push(r.alpha, r.skipReason)
+    lines.push(csvLine(cells))
+  }
+  return lines.join('\n') + '\n'
+}
+
+export function ratingsCsv(model: FittedModel): string {
+  const lines = ['team,attack,defence,attack_se,defence_se,matches']
+  for (const t of [...model.teams].sort((a, b) => b.attack - b.defence - (a.attack - a.defence))) {
+    lines.push(csvLine([t.name, t.attack, t.defence, t.attackSe, t.defenceSe, t.matches]))
+  }
+  return lines.join('\n') + '\n'
+}
+
+/**
+ * Reliability diagram of the calibrated forecasts: every (match, outcome) pair binned into 10 equal-width
+ * bins of forecast probability; dots at (mean forecast, observed frequency), area ∝ count.
+ */
+export function reliabilitySvg(rows: readonly BacktestRow[], title: string): string {
+  const bins = Array.from({ length: 10 }, () => ({ p: 0, hit: 0, n: 0 }))
+  for (const r of rows) {
+    if (!r.calibrated) continue
+    const outcome = r.result === 'H' ? 0 : r.result === 'D' ? 1 : 2
+    r.calibrated.forEach((p, k) => {
+      const b = bins[Math.min(9, Math.floor(p * 10))]
+      b.p += p
+      b.hit += k === outcome ? 1 : 0
+      b.n += 1
+    })
+  }
+  const size = 300
+  const pad = 40
+  const x = (p: number) => pad + p * (size - 2 * pad)
+  const y = (p: number) => size - pad - p * (size - 2 * pad)
+  const max = Math.max(1, ...bins.map((b) => b.n))
+  const dots = bins
+    .filter((b) => b.n > 0)
+    .map(
+      (b) =>
+        `<circle cx="${x(b.p / b.n).toFixed(1)}" cy="${y(b.hit / b.n).toFixed(1)}" r="${(2 + 6 * Math.sqrt(b.n / max)).toFixed(1)}" fill="#2563eb" fill-opacity="0.7"><title>forecast ${(b.p / b.n).toFixed(3)}, observed ${(b.hit / b.n).toFixed(3)}, n = ${b.n}</title></circle>`,
+    )
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}" font-family="sans-serif" font-size="11">`,
+    `<text x="${size / 2}" y="16" text-anchor="middle">${esc(title)}</text>`,
+    `<rect x="${pad}" y="${pad}" width="${size - 2 * pad}" height="${size - 2 * pad}" fill="none" stroke="#999"/>`,
+    `<line x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" stroke="#999" stroke-dasharray="4 3"/>`,
+    `<text x="${size / 2}" y="${size - 10}" text-anchor="middle">forecast probability</text>`,
+    `<text x="12" y="${size / 2}" text-anchor="middle" transform="rotate(-90 12 ${size / 2})">observed frequency</text>`,
+    ...dots,
+    '</svg>',
+    '',
+  ].join('\n')
+}

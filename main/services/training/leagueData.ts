@@ -1,0 +1,108 @@
+/**
+ * What the pipeline trains on for one league, read from the local store: played matches with the market's
+ * 1X2 odds (the first quoted bookmaker in a preference list), the evaluation window (the latest season)
+ * and fingerprints that identify the training data and the evaluation matches.
+ */
+import { createHash } from 'node:crypto'
+import type Database from 'better-sqlite3'
+import { listMatches, type MatchRow } from '../data/queries'
+import { DEFAULT_MARKET_PREFERENCE, type MarketKey } from '../data/csv'
+import { yearsBefore, type BacktestMatch } from '../../model/backtest'
+import { TrainingError } from './errors'
+
+export interface LeagueData {
+  league: string
+  /** Played matches from `windowYears` before the evaluation window to its end, date order. */
+  matches: BacktestMatch[]
+  evaluation: { season: string; from: string; to: string; matches: number }
+  /** sha256 (hex) of every match row the pipeline reads (dates, teams, goals, odds). */
+  dataFingerprint: string
+  /** `<league>:<from>..<to>:<12 hex of a hash of the evaluation matches>`: same id = same matches. */
+  evalWindow: string
+  /** Matches with odds from the preference list. */
+  withOdds: number
+  seasons: string[]
+}
+
+export function pickOdds(
+  row: Pick<MatchRow, 'odds'>,
+  preference: readonly MarketKey[],
+): [number, number, number] | null {
+  for (const key of preference) {
+    const q = row.odds.find((o) => o.bookmaker === key.bookmaker && o.kind === key.kind)
+    if (
+      q &&
+      q.home !== null &&
+      q.draw !== null &&
+      q.away !== null &&
+      q.home > 1 &&
+      q.draw > 1 &&
+      q.away > 1
+    ) {
+      return [q.home, q.draw, q.away]
+    }
+  }
+  return null
+}
+
+function hashRows(matches: readonly BacktestMatch[]): string {
+  const h = createHash('sha256')
+  for (const m of matches) {
+    h.update(
+      `${m.date},${m.home},${m.away},${m.homeGoals},${m.awayGoals},${m.neutral ? 1 : 0},${m.odds?.join(';') ?? ''}\n`,
+    )
+  }
+  return h.digest('hex')
+}
+
+export function loadLeagueData(
+  db: Database.Database,
+  league: string,
+  options: { windowYears: number; marketPreference?: readonly MarketKey[] },
+): LeagueData {
+  const preference = options.marketPreference ?? DEFAULT_MARKET_PREFERENCE
+  const rows = listMatches(db, { league, status: 'played' }).filter(
+    (r) => r.homeGoals !== null && r.awayGoals !== null,
+  )
+  if (rows.length === 0) {
+    throw new TrainingError(
+      'PIPELINE_NO_DATA',
+      `No played matches for league ${league} in the local store: import its season CSVs (scoreline import) or sync from Postgres first.`,
+      { league },
+    )
+  }
+  const seasons = [...new Set(rows.map((r) => r.season))].sort()
+  const season = seasons[seasons.length - 1]
+  if (seasons.length < 2) {
+    throw new TrainingError(
+      'PIPELINE_NO_DATA',
+      `League ${league} has only season ${season}: the pipeline evaluates on the latest season and needs at least one earlier season to train on.`,
+      { league, seasons },
+    )
+  }
+  const evalRows = rows.filter((r) => r.season === season)
+  const from = evalRows[0].date
+  const to = evalRows[evalRows.length - 1].date
+  const start = yearsBefore(from, options.windowYears)
+  const matches: BacktestMatch[] = rows
+    .filter((r) => r.date >= start && r.date <= to)
+    .map((r) => ({
+      date: r.date,
+      home: r.homeTeam,
+      away: r.awayTeam,
+      homeGoals: r.homeGoals as number,
+      awayGoals: r.awayGoals as number,
+      ...(r.neutral ? { neutral: true } : {}),
+      odds: pickOdds(r, preference),
+    }))
+  const evalMatches = matches.filter((m) => m.date >= from)
+  return {
+    league,
+    matches,
+    evaluation: { season, from, to, matches: evalMatches.length },
+    dataFingerprint: hashRows(matches),
+    evalWindow: `${league}:${from}..${to}:${hashRows(evalMatches).slice(0, 12)}`,
+    withOdds: matches.filter((m) => m.odds).length,
+    seasons,
+  }
+}

@@ -1,0 +1,167 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LocalTrackingStore } from '../tracking/localTrackingStore'
+import { openTrackingDatabase } from '../tracking/localSchema'
+import { SqliteFeatureStore } from '../features/sqliteFeatureStore'
+import type { FeatureStore } from '../features/featureStore'
+import { createWorkerPool, type WorkerPool } from './workerPool'
+import {
+  DEFAULT_PIPELINE_SETTINGS,
+  EXPERIMENTS,
+  runPipeline,
+  type PipelineEvent,
+  type PipelineSettings,
+} from './pipeline'
+import { featureStoreRebuilder } from './featureRebuild'
+import { simulatedAppDatabase } from './testing/simulatedStore'
+
+// Two small simulated leagues (8 teams, 3 seasons), a 2-point ξ grid: the whole flow in a few seconds.
+const settings: PipelineSettings = {
+  ...DEFAULT_PIPELINE_SETTINGS,
+  windowYears: 2,
+  xiGrid: [0, 0.003],
+  minHistory: 20,
+}
+
+describe('training pipeline (local tracking and feature stores)', () => {
+  let dir: string
+  let pool: WorkerPool
+  let tracking: LocalTrackingStore
+  let features: FeatureStore
+  const db = simulatedAppDatabase([
+    { code: 'E0', seed: 3 },
+    { code: 'D1', seed: 5 },
+  ])
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scoreline-pipeline-'))
+    pool = createWorkerPool({ workerUrl: new URL('./modelWorker.ts', import.meta.url), size: 2 })
+    tracking = new LocalTrackingStore({
+      db: openTrackingDatabase(path.join(dir, 'tracking.sqlite')),
+      ownsDb: true,
+    })
+    features = SqliteFeatureStore.open(path.join(dir, 'features.sqlite'))
+  })
+  afterAll(async () => {
+    await pool.close()
+    tracking.close()
+    await features.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  const run = (id: string, leagues: string[], events?: PipelineEvent[]) =>
+    runPipeline(
+      leagues,
+      settings,
+      {
+        db,
+        tracking,
+        pool,
+        rebuildFeatures: featureStoreRebuilder(features, db),
+        onEvent: (e) => events?.push(e),
+      },
+      { id, trigger: 'manual' },
+    )
+
+  let first: Awaited<ReturnType<typeof run>>
+
+  it('trains two leagues, tracks them, promotes the first versions and rebuilds the features', async () => {
+    const events: PipelineEvent[] = []
+    first = await run('p1', ['E0', 'D1'], events)
+    expect(first.state).toBe('succeeded')
+    for (const l of first.leagues) {
+      expect(l).toMatchObject({
+        state: 'succeeded',
+        version: '1',
+        decision: { action: 'promote', promoted: true },
+      })
+      expect(l.metrics?.calibrated?.n).toBe(56)
+      expect(l.metrics?.market?.rps).toBeGreaterThan(0)
+      expect(settings.xiGrid).toContain(l.xi)
+      expect(l.steps.map((s) => s.step)).toEqual(['load', 'xi', 'backtest', 'fit', 'track', 'promote'])
+      expect(l.features?.rebuilt).toBe(true)
+    }
+    expect(first.features.rebuilt).toBe(true)
+    expect(first.features.views).toEqual([
+      expect.stringMatching(/^team_ratings@\d+$/),
+      expect.stringMatching(/^team_form@\d+$/),
+    ])
+    expect(first.summary).toMatch(/E0 RPS 0\.\d{4}, promoted v1 to champion, features rebuilt/)
+    const ratings = await features.getTeams('team_ratings', 'D1')
+    expect(ratings.entities).toHaveLength(8)
+    expect(events.some((e) => e.type === 'progress' && e.stage === 'xi' && e.league === 'E0')).toBe(true)
+    expect(events.at(-1)).toMatchObject({ type: 'progress', stage: 'done', fraction: 1 })
+
+    // the run as MLflow would show it: a parent with params, metrics, tags and artifacts, three children
+    const runId = first.leagues[0].runId as string
+    const parent = await tracking.getRun(runId)
+    expect(parent.info.status).toBe('FINISHED')
+    expect(parent.params).toMatchObject({
+      league: 'E0',
+      window_years: '2',
+      margin_method: 'shin',
+      blend: 'log',
+    })
+    expect(parent.metrics.rps).toBe(first.leagues[0].metrics?.calibrated?.rps)
+    expect(parent.tags['scoreline.eval_window']).toMatch(/^E0:2021-08-\d\d\.\.2022-05-\d\d:[0-9a-f]{12}$/)
+    const artifacts = (await tracking.listArtifacts(runId)).map((a) => a.path).sort()
+    expect(artifacts).toEqual(['model', 'predictions.csv', 'reliability.svg', 'team_ratings.csv'])
+    for (const name of Object.values(EXPERIMENTS)) {
+      const exp = await tracking.getExperimentByName(name)
+      const children = await tracking.searchRuns({
+        experimentIds: [exp!.id],
+        filter: `tags.\`mlflow.parentRunId\` = '${runId}'`,
+      })
+      expect(children.items).toHaveLength(1)
+    }
+  })
+
+  it('a second run on the same data gives the same parameters, is not promoted, says so and leaves features alone', async () => {
+    const before = await features.activeVersion('team_ratings')
+    const second = await run('p2', ['E0', 'D1'])
+    expect(second.state).toBe('succeeded')
+    second.leagues.forEach((l, i) => {
+      const was = first.leagues[i]
+      expect(l.xi).toBe(was.xi)
+      expect(l.logLikelihood).toBe(was.logLikelihood)
+      expect(l.metrics).toEqual(was.metrics)
+      expect(l).toMatchObject({ version: '2', decision: { action: 'challenger', promoted: false } })
+      expect(l.decision?.reason).toMatch(/below the margin/)
+      expect(l.features).toMatchObject({ rebuilt: false })
+    })
+    expect(second.summary).toMatch(/v2 kept as challenger/)
+    expect(second.features.rebuilt).toBe(false)
+    expect(await features.activeVersion('team_ratings')).toBe(before)
+  })
+
+  it('isolates a failing league: the others run and the summary says which failed and why', async () => {
+    const third = await run('p3', ['XX', 'E0'])
+    expect(third.state).toBe('partial')
+    expect(third.leagues[0]).toMatchObject({
+      league: 'XX',
+      state: 'failed',
+      error: { code: 'PIPELINE_NO_DATA' },
+    })
+    expect(third.leagues[1].state).toBe('succeeded')
+    expect(third.summary).toMatch(/XX failed: load: No played matches for league XX/)
+  })
+
+  it('stops within a second when cancelled, marking the league cancelled and its runs killed', async () => {
+    const controller = new AbortController()
+    const pending = runPipeline(
+      ['E0', 'D1'],
+      { ...settings, xiGrid: [0, 0.001, 0.002, 0.003, 0.004, 0.005] },
+      { db, tracking, pool, signal: controller.signal },
+      { id: 'p4', trigger: 'manual' },
+    )
+    await new Promise((r) => setTimeout(r, 150))
+    const t0 = performance.now()
+    controller.abort()
+    const result = await pending
+    expect(performance.now() - t0).toBeLessThan(1000)
+    expect(result.state).toBe('cancelled')
+    expect(result.leagues.map((l) => l.state)).toEqual(['cancelled', 'cancelled'])
+  })
+})
