@@ -4,6 +4,8 @@ import { PAGES, useNavigationStore } from './stores/navigationStore'
 import { useAppInfoStore } from './stores/appInfoStore'
 import { DashboardPage } from './pages/DashboardPage'
 import { DataPage } from './pages/data/DataPage'
+import { SettingsPage } from './pages/SettingsPage'
+import { applyTheme } from './stores/settingsStore'
 import { UpcomingPage } from './pages/UpcomingPage'
 
 export function App({ api }: { api: ScorelineApi }) {
@@ -13,6 +15,7 @@ export function App({ api }: { api: ScorelineApi }) {
 
   useEffect(() => {
     void refresh(api) // the sidebar's status dots and version, whichever page opens first
+    void api.settings.get().then((r) => r.ok && applyTheme(r.value.theme))
     return api.on('app.backendStatus', () => void refresh(api))
   }, [api, refresh])
 
@@ -51,6 +54,8 @@ export function App({ api }: { api: ScorelineApi }) {
           <DashboardPage api={api} />
         ) : page === 'data' ? (
           <DataPage api={api} />
+        ) : page === 'settings' ? (
+          <SettingsPage api={api} />
         ) : (
           <UpcomingPage page={page} />
         )}
