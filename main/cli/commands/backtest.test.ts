@@ -52,6 +52,23 @@ describe('scoreline backtest (simulated league)', () => {
     expect(o.model).toEqual(direct.metrics.model)
     expect(o.calibrated).toEqual(direct.metrics.calibrated)
     expect(o.refits).toBe(direct.refits.length)
+    const league = JSON.parse(
+      (
+        await runCli([
+          'backtest',
+          ...files,
+          '--from',
+          FROM,
+          '--min-history',
+          '30',
+          '--league',
+          'SIM',
+          '--json',
+        ])
+      ).stdout,
+    )
+    expect(league.league).toBe('SIM')
+    expect(league.model).toEqual(o.model)
   })
 
   it('--out writes one row per predicted match with the documented columns; --to, --margin and --window-years apply', async () => {
@@ -163,6 +180,10 @@ describe('scoreline backtest (simulated league)', () => {
       ],
       [['backtest', ...files, '--from', FROM, '--to', '2020-01-01'], /before --from/],
       [['backtest', ...files, '--from', '2031-01-01'], /No match between 2031-01-01/],
+      [
+        ['backtest', ...files, '--from', FROM, '--league', 'E0'],
+        /--league E0: no match of that division in the files \(they hold SIM\)/,
+      ],
     ] as const) {
       const r = await runCli([...argv])
       expect(r.code, argv.join(' ')).toBe(1)

@@ -46,6 +46,8 @@ export interface BacktestOutput {
     grid: { xi: number; rps: number | null; n: number }[]
   } | null
   window_years: number
+  /** Division predicted (null: every match in the files). */
+  league: string | null
   model_kind: string
   /** Margin-removal method of every market figure. */
   margin: MarginMethod
@@ -126,13 +128,18 @@ function toBacktestMatches(
   preference: readonly MarketPreference[],
   from: string,
   to: string | undefined,
+  league: string | undefined,
 ): { matches: BacktestMatch[]; sources: Record<string, number> } {
   const matches: BacktestMatch[] = []
   const sources: Record<string, number> = {}
   for (const r of rows) {
     if (r.status !== 'played' || r.homeGoals === null || r.awayGoals === null) continue
     const o = selectMarketOdds(r, preference)
-    if (r.date >= from && (to === undefined || r.date <= to)) {
+    if (
+      r.date >= from &&
+      (to === undefined || r.date <= to) &&
+      (league === undefined || r.league === league)
+    ) {
       const key = o ? o.source : 'none'
       sources[key] = (sources[key] ?? 0) + 1
     }
@@ -143,6 +150,7 @@ function toBacktestMatches(
       homeGoals: r.homeGoals,
       awayGoals: r.awayGoals,
       odds: o ? [o.home, o.draw, o.away] : null,
+      league: r.league,
     })
   }
   return { matches, sources }
@@ -185,6 +193,12 @@ export const backtestCommand: Command = {
       description:
         'Odds preference as column prefixes (default PSC,PS,Avg,BbAv,B365: Pinnacle closing first)',
       valueName: 'prefixes',
+    },
+    league: {
+      type: 'string',
+      description:
+        'Predict only this division (Div column, e.g. E0); all files still train the model (add E1 so promoted teams have a rating)',
+      valueName: 'div',
     },
     model: { type: 'string', description: 'dixon-coles (default) or poisson', valueName: 'kind' },
     blend: {
@@ -238,11 +252,28 @@ export const backtestCommand: Command = {
     const preference = parseMarketPreference(stringOption(ctx, 'market'))
 
     const data = await readSeasonFiles(ctx, ctx.positionals)
-    const { matches, sources } = toBacktestMatches(data.rows, preference, from, to)
+    const league = stringOption(ctx, 'league')
+    const { matches, sources } = toBacktestMatches(data.rows, preference, from, to, league)
     if (matches.length === 0) throw new UserError('The CSV files hold no played match.', 'MODEL_NO_DATA')
+    if (league !== undefined && !matches.some((m) => m.league === league)) {
+      const known = [...new Set(matches.map((m) => m.league).filter((l) => l !== null))]
+      throw new UserError(
+        `--league ${league}: no match of that division in the files (they hold ${known.join(', ') || 'no Div column'})`,
+      )
+    }
 
     const t0 = performance.now()
-    const options = { from, to, windowYears, margin, blend, calibration, minHistory, model }
+    const options = {
+      from,
+      to,
+      windowYears,
+      margin,
+      blend,
+      calibration,
+      minHistory,
+      model,
+      league: league ?? null,
+    }
     let selection: (XiSelection & { period: { from: string; to: string } }) | null = null
     if (auto) {
       // Tune ξ on the year before --from: choosing it on the backtest period itself would peek at its results.
@@ -290,6 +321,7 @@ export function backtestOutput(
       ? { period: selection.period, grid: selection.grid.map((g) => ({ xi: g.xi, rps: g.rps, n: g.n })) }
       : null,
     window_years: r.options.windowYears,
+    league: r.options.league,
     model_kind: r.options.model,
     margin: r.options.margin,
     market_sources: sources,
@@ -312,7 +344,7 @@ export function backtestOutput(
 
 function renderBacktest(o: BacktestOutput, out: string | undefined): string {
   const lines = [
-    `walk-forward ${o.from} .. ${o.to}: ${o.n_matches} matches, ${o.refits} refits (${o.model_kind}, ${o.window_years}-year window, ` +
+    `walk-forward ${o.league ? `${o.league} ` : ''}${o.from} .. ${o.to}: ${o.n_matches} matches, ${o.refits} refits (${o.model_kind}, ${o.window_years}-year window, ` +
       `xi ${o.xi}${o.xi_selection ? ' chosen by RPS over ' + o.xi_selection.period.from + ' .. ' + o.xi_selection.period.to : ''}), ` +
       `${o.seconds.toFixed(2)} s`,
     `market: ${Object.entries(o.market_sources)

@@ -220,6 +220,19 @@ describe('walkForward on a simulated league with odds', () => {
     )
   })
 
+  it('league: predicts only that division while every match still trains the model', () => {
+    const tagged = matches.map((m) => ({ ...m, league: m.home <= 'Team 06' ? 'X' : 'Y' }))
+    const r = walkForward(tagged, { from: FROM, minHistory: 30, league: 'X' })
+    expect(r.rows.length).toBe(tagged.filter((m) => m.date >= FROM && m.league === 'X').length)
+    expect(r.rows.every((x) => x.home <= 'Team 06')).toBe(true)
+    const all = walkForward(matches, { from: FROM, minHistory: 30 })
+    for (const row of r.rows) {
+      const same = all.rows.find((x) => x.date === row.date && x.home === row.home)!
+      expect(row.model).toEqual(same.model)
+    }
+    expect(() => walkForward(tagged, { from: FROM, league: 'Z' })).toThrow(/No Z match between/)
+  })
+
   it('modelOnly skips market, blend and calibration', () => {
     const r = walkForward(matches, { from: FROM, modelOnly: true })
     expect(r.metrics.market).toBeNull()

@@ -43,6 +43,8 @@ import { ModelInputError, summarise, type MetricsSummary, type OutcomeLetter, ty
 /** A finished match with the 1X2 decimal odds the caller chose for "the market" (null: none quoted). */
 export interface BacktestMatch extends MatchInput {
   odds?: readonly [number, number, number] | null
+  /** Division code (e.g. 'E0'); see {@link WalkForwardOptions.league}. */
+  league?: string | null
 }
 
 export type CalibrationKind = 'temperature' | 'isotonic' | 'none'
@@ -67,6 +69,11 @@ export interface WalkForwardOptions {
   minHistory?: number
   /** Only the model's forecasts (no market, blend or calibration work): what ξ selection needs. */
   modelOnly?: boolean
+  /**
+   * Predict (and score) only matches of this division; every match still trains the model. Fitting E0 with
+   * E1 gives promoted teams a rating from their Championship matches. Default: predict every match.
+   */
+  league?: string | null
   /** Start each refit from the previous date's fit (default true; false = every refit from scratch, for benchmarks). */
   warmStart?: boolean
 }
@@ -167,6 +174,7 @@ function resolveOptions(options: WalkForwardOptions, lastDate: string): WalkForw
     minHistory: options.minHistory ?? DEFAULT_MIN_HISTORY,
     modelOnly: options.modelOnly ?? false,
     warmStart: options.warmStart ?? true,
+    league: options.league ?? null,
   }
   for (const [k, v] of [
     ['from', o.from],
@@ -311,6 +319,7 @@ export function walkForward(
   const byDate = new Map<string, BacktestMatch[]>()
   for (const m of sorted) {
     if (m.date < o.from || m.date > o.to) continue
+    if (o.league !== null && m.league !== o.league) continue
     const list = byDate.get(m.date)
     if (list) list.push(m)
     else byDate.set(m.date, [m])
@@ -318,7 +327,7 @@ export function walkForward(
   if (byDate.size === 0) {
     throw new DixonColesError(
       'MODEL_NO_DATA',
-      `No match between ${o.from} and ${o.to} (the data runs ${sorted[0].date} .. ${sorted[sorted.length - 1].date}).`,
+      `No ${o.league !== null ? `${o.league} ` : ''}match between ${o.from} and ${o.to} (the data runs ${sorted[0].date} .. ${sorted[sorted.length - 1].date}).`,
       { from: o.from, to: o.to },
     )
   }
