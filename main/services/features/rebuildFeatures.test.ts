@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import { openMemoryDatabase } from '../data/db/openDatabase'
+import { fitDixonColes } from '../../model/dixonColes/fit'
+import { toMatchArrays } from '../../model/dixonColes/types'
+import { randomTeams, simulateLeague } from '../../model/simulate/simulateLeague'
+import { fingerprintMatches } from './computeFeatures'
+import { featureStoreMigrations } from './featureMigrations'
+import { rebuildFeatureViews } from './rebuildFeatures'
+import { SqliteFeatureStore } from './sqliteFeatureStore'
+
+// Match features expire 24 h after kickoff: the fixture must be in the future.
+const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10)
+
+describe('rebuildFeatureViews', () => {
+  it('publishes every view from the champion model and switches each one', async () => {
+    const store = new SqliteFeatureStore(openMemoryDatabase({ migrations: featureStoreMigrations }))
+    const leagues = ['E0', 'D1']
+    const matches = leagues.flatMap((league, i) =>
+      simulateLeague({
+        teams: randomTeams(18, 100 + i, { prefix: `${league} Team ` }),
+        homeAdvantage: 0.25,
+        rho: -0.05,
+        seed: 7 + i,
+        startDate: '2023-08-12',
+      }).map((x) => ({ ...x, league })),
+    )
+    const models = Object.fromEntries(
+      leagues.map((league) => [
+        league,
+        fitDixonColes(toMatchArrays(matches.filter((x) => x.league === league))),
+      ]),
+    )
+    const fixtures = [{ league: 'E0', date: soon, home: 'E0 Team 01', away: 'E0 Team 02' }]
+    const input = {
+      store,
+      matches,
+      models,
+      modelVersion: '4',
+      runId: 'run-4',
+      asOf: '2024-06-01',
+      fixtures,
+      writtenBy: 'rebuild-test',
+    }
+    const first = await rebuildFeatureViews(input)
+    expect(first.map((r) => [r.view, r.version, r.previousVersion, r.rejected])).toEqual([
+      ['team_ratings', 1, null, 0],
+      ['team_form', 1, null, 0],
+      ['match_probabilities', 1, null, 0],
+    ])
+    expect((await store.getTeams('team_ratings', 'D1')).entities).toHaveLength(18)
+    expect((await store.getTeams('team_form', 'E0')).entities).toHaveLength(18)
+    const fixture = await store.getMatch('match_probabilities', 'E0', soon, 'E0 Team 01', 'E0 Team 02')
+    expect(fixture).toMatchObject({ status: 'hit', values: { model_version: '4' } })
+    const views = await store.views()
+    const ratings = views.find((v) => v.definition.name === 'team_ratings')!
+    expect(ratings.versions[0].lineage).toMatchObject({
+      modelVersion: '4',
+      runId: 'run-4',
+      dataFingerprint: fingerprintMatches(matches),
+    })
+
+    const second = await rebuildFeatureViews({ ...input, formWindow: 10, views: ['team_form'] })
+    expect(second).toMatchObject([{ view: 'team_form', version: 2, previousVersion: 1 }])
+    const form = (await store.views()).find((v) => v.definition.name === 'team_form')!
+    expect(form.definition.params).toEqual({ n: 10 })
+    expect(form.versions[0].lineage.params).toEqual({ n: 10 })
+    const arsenal = await store.getTeam('team_form', 'E0', 'E0 Team 01')
+    expect(arsenal).toMatchObject({ status: 'hit', values: { matches_in_window: 10 } })
+    await store.close()
+  })
+})
