@@ -25,7 +25,9 @@ function findCompose() {
   if (plugin.status === 0) return { argv: ['docker', 'compose'], plugin: true }
   const standalone = spawnSync('docker-compose', ['version'], { stdio: 'ignore' })
   if (standalone.status === 0) return { argv: ['docker-compose'], plugin: false }
-  return fail('neither `docker compose` nor `docker-compose` was found: install Docker (https://docs.docker.com/get-docker/)')
+  return fail(
+    'neither `docker compose` nor `docker-compose` was found: install Docker (https://docs.docker.com/get-docker/)',
+  )
 }
 
 function run(argv) {
@@ -43,15 +45,19 @@ function printClientSettings() {
       .filter(Boolean)
       .map((m) => [m[1], m[2]]),
   )
-  const host = !env.STACK_BIND_ADDRESS || env.STACK_BIND_ADDRESS === '0.0.0.0' ? '127.0.0.1' : env.STACK_BIND_ADDRESS
+  const host =
+    !env.STACK_BIND_ADDRESS || env.STACK_BIND_ADDRESS === '0.0.0.0' ? '127.0.0.1' : env.STACK_BIND_ADDRESS
   const user = env.POSTGRES_USER || 'scoreline'
   console.log('\nPoint Scoreline at the stack (Settings, or environment variables; see README "Team setup"):')
-  console.log(`  DATABASE_URL=postgres://${user}:<POSTGRES_PASSWORD>@${host}:${env.POSTGRES_PORT || 5432}/${env.POSTGRES_DB || 'scoreline'}`)
+  console.log(
+    `  DATABASE_URL=postgres://${user}:<POSTGRES_PASSWORD>@${host}:${env.POSTGRES_PORT || 5432}/${env.POSTGRES_DB || 'scoreline'}`,
+  )
   console.log(`  REDIS_URL=redis://:<REDIS_PASSWORD>@${host}:${env.REDIS_PORT || 6379}`)
   console.log(`  MLFLOW_TRACKING_URI=http://${host}:${env.MLFLOW_PORT || 5000}`)
 }
 
-if (!['up', 'down', 'logs'].includes(action)) fail('usage: node scripts/stack.mjs up|down|logs [compose arguments]')
+if (!['up', 'down', 'logs'].includes(action))
+  fail('usage: node scripts/stack.mjs up|down|logs [compose arguments]')
 const compose = findCompose()
 
 if (action === 'up') {

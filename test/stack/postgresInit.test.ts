@@ -16,7 +16,7 @@ import {
 } from '../../main/services/data/postgres/migratePostgres'
 import { describeWithService } from '../support/services'
 import { createTarget, dbUrl, dropTarget, initEnv, runInitScripts, type InitTarget } from './initdb'
-import { COMPOSE_FILE, randomName, root, tempDir, unescapeDollars } from './support'
+import { COMPOSE_FILE, root, tempDir, unescapeDollars } from './support'
 
 const run = promisify(execFile)
 const INITDB = path.join(root, 'deploy/postgres/initdb.d')
