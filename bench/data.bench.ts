@@ -1,0 +1,177 @@
+/**
+ * Data-layer figures: import of one season and of every shared file into SQLite, the
+ * matches-by-league-season query, and (when a Postgres URL is set: SCORELINE_BENCH_DATABASE_URL or
+ * SCORELINE_TEST_DATABASE_URL) a first full sync of 100,000 matches + 300,000 odds and a no-change sync,
+ * in a throw-away database. Note: figures are wall-clock medians; on a loaded machine they inflate.
+ */
+import { readdirSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import pg from 'pg'
+import { openAppDatabase, openMemoryDatabase } from '../main/services/data/db/index'
+import { importFile, importParsedFile } from '../main/services/data/import/index'
+import { readFootballDataFile } from '../main/services/data/csv/index'
+import { listMatches } from '../main/services/data/queries/index'
+import { migratePostgres } from '../main/services/data/postgres/migratePostgres'
+import { syncFromPostgres } from '../main/services/data/sync/syncFromPostgres'
+import { createTestDatabase } from '../main/services/data/testing/pgTestDatabase'
+import { fillSyntheticPostgres } from '../main/services/data/testing/syntheticPostgres'
+
+interface BenchResult {
+  name: string
+  median_ms: number
+  runs: number
+  target_ms?: number
+  note?: string
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const dataDir =
+  process.env.SCORELINE_FOOTBALL_DATA_DIR ?? path.resolve(repoRoot, '..', 'shared', 'data', 'football-data')
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+async function timeRuns(runs: number, fn: () => unknown | Promise<unknown>): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    await fn()
+    times.push(performance.now() - t0)
+  }
+  return median(times)
+}
+
+const round = (x: number) => Math.round(x * 100) / 100
+
+function sharedFiles(): string[] {
+  try {
+    return readdirSync(dataDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .flatMap((d) =>
+        readdirSync(path.join(dataDir, d.name))
+          .filter((f) => f.endsWith('.csv'))
+          .map((f) => path.join(dataDir, d.name, f)),
+      )
+      .sort()
+  } catch {
+    return []
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const rows: BenchResult[] = []
+  const files = sharedFiles()
+  if (files.length === 0) {
+    rows.push({ name: 'import benchmarks skipped: no shared football-data folder', median_ms: NaN, runs: 0 })
+  } else {
+    const season = path.join(dataDir, 'E0', 'E0_2023-24.csv')
+    const parsed = await readFootballDataFile(season)
+    rows.push({
+      name: 'import one season file (E0 2023-24, read + parse + write)',
+      median_ms: round(await timeRuns(15, () => importFile(openMemoryDatabase(), season))),
+      runs: 15,
+      target_ms: 50,
+    })
+    rows.push({
+      name: 'import one season file, SQLite write only (already parsed)',
+      median_ms: round(await timeRuns(15, () => importParsedFile(openMemoryDatabase(), parsed))),
+      runs: 15,
+      note: `${parsed.rows.length} matches`,
+    })
+    const dir = mkdtempSync(path.join(tmpdir(), 'scoreline-bench-'))
+    let matches = 0
+    let n = 0
+    const all = await timeRuns(3, async () => {
+      const db = openAppDatabase(path.join(dir, `all-${n++}.db`))
+      matches = 0
+      for (const f of files) matches += (await importFile(db, f)).matches.inserted
+      db.close()
+    })
+    rows.push({
+      name: `import all shared files (${files.length} files) into a WAL file database`,
+      median_ms: round(all),
+      runs: 3,
+      target_ms: 3000,
+      note: `${matches} matches`,
+    })
+    const db = openAppDatabase(path.join(dir, 'query.db'))
+    for (const f of files) await importFile(db, f)
+    listMatches(db, { league: 'E0', season: '2023-24' })
+    rows.push({
+      name: 'matches by league + season with odds (E0 2023-24)',
+      median_ms: round(await timeRuns(50, () => listMatches(db, { league: 'E0', season: '2023-24' }))),
+      runs: 50,
+      target_ms: 5,
+      note: `${listMatches(db, { league: 'E0', season: '2023-24' }).length} matches over a ${matches}-match cache`,
+    })
+    db.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+
+  const url = process.env.SCORELINE_BENCH_DATABASE_URL ?? process.env.SCORELINE_TEST_DATABASE_URL
+  if (!url) {
+    rows.push({
+      name: 'sync benchmarks skipped: set SCORELINE_BENCH_DATABASE_URL or SCORELINE_TEST_DATABASE_URL',
+      median_ms: NaN,
+      runs: 0,
+    })
+    return rows
+  }
+  const t = await createTestDatabase(url)
+  const dir = mkdtempSync(path.join(tmpdir(), 'scoreline-bench-sync-'))
+  try {
+    await migratePostgres(t.url)
+    const c = new pg.Client({ connectionString: t.url })
+    await c.connect()
+    const filled = await fillSyntheticPostgres(c, { matches: 100_000, oddsPerMatch: 3 })
+    await c.end()
+    let i = 0
+    let applied = 0
+    const fresh = () => openAppDatabase(path.join(dir, `sync-${i++}.db`))
+    const full = await timeRuns(3, async () => {
+      const db = fresh()
+      applied = (await syncFromPostgres(db, { postgres: t.url })).rowsApplied
+      db.close()
+    })
+    rows.push({
+      name: 'first full sync Postgres → SQLite file (WAL)',
+      median_ms: round(full),
+      runs: 3,
+      target_ms: 5000,
+      note: `${filled.matches} matches + ${filled.odds} odds; ${applied} rows applied`,
+    })
+    const db = fresh()
+    await syncFromPostgres(db, { postgres: t.url })
+    rows.push({
+      name: 'no-change sync (connect + horizon + 8 table checks)',
+      median_ms: round(await timeRuns(10, () => syncFromPostgres(db, { postgres: t.url }))),
+      runs: 10,
+      target_ms: 100,
+    })
+    db.close()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+    await t.drop()
+  }
+  return rows
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const rows = await run()
+  console.table(
+    rows.map((r) => ({
+      name: r.name,
+      'median ms': r.median_ms,
+      runs: r.runs,
+      'target ms': r.target_ms ?? '',
+      ok: r.target_ms === undefined ? '' : r.median_ms <= r.target_ms ? 'yes' : 'NO',
+      note: r.note ?? '',
+    })),
+  )
+}
