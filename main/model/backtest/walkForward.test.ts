@@ -10,7 +10,8 @@ import {
 import { fitBlendWeight, applyBlend } from '../blend'
 import { removeMargin } from '../market'
 import { summarise, type Triple } from '../metrics'
-import { PoolWeightFitter } from './poolWeight'
+import { fitTemperatureFast, PoolWeightFitter } from './poolWeight'
+import { fitTemperature } from '../calibration'
 import { simulateLeagueWithOdds } from './simulatedMarket'
 import { walkForward, yearsBefore, type BacktestMatch, type BacktestRow } from './walkForward'
 import { DEFAULT_XI_GRID, runXiTask, selectXi, type XiTask } from './selectXi'
@@ -284,6 +285,37 @@ describe('PoolWeightFitter', () => {
         m.forEach((p, i) => f.add(p, k[i], ys[i]))
         expect(f.fit()).toBeCloseTo(fitBlendWeight(m, k, ys, kind).alpha, 6)
       }
+    }
+  })
+})
+
+describe('fitTemperatureFast', () => {
+  it('agrees with model/calibration fitTemperature (interior, sharpening, softening and flat cases)', () => {
+    const r = walkForward(matches, { from: FROM, minHistory: 30 })
+    const ys = r.rows.map((x) => x.result)
+    const model = r.rows.map((x) => x.model!)
+    const sharpen = (p: Triple, k: number): Triple => {
+      const w = p.map((x) => x ** k)
+      const s = w[0] + w[1] + w[2]
+      return [w[0] / s, w[1] / s, w[2] / s]
+    }
+    const cases: Triple[][] = [
+      model,
+      model.map((p) => sharpen(p, 3)),
+      model.map((p) => sharpen(p, 0.3)),
+      model.map((): Triple => [1 / 3, 1 / 3, 1 / 3]),
+      r.rows.map((x, i): Triple =>
+        i % 2 ? [1, 0, 0] : ['H', 'D', 'A'].indexOf(x.result) === 0 ? [1, 0, 0] : [0.2, 0.4, 0.4],
+      ),
+    ]
+    for (const preds of cases) {
+      const fast = fitTemperatureFast(preds, ys)
+      const ref = fitTemperature(preds, ys)
+      expect(fast.temperature).toBeCloseTo(ref.temperature, 5)
+      expect(fast.logLossAfter).toBeCloseTo(ref.logLossAfter, 10)
+      expect(fast.logLossBefore).toBeCloseTo(ref.logLossBefore, 12)
+      expect(fast.floor).toBe(ref.floor)
+      expect(fast.n).toBe(ref.n)
     }
   })
 })

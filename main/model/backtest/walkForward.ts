@@ -36,8 +36,8 @@ import {
 } from '../dixonColes'
 import { removeMargin, type MarginMethod, MARGIN_METHODS } from '../market'
 import { applyBlend, type BlendKind } from '../blend'
-import { PoolWeightFitter } from './poolWeight'
-import { applyCalibrator, fitIsotonicCalibrator, fitTemperature, type Calibrator } from '../calibration'
+import { fitTemperatureFast, PoolWeightFitter } from './poolWeight'
+import { applyCalibrator, fitIsotonicCalibrator, type Calibrator } from '../calibration'
 import { ModelInputError, summarise, type MetricsSummary, type OutcomeLetter, type Triple } from '../metrics'
 
 /** A finished match with the 1X2 decimal odds the caller chose for "the market" (null: none quoted). */
@@ -274,7 +274,7 @@ function fitBefore(
 
 function fitCalibrator(kind: CalibrationKind, preds: Triple[], outcomes: OutcomeLetter[]): Calibrator | null {
   if (kind === 'none') return null
-  return kind === 'isotonic' ? fitIsotonicCalibrator(preds, outcomes) : fitTemperature(preds, outcomes)
+  return kind === 'isotonic' ? fitIsotonicCalibrator(preds, outcomes) : fitTemperatureFast(preds, outcomes)
 }
 
 function metricsOf(
