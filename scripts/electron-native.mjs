@@ -149,6 +149,7 @@ export function ensureElectronBinding({
           `--arch=${arch}`,
           '--dist-url=https://electronjs.org/headers',
           '--runtime=electron',
+          `--devdir=${path.join(os.homedir(), '.electron-gyp')}`,
         ],
         pkg,
       )
