@@ -108,6 +108,7 @@ describe('scoreline fit (simulated league)', () => {
 
     for (const [argv, message] of [
       [['fit'], /at least one football-data CSV/],
+      [['fit', files[0], files[1], files[0]], /is given twice/],
       [['fit', files[0], '--xi', 'fast'], /--xi must be a number ≥ 0/],
       [['fit', files[0], '--xi=-1'], /--xi must be a number ≥ 0/],
       [['fit', files[0], '--model', 'elo'], /--model must be dixon-coles or poisson/],

@@ -137,6 +137,8 @@ export interface SeasonData {
  */
 export async function readSeasonFiles(ctx: CommandContext, paths: string[]): Promise<SeasonData> {
   if (paths.length === 0) throw new UserError('Give at least one football-data CSV file.')
+  const twice = paths.find((p, i) => paths.indexOf(p) !== i)
+  if (twice !== undefined) throw new UserError(`${twice} is given twice: its matches would count double.`)
   const files: ParsedFile[] = []
   for (const p of paths) {
     await assertReadableFile(p, 'CSV file')
