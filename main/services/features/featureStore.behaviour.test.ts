@@ -185,6 +185,22 @@ function behaviourSuite(makeHarness: () => Promise<Harness>): void {
     expect(stats.writes.ignoredOlder).toBe(1)
   })
 
+  it('a newer write replaces the whole entity: a feature it leaves out does not linger', async () => {
+    const kickoff = Date.now() + 3_600_000
+    const withOdds = matchRow('2099-05-19', 'Arsenal', 'Everton', kickoff)
+    Object.assign(withOdds.values, { p_home_market: 0.5, p_draw_market: 0.25, p_away_market: 0.25 })
+    const v = await store.createVersion('match_probabilities', { lineage: lineage(), createdBy: 't' })
+    await store.write('match_probabilities', v, [{ ...withOdds, eventTime: 1_000 }])
+    await store.write('match_probabilities', v, [
+      { ...matchRow('2099-05-19', 'Arsenal', 'Everton', kickoff), eventTime: 2_000 },
+    ])
+    await store.seal('match_probabilities', v)
+    await store.activate('match_probabilities', v)
+    const read = await store.getMatch('match_probabilities', LEAGUE, '2099-05-19', 'Arsenal', 'Everton')
+    expect(read.status === 'hit' && read.values.p_home_market).toBe(undefined)
+    expect(read.status === 'hit' && read.values.p_home_model).toBe(0.45)
+  })
+
   it('says "expired" for an entity past its TTL instead of returning stale numbers', async () => {
     await store.defineView(shortLivedView)
     await store.publish('short_lived_form', [formRow('Arsenal'), formRow('Chelsea')], { lineage: lineage() })

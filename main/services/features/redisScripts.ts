@@ -25,6 +25,7 @@ local base = p .. view .. '@' .. ver .. ':'
 local idxBase = p .. '_idx:' .. view .. '@' .. ver .. ':'
 local leagues = p .. '_leagues:' .. view .. '@' .. ver
 local touched = {}
+local scores = {}
 local res = {}
 local i = 5
 for e = 1, n do
@@ -36,25 +37,34 @@ for e = 1, n do
   if cur and tonumber(cur) > tonumber(ts) then
     res[e] = 0
   else
-    redis.call('DEL', key)
+    -- replace the whole entity, so a feature left out of this write does not linger from the last one
+    if cur then redis.call('DEL', key) end
     local args = { '_ts', ts, '_exp', exp }
-    for f = 0, nf - 1 do
-      args[#args + 1] = ARGV[i + 2 * f]
-      args[#args + 1] = ARGV[i + 2 * f + 1]
-    end
+    for f = i, i + 2 * nf - 1 do args[#args + 1] = ARGV[f] end
     redis.call('HSET', key, unpack(args))
     redis.call('PEXPIREAT', key, exp)
-    redis.call('ZADD', idxBase .. league, exp, id)
+    local z = scores[league]
+    if not z then
+      z = {}
+      scores[league] = z
+    end
+    z[#z + 1] = exp
+    z[#z + 1] = id
     local t = touched[league]
-    if not t or tonumber(exp) > t then touched[league] = tonumber(exp) end
+    local expn = tonumber(exp)
+    if not t or expn > t then touched[league] = expn end
     res[e] = 1
   end
   i = i + 2 * nf
 end
 for league, maxExp in pairs(touched) do
+  local idx = idxBase .. league
+  local z = scores[league]
+  for s = 1, #z, 1000 do
+    redis.call('ZADD', idx, unpack(z, s, math.min(s + 999, #z)))
+  end
   redis.call('SADD', leagues, league)
   -- the index outlives its entities by a week so an expired entity reads as "expired", not "missing"
-  local idx = idxBase .. league
   local keep = maxExp + 604800000
   local cur = redis.call('PEXPIRETIME', idx)
   if cur < 0 or cur < keep then redis.call('PEXPIREAT', idx, keep) end
