@@ -1,13 +1,17 @@
 import type { Handlers } from '../core/dispatch'
 import { createAppHandlers, type AppHandlerDeps } from './appHandlers'
 import { createDataHandlers, type DataHandlerDeps } from './dataHandlers'
+import { createTrainingHandlers, type TrainingHandlerDeps } from './trainingHandlers'
+import { createJackpotHandlers, type JackpotHandlerDeps } from './jackpotHandlers'
 
-export type HandlerDeps = AppHandlerDeps & DataHandlerDeps
+export type HandlerDeps = AppHandlerDeps & DataHandlerDeps & TrainingHandlerDeps & JackpotHandlerDeps
 
 /** Merges the per-domain handler maps into the one `Handlers` object dispatch needs. */
 export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     ...createAppHandlers(deps),
     ...createDataHandlers(deps),
+    ...createTrainingHandlers(deps),
+    ...createJackpotHandlers(deps),
   }
 }

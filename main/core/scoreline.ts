@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { createHandlers } from '../api/handlers'
+import { createTrainingDeps } from '../api/trainingHandlers'
 import { readSettings } from '../api/appHandlers'
 import { openAppDatabase, createSettingsStore, schemaVersion, type SettingsStore } from '../services/data/db'
 import { configSecrets, resolveConfig, type ConfigSources, type ScorelineConfig } from './config'
@@ -20,6 +21,8 @@ export interface ScorelineOptions {
   secretCipher?: SecretCipher | null
   logger?: Logger
   terminalLogs?: boolean
+  /** The training worker entry; the Electron build passes its bundled `modelWorker?modulePath`. */
+  trainingWorkerUrl?: string
 }
 
 /** Everything the app, the bridge and the CLI share: config, the app database, dispatch, events. */
@@ -66,6 +69,16 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
       secrets: () => configSecrets(config),
     })
 
+  const training = createTrainingDeps({
+    db,
+    settings,
+    paths,
+    config: () => config,
+    events,
+    workerUrl: options.trainingWorkerUrl,
+  })
+  // The weekly schedule runs in the desktop app only (a missed week runs once at start).
+  if (options.shell === 'electron') training.scheduler.start()
   const handlers = createHandlers({
     shell: options.shell,
     electronVersion: options.electronVersion ?? null,
@@ -77,6 +90,8 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
     secrets,
     db,
     events,
+    training: training.training,
+    scheduler: training.scheduler,
   })
   const dispatch = createDispatch(handlers, {
     onError: (name, error) => logger.warn(`${name} failed: ${(error as Error)?.message ?? String(error)}`),
@@ -94,6 +109,7 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
     dispatch,
     logger,
     async close() {
+      await training.close()
       if (db.open) db.close()
     },
   }

@@ -1,6 +1,8 @@
 import type { z } from 'zod'
 import { appEvents, appProcedures } from './domains/app'
 import { dataEvents, dataProcedures } from './domains/data'
+import { jackpotProcedures } from './domains/jackpots'
+import { trainingEvents, trainingProcedures } from './domains/training'
 import type { EventDef, ProcedureDef } from './define'
 import type { Result } from './errors'
 
@@ -12,11 +14,14 @@ import type { Result } from './errors'
 export const procedures = {
   ...appProcedures,
   ...dataProcedures,
+  ...jackpotProcedures,
+  ...trainingProcedures,
 } satisfies Record<string, ProcedureDef>
 
 export const events = {
   ...appEvents,
   ...dataEvents,
+  ...trainingEvents,
 } satisfies Record<string, EventDef>
 
 export type Procedures = typeof procedures

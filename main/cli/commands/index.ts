@@ -6,6 +6,7 @@ import { predictCommand } from './predict'
 import { backtestCommand } from './backtest'
 import { explainCommand } from './explain'
 import { aliasCommand, dataCommand, dbCommand, importCommand, syncCommand } from './data'
+import { pipelineCommand } from './pipeline'
 
 /** Every command of the `scoreline` CLI; later domains add theirs here. */
 export const commands: Command[] = [
@@ -20,4 +21,5 @@ export const commands: Command[] = [
   predictCommand,
   backtestCommand,
   explainCommand,
+  pipelineCommand,
 ]

@@ -293,7 +293,7 @@ export async function runPipeline(
       runId: meta.id,
       league,
       stage: 'league',
-      fraction: i / leagues.length,
+      fraction: (0.95 * i) / leagues.length,
       message: `training ${league} (${i + 1}/${leagues.length})`,
     })
     const outcome = await runLeague(league, settings, deps, meta, (stage, fraction, message) =>
@@ -302,7 +302,7 @@ export async function runPipeline(
         runId: meta.id,
         league,
         stage,
-        fraction: (i + fraction) / leagues.length,
+        fraction: (0.95 * (i + fraction)) / leagues.length,
         message,
       }),
     )

@@ -1,0 +1,93 @@
+import type Database from 'better-sqlite3'
+import type { Handlers } from '../core/dispatch'
+import type { EventBus } from '../core/eventBus'
+import type { ScorelineConfig } from '../core/config'
+import type { DataPaths } from '../core/paths'
+import { APP_VERSION } from '../core/version'
+import type { SettingsStore } from '../services/data/db'
+import { createTrackingStore } from '../services/tracking/createTrackingStore'
+import { createFeatureStore } from '../services/features/createFeatureStore'
+import { createTrainingService, type TrainingService } from '../services/training/trainingService'
+import { createScheduler, type Scheduler } from '../services/training/scheduler'
+
+type TrainingProcedures = Extract<keyof Handlers, `training.${string}`>
+
+export interface TrainingHandlerDeps {
+  training: TrainingService
+  scheduler: Scheduler
+}
+
+/**
+ * The training service and its schedule for one Scoreline instance: tracking and feature stores are opened
+ * per run from the current configuration; progress, log lines and the end of a run go out as events.
+ * `workerUrl`: the Electron build passes the bundled worker (`modelWorker?modulePath`); the CLI, the
+ * bridge and tests use the TypeScript source.
+ */
+export function createTrainingDeps(input: {
+  db: Database.Database
+  settings: SettingsStore
+  paths: DataPaths
+  config: () => ScorelineConfig
+  events: EventBus
+  workerUrl?: string
+}): TrainingHandlerDeps & { close(): Promise<void> } {
+  const { events } = input
+  const training = createTrainingService({
+    db: input.db,
+    settings: input.settings,
+    workerUrl: input.workerUrl,
+    codeVersion: APP_VERSION,
+    openTracking: () => {
+      const { mlflow } = input.config()
+      return createTrackingStore(
+        {
+          trackingUri: mlflow.trackingUri ?? undefined,
+          token: mlflow.token ?? undefined,
+          username: mlflow.username ?? undefined,
+          password: mlflow.password ?? undefined,
+          localDbPath: input.paths.trackingDb,
+        },
+        { autoFlushMs: false },
+      )
+    },
+    openFeatures: () =>
+      createFeatureStore({ redisUrl: input.config().redisUrl, localDbPath: input.paths.featuresDb }),
+    onEvent: (e) => {
+      if (e.type === 'progress') {
+        const { type: _type, ...payload } = e
+        events.emit('training.progress', payload)
+      } else if (e.type === 'log') {
+        const { type: _type, ...payload } = e
+        events.emit('training.log', payload)
+      } else events.emit('training.finished', e.run)
+    },
+  })
+  const scheduler = createScheduler({ db: input.db, settings: input.settings, service: training })
+  return {
+    training,
+    scheduler,
+    async close() {
+      scheduler.stop()
+      await training.close()
+    },
+  }
+}
+
+export function createTrainingHandlers(deps: TrainingHandlerDeps): Pick<Handlers, TrainingProcedures> {
+  const { training, scheduler } = deps
+  return {
+    'training.runPipeline': async ({ leagues, wait, trigger }) => {
+      const started = training.start({ leagues, trigger: trigger ?? 'manual' })
+      if (!wait) {
+        started.done.catch(() => {}) // the outcome is recorded in the history and sent as events
+        return { id: started.id, leagues: started.leagues, run: null }
+      }
+      return { id: started.id, leagues: started.leagues, run: await started.done }
+    },
+    'training.status': () => ({ ...training.status(), schedule: scheduler.info() }),
+    'training.history': ({ limit }) => training.history(limit),
+    'training.cancel': ({ id }) => ({ cancelled: training.cancel(id) }),
+    'training.schedule': ({ cron, enabled }) =>
+      cron === undefined && enabled === undefined ? scheduler.info() : scheduler.configure({ cron, enabled }),
+  }
+}

@@ -1,0 +1,211 @@
+import type { Command, CommandContext } from '../framework'
+import { UserError } from '../framework'
+import { call, openScoreline, SERVICE_OPTIONS } from '../context'
+import type { PipelineRunDto, ScheduleDto, TrainingStatusDto } from '../../../shared/api/domains/training'
+
+/** Training errors the user can act on (busy, no data, bad cron) exit with 1 like other usage errors. */
+async function userErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    const code = (error as { code?: unknown })?.code
+    if (code === 'PIPELINE_BUSY' || code === 'PIPELINE_NO_DATA' || code === 'BAD_SCHEDULE') {
+      throw new UserError((error as Error).message, code)
+    }
+    throw error
+  }
+}
+
+const fmtRps = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(4))
+const fmtTime = (ms: number | null) =>
+  ms === null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + 'Z'
+
+export function renderRun(run: PipelineRunDto): string {
+  const lines = [
+    `pipeline ${run.id} (${run.trigger}) ${run.state}: ${fmtTime(run.startedAt)} → ${fmtTime(run.endedAt)}` +
+      (run.endedAt ? ` (${((run.endedAt - run.startedAt) / 1000).toFixed(1)} s)` : ''),
+  ]
+  for (const l of run.leagues) {
+    if (l.state !== 'succeeded') {
+      lines.push(`  ${l.league}: ${l.state.toUpperCase()} — ${l.error?.message ?? ''}`)
+      continue
+    }
+    const m = l.metrics
+    lines.push(
+      `  ${l.league} ${l.evaluation?.season ?? ''} (${l.evaluation?.matches ?? 0} matches): ξ=${l.xi}  RPS model ${fmtRps(m?.model?.rps)}` +
+        `  market ${fmtRps(m?.market?.rps)} (${String(run.settings.margin ?? 'shin')})  blend ${fmtRps(m?.blend?.rps)}  calibrated ${fmtRps(m?.calibrated?.rps)}`,
+    )
+    if (l.decision) {
+      lines.push(
+        `    ${l.modelName} v${l.version}: ${l.decision.promoted ? 'PROMOTED to champion' : `kept as ${l.decision.action}`} — ${l.decision.reason}`,
+      )
+    }
+    lines.push(`    steps: ${l.steps.map((s) => `${s.step} ${(s.ms / 1000).toFixed(2)}s`).join(', ')}`)
+  }
+  lines.push(
+    run.features.rebuilt
+      ? `  features rebuilt: ${run.features.views.join(', ')}`
+      : `  features: ${run.features.error ? `rebuild failed: ${run.features.error}` : (run.features.note ?? 'unchanged')}`,
+  )
+  lines.push(`summary: ${run.summary}`)
+  return lines.join('\n') + '\n'
+}
+
+const runCommand: Command = {
+  name: 'run',
+  summary: 'Retrain: choose ξ, fit, blend, calibrate, evaluate, track, register and promote if better.',
+  usage: '[--league CODE ...] [--json]',
+  options: {
+    ...SERVICE_OPTIONS,
+    league: {
+      type: 'string',
+      multiple: true,
+      description: 'League to train (default: the configured leagues, else every league in the store)',
+      valueName: 'CODE',
+    },
+  },
+  async run(ctx) {
+    const scoreline = openScoreline(ctx)
+    const leagues = (ctx.values.league as string[] | undefined) ?? undefined
+    const unsubscribe = scoreline.events.subscribe((event, payload) => {
+      if (ctx.json) return
+      if (event === 'training.progress') {
+        const p = payload as { fraction: number; message: string }
+        ctx.stderr.write(`[${String(Math.round(p.fraction * 100)).padStart(3)}%] ${p.message}\n`)
+      } else if (event === 'training.log') {
+        const p = payload as { level: string; message: string }
+        if (p.level !== 'info') ctx.stderr.write(`${p.level}: ${p.message}\n`)
+      }
+    })
+    const onSigint = () => {
+      ctx.stderr.write('cancelling…\n')
+      void call(scoreline, 'training.cancel', {})
+    }
+    process.once('SIGINT', onSigint)
+    try {
+      const result = await userErrors(() =>
+        call(scoreline, 'training.runPipeline', { leagues, wait: true, trigger: 'cli' }),
+      )
+      const run = result.run as PipelineRunDto
+      ctx.output(run, renderRun)
+      return run.state === 'succeeded' ? 0 : 1
+    } finally {
+      process.removeListener('SIGINT', onSigint)
+      unsubscribe()
+      await scoreline.close()
+    }
+  },
+}
+
+export function renderStatus(s: TrainingStatusDto): string {
+  const lines: string[] = []
+  if (s.current) {
+    const p = s.current.progress
+    lines.push(
+      `running ${s.current.id} (${s.current.trigger}) since ${fmtTime(s.current.startedAt)}: ${s.current.leagues.join(', ')}` +
+        (p ? ` — ${Math.round(p.fraction * 100)}% ${p.message}` : ''),
+    )
+  } else if (s.elsewhere) {
+    lines.push(
+      `running ${s.elsewhere.runId} in another process (pid ${s.elsewhere.pid} on ${s.elsewhere.hostname})`,
+    )
+  } else lines.push('idle')
+  lines.push(`workers: ${s.workers.size} (${s.workers.live} started)`)
+  if (s.schedule) {
+    lines.push(
+      `schedule: ${s.schedule.description}; next ${fmtTime(s.schedule.nextRunAt)}, last slot ${fmtTime(s.schedule.lastRunAt)}`,
+    )
+  }
+  lines.push(
+    s.lastRun ? `last run: ${s.lastRun.id} ${s.lastRun.state} — ${s.lastRun.summary}` : 'last run: none',
+  )
+  return lines.join('\n') + '\n'
+}
+
+const statusCommand: Command = {
+  name: 'status',
+  summary: 'Whether a pipeline is running, the schedule and the last run.',
+  usage: '[--json]',
+  options: { ...SERVICE_OPTIONS },
+  async run(ctx) {
+    const scoreline = openScoreline(ctx)
+    try {
+      ctx.output(await call(scoreline, 'training.status', {}), renderStatus)
+      return 0
+    } finally {
+      await scoreline.close()
+    }
+  },
+}
+
+const historyCommand: Command = {
+  name: 'history',
+  summary: 'Past pipeline runs, newest first.',
+  usage: '[--limit N] [--json]',
+  options: {
+    ...SERVICE_OPTIONS,
+    limit: { type: 'string', description: 'How many runs (default 10, at most 50)', valueName: 'N' },
+  },
+  async run(ctx: CommandContext) {
+    const limit = ctx.values.limit === undefined ? 10 : Number(ctx.values.limit)
+    if (!Number.isInteger(limit) || limit < 1 || limit > 50)
+      throw new UserError('--limit must be a whole number 1-50')
+    const scoreline = openScoreline(ctx)
+    try {
+      const runs = await call(scoreline, 'training.history', { limit })
+      ctx.output(runs, (list: PipelineRunDto[]) =>
+        list.length === 0
+          ? 'no pipeline run yet: scoreline pipeline run\n'
+          : list
+              .map(
+                (r) =>
+                  `${fmtTime(r.startedAt)}  ${r.id}  ${r.trigger.padEnd(8)} ${r.state.padEnd(9)} ${r.summary}`,
+              )
+              .join('\n') + '\n',
+      )
+      return 0
+    } finally {
+      await scoreline.close()
+    }
+  },
+}
+
+const scheduleCommand: Command = {
+  name: 'schedule',
+  summary:
+    'Show or change the schedule: a cron expression in local time (default "0 6 * * 1", Monday 06:00).',
+  usage: '[--cron EXPR | --off | --on] [--json]',
+  options: {
+    ...SERVICE_OPTIONS,
+    cron: { type: 'string', description: '5-field cron expression, e.g. "0 6 * * 1"', valueName: 'EXPR' },
+    off: { type: 'boolean', description: 'Turn the schedule off' },
+    on: { type: 'boolean', description: 'Turn the schedule back on' },
+  },
+  async run(ctx) {
+    if (ctx.values.off && (ctx.values.on || ctx.values.cron)) throw new UserError('Use --off alone.')
+    const scoreline = openScoreline(ctx)
+    try {
+      const input: { cron?: string; enabled?: boolean } = {}
+      if (typeof ctx.values.cron === 'string') input.cron = ctx.values.cron
+      if (ctx.values.off) input.enabled = false
+      if (ctx.values.on || input.cron !== undefined) input.enabled = true
+      const info = await userErrors(() => call(scoreline, 'training.schedule', input))
+      ctx.output(
+        info,
+        (s: ScheduleDto) =>
+          `schedule: ${s.description}${s.enabled ? ` (cron "${s.cron}"), next run ${fmtTime(s.nextRunAt)}` : ''}\n` +
+          'The desktop app runs it; a run missed while the machine was off runs once at the next start.\n',
+      )
+      return 0
+    } finally {
+      await scoreline.close()
+    }
+  },
+}
+
+export const pipelineCommand: Command = {
+  name: 'pipeline',
+  summary: 'The training pipeline: run it, see its status and history, set its schedule.',
+  usage: '<run|status|history|schedule>',
+  subcommands: [runCommand, statusCommand, historyCommand, scheduleCommand],
+}

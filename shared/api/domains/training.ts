@@ -1,0 +1,198 @@
+import { z } from 'zod'
+import { event, procedure } from '../define'
+
+const leagueCode = z.string().min(1).max(16)
+
+export const metricsSummarySchema = z.object({
+  n: z.number(),
+  rps: z.number(),
+  log_loss: z.number(),
+  brier: z.number(),
+  accuracy: z.number(),
+  ece: z.number(),
+})
+
+export const trainingErrorSchema = z.object({ code: z.string(), message: z.string() })
+
+export const leagueOutcomeSchema = z.object({
+  league: z.string(),
+  state: z.enum(['succeeded', 'failed', 'cancelled']),
+  error: trainingErrorSchema.nullable(),
+  steps: z.array(z.object({ step: z.string(), ms: z.number() })).describe('per-step timings, in start order'),
+  evaluation: z
+    .object({ season: z.string(), from: z.string(), to: z.string(), matches: z.number() })
+    .nullable()
+    .describe('the evaluation window: the latest season in the store'),
+  xi: z.number().nullable().describe('chosen time decay per day'),
+  xiGrid: z.array(z.object({ xi: z.number(), rps: z.number().nullable() })),
+  metrics: z
+    .object({
+      model: metricsSummarySchema.nullable(),
+      market: metricsSummarySchema.nullable(),
+      blend: metricsSummarySchema.nullable(),
+      calibrated: metricsSummarySchema.nullable(),
+    })
+    .nullable()
+    .describe('walk-forward metrics on the evaluation window, on the same matches for all four'),
+  alpha: z.number().nullable().describe('blend weight on the model'),
+  logLikelihood: z.number().nullable(),
+  runId: z.string().nullable().describe('tracking parent run'),
+  modelName: z.string(),
+  version: z.string().nullable().describe('registered model version'),
+  decision: z
+    .object({
+      action: z.enum(['promote', 'challenger', 'rollback', 'manual-promote', 'unchanged']),
+      promoted: z.boolean(),
+      reason: z.string(),
+      candidateScore: z.number(),
+      championScore: z.number().nullable(),
+      previousChampion: z.string().nullable(),
+    })
+    .nullable(),
+  features: z
+    .object({ rebuilt: z.boolean(), views: z.array(z.string()), note: z.string().nullable() })
+    .nullable(),
+})
+export type LeagueOutcomeDto = z.infer<typeof leagueOutcomeSchema>
+
+export const pipelineRunSchema = z.object({
+  id: z.string(),
+  trigger: z.enum(['manual', 'cli', 'schedule']),
+  state: z.enum(['running', 'succeeded', 'partial', 'failed', 'cancelled']),
+  startedAt: z.number().describe('epoch ms'),
+  endedAt: z.number().nullable(),
+  leagues: z.array(leagueOutcomeSchema),
+  features: z.object({
+    rebuilt: z.boolean(),
+    views: z.array(z.string()),
+    note: z.string().nullable(),
+    ms: z.number().nullable(),
+    error: z.string().nullable(),
+  }),
+  settings: z.record(z.string(), z.unknown()),
+  summary: z.string(),
+})
+export type PipelineRunDto = z.infer<typeof pipelineRunSchema>
+
+export const jobInfoSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  label: z.string().nullable(),
+  state: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  progress: z
+    .object({
+      stage: z.string(),
+      fraction: z.number(),
+      message: z.string().optional(),
+      logLikelihood: z.number().optional(),
+    })
+    .nullable(),
+  submittedAt: z.number(),
+  startedAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).nullable(),
+  workerId: z.number().nullable(),
+})
+
+const progressSchema = z.object({
+  league: z.string().nullable(),
+  stage: z.string(),
+  fraction: z.number().min(0).max(1),
+  message: z.string(),
+})
+
+export const scheduleSchema = z.object({
+  enabled: z.boolean(),
+  cron: z.string().describe('5-field cron expression in local time, e.g. "0 6 * * 1" (Monday 06:00)'),
+  description: z.string(),
+  lastRunAt: z.number().nullable(),
+  nextRunAt: z.number().nullable(),
+})
+export type ScheduleDto = z.infer<typeof scheduleSchema>
+
+export const trainingStatusSchema = z.object({
+  state: z.enum(['idle', 'running']),
+  current: z
+    .object({
+      id: z.string(),
+      trigger: z.enum(['manual', 'cli', 'schedule']),
+      startedAt: z.number(),
+      leagues: z.array(z.string()),
+      progress: progressSchema.nullable(),
+      cancelling: z.boolean(),
+    })
+    .nullable(),
+  elsewhere: z
+    .object({
+      runId: z.string(),
+      pid: z.number(),
+      hostname: z.string(),
+      instance: z.string(),
+      acquiredAt: z.number(),
+    })
+    .nullable()
+    .describe('a run held by another process (another app instance or the CLI)'),
+  jobs: z.array(jobInfoSchema),
+  workers: z.object({ size: z.number(), live: z.number() }),
+  lastRun: pipelineRunSchema.nullable(),
+  schedule: scheduleSchema.nullable(),
+})
+export type TrainingStatusDto = z.infer<typeof trainingStatusSchema>
+
+export const trainingProcedures = {
+  'training.runPipeline': procedure({
+    summary:
+      'Run the training pipeline for some leagues (default: every configured league). Returns at once with the run id, or with the finished run when `wait` is true.',
+    input: z
+      .object({
+        leagues: z.array(leagueCode).max(64).optional(),
+        wait: z.boolean().optional(),
+        trigger: z.enum(['manual', 'cli']).optional(),
+      })
+      .strict(),
+    output: z.object({ id: z.string(), leagues: z.array(z.string()), run: pipelineRunSchema.nullable() }),
+  }),
+  'training.status': procedure({
+    summary: 'Whether a pipeline is running, its progress, the worker jobs, the last run and the schedule.',
+    input: z.object({}).strict(),
+    output: trainingStatusSchema,
+  }),
+  'training.history': procedure({
+    summary: 'Past pipeline runs, newest first.',
+    input: z.object({ limit: z.number().int().min(1).max(50).optional() }).strict(),
+    output: z.array(pipelineRunSchema),
+  }),
+  'training.cancel': procedure({
+    summary: 'Cancel the running pipeline (stops within a second).',
+    input: z.object({ id: z.string().optional() }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  }),
+  'training.schedule': procedure({
+    summary: 'Read or change the weekly schedule (cron expression in local time, or off).',
+    input: z
+      .object({ cron: z.string().min(1).max(100).optional(), enabled: z.boolean().optional() })
+      .strict(),
+    output: scheduleSchema,
+  }),
+}
+
+export const trainingEvents = {
+  'training.progress': event({
+    summary: 'Pipeline progress: league, stage, fraction of the whole run, message.',
+    payload: progressSchema.extend({ runId: z.string() }),
+  }),
+  'training.log': event({
+    summary: 'A pipeline log line for the Training screen.',
+    payload: z.object({
+      runId: z.string(),
+      league: z.string().nullable(),
+      level: z.enum(['info', 'warn', 'error']),
+      message: z.string(),
+      at: z.number(),
+    }),
+  }),
+  'training.finished': event({
+    summary: 'A pipeline run ended (notify the analyst with its summary).',
+    payload: pipelineRunSchema,
+  }),
+}
