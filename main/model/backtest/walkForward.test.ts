@@ -216,6 +216,7 @@ describe('walkForward on a simulated league with odds', () => {
     expect(refit.fit).not.toBeNull()
     expect(refit.fit!.excludedTeams).toEqual(['Blank FC'])
     expect(r.rows.find((x) => x.home === 'Blank FC')!.model).toBeNull()
+    expect(r.rows.find((x) => x.home === 'Blank FC')!.skipReason).toMatch(/Blank FC \(left out of the fit/)
     expect(r.rows.filter((x) => x.date === laterDate && x.home !== 'Blank FC').every((x) => x.model)).toBe(
       true,
     )

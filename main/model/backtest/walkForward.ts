@@ -394,7 +394,10 @@ export function walkForward(
         if (!h || !a) {
           const missing = [!h ? m.home : null, !a ? m.away : null].filter((x): x is string => x !== null)
           missing.forEach((t) => skippedTeams.add(t))
-          skipReason = `no rating for ${missing.join(' and ')} (no usable match in the ${o.windowYears}-year window)`
+          const why = missing.some((t) => attempt.excluded.includes(t))
+            ? 'left out of the fit: no finite rating yet (e.g. has not scored or conceded in the window)'
+            : `no match in the ${o.windowYears}-year window before ${date}`
+          skipReason = `no rating for ${missing.join(' and ')} (${why})`
         } else {
           const lambda = Math.exp((m.neutral ? 0 : fit.homeAdvantage) + h.attack + a.defence)
           const mu = Math.exp(a.attack + h.defence)
