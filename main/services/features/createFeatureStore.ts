@@ -50,7 +50,7 @@ export async function createFeatureStore(options: CreateFeatureStoreOptions): Pr
       clock: options.clock,
       logger,
       retiredGraceMs: options.retiredGraceMs,
-      mirror: new FeatureRegistry(db),
+      mirror: new FeatureRegistry(db, 'redisMirror'),
       connectTimeoutMs: options.connectTimeoutMs,
       commandTimeoutMs: options.commandTimeoutMs,
     })

@@ -51,4 +51,39 @@ export const featureStoreMigrations: Migration[] = [
       CREATE INDEX fs_validation_reports_by_time ON fs_validation_reports (at);
     `,
   },
+  {
+    version: 2,
+    name: 'feature store: mirror of a Redis feature store registry',
+    up: `
+      CREATE TABLE fs_mirror_views (
+        name TEXT PRIMARY KEY,
+        definition TEXT NOT NULL,
+        active_version INTEGER,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE fs_mirror_versions (
+        view TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        lineage TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        sealed_at INTEGER,
+        activated_at INTEGER,
+        retired_at INTEGER,
+        expires_at INTEGER,
+        entity_count INTEGER NOT NULL DEFAULT 0,
+        last_write_at INTEGER,
+        last_write_by TEXT,
+        PRIMARY KEY (view, version)
+      );
+      CREATE TABLE fs_mirror_validation_reports (
+        id TEXT PRIMARY KEY,
+        view TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        report TEXT NOT NULL
+      );
+    `,
+  },
 ]

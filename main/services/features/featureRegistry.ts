@@ -43,13 +43,32 @@ export function versionFromRow(row: VersionRow, now: number): VersionInfo {
   }
 }
 
+/**
+ * `local`: the SQLite store's own registry (tables fs_views, fs_versions, fs_validation_reports).
+ * `redisMirror`: the copy of a Redis store's registry (tables fs_mirror_*), kept apart so switching
+ * REDIS_URL off never makes the local store believe it holds versions that live in Redis.
+ */
+export type RegistryKind = 'local' | 'redisMirror'
+
 export class FeatureRegistry {
-  constructor(private readonly db: Database.Database) {}
+  private readonly viewsTable: string
+  private readonly versionsTable: string
+  private readonly reportsTable: string
+
+  constructor(
+    private readonly db: Database.Database,
+    readonly kind: RegistryKind = 'local',
+  ) {
+    const p = kind === 'local' ? 'fs_' : 'fs_mirror_'
+    this.viewsTable = `${p}views`
+    this.versionsTable = `${p}versions`
+    this.reportsTable = `${p}validation_reports`
+  }
 
   putView(definition: ViewDefinition, activeVersion: number | null, updatedAt: number): void {
     this.db
       .prepare(
-        `INSERT INTO fs_views (name, definition, active_version, updated_at) VALUES (?, ?, ?, ?)
+        `INSERT INTO ${this.viewsTable} (name, definition, active_version, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET definition = excluded.definition,
            active_version = excluded.active_version, updated_at = excluded.updated_at`,
       )
@@ -60,7 +79,7 @@ export class FeatureRegistry {
   putVersion(info: VersionInfo): void {
     this.db
       .prepare(
-        `INSERT OR REPLACE INTO fs_versions (view, version, state, lineage, created_at, created_by, sealed_at,
+        `INSERT OR REPLACE INTO ${this.versionsTable} (view, version, state, lineage, created_at, created_by, sealed_at,
            activated_at, retired_at, expires_at, entity_count, last_write_at, last_write_by)
          VALUES (@view, @version, @state, @lineage, @createdAt, @createdBy, @sealedAt, @activatedAt, @retiredAt,
            @expiresAt, @entityCount, @lastWriteAt, @lastWriteBy)`,
@@ -74,7 +93,7 @@ export class FeatureRegistry {
 
   definitions(): { definition: ViewDefinition; activeVersion: number | null; updatedAt: number }[] {
     const rows = this.db
-      .prepare('SELECT definition, active_version, updated_at FROM fs_views ORDER BY name')
+      .prepare(`SELECT definition, active_version, updated_at FROM ${this.viewsTable} ORDER BY name`)
       .all() as {
       definition: string
       active_version: number | null
@@ -89,7 +108,7 @@ export class FeatureRegistry {
 
   definition(view: string): { definition: ViewDefinition; activeVersion: number | null } | undefined {
     const row = this.db
-      .prepare('SELECT definition, active_version FROM fs_views WHERE name = ?')
+      .prepare(`SELECT definition, active_version FROM ${this.viewsTable} WHERE name = ?`)
       .get(view) as { definition: string; active_version: number | null } | undefined
     return (
       row && { definition: JSON.parse(row.definition) as ViewDefinition, activeVersion: row.active_version }
@@ -98,14 +117,14 @@ export class FeatureRegistry {
 
   versions(view: string, now: number): VersionInfo[] {
     const rows = this.db
-      .prepare('SELECT * FROM fs_versions WHERE view = ? ORDER BY version DESC')
+      .prepare(`SELECT * FROM ${this.versionsTable} WHERE view = ? ORDER BY version DESC`)
       .all(view) as VersionRow[]
     return rows.map((r) => versionFromRow(r, now))
   }
 
   version(view: string, version: number, now: number): VersionInfo | undefined {
     const row = this.db
-      .prepare('SELECT * FROM fs_versions WHERE view = ? AND version = ?')
+      .prepare(`SELECT * FROM ${this.versionsTable} WHERE view = ? AND version = ?`)
       .get(view, version) as VersionRow | undefined
     return row && versionFromRow(row, now)
   }
@@ -113,13 +132,13 @@ export class FeatureRegistry {
   putReport(report: ValidationReport): void {
     this.db
       .prepare(
-        'INSERT OR REPLACE INTO fs_validation_reports (id, view, version, at, report) VALUES (?, ?, ?, ?, ?)',
+        `INSERT OR REPLACE INTO ${this.reportsTable} (id, view, version, at, report) VALUES (?, ?, ?, ?, ?)`,
       )
       .run(report.id, report.view, report.version, report.at, JSON.stringify(report))
     this.db
       .prepare(
-        `DELETE FROM fs_validation_reports WHERE id NOT IN
-           (SELECT id FROM fs_validation_reports ORDER BY at DESC, rowid DESC LIMIT ?)`,
+        `DELETE FROM ${this.reportsTable} WHERE id NOT IN
+           (SELECT id FROM ${this.reportsTable} ORDER BY at DESC, rowid DESC LIMIT ?)`,
       )
       .run(MAX_KEPT_REPORTS)
   }
@@ -129,11 +148,11 @@ export class FeatureRegistry {
       view
         ? this.db
             .prepare(
-              'SELECT report FROM fs_validation_reports WHERE view = ? ORDER BY at DESC, rowid DESC LIMIT ?',
+              `SELECT report FROM ${this.reportsTable} WHERE view = ? ORDER BY at DESC, rowid DESC LIMIT ?`,
             )
             .all(view, limit)
         : this.db
-            .prepare('SELECT report FROM fs_validation_reports ORDER BY at DESC, rowid DESC LIMIT ?')
+            .prepare(`SELECT report FROM ${this.reportsTable} ORDER BY at DESC, rowid DESC LIMIT ?`)
             .all(limit)
     ) as { report: string }[]
     return rows.map((r) => JSON.parse(r.report) as ValidationReport)

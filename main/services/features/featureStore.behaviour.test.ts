@@ -30,8 +30,8 @@ interface Harness {
 const shortLivedView: ViewDefinition = {
   ...teamFormView(6),
   name: 'short_lived_form',
-  description: 'team_form with a 300 ms TTL, for the expiry test',
-  ttl: { kind: 'fixed', ms: 300 },
+  description: 'team_form with a 1 s TTL, for the expiry test',
+  ttl: { kind: 'fixed', ms: 1000 },
 }
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
@@ -205,7 +205,7 @@ function behaviourSuite(makeHarness: () => Promise<Harness>): void {
     await store.defineView(shortLivedView)
     await store.publish('short_lived_form', [formRow('Arsenal'), formRow('Chelsea')], { lineage: lineage() })
     expect((await store.getTeam('short_lived_form', LEAGUE, 'Arsenal')).status).toBe('hit')
-    await sleep(450)
+    await sleep(1200)
     const read = await store.getTeam('short_lived_form', LEAGUE, 'Arsenal')
     expect(read.status).toBe('expired')
     expect(read.status === 'expired' && read.message).toMatch(/expired/)

@@ -147,7 +147,7 @@ describeWithService('redis', 'RedisFeatureStore on the shared Redis', (url) => {
         writtenBy: 'mirror-test',
       })
       const db = new Database(file, { readonly: true })
-      const registry = new FeatureRegistry(db)
+      const registry = new FeatureRegistry(db, 'redisMirror')
       expect(registry.definition('team_form')?.activeVersion).toBe(1)
       expect(registry.versions('team_form', Date.now())[0]).toMatchObject({
         version: 1,
@@ -155,6 +155,8 @@ describeWithService('redis', 'RedisFeatureStore on the shared Redis', (url) => {
         lineage: { modelVersion: '9', dataFingerprint: 'fp-9' },
         lastWriteBy: 'mirror-test',
       })
+      // the local store's own registry is untouched: turning REDIS_URL off does not fake versions
+      expect(new FeatureRegistry(db).versions('team_form', Date.now())).toEqual([])
       db.close()
     } finally {
       await (mirrored as RedisFeatureStore).deleteAll()
