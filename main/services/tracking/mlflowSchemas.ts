@@ -8,21 +8,77 @@ import { z } from 'zod'
 const int64 = z.coerce.number()
 const optionalInt64 = z.coerce.number().optional()
 
-export const metricValue = z.union([
-  z.number(),
-  z.enum(['NaN', 'Infinity', '-Infinity']).transform((s) => Number(s)),
-])
+const NON_FINITE: Record<string, number> = {
+  NaN: Number.NaN,
+  Infinity: Number.POSITIVE_INFINITY,
+  '-Infinity': Number.NEGATIVE_INFINITY,
+}
+
+/**
+ * Metric and key/value lists are the bulk of search responses (1,000 runs × dozens of metrics), so they are
+ * checked by hand-written loops wrapped in zod (several times faster than per-item zod objects).
+ */
+function checkedList<T>(check: (item: unknown) => T | undefined, what: string) {
+  return z
+    .custom<unknown[]>((v) => Array.isArray(v), { message: `expected a list of ${what}` })
+    .transform((list, ctx) => {
+      const out: T[] = new Array(list.length)
+      for (let i = 0; i < list.length; i++) {
+        const item = check(list[i])
+        if (item === undefined) {
+          ctx.addIssue({ code: 'custom', message: `item ${i} is not a valid ${what}`, path: [i] })
+          return z.NEVER
+        }
+        out[i] = item
+      }
+      return out
+    })
+}
+
+export function toMetricValue(v: unknown): number | undefined {
+  if (typeof v === 'number') return v
+  if (typeof v === 'string' && v in NON_FINITE) return NON_FINITE[v]
+  return undefined
+}
+
+export interface KeyValue {
+  key: string
+  value: string
+}
+
+function checkKeyValue(item: unknown): KeyValue | undefined {
+  const o = item as { key?: unknown; value?: unknown }
+  if (typeof o !== 'object' || o === null || typeof o.key !== 'string') return undefined
+  if (o.value !== undefined && typeof o.value !== 'string') return undefined
+  return { key: o.key, value: (o.value as string | undefined) ?? '' }
+}
+
+export interface MlflowMetric {
+  key: string
+  value: number
+  timestamp: number
+  step: number
+}
+
+function checkMetric(item: unknown): MlflowMetric | undefined {
+  const o = item as { key?: unknown; value?: unknown; timestamp?: unknown; step?: unknown }
+  if (typeof o !== 'object' || o === null || typeof o.key !== 'string') return undefined
+  const value = toMetricValue(o.value)
+  const timestamp = Number(o.timestamp)
+  const step = o.step === undefined ? 0 : Number(o.step)
+  if (value === undefined || !Number.isFinite(timestamp) || !Number.isFinite(step)) return undefined
+  return { key: o.key, value, timestamp, step }
+}
 
 export const keyValueSchema = z.object({ key: z.string(), value: z.string().default('') })
-export type KeyValue = z.infer<typeof keyValueSchema>
-
+export const keyValueList = checkedList(checkKeyValue, 'key/value pair')
+export const metricList = checkedList(checkMetric, 'metric')
 export const metricSchema = z.object({
   key: z.string(),
-  value: metricValue,
+  value: z.custom<number>((v) => toMetricValue(v) !== undefined).transform((v) => toMetricValue(v)!),
   timestamp: int64,
   step: int64.default(0),
 })
-export type MlflowMetric = z.infer<typeof metricSchema>
 
 export const metricWithRunIdSchema = metricSchema.extend({ run_id: z.string() })
 
@@ -33,7 +89,7 @@ export const experimentSchema = z.object({
   lifecycle_stage: z.string().optional(),
   creation_time: optionalInt64,
   last_update_time: optionalInt64,
-  tags: z.array(keyValueSchema).optional(),
+  tags: keyValueList.optional(),
 })
 export type MlflowExperiment = z.infer<typeof experimentSchema>
 
@@ -57,9 +113,9 @@ export const runSchema = z.object({
   info: runInfoSchema,
   data: z
     .object({
-      metrics: z.array(metricSchema).optional(),
-      params: z.array(keyValueSchema).optional(),
-      tags: z.array(keyValueSchema).optional(),
+      metrics: metricList.optional(),
+      params: keyValueList.optional(),
+      tags: keyValueList.optional(),
     })
     .default({}),
 })
@@ -75,7 +131,7 @@ export const modelVersionSchema = z.object({
   source: z.string().optional(),
   run_id: z.string().optional(),
   status: z.string().optional(),
-  tags: z.array(keyValueSchema).optional(),
+  tags: keyValueList.optional(),
   aliases: z.array(z.string()).optional(),
   run_link: z.string().optional(),
 })
@@ -87,7 +143,7 @@ export const registeredModelSchema = z.object({
   last_updated_timestamp: optionalInt64,
   description: z.string().optional(),
   latest_versions: z.array(modelVersionSchema).optional(),
-  tags: z.array(keyValueSchema).optional(),
+  tags: keyValueList.optional(),
   aliases: z.array(z.object({ alias: z.string(), version: z.string() })).optional(),
 })
 export type MlflowRegisteredModel = z.infer<typeof registeredModelSchema>
@@ -113,7 +169,7 @@ export const searchRunsResponse = z.object({
   next_page_token: z.string().optional(),
 })
 export const metricHistoryResponse = z.object({
-  metrics: z.array(metricSchema).default([]),
+  metrics: metricList.default([]),
   next_page_token: z.string().optional(),
 })
 export const metricBulkResponse = z.object({ metrics: z.array(metricWithRunIdSchema).default([]) })

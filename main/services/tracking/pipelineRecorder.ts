@@ -62,21 +62,26 @@ export async function recordPipelineRun(
     tags,
     clientKey: input.clientKey,
   })
-  const childRunIds: string[] = []
+  const children = input.children ?? []
+  const childRunIds: string[] = new Array(children.length)
   try {
-    await logOne(store, parent.runId, { ...input, tags: {} })
-    for (const [i, child] of (input.children ?? []).entries()) {
-      const run = await store.startRun({
-        experimentId: experiment.id,
-        runName: child.runName,
-        parentRunId: parent.runId,
-        tags: { ...tags, ...child.tags },
-        clientKey: input.clientKey ? `${input.clientKey}/${i}` : undefined,
-      })
-      childRunIds.push(run.runId)
-      await logOne(store, run.runId, { ...child, tags: {} })
-      await store.endRun(run.runId, child.status ?? 'FINISHED')
-    }
+    // The parent's data and each child (start → log → end) are independent: send them concurrently.
+    // Order within a run is kept (a child is logged only after it exists), which is all the outbox needs.
+    await Promise.all([
+      logOne(store, parent.runId, { ...input, tags: {} }),
+      ...children.map(async (child, i) => {
+        const run = await store.startRun({
+          experimentId: experiment.id,
+          runName: child.runName,
+          parentRunId: parent.runId,
+          tags: { ...tags, ...child.tags },
+          clientKey: input.clientKey ? `${input.clientKey}/${i}` : undefined,
+        })
+        childRunIds[i] = run.runId
+        await logOne(store, run.runId, { ...child, tags: {} })
+        await store.endRun(run.runId, child.status ?? 'FINISHED')
+      }),
+    ])
     await store.endRun(parent.runId, input.status ?? 'FINISHED')
   } catch (error) {
     await store.endRun(parent.runId, 'FAILED').catch(() => undefined)
