@@ -1,0 +1,196 @@
+import { z } from 'zod'
+import { procedure } from '../define'
+
+const triple = z.tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().min(0).max(1)])
+const letter = z.enum(['H', 'D', 'A'])
+export const pickSchema = z.enum(['H', 'D', 'A', 'HD', 'HA', 'DA'])
+const oddsSchema = z
+  .object({ home: z.number().gt(1), draw: z.number().gt(1), away: z.number().gt(1) })
+  .strict()
+const leagueCode = z.string().min(1).max(16)
+
+export const jackpotSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  provider: z.string().nullable(),
+  deadline: z.string().nullable(),
+  origin: z.enum(['local', 'remote']),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  fixtures: z.array(
+    z.object({
+      position: z.number(),
+      league: z.string().nullable(),
+      home: z.string(),
+      away: z.string(),
+      homeTeam: z.string().nullable(),
+      awayTeam: z.string().nullable(),
+      odds: oddsSchema.nullable(),
+      pick: pickSchema.nullable(),
+    }),
+  ),
+})
+export type JackpotDto = z.infer<typeof jackpotSchema>
+
+const metricsSchema = z.object({
+  n: z.number(),
+  rps: z.number(),
+  log_loss: z.number(),
+  brier: z.number(),
+  accuracy: z.number(),
+  ece: z.number(),
+})
+
+export const fixtureAnalysisSchema = z.object({
+  position: z.number(),
+  league: z.string().nullable(),
+  home: z.string(),
+  away: z.string(),
+  model: z
+    .object({
+      probabilities: triple,
+      lambda: z.number(),
+      mu: z.number(),
+      topScores: z.array(z.object({ home: z.number(), away: z.number(), probability: z.number() })),
+    })
+    .nullable(),
+  market: z
+    .object({ probabilities: triple, method: z.string(), margin: z.number(), source: z.string() })
+    .nullable(),
+  blend: z.object({ probabilities: triple, kind: z.string(), alpha: z.number() }).nullable(),
+  calibrated: z.object({ probabilities: triple, kind: z.string() }).nullable(),
+  final: z
+    .object({ probabilities: triple, stage: z.enum(['calibrated', 'blend', 'model', 'market']) })
+    .nullable(),
+  pick: z.object({ outcomes: z.array(letter), probability: z.number(), chosen: z.boolean() }).nullable(),
+  explanation: z
+    .object({
+      outcome: letter,
+      baseline: triple,
+      contributions: z.array(
+        z.object({ component: z.string(), delta: z.tuple([z.number(), z.number(), z.number()]) }),
+      ),
+      sentence: z.string(),
+    })
+    .nullable(),
+  problems: z.array(z.string()),
+})
+export type FixtureAnalysisDto = z.infer<typeof fixtureAnalysisSchema>
+
+export const jackpotAnalysisSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  fixtures: z.array(fixtureAnalysisSchema),
+  summary: z
+    .object({
+      priced: z.number(),
+      pAllCorrect: z.number(),
+      expectedCorrect: z.number(),
+      distribution: z.array(z.number()),
+      atLeast: z.array(z.number()),
+      riskiest: z.array(z.object({ position: z.number(), probability: z.number() })),
+    })
+    .nullable(),
+  models: z.array(
+    z.object({
+      league: z.string(),
+      description: z.string(),
+      evaluation: z
+        .object({
+          model: metricsSchema,
+          market: metricsSchema,
+          blend: metricsSchema,
+          calibrated: metricsSchema,
+        })
+        .partial()
+        .passthrough()
+        .nullable(),
+    }),
+  ),
+})
+export type JackpotAnalysisDto = z.infer<typeof jackpotAnalysisSchema>
+
+export const jackpotProcedures = {
+  'jackpots.list': procedure({
+    summary: 'Saved jackpots, newest deadline first.',
+    input: z.object({}).strict(),
+    output: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        provider: z.string().nullable(),
+        deadline: z.string().nullable(),
+        fixtures: z.number(),
+        origin: z.string(),
+        updatedAt: z.string(),
+      }),
+    ),
+  }),
+  'jackpots.get': procedure({
+    summary: 'One jackpot with its fixtures.',
+    input: z.object({ id: z.string().min(1) }).strict(),
+    output: jackpotSchema,
+  }),
+  'jackpots.parseText': procedure({
+    summary: 'Read pasted fixtures ("Home v Away [odds odds odds]" per line) and resolve the team names.',
+    input: z.object({ text: z.string().max(20_000), league: leagueCode }).strict(),
+    output: z.object({
+      fixtures: z.array(
+        z.object({
+          line: z.number(),
+          home: z.string(),
+          away: z.string(),
+          odds: oddsSchema.nullable(),
+          homeTeam: z.string().nullable(),
+          awayTeam: z.string().nullable(),
+          homeSuggestions: z.array(z.string()),
+          awaySuggestions: z.array(z.string()),
+        }),
+      ),
+      problems: z.array(z.object({ line: z.number(), message: z.string() })),
+    }),
+  }),
+  'jackpots.create': procedure({
+    summary:
+      'Save a jackpot locally (synced to Postgres through the outbox). Unknown teams are refused with suggestions.',
+    input: z
+      .object({
+        name: z.string().min(1).max(120),
+        provider: z.string().max(120).nullable().optional(),
+        deadline: z.string().max(40).nullable().optional(),
+        league: leagueCode,
+        fixtures: z
+          .array(
+            z
+              .object({
+                home: z.string().min(1).max(80),
+                away: z.string().min(1).max(80),
+                odds: oddsSchema.nullable().optional(),
+                league: leagueCode.optional(),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(60),
+      })
+      .strict(),
+    output: jackpotSchema,
+  }),
+  'jackpots.setPick': procedure({
+    summary: 'Change the pick of one fixture (null goes back to the most probable outcome).',
+    input: z
+      .object({ id: z.string().min(1), position: z.number().int().min(1), pick: pickSchema.nullable() })
+      .strict(),
+    output: jackpotSchema,
+  }),
+  'jackpots.delete': procedure({
+    summary: 'Delete a jackpot (the deletion is synced too).',
+    input: z.object({ id: z.string().min(1) }).strict(),
+    output: z.object({ id: z.string(), deleted: z.literal(true) }),
+  }),
+  'jackpots.analyse': procedure({
+    summary: 'Every probability of every fixture, where it comes from, and the coupon as a whole.',
+    input: z.object({ id: z.string().min(1) }).strict(),
+    output: jackpotAnalysisSchema,
+  }),
+}
