@@ -43,6 +43,20 @@ function time(fn: () => unknown, runs: number, warmup: number): number {
   return median(times)
 }
 
+/** Median wall time of each function, the functions run in turn `runs` times after `warmup` rounds. */
+function timeInterleaved(fns: (() => unknown)[], runs: number, warmup: number): number[] {
+  for (let i = 0; i < warmup; i++) fns.forEach((f) => f())
+  const times = fns.map(() => [] as number[])
+  for (let i = 0; i < runs; i++) {
+    fns.forEach((f, k) => {
+      const t0 = performance.now()
+      f()
+      times[k].push(performance.now() - t0)
+    })
+  }
+  return times.map(median)
+}
+
 const round = (x: number) => Math.round(x * 1000) / 1000
 
 async function loadData(): Promise<{
@@ -110,9 +124,13 @@ export async function run(): Promise<BenchResult[]> {
     const to = '2024-06-30'
     const options: WalkForwardOptions = { from, to }
     const sample = walkForward(matches, options)
-    const runs = 7
-    const warm = time(() => walkForward(matches, options), runs, 2)
-    const cold = time(() => walkForward(matches, { ...options, warmStart: false }), runs, 1)
+    const runs = 9
+    // Warm and cold runs interleaved, so machine load and JIT state affect both alike.
+    const [warm, cold] = timeInterleaved(
+      [() => walkForward(matches, options), () => walkForward(matches, { ...options, warmStart: false })],
+      runs,
+      2,
+    )
     const coldSample = walkForward(matches, { ...options, warmStart: false })
     const modelOnly = time(() => walkForward(matches, { ...options, modelOnly: true }), runs, 1)
     const m = sample.metrics
