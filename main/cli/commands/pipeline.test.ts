@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { PassThrough } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { rootCommand } from '../index'
+import { runCommand } from '../framework'
+import { openAppDatabase } from '../../services/data/db'
+import { importSimulatedLeagues } from '../../services/training/testing/simulatedStore'
+
+const home = mkdtempSync(path.join(os.tmpdir(), 'scoreline-cli-pipeline-'))
+afterAll(() => rmSync(home, { recursive: true, force: true }))
+
+async function run(argv: string[]) {
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  const out: string[] = []
+  const err: string[] = []
+  stdout.on('data', (c) => out.push(String(c)))
+  stderr.on('data', (c) => err.push(String(c)))
+  const code = await runCommand(rootCommand, argv, { stdout, stderr, env: { SCORELINE_HOME: home } })
+  return { code, stdout: out.join(''), stderr: err.join('') }
+}
+
+describe('scoreline pipeline', () => {
+  beforeAll(() => {
+    const db = openAppDatabase(path.join(home, 'scoreline.sqlite'))
+    importSimulatedLeagues(db, [{ code: 'E0', teams: 8, seasons: 3, seed: 3 }])
+    db.close()
+  })
+
+  it('run --json trains, tracks and promotes; run again keeps the new version as challenger', async () => {
+    const first = await run(['pipeline', 'run', '--league', 'E0', '--json'])
+    expect(first.code).toBe(0)
+    const run1 = JSON.parse(first.stdout)
+    expect(run1).toMatchObject({ state: 'succeeded', trigger: 'cli' })
+    expect(run1.leagues[0]).toMatchObject({ league: 'E0', version: '1', decision: { promoted: true } })
+    expect(run1.features.rebuilt).toBe(true)
+
+    const second = await run(['pipeline', 'run', '--league', 'E0'])
+    expect(second.code).toBe(0)
+    expect(second.stderr).toMatch(/\[ *\d+%\] E0: ξ search over 10 values/)
+    expect(second.stdout).toMatch(/scoreline-dc-E0 v2: kept as challenger — .*below the margin/)
+    expect(second.stdout).toMatch(/features: no champion changed/)
+  })
+
+  it('status, history and schedule', async () => {
+    const status = await run(['pipeline', 'status'])
+    expect(status.code).toBe(0)
+    expect(status.stdout).toMatch(/^idle\n/)
+    expect(status.stdout).toMatch(/schedule: Monday at 06:00 local time/)
+    const history = JSON.parse((await run(['pipeline', 'history', '--json'])).stdout)
+    expect(history.map((r: { state: string }) => r.state)).toEqual(['succeeded', 'succeeded'])
+    const set = await run(['pipeline', 'schedule', '--cron', '15 5 * * 2'])
+    expect(set.stdout).toMatch(/Tuesday at 05:15 local time/)
+    expect((await run(['pipeline', 'schedule', '--off'])).stdout).toMatch(/schedule: off/)
+    const bad = await run(['pipeline', 'schedule', '--cron', 'weekly'])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/Cannot read the schedule "weekly"/)
+  })
+
+  it('a league without data fails with the reason and exit code 1', async () => {
+    const r = await run(['pipeline', 'run', '--league', 'ZZ'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/ZZ: FAILED — load: No played matches for league ZZ/)
+  })
+})
