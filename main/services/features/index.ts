@@ -67,3 +67,5 @@ export {
   type Triple,
 } from './computeFeatures'
 export { rebuildFeatureViews, type RebuildInput, type RebuildResult } from './rebuildFeatures'
+export * from './featureSchemas'
+export { formatEntityRead, formatFeatureStats, formatLeagueRead } from './featureText'
