@@ -48,7 +48,7 @@ function read(file: string): string {
   return readFileSync(path.join(root, file), 'utf8')
 }
 
-describe.skipIf(skip)('docker-compose.yml (resolved by docker-compose config)', () => {
+describe.skipIf(skip)('docker-compose.yml (resolved by docker-compose config)', { timeout: 120_000 }, () => {
   it('validates with .env.example and defines postgres 16, redis 7 and the official MLflow 3 image', () => {
     const model = config([COMPOSE_FILE])
     expect(Object.keys(model.services).sort()).toEqual([...SERVICES].sort())
@@ -61,6 +61,7 @@ describe.skipIf(skip)('docker-compose.yml (resolved by docker-compose config)', 
     const version = /^MLFLOW_VERSION="([^"]+)"/m.exec(read('scripts/mlflow-server.sh'))?.[1]
     expect(version).toBeTruthy()
     expect(config([COMPOSE_FILE]).services.mlflow.image).toBe(`ghcr.io/mlflow/mlflow:v${version}-full`)
+    expect(read('README.md')).toContain(`ghcr.io/mlflow/mlflow:v${version}-full`)
   })
 
   it('gives every service a health check and a named volume', () => {

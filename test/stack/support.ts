@@ -10,8 +10,8 @@
  *   pip-installed once into the cache folder beside it.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -272,27 +272,37 @@ export function stackPython(): { python: string; pythonPath: string } {
     stdio: ['ignore', 'pipe', 'inherit'],
   }).trim()
   const cache = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'scoreline')
-  const pythonPath = path.join(cache, 'mlflow-stack-pydeps')
-  const stamp = path.join(pythonPath, `.installed-${STACK_PY_PACKAGES.join('+').replace(/[^\w.+-]/g, '_')}`)
-  if (!existsSync(stamp)) {
-    mkdirSync(pythonPath, { recursive: true })
-    execFileSync(
-      python,
-      [
-        '-m',
-        'pip',
-        'install',
-        '--quiet',
-        '--disable-pip-version-check',
-        '--no-deps',
-        '--upgrade',
-        '--target',
-        pythonPath,
-        ...STACK_PY_PACKAGES,
-      ],
-      { stdio: ['ignore', 'inherit', 'inherit'] },
-    )
-    writeFileSync(stamp, '')
+  const key = createHash('sha256').update(STACK_PY_PACKAGES.join(' ')).digest('hex').slice(0, 12)
+  const pythonPath = path.join(cache, 'mlflow-stack-pydeps', key)
+  if (!existsSync(pythonPath)) {
+    // Test files run in parallel: install into a private folder, then rename it into place (atomic);
+    // whoever loses the race keeps the winner's copy.
+    mkdirSync(path.dirname(pythonPath), { recursive: true })
+    const staging = mkdtempSync(`${pythonPath}.partial-`)
+    try {
+      execFileSync(
+        python,
+        [
+          '-m',
+          'pip',
+          'install',
+          '--quiet',
+          '--disable-pip-version-check',
+          '--no-deps',
+          '--target',
+          staging,
+          ...STACK_PY_PACKAGES,
+        ],
+        { stdio: ['ignore', 'ignore', 'inherit'] },
+      )
+      try {
+        renameSync(staging, pythonPath)
+      } catch (error) {
+        if (!existsSync(pythonPath)) throw error
+      }
+    } finally {
+      rmSync(staging, { recursive: true, force: true })
+    }
   }
   return { python, pythonPath }
 }
