@@ -20,6 +20,8 @@ import { DataError } from '../errors'
 import { connectPostgres, redactUrl } from '../postgres/pgConnection'
 import { normalizeTeamName } from '../teams/index'
 import { deferIndexes, restoreDeferredIndexes } from '../db/deferredIndexes'
+import { pushOutbox } from './pushOutbox'
+import type { PushResult } from './pushOutbox'
 
 export const SYNC_TABLES = [
   'leagues',
@@ -51,6 +53,8 @@ export interface SyncOptions {
   onProgress?: (p: SyncProgress) => void
   /** Checked between batches; an aborted sync stops at a batch boundary with SYNC_FAILED. */
   signal?: AbortSignal
+  /** Push the outbox (local jackpots) before pulling; default true. */
+  push?: boolean
   /** Forget the watermarks and re-read everything (rows are upserted, so nothing duplicates). */
   full?: boolean
   maxHorizonLagMs?: number
@@ -60,6 +64,9 @@ export interface SyncOptions {
 export interface SyncResult {
   tables: Record<SyncTable, { applied: number; deleted: number }>
   rowsApplied: number
+  /** Local jackpots written to Postgres before the pull (null when push was off or nothing was queued). */
+  pushed: PushResult | null
+  /** Jackpots changed on both sides: reported, neither copy overwritten. */
   conflicts: { jackpotId: string; message: string }[]
   durationMs: number
 }
@@ -125,7 +132,7 @@ function bool(v: unknown): number {
   return v ? 1 : 0
 }
 
-function makeAppliers(db: Database.Database, now: () => string) {
+function makeAppliers(db: Database.Database) {
   const localTeam = db.prepare('SELECT id FROM teams WHERE remote_id = ?').pluck()
   const localMatch = db.prepare('SELECT id FROM matches WHERE remote_id = ?').pluck()
   const teamId = (remote: unknown, what: string): number => {
@@ -202,12 +209,9 @@ function makeAppliers(db: Database.Database, now: () => string) {
     ),
     pendingJackpot: db
       .prepare(
-        "SELECT id FROM outbox WHERE entity = 'jackpot' AND entity_id = ? AND status = 'pending' LIMIT 1",
+        "SELECT id FROM outbox WHERE entity = 'jackpot' AND entity_id = ? AND status IN ('pending', 'conflict') LIMIT 1",
       )
       .pluck(),
-    markConflict: db.prepare(
-      "UPDATE outbox SET status = 'conflict', last_error = ?, updated_at = ? WHERE entity = 'jackpot' AND entity_id = ? AND status = 'pending'",
-    ),
     jackpot: db.prepare(
       `INSERT INTO jackpots (id, name, provider, deadline, origin, created_at, updated_at, remote_updated_at, deleted)
        VALUES (?, ?, ?, ?, 'remote', ?, ?, ?, ?)
@@ -225,7 +229,6 @@ function makeAppliers(db: Database.Database, now: () => string) {
     fixtureDelete: db.prepare('DELETE FROM jackpot_fixtures WHERE jackpot_id = ? AND position = ?'),
   }
 
-  const conflicts: SyncResult['conflicts'] = []
   // Local-only matches (imported on the laptop) may be adopted by natural key; without any, one upsert does.
   let adoptable = true
   const beginTable = (table: SyncTable) => {
@@ -287,12 +290,8 @@ function makeAppliers(db: Database.Database, now: () => string) {
       )
     },
     jackpots: (r) => {
-      if (s.pendingJackpot.get(r.uuid) !== undefined) {
-        const message = `jackpot ${String(r.uuid)} was changed in Postgres and locally; the local change was kept and not pushed`
-        s.markConflict.run(message, now(), r.uuid)
-        conflicts.push({ jackpotId: String(r.uuid), message })
-        return
-      }
+      // Local changes not yet in Postgres win locally; pushOutbox decides (and reports) conflicts.
+      if (s.pendingJackpot.get(r.uuid) !== undefined) return
       s.jackpot.run(r.uuid, r.name, r.provider, r.deadline, r.created_at, r.ts, r.ts, bool(r.deleted))
     },
     jackpot_fixtures: (r) => {
@@ -318,7 +317,7 @@ function makeAppliers(db: Database.Database, now: () => string) {
       )
     },
   }
-  return { apply, conflicts, beginTable }
+  return { apply, beginTable }
 }
 
 /** Runs one sync. Throws SERVICE_UNREACHABLE / SYNC_FAILED; whatever was applied before stays applied. */
@@ -337,6 +336,7 @@ export async function syncFromPostgres(db: Database.Database, opts: SyncOptions)
       SYNC_TABLES.map((t) => [t, { applied: 0, deleted: 0 }]),
     ) as SyncResult['tables'],
     rowsApplied: 0,
+    pushed: null,
     conflicts: [],
     durationMs: 0,
   }
@@ -344,8 +344,13 @@ export async function syncFromPostgres(db: Database.Database, opts: SyncOptions)
   let client: pg.Client | undefined
   try {
     client = typeof opts.postgres === 'string' ? await connectPostgres(opts.postgres) : opts.postgres
+    if (opts.push !== false) {
+      const pushed = await pushOutbox(db, { postgres: client, now: opts.now })
+      if (pushed.pushed + pushed.alreadyThere + pushed.conflicts.length > 0) result.pushed = pushed
+      result.conflicts = pushed.conflicts
+    }
     if (opts.full) db.prepare('DELETE FROM sync_state').run()
-    const { apply, conflicts, beginTable } = makeAppliers(db, now)
+    const { apply, beginTable } = makeAppliers(db)
     restoreDeferredIndexes(db)
     const getState = db.prepare(
       'SELECT watermark_updated_at AS ts, watermark_id AS id FROM sync_state WHERE table_name = ?',
@@ -437,7 +442,6 @@ export async function syncFromPostgres(db: Database.Database, opts: SyncOptions)
       }
       restoreDeferredIndexes(db, table)
     }
-    result.conflicts = conflicts
     result.durationMs = performance.now() - started
     finishRun.run(now(), 'ok', result.rowsApplied, null, runId)
     return result
