@@ -23,10 +23,11 @@ export function fitInPool(
   pool: WorkerPool,
   data: MatchArrays,
   options: FitOptions,
-  job: JobOptions = {},
+  job: JobOptions & { excludeDegenerate?: boolean } = {},
 ): Promise<FittedModel> {
-  const payload: FitJobPayload = { data, options }
-  return pool.submit<FittedModel>('fit', payload, job).result
+  const { excludeDegenerate, ...submit } = job
+  const payload: FitJobPayload = { data, options, excludeDegenerate }
+  return pool.submit<FittedModel>('fit', payload, submit).result
 }
 
 export function backtestInPool(

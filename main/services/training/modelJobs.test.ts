@@ -76,3 +76,18 @@ describe('model jobs on the worker pool', () => {
     expect(await fitInPool(pool, toMatchArrays(matches.slice(0, 200)), {})).toMatchObject({ nTeams: 10 })
   })
 })
+
+describe('final fit with degenerate teams', () => {
+  it('leaves out a team that never conceded in the window and says so', async () => {
+    const { fitExcludingDegenerate } = await import('./modelJobs')
+    const extra = [
+      { date: '2030-01-01', home: 'Newcomer', away: matches[0].home, homeGoals: 1, awayGoals: 0 },
+      { date: '2030-01-08', home: matches[0].away, away: 'Newcomer', homeGoals: 0, awayGoals: 2 },
+    ]
+    const data = toMatchArrays([...matches, ...extra])
+    expect(() => fitDixonColes(data, {})).toThrow(/never conceded: Newcomer/)
+    const model = fitExcludingDegenerate(data, {})
+    expect(model.teams.map((t) => t.name)).not.toContain('Newcomer')
+    expect(model.warnings.at(-1)).toBe('Left out so that a finite fit exists: Newcomer')
+  })
+})

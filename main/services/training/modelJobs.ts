@@ -3,7 +3,13 @@
  * `xi` (one grid point of the ξ search). Payloads are typed arrays plus plain options; results are plain
  * data. Pure engine calls: no I/O, so they run the same in a worker, a test or the main thread.
  */
-import { fitDixonColes, type FitOptions, type FittedModel, type MatchArrays } from '../../model/dixonColes'
+import {
+  DixonColesError,
+  fitDixonColes,
+  type FitOptions,
+  type FittedModel,
+  type MatchArrays,
+} from '../../model/dixonColes'
 import {
   runXiTask,
   walkForward,
@@ -17,6 +23,11 @@ import type { JobContext, JobHandlers } from './workerRuntime'
 export interface FitJobPayload {
   data: MatchArrays
   options: FitOptions
+  /**
+   * When the MLE does not exist because of a few teams (never scored or conceded in the window, or cut off
+   * from the rest), leave them out and refit — as the walk-forward does before every date. Default false.
+   */
+  excludeDegenerate?: boolean
 }
 export interface BacktestJobPayload {
   matches: PackedMatches
@@ -27,10 +38,67 @@ export interface XiJobPayload {
   options: WalkForwardOptions & { xi: number }
 }
 
+/** Matches without any of `teams` (the team list is kept: teams with no match are dropped by the fit). */
+export function withoutTeams(data: MatchArrays, teams: ReadonlySet<string>): MatchArrays {
+  const ids = new Set<number>()
+  data.teams.forEach((t, i) => teams.has(t) && ids.add(i))
+  const keep: number[] = []
+  for (let i = 0; i < data.home.length; i++)
+    if (!ids.has(data.home[i]) && !ids.has(data.away[i])) keep.push(i)
+  const pick = <A extends Int32Array | Uint8Array>(a: A, out: A): A => {
+    keep.forEach((src, dst) => (out[dst] = a[src]))
+    return out
+  }
+  const n = keep.length
+  return {
+    teams: data.teams,
+    home: pick(data.home, new Int32Array(n)),
+    away: pick(data.away, new Int32Array(n)),
+    homeGoals: pick(data.homeGoals, new Int32Array(n)),
+    awayGoals: pick(data.awayGoals, new Int32Array(n)),
+    dayNumber: pick(data.dayNumber, new Int32Array(n)),
+    neutral: pick(data.neutral, new Uint8Array(n)),
+  }
+}
+
+function degenerateTeams(error: DixonColesError): string[] {
+  const d = error.details as { neverScored?: string[]; neverConceded?: string[]; components?: string[][] }
+  const out = [...(d.neverScored ?? []), ...(d.neverConceded ?? [])]
+  if (d.components && d.components.length > 1) {
+    const sorted = [...d.components].sort((a, b) => b.length - a.length)
+    for (const c of sorted.slice(1)) out.push(...c)
+  }
+  return out
+}
+
+/** `fitDixonColes`, leaving out the teams that make the MLE non-existent (recorded in `warnings`). */
+export function fitExcludingDegenerate(data: MatchArrays, options: FitOptions): FittedModel {
+  const excluded = new Set<string>()
+  let current = data
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const model = fitDixonColes(current, options)
+      if (excluded.size) {
+        model.warnings.push(`Left out so that a finite fit exists: ${[...excluded].join(', ')}`)
+      }
+      return model
+    } catch (error) {
+      if (!(error instanceof DixonColesError) || error.code !== 'MODEL_DEGENERATE' || attempt >= 3)
+        throw error
+      const more = degenerateTeams(error).filter((t) => !excluded.has(t))
+      if (more.length === 0) throw error
+      for (const t of more) excluded.add(t)
+      current = withoutTeams(data, excluded)
+    }
+  }
+}
+
 export function runFitJob(p: FitJobPayload, ctx: JobContext): FittedModel {
   ctx.checkCancelled()
   ctx.progress({ stage: 'fit', fraction: 0, message: `fitting ${p.data.home.length} matches` })
-  const model = fitDixonColes(p.data, p.options)
+  const model = p.excludeDegenerate
+    ? fitExcludingDegenerate(p.data, p.options)
+    : fitDixonColes(p.data, p.options)
   ctx.progress({
     stage: 'fit',
     fraction: 1,

@@ -503,7 +503,7 @@ async function runLeague(
             asOf: data.evaluation.to,
             from: yearsBefore(data.evaluation.to, s.windowYears),
           },
-          { ...jobOptions, label: `${league} fit` },
+          { ...jobOptions, label: `${league} fit`, excludeDegenerate: true },
         ),
       ),
     ])
