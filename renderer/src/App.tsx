@@ -5,6 +5,7 @@ import { useAppInfoStore } from './stores/appInfoStore'
 import { DashboardPage } from './pages/DashboardPage'
 import { DataPage } from './pages/data/DataPage'
 import { SettingsPage } from './pages/SettingsPage'
+import { JackpotsPage } from './pages/jackpots/JackpotsPage'
 import { applyTheme } from './stores/settingsStore'
 import { UpcomingPage } from './pages/UpcomingPage'
 
@@ -54,6 +55,8 @@ export function App({ api }: { api: ScorelineApi }) {
           <DashboardPage api={api} />
         ) : page === 'data' ? (
           <DataPage api={api} />
+        ) : page === 'jackpots' ? (
+          <JackpotsPage api={api} />
         ) : page === 'settings' ? (
           <SettingsPage api={api} />
         ) : (

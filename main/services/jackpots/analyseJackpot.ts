@@ -154,7 +154,7 @@ export function analyseJackpotRecord(
         ...(market && leagueModel.blend
           ? { market: { probabilities: market.probabilities, blend: leagueModel.blend } }
           : {}),
-        ...(leagueModel.calibrator ? { calibrator: leagueModel.calibrator } : {}),
+        ...(calibrated && leagueModel.calibrator ? { calibrator: leagueModel.calibrator } : {}),
       })
       const result = explainFixture(input)
       const outcome = pick.outcomes.length === 1 ? pick.outcomes[0] : argMax(final.probabilities)

@@ -1,0 +1,167 @@
+import { useEffect, useState } from 'react'
+import type { ScorelineApi } from '../../../../shared/api/contract'
+import { useJackpotStore } from '../../stores/jackpotStore'
+import { NewJackpotForm } from './NewJackpotForm'
+import { FixtureRow } from './FixtureRow'
+import { CorrectDistribution } from './CorrectDistribution'
+import { pct } from './format'
+
+export function JackpotsPage({ api }: { api: ScorelineApi }) {
+  const {
+    list,
+    listError,
+    selectedId,
+    analysis,
+    analysing,
+    analysisError,
+    loadList,
+    select,
+    setPick,
+    remove,
+  } = useJackpotStore()
+  const [creating, setCreating] = useState(false)
+  useEffect(() => {
+    void loadList(api)
+  }, [api, loadList])
+
+  return (
+    <section className="page" aria-labelledby="jackpots-title">
+      <header className="page-header">
+        <h1 id="jackpots-title">Jackpots</h1>
+        <button type="button" onClick={() => setCreating(!creating)}>
+          {creating ? 'Close' : 'New jackpot'}
+        </button>
+      </header>
+      {creating && (
+        <NewJackpotForm
+          api={api}
+          onCreated={(id) => {
+            setCreating(false)
+            void loadList(api)
+            void select(api, id)
+          }}
+        />
+      )}
+      {listError && (
+        <p role="alert" className="error-panel">
+          {listError.message}
+        </p>
+      )}
+      {list && list.length === 0 && !creating && (
+        <p className="empty-state">No jackpots yet. Create one and paste its fixtures.</p>
+      )}
+      {list && list.length > 0 && (
+        <ul className="jackpot-list" aria-label="Saved jackpots">
+          {list.map((j) => (
+            <li key={j.id}>
+              <button
+                type="button"
+                className={j.id === selectedId ? 'selected' : ''}
+                aria-pressed={j.id === selectedId}
+                onClick={() => void select(api, j.id)}
+              >
+                <strong>{j.name}</strong>{' '}
+                <span className="muted">
+                  {j.provider ?? ''} · {j.fixtures} fixtures{j.deadline ? ` · ${j.deadline}` : ''}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {analysing && <p className="muted">Pricing every fixture…</p>}
+      {analysisError && (
+        <p role="alert" className="error-panel">
+          {analysisError.code}: {analysisError.message}
+        </p>
+      )}
+      {analysis && (
+        <article aria-labelledby="analysis-title" data-testid="jackpot-analysis">
+          <header className="page-header">
+            <h2 id="analysis-title">{analysis.name}</h2>
+            <button type="button" onClick={() => selectedId && void remove(api, selectedId)}>
+              Delete
+            </button>
+          </header>
+          {analysis.models.map((m) => (
+            <p key={m.league} className="muted small">
+              {m.league}: {m.description}
+              {m.evaluation?.model && m.evaluation?.market && (
+                <>
+                  {' '}
+                  — last year walk-forward RPS: model {m.evaluation.model.rps.toFixed(4)}, market{' '}
+                  {m.evaluation.market.rps.toFixed(4)}
+                  {m.evaluation.calibrated ? `, calibrated ${m.evaluation.calibrated.rps.toFixed(4)}` : ''}
+                </>
+              )}
+            </p>
+          ))}
+          {analysis.summary && (
+            <section className="panel grid-2" aria-label="Coupon summary" data-testid="jackpot-summary">
+              <div>
+                <dl className="facts big">
+                  <dt>Every pick right</dt>
+                  <dd data-testid="p-all">
+                    {analysis.summary.pAllCorrect < 0.0001
+                      ? analysis.summary.pAllCorrect.toExponential(2)
+                      : pct(analysis.summary.pAllCorrect, 3)}
+                  </dd>
+                  <dt>Expected correct</dt>
+                  <dd data-testid="expected-correct">
+                    {analysis.summary.expectedCorrect.toFixed(2)} of {analysis.summary.priced}
+                  </dd>
+                  <dt>Riskiest picks</dt>
+                  <dd>
+                    {analysis.summary.riskiest
+                      .slice(0, 3)
+                      .map((r) => {
+                        const f = analysis.fixtures.find((x) => x.position === r.position)
+                        return `#${r.position} ${f?.home} v ${f?.away} (${pct(r.probability)})`
+                      })
+                      .join(' · ')}
+                  </dd>
+                </dl>
+              </div>
+              <CorrectDistribution
+                distribution={analysis.summary.distribution}
+                atLeast={analysis.summary.atLeast}
+              />
+            </section>
+          )}
+          <div className="table-scroll">
+            <table className="table fixtures" data-testid="fixtures-table">
+              <thead>
+                <tr>
+                  <th rowSpan={2}>#</th>
+                  <th rowSpan={2}>Fixture</th>
+                  <th colSpan={3}>Model</th>
+                  <th colSpan={3}>Market (margin removed)</th>
+                  <th colSpan={3}>Final</th>
+                  <th rowSpan={2}>λ / μ</th>
+                  <th rowSpan={2}>Pick</th>
+                  <th rowSpan={2}>P(pick)</th>
+                </tr>
+                <tr>
+                  {['H', 'D', 'A', 'H', 'D', 'A', 'H', 'D', 'A'].map((h, i) => (
+                    <th key={i} scope="col">
+                      {h}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {analysis.fixtures.map((f) => (
+                  <FixtureRow
+                    key={f.position}
+                    fixture={f}
+                    onPick={(pick) => void setPick(api, f.position, pick)}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </article>
+      )}
+    </section>
+  )
+}
