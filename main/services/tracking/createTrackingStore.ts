@@ -4,6 +4,8 @@
  *  - an http(s) MLflow URI → OutboxTrackingStore over MlflowTrackingStore: writes go to the server while
  *    it answers and are queued in `localDbPath` (and replayed exactly once) while it does not.
  * The promotion log always lives in `localDbPath`.
+ *
+ * With the app's resolved config: `createTrackingStore({ ...config.mlflow, localDbPath: dataPaths(dir).trackingDb })`.
  */
 import path from 'node:path'
 import type Database from 'better-sqlite3'
@@ -19,13 +21,13 @@ import { PromotionLog } from './promotionLog'
 import type { TrackingStore } from './trackingStore'
 
 export interface TrackingConfig {
-  /** MLFLOW_TRACKING_URI; empty or absent means the local store. */
-  trackingUri?: string
+  /** MLFLOW_TRACKING_URI; empty, null or absent means the local store. */
+  trackingUri?: string | null
   /** MLFLOW_TRACKING_TOKEN (bearer). */
-  token?: string
+  token?: string | null
   /** MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD (basic auth). */
-  username?: string
-  password?: string
+  username?: string | null
+  password?: string | null
   /** The tracking SQLite file (local store, outbox, promotion log), e.g. `<SCORELINE_HOME>/tracking.db`. */
   localDbPath: string
   /** Local artifacts folder; `<localDbPath folder>/tracking-artifacts` by default. */

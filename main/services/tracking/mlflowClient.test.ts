@@ -276,10 +276,10 @@ describeWithService('mlflow', 'MlflowClient against a real MLflow server', (uri)
     expect(badFilter.details.mlflowErrorCode).toBe('INVALID_PARAMETER_VALUE')
   })
 
-  describe_faults(uri, () => experimentId)
+  faultInjectionTests(uri, () => experimentId)
 })
 
-function describe_faults(uri: string, experimentId: () => string): void {
+function faultInjectionTests(uri: string, experimentId: () => string): void {
   let proxy: FaultProxy
   beforeAll(async () => {
     proxy = await FaultProxy.start(uri)

@@ -50,6 +50,7 @@ export class MlflowTrackingStore implements TrackingStore {
   private readonly clock: Clock
   private readonly logger: TrackingLogger
   private readonly artifactUris = new Map<string, string>()
+  private readonly experiments = new Map<string, { experiment: Experiment; until: number }>()
   private readonly onClose?: () => void
   private lastOnline = true
 
@@ -63,8 +64,13 @@ export class MlflowTrackingStore implements TrackingStore {
 
   // ---------------------------------------------------------------- experiments
 
+  /** Cached for a minute per name: a pipeline run ensures its experiment every time. */
   async ensureExperiment(name: string, tags: Record<string, string> = {}): Promise<Experiment> {
-    return toExperiment(await this.client.ensureExperiment(name, keyValues(tags)))
+    const cached = this.experiments.get(name)
+    if (cached && cached.until > this.clock() && Object.keys(tags).length === 0) return cached.experiment
+    const experiment = toExperiment(await this.client.ensureExperiment(name, keyValues(tags)))
+    this.experiments.set(name, { experiment, until: this.clock() + 60_000 })
+    return experiment
   }
 
   async getExperimentByName(name: string): Promise<Experiment | null> {
