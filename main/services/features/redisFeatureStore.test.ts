@@ -136,6 +136,28 @@ describeWithService('redis', 'RedisFeatureStore on the shared Redis', (url) => {
     expect(JSON.parse(version.lineage)).toMatchObject({ modelVersion: '7', dataFingerprint: 'sha256:abc' })
   })
 
+  it("retiring caps the old version's TTLs at the grace period; a rollback gives them back", async () => {
+    const s = await RedisFeatureStore.connect({ url, keyPrefix: prefix(), retiredGraceMs: 60_000 })
+    try {
+      await s.publish('team_ratings', ratingRows(1), { lineage: lineage('1') })
+      await s.publish('team_ratings', ratingRows(2), { lineage: lineage('2') })
+      const key = (v: number) => s.entityKey('team_ratings', v, LEAGUE, 'Arsenal')
+      const week = 7 * 86_400_000
+      expect(await raw.pttl(key(1))).toBeLessThanOrEqual(60_000)
+      expect(await raw.pttl(key(2))).toBeGreaterThan(week - 60_000)
+      expect(await s.activate('team_ratings', 1)).toBe(2)
+      expect(await raw.pttl(key(1))).toBeGreaterThan(week - 60_000)
+      expect(await raw.pttl(key(2))).toBeLessThanOrEqual(60_000)
+      expect(await s.getTeam('team_ratings', LEAGUE, 'Arsenal')).toMatchObject({
+        version: 1,
+        values: { attack: 1 },
+      })
+    } finally {
+      await s.deleteAll()
+      await s.close()
+    }
+  })
+
   it('the factory mirrors views, versions and lineage into the local SQLite registry', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'scoreline-fs-'))
     const file = path.join(dir, 'features.sqlite')

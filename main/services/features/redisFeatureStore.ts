@@ -78,7 +78,7 @@ type Reply = unknown
 interface ScriptedRedis {
   fsWrite(...args: (string | number)[]): Promise<number[]>
   fsCreate(...args: (string | number)[]): Promise<number>
-  fsActivate(...args: (string | number)[]): Promise<string>
+  fsActivate(...args: (string | number)[]): Promise<[string, string]>
   fsRetire(...args: (string | number)[]): Promise<number>
   fsGet(...args: (string | number)[]): Promise<Reply[]>
   fsLeague(...args: (string | number)[]): Promise<Reply[]>
@@ -518,15 +518,13 @@ export class RedisFeatureStore implements FeatureStore {
       }
       throw error
     })
-    const previous = reply === '' || reply === null ? null : Number(reply)
+    const previous = reply[0] === '' || reply[0] === null ? null : Number(reply[0])
     if (previous !== version) {
-      // The pointer has switched; now put the old version on its grace period and give the new one back
-      // its natural TTLs (in case it was a retired version re-activated as a rollback).
-      await this.call('restore expiry', () => this.scripted.fsRetire(this.keyPrefix, view, version, ''))
+      // The pointer has switched. Now put the old version on its grace period, and give a rolled-back
+      // (previously retired) version its natural TTLs again.
+      if (reply[1] === 'retired') await this.setVersionExpiry(view, version, null)
       if (previous !== null) {
-        await this.call('retire old version', () =>
-          this.scripted.fsRetire(this.keyPrefix, view, previous, now + this.graceMs),
-        )
+        await this.setVersionExpiry(view, previous, now + this.graceMs)
         await this.mirrorVersion(view, previous)
       }
       await this.mirrorVersion(view, version)
@@ -534,6 +532,26 @@ export class RedisFeatureStore implements FeatureStore {
       this.logger.info('feature view version activated', { view, version, previous })
     }
     return previous
+  }
+
+  /** Caps every entity's expiry at `until` (retire), or restores the natural expiries (`null`). */
+  private async setVersionExpiry(view: string, version: number, until: number | null): Promise<void> {
+    const leagues = await this.call('list leagues', () => this.redis.smembers(this.k.leagues(view, version)))
+    const pipe = this.redis.pipeline()
+    for (const league of leagues) {
+      ;(pipe as unknown as ScriptedRedis).fsRetire(this.keyPrefix, view, version, league, until ?? '')
+    }
+    const replies =
+      (await this.call(until === null ? 'restore expiry' : 'retire version', () => pipe.exec())) ?? []
+    const failed = replies.find(([error]) => error)
+    if (failed) throw this.translate(failed[0], 'set version expiry')
+    const latest = Math.max(0, ...replies.map(([, r]) => Number(r)))
+    const leaguesKey = this.k.leagues(view, version)
+    await this.call('set version expiry', () =>
+      until === null
+        ? this.redis.pexpireat(leaguesKey, latest + 604_800_000)
+        : this.redis.pexpireat(leaguesKey, until),
+    )
   }
 
   async publish(view: string, rows: FeatureRow[], options: PublishOptions): Promise<PublishResult> {

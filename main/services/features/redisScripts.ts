@@ -93,7 +93,10 @@ redis.call('SADD', p .. '_registry:' .. view .. ':versions', v)
 return v
 `
 
-/** ARGV: prefix, view, version, now, graceMs. Returns the previous active version or ''. */
+/**
+ * ARGV: prefix, view, version, now, graceMs. Returns { previous active version or '', the activated
+ * version's state before the switch } (a 'retired' one needs its natural TTLs back).
+ */
 export const ACTIVATE_SCRIPT = `
 local p, view, ver, now, grace = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local reg = p .. '_registry:' .. view .. '@' .. ver
@@ -106,41 +109,39 @@ if state == 'retired' then
 end
 local pointer = p .. view .. ':active'
 local old = redis.call('GET', pointer)
-if old == ver then return old end
+if old == ver then return { old, state } end
 redis.call('SET', pointer, ver)
 redis.call('HSET', reg, 'state', 'active', 'activatedAt', now)
 redis.call('HDEL', reg, 'retiredAt', 'expiresAt')
 if old then
   redis.call('HSET', p .. '_registry:' .. view .. '@' .. old, 'state', 'retired', 'retiredAt', now, 'expiresAt', now + grace)
 end
-return old or ''
+return { old or '', state }
 `
 
 /**
- * ARGV: prefix, view, version, until (ms) or '' to restore. Retiring caps every entity's expiry at
- * `until`; restoring (a retired version re-activated within its grace) puts back the natural expiry.
+ * ARGV: prefix, view, version, league, until (ms) or '' to restore. Retiring caps the expiry of every
+ * entity of the league at `until`; restoring (a retired version re-activated within its grace) puts back
+ * each entity's natural expiry (kept as its score in the index). One call per league keeps each script
+ * short, so Redis is never blocked for a whole version. Returns the latest natural expiry.
  */
 export const RETIRE_SCRIPT = `
-local p, view, ver, untilMs = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local leaguesKey = p .. '_leagues:' .. view .. '@' .. ver
-local leagues = redis.call('SMEMBERS', leaguesKey)
-local n = 0
-for _, league in ipairs(leagues) do
-  local idx = p .. '_idx:' .. view .. '@' .. ver .. ':' .. league
-  local members = redis.call('ZRANGE', idx, 0, -1, 'WITHSCORES')
-  local maxExp = 0
-  for j = 1, #members, 2 do
-    local key = p .. view .. '@' .. ver .. ':' .. league .. ':' .. members[j]
-    local natural = tonumber(members[j + 1])
-    if natural > maxExp then maxExp = natural end
-    local at = natural
-    if untilMs ~= '' and tonumber(untilMs) < natural then at = tonumber(untilMs) end
-    n = n + redis.call('PEXPIREAT', key, at)
-  end
-  if untilMs ~= '' then redis.call('PEXPIREAT', idx, untilMs) else redis.call('PEXPIREAT', idx, maxExp + 604800000) end
+local p, view, ver, league, untilMs = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local idx = p .. '_idx:' .. view .. '@' .. ver .. ':' .. league
+local members = redis.call('ZRANGE', idx, 0, -1, 'WITHSCORES')
+local cap = false
+if untilMs ~= '' then cap = tonumber(untilMs) end
+local maxExp = 0
+for j = 1, #members, 2 do
+  local key = p .. view .. '@' .. ver .. ':' .. league .. ':' .. members[j]
+  local natural = tonumber(members[j + 1])
+  if natural > maxExp then maxExp = natural end
+  local at = natural
+  if cap and cap < natural then at = cap end
+  redis.call('PEXPIREAT', key, at)
 end
-if untilMs ~= '' then redis.call('PEXPIREAT', leaguesKey, untilMs) end
-return n
+if cap then redis.call('PEXPIREAT', idx, cap) else redis.call('PEXPIREAT', idx, maxExp + 604800000) end
+return maxExp
 `
 
 /** ARGV: prefix, view, league, entity. Returns {} (no active version) or {version, hash, idxScore|nil}. */
