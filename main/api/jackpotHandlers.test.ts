@@ -92,6 +92,9 @@ describe.skipIf(!dataDir)(
         .prepare("SELECT op, status FROM outbox WHERE entity = 'jackpot' AND entity_id = ?")
         .all(jackpot.id)
       expect(outbox).toEqual([{ op: 'upsert', status: 'pending' }])
+      const stored = scoreline.db
+        .prepare('SELECT pick FROM jackpot_fixtures WHERE jackpot_id = ? AND position = 2')
+        .pluck()
 
       const analysis = await call<JackpotAnalysisDto>('jackpots.analyse', { id: jackpot.id })
       expect(analysis.models[0].description).toContain('Dixon-Coles fitted now')
@@ -120,6 +123,7 @@ describe.skipIf(!dataDir)(
       // a double-chance pick raises that leg's probability and the coupon's
       const changed = await call<JackpotDto>('jackpots.setPick', { id: jackpot.id, position: 2, pick: 'HD' })
       expect(changed.fixtures[1].pick).toBe('HD')
+      expect(stored.get(jackpot.id)).toBe('1X') // the pools' notation, shared with Postgres
       const again = await call<JackpotAnalysisDto>('jackpots.analyse', { id: jackpot.id })
       expect(again.fixtures[1].pick!.outcomes).toEqual(['H', 'D'])
       expect(again.summary!.pAllCorrect).toBeGreaterThan(s.pAllCorrect)

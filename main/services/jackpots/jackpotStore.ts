@@ -1,9 +1,16 @@
-import { randomUUID } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import { ApiError } from '../../../shared/api/errors'
 import { createTeamResolver } from '../data/teams'
+import { deleteJackpot, getJackpot, listJackpots, saveJackpot, type Jackpot } from '../data/jackpots'
 
+/** The analyst's pick in 1X2 terms; double chance allowed where the provider allows it. */
 export type Pick = 'H' | 'D' | 'A' | 'HD' | 'HA' | 'DA'
+
+/** Picks are stored in the pools' own notation ('1', 'X', '2', '1X', '12', 'X2'), shared with Postgres. */
+const TO_STORED: Record<Pick, string> = { H: '1', D: 'X', A: '2', HD: '1X', HA: '12', DA: 'X2' }
+const FROM_STORED: Record<string, Pick> = Object.fromEntries(
+  Object.entries(TO_STORED).map(([k, v]) => [v, k as Pick]),
+)
 
 export interface JackpotFixtureRecord {
   position: number
@@ -43,94 +50,44 @@ export interface NewJackpot {
 }
 
 /**
- * Jackpots live in the app database and are pushed to the team's Postgres through the outbox:
- * every change writes the jackpot and an outbox item in one transaction, so a crash or an offline
- * laptop loses nothing and the push is idempotent (client-generated UUIDs).
+ * The jackpot screen's view of the data layer's jackpots (main/services/data/jackpots: local rows
+ * plus a durable outbox pushed to Postgres). This adapter adds what the screen needs: strict name
+ * resolution on create (unknown teams refused with suggestions), picks in H/D/A terms, and
+ * resolved team names for pricing.
  */
 export function createJackpotStore(db: Database.Database, now: () => Date = () => new Date()) {
   const resolver = createTeamResolver(db)
 
-  const insertJackpot = db.prepare(
-    `INSERT INTO jackpots (id, name, provider, deadline, origin, created_at, updated_at) VALUES (?, ?, ?, ?, 'local', ?, ?)`,
-  )
-  const insertFixture = db.prepare(
-    `INSERT INTO jackpot_fixtures (jackpot_id, position, league_code, home_name, away_name, odds_home, odds_draw, odds_away, pick, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-  const enqueue = db.prepare(
-    `INSERT INTO outbox (entity, entity_id, op, payload, status, created_at, updated_at) VALUES ('jackpot', ?, ?, ?, 'pending', ?, ?)`,
-  )
-
-  function get(id: string): JackpotRecord {
-    const row = db.prepare('SELECT * FROM jackpots WHERE id = ? AND deleted = 0').get(id) as
-      | {
-          id: string
-          name: string
-          provider: string | null
-          deadline: string | null
-          origin: 'local' | 'remote'
-          created_at: string
-          updated_at: string
-        }
-      | undefined
-    if (!row) throw new ApiError('NOT_FOUND', `No jackpot with id ${id}.`)
-    const fixtures = db
-      .prepare('SELECT * FROM jackpot_fixtures WHERE jackpot_id = ? ORDER BY position')
-      .all(id) as {
-      position: number
-      league_code: string | null
-      home_name: string
-      away_name: string
-      odds_home: number | null
-      odds_draw: number | null
-      odds_away: number | null
-      pick: string | null
-    }[]
+  function toRecord(j: Jackpot): JackpotRecord {
     return {
-      id: row.id,
-      name: row.name,
-      provider: row.provider,
-      deadline: row.deadline,
-      origin: row.origin,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      fixtures: fixtures.map((f) => {
-        const league = f.league_code
-        const home = league ? resolver.lookup(f.home_name, league) : null
-        const away = league ? resolver.lookup(f.away_name, league) : null
+      id: j.id,
+      name: j.name,
+      provider: j.provider,
+      deadline: j.deadline,
+      origin: j.origin,
+      createdAt: j.createdAt,
+      updatedAt: j.updatedAt,
+      fixtures: j.fixtures.map((f) => {
+        const home = f.league ? resolver.lookup(f.home, f.league) : null
+        const away = f.league ? resolver.lookup(f.away, f.league) : null
         return {
           position: f.position,
-          league,
-          home: f.home_name,
-          away: f.away_name,
+          league: f.league,
+          home: f.home,
+          away: f.away,
           homeTeam: home?.teamName ?? null,
           awayTeam: away?.teamName ?? null,
-          odds:
-            f.odds_home && f.odds_draw && f.odds_away
-              ? { home: f.odds_home, draw: f.odds_draw, away: f.odds_away }
-              : null,
-          pick: (f.pick as Pick | null) ?? null,
+          odds: f.odds,
+          pick: f.pick ? (FROM_STORED[f.pick] ?? null) : null,
         }
       }),
     }
   }
 
-  function outboxPayload(record: JackpotRecord): string {
-    return JSON.stringify({
-      id: record.id,
-      name: record.name,
-      provider: record.provider,
-      deadline: record.deadline,
-      fixtures: record.fixtures.map((f) => ({
-        position: f.position,
-        league: f.league,
-        home: f.home,
-        away: f.away,
-        odds: f.odds,
-        pick: f.pick,
-      })),
-      updatedAt: record.updatedAt,
-    })
+  function load(id: string): Jackpot {
+    const j = getJackpot(db, id)
+    if (!j || j.deleted) throw new ApiError('NOT_FOUND', `No jackpot with id ${id}.`)
+    return j
   }
 
   return {
@@ -143,21 +100,17 @@ export function createJackpotStore(db: Database.Database, now: () => Date = () =
       if (input.fixtures.length === 0)
         throw new ApiError('INVALID_INPUT', 'A jackpot needs at least one fixture.')
       const unknown: { position: number; name: string; league: string; suggestions: string[] }[] = []
-      const resolved = input.fixtures.map((f, i) => {
+      const fixtures = input.fixtures.map((f, i) => {
         const league = f.league ?? input.league
-        const names = [f.home, f.away].map((name) => {
+        const [home, away] = [f.home, f.away].map((name) => {
           const hit = resolver.lookup(name, league)
           if (!hit) {
-            unknown.push({
-              position: i + 1,
-              name,
-              league,
-              suggestions: resolver.suggest(name, league, { limit: 3 }).map((s) => s.name),
-            })
+            const suggestions = resolver.suggest(name, league, { limit: 3 }).map((s) => s.name)
+            unknown.push({ position: i + 1, name, league, suggestions })
           }
           return hit?.teamName ?? name
         })
-        return { ...f, league, homeTeam: names[0], awayTeam: names[1] }
+        return { home, away, league, odds: f.odds ?? null, pick: null }
       })
       if (unknown.length > 0) {
         const list = unknown
@@ -170,70 +123,59 @@ export function createJackpotStore(db: Database.Database, now: () => Date = () =
           unknown,
         })
       }
-      const id = input.id ?? randomUUID()
-      const stamp = now().toISOString()
-      db.transaction(() => {
-        insertJackpot.run(id, input.name, input.provider ?? null, input.deadline ?? null, stamp, stamp)
-        resolved.forEach((f, i) =>
-          insertFixture.run(
-            id,
-            i + 1,
-            f.league,
-            f.homeTeam,
-            f.awayTeam,
-            f.odds?.home ?? null,
-            f.odds?.draw ?? null,
-            f.odds?.away ?? null,
-            null,
-            stamp,
-          ),
-        )
-        enqueue.run(id, 'upsert', outboxPayload(get(id)), stamp, stamp)
-      })()
-      return get(id)
+      const saved = saveJackpot(
+        db,
+        {
+          ...(input.id ? { id: input.id } : {}),
+          name: input.name,
+          provider: input.provider ?? null,
+          deadline: input.deadline ?? null,
+          fixtures,
+        },
+        now,
+      )
+      return toRecord(saved)
     },
-    get,
-    list(): {
-      id: string
-      name: string
-      provider: string | null
-      deadline: string | null
-      fixtures: number
-      origin: string
-      updatedAt: string
-    }[] {
-      return db
-        .prepare(
-          `SELECT j.id, j.name, j.provider, j.deadline, j.origin, j.updated_at AS updatedAt,
-                  (SELECT count(*) FROM jackpot_fixtures f WHERE f.jackpot_id = j.id) AS fixtures
-             FROM jackpots j WHERE j.deleted = 0 ORDER BY coalesce(j.deadline, j.created_at) DESC`,
-        )
-        .all() as never
+    get: (id: string) => toRecord(load(id)),
+    list() {
+      return listJackpots(db).map((j) => ({
+        id: j.id,
+        name: j.name,
+        provider: j.provider,
+        deadline: j.deadline,
+        fixtures: j.fixtures.length,
+        origin: j.origin,
+        updatedAt: j.updatedAt,
+      }))
     },
+    /** Changes one pick; the whole jackpot is re-queued for Postgres (the outbox keeps the latest state). */
     setPick(id: string, position: number, pick: Pick | null): JackpotRecord {
-      const stamp = now().toISOString()
-      db.transaction(() => {
-        const changed = db
-          .prepare(
-            'UPDATE jackpot_fixtures SET pick = ?, updated_at = ? WHERE jackpot_id = ? AND position = ?',
-          )
-          .run(pick, stamp, id, position)
-        if (changed.changes === 0)
-          throw new ApiError('NOT_FOUND', `Jackpot ${id} has no fixture ${position}.`)
-        db.prepare('UPDATE jackpots SET updated_at = ? WHERE id = ?').run(stamp, id)
-        enqueue.run(id, 'upsert', outboxPayload(get(id)), stamp, stamp)
-      })()
-      return get(id)
+      const j = load(id)
+      if (!j.fixtures.some((f) => f.position === position))
+        throw new ApiError('NOT_FOUND', `Jackpot ${id} has no fixture ${position}.`)
+      const saved = saveJackpot(
+        db,
+        {
+          id: j.id,
+          name: j.name,
+          provider: j.provider,
+          deadline: j.deadline,
+          fixtures: j.fixtures.map((f) => ({
+            home: f.home,
+            away: f.away,
+            league: f.league,
+            kickoff: f.kickoff,
+            odds: f.odds,
+            pick: f.position === position ? (pick ? TO_STORED[pick] : null) : f.pick,
+          })),
+        },
+        now,
+      )
+      return toRecord(saved)
     },
     remove(id: string): void {
-      const stamp = now().toISOString()
-      db.transaction(() => {
-        const changed = db
-          .prepare('UPDATE jackpots SET deleted = 1, updated_at = ? WHERE id = ? AND deleted = 0')
-          .run(stamp, id)
-        if (changed.changes === 0) throw new ApiError('NOT_FOUND', `No jackpot with id ${id}.`)
-        enqueue.run(id, 'delete', JSON.stringify({ id }), stamp, stamp)
-      })()
+      load(id)
+      deleteJackpot(db, id, now)
     },
   }
 }
