@@ -60,6 +60,7 @@ export interface RedisFeatureStoreOptions {
   url: string
   /** Default `scoreline:fs:`; tests use a random prefix per run. */
   keyPrefix?: string
+  /** Must agree with the Redis server's clock: entity expiries are written as absolute times (PEXPIREAT). */
   clock?: () => number
   logger?: FeatureLogger
   retiredGraceMs?: number
