@@ -153,7 +153,45 @@ CREATE TABLE tr_outbox_ids (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 2,
+    name: 'run summaries for fast search',
+    checksum: 'tracking-2-run-summary-json-v1',
+    // Each run's params, tags and latest metrics as one JSON document, rewritten on every write to the
+    // run, so a search hydrates 1,000 runs from 1,000 rows instead of tens of thousands.
+    up: (db) => {
+      db.exec(`ALTER TABLE tr_runs ADD COLUMN summary_json TEXT`)
+      const ids = db.prepare('SELECT run_id FROM tr_runs').pluck().all() as string[]
+      for (const runId of ids) refreshRunSummary(db, runId)
+    },
+  },
 ]
+
+/** Rewrite a run's summary (params, tags, latest metrics; NaN as null) from the normalised tables. */
+export function refreshRunSummary(db: Database.Database, runId: string): void {
+  const params: Record<string, string> = {}
+  const tags: Record<string, string> = {}
+  const metrics: Record<string, number | null> = {}
+  for (const [k, v] of db.prepare('SELECT key, value FROM tr_params WHERE run_id = ?').raw().all(runId) as [
+    string,
+    string,
+  ][])
+    params[k] = v
+  for (const [k, v] of db.prepare('SELECT key, value FROM tr_tags WHERE run_id = ?').raw().all(runId) as [
+    string,
+    string,
+  ][])
+    tags[k] = v
+  for (const [k, v, nan] of db
+    .prepare('SELECT key, value, is_nan FROM tr_latest_metrics WHERE run_id = ?')
+    .raw()
+    .all(runId) as [string, number, number][])
+    metrics[k] = nan ? null : v
+  db.prepare('UPDATE tr_runs SET summary_json = ? WHERE run_id = ?').run(
+    JSON.stringify({ params, tags, metrics }),
+    runId,
+  )
+}
 
 /** Open (creating and migrating) the tracking database file. */
 export function openTrackingDatabase(file: string): Database.Database {

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
+import { migrate } from '../data/db/migrate'
 import { LocalTrackingStore } from './localTrackingStore'
-import { openMemoryTrackingDatabase, openTrackingDatabase } from './localSchema'
+import { openMemoryTrackingDatabase, openTrackingDatabase, trackingMigrations } from './localSchema'
 import { parseFilter } from './searchFilter'
 import { trackingStoreContract } from './testing/trackingStoreContract'
 
@@ -89,6 +91,24 @@ describe('LocalTrackingStore specifics', () => {
     expect(page.items).toHaveLength(1000)
     expect(Object.keys(page.items[0].metrics)).toHaveLength(20)
     expect(elapsed).toBeLessThan(250) // generous for CI; bench/ reports the real figure
+    store.close()
+  })
+})
+
+describe('tracking schema migrations', () => {
+  it('backfills run summaries when a version-1 database is upgraded', async () => {
+    const db = new Database(':memory:')
+    migrate(db, trackingMigrations.slice(0, 1))
+    db.exec(`INSERT INTO tr_experiments (name, artifact_location, creation_time, last_update_time) VALUES ('e', '', 1, 1);
+      INSERT INTO tr_runs (run_id, experiment_id, run_name, status, start_time, artifact_uri) VALUES ('r1', 1, 'old', 'FINISHED', 1, 'file:///tmp/x');
+      INSERT INTO tr_params VALUES ('r1', 'league', 'E0');
+      INSERT INTO tr_latest_metrics VALUES ('r1', 'rps', 0.2, 0, 1, 0), ('r1', 'll', 0, 1, 1, 0);`)
+    migrate(db, trackingMigrations)
+    const store = new LocalTrackingStore({ db, artifactsDir: tmpdir(), ownsDb: true })
+    const run = await store.getRun('r1')
+    expect(run.params).toEqual({ league: 'E0' })
+    expect(run.metrics.rps).toBe(0.2)
+    expect(run.metrics.ll).toBeNaN()
     store.close()
   })
 })

@@ -10,6 +10,7 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type Database from 'better-sqlite3'
 import { TrackingError } from './errors'
+import { refreshRunSummary } from './localSchema'
 import { silentLogger, systemClock } from './logger'
 import type { Clock, TrackingLogger } from './logger'
 import { PromotionLog } from './promotionLog'
@@ -57,6 +58,7 @@ interface RunRow {
   end_time: number | null
   lifecycle_stage: LifecycleStage
   artifact_uri: string
+  summary_json: string | null
 }
 
 const MAX_RESULTS = 50_000
@@ -220,6 +222,7 @@ export class LocalTrackingStore implements TrackingStore {
         .run(runId, Number(input.experimentId), runName, startTime, artifactUri)
       const insertTag = this.db.prepare('INSERT INTO tr_tags (run_id, key, value) VALUES (?, ?, ?)')
       for (const [k, v] of Object.entries(tags)) insertTag.run(runId, k, v)
+      refreshRunSummary(this.db, runId)
     })()
     return this.runRow(runId).info
   }
@@ -275,6 +278,7 @@ export class LocalTrackingStore implements TrackingStore {
           putLatest.run(runId, m.key, stored, isNan, m.timestamp, m.step)
         }
       }
+      refreshRunSummary(this.db, runId)
     })()
   }
 
@@ -376,12 +380,17 @@ export class LocalTrackingStore implements TrackingStore {
     return this.hydrate([this.requireRun(runId)])[0]
   }
 
-  /** Attach params, latest metrics and tags to run rows with three queries. */
+  /** Runs from their rows; params, tags and latest metrics come from the run's summary document. */
   private hydrate(rows: RunRow[]): Run[] {
-    if (rows.length === 0) return []
-    const byId = new Map<string, Run>()
-    for (const row of rows) {
-      byId.set(row.run_id, {
+    return rows.map((row) => {
+      const summary = JSON.parse(row.summary_json ?? '{}') as {
+        params?: Record<string, string>
+        tags?: Record<string, string>
+        metrics?: Record<string, number | null>
+      }
+      const metrics: Record<string, number> = {}
+      for (const [k, v] of Object.entries(summary.metrics ?? {})) metrics[k] = v === null ? Number.NaN : v
+      return {
         info: {
           runId: row.run_id,
           experimentId: String(row.experiment_id),
@@ -392,33 +401,11 @@ export class LocalTrackingStore implements TrackingStore {
           lifecycleStage: row.lifecycle_stage,
           artifactUri: row.artifact_uri,
         },
-        params: {},
-        metrics: {},
-        tags: {},
-      })
-    }
-    // One statement per table over a JSON list of ids, rows as arrays (raw): the hot path of the
-    // comparison screen (1,000 runs × dozens of metrics).
-    const ids = JSON.stringify([...byId.keys()])
-    for (const [table, field] of [
-      ['tr_params', 'params'],
-      ['tr_tags', 'tags'],
-    ] as const) {
-      const rowsOf = this.db
-        .prepare(`SELECT run_id, key, value FROM ${table} WHERE run_id IN (SELECT value FROM json_each(?))`)
-        .raw()
-        .all(ids) as [string, string, string][]
-      for (const [runId, key, value] of rowsOf) byId.get(runId)![field][key] = value
-    }
-    const metricRows = this.db
-      .prepare(
-        'SELECT run_id, key, value, is_nan FROM tr_latest_metrics WHERE run_id IN (SELECT value FROM json_each(?))',
-      )
-      .raw()
-      .all(ids) as [string, string, number, number][]
-    for (const [runId, key, value, isNan] of metricRows)
-      byId.get(runId)!.metrics[key] = isNan ? Number.NaN : value
-    return rows.map((r) => byId.get(r.run_id)!)
+        params: summary.params ?? {},
+        metrics,
+        tags: summary.tags ?? {},
+      }
+    })
   }
 
   private artifactFile(runId: string, relativePath: string): string {
