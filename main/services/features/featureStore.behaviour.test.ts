@@ -110,6 +110,20 @@ function behaviourSuite(makeHarness: () => Promise<Harness>): void {
     expect(await other.getTeam('team_form', LEAGUE, 'Arsenal')).toMatchObject({ status: 'hit', version: 1 })
   })
 
+  it('validates writes against a view redefined by another process', async () => {
+    const other = await open()
+    await other.getTeam('team_form', LEAGUE, 'Arsenal') // caches the N = 6 definition
+    await store.defineView(teamFormView(10))
+    const result = await other.publish('team_form', [formRow('Arsenal', { matches_in_window: 9 })], {
+      lineage: lineage(),
+    })
+    expect(result).toMatchObject({ written: 1, rejected: 0 })
+    const views = await other.views()
+    expect(views.find((v) => v.definition.name === 'team_form')?.versions[0].lineage.params).toEqual({
+      n: 10,
+    })
+  })
+
   it('does not activate a version that is still being written; the pointer stays where it was', async () => {
     await store.publish('team_ratings', ratingRows(1), { lineage: lineage('1'), writtenBy: 'test' })
     const v2 = await store.createVersion('team_ratings', { lineage: lineage('2'), createdBy: 'test' })

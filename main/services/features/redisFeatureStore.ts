@@ -255,8 +255,12 @@ export class RedisFeatureStore implements FeatureStore {
     await this.mirrorViews(now)
   }
 
-  private async view(name: string): Promise<ViewDefinition> {
-    const cached = this.definitions.get(name)
+  /**
+   * A view's definition. Reads use the cached one; writes pass `fresh` so a view redefined by another
+   * process (team_form with another N) is validated against the definition in Redis.
+   */
+  private async view(name: string, fresh = false): Promise<ViewDefinition> {
+    const cached = fresh ? undefined : this.definitions.get(name)
     if (cached) return cached
     const json = await this.call('read view definition', () => this.redis.hget(this.k.views(), name))
     if (!json) {
@@ -358,7 +362,7 @@ export class RedisFeatureStore implements FeatureStore {
     view: string,
     options: { lineage: Lineage; createdBy: string; version?: number },
   ): Promise<number> {
-    const def = await this.view(view)
+    const def = await this.view(view, true)
     const lineage = lineageSchema.parse({ ...options.lineage, params: options.lineage.params ?? def.params })
     if (options.version !== undefined && (!Number.isInteger(options.version) || options.version < 1)) {
       throw new FeatureStoreError(
@@ -398,7 +402,7 @@ export class RedisFeatureStore implements FeatureStore {
     rows: FeatureRow[],
     options: WriteOptions = {},
   ): Promise<WriteResult> {
-    const def = await this.view(view)
+    const def = await this.view(view, true)
     await this.versionOrThrow(view, version)
     const now = this.clock()
     const { accepted, report } = prepareBatch(def, version, rows, options, now, reportId(view, version, now))

@@ -109,8 +109,9 @@ export class SqliteFeatureStore implements FeatureStore {
     return this.registry
   }
 
-  private view(name: string): ViewDefinition {
-    let def = this.definitions.get(name)
+  /** A view's definition; `fresh` re-reads it (writes: another process may have redefined the view). */
+  private view(name: string, fresh = false): ViewDefinition {
+    let def = fresh ? undefined : this.definitions.get(name)
     if (!def) {
       def = this.registry.definition(name)?.definition
       if (!def) {
@@ -169,7 +170,7 @@ export class SqliteFeatureStore implements FeatureStore {
     view: string,
     options: { lineage: Lineage; createdBy: string; version?: number },
   ): Promise<number> {
-    const def = this.view(view)
+    const def = this.view(view, true)
     const lineage = lineageSchema.parse({ ...options.lineage, params: options.lineage.params ?? def.params })
     const now = this.clock()
     return this.db.transaction(() => {
@@ -220,7 +221,7 @@ export class SqliteFeatureStore implements FeatureStore {
     rows: FeatureRow[],
     options: WriteOptions = {},
   ): Promise<WriteResult> {
-    const def = this.view(view)
+    const def = this.view(view, true)
     this.versionOrThrow(view, version)
     const now = this.clock()
     const { accepted, report } = prepareBatch(def, version, rows, options, now, reportId(view, version, now))
