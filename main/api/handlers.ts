@@ -3,8 +3,13 @@ import { createAppHandlers, type AppHandlerDeps } from './appHandlers'
 import { createDataHandlers, type DataHandlerDeps } from './dataHandlers'
 import { createTrainingHandlers, type TrainingHandlerDeps } from './trainingHandlers'
 import { createJackpotHandlers, type JackpotHandlerDeps } from './jackpotHandlers'
+import { createTrackingHandlers, type TrackingHandlerDeps } from './trackingHandlers'
 
-export type HandlerDeps = AppHandlerDeps & DataHandlerDeps & TrainingHandlerDeps & JackpotHandlerDeps
+export type HandlerDeps = AppHandlerDeps &
+  DataHandlerDeps &
+  TrainingHandlerDeps &
+  JackpotHandlerDeps &
+  TrackingHandlerDeps
 
 /** Merges the per-domain handler maps into the one `Handlers` object dispatch needs. */
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -13,5 +18,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...createDataHandlers(deps),
     ...createTrainingHandlers(deps),
     ...createJackpotHandlers(deps),
+    ...createTrackingHandlers(deps),
   }
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { createHandlers } from '../api/handlers'
 import { createTrainingDeps } from '../api/trainingHandlers'
+import { createTrackingAccess } from '../api/trackingHandlers'
 import { readSettings } from '../api/appHandlers'
 import { openAppDatabase, createSettingsStore, schemaVersion, type SettingsStore } from '../services/data/db'
 import { configSecrets, resolveConfig, type ConfigSources, type ScorelineConfig } from './config'
@@ -79,6 +80,7 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
   })
   // The weekly schedule runs in the desktop app only (a missed week runs once at start).
   if (options.shell === 'electron') training.scheduler.start()
+  const trackingAccess = createTrackingAccess({ paths, config: () => config })
   const handlers = createHandlers({
     shell: options.shell,
     electronVersion: options.electronVersion ?? null,
@@ -92,6 +94,7 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
     events,
     training: training.training,
     scheduler: training.scheduler,
+    trackingAccess,
   })
   const dispatch = createDispatch(handlers, {
     onError: (name, error) => logger.warn(`${name} failed: ${(error as Error)?.message ?? String(error)}`),
@@ -110,6 +113,7 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
     logger,
     async close() {
       await training.close()
+      trackingAccess.close()
       if (db.open) db.close()
     },
   }

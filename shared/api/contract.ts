@@ -3,6 +3,7 @@ import { appEvents, appProcedures } from './domains/app'
 import { dataEvents, dataProcedures } from './domains/data'
 import { jackpotProcedures } from './domains/jackpots'
 import { trainingEvents, trainingProcedures } from './domains/training'
+import { trackingEvents, trackingProcedures } from './domains/tracking'
 import type { EventDef, ProcedureDef } from './define'
 import type { Result } from './errors'
 
@@ -16,12 +17,14 @@ export const procedures = {
   ...dataProcedures,
   ...jackpotProcedures,
   ...trainingProcedures,
+  ...trackingProcedures,
 } satisfies Record<string, ProcedureDef>
 
 export const events = {
   ...appEvents,
   ...dataEvents,
   ...trainingEvents,
+  ...trackingEvents,
 } satisfies Record<string, EventDef>
 
 export type Procedures = typeof procedures
