@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import os, { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import pg from 'pg'
@@ -37,15 +37,24 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
+/** CPU time of this process per run in the last timeRuns (load-independent where wall time is not). */
+let lastCpuMs = 0
+
 async function timeRuns(runs: number, fn: () => unknown | Promise<unknown>): Promise<number> {
   const times: number[] = []
+  const cpu0 = process.cpuUsage()
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now()
     await fn()
     times.push(performance.now() - t0)
   }
+  const cpu = process.cpuUsage(cpu0)
+  lastCpuMs = (cpu.user + cpu.system) / 1000 / runs
   return median(times)
 }
+
+const cpuNote = (extra?: string) =>
+  [`process CPU ${round(lastCpuMs)} ms/run`, extra].filter(Boolean).join('; ')
 
 const round = (x: number) => Math.round(x * 100) / 100
 
@@ -66,6 +75,11 @@ function sharedFiles(): string[] {
 
 export async function run(): Promise<BenchResult[]> {
   const rows: BenchResult[] = []
+  rows.push({
+    name: `machine: ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`,
+    median_ms: NaN,
+    runs: 0,
+  })
   const files = sharedFiles()
   if (files.length === 0) {
     rows.push({ name: 'import benchmarks skipped: no shared football-data folder', median_ms: NaN, runs: 0 })
@@ -77,12 +91,13 @@ export async function run(): Promise<BenchResult[]> {
       median_ms: round(await timeRuns(15, () => importFile(openMemoryDatabase(), season))),
       runs: 15,
       target_ms: 50,
+      note: cpuNote(),
     })
     rows.push({
       name: 'import one season file, SQLite write only (already parsed)',
       median_ms: round(await timeRuns(15, () => importParsedFile(openMemoryDatabase(), parsed))),
       runs: 15,
-      note: `${parsed.rows.length} matches`,
+      note: cpuNote(`${parsed.rows.length} matches`),
     })
     const dir = mkdtempSync(path.join(tmpdir(), 'scoreline-bench-'))
     let matches = 0
@@ -98,17 +113,29 @@ export async function run(): Promise<BenchResult[]> {
       median_ms: round(all),
       runs: 3,
       target_ms: 3000,
-      note: `${matches} matches`,
+      note: cpuNote(`${matches} matches`),
     })
     const db = openAppDatabase(path.join(dir, 'query.db'))
     for (const f of files) await importFile(db, f)
     listMatches(db, { league: 'E0', season: '2023-24' })
+    const q = await timeRuns(50, () => listMatches(db, { league: 'E0', season: '2023-24' }))
+    const found = listMatches(db, { league: 'E0', season: '2023-24' })
     rows.push({
       name: 'matches by league + season with odds (E0 2023-24)',
-      median_ms: round(await timeRuns(50, () => listMatches(db, { league: 'E0', season: '2023-24' }))),
+      median_ms: round(q),
       runs: 50,
       target_ms: 5,
-      note: `${listMatches(db, { league: 'E0', season: '2023-24' }).length} matches over a ${matches}-match cache`,
+      note: cpuNote(
+        `${found.length} matches, ${found.reduce((n, m) => n + m.odds.length, 0)} odds, over a ${matches}-match cache`,
+      ),
+    })
+    rows.push({
+      name: 'matches by league + season without odds (E0 2023-24)',
+      median_ms: round(
+        await timeRuns(50, () => listMatches(db, { league: 'E0', season: '2023-24', withOdds: false })),
+      ),
+      runs: 50,
+      note: cpuNote(),
     })
     db.close()
     rmSync(dir, { recursive: true, force: true })
@@ -144,7 +171,9 @@ export async function run(): Promise<BenchResult[]> {
       median_ms: round(full),
       runs: 3,
       target_ms: 5000,
-      note: `${filled.matches} matches + ${filled.odds} odds; ${applied} rows applied`,
+      note: cpuNote(
+        `${filled.matches} matches + ${filled.odds} odds; ${applied} rows applied; CPU excludes the Postgres server`,
+      ),
     })
     const db = fresh()
     await syncFromPostgres(db, { postgres: t.url })
@@ -153,6 +182,7 @@ export async function run(): Promise<BenchResult[]> {
       median_ms: round(await timeRuns(10, () => syncFromPostgres(db, { postgres: t.url }))),
       runs: 10,
       target_ms: 100,
+      note: cpuNote(),
     })
     db.close()
   } finally {

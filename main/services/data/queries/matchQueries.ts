@@ -122,13 +122,20 @@ export function listMatches(db: Database.Database, filter: MatchFilter = {}): Ma
   }
   if (filter.withOdds === false || out.length === 0) return out
   const byId = new Map(out.map((m) => [m.id, m]))
-  const oddsStmt = cached(
-    db,
-    `SELECT o.match_id, o.bookmaker, o.kind, o.home, o.draw, o.away, o.captured_at
-       FROM odds o WHERE o.deleted = 0 AND o.match_id IN (SELECT value FROM json_each(?)) ORDER BY o.match_id, o.id`,
-  )
+  // Without a limit the odds come from the same filter joined to matches (no id list to pass);
+  // with one, from the page's ids.
+  const oddsSql =
+    filter.limit === undefined
+      ? `SELECT o.match_id, o.bookmaker, o.kind, o.home, o.draw, o.away, o.captured_at
+           FROM matches m JOIN odds o ON o.match_id = m.id
+          WHERE o.deleted = 0 AND ${where.join(' AND ')} ORDER BY o.match_id, o.id`
+      : `SELECT o.match_id, o.bookmaker, o.kind, o.home, o.draw, o.away, o.captured_at
+           FROM odds o WHERE o.deleted = 0 AND o.match_id IN (SELECT value FROM json_each(?)) ORDER BY o.match_id, o.id`
+  const oddsParams = filter.limit === undefined ? params : [JSON.stringify(out.map((m) => m.id))]
   // raw rows + fixed-shape literals: about twice as fast as named-column objects for ~15 quotes a match
-  const all = oddsStmt.raw(true).all(JSON.stringify(out.map((m) => m.id))) as [
+  const all = cached(db, oddsSql)
+    .raw(true)
+    .all(...oddsParams) as [
     number,
     string,
     OddsRow['kind'],
