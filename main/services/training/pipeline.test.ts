@@ -15,7 +15,7 @@ import {
   type PipelineSettings,
 } from './pipeline'
 import { featureStoreRebuilder } from './featureRebuild'
-import { simulatedAppDatabase } from './testing/simulatedStore'
+import { importSimulatedLeagues, simulatedAppDatabase } from './testing/simulatedStore'
 
 // Two small simulated leagues (8 teams, 3 seasons), a 2-point ξ grid: the whole flow in a few seconds.
 const settings: PipelineSettings = {
@@ -163,5 +163,34 @@ describe('training pipeline (local tracking and feature stores)', () => {
     expect(performance.now() - t0).toBeLessThan(1000)
     expect(result.state).toBe('cancelled')
     expect(result.leagues.map((l) => l.state)).toEqual(['cancelled', 'cancelled'])
+  })
+})
+
+describe('champion comparison after new results', () => {
+  it('re-scores the champion on the new evaluation window so the two compare on the same matches', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scoreline-pipeline-rescore-'))
+    const pool = createWorkerPool({ workerUrl: new URL('./modelWorker.ts', import.meta.url), size: 2 })
+    const tracking = new LocalTrackingStore({
+      db: openTrackingDatabase(path.join(dir, 'tracking.sqlite')),
+      ownsDb: true,
+    })
+    const db = simulatedAppDatabase([{ code: 'E0', seed: 3, dropLast: 8 }])
+    try {
+      const deps = { db, tracking, pool }
+      const before = await runPipeline(['E0'], settings, deps, { id: 'r1', trigger: 'manual' })
+      expect(before.leagues[0]).toMatchObject({ version: '1', decision: { promoted: true } })
+      expect(before.leagues[0].evaluation?.matches).toBe(48)
+      importSimulatedLeagues(db, [{ code: 'E0', seed: 3 }]) // the last matchweek's results arrive
+      const after = await runPipeline(['E0'], settings, deps, { id: 'r2', trigger: 'manual' })
+      const l = after.leagues[0]
+      expect(l.evaluation?.matches).toBe(56)
+      expect(l.decision?.championScore).toEqual(expect.any(Number))
+      expect(l.decision?.reason).toMatch(/champion v1's/)
+      expect(l.decision?.reason).not.toMatch(/has no rps/)
+    } finally {
+      await pool.close()
+      tracking.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

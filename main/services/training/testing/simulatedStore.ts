@@ -13,6 +13,8 @@ export interface SimulatedLeague {
   teams?: number
   seasons?: number
   seed?: number
+  /** Leave out the last n matches (to add them later: a week of new results). */
+  dropLast?: number
 }
 
 const HEADER = 'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,PSH,PSD,PSA'
@@ -32,7 +34,7 @@ export function importSimulatedLeagues(db: Database.Database, leagues: readonly 
       startDate: '2019-08-10',
     })
     const bySeason = new Map<string, string[]>()
-    for (const m of matches) {
+    for (const m of matches.slice(0, matches.length - (l.dropLast ?? 0))) {
       const [y, mo] = m.date.split('-').map(Number)
       const start = mo >= 7 ? y : y - 1
       const season = `${start}-${String((start + 1) % 100).padStart(2, '0')}`
