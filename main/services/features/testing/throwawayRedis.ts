@@ -75,6 +75,10 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
       { stdio: 'ignore' },
     )
     child = proc
+    // If the test process dies first (a timeout, Ctrl-C), take the server down with it.
+    const reap = () => proc.kill('SIGKILL')
+    process.once('exit', reap)
+    proc.once('exit', () => process.removeListener('exit', reap))
     const deadline = Date.now() + 5000
     while (Date.now() < deadline) {
       if (proc.exitCode !== null) throw new Error(`redis-server on port ${port} exited with ${proc.exitCode}`)
