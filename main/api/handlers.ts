@@ -3,12 +3,14 @@ import { createAppHandlers, type AppHandlerDeps } from './appHandlers'
 import { createDataHandlers, type DataHandlerDeps } from './dataHandlers'
 import { createTrainingHandlers, type TrainingHandlerDeps } from './trainingHandlers'
 import { createJackpotHandlers, type JackpotHandlerDeps } from './jackpotHandlers'
+import { createFeatureHandlers, type FeatureHandlerDeps } from './featureHandlers'
 import { createTrackingHandlers, type TrackingHandlerDeps } from './trackingHandlers'
 
 export type HandlerDeps = AppHandlerDeps &
   DataHandlerDeps &
   TrainingHandlerDeps &
   JackpotHandlerDeps &
+  FeatureHandlerDeps &
   TrackingHandlerDeps
 
 /** Merges the per-domain handler maps into the one `Handlers` object dispatch needs. */
@@ -18,6 +20,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...createDataHandlers(deps),
     ...createTrainingHandlers(deps),
     ...createJackpotHandlers(deps),
+    ...createFeatureHandlers(deps),
     ...createTrackingHandlers(deps),
   }
 }

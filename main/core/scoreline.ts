@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { createHandlers } from '../api/handlers'
 import { createTrainingDeps } from '../api/trainingHandlers'
+import { createFeatureDeps } from '../api/featureHandlers'
 import { createTrackingAccess } from '../api/trackingHandlers'
 import { readSettings } from '../api/appHandlers'
 import { openAppDatabase, createSettingsStore, schemaVersion, type SettingsStore } from '../services/data/db'
@@ -24,6 +25,8 @@ export interface ScorelineOptions {
   terminalLogs?: boolean
   /** The training worker entry; the Electron build passes its bundled `modelWorker?modulePath`. */
   trainingWorkerUrl?: string
+  /** Redis key prefix of the feature store the `features.*` procedures read (tests: one per run). */
+  featureKeyPrefix?: string
 }
 
 /** Everything the app, the bridge and the CLI share: config, the app database, dispatch, events. */
@@ -80,6 +83,8 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
   })
   // The weekly schedule runs in the desktop app only (a missed week runs once at start).
   if (options.shell === 'electron') training.scheduler.start()
+  // Opened on first use and reopened when Settings change the Redis URL.
+  const features = createFeatureDeps({ config: () => config, paths, keyPrefix: options.featureKeyPrefix })
   const trackingAccess = createTrackingAccess({ paths, config: () => config })
   const handlers = createHandlers({
     shell: options.shell,
@@ -94,6 +99,7 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
     events,
     training: training.training,
     scheduler: training.scheduler,
+    ...features,
     trackingAccess,
   })
   const dispatch = createDispatch(handlers, {
@@ -113,6 +119,7 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
     logger,
     async close() {
       await training.close()
+      await features.featureStore.close()
       trackingAccess.close()
       if (db.open) db.close()
     },

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { appEvents, appProcedures } from './domains/app'
 import { dataEvents, dataProcedures } from './domains/data'
+import { featureProcedures } from './domains/features'
 import { jackpotProcedures } from './domains/jackpots'
 import { trainingEvents, trainingProcedures } from './domains/training'
 import { trackingEvents, trackingProcedures } from './domains/tracking'
@@ -17,6 +18,7 @@ export const procedures = {
   ...dataProcedures,
   ...jackpotProcedures,
   ...trainingProcedures,
+  ...featureProcedures,
   ...trackingProcedures,
 } satisfies Record<string, ProcedureDef>
 
