@@ -8,6 +8,7 @@ import { SettingsPage } from './pages/SettingsPage'
 import { JackpotsPage } from './pages/jackpots/JackpotsPage'
 import { applyTheme } from './stores/settingsStore'
 import { UpcomingPage } from './pages/UpcomingPage'
+import { ModelsPage } from './pages/models/ModelsPage'
 
 export function App({ api }: { api: ScorelineApi }) {
   const { page, go } = useNavigationStore()
@@ -57,6 +58,8 @@ export function App({ api }: { api: ScorelineApi }) {
           <DataPage api={api} />
         ) : page === 'jackpots' ? (
           <JackpotsPage api={api} />
+        ) : page === 'models' ? (
+          <ModelsPage api={api} />
         ) : page === 'settings' ? (
           <SettingsPage api={api} />
         ) : (

@@ -2,6 +2,7 @@ import { useEffect } from 'react'
 import type { ScorelineApi } from '../../../shared/api/contract'
 import { useAppInfoStore } from '../stores/appInfoStore'
 import { BackendBadge } from '../components/BackendBadge'
+import { ChampionPanel } from './dashboard/ChampionPanel'
 
 const NAMES: Record<string, string> = {
   sqlite: 'SQLite',
@@ -29,6 +30,7 @@ export function DashboardPage({ api }: { api: ScorelineApi }) {
           <strong>{error.code}</strong>: {error.message}
         </div>
       )}
+      <ChampionPanel api={api} />
       {!info && !error && <p className="muted">Checking backends…</p>}
       {info && (
         <>

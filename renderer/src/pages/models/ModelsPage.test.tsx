@@ -1,0 +1,250 @@
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react'
+import { afterEach, describe, expect, it } from 'vitest'
+import { buildApi, type Transport } from '../../../../shared/api/contract'
+import type {
+  ModelDetailDto,
+  ModelVersionDto,
+  RegisteredModelDto,
+} from '../../../../shared/api/domains/tracking'
+import { useTrackingStore } from '../../stores/trackingStore'
+import { ChampionPanel } from '../dashboard/ChampionPanel'
+import { ModelsPage, rollbackTarget } from './ModelsPage'
+
+function fakeApi(handlers: Record<string, (input: unknown) => unknown>) {
+  const calls: { name: string; input: unknown }[] = []
+  const transport: Transport = {
+    invoke: async (name, input) => {
+      calls.push({ name, input })
+      const handler = handlers[name]
+      if (!handler) return { ok: false, error: { code: 'INTERNAL', message: `${name} not in test` } }
+      const value = handler(input)
+      return value instanceof Error
+        ? { ok: false, error: { code: 'SERVICE_UNREACHABLE', message: value.message } }
+        : { ok: true, value }
+    },
+    subscribe: () => () => {},
+  }
+  return { api: buildApi(transport), calls }
+}
+
+const target = (version: string, rps: number) => ({
+  version,
+  runId: `run${version}`,
+  creationTime: 1_700_000_000_000,
+  rps,
+  marketRps: 0.2,
+  evalSeason: '2023-24',
+  evalFrom: '2023-08-11',
+  evalTo: '2024-05-19',
+  matches: 380,
+  marginMethod: 'shin',
+})
+
+const model = (champion: string, challenger: string | null): RegisteredModelDto => ({
+  name: 'scoreline-dc-E0',
+  league: 'E0',
+  description: 'Dixon-Coles + market blend for E0',
+  aliases: { champion, ...(challenger ? { challenger } : {}) },
+  lastUpdatedTime: 1_700_000_000_000,
+  champion: target(champion, champion === '1' ? 0.199 : 0.1985),
+  challenger: challenger ? target(challenger, 0.1985) : null,
+})
+
+const version = (v: string, rps: number, aliases: string[], window = 'E0:w1'): ModelVersionDto => ({
+  name: 'scoreline-dc-E0',
+  version: v,
+  runId: `run${v}`,
+  source: `runs:/run${v}/model`,
+  creationTime: 1_700_000_000_000 + Number(v),
+  aliases,
+  stage: 'None',
+  tags: {},
+  evaluation: {
+    runStatus: 'FINISHED',
+    runStartTime: 1_700_000_000_000,
+    evalWindow: window,
+    evalSeason: '2023-24',
+    evalFrom: '2023-08-11',
+    evalTo: '2024-05-19',
+    matches: 380,
+    metrics: { rps, market_rps: 0.2, calibrated_log_loss: 0.98 },
+    params: {},
+  },
+  decision: null,
+})
+
+const detail = (champion: string): ModelDetailDto => ({
+  model: model(champion, champion === '1' ? '2' : null),
+  versions: [
+    version('2', 0.1985, champion === '2' ? ['champion'] : ['challenger']),
+    version('1', 0.199, champion === '1' ? ['champion'] : [], 'E0:w0'),
+  ],
+  history: [
+    ...(champion === '2'
+      ? [
+          {
+            id: 3,
+            decidedAt: 3,
+            modelName: 'scoreline-dc-E0',
+            action: 'manual-promote' as const,
+            alias: 'champion',
+            version: '2',
+            previousVersion: '1',
+            metric: null,
+            candidateScore: null,
+            championScore: null,
+            margin: 0,
+            evalWindow: null,
+            decidedBy: 'ana via the app',
+            reason: 'trust the new window',
+          },
+        ]
+      : []),
+    {
+      id: 2,
+      decidedAt: 2,
+      modelName: 'scoreline-dc-E0',
+      action: 'challenger' as const,
+      alias: 'challenger',
+      version: '2',
+      previousVersion: '1',
+      metric: 'rps',
+      candidateScore: 0.1985,
+      championScore: null,
+      margin: 0.001,
+      evalWindow: 'E0:w1',
+      decidedBy: 'scoreline:pipeline:manual',
+      reason: 'champion v1 has no rps on evaluation window E0:w1',
+    },
+  ],
+})
+
+afterEach(() => {
+  cleanup()
+  useTrackingStore.setState({
+    models: { data: null, loading: false, error: null },
+    selectedModel: null,
+    detail: { data: null, loading: false, error: null },
+  })
+})
+
+describe('Models screen', () => {
+  it('promotes a challenger after a confirmation that shows both versions side by side', async () => {
+    let champion = '1'
+    const { api, calls } = fakeApi({
+      'tracking.models': () => [model(champion, champion === '1' ? '2' : null)],
+      'tracking.model': () => detail(champion),
+      'tracking.promote': () => {
+        champion = '2'
+        return {
+          action: 'manual-promote',
+          promoted: true,
+          modelName: 'scoreline-dc-E0',
+          version: '2',
+          previousChampion: '1',
+          decidedBy: 'ana via the app',
+          reason: 'trust the new window',
+          record: null,
+        }
+      },
+    })
+    await act(async () => {
+      render(<ModelsPage api={api} />)
+    })
+    expect(
+      within(screen.getByTestId('model-scoreline-dc-E0')).getByTestId('model-champion').textContent,
+    ).toBe('v1')
+    expect(screen.getByTestId('version-2').textContent).toContain('challenger')
+    expect(screen.getByTestId('promotion-history').textContent).toContain('kept as challenger')
+
+    fireEvent.click(screen.getByTestId('promote-2'))
+    const dialog = screen.getByTestId('promotion-dialog')
+    expect(dialog.textContent).toContain('moves from v1 to v2')
+    const rows = within(screen.getByTestId('promotion-comparison')).getAllByRole('row')
+    const rpsRow = rows.find((r) => r.textContent?.startsWith('RPS (calibrated'))!
+    expect(rpsRow.textContent).toContain('0.1990')
+    expect(rpsRow.textContent).toContain('0.1985')
+    expect(rpsRow.textContent).toContain('−0.0005')
+    expect(screen.getByTestId('window-warning').textContent).toContain('different matches')
+
+    fireEvent.change(within(dialog).getByLabelText(/Reason/), { target: { value: 'trust the new window' } })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('confirm-promotion'))
+    })
+    expect(calls.find((c) => c.name === 'tracking.promote')?.input).toEqual({
+      name: 'scoreline-dc-E0',
+      version: '2',
+      reason: 'trust the new window',
+    })
+    expect(screen.queryByTestId('promotion-dialog')).toBeNull()
+    expect(screen.getByTestId('promotion-notice').textContent).toContain('v2 is now the champion')
+    expect(
+      within(screen.getByTestId('model-scoreline-dc-E0')).getByTestId('model-champion').textContent,
+    ).toBe('v2')
+    expect(screen.getByTestId('rollback').textContent).toBe('Roll back to v1')
+  })
+
+  it('keeps the dialog open with the error when the promotion fails', async () => {
+    const { api } = fakeApi({
+      'tracking.models': () => [model('1', '2')],
+      'tracking.model': () => detail('1'),
+      'tracking.promote': () => new Error('MLflow at http://mlflow:5000 is unreachable'),
+    })
+    await act(async () => {
+      render(<ModelsPage api={api} />)
+    })
+    fireEvent.click(screen.getByTestId('promote-2'))
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('confirm-promotion'))
+    })
+    expect(within(screen.getByTestId('promotion-dialog')).getByRole('alert').textContent).toContain(
+      'unreachable',
+    )
+  })
+
+  it('shows an empty registry and an unreachable one with a way forward', async () => {
+    const empty = fakeApi({ 'tracking.models': () => [] })
+    await act(async () => {
+      render(<ModelsPage api={empty.api} />)
+    })
+    expect(screen.getByTestId('no-models').textContent).toContain('No registered model yet')
+    cleanup()
+    useTrackingStore.setState({ models: { data: null, loading: false, error: null } })
+    const down = fakeApi({
+      'tracking.models': () => new Error('MLflow at http://mlflow:5000 is unreachable'),
+    })
+    await act(async () => {
+      render(<ModelsPage api={down.api} />)
+    })
+    expect(screen.getByTestId('models-error').textContent).toContain('SERVICE_UNREACHABLE')
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy()
+  })
+
+  it('rolls back to the version the champion replaced, per the promotion log', () => {
+    expect(rollbackTarget(detail('2'))).toBe('1')
+    expect(rollbackTarget(detail('1'))).toBeNull()
+  })
+})
+
+describe('Dashboard champion panel', () => {
+  it('shows each league’s champion with its RPS against the market', async () => {
+    const { api } = fakeApi({ 'tracking.models': () => [model('1', '2')] })
+    await act(async () => {
+      render(<ChampionPanel api={api} />)
+    })
+    const row = screen.getByTestId('champion-E0')
+    expect(row.textContent).toContain('scoreline-dc-E0 v1')
+    expect(row.textContent).toContain('0.1990')
+    expect(row.textContent).toContain('0.2000')
+    expect(row.textContent).toContain('−0.0010')
+    expect(row.textContent).toContain('challenger v2')
+  })
+
+  it('says how to get a champion when there is none', async () => {
+    const { api } = fakeApi({ 'tracking.models': () => [] })
+    await act(async () => {
+      render(<ChampionPanel api={api} />)
+    })
+    expect(screen.getByTestId('no-champions').textContent).toContain('run the training pipeline')
+  })
+})

@@ -1,0 +1,325 @@
+import { useEffect, useState } from 'react'
+import type { ScorelineApi } from '../../../../shared/api/contract'
+import type { ModelDetailDto, ModelVersionDto } from '../../../../shared/api/domains/tracking'
+import { useTrackingStore } from '../../stores/trackingStore'
+import { useNavigationStore } from '../../stores/navigationStore'
+import { evalWindowLabel, fmtDelta, fmtNum, fmtTime } from './format'
+import { PromotionDialog, type PendingAction } from './PromotionDialog'
+
+const ACTION_LABEL: Record<string, string> = {
+  promote: 'promoted (beat the champion)',
+  challenger: 'kept as challenger',
+  rollback: 'rolled back to',
+  'manual-promote': 'promoted by hand',
+  unchanged: 'unchanged',
+}
+
+/** The version the champion would roll back to: the one it replaced, from the promotion log. */
+export function rollbackTarget(detail: ModelDetailDto): string | null {
+  const champion = detail.model.aliases.champion
+  if (!champion) return null
+  const last = detail.history.find(
+    (r) => r.alias === 'champion' && r.version === champion && r.action !== 'challenger',
+  )
+  return last?.previousVersion ?? null
+}
+
+export function ModelsPage({ api }: { api: ScorelineApi }) {
+  const { models, selectedModel, detail, loadModels, openModel, watch } = useTrackingStore()
+
+  useEffect(() => {
+    void loadModels(api).then(() => {
+      const s = useTrackingStore.getState()
+      const first = s.models.data?.[0]?.name
+      if (!s.selectedModel && first) void s.openModel(api, first)
+      else if (s.selectedModel) void s.openModel(api, s.selectedModel)
+    })
+    return watch(api)
+  }, [api, loadModels, watch])
+
+  return (
+    <section className="page" aria-labelledby="models-title">
+      <header className="page-header">
+        <h1 id="models-title">Models</h1>
+        <button type="button" onClick={() => void loadModels(api)} disabled={models.loading}>
+          {models.loading ? 'Loading…' : 'Refresh'}
+        </button>
+      </header>
+      {models.error && (
+        <div role="alert" className="error-panel" data-testid="models-error">
+          <strong>{models.error.code}</strong>: {models.error.message}{' '}
+          <button type="button" onClick={() => void loadModels(api)}>
+            Try again
+          </button>
+        </div>
+      )}
+      {models.loading && !models.data && <p className="muted">Loading the registry…</p>}
+      {models.data && models.data.length === 0 && (
+        <div className="empty-state" data-testid="no-models">
+          <p>
+            No registered model yet. Each successful training run registers a version of its league's model.
+          </p>
+          <button type="button" onClick={() => useNavigationStore.getState().go('training')}>
+            Go to Training
+          </button>
+        </div>
+      )}
+      {models.data && models.data.length > 0 && (
+        <table className="table" data-testid="models-table">
+          <caption>
+            Registered models: the champion predicts; the challenger is the latest version that did not beat
+            it.
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Model</th>
+              <th scope="col">League</th>
+              <th scope="col">Champion</th>
+              <th scope="col" className="num">
+                RPS
+              </th>
+              <th scope="col" className="num">
+                Market RPS
+              </th>
+              <th scope="col">Challenger</th>
+              <th scope="col">Updated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {models.data.map((m) => (
+              <tr
+                key={m.name}
+                className={m.name === selectedModel ? 'selected-row' : undefined}
+                data-testid={`model-${m.name}`}
+              >
+                <th scope="row">
+                  <button
+                    type="button"
+                    className="link"
+                    aria-pressed={m.name === selectedModel}
+                    onClick={() => void openModel(api, m.name)}
+                  >
+                    {m.name}
+                  </button>
+                </th>
+                <td>{m.league ?? '—'}</td>
+                <td data-testid="model-champion">{m.champion ? `v${m.champion.version}` : '—'}</td>
+                <td className="num">{fmtNum(m.champion?.rps)}</td>
+                <td className="num">{fmtNum(m.champion?.marketRps)}</td>
+                <td data-testid="model-challenger">{m.challenger ? `v${m.challenger.version}` : '—'}</td>
+                <td>{fmtTime(m.lastUpdatedTime)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {selectedModel && <ModelDetail api={api} name={selectedModel} />}
+      {detail.error && !detail.data && (
+        <p role="alert" className="error-panel">
+          {detail.error.message}
+        </p>
+      )}
+    </section>
+  )
+}
+
+function ModelDetail({ api, name }: { api: ScorelineApi; name: string }) {
+  const { detail, promote, rollback } = useTrackingStore()
+  const [pending, setPending] = useState<PendingAction | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [actionError, setActionError] = useState<string | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
+  const data = detail.data?.model.name === name ? detail.data : null
+  if (!data) return detail.loading ? <p className="muted">Loading {name}…</p> : null
+
+  const byVersion = new Map(data.versions.map((v) => [v.version, v]))
+  const champion = data.model.aliases.champion ? (byVersion.get(data.model.aliases.champion) ?? null) : null
+  const back = rollbackTarget(data)
+  const backVersion = back ? (byVersion.get(back) ?? null) : null
+
+  const ask = (kind: PendingAction['kind'], target: ModelVersionDto) => {
+    setActionError(null)
+    setNotice(null)
+    setPending({ kind, modelName: name, target, current: champion })
+  }
+  const confirm = async (reason: string) => {
+    if (!pending) return
+    setBusy(true)
+    const input = { name, ...(reason ? { reason } : {}) }
+    const result =
+      pending.kind === 'promote'
+        ? await promote(api, { ...input, version: pending.target.version })
+        : await rollback(api, { ...input, toVersion: pending.target.version })
+    setBusy(false)
+    if (!result.ok) {
+      setActionError(`${result.error.code}: ${result.error.message}`)
+      return
+    }
+    setPending(null)
+    setNotice(`v${result.value.version} is now the champion of ${name} (${result.value.reason}).`)
+  }
+
+  return (
+    <section className="panel" aria-labelledby="model-detail-title" data-testid="model-detail">
+      <header className="page-header">
+        <h2 id="model-detail-title">{name}</h2>
+        <button
+          type="button"
+          disabled={!backVersion}
+          title={
+            backVersion
+              ? `Point champion back at v${backVersion.version}`
+              : 'No earlier champion in the promotion log'
+          }
+          onClick={() => backVersion && ask('rollback', backVersion)}
+          data-testid="rollback"
+        >
+          {backVersion ? `Roll back to v${backVersion.version}` : 'Roll back'}
+        </button>
+      </header>
+      {data.model.description && <p className="muted">{data.model.description}</p>}
+      {notice && (
+        <p role="status" className="ok-panel" data-testid="promotion-notice">
+          {notice}
+        </p>
+      )}
+      <h3>Versions</h3>
+      <div className="table-scroll">
+        <table className="table compact" data-testid="versions-table">
+          <thead>
+            <tr>
+              <th scope="col">Version</th>
+              <th scope="col">Aliases</th>
+              <th scope="col">Registered</th>
+              <th scope="col">Evaluation window</th>
+              <th scope="col" className="num">
+                RPS
+              </th>
+              <th scope="col" className="num">
+                Market
+              </th>
+              <th scope="col" className="num">
+                vs market
+              </th>
+              <th scope="col" className="num">
+                Log loss
+              </th>
+              <th scope="col">Decision</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.versions.map((v) => {
+              const e = v.evaluation
+              const rps = e?.metrics.rps
+              const market = e?.metrics.market_rps
+              const isChampion = v.aliases.includes('champion')
+              return (
+                <tr key={v.version} data-testid={`version-${v.version}`}>
+                  <th scope="row">v{v.version}</th>
+                  <td>
+                    {v.aliases.map((a) => (
+                      <span key={a} className={`badge alias-${a}`}>
+                        {a}
+                      </span>
+                    ))}
+                  </td>
+                  <td>{fmtTime(v.creationTime)}</td>
+                  <td>{e ? evalWindowLabel(e) : <span className="muted">run not readable</span>}</td>
+                  <td className="num">{fmtNum(rps)}</td>
+                  <td className="num">{fmtNum(market)}</td>
+                  <td className="num">
+                    {rps !== undefined && market !== undefined ? fmtDelta(rps - market) : '—'}
+                  </td>
+                  <td className="num">{fmtNum(e?.metrics.calibrated_log_loss)}</td>
+                  <td className="small">
+                    {v.decision ? (
+                      <>
+                        <strong>{ACTION_LABEL[v.decision.action] ?? v.decision.action}</strong>
+                        {v.decision.reason ? ` — ${v.decision.reason}` : ''}
+                        {v.decision.decidedBy ? (
+                          <span className="muted"> ({v.decision.decidedBy})</span>
+                        ) : null}
+                      </>
+                    ) : (
+                      <span className="muted">no decision recorded</span>
+                    )}
+                  </td>
+                  <td>
+                    {!isChampion && (
+                      <button
+                        type="button"
+                        onClick={() => ask('promote', v)}
+                        data-testid={`promote-${v.version}`}
+                      >
+                        Promote…
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      </div>
+
+      <h3>Promotion history</h3>
+      {data.history.length === 0 ? (
+        <p className="muted">No decision recorded yet for this registry.</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="table compact" data-testid="promotion-history">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Decision</th>
+                <th scope="col">Version</th>
+                <th scope="col">Previous champion</th>
+                <th scope="col" className="num">
+                  Candidate
+                </th>
+                <th scope="col" className="num">
+                  Champion
+                </th>
+                <th scope="col" className="num">
+                  Margin
+                </th>
+                <th scope="col">Decided by</th>
+                <th scope="col">Why</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.history.map((r) => (
+                <tr key={r.id}>
+                  <td>{fmtTime(r.decidedAt)}</td>
+                  <td>{ACTION_LABEL[r.action] ?? r.action}</td>
+                  <td>v{r.version}</td>
+                  <td>{r.previousVersion ? `v${r.previousVersion}` : '—'}</td>
+                  <td className="num">
+                    {fmtNum(r.candidateScore)}
+                    {r.metric ? <span className="muted"> {r.metric}</span> : null}
+                  </td>
+                  <td className="num">{fmtNum(r.championScore)}</td>
+                  <td className="num">{fmtNum(r.margin)}</td>
+                  <td>{r.decidedBy}</td>
+                  <td className="small">{r.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {pending && (
+        <PromotionDialog
+          action={pending}
+          busy={busy}
+          error={actionError}
+          onCancel={() => setPending(null)}
+          onConfirm={(reason) => void confirm(reason)}
+        />
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,151 @@
+import { useEffect, useRef, useState } from 'react'
+import type { ModelVersionDto } from '../../../../shared/api/domains/tracking'
+import { evalWindowLabel, fmtDelta, fmtNum } from './format'
+
+/** The metrics a promotion is judged on, in the order an analyst reads them. */
+export const JUDGED_METRICS: { key: string; label: string }[] = [
+  { key: 'rps', label: 'RPS (calibrated, promotion metric)' },
+  { key: 'market_rps', label: 'Market RPS' },
+  { key: 'model_rps', label: 'Model RPS' },
+  { key: 'blend_rps', label: 'Blend RPS' },
+  { key: 'calibrated_log_loss', label: 'Log loss' },
+  { key: 'calibrated_brier', label: 'Brier' },
+  { key: 'calibrated_accuracy', label: 'Accuracy' },
+  { key: 'calibrated_ece', label: 'ECE' },
+]
+
+export interface PendingAction {
+  kind: 'promote' | 'rollback'
+  modelName: string
+  target: ModelVersionDto
+  current: ModelVersionDto | null
+}
+
+const evalOf = (v: ModelVersionDto | null) => v?.evaluation ?? null
+
+/**
+ * Confirmation before a promote or rollback: what changes (champion vX → vY), the two versions' scores on
+ * the metrics they were judged on, and whether they were evaluated on the same matches.
+ */
+export function PromotionDialog({
+  action,
+  busy,
+  error,
+  onConfirm,
+  onCancel,
+}: {
+  action: PendingAction
+  busy: boolean
+  error: string | null
+  onConfirm: (reason: string) => void
+  onCancel: () => void
+}) {
+  const [reason, setReason] = useState('')
+  const cancelRef = useRef<HTMLButtonElement>(null)
+  useEffect(() => cancelRef.current?.focus(), [])
+  const { target, current } = action
+  const te = evalOf(target)
+  const ce = evalOf(current)
+  const sameWindow = te?.evalWindow && ce?.evalWindow ? te.evalWindow === ce.evalWindow : null
+  const verb = action.kind === 'promote' ? 'Promote' : 'Roll back to'
+  const title = `${verb} v${target.version} of ${action.modelName}`
+  return (
+    <div className="modal-backdrop">
+      <div
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="promotion-title"
+        className="modal"
+        data-testid="promotion-dialog"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && !busy) onCancel()
+        }}
+      >
+        <h2 id="promotion-title">{title}?</h2>
+        <p>
+          The <strong>champion</strong> alias (the version the app predicts with) moves from{' '}
+          {current ? <strong>v{current.version}</strong> : 'no version'} to <strong>v{target.version}</strong>
+          . The decision is recorded on the version and in the promotion log.
+        </p>
+        <table className="table compact" data-testid="promotion-comparison">
+          <thead>
+            <tr>
+              <th scope="col">Metric</th>
+              <th scope="col" className="num">
+                Champion {current ? `v${current.version}` : '—'}
+              </th>
+              <th scope="col" className="num">
+                v{target.version}
+              </th>
+              <th scope="col" className="num">
+                Difference
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <th scope="row">Evaluation window</th>
+              <td className="num">{ce ? evalWindowLabel(ce) : '—'}</td>
+              <td className="num">{te ? evalWindowLabel(te) : '—'}</td>
+              <td className="num">
+                {sameWindow === null ? '' : sameWindow ? 'same matches' : 'different matches'}
+              </td>
+            </tr>
+            {JUDGED_METRICS.filter(
+              (m) => te?.metrics[m.key] !== undefined || ce?.metrics[m.key] !== undefined,
+            ).map((m) => {
+              const a = ce?.metrics[m.key]
+              const b = te?.metrics[m.key]
+              return (
+                <tr key={m.key}>
+                  <th scope="row">{m.label}</th>
+                  <td className="num">{fmtNum(a)}</td>
+                  <td className="num">{fmtNum(b)}</td>
+                  <td className="num">{a !== undefined && b !== undefined ? fmtDelta(b - a) : '—'}</td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+        {sameWindow === false && (
+          <p className="warn-panel" data-testid="window-warning">
+            These versions were evaluated on different matches, so their scores are not directly comparable.
+          </p>
+        )}
+        <label className="block">
+          Reason (recorded with the decision)
+          <input
+            type="text"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder={
+              action.kind === 'promote'
+                ? 'e.g. better calibrated on the last season'
+                : 'e.g. v5 misprices promoted teams'
+            }
+            maxLength={500}
+          />
+        </label>
+        {error && (
+          <p role="alert" className="error-panel">
+            {error}
+          </p>
+        )}
+        <div className="modal-actions">
+          <button type="button" ref={cancelRef} onClick={onCancel} disabled={busy}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => onConfirm(reason.trim())}
+            disabled={busy}
+            data-testid="confirm-promotion"
+          >
+            {busy ? 'Working…' : `${verb} v${target.version}`}
+          </button>
+        </div>
+      </div>
+    </div>
+  )
+}
