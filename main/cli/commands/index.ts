@@ -7,6 +7,7 @@ import { backtestCommand } from './backtest'
 import { explainCommand } from './explain'
 import { aliasCommand, dataCommand, dbCommand, importCommand, syncCommand } from './data'
 import { pipelineCommand } from './pipeline'
+import { featuresCommand } from './features'
 
 /** Every command of the `scoreline` CLI; later domains add theirs here. */
 export const commands: Command[] = [
@@ -22,4 +23,5 @@ export const commands: Command[] = [
   backtestCommand,
   explainCommand,
   pipelineCommand,
+  featuresCommand,
 ]
