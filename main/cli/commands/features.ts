@@ -27,8 +27,6 @@ function str(ctx: CommandContext, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined
 }
 
-const when = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('.000Z', 'Z'))
-
 export function renderHistory(entries: HistoryEntryDto[]): string {
   if (entries.length === 0) return 'no version of this view is stored\n'
   const names = [
