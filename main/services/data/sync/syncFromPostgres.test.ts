@@ -167,6 +167,34 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(c))
   })
 
+  it('never skips the rows of a transaction that commits after a later one was synced', async () => {
+    const db = openMemoryDatabase()
+    await syncFromPostgres(db, { postgres: testDb.url })
+    const [first, last] = (await c.query('SELECT min(id) AS a, max(id) AS b FROM matches')).rows.map((r) => [
+      r.a,
+      r.b,
+    ])[0]
+    const slow = new pg.Client({ connectionString: testDb.url })
+    await slow.connect()
+    try {
+      await slow.query('BEGIN')
+      await slow.query("UPDATE matches SET referee = 'Slow Ref' WHERE id = $1", [first]) // stamped with the older start
+      await c.query("UPDATE matches SET referee = 'Fast Ref' WHERE id = $1", [last]) // committed first, newer stamp
+      const during = await syncFromPostgres(db, { postgres: testDb.url })
+      expect(during.tables.matches.applied).toBe(0) // held back behind the open transaction
+      await slow.query('COMMIT')
+    } finally {
+      await slow.end()
+    }
+    const after = await syncFromPostgres(db, { postgres: testDb.url })
+    expect(after.tables.matches.applied).toBe(2)
+    const refs = db
+      .prepare('SELECT referee FROM matches WHERE remote_id IN (?, ?) ORDER BY remote_id')
+      .pluck()
+      .all(first, last)
+    expect(refs).toEqual(['Slow Ref', 'Fast Ref'])
+  })
+
   it('adopts rows the laptop imported itself instead of duplicating them', async () => {
     const db = openMemoryDatabase()
     await importFile(db, FILES[0])
