@@ -133,11 +133,13 @@ export function unknownTeamsError(file: string, league: string, unknown: Unknown
       `${file}:${u.line}: team "${u.name}" is not known in ${league} but looks like ${u.suggestions
         .slice(0, 3)
         .map((s) => `"${s.name}" (${s.score.toFixed(2)})`)
-        .join(', ')}`,
+        .join(
+          ', ',
+        )}; if it is that team: scoreline alias add "${u.suggestions[0].name}" "${u.name}" --league ${league}`,
   )
   return new DataError(
     'UNKNOWN_TEAM',
-    `${lines.join('\n')}\nadd an alias (scoreline teams alias) or, if it is a different club, import with --create-team "<name>"; nothing was imported`,
+    `${lines.join('\n')}\nnothing was imported; if a name is a different club, import again with it in createTeams (--create-team "<name>")`,
     { file, league, names: unknown },
   )
 }
