@@ -176,3 +176,14 @@ describe.skipIf(!dataDir)(
     })
   },
 )
+
+describe('CSV warnings', () => {
+  it('passes the reader warnings (tolerated bad prices) through to the import result', () => {
+    const db = openMemoryDatabase()
+    const csv = 'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,B365H,B365D,B365A\nE0,12/08/2023,A,B,1,0,0,3.2,4\n'
+    const r = importFileContents(db, csv, 'E0_warn.csv')
+    expect(r.matches.inserted).toBe(1)
+    expect(r.odds.inserted).toBe(0)
+    expect(r.warnings).toEqual([{ line: 2, message: expect.stringMatching(/^E0_warn.csv:2: .*B365/) }])
+  })
+})

@@ -172,7 +172,10 @@ export function importParsedFile(
     odds: { inserted: 0, updated: 0, unchanged: 0 },
     teamsCreated: [],
     aliasesAdded: [],
-    warnings: [],
+    warnings: (parsed.warnings ?? []).map((w) => ({
+      line: w.line,
+      message: `${w.file}:${w.line}: ${w.message}`,
+    })),
     durationMs: 0,
   }
 

@@ -45,7 +45,10 @@ export async function importParsedFileToPostgres(
     odds: { inserted: 0, updated: 0, unchanged: 0 },
     teamsCreated: [],
     aliasesAdded: [],
-    warnings: [],
+    warnings: (parsed.warnings ?? []).map((w) => ({
+      line: w.line,
+      message: `${w.file}:${w.line}: ${w.message}`,
+    })),
     durationMs: 0,
   }
   const info = leagueInfo(league)
