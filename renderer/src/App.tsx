@@ -8,6 +8,7 @@ import { SettingsPage } from './pages/SettingsPage'
 import { JackpotsPage } from './pages/jackpots/JackpotsPage'
 import { applyTheme } from './stores/settingsStore'
 import { UpcomingPage } from './pages/UpcomingPage'
+import { FeaturesPage } from './pages/features/FeaturesPage'
 import { ModelsPage } from './pages/models/ModelsPage'
 
 export function App({ api }: { api: ScorelineApi }) {
@@ -60,6 +61,8 @@ export function App({ api }: { api: ScorelineApi }) {
           <JackpotsPage api={api} />
         ) : page === 'models' ? (
           <ModelsPage api={api} />
+        ) : page === 'features' ? (
+          <FeaturesPage api={api} />
         ) : page === 'settings' ? (
           <SettingsPage api={api} />
         ) : (
