@@ -10,6 +10,7 @@ import { applyTheme } from './stores/settingsStore'
 import { UpcomingPage } from './pages/UpcomingPage'
 import { FeaturesPage } from './pages/features/FeaturesPage'
 import { ModelsPage } from './pages/models/ModelsPage'
+import { ExperimentsPage } from './pages/experiments/ExperimentsPage'
 
 export function App({ api }: { api: ScorelineApi }) {
   const { page, go } = useNavigationStore()
@@ -61,6 +62,8 @@ export function App({ api }: { api: ScorelineApi }) {
           <JackpotsPage api={api} />
         ) : page === 'models' ? (
           <ModelsPage api={api} />
+        ) : page === 'experiments' ? (
+          <ExperimentsPage api={api} />
         ) : page === 'features' ? (
           <FeaturesPage api={api} />
         ) : page === 'settings' ? (

@@ -12,6 +12,11 @@ import type {
 
 export type Loadable<T> = { data: T | null; loading: boolean; error: ApiErrorShape | null }
 const idle = <T>(): Loadable<T> => ({ data: null, loading: false, error: null })
+/** A transport that answered something else than the contract's shape (e.g. a stub in a test). */
+const unexpected = (name: string): ApiErrorShape => ({
+  code: 'INVALID_OUTPUT',
+  message: `${name} answered in an unexpected shape`,
+})
 
 export const MAX_COMPARE = 10
 /** How many runs the Experiments screen loads (then filters and sorts in memory). */
@@ -70,9 +75,14 @@ export const useTrackingStore = create<TrackingState>((set, get) => ({
     set((s) => ({ models: { ...s.models, loading: true } }))
     const result = await api.tracking.models({})
     set((s) => ({
-      models: result.ok
-        ? { data: result.value, loading: false, error: null }
-        : { data: s.models.data, loading: false, error: result.error },
+      models:
+        result.ok && Array.isArray(result.value)
+          ? { data: result.value, loading: false, error: null }
+          : {
+              data: s.models.data,
+              loading: false,
+              error: result.ok ? unexpected('tracking.models') : result.error,
+            },
     }))
   },
 
@@ -116,6 +126,8 @@ export const useTrackingStore = create<TrackingState>((set, get) => ({
     if (get().experimentIds !== ids) return // a newer choice of experiments superseded this one
     set((s) => {
       if (!result.ok) return { runs: { data: s.runs.data, loading: false, error: result.error } }
+      if (!Array.isArray(result.value?.runs))
+        return { runs: { data: s.runs.data, loading: false, error: unexpected('tracking.searchRuns') } }
       const known = new Set(result.value.runs.map((r) => r.runId))
       return {
         runs: { data: result.value, loading: false, error: null },

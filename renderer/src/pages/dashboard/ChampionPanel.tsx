@@ -22,7 +22,7 @@ export function ChampionPanel({ api }: { api: ScorelineApi }) {
     <section className="panel" aria-labelledby="champions-title" data-testid="champion-panel">
       <h2 id="champions-title">Champion model per league</h2>
       {models.error && (
-        <div role="alert" className="error-panel">
+        <div role="status" className="error-panel" data-testid="champions-error">
           {models.error.code}: {models.error.message}{' '}
           <button type="button" onClick={() => void loadModels(api)}>
             Try again

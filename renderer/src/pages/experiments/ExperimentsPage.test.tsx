@@ -1,0 +1,230 @@
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { buildApi, type Transport } from '../../../../shared/api/contract'
+import type { RunComparisonDto, RunDto } from '../../../../shared/api/domains/tracking'
+import { useTrackingStore } from '../../stores/trackingStore'
+import { ticks } from './Charts'
+import { Comparison, visibleParams } from './Comparison'
+import { ExperimentsPage } from './ExperimentsPage'
+import { EMPTY_FILTER, defaultColumns, filterRuns, parseQuery, sortRuns } from './runsView'
+
+const run = (i: number, over: Partial<RunDto> = {}): RunDto => ({
+  runId: `run${i}`,
+  experimentId: i % 2 ? '1' : '2',
+  runName: `E${i % 3} pipeline ${i}`,
+  status: 'FINISHED',
+  startTime: 1_700_000_000_000 + i * 1000,
+  endTime: 1_700_000_000_000 + i * 1000 + 500,
+  parentRunId: null,
+  params: { league: `E${i % 3}`, xi: String(0.001 + (i % 5) / 1000), blend: i % 2 ? 'log' : 'linear' },
+  metrics: { rps: 0.2 + (i % 7) / 1000, market_rps: 0.2 },
+  tags: { 'scoreline.trigger': i % 4 ? 'manual' : 'schedule' },
+  ...over,
+})
+
+describe('runs table logic', () => {
+  const runs = Array.from({ length: 1200 }, (_, i) => run(i))
+
+  it('reads a query of params, metrics and tags joined by and', () => {
+    expect(parseQuery("rps < 0.203 and params.league = 'E1' and tags.scoreline.trigger != schedule")).toEqual(
+      {
+        conditions: [
+          { kind: 'any', key: 'rps', op: '<', value: '0.203' },
+          { kind: 'param', key: 'league', op: '=', value: 'E1' },
+          { kind: 'tag', key: 'scoreline.trigger', op: '!=', value: 'schedule' },
+        ],
+      },
+    )
+    expect(parseQuery('rps')).toHaveProperty('error')
+    expect(parseQuery('  ')).toEqual({ conditions: [] })
+  })
+
+  it('filters 1,200 runs by query, search, status and date, and hides nested runs', () => {
+    const q = parseQuery('rps < 0.202 and league = E1 and blend ~ LO') as { conditions: never[] }
+    const out = filterRuns(runs, { ...EMPTY_FILTER, conditions: q.conditions })
+    expect(out.length).toBeGreaterThan(0)
+    for (const r of out) {
+      expect(r.metrics.rps).toBeLessThan(0.202)
+      expect(r.params.league).toBe('E1')
+      expect(r.params.blend).toBe('log')
+    }
+    expect(filterRuns(runs, { ...EMPTY_FILTER, search: 'pipeline 1199' }).map((r) => r.runId)).toEqual([
+      'run1199',
+    ])
+    expect(
+      filterRuns(runs, { ...EMPTY_FILTER, from: 1_700_000_000_000 + 1000 * 1000, to: null }).length,
+    ).toBe(200)
+    const nested = [run(1), run(2, { parentRunId: 'run1' })]
+    expect(filterRuns(nested, EMPTY_FILTER).map((r) => r.runId)).toEqual(['run1'])
+    expect(filterRuns(nested, { ...EMPTY_FILTER, hideNested: false })).toHaveLength(2)
+    const started = performance.now()
+    filterRuns(runs, { ...EMPTY_FILTER, search: 'e1 log', conditions: q.conditions })
+    expect(performance.now() - started).toBeLessThan(50)
+  })
+
+  it('sorts numerically on params and metrics, missing values last', () => {
+    const some = [run(1), run(2), run(3, { metrics: {} }), run(4)]
+    expect(sortRuns(some, { by: { kind: 'metric', key: 'rps' }, desc: false }).map((r) => r.runId)).toEqual([
+      'run1',
+      'run2',
+      'run4',
+      'run3',
+    ])
+    expect(sortRuns(some, { by: { kind: 'metric', key: 'rps' }, desc: true }).at(-1)?.runId).toBe('run3')
+    expect(defaultColumns(some).map((c) => c.key)).toEqual(['league', 'xi', 'blend', 'rps', 'market_rps'])
+  })
+
+  it('chooses round chart ticks', () => {
+    expect(ticks(0, 9)).toEqual([0, 2, 4, 6, 8])
+    expect(ticks(0.198, 0.2031)).toEqual([0.198, 0.2, 0.202])
+  })
+})
+
+const comparison: RunComparisonDto = {
+  runs: ['a', 'b', 'c'].map((id, i) => ({
+    runId: id,
+    runName: `run ${id}`,
+    experimentId: '1',
+    experimentName: 'dixon_coles_poisson',
+    status: 'FINISHED',
+    startTime: i,
+  })),
+  params: [
+    { key: 'blend', values: ['log', 'log', 'linear'], differs: true },
+    { key: 'margin_method', values: ['shin', 'shin', 'shin'], differs: false },
+    { key: 'xi', values: ['0.0019', '0.0025', null], differs: true },
+  ],
+  metrics: [
+    {
+      key: 'rps',
+      higherIsBetter: false,
+      best: 'b',
+      stats: [
+        { min: 0.2, max: 0.2, last: 0.2, points: 1 },
+        { min: 0.1985, max: 0.1985, last: 0.1985, points: 1 },
+        null,
+      ],
+    },
+    {
+      key: 'xi_search_rps',
+      higherIsBetter: false,
+      best: 'a',
+      stats: [
+        { min: 0.199, max: 0.21, last: 0.2, points: 3 },
+        { min: 0.2, max: 0.22, last: 0.205, points: 3 },
+        { min: 0.2, max: 0.22, last: 0.21, points: 3 },
+      ],
+    },
+  ],
+  histories: [
+    {
+      key: 'xi_search_rps',
+      series: ['a', 'b', 'c'].map((runId) => ({
+        runId,
+        points: [0, 1, 2].map((step) => ({ step, value: 0.2 + step / 100, timestamp: step })),
+      })),
+    },
+  ],
+}
+
+describe('comparison', () => {
+  afterEach(cleanup)
+
+  it('highlights differing params, hides equal ones on demand, marks the best run and draws histories', () => {
+    render(<Comparison data={comparison} onClose={() => {}} />)
+    expect(screen.getByTestId('param-blend').className).toBe('differs')
+    expect(screen.getByTestId('param-margin_method').className).toBe('')
+    expect(screen.getByTestId('param-xi').textContent).toContain('—')
+    fireEvent.click(screen.getByTestId('differences-only'))
+    expect(screen.queryByTestId('param-margin_method')).toBeNull()
+    expect(visibleParams(comparison.params, true).map((p) => p.key)).toEqual(['blend', 'xi'])
+
+    const rps = within(screen.getByTestId('metric-rps')).getAllByRole('cell')
+    expect(rps.map((c) => c.getAttribute('data-best'))).toEqual([null, 'true', null])
+    expect(rps[1].textContent).toContain('★')
+    const xi = within(screen.getByTestId('metric-xi_search_rps')).getAllByRole('cell')
+    expect(xi[0].textContent).toContain('0.1990 – 0.2100 (3)')
+    expect(screen.getAllByTestId('history-series')).toHaveLength(3)
+  })
+})
+
+function fakeApi(runs: RunDto[]) {
+  const calls: { name: string; input: unknown }[] = []
+  const transport: Transport = {
+    invoke: async (name, input) => {
+      calls.push({ name, input })
+      if (name === 'tracking.searchRuns')
+        return {
+          ok: true,
+          value: {
+            runs,
+            experiments: [
+              { id: '1', name: 'dixon_coles_poisson', lifecycleStage: 'active', creationTime: null },
+              { id: '2', name: 'dixon_coles_blending', lifecycleStage: 'active', creationTime: null },
+            ],
+            truncated: false,
+          },
+        }
+      if (name === 'tracking.compareRuns') return { ok: true, value: comparison }
+      return { ok: false, error: { code: 'INTERNAL', message: `${name} not in test` } }
+    },
+    subscribe: () => () => {},
+  }
+  return { api: buildApi(transport), calls }
+}
+
+describe('Experiments screen', () => {
+  // jsdom lays nothing out: give the virtualised table's scroll box a size so it renders rows
+  const sizes = ['clientHeight', 'clientWidth'] as const
+  beforeAll(() => {
+    Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 480 })
+    Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1000 })
+  })
+  afterAll(() => {
+    sizes.forEach((k) => delete (HTMLElement.prototype as unknown as Record<string, unknown>)[k])
+  })
+  afterEach(() => {
+    cleanup()
+    useTrackingStore.setState({
+      runs: { data: null, loading: false, error: null },
+      selection: [],
+      comparison: { data: null, loading: false, error: null },
+    })
+  })
+
+  it('lists runs, filters them, and compares the three selected', async () => {
+    const runs = Array.from({ length: 30 }, (_, i) => run(i))
+    const { api, calls } = fakeApi(runs)
+    await act(async () => {
+      render(<ExperimentsPage api={api} />)
+    })
+    expect(screen.getByTestId('runs-count').textContent).toContain('30 of 30 runs')
+    fireEvent.change(screen.getByTestId('run-query'), { target: { value: 'league = E1' } })
+    expect(screen.getByTestId('runs-count').textContent).toContain('10 of 30 runs')
+    fireEvent.change(screen.getByTestId('run-query'), { target: { value: 'league' } })
+    expect(screen.getByRole('alert').textContent).toContain('Cannot read "league"')
+    fireEvent.change(screen.getByTestId('run-query'), { target: { value: '' } })
+
+    expect(screen.getAllByTestId('run-row').length).toBeGreaterThanOrEqual(15) // virtualised: the visible ones
+    const compare = screen.getByTestId('compare-button') as HTMLButtonElement
+    expect(compare.disabled).toBe(true)
+    for (const name of ['E2 pipeline 29', 'E1 pipeline 28', 'E0 pipeline 27'])
+      fireEvent.click(screen.getByLabelText(`Select ${name}`))
+    expect(compare.disabled).toBe(false)
+    await act(async () => {
+      fireEvent.click(compare)
+    })
+    expect(calls.find((c) => c.name === 'tracking.compareRuns')?.input).toEqual({
+      runIds: ['run29', 'run28', 'run27'],
+    })
+    expect(screen.getByTestId('comparison').textContent).toContain('Comparing 3 runs')
+  })
+
+  it('says how to get runs when there are none, and shows the error with a retry', async () => {
+    const { api } = fakeApi([])
+    await act(async () => {
+      render(<ExperimentsPage api={api} />)
+    })
+    expect(screen.getByTestId('no-runs').textContent).toContain('No tracked run yet')
+  })
+})
