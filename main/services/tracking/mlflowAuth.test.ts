@@ -1,26 +1,56 @@
 /**
- * Against a server started with `--app-name basic-auth` (scripts/mlflow-server.sh start --basic-auth).
- * Env: SCORELINE_TEST_MLFLOW_AUTH_URI, SCORELINE_TEST_MLFLOW_AUTH_USERNAME, SCORELINE_TEST_MLFLOW_AUTH_PASSWORD.
+ * Against a server started with `--app-name basic-auth`. Uses SCORELINE_TEST_MLFLOW_AUTH_URI (+ _USERNAME /
+ * _PASSWORD) when set; otherwise, whenever the MLflow suites run (SCORELINE_TEST_MLFLOW_URI is set, so the
+ * pinned venv exists), starts its own with `scripts/mlflow-server.sh start --basic-auth` and stops it after.
  */
+import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serviceUrl } from '../../../test/support/services'
 import { createTrackingStore } from './createTrackingStore'
 import { MlflowClient } from './mlflowClient'
 
-const uri = process.env.SCORELINE_TEST_MLFLOW_AUTH_URI?.trim()
-const username = process.env.SCORELINE_TEST_MLFLOW_AUTH_USERNAME ?? 'admin'
-const password = process.env.SCORELINE_TEST_MLFLOW_AUTH_PASSWORD ?? ''
+const run = promisify(execFile)
+const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../scripts/mlflow-server.sh')
+const envUri = process.env.SCORELINE_TEST_MLFLOW_AUTH_URI?.trim()
+const enabled = Boolean(envUri || serviceUrl('mlflow'))
 const reason =
-  'set SCORELINE_TEST_MLFLOW_AUTH_URI (+ _USERNAME/_PASSWORD) from `scripts/mlflow-server.sh start --basic-auth`'
-if (!uri) console.warn(`[skipped] MLflow basic-auth suite: ${reason}`)
+  'set SCORELINE_TEST_MLFLOW_URI (the suite then starts its own basic-auth server) or SCORELINE_TEST_MLFLOW_AUTH_URI'
+if (!enabled) console.warn(`[skipped] MLflow basic-auth suite: ${reason}`)
 
-describe.skipIf(!uri)(`MLflow with basic auth${uri ? '' : ` — skipped: ${reason}`}`, () => {
+describe.skipIf(!enabled)(`MLflow with basic auth${enabled ? '' : ` — skipped: ${reason}`}`, () => {
   const dirs: string[] = []
-  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
   const fast = { maxRetries: 1, backoffBaseMs: 5 }
+  let uri = envUri ?? ''
+  let username = process.env.SCORELINE_TEST_MLFLOW_AUTH_USERNAME ?? 'admin'
+  let password = process.env.SCORELINE_TEST_MLFLOW_AUTH_PASSWORD ?? ''
+  let startedPid: string | undefined
+  // Per-test timeouts are generous: the basic-auth app hashes the password on every request.
+
+  beforeAll(async () => {
+    if (envUri) return
+    const { stdout } = await run('bash', [script, 'start', '--basic-auth'], { timeout: 280_000 })
+    const vars = Object.fromEntries(
+      stdout
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => l.split(/=(.*)/s, 2)),
+    )
+    uri = vars.MLFLOW_URI
+    username = vars.MLFLOW_ADMIN_USERNAME
+    password = vars.MLFLOW_ADMIN_PASSWORD
+    startedPid = vars.MLFLOW_PID
+  }, 300_000)
+
+  afterAll(async () => {
+    dirs.forEach((d) => rmSync(d, { recursive: true, force: true }))
+    if (startedPid) await run('bash', [script, 'stop', startedPid], { timeout: 60_000 })
+  }, 90_000)
 
   function collectingLogger(lines: string[]) {
     const push = (m: string, f?: unknown) => lines.push(`${m} ${JSON.stringify(f ?? {})}`)
@@ -29,14 +59,14 @@ describe.skipIf(!uri)(`MLflow with basic auth${uri ? '' : ` — skipped: ${reaso
 
   it('says what to do when credentials are missing or wrong, and never repeats the password', async () => {
     const lines: string[] = []
-    const none = new MlflowClient({ trackingUri: uri! }, fast)
+    const none = new MlflowClient({ trackingUri: uri }, fast)
     const missing = await none.getExperimentByName('x').catch((e) => e)
     expect(missing.code).toBe('MLFLOW_AUTH')
     expect(missing.message).toMatch(/Set MLFLOW_TRACKING_USERNAME/)
 
     const wrongPassword = `wrong-${randomUUID()}`
     const wrong = new MlflowClient(
-      { trackingUri: uri!, username, password: wrongPassword },
+      { trackingUri: uri, username, password: wrongPassword },
       { ...fast, logger: collectingLogger(lines) },
     )
     const refused = await wrong.getExperimentByName('x').catch((e) => e)
@@ -50,12 +80,12 @@ describe.skipIf(!uri)(`MLflow with basic auth${uri ? '' : ` — skipped: ${reaso
     }
     // a bearer token the server does not know
     const token = `tok-${randomUUID()}`
-    const bearer = await new MlflowClient({ trackingUri: uri!, token }, fast)
+    const bearer = await new MlflowClient({ trackingUri: uri, token }, fast)
       .getExperimentByName('x')
       .catch((e) => e)
     expect(bearer.code).toBe('MLFLOW_AUTH')
     expect(JSON.stringify(bearer) + bearer.message).not.toContain(token)
-  })
+  }, 180_000)
 
   it('works with the right credentials, from config or from the URL, through the whole store', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'scoreline-auth-'))
@@ -74,12 +104,12 @@ describe.skipIf(!uri)(`MLflow with basic auth${uri ? '' : ` — skipped: ${reaso
     expect((await store.status()).pending).toBe(0)
     store.close()
 
-    const url = new URL(uri!)
+    const url = new URL(uri)
     url.username = encodeURIComponent(username)
     url.password = encodeURIComponent(password)
     const viaUrl = new MlflowClient({ trackingUri: url.toString() }, fast)
     expect((await viaUrl.getExperimentByName(exp.name))?.experiment_id).toBe(exp.id)
     expect(viaUrl.origin).not.toContain(password)
     for (const line of lines) expect(line).not.toContain(password)
-  })
+  }, 180_000)
 })
