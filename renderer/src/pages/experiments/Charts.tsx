@@ -19,7 +19,7 @@ export const PALETTE = [
 
 const W = 720
 const H = 300
-const M = { left: 64, right: 16, top: 12, bottom: 36 }
+const M = { left: 64, right: 16, top: 24, bottom: 36 }
 
 /** About `count` round tick values covering [lo, hi]. */
 export function ticks(lo: number, hi: number, count = 5): number[] {
@@ -87,7 +87,7 @@ function Axes({
       <text x={(M.left + W - M.right) / 2} y={H - 4} textAnchor="middle" className="axis axis-title">
         {xLabel}
       </text>
-      <text x={12} y={M.top + 8} className="axis axis-title">
+      <text x={M.left - 56} y={12} className="axis axis-title">
         {yLabel}
       </text>
     </g>

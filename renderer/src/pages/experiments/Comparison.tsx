@@ -9,6 +9,24 @@ export function visibleParams(params: RunComparisonDto['params'], differencesOnl
 }
 
 /**
+ * Which cells of a metric row are marked best: every run tied with the best last value, and none when all
+ * runs have the same value or the metric is a count (`…_n`: more or fewer matches is not better).
+ */
+export function bestCells(
+  metric: RunComparisonDto['metrics'][number],
+  runs: RunComparisonDto['runs'],
+): boolean[] {
+  const none = runs.map(() => false)
+  if (metric.best === null || /(^|_)n$/.test(metric.key)) return none
+  const i = runs.findIndex((r) => r.runId === metric.best)
+  const target = metric.stats[i]?.last
+  if (target === undefined) return none
+  const values = metric.stats.flatMap((s) => (s ? [s.last] : []))
+  if (values.length < 2 || values.every((v) => v === target)) return none
+  return metric.stats.map((s) => s !== null && s.last === target)
+}
+
+/**
  * 2–10 runs side by side: params with the differing ones highlighted (and a "differences only" switch),
  * metrics with min / max / last and the best run per row marked, and metric histories overlaid.
  */
@@ -109,33 +127,36 @@ export function Comparison({ data, onClose }: { data: RunComparisonDto; onClose:
                 </tr>
               </thead>
               <tbody>
-                {data.metrics.map((m) => (
-                  <tr key={m.key} data-testid={`metric-${m.key}`}>
-                    <th scope="row">
-                      {m.key} <span className="muted small">{m.higherIsBetter ? '↑' : '↓'}</span>
-                    </th>
-                    {m.stats.map((s, i) => {
-                      const best = m.best !== null && data.runs[i].runId === m.best
-                      return (
-                        <td key={i} className={`num${best ? ' best' : ''}`} data-best={best || undefined}>
-                          {s ? (
-                            <>
-                              {best && <span aria-label="best">★ </span>}
-                              {fmtNum(s.last, 5)}
-                              {s.points > 1 && (
-                                <span className="muted small range">
-                                  {fmtNum(s.min, 4)} – {fmtNum(s.max, 4)} ({s.points})
-                                </span>
-                              )}
-                            </>
-                          ) : (
-                            <span className="muted">—</span>
-                          )}
-                        </td>
-                      )
-                    })}
-                  </tr>
-                ))}
+                {data.metrics.map((m) => {
+                  const bestRuns = bestCells(m, data.runs)
+                  return (
+                    <tr key={m.key} data-testid={`metric-${m.key}`}>
+                      <th scope="row">
+                        {m.key} <span className="muted small">{m.higherIsBetter ? '↑' : '↓'}</span>
+                      </th>
+                      {m.stats.map((s, i) => {
+                        const best = bestRuns[i]
+                        return (
+                          <td key={i} className={`num${best ? ' best' : ''}`} data-best={best || undefined}>
+                            {s ? (
+                              <>
+                                {best && <span aria-label="best">★ </span>}
+                                {fmtNum(s.last, 5)}
+                                {s.points > 1 && (
+                                  <span className="muted small range">
+                                    {fmtNum(s.min, 4)} – {fmtNum(s.max, 4)} ({s.points})
+                                  </span>
+                                )}
+                              </>
+                            ) : (
+                              <span className="muted">—</span>
+                            )}
+                          </td>
+                        )
+                      })}
+                    </tr>
+                  )
+                })}
               </tbody>
             </table>
           </div>

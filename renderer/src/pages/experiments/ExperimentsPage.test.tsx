@@ -4,7 +4,7 @@ import { buildApi, type Transport } from '../../../../shared/api/contract'
 import type { RunComparisonDto, RunDto } from '../../../../shared/api/domains/tracking'
 import { useTrackingStore } from '../../stores/trackingStore'
 import { ticks } from './Charts'
-import { Comparison, visibleParams } from './Comparison'
+import { bestCells, Comparison, visibleParams } from './Comparison'
 import { ExperimentsPage } from './ExperimentsPage'
 import { EMPTY_FILTER, defaultColumns, filterRuns, parseQuery, sortRuns } from './runsView'
 
@@ -145,6 +145,19 @@ describe('comparison', () => {
     const xi = within(screen.getByTestId('metric-xi_search_rps')).getAllByRole('cell')
     expect(xi[0].textContent).toContain('0.1990 – 0.2100 (3)')
     expect(screen.getAllByTestId('history-series')).toHaveLength(3)
+  })
+
+  it('marks every run tied for best, and none when all agree or the metric is a count', () => {
+    const stat = (last: number) => ({ min: last, max: last, last, points: 1 })
+    const row = (key: string, values: number[], best = 'a') => ({
+      key,
+      higherIsBetter: false,
+      best,
+      stats: values.map(stat),
+    })
+    expect(bestCells(row('rps', [0.2, 0.19, 0.19], 'b'), comparison.runs)).toEqual([false, true, true])
+    expect(bestCells(row('rps', [0.2, 0.2, 0.2]), comparison.runs)).toEqual([false, false, false])
+    expect(bestCells(row('calibrated_n', [300, 377, 300]), comparison.runs)).toEqual([false, false, false])
   })
 })
 
