@@ -54,17 +54,32 @@ async function importReal(db: Database.Database): Promise<void> {
   for (const l of LEAGUES) for (const s of SEASONS) await importFile(db, path.join(dir, l, `${l}_${s}.csv`))
 }
 
-async function timed(fn: () => Promise<unknown>, runs: number): Promise<number> {
+/** Median wall time; `cpu` accumulates the process CPU time (all threads) over the same runs. */
+async function timed(
+  fn: () => Promise<unknown>,
+  runs: number,
+  cpu?: { ms: number; wallMs: number },
+): Promise<number> {
   const times: number[] = []
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     await fn()
-    times.push(performance.now() - t0)
+    const wall = performance.now() - t0
+    times.push(wall)
+    if (cpu) {
+      const c = process.cpuUsage(c0)
+      cpu.ms += (c.user + c.system) / 1000
+      cpu.wallMs += wall
+    }
   }
   times.sort((a, b) => a - b)
   const m = times.length >> 1
   return times.length % 2 ? times[m] : (times[m - 1] + times[m]) / 2
 }
+
+/** CPU time over wall time: ~1 when one core did the work, ~2 when two did (what a second worker can add). */
+const parallelism = (c: { ms: number; wallMs: number }) => (c.ms / c.wallMs).toFixed(2)
 
 async function warmPool(size: number): Promise<WorkerPool> {
   const pool = createWorkerPool({ workerUrl: WORKER, size })
@@ -96,12 +111,17 @@ export async function run(): Promise<BenchResult[]> {
   const data = loadLeagueData(db, 'E0', { windowYears: 3 })
   const options = { from: data.evaluation.from, to: data.evaluation.to, windowYears: 3 }
   const xiTimes: Record<number, number> = {}
+  const xiCpu: Record<number, { ms: number; wallMs: number }> = {
+    1: { ms: 0, wallMs: 0 },
+    2: { ms: 0, wallMs: 0 },
+  }
   for (const size of [1, 2]) {
     const pool = await warmPool(size)
     try {
       xiTimes[size] = await timed(
         () => selectXi(data.matches, options, DEFAULT_PIPELINE_SETTINGS.xiGrid, poolXiMap(pool)),
         3,
+        xiCpu[size],
       )
     } finally {
       await pool.close()
@@ -111,13 +131,15 @@ export async function run(): Promise<BenchResult[]> {
     name: `ξ search E0 (grid 10, ${data.evaluation.matches} eval matches), 1 worker`,
     median_ms: round(xiTimes[1]),
     runs: 3,
-    note: source,
+    note: `${source}; CPU ${round(xiCpu[1].ms / 3)} ms/run, CPU/wall ${parallelism(xiCpu[1])}`,
   })
   rows.push({
     name: 'ξ search E0 (grid 10), 2 workers',
     median_ms: round(xiTimes[2]),
     runs: 3,
-    note: `speed-up ×${(xiTimes[1] / xiTimes[2]).toFixed(2)} over 1 worker (${cores} cores)`,
+    note:
+      `speed-up ×${(xiTimes[1] / xiTimes[2]).toFixed(2)} over 1 worker; CPU ${round(xiCpu[2].ms / 3)} ms/run, CPU/wall ${parallelism(xiCpu[2])} ` +
+      `(${cores} cores, load average ${os.loadavg()[0].toFixed(1)})`,
   })
 
   // full pipeline with local backends
@@ -142,19 +164,21 @@ export async function run(): Promise<BenchResult[]> {
       const pool = await warmPool(size)
       try {
         const label = `${size} worker${size > 1 ? 's' : ''}${size === Math.max(1, cores - 1) ? ' (default: cores − 1)' : ''}`
+        const one = { ms: 0, wallMs: 0 }
         rows.push({
           name: `pipeline 1 league (E0), ${label}`,
-          median_ms: round(await timed(pipeline(pool, ['E0']), 3)),
+          median_ms: round(await timed(pipeline(pool, ['E0']), 3, one)),
           runs: 3,
           target_ms: 5000,
-          note: `${source}; local tracking + features`,
+          note: `${source}; local tracking + features; CPU ${round(one.ms / 3)} ms/run, CPU/wall ${parallelism(one)}`,
         })
+        const four = { ms: 0, wallMs: 0 }
         rows.push({
           name: `pipeline 4 leagues, ${label}`,
-          median_ms: round(await timed(pipeline(pool, LEAGUES), 1)),
+          median_ms: round(await timed(pipeline(pool, LEAGUES), 1, four)),
           runs: 1,
           target_ms: 15000,
-          note: `${LEAGUES.join(', ')}`,
+          note: `${LEAGUES.join(', ')}; CPU ${round(four.ms)} ms, CPU/wall ${parallelism(four)}, load average ${os.loadavg()[0].toFixed(1)}`,
         })
       } finally {
         await pool.close()

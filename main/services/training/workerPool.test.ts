@@ -111,6 +111,13 @@ describe('worker pool', () => {
     expect(await pool.submit('echo', 2).result).toBe(2)
   })
 
+  it('fails a job whose payload cannot be sent, without losing the worker', async () => {
+    const error = await failure(pool.submit('echo', { fn: () => 1 }).result)
+    expect(error.code).toBe('JOB_FAILED')
+    expect(error.message).toMatch(/could not be sent to a worker/)
+    expect(await pool.submit('echo', 3).result).toBe(3)
+  })
+
   it('fails a job that throws with its own code; the worker stays', async () => {
     const before = events.filter((e) => e.type === 'worker' && e.event === 'crashed').length
     const error = await failure(pool.submit('throwInJob', { message: 'bad input' }).result)

@@ -329,7 +329,20 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       cancelFlag: slot.cancelFlag,
     }
     job.payload = null // the worker has it; do not keep a second copy alive here
-    slot.worker.postMessage(message, job.transfer as Transferable[])
+    try {
+      slot.worker.postMessage(message, job.transfer as Transferable[])
+    } catch (error) {
+      // e.g. a payload holding functions or class instances that cannot be cloned
+      release(slot)
+      finish(
+        job,
+        'failed',
+        errorOf(
+          'JOB_FAILED',
+          `Job ${job.info.id} (${job.info.kind}) could not be sent to a worker: ${(error as Error).message}`,
+        ),
+      )
+    }
   }
 
   /** Cancel or time out a job, whatever its state. */
