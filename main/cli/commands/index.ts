@@ -8,6 +8,8 @@ import { explainCommand } from './explain'
 import { aliasCommand, dataCommand, dbCommand, importCommand, syncCommand } from './data'
 import { pipelineCommand } from './pipeline'
 import { featuresCommand } from './features'
+import { runsCommand } from './runs'
+import { modelsCommand } from './models'
 
 /** Every command of the `scoreline` CLI; later domains add theirs here. */
 export const commands: Command[] = [
@@ -24,4 +26,6 @@ export const commands: Command[] = [
   explainCommand,
   pipelineCommand,
   featuresCommand,
+  runsCommand,
+  modelsCommand,
 ]

@@ -1,0 +1,231 @@
+import type { Command, CommandContext } from '../framework'
+import { UserError } from '../framework'
+import { call, openScoreline, SERVICE_OPTIONS } from '../context'
+import type { Scoreline } from '../../core/scoreline'
+import type {
+  ModelDetailDto,
+  ModelVersionDto,
+  PromotionResultDto,
+  RegisteredModelDto,
+} from '../../../shared/api/domains/tracking'
+import { fmtNum, fmtTime, table, trackingUserErrors } from './trackingFormat'
+
+const JUDGED = ['rps', 'market_rps', 'model_rps', 'blend_rps', 'calibrated_log_loss', 'calibrated_brier']
+
+export function renderModels(models: RegisteredModelDto[]): string {
+  if (models.length === 0)
+    return 'no registered model yet: `scoreline pipeline run` registers one per league\n'
+  return table(
+    ['model', 'league', 'champion', 'trained', 'rps', 'market rps', 'evaluation window', 'challenger'],
+    models.map((m) => [
+      m.name,
+      m.league ?? '',
+      m.champion ? `v${m.champion.version}` : '—',
+      fmtTime(m.champion?.creationTime),
+      fmtNum(m.champion?.rps),
+      fmtNum(m.champion?.marketRps),
+      m.champion?.evalFrom
+        ? `${m.champion.evalFrom}..${m.champion.evalTo} (${m.champion.matches ?? '?'})`
+        : '—',
+      m.challenger ? `v${m.challenger.version} (rps ${fmtNum(m.challenger.rps)})` : '—',
+    ]),
+    [false, false, false, false, true, true, false, false],
+  )
+}
+
+export function renderModel(d: ModelDetailDto): string {
+  const versions = table(
+    ['version', 'aliases', 'registered', 'window', 'rps', 'market', 'decision'],
+    d.versions.map((v) => [
+      `v${v.version}`,
+      v.aliases.join(',') || '—',
+      fmtTime(v.creationTime),
+      v.evaluation?.evalFrom ? `${v.evaluation.evalFrom}..${v.evaluation.evalTo}` : '—',
+      fmtNum(v.evaluation?.metrics.rps),
+      fmtNum(v.evaluation?.metrics.market_rps),
+      v.decision ? `${v.decision.action}: ${v.decision.reason ?? ''}` : '—',
+    ]),
+    [false, false, false, false, true, true, false],
+  )
+  const history = d.history.length
+    ? table(
+        ['when', 'decision', 'version', 'previous', 'candidate', 'champion', 'decided by', 'why'],
+        d.history.map((r) => [
+          fmtTime(r.decidedAt),
+          r.action,
+          `v${r.version}`,
+          r.previousVersion ? `v${r.previousVersion}` : '—',
+          fmtNum(r.candidateScore),
+          fmtNum(r.championScore),
+          r.decidedBy,
+          r.reason,
+        ]),
+      )
+    : 'no decision recorded\n'
+  return `${d.model.name}${d.model.league ? ` (${d.model.league})` : ''}\n\nversions:\n${versions}\npromotion history:\n${history}`
+}
+
+/** The comparison a promote or rollback acts on: the current champion against the target version. */
+export function renderAction(current: ModelVersionDto | null, target: ModelVersionDto): string {
+  const ce = current?.evaluation
+  const te = target.evaluation
+  const rows = JUDGED.filter((k) => ce?.metrics[k] !== undefined || te?.metrics[k] !== undefined).map((k) => {
+    const a = ce?.metrics[k]
+    const b = te?.metrics[k]
+    return [k, fmtNum(a), fmtNum(b), a !== undefined && b !== undefined ? fmtNum(b - a) : '—']
+  })
+  const same = ce?.evalWindow && te?.evalWindow ? ce.evalWindow === te.evalWindow : null
+  return (
+    table(
+      [
+        'metric',
+        current ? `champion v${current.version}` : 'no champion',
+        `v${target.version}`,
+        'difference',
+      ],
+      rows,
+      [false, true, true, true],
+    ) +
+    (same === null
+      ? ''
+      : same
+        ? 'evaluated on the same matches\n'
+        : 'evaluated on DIFFERENT matches: the scores are not directly comparable\n')
+  )
+}
+
+function renderResult(r: PromotionResultDto): string {
+  return r.action === 'unchanged'
+    ? `${r.modelName}: ${r.reason}; nothing changed\n`
+    : `${r.modelName}: champion is now v${r.version}${r.previousChampion ? ` (was v${r.previousChampion})` : ''} — ${r.reason} [${r.decidedBy}]\n`
+}
+
+async function detail(scoreline: Scoreline, name: string): Promise<ModelDetailDto> {
+  return trackingUserErrors(() => call(scoreline, 'tracking.model', { name }))
+}
+
+const listCommand: Command = {
+  name: 'list',
+  summary: 'Registered models with their champion and challenger and what they scored against the market.',
+  usage: '[--json]',
+  options: { ...SERVICE_OPTIONS },
+  async run(ctx) {
+    const scoreline = openScoreline(ctx)
+    try {
+      ctx.output(await trackingUserErrors(() => call(scoreline, 'tracking.models', {})), renderModels)
+      return 0
+    } finally {
+      await scoreline.close()
+    }
+  },
+}
+
+const showCommand: Command = {
+  name: 'show',
+  summary: 'One model: its versions, aliases, the metrics each was judged on, and the promotion history.',
+  usage: 'NAME [--json]',
+  options: { ...SERVICE_OPTIONS },
+  async run(ctx) {
+    const name = oneName(ctx)
+    const scoreline = openScoreline(ctx)
+    try {
+      ctx.output(await detail(scoreline, name), renderModel)
+      return 0
+    } finally {
+      await scoreline.close()
+    }
+  },
+}
+
+function oneName(ctx: CommandContext): string {
+  const [name] = ctx.positionals
+  if (!name)
+    throw new UserError('Give the model name, e.g. scoreline-dc-E0 (`scoreline models list` shows them).')
+  return name
+}
+
+const promoteCommand: Command = {
+  name: 'promote',
+  summary: 'Make a version the champion by hand; prints the comparison it acts on and records the decision.',
+  usage: 'NAME VERSION [--reason TEXT] [--json]',
+  options: {
+    ...SERVICE_OPTIONS,
+    reason: { type: 'string', description: 'Why (recorded with the decision)', valueName: 'TEXT' },
+  },
+  async run(ctx) {
+    const [name, version] = ctx.positionals
+    if (!name || !version || !/^\d+$/.test(version))
+      throw new UserError(
+        'Give the model name and a version number, e.g. `scoreline models promote scoreline-dc-E0 3`.',
+      )
+    const scoreline = openScoreline(ctx)
+    try {
+      const before = await detail(scoreline, name)
+      const target = before.versions.find((v) => v.version === version)
+      if (!target)
+        throw new UserError(
+          `${name} has no version ${version} (versions: ${before.versions.map((v) => v.version).join(', ') || 'none'}).`,
+          'TRACKING_NOT_FOUND',
+        )
+      const current = before.versions.find((v) => v.aliases.includes('champion')) ?? null
+      const result = await trackingUserErrors(() =>
+        call(scoreline, 'tracking.promote', {
+          name,
+          version,
+          ...(typeof ctx.values.reason === 'string' ? { reason: ctx.values.reason } : {}),
+        }),
+      )
+      ctx.output(
+        { ...result, comparison: { champion: current, target } },
+        () => renderAction(current, target) + renderResult(result),
+      )
+      return 0
+    } finally {
+      await scoreline.close()
+    }
+  },
+}
+
+const rollbackCommand: Command = {
+  name: 'rollback',
+  summary: 'Point the champion back at the version it replaced (from the promotion log), or at --to VERSION.',
+  usage: 'NAME [--to VERSION] [--reason TEXT] [--json]',
+  options: {
+    ...SERVICE_OPTIONS,
+    to: { type: 'string', description: 'Version to roll back to', valueName: 'VERSION' },
+    reason: { type: 'string', description: 'Why (recorded with the decision)', valueName: 'TEXT' },
+  },
+  async run(ctx) {
+    const name = oneName(ctx)
+    const to = typeof ctx.values.to === 'string' ? ctx.values.to : undefined
+    if (to !== undefined && !/^\d+$/.test(to))
+      throw new UserError('--to must be a version number, e.g. --to 2')
+    const scoreline = openScoreline(ctx)
+    try {
+      const before = await detail(scoreline, name)
+      const current = before.versions.find((v) => v.aliases.includes('champion')) ?? null
+      const result = await trackingUserErrors(() =>
+        call(scoreline, 'tracking.rollback', {
+          name,
+          ...(to ? { toVersion: to } : {}),
+          ...(typeof ctx.values.reason === 'string' ? { reason: ctx.values.reason } : {}),
+        }),
+      )
+      const target = before.versions.find((v) => v.version === result.version) ?? null
+      ctx.output(
+        { ...result, comparison: { champion: current, target } },
+        () => (target ? renderAction(current, target) : '') + renderResult(result),
+      )
+      return 0
+    } finally {
+      await scoreline.close()
+    }
+  },
+}
+
+export const modelsCommand: Command = {
+  name: 'models',
+  summary: 'The model registry: champions and challengers per league, promote or roll back by hand.',
+  usage: '<list|show|promote|rollback>',
+  subcommands: [listCommand, showCommand, promoteCommand, rollbackCommand],
+}

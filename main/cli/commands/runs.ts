@@ -1,0 +1,166 @@
+import type { Command } from '../framework'
+import { UserError } from '../framework'
+import { call, openScoreline, SERVICE_OPTIONS } from '../context'
+import type { ExperimentDto, RunComparisonDto, RunDto } from '../../../shared/api/domains/tracking'
+import { fmtNum, fmtTime, table, trackingUserErrors } from './trackingFormat'
+
+export function renderRuns(out: {
+  runs: RunDto[]
+  experiments: ExperimentDto[]
+  truncated: boolean
+}): string {
+  if (out.runs.length === 0) return 'no run matches: train with `scoreline pipeline run`\n'
+  const names = new Map(out.experiments.map((e) => [e.id, e.name]))
+  const rows = out.runs.map((r) => [
+    fmtTime(r.startTime),
+    r.runId,
+    (r.parentRunId ? '↳ ' : '') + r.runName,
+    names.get(r.experimentId) ?? r.experimentId,
+    r.status.toLowerCase(),
+    r.params.league ?? '',
+    fmtNum(r.metrics.rps),
+    fmtNum(r.metrics.market_rps),
+  ])
+  return (
+    table(['started', 'run id', 'name', 'experiment', 'status', 'league', 'rps', 'market rps'], rows, [
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]) + (out.truncated ? `(more runs match: raise --limit)\n` : `${out.runs.length} runs\n`)
+  )
+}
+
+export function renderComparison(c: RunComparisonDto, diffOnly = false): string {
+  const head = ['', ...c.runs.map((r, i) => `#${i + 1}`)]
+  const lines = c.runs.map(
+    (r, i) => `#${i + 1}  ${r.runId}  ${r.runName}${r.experimentName ? `  (${r.experimentName})` : ''}`,
+  )
+  const params = (diffOnly ? c.params.filter((p) => p.differs) : c.params).map((p) => [
+    `${p.differs ? '* ' : '  '}${p.key}`,
+    ...p.values.map((v) => v ?? '—'),
+  ])
+  const differing = c.params.filter((p) => p.differs).length
+  const metrics = c.metrics.map((m) => [
+    `${m.key} ${m.higherIsBetter ? '↑' : '↓'}`,
+    ...m.stats.map((s, i) => {
+      if (!s) return '—'
+      const best = m.best === c.runs[i].runId ? '*' : ''
+      const range = s.points > 1 ? ` [${fmtNum(s.min)}..${fmtNum(s.max)}]` : ''
+      return `${best}${fmtNum(s.last, 5)}${range}`
+    }),
+  ])
+  return [
+    lines.join('\n'),
+    '',
+    `params (${differing} of ${c.params.length} differ, marked *):`,
+    params.length ? table(head, params) : diffOnly ? 'every param is the same\n' : 'no params\n',
+    'metrics (last value, [min..max] when logged at several steps, * best):',
+    table(
+      head,
+      metrics,
+      head.map((_, i) => i > 0),
+    ),
+  ].join('\n')
+}
+
+const listCommand: Command = {
+  name: 'list',
+  summary: 'Tracked runs, newest first: pipeline (parent) runs unless --nested.',
+  usage:
+    '[--experiment NAME ...] [--filter "metrics.rps < 0.2 and params.league = \'E0\'"] [--limit N] [--json]',
+  options: {
+    ...SERVICE_OPTIONS,
+    experiment: {
+      type: 'string',
+      multiple: true,
+      description: 'Experiment name (default: every experiment)',
+      valueName: 'NAME',
+    },
+    filter: {
+      type: 'string',
+      description: 'MLflow filter string, e.g. "params.league = \'E0\'"',
+      valueName: 'EXPR',
+    },
+    'order-by': {
+      type: 'string',
+      multiple: true,
+      description: 'MLflow order, e.g. "metrics.rps ASC" (default: newest first)',
+      valueName: 'ORDER',
+    },
+    limit: {
+      type: 'string',
+      description: 'At most this many runs (default 200, at most 10000)',
+      valueName: 'N',
+    },
+    nested: { type: 'boolean', description: 'Include nested child runs' },
+  },
+  async run(ctx) {
+    const limit = ctx.values.limit === undefined ? 200 : Number(ctx.values.limit)
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+      throw new UserError('--limit must be a whole number 1-10000')
+    const scoreline = openScoreline(ctx)
+    try {
+      const wanted = (ctx.values.experiment as string[] | undefined) ?? []
+      let experimentIds: string[] | undefined
+      if (wanted.length) {
+        const experiments = await call(scoreline, 'tracking.experiments', {})
+        experimentIds = wanted.map((name) => {
+          const found = experiments.find((e) => e.name === name)
+          if (!found)
+            throw new UserError(
+              `No experiment named "${name}". Experiments: ${experiments.map((e) => e.name).join(', ') || '(none yet)'}`,
+            )
+          return found.id
+        })
+      }
+      const out = await trackingUserErrors(() =>
+        call(scoreline, 'tracking.searchRuns', {
+          experimentIds,
+          filter: typeof ctx.values.filter === 'string' ? ctx.values.filter : undefined,
+          orderBy: ctx.values['order-by'] as string[] | undefined,
+          limit,
+        }),
+      )
+      const runs = ctx.values.nested ? out.runs : out.runs.filter((r) => r.parentRunId === null)
+      ctx.output({ ...out, runs }, renderRuns)
+      return 0
+    } finally {
+      await scoreline.close()
+    }
+  },
+}
+
+const compareCommand: Command = {
+  name: 'compare',
+  summary: 'Compare 2-10 runs: which params differ, min / max / last of every metric and the best run.',
+  usage: 'RUN_ID RUN_ID [RUN_ID ...] [--diff-only] [--json]',
+  options: {
+    ...SERVICE_OPTIONS,
+    'diff-only': { type: 'boolean', description: 'Show only the params that differ' },
+  },
+  async run(ctx) {
+    const runIds = ctx.positionals
+    if (runIds.length < 2 || runIds.length > 10)
+      throw new UserError('Give 2 to 10 run ids (`scoreline runs list` shows them).')
+    const scoreline = openScoreline(ctx)
+    try {
+      const comparison = await trackingUserErrors(() => call(scoreline, 'tracking.compareRuns', { runIds }))
+      ctx.output(comparison, (c: RunComparisonDto) => renderComparison(c, Boolean(ctx.values['diff-only'])))
+      return 0
+    } finally {
+      await scoreline.close()
+    }
+  },
+}
+
+export const runsCommand: Command = {
+  name: 'runs',
+  summary: 'Tracked training runs (MLflow or the local store): list them, compare them.',
+  usage: '<list|compare>',
+  subcommands: [listCommand, compareCommand],
+}
