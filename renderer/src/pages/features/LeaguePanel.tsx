@@ -297,7 +297,11 @@ export function RatingsChart({
         >
           defence β (concedes less ↑)
         </text>
-        {points.map((p) => {
+        {/* the selected team drawn last, on top of its neighbours */}
+        {[
+          ...points.filter((p) => p.team !== selectedTeam),
+          ...points.filter((p) => p.team === selectedTeam),
+        ].map((p) => {
           const selected = p.team === selectedTeam
           const label = `${p.team}: attack ${p.x.toFixed(3)}${p.xe !== undefined ? ` ± ${p.xe.toFixed(3)}` : ''}, defence ${p.y.toFixed(3)}${p.ye !== undefined ? ` ± ${p.ye.toFixed(3)}` : ''}`
           return (

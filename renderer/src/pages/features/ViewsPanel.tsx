@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import type { FeatureStoreStatsDto, ViewInfoDto } from '../../stores/featureStore'
-import { fmtBytes, fmtRange, fmtTime } from './format'
+import { fmtBytes, fmtRange, fmtTime, shortFingerprint } from './format'
 
 function ttlText(view: ViewInfoDto['definition']): string {
   const hours = view.ttl.ms / 3_600_000
@@ -123,7 +123,7 @@ export function ViewsPanel({ views, stats }: { views: ViewInfoDto[]; stats: Feat
                         </td>
                         <td>
                           <code title={v.lineage.dataFingerprint}>
-                            {v.lineage.dataFingerprint.slice(0, 12)}
+                            {shortFingerprint(v.lineage.dataFingerprint)}
                           </code>
                           {v.lineage.note && <div className="muted small">{v.lineage.note}</div>}
                         </td>

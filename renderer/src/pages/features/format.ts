@@ -1,4 +1,4 @@
-import type { FeatureSpecDto, LineageDto } from '../../../../shared/api/domains/features'
+import type { FeatureSpecDto } from '../../../../shared/api/domains/features'
 
 /** A feature value for a table: numbers to 3 decimals (integers as they are), strings unchanged. */
 export function fmtValue(value: number | string | undefined | null, spec?: FeatureSpecDto): string {
@@ -26,13 +26,5 @@ export function fmtBytes(bytes: number): string {
 
 export const fmtMs = (ms: number | null): string => (ms === null ? '—' : `${ms.toFixed(3)} ms`)
 
-/** "E0@3 · run 1a2b3c4d · data 9f8e7d6c" */
-export function lineageText(lineage: LineageDto): string {
-  return [
-    lineage.modelVersion ? `model ${lineage.modelVersion}` : 'no model',
-    lineage.runId ? `run ${lineage.runId.slice(0, 8)}` : null,
-    `data ${lineage.dataFingerprint.slice(0, 8)}`,
-  ]
-    .filter(Boolean)
-    .join(' · ')
-}
+/** The distinguishing part of a data fingerprint (`sha256:9f8e…` → `9f8e7d6c5b4a`); the full one goes in a title. */
+export const shortFingerprint = (fp: string): string => fp.replace(/^[a-z0-9]+:/i, '').slice(0, 12)
