@@ -6,7 +6,6 @@
  */
 import type { z } from 'zod'
 import { TrackingError, redactSecrets, safeOrigin } from './errors'
-import type { TrackingErrorCode } from './errors'
 import { silentLogger } from './logger'
 import type { TrackingLogger } from './logger'
 
@@ -205,48 +204,45 @@ export class MlflowHttp {
         }
       }
       let res: Response | undefined
-      let failure: { code: TrackingErrorCode; message: string; status?: number; retryAfterMs?: number }
+      let failure: TrackingError
+      let retryAfterMs = 0
       try {
         res = await this.fetchImpl(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) })
       } catch (error) {
         const { reason, sent } = describeFetchFailure(error, this.timeoutMs)
         ambiguous = ambiguous || sent
-        failure = {
-          code: 'SERVICE_UNREACHABLE',
-          message: `Cannot reach the MLflow server at ${this.origin} (${reason}). Check that it is running and that MLFLOW_TRACKING_URI is right; runs are kept in the offline outbox meanwhile`,
-        }
+        failure = new TrackingError(
+          'SERVICE_UNREACHABLE',
+          `Cannot reach the MLflow server at ${this.origin} (${reason}). Check that it is running and that ` +
+            'MLFLOW_TRACKING_URI is right; runs are kept in the offline outbox meanwhile',
+          { host: this.origin, endpoint: path },
+        )
       }
       if (res) {
         if (res.ok) return { res }
-        const mapped = await this.mapError(res, path)
-        if (!RETRYABLE_STATUS.has(res.status)) throw mapped
+        failure = await this.mapError(res, path)
+        if (!RETRYABLE_STATUS.has(res.status)) throw failure
         ambiguous = ambiguous || res.status !== 429
         const retryAfter = Number(res.headers.get('retry-after'))
-        failure = {
-          code: mapped.code,
-          message: mapped.message,
-          status: res.status,
-          retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
-        }
+        // Honour Retry-After, but never sleep longer than 30 s inside one call.
+        if (Number.isFinite(retryAfter) && retryAfter > 0) retryAfterMs = Math.min(30_000, retryAfter * 1000)
       }
       failure = failure!
       if (attempt >= this.maxRetries) {
         throw new TrackingError(failure.code, `${failure.message} (gave up after ${attempt + 1} attempts)`, {
-          host: this.origin,
-          endpoint: path,
+          ...failure.details,
           attempts: attempt + 1,
-          httpStatus: failure.status,
         })
       }
       const ceiling = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt)
-      const delay = Math.max(failure.retryAfterMs ?? 0, Math.round(this.random() * ceiling))
+      const delay = Math.max(retryAfterMs, Math.round(this.random() * ceiling))
       this.logger.warn('mlflow: retrying', {
         host: this.origin,
         method,
         endpoint: path,
         attempt: attempt + 1,
         delayMs: delay,
-        status: failure.status,
+        status: failure.details.httpStatus,
         reason: this.redact(failure.message),
       })
       await this.sleep(delay)
