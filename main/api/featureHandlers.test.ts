@@ -207,6 +207,21 @@ describe('features.* on the local store', () => {
       other.dispose()
     }
   })
+  it('an unreachable Redis set in Settings fails fast with its host, never its password; clearing it recovers', async () => {
+    await call('settings.set', { key: 'redisUrl', value: 'redis://:hunter22@127.0.0.1:1/0' })
+    try {
+      const started = Date.now()
+      const down = await failure('features.views')
+      expect(down.code).toBe('SERVICE_UNREACHABLE')
+      expect(down.message).toContain('127.0.0.1:1')
+      expect(JSON.stringify(down)).not.toContain('hunter22')
+      expect(Date.now() - started).toBeLessThan(5_000)
+      expect((await failure('features.stats')).code).toBe('SERVICE_UNREACHABLE') // tried again, not cached
+    } finally {
+      await call('settings.set', { key: 'redisUrl', value: null })
+    }
+    expect((await call<FeatureStoreStatsDto>('features.stats')).backend).toBe('sqlite')
+  })
 })
 
 describeWithService('redis', 'features.* on the real Redis', (url) => {
