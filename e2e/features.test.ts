@@ -1,7 +1,7 @@
 /**
- * End to end on the Features screen: import three Premier League seasons, run the training pipeline
- * through the bridge (`training.runPipeline`; the promotion builds team_ratings and team_form in the local
- * feature store), then open Features in Chromium and read real values: the active versions and their
+ * End to end on the Features screen: import three Premier League seasons, open Features (empty), run the
+ * training pipeline through the bridge (`training.runPipeline`; the promotion builds team_ratings and
+ * team_form in the local feature store; the open screen refreshes on training.finished) and read real values: the active versions and their
  * lineage (the champion's model version and run), the league table and chart, one team now and across
  * versions after a rebuild, the store figures and the validation reports.
  */
@@ -46,7 +46,6 @@ describe.skipIf(!runnable)('Features screen in the browser bridge', () => {
         path: path.join(dataDir!, 'E0', `E0_${s}.csv`),
       })),
     })
-    run = (await callApi<{ run: typeof run }>('training.runPipeline', { leagues: ['E0'], wait: true })).run
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
   }, 240_000)
   afterAll(async () => {
@@ -55,18 +54,28 @@ describe.skipIf(!runnable)('Features screen in the browser bridge', () => {
   })
 
   it('shows the views the pipeline built, the league, a team across versions, the store and the reports', async () => {
-    expect(run.state).toBe('succeeded')
-    expect(run.features.rebuilt).toBe(true)
-    const champion = run.leagues[0]
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
     const consoleErrors: string[] = []
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text())
     })
     await page.goto(`${served.url}#/features`)
+    const dir = path.join(repoRoot, 'e2e', 'screenshots')
+    mkdirSync(dir, { recursive: true })
+
+    // before any model: the empty state says how to get features
+    await page.getByTestId('features-empty').waitFor()
+    expect(await page.getByTestId('features-empty').textContent()).toContain('scoreline pipeline run')
+    await page.screenshot({ path: path.join(dir, 'features-empty.png'), fullPage: true })
+
+    // the pipeline promotes a champion and builds the views; the open screen refreshes on training.finished
+    run = (await callApi<{ run: typeof run }>('training.runPipeline', { leagues: ['E0'], wait: true })).run
+    expect(run.state).toBe('succeeded')
+    expect(run.features.rebuilt).toBe(true)
+    const champion = run.leagues[0]
 
     // views, versions, lineage: the champion that produced them
-    await page.getByTestId('active-team_ratings').waitFor()
+    await page.getByTestId('active-team_ratings').waitFor({ timeout: 30_000 })
     expect(await page.getByTestId('active-team_ratings').textContent()).toBe('active @1')
     const v1 = page.getByTestId('version-team_ratings-1')
     expect(await v1.getByTestId('lineage-model').textContent()).toBe(`E0@${champion.version}`)
@@ -124,8 +133,6 @@ describe.skipIf(!runnable)('Features screen in the browser bridge', () => {
     expect(await page.getByTestId('fs-last-write').textContent()).toContain('scoreline:features-rebuild')
     expect(await page.getByTestId('validation-reports').locator('[data-testid="report-row"]').count()).toBe(4)
 
-    const dir = path.join(repoRoot, 'e2e', 'screenshots')
-    mkdirSync(dir, { recursive: true })
     await page.screenshot({ path: path.join(dir, 'features.png'), fullPage: true })
     expect(consoleErrors).toEqual([])
     await page.close()

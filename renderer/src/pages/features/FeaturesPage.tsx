@@ -90,7 +90,7 @@ export function FeaturesPage({ api }: { api: ScorelineApi }) {
       )}
 
       {views.data && !anyVersion && (
-        <div className="empty-state" data-testid="features-empty">
+        <div className="empty-state fs-empty" data-testid="features-empty">
           <p>
             <strong>No features yet.</strong> A pipeline run that promotes a champion model builds
             team_ratings and team_form (Training screen, or <code>scoreline pipeline run</code>).
