@@ -17,6 +17,7 @@ import {
   listTeams,
 } from '../services/data/queries'
 import { syncFromPostgres } from '../services/data/sync/syncFromPostgres'
+import { downloadSeasons, parseSeasonRange } from '../services/data/download'
 import { postgresProbe } from '../services/status/backendProbes'
 
 type DataProcedures = Extract<keyof Handlers, `data.${string}`>
@@ -76,6 +77,20 @@ export function createDataHandlers(deps: DataHandlerDeps): Pick<Handlers, DataPr
       const record = addTeamAlias(db, { ...input, source: 'user' })
       events.emit('data.changed', { reason: 'alias', leagues: record.league ? [record.league] : [] })
       return record
+    },
+    'data.download': async ({ league, seasons, force }, context) => {
+      const list = seasons.flatMap((s) => (s.includes('..') ? parseSeasonRange(s) : [s]))
+      const results = await downloadSeasons(db, {
+        league,
+        seasons: list,
+        baseUrl: deps.config().footballDataUrl,
+        force,
+        signal: context.signal,
+        onProgress: (progress) => events.emit('data.downloadProgress', progress),
+      })
+      if (results.some((r) => r.status === 'imported'))
+        events.emit('data.changed', { reason: 'download', leagues: [league] })
+      return results
     },
     'data.sync': async ({ full }, context) => {
       const url = deps.config().databaseUrl

@@ -14,6 +14,7 @@ export interface ScorelineConfig {
     username: string | null
     password: string | null
   }
+  /** Base of football-data.co.uk (season files are under /mmz4281/<yyyy>/<league>.csv). */
   footballDataUrl: string
 }
 
@@ -56,7 +57,7 @@ export function resolveConfig(sources: ConfigSources = {}): ScorelineConfig {
       username: pick(env.MLFLOW_TRACKING_USERNAME),
       password: pick(env.MLFLOW_TRACKING_PASSWORD, secrets.mlflowPassword),
     },
-    footballDataUrl: pick(env.SCORELINE_FOOTBALL_DATA_URL) ?? 'https://www.football-data.co.uk/mmz4281',
+    footballDataUrl: pick(env.SCORELINE_FOOTBALL_DATA_URL) ?? 'https://www.football-data.co.uk',
   }
 }
 

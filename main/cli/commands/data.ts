@@ -48,6 +48,8 @@ export const importCommand: Command = {
     const dbPath = str(ctx, 'db')
     const postgres = str(ctx, 'postgres')
     if (dbPath && postgres) throw new UserError('Use --db or --postgres, not both.')
+    const createTeams = (ctx.values['create-team'] as string[] | undefined) ?? []
+    const opts = { league, season, ...(createTeams.length ? { createTeams } : {}) }
     const outcomes: Outcome[] = []
     const record = async (file: string, work: () => Promise<ImportResult>) => {
       try {
@@ -59,23 +61,21 @@ export const importCommand: Command = {
     if (postgres) {
       const client = await connectPostgres(postgres)
       try {
-        for (const file of ctx.positionals)
-          await record(file, () => importFileToPostgres(client, file, { league, season }))
+        for (const file of ctx.positionals) await record(file, () => importFileToPostgres(client, file, opts))
       } finally {
         await client.end()
       }
     } else if (dbPath) {
       const db = openDatabase(path.resolve(dbPath))
       try {
-        for (const file of ctx.positionals) await record(file, () => importFile(db, file, { league, season }))
+        for (const file of ctx.positionals) await record(file, () => importFile(db, file, opts))
       } finally {
         db.close()
       }
     } else {
       const scoreline = openScoreline(ctx)
       try {
-        for (const file of ctx.positionals)
-          await record(file, () => importFile(scoreline.db, file, { league, season }))
+        for (const file of ctx.positionals) await record(file, () => importFile(scoreline.db, file, opts))
       } finally {
         await scoreline.close()
       }
@@ -119,6 +119,63 @@ function renderImport(report: {
     `total: ${t.inserted} inserted, ${t.updated} updated, ${t.unchanged} unchanged, ${t.rejected} rejected; ${report.rejected_files} file(s) rejected`,
   )
   return lines.join('\n') + '\n'
+}
+
+export const downloadCommand: Command = {
+  name: 'download',
+  summary: 'Download seasons from football-data.co.uk and import them (unchanged seasons cost nothing).',
+  usage: '--league E0 --seasons 2019-20..2024-25 [--force]',
+  options: {
+    ...SERVICE_OPTIONS,
+    league: { type: 'string', description: 'League code (E0, E1, SP1, D1, ...)', valueName: 'CODE' },
+    seasons: {
+      type: 'string',
+      description: 'A season (2023-24) or a range (2019-20..2024-25)',
+      valueName: 'S',
+    },
+    force: { type: 'boolean', description: 'Import even when the server says the file is unchanged' },
+  },
+  async run(ctx) {
+    const league = str(ctx, 'league')
+    const seasons = str(ctx, 'seasons')
+    if (!league || !seasons)
+      throw new UserError('Usage: scoreline download --league E0 --seasons 2019-20..2024-25')
+    const scoreline = openScoreline(ctx)
+    try {
+      const unsubscribe = scoreline.events.subscribe((event, payload) => {
+        if (event !== 'data.downloadProgress' || ctx.json) return
+        const p = payload as { season: string; index: number; total: number; state: string; attempt?: number }
+        ctx.stderr.write(
+          `[${p.index}/${p.total}] ${league} ${p.season}: ${p.state}${p.attempt ? ` (attempt ${p.attempt})` : ''}\n`,
+        )
+      })
+      try {
+        const results = await call(scoreline, 'data.download', {
+          league,
+          seasons: [seasons],
+          force: ctx.values.force === true,
+        })
+        ctx.output(
+          results,
+          (rs: typeof results) =>
+            rs
+              .map((r) =>
+                r.status === 'imported'
+                  ? `${league} ${r.season}: imported — ${r.import?.matches.inserted ?? 0} inserted, ${r.import?.matches.updated ?? 0} updated`
+                  : r.status === 'not-modified'
+                    ? `${league} ${r.season}: unchanged on the server`
+                    : `${league} ${r.season}: FAILED — ${r.error?.message ?? 'unknown error'}`,
+              )
+              .join('\n') + '\n',
+        )
+        return results.some((r) => r.status === 'failed') ? 1 : 0
+      } finally {
+        unsubscribe()
+      }
+    } finally {
+      await scoreline.close()
+    }
+  },
 }
 
 export const syncCommand: Command = {

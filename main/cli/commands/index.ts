@@ -5,7 +5,7 @@ import { fitCommand } from './fit'
 import { predictCommand } from './predict'
 import { backtestCommand } from './backtest'
 import { explainCommand } from './explain'
-import { aliasCommand, dataCommand, dbCommand, importCommand, syncCommand } from './data'
+import { aliasCommand, dataCommand, dbCommand, downloadCommand, importCommand, syncCommand } from './data'
 import { pipelineCommand } from './pipeline'
 import { featuresCommand } from './features'
 import { runsCommand } from './runs'
@@ -16,6 +16,7 @@ export const commands: Command[] = [
   infoCommand,
   serveCommand,
   importCommand,
+  downloadCommand,
   syncCommand,
   dbCommand,
   aliasCommand,

@@ -194,8 +194,26 @@ export const importFileInputSchema = z.union([
 export const syncResultSchema = z.object({
   tables: z.record(z.string(), z.object({ applied: z.number(), deleted: z.number() })),
   rowsApplied: z.number(),
+  /** Local jackpots written to Postgres before the pull (null when nothing was queued). */
+  pushed: z
+    .object({
+      pushed: z.number(),
+      alreadyThere: z.number(),
+      conflicts: z.array(z.object({ jackpotId: z.string(), message: z.string() })),
+      pending: z.number(),
+    })
+    .nullable(),
   conflicts: z.array(z.object({ jackpotId: z.string(), message: z.string() })),
   durationMs: z.number(),
+})
+
+export const seasonDownloadSchema = z.object({
+  season: z.string(),
+  url: z.string(),
+  status: z.enum(['imported', 'not-modified', 'failed']),
+  bytes: z.number().optional(),
+  import: importResultSchema.optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
 })
 
 export const dataProcedures = {
@@ -275,6 +293,21 @@ export const dataProcedures = {
       created: z.boolean(),
     }),
   }),
+  'data.download': procedure({
+    summary: 'Download seasons from football-data.co.uk (conditional requests, retries) and import them.',
+    input: z
+      .object({
+        league: leagueCode,
+        /** Season labels, or one range like "2019-20..2024-25". */
+        seasons: z
+          .array(z.string().regex(/^\d{4}-\d{2}(\.\.\d{4}-\d{2})?$/, 'expected 2023-24 or 2019-20..2024-25'))
+          .min(1)
+          .max(40),
+        force: z.boolean().optional(),
+      })
+      .strict(),
+    output: z.array(seasonDownloadSchema),
+  }),
   'data.sync': procedure({
     summary: 'Pull the shared Postgres into the local cache (incremental, resumable); progress as events.',
     input: z.object({ full: z.boolean().optional() }).strict(),
@@ -283,6 +316,18 @@ export const dataProcedures = {
 }
 
 export const dataEvents = {
+  'data.downloadProgress': event({
+    summary: 'Progress of a season download.',
+    payload: z.object({
+      league: z.string(),
+      season: z.string(),
+      index: z.number(),
+      total: z.number(),
+      state: z.enum(['fetching', 'retrying', 'not-modified', 'imported', 'failed']),
+      attempt: z.number().optional(),
+      bytes: z.number().optional(),
+    }),
+  }),
   'data.syncProgress': event({
     summary: 'Progress of a running sync.',
     payload: z.object({
@@ -295,6 +340,9 @@ export const dataEvents = {
   }),
   'data.changed': event({
     summary: 'The local data changed (import, sync, alias): screens holding data should refetch.',
-    payload: z.object({ reason: z.enum(['import', 'sync', 'alias']), leagues: z.array(z.string()) }),
+    payload: z.object({
+      reason: z.enum(['import', 'sync', 'alias', 'download']),
+      leagues: z.array(z.string()),
+    }),
   }),
 }

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { PassThrough } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { rootCommand } from '../index'
+import { runCommand } from '../framework'
+import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../test/support/sharedData'
+import {
+  startFootballDataServer,
+  type FootballDataServer,
+} from '../../services/data/testing/footballDataServer'
+
+async function run(argv: string[], env: NodeJS.ProcessEnv) {
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  const out: string[] = []
+  const err: string[] = []
+  stdout.on('data', (c) => out.push(String(c)))
+  stderr.on('data', (c) => err.push(String(c)))
+  const code = await runCommand(rootCommand, argv, { stdout, stderr, env })
+  return { code, stdout: out.join(''), stderr: err.join('') }
+}
+
+describe('data commands', () => {
+  let home: string
+  beforeAll(() => {
+    home = mkdtempSync(path.join(os.tmpdir(), 'scoreline-data-cli-'))
+  })
+  afterAll(() => rmSync(home, { recursive: true, force: true }))
+
+  it('import rejects a malformed file whole with exit 1 naming file:line, and --json reports it', async () => {
+    const bad = path.join(home, 'bad.csv')
+    writeFileSync(bad, 'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR\nE0,12/08/2023,Arsenal,Chelsea,x,1,H\n')
+    const result = await run(['import', bad, '--json', '--home', home], {})
+    expect(result.code).toBe(1)
+    const report = JSON.parse(result.stdout)
+    expect(report.rejected_files).toBe(1)
+    expect(report.files[0].error.message).toContain('bad.csv:2: FTHG "x" is not a number')
+  })
+
+  it('download needs a league and seasons', async () => {
+    const result = await run(['download', '--league', 'E0', '--home', home], {})
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('--seasons')
+  })
+
+  const dataDir = footballDataDir()
+  describe.skipIf(!dataDir)(
+    `download from a loopback football-data server${dataDir ? '' : ` — skipped: ${SHARED_DATA_SKIP_REASON}`}`,
+    () => {
+      let server: FootballDataServer
+      beforeAll(async () => {
+        server = await startFootballDataServer(dataDir!)
+      })
+      afterAll(async () => server?.close())
+
+      it('imports a season range, then costs nothing the second time (conditional requests)', async () => {
+        const env = { SCORELINE_FOOTBALL_DATA_URL: server.url }
+        const first = await run(
+          ['download', '--league', 'E0', '--seasons', '2022-23..2023-24', '--json', '--home', home],
+          env,
+        )
+        expect(first.code).toBe(0)
+        const results = JSON.parse(first.stdout) as {
+          season: string
+          status: string
+          import?: { matches: { inserted: number } }
+        }[]
+        expect(results.map((r) => [r.season, r.status, r.import?.matches.inserted])).toEqual([
+          ['2022-23', 'imported', 380],
+          ['2023-24', 'imported', 380],
+        ])
+        const second = await run(
+          ['download', '--league', 'E0', '--seasons', '2022-23..2023-24', '--json', '--home', home],
+          env,
+        )
+        expect((JSON.parse(second.stdout) as { status: string }[]).map((r) => r.status)).toEqual([
+          'not-modified',
+          'not-modified',
+        ])
+      })
+    },
+  )
+})
