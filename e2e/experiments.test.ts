@@ -91,6 +91,7 @@ describe.skipIf(!runnable)('Experiments and Models screens in the browser bridge
     // ξ search: ten steps per run, one line per run
     expect(await page.getByTestId('history-chart').count()).toBe(1)
     expect(await page.getByTestId('history-series').count()).toBe(3)
+    expect(await page.getByTestId('parallel-line').count()).toBe(3)
     await page.screenshot({ path: path.join(shots, 'experiments-compare.png'), fullPage: true })
     await page.getByTestId('differences-only').check()
     expect(await page.getByTestId('param-margin_method').count()).toBe(0)

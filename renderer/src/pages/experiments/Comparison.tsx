@@ -1,7 +1,8 @@
 import { useState } from 'react'
 import type { RunComparisonDto } from '../../../../shared/api/domains/tracking'
 import { fmtNum } from '../models/format'
-import { LineChart, PALETTE } from './Charts'
+import { Legend, LineChart, PALETTE } from './Charts'
+import { comparisonAxes, defaultAxes, ParallelCoordinates } from './ParallelCoordinates'
 
 /** Params shown under the "differences only" switch. */
 export function visibleParams(params: RunComparisonDto['params'], differencesOnly: boolean) {
@@ -10,14 +11,17 @@ export function visibleParams(params: RunComparisonDto['params'], differencesOnl
 
 /**
  * Which cells of a metric row are marked best: every run tied with the best last value, and none when all
- * runs have the same value or the metric is a count (`…_n`: more or fewer matches is not better).
+ * runs have the same value or the metric is not a score: a count (`…_n`) or a fitted value (blend weight α,
+ * ρ, home advantage, temperature, iterations) is neither better nor worse for being smaller.
  */
+const NOT_A_SCORE = /(^|_)(n|alpha|rho|home_advantage|temperature|iterations)$/
+
 export function bestCells(
   metric: RunComparisonDto['metrics'][number],
   runs: RunComparisonDto['runs'],
 ): boolean[] {
   const none = runs.map(() => false)
-  if (metric.best === null || /(^|_)n$/.test(metric.key)) return none
+  if (metric.best === null || NOT_A_SCORE.test(metric.key)) return none
   const i = runs.findIndex((r) => r.runId === metric.best)
   const target = metric.stats[i]?.last
   if (target === undefined) return none
@@ -34,6 +38,19 @@ export function Comparison({ data, onClose }: { data: RunComparisonDto; onClose:
   const [differencesOnly, setDifferencesOnly] = useState(false)
   const [chartKey, setChartKey] = useState<string | null>(null)
   const colorOf = new Map(data.runs.map((r, i) => [r.runId, PALETTE[i % PALETTE.length]]))
+  const [axisIds, setAxisIds] = useState<string[] | null>(null)
+  const axes = comparisonAxes(data)
+  const chosenAxes = axisIds ?? defaultAxes(data)
+  const toggleAxis = (id: string) =>
+    setAxisIds((ids) => {
+      const list = ids ?? chosenAxes
+      return list.includes(id) ? list.filter((x) => x !== id) : [...list, id]
+    })
+  const runLegend = data.runs.map((r) => ({
+    id: r.runId,
+    label: r.runName || r.runId.slice(0, 8),
+    color: colorOf.get(r.runId) ?? PALETTE[0],
+  }))
   const params = visibleParams(data.params, differencesOnly)
   const differing = data.params.filter((p) => p.differs).length
   const history = data.histories.find((h) => h.key === chartKey) ?? data.histories[0] ?? null
@@ -196,6 +213,41 @@ export function Comparison({ data, onClose }: { data: RunComparisonDto; onClose:
         ) : (
           <p className="muted">These runs logged every metric once (no history to draw).</p>
         )}
+      </section>
+
+      <section aria-labelledby="cmp-parallel-title">
+        <header className="page-header">
+          <h3 id="cmp-parallel-title">Parallel coordinates</h3>
+          <details className="column-chooser">
+            <summary>Axes ({chosenAxes.length})</summary>
+            <div className="column-lists">
+              {(['params', 'metrics'] as const).map((kind) => (
+                <fieldset key={kind}>
+                  <legend>{kind}</legend>
+                  {axes
+                    .filter((a) => a.id.startsWith(`${kind}.`))
+                    .map((a) => (
+                      <label key={a.id} className="inline">
+                        <input
+                          type="checkbox"
+                          checked={chosenAxes.includes(a.id)}
+                          onChange={() => toggleAxis(a.id)}
+                        />{' '}
+                        {a.label}
+                      </label>
+                    ))}
+                </fieldset>
+              ))}
+            </div>
+          </details>
+        </header>
+        <figure className="chart">
+          <ParallelCoordinates
+            axes={chosenAxes.flatMap((id) => axes.filter((a) => a.id === id))}
+            runs={runLegend}
+          />
+          <Legend series={runLegend} />
+        </figure>
       </section>
     </section>
   )

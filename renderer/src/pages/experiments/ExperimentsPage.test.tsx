@@ -6,6 +6,7 @@ import { useTrackingStore } from '../../stores/trackingStore'
 import { ticks } from './Charts'
 import { bestCells, Comparison, visibleParams } from './Comparison'
 import { ExperimentsPage } from './ExperimentsPage'
+import { axisPositions, comparisonAxes } from './ParallelCoordinates'
 import { EMPTY_FILTER, defaultColumns, filterRuns, parseQuery, sortRuns } from './runsView'
 
 const run = (i: number, over: Partial<RunDto> = {}): RunDto => ({
@@ -145,6 +146,20 @@ describe('comparison', () => {
     const xi = within(screen.getByTestId('metric-xi_search_rps')).getAllByRole('cell')
     expect(xi[0].textContent).toContain('0.1990 – 0.2100 (3)')
     expect(screen.getAllByTestId('history-series')).toHaveLength(3)
+    // parallel coordinates: by default the differing params and the RPS, one line per run
+    expect(screen.getByTestId('parallel-chart').getAttribute('aria-label')).toBe(
+      'Parallel coordinates over blend, xi, rps',
+    )
+    expect(screen.getAllByTestId('parallel-line')).toHaveLength(3)
+  })
+
+  it('places numeric and categorical values on parallel axes', () => {
+    const axes = comparisonAxes(comparison)
+    const blend = axisPositions(axes.find((a) => a.id === 'params.blend')!)
+    expect(blend.positions).toEqual([1, 1, 0])
+    expect(blend.ticks.map((t) => t.label)).toEqual(['linear', 'log'])
+    const xi = axisPositions(axes.find((a) => a.id === 'params.xi')!)
+    expect(xi.positions).toEqual([0, 1, null])
   })
 
   it('marks every run tied for best, and none when all agree or the metric is a count', () => {
@@ -158,6 +173,7 @@ describe('comparison', () => {
     expect(bestCells(row('rps', [0.2, 0.19, 0.19], 'b'), comparison.runs)).toEqual([false, true, true])
     expect(bestCells(row('rps', [0.2, 0.2, 0.2]), comparison.runs)).toEqual([false, false, false])
     expect(bestCells(row('calibrated_n', [300, 377, 300]), comparison.runs)).toEqual([false, false, false])
+    expect(bestCells(row('alpha', [0, 0.2, 0.3]), comparison.runs)).toEqual([false, false, false])
   })
 })
 
