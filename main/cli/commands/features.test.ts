@@ -80,17 +80,7 @@ describe('scoreline features', () => {
     expect(history.stdout).toMatch(/@2\s+active\s+E0@1/)
     expect(history.stdout).toMatch(/@1\s+retired\s+E0@1/)
 
-    const fixture = await run([
-      'features',
-      'get',
-      'E0',
-      '--date',
-      '2030-01-01',
-      '--home',
-      team,
-      '--away',
-      'X',
-    ])
+    const fixture = await run(['features', 'get', 'E0', '--date', '2030-01-01', '--fixture', `${team} v X`])
     expect(fixture.code).toBe(1)
     expect(fixture.stdout).toMatch(/no_active_version: match_probabilities has no active version yet/)
   })
@@ -102,7 +92,18 @@ describe('scoreline features', () => {
     expect(view.stderr).toMatch(/no feature view "team_vibes"/)
     const half = await run(['features', 'get', 'E0', '--date', '2030-01-01'])
     expect(half.code).toBe(1)
-    expect(half.stderr).toMatch(/--date, --home and --away together/)
+    expect(half.stderr).toMatch(/--fixture "Home v Away" and --date YYYY-MM-DD together/)
+    const bad = await run([
+      'features',
+      'get',
+      'E0',
+      '--date',
+      '2030-01-01',
+      '--fixture',
+      'Arsenal at Chelsea',
+    ])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/--fixture must look like "Home v Away"/)
     const help = await run(['features', '--help'])
     expect(help.code).toBe(0)
     expect(help.stdout).toMatch(/stats\s+Views and versions/)

@@ -5,6 +5,7 @@
 import type { Command, CommandContext } from '../framework'
 import { UserError } from '../framework'
 import { call, openScoreline, SERVICE_OPTIONS } from '../context'
+import { parseFixture } from './modelInput'
 import { formatEntityRead, formatFeatureStats, formatLeagueRead } from '../../services/features/featureText'
 import type { EntityRead, FeatureStoreStats, LeagueRead } from '../../services/features/featureStore'
 import type { FeatureRebuildResultDto, HistoryEntryDto } from '../../../shared/api/domains/features'
@@ -93,8 +94,8 @@ const statsCommand: Command = {
 const getCommand: Command = {
   name: 'get',
   summary:
-    "A team's features, every team of a league, a team's values across versions (--history), or a fixture's (--date --home --away). Exit 1 when nothing is stored.",
-  usage: '<league> [team] [--view NAME] [--history] | <league> --date YYYY-MM-DD --home TEAM --away TEAM',
+    "A team's features, every team of a league, a team's values across versions (--history), or a fixture's (--fixture --date). Exit 1 when nothing is stored.",
+  usage: '<league> [team] [--view NAME] [--history] | <league> --fixture "Home v Away" --date YYYY-MM-DD',
   options: {
     ...SERVICE_OPTIONS,
     view: {
@@ -103,9 +104,8 @@ const getCommand: Command = {
       valueName: 'NAME',
     },
     history: { type: 'boolean', description: "The team's values in every version still stored" },
-    date: { type: 'string', description: 'Fixture date', valueName: 'YYYY-MM-DD' },
-    home: { type: 'string', description: 'Fixture home team', valueName: 'TEAM' },
-    away: { type: 'string', description: 'Fixture away team', valueName: 'TEAM' },
+    fixture: { type: 'string', description: 'A fixture "Home v Away" (with --date)', valueName: 'fixture' },
+    date: { type: 'string', description: "The fixture's date", valueName: 'YYYY-MM-DD' },
   },
   async run(ctx) {
     const [league, team, ...extra] = ctx.positionals
@@ -113,24 +113,24 @@ const getCommand: Command = {
     if (extra.length > 0)
       throw new UserError(`Unexpected "${extra.join(' ')}": quote team names with spaces ("Man City").`)
     const date = str(ctx, 'date')
-    const home = str(ctx, 'home')
-    const away = str(ctx, 'away')
-    const fixture = date !== undefined || home !== undefined || away !== undefined
-    if (fixture && (!date || !home || !away))
-      throw new UserError('A fixture needs --date, --home and --away together.')
+    const fixtureText = str(ctx, 'fixture')
+    const fixture = date !== undefined || fixtureText !== undefined
+    if (fixture && (!date || !fixtureText))
+      throw new UserError('A fixture needs --fixture "Home v Away" and --date YYYY-MM-DD together.')
     if (fixture && (team || ctx.values.history)) throw new UserError('Ask for a team or a fixture, not both.')
     if (ctx.values.history && !team)
       throw new UserError('--history needs a team: scoreline features get E0 Arsenal --history')
     const scoreline = openScoreline(ctx)
     try {
       if (fixture) {
+        const { home, away } = parseFixture(fixtureText!)
         const read = await userErrors(() =>
           call(scoreline, 'features.getMatch', {
             view: str(ctx, 'view') ?? 'match_probabilities',
             league,
             date: date!,
-            home: home!,
-            away: away!,
+            home,
+            away,
           }),
         )
         ctx.output(read, (r: EntityRead) => formatEntityRead(r) + '\n')
