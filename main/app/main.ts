@@ -7,6 +7,7 @@ import { createScoreline, type Scoreline } from '../core/scoreline'
 import { registerIpc } from './ipc'
 import { hardenSession, hardenWindow } from './security'
 import { safeStorageCipher } from './safeStorageCipher'
+import { useElectronSqliteBuild } from './nativeBinding'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const rendererUrl =
@@ -58,6 +59,11 @@ app.on('second-instance', () => {
 })
 
 void app.whenReady().then(() => {
+  if (!app.isPackaged && !useElectronSqliteBuild(path.resolve(here, '..', '..'))) {
+    console.warn(
+      'better-sqlite3 for Electron not found: run `node scripts/electron-native.mjs` once (see README, Desktop builds).',
+    )
+  }
   hardenSession()
   scoreline = createScoreline({
     shell: 'electron',

@@ -14,6 +14,15 @@ export interface OpenOptions {
   readonly?: boolean
 }
 
+/**
+ * The Electron app in development loads an Electron-ABI build of better-sqlite3 kept apart from the
+ * Node build tests use (scripts/electron-native.mjs); main/app points this variable at it.
+ */
+function nativeBindingOption(): Database.Options {
+  const binding = process.env.SCORELINE_SQLITE_NATIVE_BINDING
+  return binding ? { nativeBinding: binding } : {}
+}
+
 function applyPragmas(db: Database.Database, busyTimeoutMs: number): void {
   db.pragma('foreign_keys = ON')
   db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`)
@@ -27,7 +36,7 @@ function applyPragmas(db: Database.Database, busyTimeoutMs: number): void {
  */
 export function openDatabase(file: string, opts: OpenOptions = {}): Database.Database {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
-  const db = new Database(file)
+  const db = new Database(file, nativeBindingOption())
   try {
     db.pragma('journal_mode = WAL')
     applyPragmas(db, opts.busyTimeoutMs ?? 5000)
@@ -48,7 +57,7 @@ export function openAppDatabase(file: string): Database.Database {
 
 /** An in-memory database with the same pragmas and migrations, for tests. */
 export function openMemoryDatabase(opts: Omit<OpenOptions, 'readonly'> = {}): Database.Database {
-  const db = new Database(':memory:')
+  const db = new Database(':memory:', nativeBindingOption())
   applyPragmas(db, opts.busyTimeoutMs ?? 5000)
   migrate(db, opts.migrations ?? appMigrations, { appName: opts.appName })
   return db
