@@ -66,7 +66,15 @@ function pngSize(file: string): [number, number] {
 function importedPackages(file: string): string[] {
   const text = readFileSync(path.join(root, file), 'utf8')
   const names = new Set<string>()
-  for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*|require\(\s*)["']([^"'./][^"']*)["']/g)) {
+  // Static imports (at the start of a line in the bundle), dynamic import() and require(); a comment
+  // or string that merely contains `from "…"` must not count.
+  const patterns = [
+    /^\s*import\s[^;]*?\sfrom\s*["']([^"'./][^"']*)["']/gm,
+    /^\s*import\s*["']([^"'./][^"']*)["']/gm,
+    /\bimport\(\s*["']([^"'./][^"']*)["']\s*\)/g,
+    /\brequire\(\s*["']([^"'./][^"']*)["']\s*\)/g,
+  ]
+  for (const m of patterns.flatMap((re) => [...text.matchAll(re)])) {
     const spec = m[1]
     if (spec.startsWith('node:') || builtinModules.includes(spec) || spec === 'electron') continue
     names.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0])
