@@ -58,6 +58,23 @@ function teamViews(views: ViewInfoDto[] | null): string[] {
   return (views ?? []).filter((v) => v.definition.entity === 'team').map((v) => v.definition.name)
 }
 
+/**
+ * Leagues the active team views were built for, from their lineage (the pipeline records the champions as
+ * `E0@3 SP1@2`), so the screen opens on a league that has features rather than the first code.
+ */
+export function trainedLeagues(views: ViewInfoDto[]): string[] {
+  const out = new Set<string>()
+  for (const v of views) {
+    if (v.definition.entity !== 'team') continue
+    const active = v.versions.find((x) => x.version === v.activeVersion)
+    for (const part of active?.lineage.modelVersion?.split(/\s+/) ?? []) {
+      const at = part.lastIndexOf('@')
+      if (at > 0) out.add(part.slice(0, at))
+    }
+  }
+  return [...out].sort()
+}
+
 /** The Features screen: everything read through the `features.*` procedures, refetched explicitly. */
 export const useFeatureStore = create<FeatureState>((set, get) => ({
   views: idle(),
@@ -93,7 +110,8 @@ export const useFeatureStore = create<FeatureState>((set, get) => ({
     if (!views.ok) return
     const { league } = get()
     const codes = get().leagues
-    const next = league && codes.includes(league) ? league : (codes[0] ?? null)
+    const trained = trainedLeagues(views.value).filter((l) => codes.includes(l))
+    const next = league && codes.includes(league) ? league : (trained[0] ?? codes[0] ?? null)
     await get().selectLeague(api, next)
   },
 

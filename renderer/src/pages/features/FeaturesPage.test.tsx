@@ -200,7 +200,7 @@ function withFeatures() {
     ],
     'features.stats': () => stats(1),
     'features.validationReports': () => [report],
-    'data.leagues': () => [{ code: 'E0' }, { code: 'SP1' }],
+    'data.leagues': () => [{ code: 'D1' }, { code: 'E0' }, { code: 'SP1' }], // opens on E0, the trained one
     'features.getTeams': (input: { view: string; league: string }) =>
       input.league !== 'E0'
         ? { view: input.view, version: 2, league: input.league, entities: [], expired: [] }
@@ -289,8 +289,9 @@ describe('Features page', () => {
     await act(async () => {
       render(<FeaturesPage api={a} />)
     })
-    // versions and lineage
+    // versions and lineage; the league the views were built for is selected
     expect(screen.getByTestId('active-team_ratings').textContent).toBe('active @2')
+    expect((screen.getByTestId('league-select') as HTMLSelectElement).value).toBe('E0')
     const v1 = screen.getByTestId('version-team_ratings-1')
     expect(v1.textContent).toContain('retired')
     expect(v1.textContent).toContain('E0@1')
