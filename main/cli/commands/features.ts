@@ -39,7 +39,7 @@ export function renderHistory(entries: HistoryEntryDto[]): string {
       `@${e.version}`,
       e.state,
       e.lineage.modelVersion ?? '—',
-      e.lineage.dataFingerprint.slice(0, 12),
+      e.lineage.dataFingerprint.replace(/^[a-z0-9]+:/i, '').slice(0, 12),
       ...names.map((n) => {
         if (e.read.status !== 'hit') return e.read.status
         const v = e.read.values[n]
