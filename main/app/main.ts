@@ -1,13 +1,16 @@
 // Electron glue only: the window, its security, IPC registration. Every service lives in
 // main/core and main/services and runs the same under the CLI and the tests.
-import { app, BrowserWindow } from 'electron'
+import { app, BrowserWindow, Notification } from 'electron'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createScoreline, type Scoreline } from '../core/scoreline'
+import type { PipelineRunDto } from '../../shared/api/domains/training'
 import { registerIpc } from './ipc'
 import { hardenSession, hardenWindow } from './security'
 import { safeStorageCipher } from './safeStorageCipher'
 import { useElectronSqliteBuild } from './nativeBinding'
+// electron-vite builds the training worker as its own entry and gives us its path.
+import modelWorkerPath from '../services/training/modelWorker?modulePath'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const rendererUrl =
@@ -70,6 +73,15 @@ void app.whenReady().then(() => {
     electronVersion: process.versions.electron ?? null,
     defaultDataDir: app.getPath('userData'),
     secretCipher: safeStorageCipher,
+    // worker_threads cannot start a script inside app.asar: electron-builder unpacks worker chunks
+    trainingWorkerUrl: app.isPackaged
+      ? modelWorkerPath.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`)
+      : modelWorkerPath,
+  })
+  scoreline.events.subscribe((event, payload) => {
+    if (event !== 'training.finished' || !Notification.isSupported()) return
+    const run = payload as PipelineRunDto
+    new Notification({ title: `Scoreline: training ${run.state}`, body: run.summary, silent: true }).show()
   })
   registerIpc(scoreline, () => mainWindow, rendererUrl)
   mainWindow = createWindow()
