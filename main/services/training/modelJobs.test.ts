@@ -61,13 +61,19 @@ describe('model jobs on the worker pool', () => {
 
   it('cancels the remaining grid points when the search is aborted', async () => {
     const controller = new AbortController()
+    // Twelve points, aborted as soon as the first is running: the search cannot finish first
+    // (a fixed delay raced against fast machines, where four points finished in under 50 ms).
     const search = selectXi(
       matches,
       { from },
-      [0, 0.001, 0.002, 0.003],
+      Array.from({ length: 12 }, (_, i) => i * 0.0005),
       poolXiMap(pool, { signal: controller.signal }),
     )
-    setTimeout(() => controller.abort(), 50)
+    const started = performance.now()
+    while (!pool.jobs().some((j) => j.state === 'running') && performance.now() - started < 5000) {
+      await new Promise((r) => setTimeout(r, 1))
+    }
+    controller.abort()
     await expect(search).rejects.toMatchObject({ code: 'JOB_CANCELLED' })
     const busy = () => pool.jobs().filter((j) => j.state === 'running' || j.state === 'queued')
     const t0 = performance.now()
