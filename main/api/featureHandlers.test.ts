@@ -9,15 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Redis } from 'ioredis'
-import { z } from 'zod'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createScoreline, type Scoreline } from '../core/scoreline'
 import { openAppDatabase } from '../services/data/db'
 import { importSimulatedLeagues } from '../services/training/testing/simulatedStore'
 import { createPipelineLock } from '../services/training/pipelineLock'
 import { describeRedisUrl } from '../services/features/errors'
-import * as service from '../services/features'
-import * as shared from '../../shared/api/domains/features'
 import { describeWithService } from '../../test/support/services'
 import type {
   EntityReadDto,
@@ -296,31 +293,5 @@ describeWithService('redis', 'features.* on the real Redis', (url) => {
     expect(stats.backend).toBe('redis')
     await call('settings.set', { key: 'redisUrl', value: null })
     expect((await call<FeatureStoreStatsDto>('features.stats')).backend).toBe('sqlite')
-  })
-})
-
-describe('the contract and the feature store describe the same shapes', () => {
-  it('every features.* schema in shared/api equals the store-side one (featureSchemas.ts, views.ts)', () => {
-    const pairs: [string, z.ZodType, z.ZodType][] = [
-      ['viewDefinition', shared.viewDefinitionSchema, service.viewDefinitionSchema],
-      ['lineage', shared.lineageSchema, service.lineageSchema],
-      ['viewInfo', shared.viewInfoSchema, service.viewInfoSchema],
-      ['entityRead', shared.entityReadSchema, service.entityReadSchema],
-      ['leagueRead', shared.leagueReadSchema, service.leagueReadSchema],
-      ['historyEntry', shared.historyEntrySchema, service.historyEntrySchema],
-      ['validationReport', shared.validationReportSchema, service.validationReportSchema],
-      ['stats', shared.featureStoreStatsSchema, service.featureStoreStatsSchema],
-      ...Object.keys(service.featureInputs).map(
-        (k) =>
-          [
-            `input ${k}`,
-            shared.featureInputs[k as keyof typeof shared.featureInputs],
-            service.featureInputs[k as keyof typeof service.featureInputs],
-          ] as [string, z.ZodType, z.ZodType],
-      ),
-    ]
-    for (const [name, a, b] of pairs) {
-      expect(z.toJSONSchema(a, { io: 'input' }), name).toEqual(z.toJSONSchema(b, { io: 'input' }))
-    }
   })
 })

@@ -6,63 +6,21 @@
  */
 import { z } from 'zod'
 
-const identifier = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case identifier')
+// The schemas of a view definition and its lineage are part of the API contract: shared/ holds them
+// (main/ may import shared/, never the reverse) and the store uses the same objects.
+import {
+  featureSpecSchema,
+  lineageSchema,
+  ttlPolicySchema,
+  validationPolicySchema,
+  viewDefinitionSchema,
+} from '../../../shared/api/domains/features'
 
-export const featureSpecSchema = z
-  .object({
-    name: identifier.describe('feature name, lower_snake_case'),
-    type: z.enum(['number', 'integer', 'string']).describe('value type'),
-    min: z.number().optional().describe('smallest valid value (numbers only, inclusive)'),
-    max: z.number().optional().describe('largest valid value (numbers only, inclusive)'),
-    required: z.boolean().describe('a row without this feature is rejected'),
-    description: z.string().min(1).describe('what the number means, with its unit'),
-  })
-  .describe('one feature of a view')
+export { featureSpecSchema, lineageSchema, ttlPolicySchema, validationPolicySchema, viewDefinitionSchema }
 export type FeatureSpec = z.infer<typeof featureSpecSchema>
-
-export const ttlPolicySchema = z
-  .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('fixed'), ms: z.number().int().positive() }),
-    z.object({ kind: z.literal('afterKickoff'), ms: z.number().int().nonnegative() }),
-  ])
-  .describe('entity time-to-live: fixed from the write, or measured from the kickoff of the match')
 export type TtlPolicy = z.infer<typeof ttlPolicySchema>
-
-export const validationPolicySchema = z
-  .enum(['strict', 'lenient'])
-  .describe('strict: one invalid row rejects the batch; lenient: valid rows are written, failures recorded')
 export type ValidationPolicy = z.infer<typeof validationPolicySchema>
-
-export const viewDefinitionSchema = z
-  .object({
-    name: identifier,
-    entity: z.enum(['team', 'match']).describe('team: (league, team); match: (league, date, home, away)'),
-    description: z.string().min(1),
-    params: z
-      .record(z.string(), z.union([z.number(), z.string()]))
-      .describe('view parameters, e.g. { n: 6 }'),
-    features: z.array(featureSpecSchema).min(1),
-    ttl: ttlPolicySchema,
-    validation: validationPolicySchema,
-    sumsToOne: z
-      .array(z.array(identifier).min(2))
-      .describe('groups of features that must sum to 1 within 1e-6 when all are present'),
-  })
-  .describe('a feature view')
 export type ViewDefinition = z.infer<typeof viewDefinitionSchema>
-
-export const lineageSchema = z
-  .object({
-    modelVersion: z.string().nullable().describe('model registry version that produced the values, if any'),
-    runId: z.string().nullable().describe('tracking run id of the training / scoring run, if any'),
-    dataFingerprint: z.string().min(1).describe('hash of the match data the values were computed from'),
-    params: z
-      .record(z.string(), z.union([z.number(), z.string()]))
-      .optional()
-      .describe('view parameters used'),
-    note: z.string().optional(),
-  })
-  .describe('where a view version came from')
 export type Lineage = z.infer<typeof lineageSchema>
 
 export type FeatureValue = number | string

@@ -3,9 +3,8 @@
  * match's values, a league's teams, a team's values across versions, store stats, validation reports) and
  * rebuild the views from the current champion models.
  *
- * The schemas mirror main/services/features/featureSchemas.ts and views.ts (the store's own zod schemas);
- * shared/ never imports main/, so they live here too and main/api/featureHandlers.test.ts checks that both
- * describe the same JSON, so they cannot drift apart silently.
+ * These schemas are the single definition: the feature store (main/services/features/views.ts and
+ * featureSchemas.ts) imports them, so the store and the contract cannot drift apart.
  */
 import { z } from 'zod'
 import { procedure } from '../define'
