@@ -10,7 +10,7 @@ import { evalWindowLabel, fmtDelta, fmtNum, fmtTime } from '../models/format'
  * the Models screen or a finished pipeline updates it.
  */
 export function ChampionPanel({ api }: { api: ScorelineApi }) {
-  const { models, loadModels, watch } = useTrackingStore()
+  const { models, loadModels, openModel, watch } = useTrackingStore()
   useEffect(() => {
     void loadModels(api)
     return watch(api)
@@ -71,7 +71,10 @@ export function ChampionPanel({ api }: { api: ScorelineApi }) {
                     <button
                       type="button"
                       className="link"
-                      onClick={() => go('models')}
+                      onClick={() => {
+                        void openModel(api, m.name)
+                        go('models')
+                      }}
                       title={`Open ${m.name}`}
                     >
                       {m.name} v{c.version}
