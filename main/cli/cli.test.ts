@@ -1,25 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterAll, describe, expect, it } from 'vitest'
 import { rootCommand } from './index'
-import { runCommand, type Command } from './framework'
+import { type Command } from './framework'
+import { runCli } from '../../test/support/cli'
 import { ApiError } from '../../shared/api/errors'
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'scoreline-cli-'))
 afterAll(() => rmSync(home, { recursive: true, force: true }))
 
-async function run(argv: string[], root: Command = rootCommand, env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const out: string[] = []
-  const err: string[] = []
-  stdout.on('data', (c) => out.push(String(c)))
-  stderr.on('data', (c) => err.push(String(c)))
-  const code = await runCommand(root, argv, { stdout, stderr, env: { SCORELINE_HOME: home, ...env } })
-  return { code, stdout: out.join(''), stderr: err.join('') }
-}
+const run = (argv: string[], root: Command = rootCommand, env: NodeJS.ProcessEnv = {}) =>
+  runCli(argv, { SCORELINE_HOME: home, ...env }, root)
 
 describe('scoreline CLI', () => {
   it('info --json reports the data folder and every backend, exit 0', async () => {

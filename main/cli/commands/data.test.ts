@@ -1,26 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { rootCommand } from '../index'
-import { runCommand } from '../framework'
+import { runCli } from '../../../test/support/cli'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../test/support/sharedData'
 import {
   startFootballDataServer,
   type FootballDataServer,
 } from '../../services/data/testing/footballDataServer'
 
-async function run(argv: string[], env: NodeJS.ProcessEnv) {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const out: string[] = []
-  const err: string[] = []
-  stdout.on('data', (c) => out.push(String(c)))
-  stderr.on('data', (c) => err.push(String(c)))
-  const code = await runCommand(rootCommand, argv, { stdout, stderr, env })
-  return { code, stdout: out.join(''), stderr: err.join('') }
-}
+const run = (argv: string[], env: NodeJS.ProcessEnv) => runCli(argv, env)
 
 describe('data commands', () => {
   let home: string

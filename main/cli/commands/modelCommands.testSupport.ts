@@ -4,22 +4,10 @@
  */
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { PassThrough } from 'node:stream'
-import { rootCommand } from '../index'
-import { runCommand } from '../framework'
 import { simulateLeagueWithOdds, type SimulatedMarketOptions } from '../../model/backtest/simulatedMarket'
 import type { BacktestMatch } from '../../model/backtest'
 
-export async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const out: string[] = []
-  const err: string[] = []
-  stdout.on('data', (c) => out.push(String(c)))
-  stderr.on('data', (c) => err.push(String(c)))
-  const code = await runCommand(rootCommand, argv, { stdout, stderr, env: {} })
-  return { code, stdout: out.join(''), stderr: err.join('') }
-}
+export { runCli } from '../../../test/support/cli'
 
 const ddmmyyyy = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`
 
