@@ -6,6 +6,7 @@ import { DashboardPage } from './pages/DashboardPage'
 import { DataPage } from './pages/data/DataPage'
 import { SettingsPage } from './pages/SettingsPage'
 import { JackpotsPage } from './pages/jackpots/JackpotsPage'
+import { TrainingPage } from './pages/training/TrainingPage'
 import { applyTheme } from './stores/settingsStore'
 import { UpcomingPage } from './pages/UpcomingPage'
 import { FeaturesPage } from './pages/features/FeaturesPage'
@@ -58,6 +59,8 @@ export function App({ api }: { api: ScorelineApi }) {
           <DashboardPage api={api} />
         ) : page === 'data' ? (
           <DataPage api={api} />
+        ) : page === 'training' ? (
+          <TrainingPage api={api} />
         ) : page === 'jackpots' ? (
           <JackpotsPage api={api} />
         ) : page === 'models' ? (
