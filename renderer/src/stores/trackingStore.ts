@@ -9,6 +9,7 @@ import type {
   RunComparisonDto,
   RunDto,
 } from '../../../shared/api/domains/tracking'
+import type { Column, Sort } from '../pages/experiments/runsView'
 
 export type Loadable<T> = { data: T | null; loading: boolean; error: ApiErrorShape | null }
 const idle = <T>(): Loadable<T> => ({ data: null, loading: false, error: null })
@@ -28,6 +29,33 @@ export interface RunsData {
   truncated: boolean
 }
 
+/** The Experiments table's view (filters, sort, columns, scatter axes): kept while the analyst looks elsewhere. */
+export interface RunsView {
+  search: string
+  query: string
+  status: string
+  experimentId: string
+  from: string
+  to: string
+  showNested: boolean
+  sort: Sort
+  columns: Column[] | null
+  scatter: { x: string; y: string } | null
+}
+
+export const DEFAULT_RUNS_VIEW: RunsView = {
+  search: '',
+  query: '',
+  status: '',
+  experimentId: '',
+  from: '',
+  to: '',
+  showNested: false,
+  sort: { by: { kind: 'attr', key: 'startTime' }, desc: true },
+  columns: null,
+  scatter: null,
+}
+
 export interface TrackingState {
   models: Loadable<RegisteredModelDto[]>
   selectedModel: string | null
@@ -37,7 +65,9 @@ export interface TrackingState {
   experimentIds: string[]
   selection: string[]
   comparison: Loadable<RunComparisonDto>
+  view: RunsView
 
+  setView(patch: Partial<RunsView> | ((view: RunsView) => Partial<RunsView>)): void
   loadModels(api: ScorelineApi): Promise<void>
   openModel(api: ScorelineApi, name: string | null): Promise<void>
   promote(
@@ -70,6 +100,11 @@ export const useTrackingStore = create<TrackingState>((set, get) => ({
   experimentIds: [],
   selection: [],
   comparison: idle(),
+  view: DEFAULT_RUNS_VIEW,
+
+  setView(patch) {
+    set((s) => ({ view: { ...s.view, ...(typeof patch === 'function' ? patch(s.view) : patch) } }))
+  },
 
   async loadModels(api) {
     set((s) => ({ models: { ...s.models, loading: true } }))

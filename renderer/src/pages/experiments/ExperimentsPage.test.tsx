@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { buildApi, type Transport } from '../../../../shared/api/contract'
 import type { RunComparisonDto, RunDto } from '../../../../shared/api/domains/tracking'
-import { useTrackingStore } from '../../stores/trackingStore'
+import { DEFAULT_RUNS_VIEW, useTrackingStore } from '../../stores/trackingStore'
 import { ticks } from './Charts'
 import { bestCells, Comparison, visibleParams } from './Comparison'
 import { ExperimentsPage } from './ExperimentsPage'
@@ -218,6 +218,7 @@ describe('Experiments screen', () => {
       runs: { data: null, loading: false, error: null },
       selection: [],
       comparison: { data: null, loading: false, error: null },
+      view: DEFAULT_RUNS_VIEW,
     })
   })
 
@@ -247,6 +248,22 @@ describe('Experiments screen', () => {
       runIds: ['run29', 'run28', 'run27'],
     })
     expect(screen.getByTestId('comparison').textContent).toContain('Comparing 3 runs')
+  })
+
+  it('keeps the filters and sort when the analyst comes back to the screen', async () => {
+    const { api } = fakeApi(Array.from({ length: 12 }, (_, i) => run(i)))
+    await act(async () => {
+      render(<ExperimentsPage api={api} />)
+    })
+    fireEvent.change(screen.getByTestId('run-query'), { target: { value: 'league = E2' } })
+    fireEvent.click(screen.getByRole('button', { name: 'rps' }))
+    cleanup()
+    await act(async () => {
+      render(<ExperimentsPage api={api} />)
+    })
+    expect((screen.getByTestId('run-query') as HTMLInputElement).value).toBe('league = E2')
+    expect(screen.getByTestId('runs-count').textContent).toContain('4 of 12 runs')
+    expect(screen.getByRole('columnheader', { name: /rps ▲/ }).getAttribute('aria-sort')).toBe('ascending')
   })
 
   it('says how to get runs when there are none, and shows the error with a retry', async () => {

@@ -24,19 +24,26 @@ const dayStart = (date: string) => (date ? new Date(`${date}T00:00:00`).getTime(
 const dayEnd = (date: string) => (date ? new Date(`${date}T23:59:59.999`).getTime() : null)
 
 export function ExperimentsPage({ api }: { api: ScorelineApi }) {
-  const { runs, selection, comparison, loadRuns, toggleRun, setSelection, compare, closeComparison, watch } =
-    useTrackingStore()
-  const [search, setSearch] = useState('')
-  const [query, setQuery] = useState('')
-  const [status, setStatus] = useState('')
-  const [experimentId, setExperimentId] = useState('')
-  const [from, setFrom] = useState('')
-  const [to, setTo] = useState('')
-  const [showNested, setShowNested] = useState(false)
-  const [sort, setSort] = useState<Sort>({ by: { kind: 'attr', key: 'startTime' }, desc: true })
-  const [chosen, setChosen] = useState<Column[] | null>(null)
+  const runs = useTrackingStore((s) => s.runs)
+  const selection = useTrackingStore((s) => s.selection)
+  const comparison = useTrackingStore((s) => s.comparison)
+  const { loadRuns, toggleRun, setSelection, compare, closeComparison, watch } = useTrackingStore.getState()
+  const view = useTrackingStore((s) => s.view)
+  const setView = useTrackingStore((s) => s.setView)
+  const { search, query, status, experimentId, from, to, showNested, sort, scatter } = view
+  const chosen = view.columns
+  const setSearch = (search: string) => setView({ search })
+  const setQuery = (query: string) => setView({ query })
+  const setStatus = (status: string) => setView({ status })
+  const setExperimentId = (experimentId: string) => setView({ experimentId })
+  const setFrom = (from: string) => setView({ from })
+  const setTo = (to: string) => setView({ to })
+  const setShowNested = (showNested: boolean) => setView({ showNested })
+  const setSort = (next: (sort: Sort) => Sort) => setView((v) => ({ sort: next(v.sort) }))
+  const setChosen = (next: (columns: Column[] | null) => Column[] | null) =>
+    setView((v) => ({ columns: next(v.columns) }))
+  const setScatter = (scatter: { x: string; y: string }) => setView({ scatter })
   const [openRun, setOpenRun] = useState<string | null>(null)
-  const [scatter, setScatter] = useState<{ x: string; y: string } | null>(null)
 
   useEffect(() => {
     void loadRuns(api)
