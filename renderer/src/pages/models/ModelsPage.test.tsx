@@ -167,6 +167,11 @@ describe('Models screen', () => {
     expect(rpsRow.textContent).toContain('−0.0005')
     expect(screen.getByTestId('window-warning').textContent).toContain('different matches')
 
+    // keyboard: Cancel has the focus, Tab from the last button wraps to the first field
+    expect(document.activeElement?.textContent).toBe('Cancel')
+    screen.getByTestId('confirm-promotion').focus()
+    fireEvent.keyDown(screen.getByTestId('confirm-promotion'), { key: 'Tab' })
+    expect(document.activeElement).toBe(within(dialog).getByLabelText(/Reason/))
     fireEvent.change(within(dialog).getByLabelText(/Reason/), { target: { value: 'trust the new window' } })
     await act(async () => {
       fireEvent.click(screen.getByTestId('confirm-promotion'))

@@ -59,6 +59,21 @@ export function PromotionDialog({
         data-testid="promotion-dialog"
         onKeyDown={(e) => {
           if (e.key === 'Escape' && !busy) onCancel()
+          if (e.key === 'Tab') {
+            // keep the focus inside the dialog while it is open
+            const focusable = [
+              ...e.currentTarget.querySelectorAll<HTMLElement>('input, button:not(:disabled)'),
+            ]
+            const first = focusable[0]
+            const last = focusable[focusable.length - 1]
+            if (e.shiftKey && document.activeElement === first) {
+              e.preventDefault()
+              last?.focus()
+            } else if (!e.shiftKey && document.activeElement === last) {
+              e.preventDefault()
+              first?.focus()
+            }
+          }
         }}
       >
         <h2 id="promotion-title">{title}?</h2>
