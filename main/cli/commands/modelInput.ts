@@ -316,14 +316,7 @@ export function findTeam(model: FittedModel, name: string, where = ''): TeamRati
   )
 }
 
-/** A CSV cell: quoted when needed, and text that a spreadsheet would run as a formula (= + - @, tab, CR) is defused with a leading '. */
-export function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return ''
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : ''
-  let s = value
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
+export { csvCell } from '../../core/csvCell'
 
 /** A plain text table: headers, a rule, rows; columns right-aligned where `align[i]` is 'r'. */
 export function table(headers: string[], rows: string[][], align: ('l' | 'r')[] = []): string {

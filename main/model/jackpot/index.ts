@@ -1,1 +1,2 @@
 export * from './jackpot'
+export * from './ticketPlan'

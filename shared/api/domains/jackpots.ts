@@ -188,6 +188,33 @@ export const jackpotProcedures = {
     input: z.object({ id: z.string().min(1) }).strict(),
     output: z.object({ id: z.string(), deleted: z.literal(true) }),
   }),
+  'jackpots.plan': procedure({
+    summary:
+      'Ticket planning: with a budget of N combinations, which fixtures to double or triple so the chance one ticket is fully right is highest (exact under independence), and how that chance grows with the budget.',
+    input: z.object({ id: z.string().min(1), budget: z.number().int().min(1).max(100_000) }).strict(),
+    output: z.object({
+      budget: z.number(),
+      combinations: z.number(),
+      pCovered: z.number(),
+      legs: z.array(
+        z.object({
+          position: z.number(),
+          home: z.string(),
+          away: z.string(),
+          outcomes: z.array(letter),
+          probability: z.number(),
+        }),
+      ),
+      curve: z.array(z.object({ budget: z.number(), pCovered: z.number(), combinations: z.number() })),
+      unpriced: z.array(z.number()).describe('positions without probabilities, left out of the plan'),
+    }),
+  }),
+  'jackpots.exportCsv': procedure({
+    summary:
+      'The jackpot with every probability and explanation as CSV (cells safe to open in a spreadsheet).',
+    input: z.object({ id: z.string().min(1) }).strict(),
+    output: z.object({ fileName: z.string(), csv: z.string() }),
+  }),
   'jackpots.analyse': procedure({
     summary: 'Every probability of every fixture, where it comes from, and the coupon as a whole.',
     input: z.object({ id: z.string().min(1) }).strict(),
