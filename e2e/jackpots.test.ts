@@ -3,7 +3,7 @@
  * ticket (one misspelt team, fixed with a suggestion), save it, and read every probability, the
  * explanation waterfall and the coupon summary; then change a pick and see the summary move.
  */
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -56,7 +56,7 @@ describe.skipIf(!runnable)('Jackpots screen in the browser bridge', () => {
   })
 
   it('builds a ticket from pasted text and explains every fixture', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true })
     await page.goto(`${served.url}#/jackpots`)
     await page.getByRole('button', { name: 'New jackpot' }).click()
     await page.getByLabel('Name').fill('Midweek 13')
@@ -86,6 +86,27 @@ describe.skipIf(!runnable)('Jackpots screen in the browser bridge', () => {
     const dir = path.join(repoRoot, 'e2e', 'screenshots')
     mkdirSync(dir, { recursive: true })
     await page.screenshot({ path: path.join(dir, 'jackpots.png'), fullPage: true })
+
+    // plan a 4-ticket budget: more than one combination's worth of cover, never more than 4 tickets
+    const planner = page.getByTestId('ticket-planner')
+    await planner.getByLabel('Budget (combinations)').fill('4')
+    await planner.getByRole('button', { name: 'Plan' }).click()
+    await planner.getByTestId('plan-summary').waitFor()
+    expect(await planner.getByTestId('plan-summary').textContent()).toMatch(
+      /^[1-4] combinations?: chance one is fully right/,
+    )
+    expect(await planner.getByTestId('plan-curve').count()).toBe(1)
+
+    // export the CSV and read it back
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ])
+    expect(download.suggestedFilename()).toBe('Midweek_13.csv')
+    const csv = readFileSync((await download.path())!, 'utf8')
+    const lines = csv.split('\r\n')
+    expect(lines[0]).toContain('final_home')
+    expect(lines.filter((l) => /^\d+,E0,/.test(l))).toHaveLength(13)
 
     const before = await page.getByTestId('p-all').textContent()
     await page.getByLabel('Pick for Liverpool v Man United').selectOption('HD')

@@ -5,6 +5,7 @@ import { NewJackpotForm } from './NewJackpotForm'
 import { FixtureRow } from './FixtureRow'
 import { CorrectDistribution } from './CorrectDistribution'
 import { pct } from './format'
+import { TicketPlanner } from './TicketPlanner'
 
 export function JackpotsPage({ api }: { api: ScorelineApi }) {
   const {
@@ -79,9 +80,30 @@ export function JackpotsPage({ api }: { api: ScorelineApi }) {
         <article aria-labelledby="analysis-title" data-testid="jackpot-analysis">
           <header className="page-header">
             <h2 id="analysis-title">{analysis.name}</h2>
-            <button type="button" onClick={() => selectedId && void remove(api, selectedId)}>
-              Delete
-            </button>
+            <div className="actions no-print">
+              <button
+                type="button"
+                onClick={async () => {
+                  if (!selectedId) return
+                  const result = await api.jackpots.exportCsv({ id: selectedId })
+                  if (!result.ok) return
+                  const url = URL.createObjectURL(new Blob([result.value.csv], { type: 'text/csv' }))
+                  const link = document.createElement('a')
+                  link.href = url
+                  link.download = result.value.fileName
+                  link.click()
+                  URL.revokeObjectURL(url)
+                }}
+              >
+                Export CSV
+              </button>
+              <button type="button" onClick={() => window.print()}>
+                Print report
+              </button>
+              <button type="button" onClick={() => selectedId && void remove(api, selectedId)}>
+                Delete
+              </button>
+            </div>
           </header>
           {analysis.models.map((m) => (
             <p key={m.league} className="muted small">
@@ -128,6 +150,7 @@ export function JackpotsPage({ api }: { api: ScorelineApi }) {
               />
             </section>
           )}
+          {selectedId && <TicketPlanner key={selectedId} api={api} id={selectedId} />}
           <div className="table-scroll">
             <table className="table fixtures" data-testid="fixtures-table">
               <thead>
