@@ -12,8 +12,7 @@ import {
 import { APP_NAME, APP_VERSION } from '../core/version'
 import type { SecretStore } from '../core/secrets'
 
-type AppProcedures =
-  'app.info' | 'app.ping' | 'settings.get' | 'settings.set' | 'settings.secretStatus' | 'settings.setSecret'
+type AppProcedures = Extract<keyof Handlers, `app.${string}` | `settings.${string}`>
 
 export interface AppHandlerDeps {
   shell: 'electron' | 'browser-bridge' | 'cli'
@@ -42,15 +41,21 @@ export function readSettings(store: SettingsStore): Settings {
   }
 }
 
+function mlflowAuthHeaders(config: ScorelineConfig): Record<string, string> {
+  if (config.mlflow.token) return { authorization: `Bearer ${config.mlflow.token}` }
+  if (config.mlflow.username && config.mlflow.password) {
+    return {
+      authorization: `Basic ${Buffer.from(`${config.mlflow.username}:${config.mlflow.password}`).toString('base64')}`,
+    }
+  }
+  return {}
+}
+
 export function createAppHandlers(deps: AppHandlerDeps): Pick<Handlers, AppProcedures> {
   return {
     'app.info': async () => {
       const config = deps.config()
-      const mlflowHeaders: Record<string, string> = {}
-      if (config.mlflow.token) mlflowHeaders.authorization = `Bearer ${config.mlflow.token}`
-      else if (config.mlflow.username && config.mlflow.password) {
-        mlflowHeaders.authorization = `Basic ${Buffer.from(`${config.mlflow.username}:${config.mlflow.password}`).toString('base64')}`
-      }
+      const mlflowHeaders = mlflowAuthHeaders(config)
       const backends = await checkBackends([
         sqliteProbe(deps.appDbPath, () => ({ schemaVersion: deps.schemaVersion() })),
         postgresProbe(config.databaseUrl),
@@ -79,6 +84,16 @@ export function createAppHandlers(deps: AppHandlerDeps): Pick<Handlers, AppProce
       else deps.settings.set(`app.${key}`, value.trim())
       deps.onSettingsChanged()
       return readSettings(deps.settings)
+    },
+    'settings.testConnection': async ({ backend, url }) => {
+      const config = deps.config()
+      const target = url?.trim() || null
+      if (backend === 'postgres') return postgresProbe(target ?? config.databaseUrl)()
+      if (backend === 'redis') return redisProbe(target ?? config.redisUrl)()
+      return mlflowProbe(target ?? config.mlflow.trackingUri, {
+        fetch: deps.fetch,
+        headers: mlflowAuthHeaders(config),
+      })()
     },
     'settings.secretStatus': () => {
       const env = process.env

@@ -4,9 +4,17 @@ import type { SecretKey, SettingKey } from '../../../shared/api/domains/app'
 import { applyTheme, useSettingsStore } from '../stores/settingsStore'
 import { useAppInfoStore } from '../stores/appInfoStore'
 
-const CONNECTIONS: { key: SettingKey; label: string; env: string; placeholder: string; help: string }[] = [
+const CONNECTIONS: {
+  key: SettingKey
+  backend: 'postgres' | 'redis' | 'mlflow'
+  label: string
+  env: string
+  placeholder: string
+  help: string
+}[] = [
   {
     key: 'databaseUrl',
+    backend: 'postgres',
     label: 'Team Postgres',
     env: 'DATABASE_URL',
     placeholder: 'postgres://analyst@db.team.example:5432/scoreline',
@@ -14,6 +22,7 @@ const CONNECTIONS: { key: SettingKey; label: string; env: string; placeholder: s
   },
   {
     key: 'redisUrl',
+    backend: 'redis',
     label: 'Redis feature store',
     env: 'REDIS_URL',
     placeholder: 'redis://features.team.example:6379',
@@ -21,6 +30,7 @@ const CONNECTIONS: { key: SettingKey; label: string; env: string; placeholder: s
   },
   {
     key: 'mlflowTrackingUri',
+    backend: 'mlflow',
     label: 'MLflow tracking server',
     env: 'MLFLOW_TRACKING_URI',
     placeholder: 'https://mlflow.team.example',
@@ -39,6 +49,7 @@ function ConnectionField({ api, def }: { api: ScorelineApi; def: (typeof CONNECT
   const stored = settings?.[def.key] ?? ''
   const [value, setValue] = useState(stored)
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null)
+  const [testing, setTesting] = useState(false)
   const id = `setting-${def.key}`
   return (
     <div className="field">
@@ -63,6 +74,31 @@ function ConnectionField({ api, def }: { api: ScorelineApi; def: (typeof CONNECT
           }}
         >
           Save
+        </button>
+        <button
+          type="button"
+          disabled={testing}
+          onClick={async () => {
+            setTesting(true)
+            const result = await api.settings.testConnection({
+              backend: def.backend,
+              url: value.trim() || null,
+            })
+            setTesting(false)
+            if (!result.ok) setMessage({ ok: false, text: result.error.message })
+            else {
+              const b = result.value
+              setMessage(
+                b.state === 'reachable'
+                  ? { ok: true, text: `Reachable in ${b.latencyMs} ms — ${b.detail ?? ''}` }
+                  : b.state === 'not-configured'
+                    ? { ok: false, text: 'Nothing to test: type a URL first.' }
+                    : { ok: false, text: `Unreachable (${b.target}): ${b.detail}` },
+              )
+            }
+          }}
+        >
+          {testing ? 'Testing…' : 'Test'}
         </button>
       </div>
       <p className="muted small">

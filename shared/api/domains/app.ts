@@ -80,6 +80,17 @@ export const appProcedures = {
       .strict(),
     output: settingsSchema,
   }),
+  'settings.testConnection': procedure({
+    summary:
+      'Check one backend now: reachable or why not, latency and server version (the typed URL, or the configured one).',
+    input: z
+      .object({
+        backend: z.enum(['postgres', 'redis', 'mlflow']),
+        url: z.string().max(2000).nullable().optional(),
+      })
+      .strict(),
+    output: backendStatusSchema,
+  }),
   'settings.secretStatus': procedure({
     summary: 'Whether secrets can be stored encrypted here, and which ones are set (never their values).',
     input: z.object({}).strict(),

@@ -1,0 +1,96 @@
+/**
+ * End to end on Settings: each connection's Test button against the real services (reachable, with
+ * latency and version) and against a wrong port (a clear unreachable message); saving a URL shows on
+ * the Dashboard.
+ */
+import { existsSync, mkdirSync } from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serviceUrl, servicesRequired } from '../test/support/services'
+import { buildApp, CHROMIUM, CHROMIUM_ARGS, repoRoot, serve, type Served } from './support/serve'
+
+const runnable = existsSync(CHROMIUM)
+
+async function closedPort(): Promise<number> {
+  const server = net.createServer()
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const { port } = server.address() as net.AddressInfo
+  await new Promise<void>((r) => server.close(() => r()))
+  return port
+}
+
+async function test(page: Page, label: string, url: string): Promise<string> {
+  const input = page.getByLabel(label, { exact: true })
+  await input.fill(url)
+  const row = input.locator('xpath=..')
+  await row.getByRole('button', { name: 'Test' }).click()
+  const field = row.locator('xpath=..')
+  const message = field.locator('[role=status], [role=alert]')
+  await message.waitFor({ timeout: 20_000 })
+  return (await message.textContent()) ?? ''
+}
+
+describe.skipIf(!runnable)('Settings in the browser bridge', () => {
+  let served: Served
+  let browser: Browser
+  beforeAll(async () => {
+    buildApp()
+    served = await serve()
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await served?.stop()
+  })
+
+  it('Test buttons: a wrong port says unreachable and why', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${served.url}#/settings`)
+    const port = await closedPort()
+    expect(await test(page, 'Team Postgres', `postgres://postgres@127.0.0.1:${port}/x`)).toMatch(
+      /^Unreachable .*(ECONNREFUSED|refused)/,
+    )
+    expect(await test(page, 'Redis feature store', `redis://127.0.0.1:${port}`)).toMatch(
+      /^Unreachable .*(ECONNREFUSED|refused)/,
+    )
+    expect(await test(page, 'MLflow tracking server', `http://127.0.0.1:${port}`)).toMatch(
+      /^Unreachable .*(ECONNREFUSED|refused)/,
+    )
+    await page.close()
+  })
+
+  const services = {
+    postgres: serviceUrl('postgres'),
+    redis: serviceUrl('redis'),
+    mlflow: serviceUrl('mlflow'),
+  }
+  it.skipIf((!services.postgres || !services.redis || !services.mlflow) && !servicesRequired())(
+    'Test buttons against the real services report reachable with version; a saved URL reaches the Dashboard',
+    async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } })
+      await page.goto(`${served.url}#/settings`)
+      expect(await test(page, 'Team Postgres', services.postgres!)).toMatch(
+        /^Reachable in [\d.]+ ms — PostgreSQL \d+/,
+      )
+      expect(await test(page, 'Redis feature store', services.redis!)).toMatch(
+        /^Reachable in [\d.]+ ms — Redis \d/,
+      )
+      expect(await test(page, 'MLflow tracking server', services.mlflow!)).toMatch(
+        /^Reachable in [\d.]+ ms — MLflow/,
+      )
+      const dir = path.join(repoRoot, 'e2e', 'screenshots')
+      mkdirSync(dir, { recursive: true })
+      await page.screenshot({ path: path.join(dir, 'settings.png'), fullPage: true })
+
+      const redisInput = page.getByLabel('Redis feature store', { exact: true })
+      await redisInput.locator('xpath=..').getByRole('button', { name: 'Save' }).click()
+      await page.getByRole('link', { name: 'Dashboard' }).click()
+      await expect
+        .poll(() => page.getByTestId('backend-state-redis').textContent(), { timeout: 20_000 })
+        .toBe('reachable')
+      await page.close()
+    },
+  )
+})
