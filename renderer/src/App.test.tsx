@@ -52,6 +52,30 @@ const info: AppInfo = {
   checkedAt: new Date(0).toISOString(),
 }
 
+/** Replies per procedure for an empty workstation; anything else fails like an unreachable service. */
+const empty = {
+  'app.info': info,
+  'data.leagues': [],
+  'data.seasons': [],
+  'data.matches': [],
+  'data.status': {
+    lastSuccessfulSyncAt: null,
+    lastSync: null,
+    tables: {},
+    outbox: { pending: 0, conflicts: 0, failed: 0 },
+    postgres: { configured: false, reachable: null },
+    schemaVersion: 1,
+  },
+  'data.quality': {
+    matches: 0,
+    missingOdds: { total: 0, bySeason: [], sample: [] },
+    missingResults: 0,
+    duplicateCandidates: [],
+    unresolvedNames: [],
+  },
+} as Record<string, unknown>
+const byName = (name: string) => (name in empty ? empty[name] : new Error(`${name} unavailable`))
+
 /** An in-memory transport standing in for IPC / the bridge (the renderer cannot tell them apart). */
 function fakeApi(respond: (name: string) => unknown) {
   const calls: string[] = []
@@ -76,7 +100,7 @@ afterEach(() => {
 
 describe('App shell and Dashboard', () => {
   it('shows app.info: version, data folder and each backend state with its reason', async () => {
-    const { api, calls } = fakeApi(() => info)
+    const { api, calls } = fakeApi(byName)
     await act(async () => {
       render(<App api={api} />)
     })
@@ -98,28 +122,7 @@ describe('App shell and Dashboard', () => {
   })
 
   it('navigates to every page from the sidebar', async () => {
-    const empty = {
-      'app.info': info,
-      'data.leagues': [],
-      'data.seasons': [],
-      'data.matches': [],
-      'data.status': {
-        lastSuccessfulSyncAt: null,
-        lastSync: null,
-        tables: {},
-        outbox: { pending: 0, conflicts: 0, failed: 0 },
-        postgres: { configured: false, reachable: null },
-        schemaVersion: 1,
-      },
-      'data.quality': {
-        matches: 0,
-        missingOdds: { total: 0, bySeason: [], sample: [] },
-        missingResults: 0,
-        duplicateCandidates: [],
-        unresolvedNames: [],
-      },
-    } as Record<string, unknown>
-    const { api } = fakeApi((name) => (name in empty ? empty[name] : new Error(`${name} unavailable`)))
+    const { api } = fakeApi(byName)
     await act(async () => {
       render(<App api={api} />)
     })

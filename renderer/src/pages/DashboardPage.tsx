@@ -3,6 +3,7 @@ import type { ScorelineApi } from '../../../shared/api/contract'
 import { useAppInfoStore } from '../stores/appInfoStore'
 import { BackendBadge } from '../components/BackendBadge'
 import { ChampionPanel } from './dashboard/ChampionPanel'
+import { OverviewPanels } from './dashboard/OverviewPanels'
 
 const NAMES: Record<string, string> = {
   sqlite: 'SQLite',
@@ -30,6 +31,7 @@ export function DashboardPage({ api }: { api: ScorelineApi }) {
           <strong>{error.code}</strong>: {error.message}
         </div>
       )}
+      <OverviewPanels api={api} info={info} />
       <ChampionPanel api={api} />
       {!info && !error && <p className="muted">Checking backends…</p>}
       {info && (
