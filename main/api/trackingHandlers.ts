@@ -428,6 +428,8 @@ export function createTrackingHandlers(deps: TrackingHandlerDeps): Pick<Handlers
       }
     },
 
+    'tracking.push': async () => store().push(),
+
     'tracking.experiments': async ({ nameLike }) =>
       (await allExperiments(store(), nameLike)).map(toExperimentDto),
 

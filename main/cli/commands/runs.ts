@@ -158,9 +158,58 @@ const compareCommand: Command = {
   },
 }
 
+const statusCommand: Command = {
+  name: 'status',
+  summary: 'Which tracking store is in use, whether MLflow answers, and runs waiting in the outbox.',
+  usage: '[--json]',
+  options: { ...SERVICE_OPTIONS },
+  async run(ctx) {
+    const scoreline = openScoreline(ctx)
+    try {
+      const status = await call(scoreline, 'tracking.status', {})
+      ctx.output(
+        status,
+        (s: typeof status) =>
+          [
+            `tracking: ${s.kind}${s.target ? ` at ${s.target}` : ''} — ${s.online ? 'online' : 'offline'}`,
+            `outbox: ${s.pending} pending, ${s.failed} failed${s.oldestPendingAt ? ` (oldest ${new Date(s.oldestPendingAt).toISOString()})` : ''}`,
+            ...(s.lastError ? [`last error: ${s.lastError}`] : []),
+          ].join('\n') + '\n',
+      )
+      return 0
+    } finally {
+      await scoreline.close()
+    }
+  },
+}
+
+const pushCommand: Command = {
+  name: 'push',
+  summary: 'Replay runs logged while the MLflow server was unreachable (each exactly once).',
+  usage: '[--json]',
+  options: { ...SERVICE_OPTIONS },
+  async run(ctx) {
+    const scoreline = openScoreline(ctx)
+    try {
+      const result = await call(scoreline, 'tracking.push', {})
+      ctx.output(
+        result,
+        (r: typeof result) =>
+          [
+            `replayed ${r.replayed}; ${r.pending} still pending, ${r.failed} failed`,
+            ...r.errors.map((e) => `  ${e}`),
+          ].join('\n') + '\n',
+      )
+      return result.pending > 0 || result.failed > 0 ? 1 : 0
+    } finally {
+      await scoreline.close()
+    }
+  },
+}
+
 export const runsCommand: Command = {
   name: 'runs',
-  summary: 'Tracked training runs (MLflow or the local store): list them, compare them.',
-  usage: '<list|compare>',
-  subcommands: [listCommand, compareCommand],
+  summary: 'Tracked training runs (MLflow or the local store): list, compare, outbox status and push.',
+  usage: '<list|compare|status|push>',
+  subcommands: [listCommand, compareCommand, statusCommand, pushCommand],
 }

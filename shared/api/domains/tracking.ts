@@ -213,6 +213,16 @@ export const trackingProcedures = {
     input: z.object({}).strict(),
     output: trackingStatusSchema,
   }),
+  'tracking.push': procedure({
+    summary: 'Replay runs queued while the MLflow server was unreachable (each exactly once), now.',
+    input: z.object({}).strict(),
+    output: z.object({
+      replayed: z.number(),
+      pending: z.number(),
+      failed: z.number(),
+      errors: z.array(z.string()),
+    }),
+  }),
   'tracking.experiments': procedure({
     summary: 'Experiments (active ones), by name.',
     input: z.object({ nameLike: z.string().max(200).optional() }).strict(),
