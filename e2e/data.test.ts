@@ -9,6 +9,7 @@ import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../test/support/sharedData'
 import { buildApp, CHROMIUM, CHROMIUM_ARGS, repoRoot, serve, type Served } from './support/serve'
+import { startFootballDataServer } from '../main/services/data/testing/footballDataServer'
 
 const dataDir = footballDataDir()
 const runnable = existsSync(CHROMIUM) && dataDir !== undefined
@@ -54,6 +55,32 @@ describe.skipIf(!runnable)('Data screen in the browser bridge', () => {
     mkdirSync(dir, { recursive: true })
     await page.screenshot({ path: path.join(dir, 'data.png'), fullPage: true })
     await page.close()
+  })
+
+  it('downloads a season range from a loopback football-data server, then finds it unchanged', async () => {
+    const server = await startFootballDataServer(dataDir!)
+    const own = await serve({ SCORELINE_FOOTBALL_DATA_URL: server.url })
+    try {
+      const page = await browser.newPage()
+      await page.goto(`${own.url}#/data`)
+      await page.getByLabel('League', { exact: true }).first().waitFor()
+      const form = page.locator('form', { has: page.getByRole('button', { name: 'Download' }) })
+      await form.getByLabel('League').fill('D1')
+      await form.getByLabel('Seasons (one, or a range)').fill('2022-23..2023-24')
+      await form.getByRole('button', { name: 'Download' }).click()
+      await page.getByTestId('download-results').waitFor({ timeout: 60_000 })
+      expect(await page.getByTestId('download-results').textContent()).toMatch(
+        /D1 2022-23: imported — 306 inserted.*D1 2023-24: imported — 306 inserted/s,
+      )
+      await form.getByRole('button', { name: 'Download' }).click()
+      await expect
+        .poll(() => page.getByTestId('download-results').textContent())
+        .toMatch(/2022-23: unchanged on the server.*2023-24: unchanged on the server/s)
+      await page.close()
+    } finally {
+      await own.stop()
+      await server.close()
+    }
   })
 
   it('rejects a malformed file whole and names file, line and field', async () => {

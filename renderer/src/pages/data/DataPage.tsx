@@ -4,6 +4,7 @@ import { useDataStore } from '../../stores/dataStore'
 import { ImportPanel } from './ImportPanel'
 import { MatchesTable } from './MatchesTable'
 import { QualityPanel } from './QualityPanel'
+import { DownloadPanel } from './DownloadPanel'
 
 export function DataPage({ api }: { api: ScorelineApi }) {
   const { overview, matches, filter, sync, loadOverview, loadQuality, setFilter, runSync, watch } =
@@ -129,6 +130,7 @@ export function DataPage({ api }: { api: ScorelineApi }) {
       </div>
 
       <ImportPanel api={api} />
+      <DownloadPanel api={api} />
 
       <section className="panel" aria-labelledby="matches-title">
         <h2 id="matches-title">Matches</h2>
