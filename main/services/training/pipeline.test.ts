@@ -150,13 +150,25 @@ describe('training pipeline (local tracking and feature stores)', () => {
 
   it('stops within a second when cancelled, marking the league cancelled and its runs killed', async () => {
     const controller = new AbortController()
+    // Abort once E0's ξ search is under way (a fixed delay raced a quick machine, where E0 was done
+    // within 150 ms): E0 is then mid-run and D1 not started.
+    let inXiSearch: () => void = () => {}
+    const searching = new Promise<void>((resolve) => (inXiSearch = resolve))
     const pending = runPipeline(
       ['E0', 'D1'],
       { ...settings, xiGrid: [0, 0.001, 0.002, 0.003, 0.004, 0.005] },
-      { db, tracking, pool, signal: controller.signal },
+      {
+        db,
+        tracking,
+        pool,
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'progress' && e.league === 'E0' && e.stage === 'xi') inXiSearch()
+        },
+      },
       { id: 'p4', trigger: 'manual' },
     )
-    await new Promise((r) => setTimeout(r, 150))
+    await searching
     const t0 = performance.now()
     controller.abort()
     const result = await pending
