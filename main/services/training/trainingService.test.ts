@@ -65,10 +65,17 @@ describe('training service', () => {
   })
 
   it('cancels the running pipeline within a second', async () => {
-    const { service } = setup()
+    const { service, events } = setup()
     try {
       const started = service.start({ leagues: ['E0', 'D1'] })
-      await new Promise((r) => setTimeout(r, 200))
+      // cancel while E0 is being trained (a fixed delay could miss the run on a quick machine)
+      const t = performance.now()
+      while (
+        !events.some((e) => e.type === 'progress' && e.league === 'E0') &&
+        performance.now() - t < 10_000
+      ) {
+        await new Promise((r) => setTimeout(r, 2))
+      }
       const t0 = performance.now()
       expect(service.cancel('not-this-one')).toBe(false)
       expect(service.cancel(started.id)).toBe(true)
