@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { CsvParseError } from './csvParseError'
@@ -9,6 +11,38 @@ const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${na
 const fixtureBytes = (name: string): Uint8Array => readFileSync(fixture(name))
 
 const HEADER = 'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR'
+
+// Quirk fixtures are generated here with invented clubs (never copied from real season files):
+/** A UTF-8 BOM, a played match, a fixture still to be played, and trailing all-comma rows (CRLF). */
+const BOM_FIXTURES_WITHOUT_RESULTS =
+  '\ufeff' +
+  [
+    'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,PSH,PSD,PSA,PSCH,PSCD,PSCA',
+    'D1,23/08/2025,14:30,Nordstadt,Südhafen,6,0,H,3,0,H,1.3,6,8.5,1.28,6.2,9',
+    'D1,24/05/2026,15:30,Altmark,Bergtal,,,,,,,2.6,3.5,2.6,,,',
+    ',,,,,,,,,,,,,,,,',
+    ',,,,,,,,,,,,,,,,',
+  ].join('\r\n') +
+  '\r\n'
+
+/** The broken `\r\r\n` line ending some files carry. */
+const BROKEN_CRLF =
+  [
+    'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR',
+    'E0,09/08/2019,20:00,Riverside,Northgate,4,1,H',
+    'E0,10/08/2019,12:30,Eastbury,Westfield,0,5,A',
+    ',,,,,,,',
+  ].join('\r\r\n') + '\r\r\n'
+
+/** Every kind of bad cell, spread over four rows. */
+const MALFORMED =
+  [
+    'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HS,AS,B365H,B365D,B365A',
+    'E0,19/08/2019,Riverside,Northgate,x,1,H,0,0,10,5,1.5,4,6',
+    'E0,31/02/2019,Eastbury,Westfield,1,1,D,0,0,10,5,1.5,4,6',
+    'E0,20/08/2019,,Hillcrest,2,1,A,3,0,1.5,5,abc,4,6',
+    'E0,21/08/2019,Lakeside,Oakham,-1,1,A,0,0,10,5,0.9,4,6',
+  ].join('\n') + '\n'
 
 /** Runs the parser expecting rejection; returns the typed error. */
 function rejection(
@@ -56,12 +90,12 @@ describe('parseFootballDataCsv: happy path', () => {
   it('reads half-time, shots, referee and Time', () => {
     const csv =
       'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,Referee,HS,AS,HST,AST,HF\n' +
-      'E0,09/08/2019,20:00,Liverpool,Norwich,4,1,H,4,0,H,M Oliver,15,12,7,5,9\n'
+      'E0,09/08/2019,20:00,Riverside,Northgate,4,1,H,4,0,H,A Whistler,15,12,7,5,9\n'
     const [row] = parseFootballDataCsv(csv, 'E0_2019-20.csv').rows
     expect(row).toMatchObject({
       time: '20:00',
       halfTime: { home: 4, away: 0 },
-      referee: 'M Oliver',
+      referee: 'A Whistler',
       stats: { homeShots: 15, awayShots: 12, homeShotsOnTarget: 7, awayShotsOnTarget: 5 },
     })
   })
@@ -117,7 +151,12 @@ describe('parseFootballDataCsv: happy path', () => {
 
 describe('parseFootballDataCsv: files as served', () => {
   it('drops a UTF-8 BOM, skips trailing all-comma rows and keeps fixtures without a result', async () => {
-    const parsed = await readFootballDataFile(fixture('bom-fixtures-without-results.csv'))
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'scoreline-csv-'))
+    const file = path.join(dir, 'bom-fixtures-without-results.csv')
+    writeFileSync(file, BOM_FIXTURES_WITHOUT_RESULTS, 'utf8')
+    const parsed = await readFootballDataFile(file).finally(() =>
+      rmSync(dir, { recursive: true, force: true }),
+    )
     expect(parsed.file).toBe('bom-fixtures-without-results.csv')
     expect(parsed.encoding).toBe('utf-8')
     expect(parsed.columns[0]).toBe('Div')
@@ -127,7 +166,7 @@ describe('parseFootballDataCsv: files as served', () => {
     expect(parsed.rows[1]).toMatchObject({
       line: 3,
       date: '2026-05-24',
-      home: 'Hamburg',
+      home: 'Altmark',
       homeGoals: null,
       awayGoals: null,
       status: 'scheduled',
@@ -154,11 +193,11 @@ describe('parseFootballDataCsv: files as served', () => {
   })
 
   it('treats the broken \\r\\r\\n as one line break and counts physical lines accordingly', () => {
-    const parsed = parseFootballDataCsv(fixtureBytes('broken-crlf.csv'), 'broken-crlf.csv')
+    const parsed = parseFootballDataCsv(BROKEN_CRLF, 'broken-crlf.csv')
     expect(parsed.columns).toEqual(['Div', 'Date', 'Time', 'HomeTeam', 'AwayTeam', 'FTHG', 'FTAG', 'FTR'])
     expect(parsed.rows.map((r) => [r.line, r.home, r.time])).toEqual([
-      [2, 'Liverpool', '20:00'],
-      [3, 'West Ham', '12:30'],
+      [2, 'Riverside', '20:00'],
+      [3, 'Eastbury', '12:30'],
     ])
   })
 
@@ -219,12 +258,13 @@ describe('parseFootballDataCsv: odds groups', () => {
     'BbMxA,BbAvA,BbOU,BbMx>2.5,BbAv>2.5,BbMx<2.5,BbAv<2.5,BbAH,BbAHh,BbMxAHH,BbAvAHH,BbMxAHA,BbAvAHA,MaxH,MaxD,MaxA,' +
     'AvgH,AvgD,AvgA,P>2.5,P<2.5,AHh,B365AHH,B365AHA,PSH,PSD,PSA,B365CH,B365CD,B365CA,VCCH,VCCD,VCCA,PSCH,PSCD,PSCA,' +
     'AvgCH,AvgCD,AvgCA,PC>2.5,PC<2.5'
+  // an invented row in the 2019-20 column layout (prices made up)
   const cells = [
-    'E0', '09/08/2019', 'Liverpool', 'Norwich', '4', '1', 'H', '15', '12', '7', '5',
-    '1.14', '10', '19', '1.14', '9.5', '23', '40', '1.16', '1.14', '10', '9', '23', '20', '38', '1.45', '1.41', '3.1', '2.9',
-    '20', '-2.25', '1.97', '1.94', '2.0', '1.94', '1.16', '10', '23', '1.14', '8.75', '19.83', '1.4', '3.11', '-2.25',
-    '1.96', '1.94', '1.15', '9.59', '18.05', '1.14', '9.5', '21', '1.15', '9.6', '22', '1.14', '10.43', '19.63',
-    '1.14', '9.52', '19.18', '1.34', '3.44',
+    'E0', '09/08/2019', 'Riverside', 'Northgate', '4', '1', 'H', '15', '12', '7', '5',
+    '1.15', '10', '19', '1.15', '9.51', '23', '40', '1.17', '1.15', '10', '9', '23', '20', '38', '1.46', '1.42', '3.11', '2.91',
+    '20', '-2.25', '1.98', '1.95', '2.01', '1.95', '1.17', '10', '23', '1.15', '8.76', '19.84', '1.41', '3.12', '-2.25',
+    '1.97', '1.95', '1.16', '9.60', '18.06', '1.15', '9.51', '21', '1.16', '9.61', '22', '1.15', '10.44', '19.64',
+    '1.15', '9.53', '19.19', '1.35', '3.45',
   ] // prettier-ignore
 
   it('detects every 1X2 triple generically and nothing else', () => {
@@ -259,9 +299,9 @@ describe('parseFootballDataCsv: odds groups', () => {
     expect(row.odds.find((q) => q.bookmaker === 'PS' && q.kind === 'closing')).toEqual({
       bookmaker: 'PS',
       kind: 'closing',
-      home: 1.14,
-      draw: 10.43,
-      away: 19.63,
+      home: 1.15,
+      draw: 10.44,
+      away: 19.64,
     })
     expect(row.stats).toEqual({ homeShots: 15, awayShots: 12, homeShotsOnTarget: 7, awayShotsOnTarget: 5 })
   })
@@ -269,10 +309,10 @@ describe('parseFootballDataCsv: odds groups', () => {
   it('reads over/under 2.5 groups, mapping Pinnacle P/PC to PS', () => {
     const [row] = parseFootballDataCsv(`${header}\n${cells.join(',')}\n`, 'E0_2019-20.csv').rows
     expect(row.totals).toEqual([
-      { bookmaker: 'BbMx', kind: 'pre-match', line: 2.5, over: 1.45, under: 3.1 },
-      { bookmaker: 'BbAv', kind: 'pre-match', line: 2.5, over: 1.41, under: 2.9 },
-      { bookmaker: 'PS', kind: 'pre-match', line: 2.5, over: 1.4, under: 3.11 },
-      { bookmaker: 'PS', kind: 'closing', line: 2.5, over: 1.34, under: 3.44 },
+      { bookmaker: 'BbMx', kind: 'pre-match', line: 2.5, over: 1.46, under: 3.11 },
+      { bookmaker: 'BbAv', kind: 'pre-match', line: 2.5, over: 1.42, under: 2.91 },
+      { bookmaker: 'PS', kind: 'pre-match', line: 2.5, over: 1.41, under: 3.12 },
+      { bookmaker: 'PS', kind: 'closing', line: 2.5, over: 1.35, under: 3.45 },
     ])
   })
 
@@ -307,7 +347,7 @@ describe('parseFootballDataCsv: odds groups', () => {
 
 describe('parseFootballDataCsv: errors', () => {
   it('collects every problem of a malformed file with file:line and column, and rejects it whole', () => {
-    const err = rejection(fixtureBytes('malformed.csv'), 'malformed.csv')
+    const err = rejection(MALFORMED, 'malformed.csv')
     expect(err.code).toBe('CSV_PARSE')
     expect(err.problems.map((p) => [p.line, p.column, p.message])).toEqual([
       [2, 'FTHG', 'FTHG "x" is not a number'],
