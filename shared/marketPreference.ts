@@ -23,10 +23,16 @@ export interface QuoteLike {
   away: number | null
 }
 
+/** The first quote in preference order with three prices above 1, or null. */
 export function pickMarketQuote(
   odds: readonly QuoteLike[],
+  preference: readonly {
+    bookmaker: string
+    kind: 'pre-match' | 'closing'
+    label?: string
+  }[] = MARKET_PREFERENCE,
 ): { home: number; draw: number; away: number; bookmaker: string; label: string } | null {
-  for (const pref of MARKET_PREFERENCE) {
+  for (const pref of preference) {
     const quote = odds.find((o) => o.bookmaker === pref.bookmaker && o.kind === pref.kind)
     if (
       quote &&
@@ -42,7 +48,7 @@ export function pickMarketQuote(
         draw: quote.draw,
         away: quote.away,
         bookmaker: `${pref.bookmaker}${pref.kind === 'closing' ? ' closing' : ''}`,
-        label: pref.label,
+        label: pref.label ?? `${pref.bookmaker} ${pref.kind}`,
       }
     }
   }

@@ -9,6 +9,7 @@ import { listMatches, type MatchRow } from '../data/queries'
 import { DEFAULT_MARKET_PREFERENCE, type MarketKey } from '../data/csv'
 import { yearsBefore, type BacktestMatch } from '../../model/backtest'
 import { TrainingError } from './errors'
+import { pickMarketQuote } from '../../../shared/marketPreference'
 
 export interface LeagueData {
   league: string
@@ -24,25 +25,13 @@ export interface LeagueData {
   seasons: string[]
 }
 
+/** The market's 1X2 prices for a match: the first quote in `preference` (shared/marketPreference.ts). */
 export function pickOdds(
   row: Pick<MatchRow, 'odds'>,
   preference: readonly MarketKey[],
 ): [number, number, number] | null {
-  for (const key of preference) {
-    const q = row.odds.find((o) => o.bookmaker === key.bookmaker && o.kind === key.kind)
-    if (
-      q &&
-      q.home !== null &&
-      q.draw !== null &&
-      q.away !== null &&
-      q.home > 1 &&
-      q.draw > 1 &&
-      q.away > 1
-    ) {
-      return [q.home, q.draw, q.away]
-    }
-  }
-  return null
+  const quote = pickMarketQuote(row.odds, preference)
+  return quote ? [quote.home, quote.draw, quote.away] : null
 }
 
 function hashRows(matches: readonly BacktestMatch[]): string {

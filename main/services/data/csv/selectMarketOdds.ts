@@ -1,17 +1,17 @@
 import { bookmakerName, normaliseGroup } from './headerLayout'
 import type { MarketKey, MarketOdds, OddsQuote, ParsedMatch } from './types'
+import { MARKET_PREFERENCE } from '../../../../shared/marketPreference'
 
 /**
- * Default market preference: Pinnacle closing, Pinnacle, the market average (`Avg` from 2019-20, Betbrain's
- * `BbAv` before), then Bet365.
+ * Default market preference, the app-wide one of shared/marketPreference.ts: Pinnacle closing, Pinnacle,
+ * the market average (`Avg` from 2019-20, Betbrain's `BbAv` before), then Bet365.
  */
-export const DEFAULT_MARKET_PREFERENCE: readonly MarketKey[] = [
-  { bookmaker: 'PS', kind: 'closing' },
-  { bookmaker: 'PS', kind: 'pre-match' },
-  { bookmaker: 'Avg', kind: 'pre-match' },
-  { bookmaker: 'BbAv', kind: 'pre-match' },
-  { bookmaker: 'B365', kind: 'pre-match' },
-]
+export const DEFAULT_MARKET_PREFERENCE: readonly MarketKey[] = MARKET_PREFERENCE.map(
+  ({ bookmaker, kind }) => ({
+    bookmaker,
+    kind,
+  }),
+)
 
 /** A preference entry: a {@link MarketKey}, or a football-data column prefix such as 'PSC', 'PS', 'AvgC', 'B365'. */
 export type MarketPreference = MarketKey | string
