@@ -5,7 +5,7 @@
 // `run()` returns the rows for bench/run.ts. Without ../shared/data the same shapes are simulated.
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
-import { pathToFileURL } from 'node:url'
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { footballDataDir } from '../test/support/sharedData'
@@ -15,22 +15,9 @@ import { readFootballDataFile, selectMarketOdds } from '../main/services/data/cs
 import { runCommand } from '../main/cli/framework'
 import { rootCommand } from '../main/cli'
 import { footballDataCsv } from '../main/cli/commands/modelCommands.testSupport'
-
-export interface BenchResult {
-  name: string
-  median_ms: number
-  runs: number
-  target_ms?: number
-  note?: string
-}
+import { type BenchResult, isMain, median, printResults } from './support'
 
 const SEASONS = ['2020-21', '2021-22', '2022-23', '2023-24']
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-}
 
 function time(fn: () => unknown, runs: number, warmup: number): number {
   for (let i = 0; i < warmup; i++) fn()
@@ -165,16 +152,4 @@ export async function run(): Promise<BenchResult[]> {
   return rows
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const rows = await run()
-  console.table(
-    rows.map((r) => ({
-      name: r.name,
-      'median ms': r.median_ms,
-      runs: r.runs,
-      'target ms': r.target_ms ?? '',
-      ok: r.target_ms === undefined ? '' : r.median_ms <= r.target_ms ? 'yes' : 'NO',
-      note: r.note ?? '',
-    })),
-  )
-}
+if (isMain(import.meta.url)) printResults(await run())

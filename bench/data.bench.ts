@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os, { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { openAppDatabase, openMemoryDatabase } from '../main/services/data/db/index'
 import { importFile, importParsedFile } from '../main/services/data/import/index'
@@ -18,24 +18,11 @@ import { migratePostgres } from '../main/services/data/postgres/migratePostgres'
 import { syncFromPostgres } from '../main/services/data/sync/syncFromPostgres'
 import { createTestDatabase } from '../main/services/data/testing/pgTestDatabase'
 import { fillSyntheticPostgres } from '../main/services/data/testing/syntheticPostgres'
-
-interface BenchResult {
-  name: string
-  median_ms: number
-  runs: number
-  target_ms?: number
-  note?: string
-}
+import { type BenchResult, isMain, median, printResults } from './support'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const dataDir =
   process.env.SCORELINE_FOOTBALL_DATA_DIR ?? path.resolve(repoRoot, '..', 'shared', 'data', 'football-data')
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-}
 
 /** CPU time of this process per run in the last timeRuns (load-independent where wall time is not). */
 let lastCpuMs = 0
@@ -192,16 +179,4 @@ export async function run(): Promise<BenchResult[]> {
   return rows
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const rows = await run()
-  console.table(
-    rows.map((r) => ({
-      name: r.name,
-      'median ms': r.median_ms,
-      runs: r.runs,
-      'target ms': r.target_ms ?? '',
-      ok: r.target_ms === undefined ? '' : r.median_ms <= r.target_ms ? 'yes' : 'NO',
-      note: r.note ?? '',
-    })),
-  )
-}
+if (isMain(import.meta.url)) printResults(await run())

@@ -2,7 +2,7 @@
 // warm-started refit after one more matchweek. `npx tsx bench/dixonColes.bench.ts` prints a table;
 // `run()` returns the rows for bench/run.ts. Real CSVs are read in place from ../shared/data; without
 // them the same shapes are simulated (noted in each row).
-import { pathToFileURL } from 'node:url'
+
 import { CholeskyDecomposition, Matrix } from 'ml-matrix'
 import { footballDataDir } from '../test/support/sharedData'
 import {
@@ -17,28 +17,7 @@ import { logLikelihoodDerivatives } from '../main/model/dixonColes/likelihood'
 import { SpdSolver } from '../main/model/dixonColes/linalg'
 import { readSeasons } from '../main/model/dixonColes/testData'
 import { randomTeams, simulateLeague } from '../main/model/simulate/simulateLeague'
-
-export interface BenchResult {
-  name: string
-  median_ms: number
-  runs: number
-  target_ms?: number
-  note?: string
-}
-
-/** Median wall time of `runs` timed calls after `warmup` untimed ones. */
-function median(fn: () => unknown, runs: number, warmup = 20): number {
-  for (let i = 0; i < warmup; i++) fn()
-  const times: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now()
-    fn()
-    times.push(performance.now() - t0)
-  }
-  times.sort((a, b) => a - b)
-  const m = times.length >> 1
-  return times.length % 2 ? times[m] : (times[m - 1] + times[m]) / 2
-}
+import { type BenchResult, isMain, printResults, timeMedian } from './support'
 
 const round = (x: number) => Math.round(x * 1000) / 1000
 
@@ -92,7 +71,7 @@ export async function run(): Promise<BenchResult[]> {
     extra = '',
   ) => {
     const model = fitDixonColes(data, opts)
-    const ms = median(() => fitDixonColes(data, opts), runs)
+    const ms = timeMedian(() => fitDixonColes(data, opts), runs, 20)
     rows.push({
       name,
       median_ms: round(ms),
@@ -147,17 +126,25 @@ export async function run(): Promise<BenchResult[]> {
   }
   const solver = new SpdSolver(m)
   const out = new Float64Array(m)
-  const handRolled = median(() => {
-    solver.factor(A)
-    solver.solve(rhs, out)
-    return solver.inverse()
-  }, 200)
+  const handRolled = timeMedian(
+    () => {
+      solver.factor(A)
+      solver.solve(rhs, out)
+      return solver.inverse()
+    },
+    200,
+    20,
+  )
   const rows2d = Array.from({ length: m }, (_, r) => Array.from(A.subarray(r * m, (r + 1) * m)))
-  const mlMatrix = median(() => {
-    const chol = new CholeskyDecomposition(new Matrix(rows2d))
-    chol.solve(Matrix.columnVector(Array.from(rhs)))
-    return chol.solve(Matrix.eye(m))
-  }, 50)
+  const mlMatrix = timeMedian(
+    () => {
+      const chol = new CholeskyDecomposition(new Matrix(rows2d))
+      chol.solve(Matrix.columnVector(Array.from(rhs)))
+      return chol.solve(Matrix.eye(m))
+    },
+    50,
+    20,
+  )
   rows.push({
     name: `Cholesky factor + solve + inverse, m = ${m} (hand-rolled)`,
     median_ms: round(handRolled),
@@ -170,7 +157,7 @@ export async function run(): Promise<BenchResult[]> {
     runs: 50,
   })
 
-  const convert = median(() => toMatchArrays(ten), 50, 5)
+  const convert = timeMedian(() => toMatchArrays(ten), 50, 5)
   rows.push({
     name: 'toMatchArrays, 10 seasons (not included above)',
     median_ms: round(convert),
@@ -180,16 +167,4 @@ export async function run(): Promise<BenchResult[]> {
   return rows
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const rows = await run()
-  console.table(
-    rows.map((r) => ({
-      name: r.name,
-      'median ms': r.median_ms,
-      runs: r.runs,
-      'target ms': r.target_ms ?? '',
-      ok: r.target_ms === undefined ? '' : r.median_ms <= r.target_ms ? 'yes' : 'NO',
-      note: r.note ?? '',
-    })),
-  )
-}
+if (isMain(import.meta.url)) printResults(await run())

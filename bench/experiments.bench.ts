@@ -13,15 +13,11 @@ import { chromium } from 'playwright-core'
 import { createTrackingStore } from '../main/services/tracking/createTrackingStore'
 import { TAGS } from '../main/services/tracking/trackingStore'
 import { buildApp, CHROMIUM, CHROMIUM_ARGS, serve } from '../e2e/support/serve'
-import type { BenchResult } from './run'
+import type { BenchResult } from './support'
+import { median } from './support'
 
 const RUNS = 1000
 const REPEAT = 5
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
 
 async function seed(trackingDb: string): Promise<void> {
   const store = createTrackingStore({ localDbPath: trackingDb }, { autoFlushMs: false })

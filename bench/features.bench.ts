@@ -23,7 +23,7 @@ import { RedisFeatureStore } from '../main/services/features/redisFeatureStore'
 import { rebuildFeatureViews } from '../main/services/features/rebuildFeatures'
 import { SqliteFeatureStore } from '../main/services/features/sqliteFeatureStore'
 import { describeRedisUrl } from '../main/services/features/errors'
-import type { BenchResult } from './run'
+import type { BenchResult } from './support'
 
 const LEAGUES = ['E0', 'E1', 'D1', 'I1', 'SP1']
 

@@ -1,11 +1,12 @@
 // Benchmarks for the pure-math model modules (margins, calibration, jackpot, explanations).
 // `npx tsx bench/modelMath.bench.ts` prints a table; `run()` returns the rows for bench/run.ts.
-import { pathToFileURL } from 'node:url'
+
 import { removeMargin } from '../main/model/market/margins'
 import { fitIsotonicCalibrator } from '../main/model/calibration/calibrator'
 import { analyseJackpot, type JackpotFixture } from '../main/model/jackpot/jackpot'
 import { explainFixture, type ExplainInput } from '../main/model/explain/explainFixture'
 import type { OutcomeIndex, Triple } from '../main/model/metrics/probabilities'
+import { isMain, printResults, timeMedian } from './support'
 
 export interface BenchRow {
   name: string
@@ -31,20 +32,6 @@ function randomTriple(r: () => number): Triple {
   const e = [r() + 0.05, r() + 0.05, r() + 0.05]
   const s = e[0] + e[1] + e[2]
   return [e[0] / s, e[1] / s, e[2] / s]
-}
-
-/** Median wall time of `runs` timed calls after `warmup` untimed ones. */
-function median(fn: () => unknown, runs: number, warmup = 3): number {
-  for (let i = 0; i < warmup; i++) fn()
-  const times: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now()
-    fn()
-    times.push(performance.now() - t0)
-  }
-  times.sort((a, b) => a - b)
-  const m = times.length >> 1
-  return times.length % 2 ? times[m] : (times[m - 1] + times[m]) / 2
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000
@@ -74,14 +61,14 @@ export async function run(): Promise<BenchRow[]> {
   }
   rows.push({
     name: 'Shapley explanation, 1 fixture, 8 components (256 coalitions)',
-    median_ms: round(median(() => explainFixture(input), 51)),
+    median_ms: round(timeMedian(() => explainFixture(input), 51)),
     runs: 51,
     target_ms: 20,
   })
 
   // 2. Jackpot distribution for a 17-fixture coupon, against 2^17 brute-force enumeration as baseline
   const coupon: JackpotFixture[] = Array.from({ length: 17 }, () => ({ probabilities: randomTriple(r) }))
-  const jackpotMs = median(() => analyseJackpot(coupon), 201)
+  const jackpotMs = timeMedian(() => analyseJackpot(coupon), 201)
   const ps = analyseJackpot(coupon).legs.map((l) => l.probability)
   const brute = () => {
     const dist = new Array<number>(18).fill(0)
@@ -98,7 +85,7 @@ export async function run(): Promise<BenchRow[]> {
     }
     return dist
   }
-  const bruteMs = median(brute, 5, 1)
+  const bruteMs = timeMedian(brute, 5, 1)
   rows.push({
     name: 'Jackpot distribution, 17 fixtures (Poisson-binomial DP)',
     median_ms: round(jackpotMs),
@@ -118,7 +105,7 @@ export async function run(): Promise<BenchRow[]> {
   }
   rows.push({
     name: 'Isotonic calibration fit, 2,000 predictions (3 PAV fits)',
-    median_ms: round(median(() => fitIsotonicCalibrator(preds, ys), 31)),
+    median_ms: round(timeMedian(() => fitIsotonicCalibrator(preds, ys), 31)),
     runs: 31,
     target_ms: 20,
   })
@@ -128,10 +115,10 @@ export async function run(): Promise<BenchRow[]> {
     const q = randomTriple(r)
     return q.map((p) => 1 / (p * (1.02 + 0.08 * r()))) as [number, number, number]
   })
-  const shinMs = median(() => {
+  const shinMs = timeMedian(() => {
     for (const o of odds) removeMargin(o, 'shin')
   }, 15)
-  const multMs = median(() => {
+  const multMs = timeMedian(() => {
     for (const o of odds) removeMargin(o, 'multiplicative')
   }, 15)
   rows.push({
@@ -144,16 +131,4 @@ export async function run(): Promise<BenchRow[]> {
   return rows
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const rows = await run()
-  console.table(
-    rows.map((row) => ({
-      benchmark: row.name,
-      'median ms': row.median_ms,
-      runs: row.runs,
-      'target ms': row.target_ms ?? '',
-      ok: row.target_ms === undefined ? '' : row.median_ms <= row.target_ms ? 'yes' : 'NO',
-      note: row.note ?? '',
-    })),
-  )
-}
+if (isMain(import.meta.url)) printResults(await run())

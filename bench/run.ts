@@ -6,13 +6,7 @@ import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
-export interface BenchResult {
-  name: string
-  median_ms: number
-  runs: number
-  target_ms?: number
-  note?: string
-}
+import type { BenchResult } from './support'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const filters = process.argv.slice(2)
@@ -27,7 +21,9 @@ for (const file of files) {
   const suite = file.replace(/\.bench\.ts$/, '')
   process.stderr.write(`running ${suite}…\n`)
   try {
-    const mod = (await import(pathToFileURL(path.join(here, file)).href)) as { run?: () => Promise<BenchResult[]> }
+    const mod = (await import(pathToFileURL(path.join(here, file)).href)) as {
+      run?: () => Promise<BenchResult[]>
+    }
     if (typeof mod.run !== 'function') throw new Error('exports no run()')
     for (const result of await mod.run()) rows.push({ suite, ...result })
   } catch (error) {
@@ -36,7 +32,8 @@ for (const file of files) {
   }
 }
 
-const fmt = (ms: number) => (Number.isFinite(ms) ? (ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0)) : '—')
+const fmt = (ms: number) =>
+  Number.isFinite(ms) ? (ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0)) : '—'
 const table = rows.map((r) => ({
   suite: r.suite,
   case: r.name,

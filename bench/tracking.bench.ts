@@ -12,12 +12,8 @@ import { searchAllRuns } from '../main/services/tracking/compareRuns'
 import { recordPipelineRun } from '../main/services/tracking/pipelineRecorder'
 import type { PipelineRunInput } from '../main/services/tracking/pipelineRecorder'
 import type { TrackingStore } from '../main/services/tracking/trackingStore'
-import type { BenchResult } from './run'
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
+import type { BenchResult } from './support'
+import { median } from './support'
 
 async function timed(times: number, fn: () => Promise<unknown>): Promise<number[]> {
   const out: number[] = []

@@ -23,14 +23,7 @@ import { importSimulatedLeagues } from '../main/services/training/testing/simula
 import { LocalTrackingStore } from '../main/services/tracking/localTrackingStore'
 import { openTrackingDatabase } from '../main/services/tracking/localSchema'
 import { SqliteFeatureStore } from '../main/services/features/sqliteFeatureStore'
-
-export interface BenchResult {
-  name: string
-  median_ms: number
-  runs: number
-  target_ms?: number
-  note?: string
-}
+import { type BenchResult } from './support'
 
 const LEAGUES = ['E0', 'E1', 'SP1', 'D1']
 const SEASONS = ['2020-21', '2021-22', '2022-23', '2023-24']
