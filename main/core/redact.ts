@@ -16,11 +16,16 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Removes every occurrence of the given secret strings from a message. */
+/**
+ * Replaces every occurrence of each secret with `***`, and any Authorization header value or
+ * `user:pass@` URL credentials that slipped into the text. Empty secrets are ignored.
+ */
 export function redactSecrets(message: string, secrets: readonly (string | null | undefined)[]): string {
   let out = message
   for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join('***')
+    if (secret) out = out.split(secret).join('***')
   }
+  out = out.replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, '$1 ***')
+  out = out.replace(/(https?:\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1')
   return out
 }

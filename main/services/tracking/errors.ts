@@ -63,22 +63,8 @@ export function safeOrigin(uri: string): string {
   }
 }
 
-/**
- * Replace every occurrence of each secret (and its base64 forms used in Basic auth) with `***`.
- * Secrets shorter than 4 characters are still redacted; empty ones are ignored.
- */
-export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text
-  for (const secret of secrets) {
-    if (!secret) continue
-    out = out.split(secret).join('***')
-  }
-  // Any Authorization header value that slipped into a message.
-  out = out.replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, '$1 ***')
-  // user:pass@ in URLs.
-  out = out.replace(/(https?:\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1')
-  return out
-}
+/** Secret redaction is the app-wide one (main/core/redact.ts): secrets, Authorization values, URL credentials. */
+export { redactSecrets } from '../../core/redact'
 
 /** Not found, whichever store said so. */
 export function isNotFound(error: unknown): boolean {

@@ -1,16 +1,9 @@
 import pg from 'pg'
 import { DataError } from '../errors'
+import { redactUrl } from '../../../core/redact'
 
-/** The URL with any password replaced, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '***'
-    return u.toString()
-  } catch {
-    return '<invalid Postgres URL>'
-  }
-}
+/** The URL with any password replaced, for messages and logs (the app-wide redaction). */
+export { redactUrl }
 
 // Per-client type parsing (never the global pg.types, which other services share): dates stay calendar
 // strings (YYYY-MM-DD) instead of shifting through the local time zone; bigint ids become numbers.
