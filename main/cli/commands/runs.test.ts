@@ -1,26 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { rootCommand } from '../index'
-import { runCommand } from '../framework'
+import { runCli } from '../../../test/support/cli'
 import { openAppDatabase } from '../../services/data/db'
 import { importSimulatedLeagues } from '../../services/training/testing/simulatedStore'
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'scoreline-cli-runs-'))
 afterAll(() => rmSync(home, { recursive: true, force: true }))
 
-async function run(argv: string[]) {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  const out: string[] = []
-  const err: string[] = []
-  stdout.on('data', (c) => out.push(String(c)))
-  stderr.on('data', (c) => err.push(String(c)))
-  const code = await runCommand(rootCommand, argv, { stdout, stderr, env: { SCORELINE_HOME: home } })
-  return { code, stdout: out.join(''), stderr: err.join('') }
-}
+const run = (argv: string[]) => runCli(argv, { SCORELINE_HOME: home })
 
 describe('scoreline runs and scoreline models', () => {
   beforeAll(async () => {
