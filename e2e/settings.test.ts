@@ -4,22 +4,14 @@
  * the Dashboard.
  */
 import { existsSync, mkdirSync } from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serviceUrl, servicesRequired } from '../test/support/services'
 import { buildApp, CHROMIUM, CHROMIUM_ARGS, repoRoot, serve, type Served } from './support/serve'
+import { closedPort } from '../test/support/net'
 
 const runnable = existsSync(CHROMIUM)
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise<void>((r) => server.close(() => r()))
-  return port
-}
 
 async function test(page: Page, label: string, url: string): Promise<string> {
   const input = page.getByLabel(label, { exact: true })

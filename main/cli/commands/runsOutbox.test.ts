@@ -1,20 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../../test/support/cli'
+import { closedPort } from '../../../test/support/net'
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'scoreline-cli-outbox-'))
 afterAll(() => rmSync(home, { recursive: true, force: true }))
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise<void>((r) => server.close(() => r()))
-  return port
-}
 
 describe('scoreline runs status|push', () => {
   it('without a server: the local store, online, nothing queued', async () => {

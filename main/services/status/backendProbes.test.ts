@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { describeWithService } from '../../../test/support/services'
 import { mlflowProbe, postgresProbe, redisProbe } from './backendProbes'
+import { closedPort } from '../../../test/support/net'
 
 describe('backend probes without services', () => {
   it('reports "not configured" when no URL is set', async () => {
@@ -15,11 +16,7 @@ describe('backend probes without services', () => {
   })
 
   it('reports a refused connection as unreachable with the reason', async () => {
-    // grab a free port, then close it so nothing listens there
-    const server = net.createServer()
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-    const port = (server.address() as AddressInfo).port
-    await new Promise<void>((r) => server.close(() => r()))
+    const port = await closedPort()
     const [pgStatus, redisStatus, mlflowStatus] = await Promise.all([
       postgresProbe(`postgres://postgres:pw@127.0.0.1:${port}/x`)(),
       redisProbe(`redis://127.0.0.1:${port}`)(),
