@@ -116,6 +116,10 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
         const body = await readBody(req, maxBody)
         input = body.length === 0 ? {} : JSON.parse(body)
       } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          res.setHeader('connection', 'close')
+          return sendJson(res, 413, fail('INVALID_INPUT', error.message))
+        }
         return sendJson(
           res,
           400,
@@ -197,15 +201,31 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   res.end(text)
 }
 
+class BodyTooLargeError extends Error {}
+
+/**
+ * Reads a request body up to `limit` bytes. A larger one (announced or actual) is refused with a
+ * BodyTooLargeError; the rest is drained, not kept, so the caller can still answer 413.
+ */
 function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const tooLarge = () => new BodyTooLargeError(`Request body larger than ${limit} bytes.`)
+    const declared = Number(req.headers['content-length'])
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume()
+      reject(tooLarge())
+      return
+    }
     const chunks: Buffer[] = []
     let size = 0
+    let refused = false
     req.on('data', (chunk: Buffer) => {
+      if (refused) return
       size += chunk.length
       if (size > limit) {
-        reject(new Error(`body larger than ${limit} bytes`))
-        req.destroy()
+        refused = true
+        chunks.length = 0
+        reject(tooLarge())
         return
       }
       chunks.push(chunk)
