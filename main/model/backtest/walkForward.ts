@@ -1,13 +1,14 @@
 /**
- * Walk-forward backtest of the Dixon-Coles model against the market.
+ * Walk-forward backtest of a goal-model variant (`main/model/variants`; default Dixon-Coles) against the
+ * market.
  *
  * For every distinct match date d in [from, to], in order:
- *  1. refit Dixon-Coles on the matches strictly before d inside a window of `windowYears` years
+ *  1. refit the variant on the matches strictly before d (the only matches it is ever shown) inside a window of `windowYears` years
  *     (from the same calendar day `windowYears` years earlier), time-decayed as of d, warm-started
  *     from the previous date's fit. (The engine's window is inclusive, so the fit runs as of d − 1 day;
  *     weights exp(−ξ·(d − 1 − t)) differ from exp(−ξ·(d − t)) by the constant factor e^ξ, which leaves
  *     the maximum-likelihood estimate unchanged.)
- *  2. predict that date's matches: 1X2 from the fitted λ, μ, ρ. A match with a team the fit has no rating
+ *  2. predict that date's matches: 1X2 from the variant's score matrix (Dixon-Coles: λ, μ, ρ). A match with a team the fit has no rating
  *     for (no match in the window, or left out because its matches alone make the MLE non-existent, e.g. a
  *     newcomer that has not scored yet) is skipped with the reason recorded.
  *  3. market probabilities from the match's chosen 1X2 odds with the named margin method.
@@ -22,26 +23,26 @@
  * Metrics (`summarise`) are computed on the common set of matches where every compared forecast exists
  * (model and, when the run has any odds, market), so the four rows compare like with like.
  */
-import {
-  DixonColesError,
-  dateOfDayNumber,
-  dayNumberOf,
-  fitDixonColes,
-  outcomeProbabilities,
-  type FittedModel,
-  type MatchArrays,
-  type MatchInput,
-  type ModelKind,
-  toMatchArrays,
-} from '../dixonColes'
+import { DixonColesError, dateOfDayNumber, dayNumberOf, toMatchArrays } from '../dixonColes'
 import { removeMargin, type MarginMethod, MARGIN_METHODS } from '../market'
 import { applyBlend, type BlendKind } from '../blend'
 import { fitTemperatureFast, PoolWeightFitter } from './poolWeight'
 import { applyCalibrator, fitIsotonicCalibrator, type Calibrator } from '../calibration'
 import { ModelInputError, summarise, type MetricsSummary, type OutcomeLetter, type Triple } from '../metrics'
+import {
+  requireVariant,
+  type GoalModelVariant,
+  type VariantFitInfo,
+  type VariantId,
+  type VariantMatch,
+} from '../variants'
 
-/** A finished match with the 1X2 decimal odds the caller chose for "the market" (null: none quoted). */
-export interface BacktestMatch extends MatchInput {
+/**
+ * A finished match with the 1X2 decimal odds the caller chose for "the market" (null: none quoted), plus the
+ * optional extras a variant may train on (shots, margin-free market probabilities, over 2.5; see
+ * {@link VariantMatch}). Variants only ever see matches strictly before the date they forecast.
+ */
+export interface BacktestMatch extends VariantMatch {
   odds?: readonly [number, number, number] | null
   /** Division code (e.g. 'E0'); see {@link WalkForwardOptions.league}. */
   league?: string | null
@@ -58,7 +59,13 @@ export interface WalkForwardOptions {
   xi?: number
   /** Training window in years before each date. Default 3. */
   windowYears?: number
-  model?: ModelKind
+  /**
+   * The goal-model variant (`main/model/variants`, e.g. 'dixon-coles', 'poisson', 'shots'). Default
+   * 'dixon-coles'. An unknown id is MODEL_BAD_INPUT naming the available ones.
+   */
+  model?: VariantId
+  /** The variant's hyper-parameters (see its `hyperGrid`); default: the variant's own defaults. */
+  params?: Readonly<Record<string, number>>
   /** Margin removal for the market's odds. Default {@link DEFAULT_MARGIN_METHOD}. */
   margin?: MarginMethod
   /** Opinion pool for model + market. Default 'log'. */
@@ -157,7 +164,7 @@ export function yearsBefore(date: string, years: number): string {
   return new Date(Date.UTC(y - years, m - 1, d)).toISOString().slice(0, 10)
 }
 
-function resultOf(m: MatchInput): OutcomeLetter {
+function resultOf(m: VariantMatch): OutcomeLetter {
   return m.homeGoals > m.awayGoals ? 'H' : m.homeGoals === m.awayGoals ? 'D' : 'A'
 }
 
@@ -168,6 +175,7 @@ function resolveOptions(options: WalkForwardOptions, lastDate: string): WalkForw
     xi: options.xi ?? DEFAULT_XI,
     windowYears: options.windowYears ?? DEFAULT_WINDOW_YEARS,
     model: options.model ?? 'dixon-coles',
+    params: options.params ?? {},
     margin: options.margin ?? DEFAULT_MARGIN_METHOD,
     blend: options.blend ?? DEFAULT_BLEND,
     calibration: options.calibration ?? DEFAULT_CALIBRATION,
@@ -183,6 +191,7 @@ function resolveOptions(options: WalkForwardOptions, lastDate: string): WalkForw
     if (typeof v !== 'string' || !DATE_RE.test(v)) invalid(`${k} must be a date YYYY-MM-DD, got "${v}"`)
     dayNumberOf(v)
   }
+  requireVariant(o.model)
   if (o.to < o.from) invalid(`to (${o.to}) is before from (${o.from})`)
   if (!(o.xi >= 0 && Number.isFinite(o.xi))) invalid(`xi must be a finite number ≥ 0, got ${o.xi}`)
   if (!(o.windowYears > 0 && Number.isFinite(o.windowYears)) || !Number.isInteger(o.windowYears)) {
@@ -201,75 +210,68 @@ function resolveOptions(options: WalkForwardOptions, lastDate: string): WalkForw
   return o
 }
 
-/** Matches with any of `teams` removed (team list kept: teams without matches are dropped by the fit). */
-function withoutTeams(data: MatchArrays, teams: ReadonlySet<string>): MatchArrays {
-  const ids = new Set<number>()
-  data.teams.forEach((t, i) => {
-    if (teams.has(t)) ids.add(i)
-  })
-  const keep: number[] = []
-  for (let i = 0; i < data.home.length; i++) {
-    if (!ids.has(data.home[i]) && !ids.has(data.away[i])) keep.push(i)
-  }
-  const pick = <A extends Int32Array | Uint8Array>(a: A, make: (n: number) => A): A => {
-    const out = make(keep.length)
-    keep.forEach((src, dst) => (out[dst] = a[src]))
-    return out
-  }
-  const i32 = (n: number) => new Int32Array(n)
-  return {
-    teams: data.teams,
-    home: pick(data.home, i32),
-    away: pick(data.away, i32),
-    homeGoals: pick(data.homeGoals, i32),
-    awayGoals: pick(data.awayGoals, i32),
-    dayNumber: pick(data.dayNumber, i32),
-    neutral: pick(data.neutral, (n) => new Uint8Array(n)),
-  }
-}
-
-/** Teams to leave out so the MLE exists, from a MODEL_DEGENERATE error's details (empty: cannot help). */
-function teamsToExclude(error: DixonColesError): string[] {
-  const d = error.details as { neverScored?: string[]; neverConceded?: string[]; components?: string[][] }
-  const out = [...(d.neverScored ?? []), ...(d.neverConceded ?? [])]
-  if (d.components && d.components.length > 1) {
-    // Keep the largest group of linked teams, leave out the rest.
-    const sorted = [...d.components].sort((a, b) => b.length - a.length)
-    for (const c of sorted.slice(1)) out.push(...c)
-  }
-  return out
-}
-
 interface FitAttempt {
-  model: FittedModel | null
-  excluded: string[]
+  fit: unknown
+  info: VariantFitInfo | null
   error: string | null
 }
 
-function fitBefore(
-  data: MatchArrays,
-  day: number,
-  o: WalkForwardResult['options'],
-  warmStart: FittedModel | undefined,
+/** Size of a fit when the variant does not report one: the window's matches and teams. */
+function defaultFitInfo(history: readonly VariantMatch[]): VariantFitInfo {
+  const teams = new Set<string>()
+  for (const m of history) {
+    teams.add(m.home)
+    teams.add(m.away)
+  }
+  return {
+    nMatches: history.length,
+    nTeams: teams.size,
+    iterations: 0,
+    converged: true,
+    gradientNorm: 0,
+    excludedTeams: [],
+  }
+}
+
+/**
+ * The variant fitted on `history` (the window's matches strictly before the date). A DixonColesError
+ * (no data, no finite MLE) is recorded, not thrown: that date then has no model forecast.
+ */
+function fitVariant(
+  variant: GoalModelVariant<unknown>,
+  history: readonly VariantMatch[],
+  ctx: Parameters<GoalModelVariant<unknown>['fit']>[1],
 ): FitAttempt {
-  const asOf = dateOfDayNumber(day - 1)
-  const from = yearsBefore(dateOfDayNumber(day), o.windowYears)
-  const excluded = new Set<string>()
-  let current = data
-  for (let attempt = 0; attempt < 4; attempt++) {
-    try {
-      const model = fitDixonColes(current, { asOf, from, xi: o.xi, model: o.model, warmStart })
-      return { model, excluded: [...excluded], error: null }
-    } catch (error) {
-      if (!(error instanceof DixonColesError)) throw error
-      const more =
-        error.code === 'MODEL_DEGENERATE' ? teamsToExclude(error).filter((t) => !excluded.has(t)) : []
-      if (more.length === 0) return { model: null, excluded: [...excluded], error: error.message }
-      for (const t of more) excluded.add(t)
-      current = withoutTeams(data, excluded)
+  if (history.length === 0) {
+    return {
+      fit: null,
+      info: null,
+      error: `No matches between ${ctx.from} .. ${ctx.asOf} (the window before this date is empty).`,
     }
   }
-  return { model: null, excluded: [...excluded], error: 'could not find a fittable set of teams' }
+  try {
+    const fit = variant.fit(history, ctx)
+    return { fit, info: variant.fitInfo ? variant.fitInfo(fit) : defaultFitInfo(history), error: null }
+  } catch (error) {
+    if (!(error instanceof DixonColesError)) throw error
+    return { fit: null, info: null, error: error.message }
+  }
+}
+
+/** MODEL_DEGENERATE unless `p` is three finite probabilities in [0, 1] summing to 1 within 1e-9. */
+function checkForecast(p: Triple, variant: string, date: string, home: string, away: string): Triple {
+  const ok =
+    p.length === 3 &&
+    p.every((x) => Number.isFinite(x) && x >= 0 && x <= 1) &&
+    Math.abs(p[0] + p[1] + p[2] - 1) <= 1e-9
+  if (!ok) {
+    throw new DixonColesError(
+      'MODEL_DEGENERATE',
+      `Variant ${variant} returned invalid probabilities for ${date} ${home} v ${away}: [${p.join(', ')}]`,
+      { variant, date, home, away },
+    )
+  }
+  return p
 }
 
 function fitCalibrator(kind: CalibrationKind, preds: Triple[], outcomes: OutcomeLetter[]): Calibrator | null {
@@ -313,7 +315,8 @@ export function walkForward(
     )
     .map((x) => x.m)
   const o = resolveOptions(options, sorted[sorted.length - 1].date)
-  const data = toMatchArrays(sorted) // validates every row (dates, goals, team names)
+  toMatchArrays(sorted) // validates every row (dates, goals, team names)
+  const variant = requireVariant(o.model)
 
   // Distinct dates in [from, to] and the matches of each.
   const byDate = new Map<string, BacktestMatch[]>()
@@ -339,9 +342,15 @@ export function walkForward(
   const histMarket: Triple[] = []
   const histOutcome: OutcomeLetter[] = []
   const pool = new PoolWeightFitter(o.blend)
-  let warm: FittedModel | undefined
+  let warm: unknown = undefined
   let iterations = 0
   const skippedTeams = new Set<string>()
+  // The training window is sorted[lo, hi): matches in [d − windowYears, d − 1 day]. `teams` lists every team
+  // of sorted[0, hi) by first appearance (stable indices for the variant, never a later team).
+  let lo = 0
+  let hi = 0
+  const teams: string[] = []
+  const seenTeams = new Set<string>()
 
   /** α and the calibrator from every row so far (called before a date is predicted: never its own rows). */
   const fitStages = (): { alpha: number | null; calibrator: Calibrator | null; rows: number } => {
@@ -353,12 +362,32 @@ export function walkForward(
   }
 
   for (const [date, dayMatches] of byDate) {
-    const day = dayNumberOf(date)
-    const attempt = fitBefore(data, day, o, o.warmStart ? warm : undefined)
-    const fit = attempt.model
-    if (fit) {
+    const asOf = dateOfDayNumber(dayNumberOf(date) - 1)
+    const windowFrom = yearsBefore(date, o.windowYears)
+    while (hi < sorted.length && sorted[hi].date < date) {
+      for (const t of [sorted[hi].home, sorted[hi].away]) {
+        if (!seenTeams.has(t)) {
+          seenTeams.add(t)
+          teams.push(t)
+        }
+      }
+      hi++
+    }
+    while (lo < hi && sorted[lo].date < windowFrom) lo++
+    const history = sorted.slice(lo, hi)
+    const attempt = fitVariant(variant, history, {
+      asOf,
+      from: windowFrom,
+      xi: o.xi,
+      previous: o.warmStart ? warm : undefined,
+      params: o.params,
+      teams: teams.slice(),
+    })
+    const fit = attempt.fit
+    const info = attempt.info
+    if (info) {
       warm = fit
-      iterations += fit.iterations
+      iterations += info.iterations
     }
     const stages = fitStages()
     const usedAlpha = stages.alpha
@@ -366,42 +395,56 @@ export function walkForward(
     refits.push({
       date,
       matches: dayMatches.length,
-      fit: fit
+      fit: info
         ? {
-            nMatches: fit.nMatches,
-            nTeams: fit.nTeams,
-            iterations: fit.iterations,
-            converged: fit.converged,
-            gradientNorm: fit.gradientNorm,
-            excludedTeams: attempt.excluded,
+            nMatches: info.nMatches,
+            nTeams: info.nTeams,
+            iterations: info.iterations,
+            converged: info.converged,
+            gradientNorm: info.gradientNorm,
+            excludedTeams: info.excludedTeams,
           }
         : null,
       error: attempt.error,
       alpha: usedAlpha,
       calibrationRows: stages.rows,
     })
-    const ratings = fit ? new Map(fit.teams.map((t) => [t.name, t])) : null
+    let windowTeams: Set<string> | null = null
     const dateRows: BacktestRow[] = []
     for (const m of dayMatches) {
       const result = resultOf(m)
       let model: Triple | null = null
       let skipReason: string | null = null
-      if (!fit || !ratings) {
+      if (!info) {
         skipReason = `no model before ${date}: ${attempt.error ?? 'fit failed'}`
       } else {
-        const h = ratings.get(m.home)
-        const a = ratings.get(m.away)
-        if (!h || !a) {
-          const missing = [!h ? m.home : null, !a ? m.away : null].filter((x): x is string => x !== null)
-          missing.forEach((t) => skippedTeams.add(t))
-          const why = missing.some((t) => attempt.excluded.includes(t))
-            ? 'left out of the fit: no finite rating yet (e.g. has not scored or conceded in the window)'
-            : `no match in the ${o.windowYears}-year window before ${date}`
-          skipReason = `no rating for ${missing.join(' and ')} (${why})`
+        const forecast = variant.predict(fit, {
+          date,
+          home: m.home,
+          away: m.away,
+          league: m.league ?? null,
+          neutral: m.neutral ?? false,
+        })
+        if (forecast) {
+          model = checkForecast(forecast.probabilities, o.model, date, m.home, m.away)
         } else {
-          const lambda = Math.exp((m.neutral ? 0 : fit.homeAdvantage) + h.attack + a.defence)
-          const mu = Math.exp(a.attack + h.defence)
-          model = outcomeProbabilities(lambda, mu, fit.rho)
+          if (!windowTeams) {
+            windowTeams = new Set<string>()
+            for (const h of history) {
+              windowTeams.add(h.home)
+              windowTeams.add(h.away)
+            }
+          }
+          const seen = windowTeams
+          let missing = [m.home, m.away].filter((t) => !seen.has(t) || info.excludedTeams.includes(t))
+          if (missing.length === 0) missing = [m.home, m.away]
+          missing.forEach((t) => skippedTeams.add(t))
+          const why = missing.some((t) => info.excludedTeams.includes(t))
+            ? 'left out of the fit: no finite rating yet (e.g. has not scored or conceded in the window)'
+            : missing.some((t) => !seen.has(t))
+              ? `no match in the ${o.windowYears}-year window before ${date}`
+              : `the ${o.model} fit has no rating for this fixture`
+          skipReason = `no rating for ${missing.join(' and ')} (${why})`
         }
       }
       let market: Triple | null = null

@@ -19,6 +19,18 @@ export type VariantId =
   | 'negative-binomial'
   | 'bivariate-poisson'
 
+/** Every id, in the order tables list them. */
+export const VARIANT_IDS: readonly VariantId[] = [
+  'dixon-coles',
+  'poisson',
+  'shots',
+  'multi-division',
+  'market',
+  'dynamic',
+  'negative-binomial',
+  'bivariate-poisson',
+]
+
 /** A finished match as a variant sees it: the goals, plus whatever else the season file had. */
 export interface VariantMatch {
   /** `YYYY-MM-DD`. */
@@ -65,6 +77,26 @@ export interface VariantFitContext {
   previous?: unknown
   /** Hyper-parameters (e.g. the shots mixing weight); each variant documents and defaults its own. */
   params?: Readonly<Record<string, number>>
+  /**
+   * Every team seen so far in this run (on or before `asOf`, also outside the window), in order of first
+   * appearance by date: a stable team index across refits. Optional; a variant may ignore it.
+   */
+  teams?: readonly string[]
+}
+
+/** What a refit record shows about a fit (the walk-forward's `RefitRecord.fit`). */
+export interface VariantFitInfo {
+  /** Matches the fit used (inside the window). */
+  nMatches: number
+  /** Teams with a rating. */
+  nTeams: number
+  /** Optimiser iterations (0 for closed-form or filtering variants). */
+  iterations: number
+  converged: boolean
+  /** Norm of the gradient at the returned point (0 when not fitted by gradient methods). */
+  gradientNorm: number
+  /** Teams left out so that a fit exists (e.g. a newcomer that has not scored yet). */
+  excludedTeams: string[]
 }
 
 export interface VariantForecast {
@@ -73,7 +105,7 @@ export interface VariantForecast {
   mu: number
   /** P(home = x, away = y) as `matrix[x][y]`, summing to 1 (tail folded in or renormalised). */
   matrix: number[][]
-  /** Home / draw / away probabilities from the matrix, summing to 1. */
+  /** Home / draw / away probabilities of the matrix (within 1e-9), summing to 1 within 1e-9. */
   probabilities: Triple
 }
 
@@ -102,4 +134,9 @@ export interface GoalModelVariant<Fit = unknown> {
   explain?(fit: Fit, fixture: VariantFixture): { lambda: VariantTerm[]; mu: VariantTerm[] } | null
   /** Plain-JSON summary of a fit for the model artifact (team ratings, parameters). */
   summary(fit: Fit): Record<string, unknown>
+  /**
+   * Size and convergence of a fit for the walk-forward's refit records. Optional: without it the record
+   * counts the window's matches and teams, 0 iterations, converged.
+   */
+  fitInfo?(fit: Fit): VariantFitInfo
 }
