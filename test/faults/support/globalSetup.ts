@@ -1,0 +1,21 @@
+/** Names the report file for the run (handed to the test files) and prints the table at the end. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { TestProject } from 'vitest/node'
+import { formatTable, readRows } from './report'
+
+export default function setup(project: TestProject): () => void {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'scoreline-faults-report-'))
+  const file = path.join(dir, 'rows.jsonl')
+  writeFileSync(file, '')
+  project.provide('faultsReportFile', file)
+  return () => {
+    const rows = readRows(file)
+    const table = formatTable(rows)
+    process.stdout.write(`\n=== Scoreline faults report\n${table}\n`)
+    const keep = process.env.SCORELINE_FAULTS_REPORT
+    if (keep) writeFileSync(keep, table + '\n')
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
