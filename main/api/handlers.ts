@@ -5,13 +5,15 @@ import { createTrainingHandlers, type TrainingHandlerDeps } from './trainingHand
 import { createJackpotHandlers, type JackpotHandlerDeps } from './jackpotHandlers'
 import { createFeatureHandlers, type FeatureHandlerDeps } from './featureHandlers'
 import { createTrackingHandlers, type TrackingHandlerDeps } from './trackingHandlers'
+import { createHealthHandlers, type HealthHandlerDeps } from './healthHandlers'
 
 export type HandlerDeps = AppHandlerDeps &
   DataHandlerDeps &
   TrainingHandlerDeps &
   JackpotHandlerDeps &
   FeatureHandlerDeps &
-  TrackingHandlerDeps
+  TrackingHandlerDeps &
+  HealthHandlerDeps
 
 /** Merges the per-domain handler maps into the one `Handlers` object dispatch needs. */
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -22,5 +24,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...createJackpotHandlers(deps),
     ...createFeatureHandlers(deps),
     ...createTrackingHandlers(deps),
+    ...createHealthHandlers(deps),
   }
 }

@@ -4,6 +4,7 @@ import { createTrainingDeps } from '../api/trainingHandlers'
 import { createFeatureDeps } from '../api/featureHandlers'
 import { createTrackingAccess } from '../api/trackingHandlers'
 import { readSettings } from '../api/appHandlers'
+import { createHealthService } from '../services/health/healthService'
 import { openAppDatabase, createSettingsStore, schemaVersion, type SettingsStore } from '../services/data/db'
 import { configSecrets, resolveConfig, type ConfigSources, type ScorelineConfig } from './config'
 import { createDispatch, type Dispatch, type Handlers } from './dispatch'
@@ -86,6 +87,7 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
   // Opened on first use and reopened when Settings change the Redis URL.
   const features = createFeatureDeps({ config: () => config, paths, keyPrefix: options.featureKeyPrefix })
   const trackingAccess = createTrackingAccess({ paths, config: () => config })
+  const health = createHealthService({ db, settings, tracking: () => trackingAccess.store() })
   const handlers = createHandlers({
     shell: options.shell,
     electronVersion: options.electronVersion ?? null,
@@ -101,6 +103,7 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
     scheduler: training.scheduler,
     ...features,
     trackingAccess,
+    health,
   })
   const dispatch = createDispatch(handlers, {
     onError: (name, error) => logger.warn(`${name} failed: ${(error as Error)?.message ?? String(error)}`),

@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { appEvents, appProcedures } from './domains/app'
 import { dataEvents, dataProcedures } from './domains/data'
 import { featureProcedures } from './domains/features'
+import { healthProcedures } from './domains/health'
 import { jackpotProcedures } from './domains/jackpots'
 import { trainingEvents, trainingProcedures } from './domains/training'
 import { trackingEvents, trackingProcedures } from './domains/tracking'
@@ -20,6 +21,7 @@ export const procedures = {
   ...trainingProcedures,
   ...featureProcedures,
   ...trackingProcedures,
+  ...healthProcedures,
 } satisfies Record<string, ProcedureDef>
 
 export const events = {

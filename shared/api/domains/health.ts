@@ -1,0 +1,163 @@
+/**
+ * The `health.*` procedures: is each league's champion model still as good as when it was promoted?
+ * Reliability diagrams with ECE, rolling RPS against the market across its evaluation and the matches played
+ * since, and the alerts (main/services/health).
+ */
+import { z } from 'zod'
+import { procedure } from '../define'
+import { metricsSummarySchema } from './training'
+
+const leagueCode = z.string().min(1).max(16).describe('league code, e.g. E0')
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+const reliabilitySeries = z.enum(['model', 'blend', 'calibrated'])
+
+export const healthThresholdsSchema = z
+  .object({
+    rps: z.number().describe('alert when recent RPS exceeds evaluation RPS by more than this'),
+    ece: z.number().describe('alert when recent ECE exceeds evaluation ECE by more than this'),
+    minRecent: z.number().int().describe('recent matches needed before anything is judged'),
+    window: z.number().int().describe('matches per rolling-RPS window'),
+  })
+  .describe(
+    'stored settings health.rpsThreshold, health.eceThreshold, health.minRecentMatches, health.rollingWindow',
+  )
+export type HealthThresholdsDto = z.infer<typeof healthThresholdsSchema>
+
+export const reliabilityDiagramSchema = z.object({
+  series: reliabilitySeries,
+  n: z.number().int(),
+  ece: z.number().describe('expected calibration error, top-label, 10 equal-width bins'),
+  bins: z.array(
+    z.object({
+      lo: z.number(),
+      hi: z.number(),
+      count: z.number().int(),
+      confidence: z.number().nullable().describe('mean top-label probability; null for an empty bin'),
+      accuracy: z.number().nullable().describe('share of arg-max picks that happened; null for an empty bin'),
+    }),
+  ),
+})
+export type ReliabilityDiagramDto = z.infer<typeof reliabilityDiagramSchema>
+
+const phaseMetricsSchema = z.object({
+  model: metricsSummarySchema.nullable(),
+  market: metricsSummarySchema.nullable(),
+  blend: metricsSummarySchema.nullable(),
+  calibrated: metricsSummarySchema.nullable(),
+})
+
+const phaseReportSchema = z.object({
+  n: z.number().int().describe('matches with every forecast (model, market, blend, calibrated)'),
+  from: date.nullable(),
+  to: date.nullable(),
+  metrics: phaseMetricsSchema,
+  reliability: z.array(reliabilityDiagramSchema),
+})
+export type PhaseReportDto = z.infer<typeof phaseReportSchema>
+
+export const rollingPointSchema = z.object({
+  index: z.number().int(),
+  date,
+  phase: z.enum(['evaluation', 'recent']),
+  model: z.number(),
+  market: z.number(),
+  blend: z.number(),
+  calibrated: z.number(),
+})
+export type RollingPointDto = z.infer<typeof rollingPointSchema>
+
+export const healthAlertSchema = z.object({
+  league: z.string(),
+  modelVersion: z.string(),
+  kind: z.enum(['rps', 'ece']),
+  series: reliabilitySeries,
+  evaluation: z.number(),
+  recent: z.number(),
+  change: z.number().describe('recent − evaluation'),
+  threshold: z.number(),
+  recentMatches: z.number().int(),
+  message: z.string(),
+})
+export type HealthAlertDto = z.infer<typeof healthAlertSchema>
+
+const verdictSchema = z.object({
+  state: z.enum(['ok', 'alert', 'insufficient']),
+  alerts: z.array(healthAlertSchema),
+  message: z.string(),
+})
+
+export const healthReportSchema = z.object({
+  league: z.string(),
+  state: z.enum(['no-champion', 'ready']),
+  message: z.string(),
+  thresholds: healthThresholdsSchema,
+  champion: z
+    .object({
+      modelName: z.string(),
+      version: z.string(),
+      runId: z.string(),
+      trainedTo: date.describe("the model's as-of date: recent matches are played after it"),
+      evaluation: z.object({
+        season: z.string().nullable(),
+        from: z.string().nullable(),
+        to: z.string().nullable(),
+      }),
+      blend: z.object({ kind: z.string(), alpha: z.number().nullable() }),
+      calibration: z.string().nullable(),
+      margin: z.enum(['multiplicative', 'additive', 'power', 'shin']),
+      market: z.string().describe('the market preference, in order'),
+    })
+    .nullable(),
+  evaluation: phaseReportSchema.nullable(),
+  recent: phaseReportSchema
+    .extend({ skipped: z.object({ count: z.number().int(), teams: z.array(z.string()) }) })
+    .nullable(),
+  rolling: z
+    .object({ window: z.number().int(), boundaryDate: date.nullable(), points: z.array(rollingPointSchema) })
+    .nullable(),
+  verdict: verdictSchema.nullable(),
+})
+export type HealthReportDto = z.infer<typeof healthReportSchema>
+
+export const healthLeagueSchema = z.object({
+  league: z.string(),
+  champion: z.object({ version: z.string(), trainedTo: date }).nullable(),
+  matchesAfter: z.number().int(),
+})
+export type HealthLeagueDto = z.infer<typeof healthLeagueSchema>
+
+export const healthAlertsSchema = z.object({
+  thresholds: healthThresholdsSchema,
+  alerts: z.array(healthAlertSchema),
+  leagues: z.array(
+    z.object({
+      league: z.string(),
+      modelVersion: z.string().nullable(),
+      state: z.enum(['ok', 'alert', 'insufficient', 'no-champion', 'error']),
+      message: z.string(),
+    }),
+  ),
+  checkedAt: z.string(),
+})
+export type HealthAlertsDto = z.infer<typeof healthAlertsSchema>
+
+export const healthProcedures = {
+  'health.leagues': procedure({
+    summary:
+      'Leagues in the local store, each with its champion (if any) and the matches played since it was trained.',
+    input: z.object({}).strict(),
+    output: z.array(healthLeagueSchema),
+  }),
+  'health.report': procedure({
+    summary:
+      "One league's champion: reliability and ECE of model, blend and calibrated forecasts on its evaluation and on the matches played since, rolling RPS against the market, and its alerts.",
+    input: z.object({ league: leagueCode }).strict(),
+    output: healthReportSchema,
+  }),
+  'health.alerts': procedure({
+    summary:
+      "Every league's champion judged: recent RPS or ECE worse than its evaluation by more than the thresholds.",
+    input: z.object({}).strict(),
+    output: healthAlertsSchema,
+  }),
+}
