@@ -11,6 +11,7 @@
  * Team rules: see planImport.ts.
  */
 import path from 'node:path'
+import { packMatchOdds } from '../db/packMatchOdds'
 import type Database from 'better-sqlite3'
 import { parseFootballDataCsv, readFootballDataFile } from '../csv/index'
 import type { ParsedFile, ParsedMatch } from '../csv/index'
@@ -254,6 +255,7 @@ export function importParsedFile(
       }
     }
     s.seasonSpan.run(now, league, season, league, season)
+    packMatchOdds(db) // the file's changed odds, packed in the same transaction (migration 003)
   })
 
   try {

@@ -108,34 +108,54 @@ export function listMatches(db: Database.Database, filter: MatchFilter = {}): Ma
     where.push('m.status = ?')
     params.push(filter.status)
   }
-  let sql = `${SELECT} WHERE ${where.join(' AND ')} ORDER BY m.date, m.kickoff_time, m.id`
+  const withOdds = filter.withOdds !== false
+  // odds_json: the match's odds packed by the writer (migration 003); NULL while stale.
+  let sql = `${withOdds ? SELECT_WITH_PACKED_ODDS : SELECT} WHERE ${where.join(' AND ')} ORDER BY m.date, m.kickoff_time, m.id`
   if (filter.limit !== undefined) {
     sql += ' LIMIT ? OFFSET ?'
     params.push(filter.limit, filter.offset ?? 0)
   }
-  const rows = cached(db, sql).all(...params) as (Omit<MatchRow, 'neutral' | 'odds'> & { neutral: number })[]
+  const rows = cached(db, sql).all(...params) as (Omit<MatchRow, 'neutral' | 'odds'> & {
+    neutral: number
+    oddsJson?: string | null
+  })[]
   // in place (no spread copy): the rows are fresh objects from the driver
-  const out = rows as unknown as MatchRow[]
+  const out = rows as unknown as (MatchRow & { oddsJson?: string | null })[]
+  let stale: MatchRow[] | null = null
   for (const r of out) {
     r.neutral = (r.neutral as unknown) === 1
-    r.odds = []
+    if (!withOdds) {
+      r.odds = []
+      continue
+    }
+    const packed = r.oddsJson
+    delete r.oddsJson
+    if (packed != null) {
+      r.odds = JSON.parse(packed) as OddsRow[]
+    } else {
+      r.odds = []
+      ;(stale ??= []).push(r)
+    }
   }
-  if (filter.withOdds === false || out.length === 0) return out
-  const byId = new Map(out.map((m) => [m.id, m]))
-  // Without a limit the odds come from the same filter joined to matches (no id list to pass);
-  // with one, from the page's ids.
-  const oddsSql =
-    filter.limit === undefined
-      ? `SELECT o.match_id, o.bookmaker, o.kind, o.home, o.draw, o.away, o.captured_at
-           FROM matches m JOIN odds o ON o.match_id = m.id
-          WHERE o.deleted = 0 AND ${where.join(' AND ')} ORDER BY o.match_id, o.id`
-      : `SELECT o.match_id, o.bookmaker, o.kind, o.home, o.draw, o.away, o.captured_at
-           FROM odds o WHERE o.deleted = 0 AND o.match_id IN (SELECT value FROM json_each(?)) ORDER BY o.match_id, o.id`
-  const oddsParams = filter.limit === undefined ? params : [JSON.stringify(out.map((m) => m.id))]
-  // raw rows + fixed-shape literals: about twice as fast as named-column objects for ~15 quotes a match
-  const all = cached(db, oddsSql)
+  if (stale) addOddsFromTable(db, stale)
+  return out
+}
+
+const SELECT_WITH_PACKED_ODDS = SELECT.replace(
+  'm.updated_at AS updatedAt',
+  'm.updated_at AS updatedAt, m.odds_json AS oddsJson',
+)
+
+/** Odds of matches whose packed copy is stale (written outside an import or sync that packs), from the table. */
+function addOddsFromTable(db: Database.Database, matches: MatchRow[]): void {
+  const byId = new Map(matches.map((m) => [m.id, m]))
+  const all = cached(
+    db,
+    `SELECT o.match_id, o.bookmaker, o.kind, o.home, o.draw, o.away, o.captured_at
+       FROM odds o WHERE o.deleted = 0 AND o.match_id IN (SELECT value FROM json_each(?)) ORDER BY o.match_id, o.id`,
+  )
     .raw(true)
-    .all(...oddsParams) as [
+    .all(JSON.stringify([...byId.keys()])) as [
     number,
     string,
     OddsRow['kind'],
@@ -144,12 +164,9 @@ export function listMatches(db: Database.Database, filter: MatchFilter = {}): Ma
     number | null,
     string | null,
   ][]
-  let current: MatchRow | undefined
   for (const [matchId, bookmaker, kind, home, draw, away, capturedAt] of all) {
-    if (current?.id !== matchId) current = byId.get(matchId)
-    current?.odds.push({ bookmaker, kind, home, draw, away, capturedAt })
+    byId.get(matchId)?.odds.push({ bookmaker, kind, home, draw, away, capturedAt })
   }
-  return out
 }
 
 export interface TableRow {

@@ -5,7 +5,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeWithService } from '../../../../test/support/services'
 import { footballDataDir } from '../../../../test/support/sharedData'
-import { openMemoryDatabase } from '../db/index'
+import { openMemoryDatabase, PACKED_ODDS_SQL } from '../db/index'
 import {
   importFile,
   importFileContents,
@@ -86,6 +86,20 @@ function sorted(s: { matches: unknown[]; odds: unknown[]; aliases: unknown[] }) 
 function consistent(db: Database.Database) {
   expect(db.pragma('foreign_key_check')).toEqual([])
   expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
+  // a match's packed odds (migration 003), when present, equal the odds table; a sync that died before
+  // packing leaves some NULL (stale), which readers serve from the table
+  const wrong = db
+    .prepare(
+      `SELECT count(*) FROM matches WHERE odds_json IS NOT NULL AND odds_json IS NOT ${PACKED_ODDS_SQL}`,
+    )
+    .pluck()
+    .get()
+  expect(wrong).toBe(0)
+}
+
+/** After a completed sync every match's odds are packed. */
+function packed(db: Database.Database) {
+  expect(db.prepare('SELECT count(*) FROM matches WHERE odds_json IS NULL').pluck().get()).toBe(0)
 }
 
 describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl) => {
@@ -164,6 +178,7 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     })
     expect(db.prepare('SELECT deleted FROM matches WHERE remote_id = ?').pluck().get(m2)).toBe(1)
     consistent(db)
+    packed(db)
     expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(c))
   })
 
@@ -248,6 +263,7 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     const resumed = await syncFromPostgres(db, { postgres: testDb.url, batchSize: 200 })
     expect(resumed.tables.leagues.applied).toBe(0)
     consistent(db)
+    packed(db)
     expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(c))
   })
 })

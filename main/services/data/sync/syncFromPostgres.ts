@@ -20,6 +20,7 @@ import { DataError } from '../errors'
 import { connectPostgres, redactUrl } from '../postgres/pgConnection'
 import { normalizeTeamName } from '../teams/index'
 import { deferIndexes, restoreDeferredIndexes } from '../db/deferredIndexes'
+import { packMatchOdds } from '../db/packMatchOdds'
 import { pushOutbox } from './pushOutbox'
 import type { PushResult } from './pushOutbox'
 
@@ -442,6 +443,9 @@ export async function syncFromPostgres(db: Database.Database, opts: SyncOptions)
       }
       restoreDeferredIndexes(db, table)
     }
+    // Pack the odds of every match the sync touched (a crash before this only leaves them stale: readers
+    // then read those from the odds table, and the next import or sync packs them).
+    db.transaction(() => packMatchOdds(db))()
     result.durationMs = performance.now() - started
     finishRun.run(now(), 'ok', result.rowsApplied, null, runId)
     return result

@@ -1,6 +1,7 @@
 import type { Migration } from '../migrate'
 import { migration001 } from './001_init'
 import { migration002 } from './002_deferred_indexes'
+import { migration003 } from './003_packed_odds'
 
 /** The app database's migrations, one per schema version. Never edit an entry once released; append. */
-export const appMigrations: Migration[] = [migration001, migration002]
+export const appMigrations: Migration[] = [migration001, migration002, migration003]
