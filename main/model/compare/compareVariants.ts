@@ -1,0 +1,320 @@
+/**
+ * Every chosen goal-model variant walk-forward on the SAME matches, against the market closing and
+ * pre-match, with paired bootstrap intervals for the RPS differences (what `scoreline compare-models` shows).
+ *
+ * - Each variant runs the engine's walk-forward (`main/model/backtest`): refit before every date on the
+ *   window strictly before it; blend α and calibrator fitted on earlier dates only. The blend pools the
+ *   model with the PRE-MATCH market (the odds an analyst has when a jackpot is filled), not the closing one.
+ * - A variant with a `hyperGrid` gets the grid point with the lowest model-alone walk-forward RPS over a
+ *   tuning period strictly before `from` (default: the year before it), so the choice cannot see the
+ *   evaluation period (no lookahead).
+ * - Scored: only matches every variant forecast AND both markets quoted, so every figure compares like
+ *   with like.
+ */
+import { DixonColesError, dateOfDayNumber, dayNumberOf } from '../dixonColes'
+import { removeMargin, type MarginMethod } from '../market'
+import { rps, summarise, type MetricsSummary, type OutcomeLetter, type Triple } from '../metrics'
+import {
+  DEFAULT_XI,
+  walkForward,
+  yearsBefore,
+  type BacktestMatch,
+  type BacktestRow,
+  type WalkForwardOptions,
+  type WalkForwardResult,
+} from '../backtest/walkForward'
+import { requireVariant, type VariantId } from '../variants'
+import {
+  DEFAULT_BOOTSTRAP_SEED,
+  DEFAULT_RESAMPLES,
+  pairedBootstrap,
+  type BootstrapInterval,
+  type BootstrapOptions,
+} from './pairedBootstrap'
+
+export type Odds = readonly [number, number, number]
+
+/** A match with both markets: closing (e.g. Pinnacle `PSC`) and pre-match (Pinnacle `PS`). */
+export interface CompareMatch extends BacktestMatch {
+  closingOdds?: Odds | null
+  preMatchOdds?: Odds | null
+}
+
+export interface CompareOptions extends Pick<
+  WalkForwardOptions,
+  'from' | 'to' | 'xi' | 'windowYears' | 'margin' | 'blend' | 'calibration' | 'minHistory' | 'league'
+> {
+  variants: readonly VariantId[]
+  /** Period for choosing hyper-parameters; must end before `from`. Default: the year before `from`. */
+  tuning?: { from: string; to: string }
+  bootstrap?: BootstrapOptions
+  /** Clock for the per-variant seconds (default performance.now). */
+  now?: () => number
+  /** Called before each variant's walk-forward (progress lines). */
+  onVariant?: (id: VariantId, stage: 'tuning' | 'walk-forward') => void
+}
+
+export interface HyperChoice {
+  period: { from: string; to: string }
+  grid: { params: Record<string, number>; rps: number | null; n: number }[]
+  chosen: Record<string, number>
+  /** Why the default was kept (no forecast in the tuning period), else null. */
+  note: string | null
+}
+
+export interface VariantComparison {
+  variant: VariantId
+  label: string
+  params: Record<string, number>
+  hyper: HyperChoice | null
+  model: MetricsSummary
+  blend: MetricsSummary
+  calibrated: MetricsSummary
+  /** α of the last blend fit (on every earlier date); null when never fitted. */
+  final_alpha: number | null
+  /** Model-alone RPS minus Dixon-Coles' on the same matches; null for Dixon-Coles or when it was not run. */
+  rps_vs_dixon_coles: BootstrapInterval | null
+  /** Model-alone RPS minus the closing market's. */
+  rps_vs_closing: BootstrapInterval
+  /** Calibrated blend RPS minus the pre-match market's. */
+  calibrated_vs_pre_match: BootstrapInterval
+  /** Matches the variant could not forecast in the period (before the common set was taken). */
+  no_forecast: number
+  seconds: number
+}
+
+export interface Comparison {
+  from: string
+  to: string
+  xi: number
+  window_years: number
+  league: string | null
+  margin: MarginMethod
+  blend_kind: string
+  calibration: string
+  min_history: number
+  /** Matches in the period (after the league filter). */
+  n_matches: number
+  /** Matches scored: every variant forecast them and both markets quoted them. */
+  n_scored: number
+  excluded: { no_closing: number; no_pre_match: number; no_forecast: number }
+  markets: { closing: MetricsSummary; pre_match: MetricsSummary }
+  variants: VariantComparison[]
+  bootstrap: { resamples: number; seed: number; level: number; unit: 'match date' }
+  targets: {
+    best_model: { variant: VariantId; rps: number }
+    closing_rps: number
+    /** best model-alone RPS minus the closing market's (target ≤ 0.003). */
+    gap_to_closing: number
+    model_within_0_003_of_closing: boolean
+    best_calibrated: { variant: VariantId; rps: number }
+    pre_match_rps: number
+    calibrated_at_least_as_good_as_pre_match: boolean
+  }
+}
+
+function resultIndex(r: OutcomeLetter): 0 | 1 | 2 {
+  return r === 'H' ? 0 : r === 'D' ? 1 : 2
+}
+
+function marketOf(odds: Odds | null | undefined, margin: MarginMethod): Triple | null {
+  if (!odds) return null
+  try {
+    return removeMargin(odds, margin).probabilities
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The hyper-parameters of `id` with the lowest model-alone walk-forward RPS over `period` (ties: the
+ * earlier grid point). Null when the variant has no grid (or a single point).
+ */
+export function chooseHyperParameters(
+  matches: readonly BacktestMatch[],
+  id: VariantId,
+  period: { from: string; to: string },
+  options: Pick<WalkForwardOptions, 'xi' | 'windowYears' | 'league'>,
+): HyperChoice | null {
+  const variant = requireVariant(id)
+  const grid = variant.hyperGrid
+  if (!grid || grid.length === 0) return null
+  const results: HyperChoice['grid'] = []
+  let best: { params: Record<string, number>; rps: number } | null = null
+  for (const params of grid) {
+    let rpsValue: number | null = null
+    let n = 0
+    try {
+      const r = walkForward(matches, { ...options, ...period, model: id, params, modelOnly: true })
+      rpsValue = r.metrics.model?.rps ?? null
+      n = r.metrics.model?.n ?? 0
+    } catch (error) {
+      if (!(error instanceof DixonColesError) || error.code !== 'MODEL_NO_DATA') throw error
+    }
+    results.push({ params: { ...params }, rps: rpsValue, n })
+    if (rpsValue !== null && (!best || rpsValue < best.rps)) best = { params: { ...params }, rps: rpsValue }
+  }
+  return {
+    period,
+    grid: results,
+    chosen: best ? best.params : { ...grid[0] },
+    note: best ? null : `no forecast in ${period.from} .. ${period.to}: kept the default`,
+  }
+}
+
+/** Runs the comparison; throws MODEL_BAD_INPUT / MODEL_NO_DATA like the walk-forward. */
+export function compareVariants(matches: readonly CompareMatch[], options: CompareOptions): Comparison {
+  if (options.variants.length === 0) {
+    throw new DixonColesError('MODEL_BAD_INPUT', 'Choose at least one model variant to compare.')
+  }
+  const ids = [...new Set(options.variants)]
+  for (const id of ids) requireVariant(id)
+  const margin = options.margin ?? 'multiplicative'
+  const now = options.now ?? (() => performance.now())
+  const tuning = options.tuning ?? {
+    from: yearsBefore(options.from, 1),
+    to: dateOfDayNumber(dayNumberOf(options.from) - 1),
+  }
+  if (tuning.to >= options.from) {
+    throw new DixonColesError(
+      'MODEL_BAD_INPUT',
+      `The tuning period must end before --from (${tuning.to} ≥ ${options.from}): choosing on the evaluation period would look ahead.`,
+    )
+  }
+  // The walk-forward's market (blend partner) is the pre-match one.
+  const wfMatches: BacktestMatch[] = matches.map((m) => ({ ...m, odds: m.preMatchOdds ?? null }))
+  const base: WalkForwardOptions = {
+    from: options.from,
+    to: options.to,
+    xi: options.xi ?? DEFAULT_XI,
+    windowYears: options.windowYears,
+    margin,
+    blend: options.blend,
+    calibration: options.calibration,
+    minHistory: options.minHistory,
+    league: options.league,
+  }
+
+  const runs: { id: VariantId; hyper: HyperChoice | null; result: WalkForwardResult; seconds: number }[] = []
+  for (const id of ids) {
+    const t0 = now()
+    options.onVariant?.(id, 'tuning')
+    const hyper = chooseHyperParameters(wfMatches, id, tuning, {
+      xi: base.xi,
+      windowYears: base.windowYears,
+      league: base.league,
+    })
+    options.onVariant?.(id, 'walk-forward')
+    const result = walkForward(wfMatches, { ...base, model: id, params: hyper?.chosen ?? {} })
+    runs.push({ id, hyper, result, seconds: (now() - t0) / 1000 })
+  }
+
+  // Every run predicts the same rows in the same order (same sorted matches, same period and league).
+  const rows0 = runs[0].result.rows
+  for (const run of runs) {
+    if (
+      run.result.rows.length !== rows0.length ||
+      run.result.rows.some(
+        (r, i) => r.date !== rows0[i].date || r.home !== rows0[i].home || r.away !== rows0[i].away,
+      )
+    ) {
+      throw new DixonColesError('MODEL_BAD_INPUT', `Variant ${run.id} predicted a different set of matches.`)
+    }
+  }
+  const closingByKey = new Map<string, Odds | null>()
+  for (const m of matches) closingByKey.set(`${m.date}\u0000${m.home}\u0000${m.away}`, m.closingOdds ?? null)
+  const closing: (Triple | null)[] = rows0.map((r) =>
+    marketOf(closingByKey.get(`${r.date}\u0000${r.home}\u0000${r.away}`), margin),
+  )
+  const excluded = { no_closing: 0, no_pre_match: 0, no_forecast: 0 }
+  const scored: number[] = []
+  rows0.forEach((r, i) => {
+    if (!closing[i]) excluded.no_closing++
+    else if (!r.market) excluded.no_pre_match++
+    else if (runs.some((run) => !run.result.rows[i].model)) excluded.no_forecast++
+    else scored.push(i)
+  })
+  if (scored.length === 0) {
+    throw new DixonColesError(
+      'MODEL_NO_DATA',
+      `No match between ${base.from} and ${runs[0].result.options.to} was forecast by every variant and quoted by both markets ` +
+        `(without closing odds: ${excluded.no_closing}, without pre-match odds: ${excluded.no_pre_match}, without a forecast: ${excluded.no_forecast}).`,
+    )
+  }
+  const outcomes = scored.map((i) => rows0[i].result)
+  const dates = scored.map((i) => rows0[i].date)
+  const pick = (rows: readonly BacktestRow[], key: 'model' | 'market' | 'blend' | 'calibrated') =>
+    scored.map((i) => rows[i][key] as Triple)
+  const closingPreds = scored.map((i) => closing[i] as Triple)
+  const preMatchPreds = pick(rows0, 'market')
+  const perMatch = (preds: readonly Triple[]) => preds.map((p, j) => rps(p, resultIndex(outcomes[j])))
+  const closingRps = perMatch(closingPreds)
+  const preMatchRps = perMatch(preMatchPreds)
+  const boot = (a: readonly number[], b: readonly number[]) =>
+    pairedBootstrap(
+      a.map((x, j) => x - b[j]),
+      dates,
+      options.bootstrap,
+    )
+  const dcRun = runs.find((r) => r.id === 'dixon-coles')
+  const dcRps = dcRun ? perMatch(pick(dcRun.result.rows, 'model')) : null
+
+  const variants: VariantComparison[] = runs.map((run) => {
+    const model = pick(run.result.rows, 'model')
+    const calibrated = pick(run.result.rows, 'calibrated')
+    const modelRps = perMatch(model)
+    return {
+      variant: run.id,
+      label: requireVariant(run.id).label,
+      params: { ...(run.hyper?.chosen ?? {}) },
+      hyper: run.hyper,
+      model: summarise(model, outcomes),
+      blend: summarise(pick(run.result.rows, 'blend'), outcomes),
+      calibrated: summarise(calibrated, outcomes),
+      final_alpha: run.result.final.alpha,
+      rps_vs_dixon_coles: dcRps && run.id !== 'dixon-coles' ? boot(modelRps, dcRps) : null,
+      rps_vs_closing: boot(modelRps, closingRps),
+      calibrated_vs_pre_match: boot(perMatch(calibrated), preMatchRps),
+      no_forecast: run.result.rows.filter((r) => !r.model).length,
+      seconds: run.seconds,
+    }
+  })
+  const markets = {
+    closing: summarise(closingPreds, outcomes),
+    pre_match: summarise(preMatchPreds, outcomes),
+  }
+  const bestModel = variants.reduce((a, b) => (b.model.rps < a.model.rps ? b : a))
+  const bestCal = variants.reduce((a, b) => (b.calibrated.rps < a.calibrated.rps ? b : a))
+  const o = runs[0].result.options
+  return {
+    from: o.from,
+    to: o.to,
+    xi: o.xi,
+    window_years: o.windowYears,
+    league: o.league,
+    margin,
+    blend_kind: o.blend,
+    calibration: o.calibration,
+    min_history: o.minHistory,
+    n_matches: rows0.length,
+    n_scored: scored.length,
+    excluded,
+    markets,
+    variants,
+    bootstrap: {
+      resamples: options.bootstrap?.resamples ?? DEFAULT_RESAMPLES,
+      seed: options.bootstrap?.seed ?? DEFAULT_BOOTSTRAP_SEED,
+      level: options.bootstrap?.level ?? 0.95,
+      unit: 'match date',
+    },
+    targets: {
+      best_model: { variant: bestModel.variant, rps: bestModel.model.rps },
+      closing_rps: markets.closing.rps,
+      gap_to_closing: bestModel.model.rps - markets.closing.rps,
+      model_within_0_003_of_closing: bestModel.model.rps - markets.closing.rps <= 0.003,
+      best_calibrated: { variant: bestCal.variant, rps: bestCal.calibrated.rps },
+      pre_match_rps: markets.pre_match.rps,
+      calibrated_at_least_as_good_as_pre_match: bestCal.calibrated.rps <= markets.pre_match.rps,
+    },
+  }
+}
