@@ -39,9 +39,12 @@ for e = 1, n do
   else
     -- replace the whole entity, so a feature left out of this write does not linger from the last one
     if cur then redis.call('DEL', key) end
-    local args = { '_ts', ts, '_exp', exp }
-    for f = i, i + 2 * nf - 1 do args[#args + 1] = ARGV[f] end
-    redis.call('HSET', key, unpack(args))
+    -- the features straight from ARGV (unpack as the last argument expands in place: no table copy)
+    if nf > 0 then
+      redis.call('HSET', key, '_ts', ts, '_exp', exp, unpack(ARGV, i, i + 2 * nf - 1))
+    else
+      redis.call('HSET', key, '_ts', ts, '_exp', exp)
+    end
     redis.call('PEXPIREAT', key, exp)
     local z = scores[league]
     if not z then
