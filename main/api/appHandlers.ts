@@ -1,6 +1,17 @@
 import type { Handlers } from '../core/dispatch'
-import type { Settings, SettingKey } from '../../shared/api/domains/app'
-import type { ScorelineConfig } from '../core/config'
+import {
+  blendTypeSchema,
+  calibrationMethodSchema,
+  marginMethodSchema,
+  SETTING_LIMITS,
+  type EffectiveSettings,
+  type Settings,
+  type SettingKey,
+} from '../../shared/api/domains/app'
+import type { ScorelineConfig, SettingSource } from '../core/config'
+import { ApiError } from '../../shared/api/errors'
+import { offlineBackendStatus, offlineError } from '../core/offline'
+import { readDataDirSetting, writeDataDirSetting } from '../core/dataDirSetting'
 import type { SettingsStore } from '../services/data/db'
 import {
   checkBackends,
@@ -25,19 +36,124 @@ export interface AppHandlerDeps {
   onSettingsChanged: () => void
   secrets: SecretStore
   fetch?: typeof fetch
+  /** The platform's default data folder, where the data-folder setting is kept (absent: not changeable). */
+  defaultDataDir?: string
+  /** Data folder and workers this process started with (changes to them take effect after a restart). */
+  startup?: { dataDir: string; workers: number }
 }
 
-const SETTING_KEYS: SettingKey[] = ['databaseUrl', 'redisUrl', 'mlflowTrackingUri', 'theme']
+const SETTING_KEYS: SettingKey[] = [
+  'databaseUrl',
+  'redisUrl',
+  'mlflowTrackingUri',
+  'theme',
+  'dataDir',
+  'offline',
+  'workers',
+  'marginMethod',
+  'blendType',
+  'calibrationMethod',
+  'promotionMargin',
+]
 
-export function readSettings(store: SettingsStore): Settings {
+const enumValue = <T extends string>(options: readonly T[], raw: string | null): T | null =>
+  raw !== null && (options as readonly string[]).includes(raw) ? (raw as T) : null
+const numberValue = (raw: string | null, min: number, max: number, integer: boolean): number | null => {
+  if (raw === null || raw.trim() === '') return null
+  const n = Number(raw)
+  return Number.isFinite(n) && n >= min && n <= max && (!integer || Number.isInteger(n)) ? n : null
+}
+
+/** The stored settings; values that no longer validate read as not set. */
+export function readSettings(store: SettingsStore, defaultDataDir?: string): Settings {
   const all = store.all()
   const value = (key: SettingKey) => all[`app.${key}`] ?? null
-  const theme = value('theme')
+  const offline = value('offline')
   return {
     databaseUrl: value('databaseUrl'),
     redisUrl: value('redisUrl'),
     mlflowTrackingUri: value('mlflowTrackingUri'),
-    theme: theme === 'light' || theme === 'dark' || theme === 'system' ? theme : null,
+    theme: enumValue(['system', 'light', 'dark'], value('theme')),
+    dataDir: defaultDataDir ? readDataDirSetting(defaultDataDir) : null,
+    offline: offline === 'true' ? true : offline === 'false' ? false : null,
+    workers: numberValue(value('workers'), SETTING_LIMITS.workers.min, SETTING_LIMITS.workers.max, true),
+    marginMethod: enumValue(marginMethodSchema.options, value('marginMethod')),
+    blendType: enumValue(blendTypeSchema.options, value('blendType')),
+    calibrationMethod: enumValue(calibrationMethodSchema.options, value('calibrationMethod')),
+    promotionMargin: numberValue(
+      value('promotionMargin'),
+      SETTING_LIMITS.promotionMargin.min,
+      SETTING_LIMITS.promotionMargin.max,
+      false,
+    ),
+  }
+}
+
+/** Checks one setting's text before it is stored; returns the text to store. */
+function validateSetting(key: SettingKey, value: string): string {
+  const refuse = (expected: string) => {
+    throw new ApiError('INVALID_INPUT', `Setting ${key} must be ${expected}; got "${value}".`, { key, value })
+  }
+  switch (key) {
+    case 'theme':
+      return enumValue(['system', 'light', 'dark'], value) ?? refuse('system, light or dark')
+    case 'offline':
+      return value === 'true' || value === 'false' ? value : refuse('true or false')
+    case 'workers': {
+      const { min, max } = SETTING_LIMITS.workers
+      return numberValue(value, min, max, true) !== null
+        ? String(Number(value))
+        : refuse(`a whole number from ${min} to ${max}`)
+    }
+    case 'promotionMargin': {
+      const { min, max } = SETTING_LIMITS.promotionMargin
+      return numberValue(value, min, max, false) !== null
+        ? String(Number(value))
+        : refuse(`an RPS difference from ${min} to ${max} (e.g. 0.001)`)
+    }
+    case 'marginMethod':
+      return enumValue(marginMethodSchema.options, value) ?? refuse(marginMethodSchema.options.join(', '))
+    case 'blendType':
+      return enumValue(blendTypeSchema.options, value) ?? refuse(blendTypeSchema.options.join(' or '))
+    case 'calibrationMethod':
+      return (
+        enumValue(calibrationMethodSchema.options, value) ??
+        refuse(calibrationMethodSchema.options.join(', '))
+      )
+    default:
+      return value
+  }
+}
+
+const VARIABLES: Partial<Record<keyof EffectiveSettings, string>> = {
+  dataDir: 'SCORELINE_HOME',
+  offline: 'SCORELINE_OFFLINE',
+  workers: 'SCORELINE_WORKERS',
+}
+
+export function effectiveSettings(
+  config: ScorelineConfig,
+  stored: Settings,
+  startup: { dataDir: string; workers: number },
+): EffectiveSettings {
+  const entry = <T>(key: keyof EffectiveSettings, value: T, source: SettingSource) => ({
+    value,
+    source,
+    variable: VARIABLES[key] ?? null,
+  })
+  const m = config.modelling
+  const s = config.sources
+  return {
+    dataDir: {
+      ...entry('dataDir', startup.dataDir, s.dataDir),
+      pending: stored.dataDir && stored.dataDir !== startup.dataDir ? stored.dataDir : null,
+    },
+    offline: entry('offline', config.offline, s.offline),
+    workers: { ...entry('workers', config.workers, s.workers), running: startup.workers },
+    marginMethod: entry('marginMethod', m.margin, s.margin),
+    blendType: entry('blendType', m.blend, s.blend),
+    calibrationMethod: entry('calibrationMethod', m.calibration, s.calibration),
+    promotionMargin: entry('promotionMargin', m.promotionMargin, s.promotionMargin),
   }
 }
 
@@ -56,12 +172,20 @@ export function createAppHandlers(deps: AppHandlerDeps): Pick<Handlers, AppProce
     'app.info': async () => {
       const config = deps.config()
       const mlflowHeaders = mlflowAuthHeaders(config)
-      const backends = await checkBackends([
-        sqliteProbe(deps.appDbPath, () => ({ schemaVersion: deps.schemaVersion() })),
-        postgresProbe(config.databaseUrl),
-        redisProbe(config.redisUrl),
-        mlflowProbe(config.mlflow.trackingUri, { fetch: deps.fetch, headers: mlflowHeaders }),
-      ])
+      const sqlite = sqliteProbe(deps.appDbPath, () => ({ schemaVersion: deps.schemaVersion() }))
+      const backends = config.offline
+        ? [
+            ...(await checkBackends([sqlite])),
+            offlineBackendStatus('postgres', "The team's shared database", config.offlineTargets.databaseUrl),
+            offlineBackendStatus('redis', 'Feature store', config.offlineTargets.redisUrl),
+            offlineBackendStatus('mlflow', 'Experiment tracking', config.offlineTargets.mlflowTrackingUri),
+          ]
+        : await checkBackends([
+            sqlite,
+            postgresProbe(config.databaseUrl),
+            redisProbe(config.redisUrl),
+            mlflowProbe(config.mlflow.trackingUri, { fetch: deps.fetch, headers: mlflowHeaders }),
+          ])
       return {
         name: APP_NAME,
         version: APP_VERSION,
@@ -73,20 +197,38 @@ export function createAppHandlers(deps: AppHandlerDeps): Pick<Handlers, AppProce
           platform: `${process.platform}-${process.arch}`,
         },
         backends,
+        offline: config.offline,
         checkedAt: new Date().toISOString(),
       }
     },
     'app.ping': ({ message }) => ({ message, receivedAt: new Date().toISOString() }),
-    'settings.get': () => readSettings(deps.settings),
+    'settings.get': () => readSettings(deps.settings, deps.defaultDataDir),
     'settings.set': ({ key, value }) => {
-      if (!SETTING_KEYS.includes(key)) throw new Error(`Unknown setting ${key}`)
-      if (value === null || value.trim() === '') deps.settings.delete(`app.${key}`)
-      else deps.settings.set(`app.${key}`, value.trim())
+      if (!SETTING_KEYS.includes(key)) throw new ApiError('INVALID_INPUT', `Unknown setting ${key}`)
+      const text = value === null || value.trim() === '' ? null : value.trim()
+      if (key === 'dataDir') {
+        if (!deps.defaultDataDir)
+          throw new ApiError('CONFIG', 'The data folder cannot be changed here: set SCORELINE_HOME instead.')
+        writeDataDirSetting(deps.defaultDataDir, text)
+      } else if (text === null) deps.settings.delete(`app.${key}`)
+      else deps.settings.set(`app.${key}`, validateSetting(key, text))
       deps.onSettingsChanged()
-      return readSettings(deps.settings)
+      return readSettings(deps.settings, deps.defaultDataDir)
+    },
+    'settings.effective': () => {
+      const config = deps.config()
+      return effectiveSettings(
+        config,
+        readSettings(deps.settings, deps.defaultDataDir),
+        deps.startup ?? { dataDir: config.dataDir, workers: config.workers },
+      )
     },
     'settings.testConnection': async ({ backend, url }) => {
       const config = deps.config()
+      if (config.offline)
+        throw offlineError(
+          `testing the ${backend === 'postgres' ? 'Postgres' : backend === 'redis' ? 'Redis' : 'MLflow'} connection`,
+        )
       const target = url?.trim() || null
       if (backend === 'postgres') return postgresProbe(target ?? config.databaseUrl)()
       if (backend === 'redis') return redisProbe(target ?? config.redisUrl)()

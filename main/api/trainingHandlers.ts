@@ -9,6 +9,7 @@ import { createTrackingStore } from '../services/tracking/createTrackingStore'
 import { createFeatureStore } from '../services/features/createFeatureStore'
 import { createTrainingService, type TrainingService } from '../services/training/trainingService'
 import { createScheduler, type Scheduler } from '../services/training/scheduler'
+import type { PipelineSettings } from '../services/training/pipeline'
 
 type TrainingProcedures = Extract<keyof Handlers, `training.${string}`>
 
@@ -30,12 +31,18 @@ export function createTrainingDeps(input: {
   config: () => ScorelineConfig
   events: EventBus
   workerUrl?: string
+  /** Worker threads of the training pool (default CPU cores − 1); read when the pool starts. */
+  poolSize?: number
+  /** The stored defaults (margin, blend, calibration, promotion margin), read at the start of every run. */
+  pipelineSettings?: () => Partial<PipelineSettings>
 }): TrainingHandlerDeps & { close(): Promise<void> } {
   const { events } = input
   const training = createTrainingService({
     db: input.db,
     settings: input.settings,
     workerUrl: input.workerUrl,
+    poolSize: input.poolSize,
+    pipelineSettings: input.pipelineSettings,
     codeVersion: APP_VERSION,
     openTracking: () => {
       const { mlflow } = input.config()

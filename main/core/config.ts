@@ -1,4 +1,33 @@
+import { cpus } from 'node:os'
 import { defaultDataDir } from './paths'
+import type {
+  blendTypeSchema,
+  calibrationMethodSchema,
+  marginMethodSchema,
+} from '../../shared/api/domains/app'
+import { SETTING_LIMITS } from '../../shared/api/domains/app'
+import type { z } from 'zod'
+
+export type SettingSource = 'flag' | 'environment' | 'setting' | 'default'
+
+/** The defaults the pipeline, the walk-forward and the jackpot pricing use unless told otherwise. */
+export interface ModellingDefaults {
+  margin: z.infer<typeof marginMethodSchema>
+  blend: z.infer<typeof blendTypeSchema>
+  calibration: z.infer<typeof calibrationMethodSchema>
+  /** A challenger must beat the champion's RPS by at least this much to be promoted. */
+  promotionMargin: number
+}
+
+export const DEFAULT_MODELLING: ModellingDefaults = {
+  margin: 'shin',
+  blend: 'log',
+  calibration: 'temperature',
+  promotionMargin: 0.001,
+}
+
+/** Training pool size when nothing is configured: CPU cores − 1, at least 1. */
+export const defaultWorkers = (): number => Math.max(1, cpus().length - 1)
 
 /**
  * Resolved configuration. Precedence (GUIDE): CLI flag > environment variable > setting stored in
@@ -16,16 +45,35 @@ export interface ScorelineConfig {
   }
   /** Base of football-data.co.uk (season files are under /mmz4281/<yyyy>/<league>.csv). */
   footballDataUrl: string
+  /**
+   * Offline mode: never touch the network. Postgres, Redis and MLflow URLs above are then null (so every
+   * store opens its embedded SQLite counterpart); the configured ones are kept in `offlineTargets` for display.
+   */
+  offline: boolean
+  offlineTargets: { databaseUrl: string | null; redisUrl: string | null; mlflowTrackingUri: string | null }
+  /** Training worker threads. */
+  workers: number
+  modelling: ModellingDefaults
+  /** Where each of the app-level settings comes from. */
+  sources: Record<'dataDir' | 'offline' | 'workers' | keyof ModellingDefaults, SettingSource>
 }
 
 export interface ConfigSources {
-  flags?: Partial<{ home: string; postgres: string; redis: string; mlflow: string }>
+  flags?: Partial<{ home: string; postgres: string; redis: string; mlflow: string; offline: boolean }>
   env?: NodeJS.ProcessEnv
   /** Non-secret settings stored in the app database. */
   settings?: Partial<{
     databaseUrl: string | null
     redisUrl: string | null
     mlflowTrackingUri: string | null
+    /** Read from the pointer file beside the default data folder (see dataDirSetting.ts). */
+    dataDir: string | null
+    offline: boolean | null
+    workers: number | null
+    marginMethod: ModellingDefaults['margin'] | null
+    blendType: ModellingDefaults['blend'] | null
+    calibrationMethod: ModellingDefaults['calibration'] | null
+    promotionMargin: number | null
   }>
   /** Secrets from the app's encrypted store. */
   secrets?: Partial<{ mlflowToken: string | null; mlflowPassword: string | null }>
@@ -47,18 +95,86 @@ export function resolveConfig(sources: ConfigSources = {}): ScorelineConfig {
     }
     return null
   }
+  const dataDir = pick(flags.home)
+    ? { value: pick(flags.home)!, source: 'flag' as const }
+    : pick(env.SCORELINE_HOME)
+      ? { value: pick(env.SCORELINE_HOME)!, source: 'environment' as const }
+      : pick(settings.dataDir)
+        ? { value: pick(settings.dataDir)!, source: 'setting' as const }
+        : { value: sources.defaultDataDir ?? defaultDataDir(env), source: 'default' as const }
+  const offline =
+    flags.offline !== undefined
+      ? { value: flags.offline, source: 'flag' as const }
+      : parseBoolean(env.SCORELINE_OFFLINE) !== null
+        ? { value: parseBoolean(env.SCORELINE_OFFLINE)!, source: 'environment' as const }
+        : settings.offline !== undefined && settings.offline !== null
+          ? { value: settings.offline, source: 'setting' as const }
+          : { value: false, source: 'default' as const }
+  const envWorkers = parseWorkers(env.SCORELINE_WORKERS)
+  const workers =
+    envWorkers !== null
+      ? { value: envWorkers, source: 'environment' as const }
+      : settings.workers !== undefined && settings.workers !== null
+        ? { value: settings.workers, source: 'setting' as const }
+        : { value: defaultWorkers(), source: 'default' as const }
+  const fromSetting = <T>(value: T | null | undefined, fallback: T) =>
+    value !== undefined && value !== null
+      ? { value, source: 'setting' as const }
+      : { value: fallback, source: 'default' as const }
+  const margin = fromSetting(settings.marginMethod, DEFAULT_MODELLING.margin)
+  const blend = fromSetting(settings.blendType, DEFAULT_MODELLING.blend)
+  const calibration = fromSetting(settings.calibrationMethod, DEFAULT_MODELLING.calibration)
+  const promotionMargin = fromSetting(settings.promotionMargin, DEFAULT_MODELLING.promotionMargin)
+
+  const databaseUrl = pick(flags.postgres, env.DATABASE_URL, settings.databaseUrl)
+  const redisUrl = pick(flags.redis, env.REDIS_URL, settings.redisUrl)
+  const trackingUri = pick(flags.mlflow, env.MLFLOW_TRACKING_URI, settings.mlflowTrackingUri)
+  const online = !offline.value
   return {
-    dataDir: pick(flags.home, env.SCORELINE_HOME) ?? sources.defaultDataDir ?? defaultDataDir(env),
-    databaseUrl: pick(flags.postgres, env.DATABASE_URL, settings.databaseUrl),
-    redisUrl: pick(flags.redis, env.REDIS_URL, settings.redisUrl),
+    dataDir: dataDir.value,
+    databaseUrl: online ? databaseUrl : null,
+    redisUrl: online ? redisUrl : null,
     mlflow: {
-      trackingUri: pick(flags.mlflow, env.MLFLOW_TRACKING_URI, settings.mlflowTrackingUri),
+      trackingUri: online ? trackingUri : null,
       token: pick(env.MLFLOW_TRACKING_TOKEN, secrets.mlflowToken),
       username: pick(env.MLFLOW_TRACKING_USERNAME),
       password: pick(env.MLFLOW_TRACKING_PASSWORD, secrets.mlflowPassword),
     },
     footballDataUrl: pick(env.SCORELINE_FOOTBALL_DATA_URL) ?? 'https://www.football-data.co.uk',
+    offline: offline.value,
+    offlineTargets: offline.value
+      ? { databaseUrl, redisUrl, mlflowTrackingUri: trackingUri }
+      : { databaseUrl: null, redisUrl: null, mlflowTrackingUri: null },
+    workers: workers.value,
+    modelling: {
+      margin: margin.value,
+      blend: blend.value,
+      calibration: calibration.value,
+      promotionMargin: promotionMargin.value,
+    },
+    sources: {
+      dataDir: dataDir.source,
+      offline: offline.source,
+      workers: workers.source,
+      margin: margin.source,
+      blend: blend.source,
+      calibration: calibration.source,
+      promotionMargin: promotionMargin.source,
+    },
   }
+}
+
+function parseBoolean(value: string | undefined): boolean | null {
+  const v = value?.trim().toLowerCase()
+  if (!v) return null
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true
+  if (['0', 'false', 'no', 'off'].includes(v)) return false
+  return null
+}
+
+function parseWorkers(value: string | undefined): number | null {
+  const n = Number(value?.trim() || NaN)
+  return Number.isInteger(n) && n >= SETTING_LIMITS.workers.min && n <= SETTING_LIMITS.workers.max ? n : null
 }
 
 /** The secret values of a config, for redaction. */
@@ -66,7 +182,12 @@ export function configSecrets(config: ScorelineConfig): string[] {
   const out: string[] = []
   if (config.mlflow.token) out.push(config.mlflow.token)
   if (config.mlflow.password) out.push(config.mlflow.password)
-  for (const url of [config.databaseUrl, config.redisUrl, config.mlflow.trackingUri]) {
+  for (const url of [
+    config.databaseUrl,
+    config.redisUrl,
+    config.mlflow.trackingUri,
+    ...Object.values(config.offlineTargets),
+  ]) {
     if (!url) continue
     try {
       const password = new URL(url).password

@@ -12,6 +12,9 @@ import { createEventBus, type EventBus } from './eventBus'
 import { createLogger, type Logger } from './logger'
 import { dataPaths, type DataPaths } from './paths'
 import { createSecretStore, type SecretCipher } from './secrets'
+import { readDataDirSetting } from './dataDirSetting'
+import { guardOffline } from './offline'
+import { defaultDataDir } from './paths'
 
 export interface ScorelineOptions {
   shell: 'electron' | 'browser-bridge' | 'cli'
@@ -49,7 +52,15 @@ export interface Scoreline {
  */
 export function createScoreline(options: ScorelineOptions): Scoreline {
   const env = options.env ?? process.env
-  const base = resolveConfig({ flags: options.flags, env, defaultDataDir: options.defaultDataDir })
+  // the data folder setting lives beside the default data folder (the app database is inside the folder)
+  const platformDataDir = options.defaultDataDir ?? defaultDataDir(env)
+  const storedDataDir = readDataDirSetting(platformDataDir)
+  const base = resolveConfig({
+    flags: options.flags,
+    env,
+    defaultDataDir: options.defaultDataDir,
+    settings: { dataDir: storedDataDir },
+  })
   const paths = dataPaths(base.dataDir)
   const db = openAppDatabase(paths.appDb)
   const settings = createSettingsStore(db)
@@ -60,7 +71,8 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
       flags: options.flags,
       env,
       defaultDataDir: options.defaultDataDir,
-      settings: readSettings(settings),
+      // the data folder stays the one opened at start (a new one takes effect after a restart)
+      settings: { ...readSettings(settings), dataDir: storedDataDir },
       secrets: { mlflowToken: secrets.get('mlflowToken'), mlflowPassword: secrets.get('mlflowPassword') },
     })
   }
@@ -81,6 +93,14 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
     config: () => config,
     events,
     workerUrl: options.trainingWorkerUrl,
+    // stored defaults: workers when the pool starts, the modelling defaults at the start of every run
+    poolSize: config.workers,
+    pipelineSettings: () => ({
+      margin: config.modelling.margin,
+      blend: config.modelling.blend,
+      calibration: config.modelling.calibration,
+      promotionMargin: config.modelling.promotionMargin,
+    }),
   })
   // The weekly schedule runs in the desktop app only (a missed week runs once at start).
   if (options.shell === 'electron') training.scheduler.start()
@@ -88,23 +108,29 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
   const features = createFeatureDeps({ config: () => config, paths, keyPrefix: options.featureKeyPrefix })
   const trackingAccess = createTrackingAccess({ paths, config: () => config })
   const health = createHealthService({ db, settings, tracking: () => trackingAccess.store() })
-  const handlers = createHandlers({
-    shell: options.shell,
-    electronVersion: options.electronVersion ?? null,
-    config: () => config,
-    appDbPath: paths.appDb,
-    schemaVersion: () => schemaVersion(db),
-    settings,
-    onSettingsChanged: rebuildConfig,
-    secrets,
-    db,
-    events,
-    training: training.training,
-    scheduler: training.scheduler,
-    ...features,
-    trackingAccess,
-    health,
-  })
+  // network-only procedures answer OFFLINE while offline mode is on
+  const handlers = guardOffline(
+    createHandlers({
+      shell: options.shell,
+      electronVersion: options.electronVersion ?? null,
+      config: () => config,
+      appDbPath: paths.appDb,
+      schemaVersion: () => schemaVersion(db),
+      settings,
+      onSettingsChanged: rebuildConfig,
+      defaultDataDir: platformDataDir,
+      startup: { dataDir: base.dataDir, workers: config.workers },
+      secrets,
+      db,
+      events,
+      training: training.training,
+      scheduler: training.scheduler,
+      ...features,
+      trackingAccess,
+      health,
+    }),
+    () => config.offline,
+  )
   const dispatch = createDispatch(handlers, {
     onError: (name, error) => logger.warn(`${name} failed: ${(error as Error)?.message ?? String(error)}`),
   })

@@ -59,7 +59,8 @@ export interface TrainingServiceOptions {
   workerUrl?: URL | string
   /** Default CPU cores − 1, at least 1. */
   poolSize?: number
-  pipelineSettings?: Partial<PipelineSettings>
+  /** Fixed settings, or a function read at the start of every run (the app's stored defaults). */
+  pipelineSettings?: Partial<PipelineSettings> | (() => Partial<PipelineSettings>)
   onEvent?: (event: TrainingEvent) => void
   now?: () => number
   codeVersion?: string
@@ -110,7 +111,12 @@ export function createTrainingService(options: TrainingServiceOptions): Training
   const { db, settings } = options
   const now = options.now ?? Date.now
   const lock = createPipelineLock(db)
-  const pipelineSettings: PipelineSettings = { ...DEFAULT_PIPELINE_SETTINGS, ...options.pipelineSettings }
+  const settingsNow = (): PipelineSettings => ({
+    ...DEFAULT_PIPELINE_SETTINGS,
+    ...(typeof options.pipelineSettings === 'function'
+      ? options.pipelineSettings()
+      : options.pipelineSettings),
+  })
   let pool: WorkerPool | null = null
   const getPool = () =>
     (pool ??= createWorkerPool({
@@ -181,6 +187,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
   }
 
   async function execute(run: NonNullable<typeof current>): Promise<PipelineRunRecord> {
+    const pipelineSettings = settingsNow()
     let tracking: TrackingStore | null = null
     let features: FeatureStore | null = null
     const onEvent = (e: PipelineEvent) => {
@@ -275,6 +282,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       if (acquired.clearedStale) markInterrupted(acquired.clearedStale)
       const trigger = input.trigger ?? 'manual'
       const startedAt = now()
+      const pipelineSettings = settingsNow()
       const run = {
         id,
         trigger,

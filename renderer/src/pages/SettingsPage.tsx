@@ -5,7 +5,7 @@ import { applyTheme, useSettingsStore } from '../stores/settingsStore'
 import { useAppInfoStore } from '../stores/appInfoStore'
 
 const CONNECTIONS: {
-  key: SettingKey
+  key: Extract<SettingKey, 'databaseUrl' | 'redisUrl' | 'mlflowTrackingUri'>
   backend: 'postgres' | 'redis' | 'mlflow'
   label: string
   env: string

@@ -29,20 +29,75 @@ export const appInfoSchema = z.object({
     platform: z.string(),
   }),
   backends: z.array(backendStatusSchema),
+  /** Offline mode: Postgres, Redis and MLflow are not contacted (the embedded stores are used). */
+  offline: z.boolean().optional(),
   checkedAt: z.string(),
 })
 export type AppInfo = z.infer<typeof appInfoSchema>
 
-export const settingKeySchema = z.enum(['databaseUrl', 'redisUrl', 'mlflowTrackingUri', 'theme'])
+export const settingKeySchema = z.enum([
+  'databaseUrl',
+  'redisUrl',
+  'mlflowTrackingUri',
+  'theme',
+  'dataDir',
+  'offline',
+  'workers',
+  'marginMethod',
+  'blendType',
+  'calibrationMethod',
+  'promotionMargin',
+])
 export type SettingKey = z.infer<typeof settingKeySchema>
 
+/** Margin removal of bookmaker odds (GUIDE: name the method wherever a market figure appears). */
+export const marginMethodSchema = z.enum(['multiplicative', 'additive', 'power', 'shin'])
+export const blendTypeSchema = z.enum(['log', 'linear'])
+export const calibrationMethodSchema = z.enum(['temperature', 'isotonic', 'none'])
+/** Bounds of the numeric settings (the handler and the Settings page check the same). */
+export const SETTING_LIMITS = {
+  workers: { min: 1, max: 64 },
+  promotionMargin: { min: 0, max: 0.05 },
+} as const
+
+/** What is stored in the app database (null: not set, the default or the environment applies). */
 export const settingsSchema = z.object({
   databaseUrl: z.string().nullable(),
   redisUrl: z.string().nullable(),
   mlflowTrackingUri: z.string().nullable(),
   theme: z.enum(['system', 'light', 'dark']).nullable(),
+  /** Stored beside the default data folder (the app database lives in the data folder itself). */
+  dataDir: z.string().nullable(),
+  offline: z.boolean().nullable(),
+  workers: z.number().int().nullable(),
+  marginMethod: marginMethodSchema.nullable(),
+  blendType: blendTypeSchema.nullable(),
+  calibrationMethod: calibrationMethodSchema.nullable(),
+  promotionMargin: z.number().nullable(),
 })
 export type Settings = z.infer<typeof settingsSchema>
+
+export const settingSourceSchema = z.enum(['flag', 'environment', 'setting', 'default'])
+const effective = <T extends z.ZodTypeAny>(value: T) =>
+  z.object({ value, source: settingSourceSchema, variable: z.string().nullable() })
+
+/** The values in effect now and where each comes from (flag > environment > stored setting > default). */
+export const effectiveSettingsSchema = z.object({
+  dataDir: effective(z.string()).extend({
+    /** A stored data folder that differs from the one in use: it takes effect after a restart. */
+    pending: z.string().nullable(),
+  }),
+  offline: effective(z.boolean()),
+  workers: effective(z.number().int()).extend({
+    /** Workers the running training pool was started with (a change takes effect after a restart). */
+    running: z.number().int(),
+  }),
+  marginMethod: effective(marginMethodSchema),
+  blendType: effective(blendTypeSchema),
+  calibrationMethod: effective(calibrationMethodSchema),
+  promotionMargin: effective(z.number()),
+})
+export type EffectiveSettings = z.infer<typeof effectiveSettingsSchema>
 
 export const secretKeySchema = z.enum(['mlflowToken', 'mlflowPassword'])
 export type SecretKey = z.infer<typeof secretKeySchema>
@@ -79,6 +134,12 @@ export const appProcedures = {
       })
       .strict(),
     output: settingsSchema,
+  }),
+  'settings.effective': procedure({
+    summary:
+      'The settings in effect (data folder, offline mode, workers, modelling defaults) and where each comes from.',
+    input: z.object({}).strict(),
+    output: effectiveSettingsSchema,
   }),
   'settings.testConnection': procedure({
     summary:
