@@ -113,6 +113,17 @@ export async function downloadSeasons(
        sha256 = excluded.sha256, bytes = excluded.bytes, fetched_at = excluded.fetched_at`,
   )
   const touch = db.prepare('UPDATE downloads SET fetched_at = ? WHERE url = ?')
+  // football-data.co.uk codes are short and alphanumeric (E0, SC0, ARG); anything else cannot be a
+  // season file and may not even encode into a URL (a lone surrogate made encodeURIComponent throw)
+  if (!/^[A-Za-z0-9_-]{1,16}$/.test(opts.league)) {
+    throw new DataError(
+      'IMPORT_INVALID',
+      `"${opts.league}" is not a football-data.co.uk league code (e.g. E0, SC0, ARG)`,
+      {
+        league: opts.league,
+      },
+    )
+  }
   const results: SeasonDownload[] = []
   const total = opts.seasons.length
   for (const [i, season] of opts.seasons.entries()) {
