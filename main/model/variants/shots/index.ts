@@ -1,0 +1,2 @@
+export { shotsVariant, fitShots, leagueConversion, DEFAULT_SHOTS_WEIGHT, type ShotsFit } from './shotsVariant'
+export * from './pseudoGoalFit'

@@ -1,0 +1,574 @@
+/**
+ * Dixon-Coles with a second Poisson term of "pseudo-goals" that shares the team parameters: the core of the
+ * shots-informed ('shots') and market-informed ('market') variants.
+ *
+ * For match k (time weight φ_k = exp(−ξ·days before asOf), Dixon & Coles 1997, section 4.5) with goals
+ * (x_k, y_k) and pseudo-goals (x̃_k, ỹ_k) carrying a relative weight v_k ≥ 0 (the variant's mixing weight w,
+ * 0 for a match without the extra data), the objective is
+ *   ℓ(θ) = Σ_k φ_k·log[τ(x_k, y_k)·Pois(x_k; λ_k)·Pois(y_k; μ_k)]          (Dixon & Coles 1997, eq. 4.2)
+ *        + Σ_k φ_k·v_k·[x̃_k·log λ_k − λ_k + ỹ_k·log μ_k − μ_k]             (Poisson kernel of the pseudo-goals)
+ * with λ_k = exp(γ + α_h + β_a), μ_k = exp(α_a + β_h) as in the engine. The second term is a Poisson
+ * log-likelihood (without its −log x̃! constant, which does not involve θ) of non-integer counts: a
+ * quasi-likelihood whose score x̃ − λ pulls λ towards x̃ exactly as a goal would, with weight v.
+ *
+ * Both terms are linear in the sufficient statistics (Σφ, Σφx, Σφy) of each (home, away, neutral) group,
+ * so the objective is the engine's weighted Dixon-Coles log-likelihood with augmented statistics
+ *   Σφ ← Σφ + Σφv,  Σφx ← Σφx + Σφv·x̃,  Σφy ← Σφy + Σφv·ỹ  (the τ-cell counts are the goals' own),
+ * and its exact gradient and Hessian are the engine's `logLikelihoodDerivatives` on those statistics. With
+ * every v = 0 it is exactly the Dixon-Coles fit. ρ is informed by the goals alone (only they have τ cells).
+ *
+ * Fitted by damped Newton with Σα = 0 eliminated (as the engine: θ = Z·u, step on −ZᵀHZ by Cholesky with a
+ * Levenberg shift when needed, Armijo backtracking; infeasible ρ has ℓ = −∞ and is never accepted). The engine's
+ * Newton loop is private to `fit.ts`, so a compact copy of it lives here; the likelihood is not re-implemented.
+ */
+import {
+  DixonColesError,
+  assertIdentifiable,
+  buildMatchStats,
+  dateOfDayNumber,
+  dayNumberOf,
+  logLikelihood,
+  logLikelihoodDerivatives,
+  rhoInterval,
+  toMatchArrays,
+  type MatchArrays,
+  type MatchInput,
+  type MatchStats,
+} from '../../dixonColes'
+import { SpdSolver } from '../../dixonColes/linalg'
+import { matrixOutcomes, scoreMatrix } from '../../dixonColes/predict'
+import type { VariantFitInfo, VariantFixture, VariantForecast, VariantMatch, VariantTerm } from '../types'
+
+/** Same cut-off as the engine's window (`stats.ts`): a weight below e^−23 is outside the window. */
+const MAX_DECAY = 23
+
+/** Pseudo-goals per history row (index-aligned with the history); weight 0 = no extra data for that match. */
+export interface PseudoGoals {
+  x: Float64Array
+  y: Float64Array
+  /** Relative weight v_k of the row's pseudo-goals (the mixing weight w, or 0). */
+  weight: Float64Array
+  /** Decay per day of the pseudo term (default: the goals' ξ). */
+  xi?: number
+}
+
+/** A fitted pseudo-goal model: plain data (arrays, numbers, strings), safe to clone or serialise. */
+export interface PseudoGoalModel {
+  asOf: string
+  from: string
+  xi: number
+  teams: string[]
+  /** α per team (Σα = 0). */
+  attack: number[]
+  /** β per team (log defensive weakness; absorbs the intercept). */
+  defence: number[]
+  homeAdvantage: number
+  rho: number
+  /** Weighted Dixon-Coles log-likelihood of the goals alone at the fit (with the −log x! − log y! terms). */
+  goalsLogLikelihood: number
+  /** The maximised objective ℓ (goals + pseudo-goals, both without the constants of the pseudo term). */
+  objective: number
+  nMatches: number
+  /** Matches in the window whose pseudo-goals entered (v > 0). */
+  nPseudo: number
+  iterations: number
+  converged: boolean
+  gradientNorm: number
+  droppedTeams: string[]
+  /** Teams left out because their matches alone make the maximum non-existent (see {@link fitExcluding}). */
+  excludedTeams: string[]
+  warnings: string[]
+}
+
+/** What the fit decided before iterating (exported for the gradient tests). */
+export interface PreparedPseudoFit {
+  /** The goals' statistics as the engine builds them. */
+  goals: MatchStats
+  /** The same groups with the pseudo-goals added to Σφ, Σφx, Σφy. */
+  augmented: MatchStats
+  asOfDay: number
+  gammaFree: boolean
+  rhoFree: boolean
+  nPseudo: number
+}
+
+export interface WindowSpec {
+  asOf: string
+  from: string
+  xi: number
+}
+
+function badInput(message: string, details: Record<string, unknown> = {}): never {
+  throw new DixonColesError('MODEL_BAD_INPUT', message, details)
+}
+
+/** Validate the window, build the goals' statistics and add the pseudo-goals group by group. */
+export function preparePseudoFit(
+  data: MatchArrays,
+  window: WindowSpec,
+  pseudo: PseudoGoals | null,
+): PreparedPseudoFit {
+  const { xi } = window
+  if (!(xi >= 0) || !Number.isFinite(xi))
+    badInput(`xi must be a finite number ≥ 0 (per day), got ${xi}`, { xi })
+  const pxi = pseudo?.xi ?? xi
+  if (!(pxi >= 0) || !Number.isFinite(pxi)) badInput(`pseudo-goal xi must be finite and ≥ 0, got ${pxi}`)
+  const asOfDay = dayNumberOf(window.asOf)
+  const fromDay = dayNumberOf(window.from)
+  const n = data.home.length
+  if (n === 0) throw new DixonColesError('MODEL_NO_DATA', 'No matches to fit: the match list is empty.', {})
+  const goals = buildMatchStats(data, { asOfDay, fromDay, xi })
+  if (goals.nMatches === 0) {
+    throw new DixonColesError('MODEL_NO_DATA', `No matches between ${window.from} .. ${window.asOf}.`, {
+      asOf: window.asOf,
+      from: window.from,
+    })
+  }
+  const k = goals.nTeams
+  const sw = Float64Array.from(goals.sw)
+  const sx = Float64Array.from(goals.sx)
+  const sy = Float64Array.from(goals.sy)
+  let nPseudo = 0
+  if (pseudo) {
+    if (pseudo.x.length !== n || pseudo.y.length !== n || pseudo.weight.length !== n) {
+      badInput(`pseudo-goals must have one entry per match (${n})`)
+    }
+    // Input team index → fitted (compact) index, and (home, away, neutral) → group, as buildMatchStats made them.
+    const compact = new Int32Array(data.teams.length).fill(-1)
+    for (let c = 0; c < k; c++) compact[goals.inputIndex[c]] = c
+    const group = new Map<number, number>()
+    for (let g = 0; g < goals.nGroups; g++) {
+      group.set((goals.home[g] * k + goals.away[g]) * 2 + goals.neutral[g], g)
+    }
+    for (let i = 0; i < n; i++) {
+      const v = pseudo.weight[i]
+      if (!(v > 0)) continue
+      const d = data.dayNumber[i]
+      if (d > asOfDay || d < fromDay || (xi > 0 && xi * (asOfDay - d) > MAX_DECAY)) continue
+      const px = pseudo.x[i]
+      const py = pseudo.y[i]
+      if (!(px >= 0 && py >= 0 && Number.isFinite(px) && Number.isFinite(py) && Number.isFinite(v))) {
+        badInput(`Match ${i}: pseudo-goals must be finite and ≥ 0, got ${px}, ${py} (weight ${v})`, {
+          row: i,
+        })
+      }
+      const g = group.get((compact[data.home[i]] * k + compact[data.away[i]]) * 2 + (data.neutral[i] ? 1 : 0))
+      if (g === undefined) continue
+      const phi = v * (pxi === 0 ? 1 : Math.exp(-pxi * (asOfDay - d)))
+      sw[g] += phi
+      sx[g] += phi * px
+      sy[g] += phi * py
+      nPseudo++
+    }
+  }
+  const augmented: MatchStats = { ...goals, sw, sx, sy }
+  // The augmented objective has a finite maximum under the same conditions as Dixon-Coles with these counts.
+  assertIdentifiable(augmented)
+  const gammaFree = goals.anyHomeVenue
+  const rhoFree = goals.lowScoreWeight > 0
+  return { goals, augmented, asOfDay, gammaFree, rhoFree, nPseudo }
+}
+
+/** Data-based start: log scoring / conceding rates relative to the league, ρ = 0. */
+function defaultStart(s: MatchStats, gammaFree: boolean): Float64Array {
+  const k = s.nTeams
+  const theta = new Float64Array(2 * k + 2)
+  const scored = new Float64Array(k)
+  const conceded = new Float64Array(k)
+  const played = new Float64Array(k)
+  let hx = 0
+  let hy = 0
+  let total = 0
+  let weight = 0
+  for (let g = 0; g < s.nGroups; g++) {
+    const h = s.home[g]
+    const a = s.away[g]
+    scored[h] += s.sx[g]
+    conceded[h] += s.sy[g]
+    scored[a] += s.sy[g]
+    conceded[a] += s.sx[g]
+    played[h] += s.sw[g]
+    played[a] += s.sw[g]
+    if (!s.neutral[g]) {
+      hx += s.sx[g]
+      hy += s.sy[g]
+    }
+    total += s.sx[g] + s.sy[g]
+    weight += 2 * s.sw[g]
+  }
+  const rate = total / weight
+  const gamma = gammaFree && hx > 0 && hy > 0 ? Math.log(hx / hy) : 0
+  const awayRate = gammaFree ? rate * Math.exp(-gamma / 2) : rate
+  let mean = 0
+  for (let i = 0; i < k; i++) {
+    theta[i] = Math.log(scored[i] / played[i] / rate)
+    mean += theta[i]
+    theta[k + i] = Math.log(conceded[i] / played[i] / rate) + Math.log(awayRate)
+  }
+  for (let i = 0; i < k; i++) theta[i] -= mean / k
+  theta[2 * k] = gamma
+  return theta
+}
+
+/** Start from a previous fit, teams matched by name (new teams: α = 0, the mean β). */
+function warmStart(s: MatchStats, prev: PseudoGoalModel, gammaFree: boolean, rhoFree: boolean): Float64Array {
+  const k = s.nTeams
+  const theta = new Float64Array(2 * k + 2)
+  const byName = new Map(prev.teams.map((t, i) => [t, i]))
+  let betaMean = 0
+  for (const b of prev.defence) betaMean += b
+  betaMean = prev.defence.length ? betaMean / prev.defence.length : 0
+  let mean = 0
+  for (let i = 0; i < k; i++) {
+    const j = byName.get(s.teams[i])
+    theta[i] = j !== undefined ? prev.attack[j] : 0
+    theta[k + i] = j !== undefined ? prev.defence[j] : betaMean
+    mean += theta[i]
+  }
+  for (let i = 0; i < k; i++) theta[i] -= mean / k
+  theta[2 * k] = gammaFree ? prev.homeAdvantage : 0
+  if (rhoFree) {
+    const [lo, hi] = rhoInterval(s, theta)
+    theta[2 * k + 1] = prev.rho > lo && prev.rho < hi ? prev.rho : 0
+  }
+  return theta
+}
+
+/** True when `value` looks like a {@link PseudoGoalModel} (a warm start handed back by the caller). */
+export function isPseudoGoalModel(value: unknown): value is PseudoGoalModel {
+  const v = value as PseudoGoalModel | null
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    Array.isArray(v.teams) &&
+    Array.isArray(v.attack) &&
+    Array.isArray(v.defence) &&
+    v.attack.length === v.teams.length &&
+    v.defence.length === v.teams.length &&
+    Number.isFinite(v.homeAdvantage) &&
+    Number.isFinite(v.rho)
+  )
+}
+
+/** Free coordinates u: α_0..α_{K−2}, β_0..β_{K−1}, then γ and ρ when free (α_{K−1} = −Σ α_free). */
+function freeIndices(k: number, gammaFree: boolean, rhoFree: boolean): Int32Array {
+  const idx: number[] = []
+  for (let i = 0; i < k - 1; i++) idx.push(i)
+  for (let i = 0; i < k; i++) idx.push(k + i)
+  if (gammaFree) idx.push(2 * k)
+  if (rhoFree) idx.push(2 * k + 1)
+  return Int32Array.from(idx)
+}
+
+/** gr = Zᵀg and A = −ZᵀHZ for the elimination of α_{K−1}. */
+function reduce(
+  k: number,
+  free: Int32Array,
+  grad: Float64Array,
+  hess: Float64Array,
+  gr: Float64Array,
+  A: Float64Array,
+) {
+  const P = 2 * k + 2
+  const m = free.length
+  const L = k - 1
+  const rowL = L * P
+  for (let r = 0; r < m; r++) gr[r] = r < L ? grad[free[r]] - grad[L] : grad[free[r]]
+  for (let r = 0; r < m; r++) {
+    const rowR = free[r] * P
+    for (let c = r; c < m; c++) {
+      const fc = free[c]
+      let v = hess[rowR + fc]
+      if (r < L) v -= hess[rowL + fc]
+      if (c < L) v -= hess[rowR + L]
+      if (r < L && c < L) v += hess[rowL + L]
+      A[r * m + c] = -v
+      A[c * m + r] = -v
+    }
+  }
+}
+
+function applyStep(
+  k: number,
+  free: Int32Array,
+  base: Float64Array,
+  d: Float64Array,
+  t: number,
+  out: Float64Array,
+) {
+  out.set(base)
+  let shift = 0
+  for (let r = 0; r < free.length; r++) {
+    out[free[r]] += t * d[r]
+    if (r < k - 1) shift += t * d[r]
+  }
+  out[k - 1] -= shift
+}
+
+function norm(v: Float64Array): number {
+  let s = 0
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i]
+  return Math.sqrt(s)
+}
+
+interface NewtonOutcome {
+  theta: Float64Array
+  objective: number
+  gradientNorm: number
+  iterations: number
+  converged: boolean
+}
+
+/** Damped Newton ascent of the augmented log-likelihood from `start` (see the file comment). */
+export function maximise(
+  s: MatchStats,
+  start: Float64Array,
+  gammaFree: boolean,
+  rhoFree: boolean,
+  maxIterations = 100,
+  tolerance = 1e-8,
+): NewtonOutcome {
+  const k = s.nTeams
+  const P = 2 * k + 2
+  const free = freeIndices(k, gammaFree, rhoFree)
+  const m = free.length
+  const grad = new Float64Array(P)
+  const hess = new Float64Array(P * P)
+  const gr = new Float64Array(m)
+  const A = new Float64Array(m * m)
+  const d = new Float64Array(m)
+  const solver = new SpdSolver(m)
+  let theta = Float64Array.from(start)
+  if (!gammaFree) theta[2 * k] = 0
+  if (!rhoFree) theta[2 * k + 1] = 0
+  let trial = new Float64Array(P)
+  let ll = logLikelihoodDerivatives(s, theta, grad, hess)
+  reduce(k, free, grad, hess, gr, A)
+  let gnorm = norm(gr)
+  let iterations = 0
+  while (gnorm >= tolerance && iterations < maxIterations) {
+    let maxDiag = 0
+    for (let r = 0; r < m; r++) maxDiag = Math.max(maxDiag, Math.abs(A[r * m + r]))
+    let accepted = false
+    let shift = 0
+    for (let attempt = 0; attempt < 6 && !accepted; attempt++) {
+      while (!solver.factor(A, shift)) {
+        shift = shift === 0 ? 1e-8 * (maxDiag + 1) : shift * 10
+        if (shift > 1e12 * (maxDiag + 1)) break
+      }
+      if (shift > 1e12 * (maxDiag + 1)) break
+      solver.solve(gr, d)
+      let slope = 0
+      for (let r = 0; r < m; r++) slope += gr[r] * d[r]
+      const noise = 1e-13 * (Math.abs(ll) + 1)
+      for (let t = 1; t > 1e-12; t *= 0.5) {
+        applyStep(k, free, theta, d, t, trial)
+        const llTrial = logLikelihood(s, trial)
+        if (llTrial >= ll + 1e-4 * t * slope || (t === 1 && llTrial >= ll - noise)) {
+          accepted = true
+          break
+        }
+      }
+      shift = Math.max(shift * 100, 1e-4 * (maxDiag + 1))
+    }
+    iterations++
+    if (!accepted) break
+    const swap = theta
+    theta = trial
+    trial = swap
+    ll = logLikelihoodDerivatives(s, theta, grad, hess)
+    reduce(k, free, grad, hess, gr, A)
+    gnorm = norm(gr)
+  }
+  return { theta, objective: ll, gradientNorm: gnorm, iterations, converged: gnorm < tolerance }
+}
+
+export interface PseudoFitOptions {
+  previous?: unknown
+  maxIterations?: number
+  tolerance?: number
+}
+
+/**
+ * Fit goals + pseudo-goals on the matches of `history` inside [from, asOf]. `pseudo` null (or all weights 0)
+ * is plain Dixon-Coles. Throws DixonColesError: MODEL_NO_DATA, MODEL_DEGENERATE, MODEL_BAD_INPUT.
+ */
+export function fitPseudoGoalModel(
+  history: readonly MatchInput[],
+  window: WindowSpec,
+  pseudo: PseudoGoals | null,
+  options: PseudoFitOptions = {},
+): PseudoGoalModel {
+  if (history.length === 0) {
+    throw new DixonColesError('MODEL_NO_DATA', 'No matches to fit: the match list is empty.', {})
+  }
+  const data = toMatchArrays(history)
+  return fitPseudoGoalArrays(data, window, pseudo, options)
+}
+
+/** {@link fitPseudoGoalModel} on the compact match arrays. */
+export function fitPseudoGoalArrays(
+  data: MatchArrays,
+  window: WindowSpec,
+  pseudo: PseudoGoals | null,
+  options: PseudoFitOptions = {},
+): PseudoGoalModel {
+  const prep = preparePseudoFit(data, window, pseudo)
+  const { goals, augmented, gammaFree, rhoFree } = prep
+  const k = goals.nTeams
+  const warnings: string[] = []
+  if (goals.droppedTeams.length) {
+    warnings.push(
+      `${goals.droppedTeams.length} team(s) have no match in the window: ${goals.droppedTeams.join(', ')}`,
+    )
+  }
+  if (!rhoFree) warnings.push('No match ended 0-0, 0-1, 1-0 or 1-1: rho fixed at 0.')
+  let start = isPseudoGoalModel(options.previous)
+    ? warmStart(augmented, options.previous, gammaFree, rhoFree)
+    : defaultStart(augmented, gammaFree)
+  if (logLikelihood(augmented, start) === -Infinity) start = defaultStart(augmented, gammaFree)
+  const res = maximise(augmented, start, gammaFree, rhoFree, options.maxIterations, options.tolerance)
+  if (!res.converged) {
+    warnings.push(
+      `Did not converge in ${res.iterations} iterations (gradient norm ${res.gradientNorm.toExponential(2)}).`,
+    )
+  }
+  const theta = res.theta
+  return {
+    asOf: dateOfDayNumber(prep.asOfDay),
+    from: window.from,
+    xi: window.xi,
+    teams: goals.teams.slice(),
+    attack: Array.from(theta.subarray(0, k)),
+    defence: Array.from(theta.subarray(k, 2 * k)),
+    homeAdvantage: theta[2 * k],
+    rho: theta[2 * k + 1],
+    goalsLogLikelihood: logLikelihood(goals, theta),
+    objective: res.objective,
+    nMatches: goals.nMatches,
+    nPseudo: prep.nPseudo,
+    iterations: res.iterations,
+    converged: res.converged,
+    gradientNorm: res.gradientNorm,
+    droppedTeams: goals.droppedTeams,
+    excludedTeams: [],
+    warnings,
+  }
+}
+
+/** Teams to leave out so a maximum exists, from a MODEL_DEGENERATE error's details (empty: cannot help). */
+export function teamsToLeaveOut(error: DixonColesError): string[] {
+  const d = error.details as { neverScored?: string[]; neverConceded?: string[]; components?: string[][] }
+  const out = [...(d.neverScored ?? []), ...(d.neverConceded ?? [])]
+  if (d.components && d.components.length > 1) {
+    // Keep the largest group of linked teams, leave out the rest.
+    const sorted = [...d.components].sort((a, b) => b.length - a.length)
+    for (const c of sorted.slice(1)) out.push(...c)
+  }
+  return out
+}
+
+/**
+ * `fit(history)`, and when it is MODEL_DEGENERATE because of particular teams (a newcomer that has not scored
+ * yet, a group of teams not linked to the rest), up to three more attempts without their matches, as the
+ * engine's walk-forward did; the teams left out are recorded in `excludedTeams` (their fixtures get no forecast).
+ */
+export function fitExcluding<F extends PseudoGoalModel>(
+  history: readonly VariantMatch[],
+  fit: (history: readonly VariantMatch[]) => F,
+): F {
+  const excluded = new Set<string>()
+  let current = history
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const out = fit(current)
+      out.excludedTeams = [...excluded]
+      if (excluded.size) out.warnings.push(`Left out so that a fit exists: ${[...excluded].join(', ')}.`)
+      return out
+    } catch (error) {
+      if (!(error instanceof DixonColesError) || error.code !== 'MODEL_DEGENERATE' || attempt >= 3)
+        throw error
+      const more = teamsToLeaveOut(error).filter((t) => !excluded.has(t))
+      if (more.length === 0) throw error
+      for (const t of more) excluded.add(t)
+      current = history.filter((m) => !excluded.has(m.home) && !excluded.has(m.away))
+    }
+  }
+}
+
+/** Refit record figures for the walk-forward. */
+export function pseudoModelInfo(fit: PseudoGoalModel): VariantFitInfo {
+  return {
+    nMatches: fit.nMatches,
+    nTeams: fit.teams.length,
+    iterations: fit.iterations,
+    converged: fit.converged,
+    gradientNorm: fit.gradientNorm,
+    excludedTeams: fit.excludedTeams,
+  }
+}
+
+/** λ and μ of a fixture under a fitted model; null when either team has no rating. */
+export function pseudoModelRates(
+  fit: PseudoGoalModel,
+  home: string,
+  away: string,
+  neutral = false,
+): { lambda: number; mu: number; h: number; a: number } | null {
+  const h = fit.teams.indexOf(home)
+  const a = fit.teams.indexOf(away)
+  if (h < 0 || a < 0 || h === a) return null
+  const lambda = Math.exp((neutral ? 0 : fit.homeAdvantage) + fit.attack[h] + fit.defence[a])
+  const mu = Math.exp(fit.attack[a] + fit.defence[h])
+  return { lambda, mu, h, a }
+}
+
+/** The variant contract's forecast for a fixture (null when a team has no rating). */
+export function pseudoModelForecast(fit: PseudoGoalModel, fixture: VariantFixture): VariantForecast | null {
+  const r = pseudoModelRates(fit, fixture.home, fixture.away, fixture.neutral ?? false)
+  if (!r) return null
+  const matrix = scoreMatrix(r.lambda, r.mu, fit.rho)
+  return { lambda: r.lambda, mu: r.mu, matrix, probabilities: matrixOutcomes(matrix) }
+}
+
+/** Log-rate terms of λ and μ: log λ = γ + α_home + β_away, log μ = α_away + β_home. */
+export function pseudoModelTerms(
+  fit: PseudoGoalModel,
+  fixture: VariantFixture,
+): { lambda: VariantTerm[]; mu: VariantTerm[] } | null {
+  const r = pseudoModelRates(fit, fixture.home, fixture.away, fixture.neutral ?? false)
+  if (!r) return null
+  return {
+    lambda: [
+      { name: 'home advantage', value: fixture.neutral ? 0 : fit.homeAdvantage },
+      { name: 'home attack', value: fit.attack[r.h] },
+      { name: 'away defence', value: fit.defence[r.a] },
+    ],
+    mu: [
+      { name: 'away attack', value: fit.attack[r.a] },
+      { name: 'home defence', value: fit.defence[r.h] },
+    ],
+  }
+}
+
+/** Plain-JSON summary for the model artifact. */
+export function pseudoModelSummary(fit: PseudoGoalModel): Record<string, unknown> {
+  return {
+    asOf: fit.asOf,
+    from: fit.from,
+    xi: fit.xi,
+    homeAdvantage: fit.homeAdvantage,
+    rho: fit.rho,
+    teams: fit.teams.map((name, i) => ({ name, attack: fit.attack[i], defence: fit.defence[i] })),
+    goalsLogLikelihood: fit.goalsLogLikelihood,
+    objective: fit.objective,
+    nMatches: fit.nMatches,
+    nPseudo: fit.nPseudo,
+    iterations: fit.iterations,
+    converged: fit.converged,
+    gradientNorm: fit.gradientNorm,
+    droppedTeams: fit.droppedTeams,
+    excludedTeams: fit.excludedTeams,
+    warnings: fit.warnings,
+  }
+}
