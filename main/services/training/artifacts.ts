@@ -5,6 +5,7 @@
 import type { FittedModel } from '../../model/dixonColes'
 import type { BacktestRow } from '../../model/backtest'
 import type { Calibrator } from '../../model/calibration'
+import { csvCell } from '../../core/csvCell'
 
 export interface ModelArtifact {
   format: 'scoreline-dixon-coles/1'
@@ -18,12 +19,10 @@ export interface ModelArtifact {
   howToPredict: string
 }
 
-const csvCell = (v: unknown): string => {
-  if (v === null || v === undefined) return ''
-  const s = typeof v === 'number' ? String(v) : String(v)
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
-const csvLine = (cells: unknown[]) => cells.map(csvCell).join(',')
+// The app's one CSV cell writer: quotes as needed and defuses text a spreadsheet would run as a
+// formula (team names come from imported files and are not trusted).
+const csvLine = (cells: unknown[]) =>
+  cells.map((v) => csvCell(v === null || v === undefined || typeof v === 'number' ? v : String(v))).join(',')
 
 export function predictionsCsv(rows: readonly BacktestRow[]): string {
   const head = ['date', 'home', 'away', 'home_goals', 'away_goals', 'result']
