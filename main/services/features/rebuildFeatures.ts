@@ -29,6 +29,13 @@ export interface RebuildInput {
   fixtures?: readonly Fixture[]
   blend?: MatchProbabilityOptions['blend']
   calibrate?: MatchProbabilityOptions['calibrate']
+  /** Per-league blend and calibration (each champion has its own α and calibrator); wins over the above. */
+  perLeague?: Readonly<
+    Record<
+      string,
+      { blend?: MatchProbabilityOptions['blend']; calibrate?: MatchProbabilityOptions['calibrate'] }
+    >
+  >
   /** Margin-removal method of the market figures, recorded in the lineage note. */
   marketMethod?: string
   writtenBy: string
@@ -89,7 +96,11 @@ export async function rebuildFeatureViews(input: RebuildInput): Promise<RebuildR
       computeMatchProbabilities(
         model,
         input.fixtures!.filter((f) => f.league === league),
-        { modelVersion: input.modelVersion, blend: input.blend, calibrate: input.calibrate },
+        {
+          modelVersion: input.modelVersion,
+          blend: input.perLeague?.[league]?.blend ?? input.blend,
+          calibrate: input.perLeague?.[league]?.calibrate ?? input.calibrate,
+        },
       ),
     )
     const note = input.marketMethod

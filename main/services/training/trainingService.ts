@@ -217,7 +217,12 @@ export function createTrainingService(options: TrainingServiceOptions): Training
           db,
           tracking,
           pool: getPool(),
-          rebuildFeatures: features ? featureStoreRebuilder(features, db) : null,
+          rebuildFeatures: features
+            ? featureStoreRebuilder(features, db, {
+                margin: pipelineSettings.margin,
+                blend: pipelineSettings.blend,
+              })
+            : null,
           onEvent,
           signal: run.controller.signal,
           now,
