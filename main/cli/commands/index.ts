@@ -4,6 +4,7 @@ import { serveCommand } from './serve'
 import { fitCommand } from './fit'
 import { predictCommand } from './predict'
 import { backtestCommand } from './backtest'
+import { compareModelsCommand } from './compareModels'
 import { explainCommand } from './explain'
 import { aliasCommand, dataCommand, dbCommand, downloadCommand, importCommand, syncCommand } from './data'
 import { pipelineCommand } from './pipeline'
@@ -24,6 +25,7 @@ export const commands: Command[] = [
   fitCommand,
   predictCommand,
   backtestCommand,
+  compareModelsCommand,
   explainCommand,
   pipelineCommand,
   featuresCommand,

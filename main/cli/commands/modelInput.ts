@@ -14,6 +14,10 @@ import {
   type TeamRating,
 } from '../../model/dixonColes'
 import { readFootballDataFile, type ParsedFile, type ParsedMatch } from '../../services/data/csv'
+import { DEFAULT_MARKET_PREFERENCE, selectMarketOdds, type MarketPreference } from '../../services/data/csv'
+import { removeMargin, removeMarginN, type MarginMethod } from '../../model/market'
+import type { Triple } from '../../model/metrics'
+import { availableVariants, variantById, type VariantId, type VariantMatch } from '../../model/variants'
 import { UserError, type CommandContext } from '../framework'
 
 export const MODEL_KINDS: readonly ModelKind[] = ['dixon-coles', 'poisson']
@@ -339,4 +343,91 @@ export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   const m = s.length >> 1
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+/** Over 2.5 quotes tried in order for a variant's `marketOver25`: Pinnacle closing, Pinnacle, average closing, average. */
+const OVER25_PREFERENCE: readonly { bookmaker: string; kind: 'pre-match' | 'closing' }[] = [
+  { bookmaker: 'PS', kind: 'closing' },
+  { bookmaker: 'PS', kind: 'pre-match' },
+  { bookmaker: 'Avg', kind: 'closing' },
+  { bookmaker: 'Avg', kind: 'pre-match' },
+  { bookmaker: 'BbAv', kind: 'pre-match' },
+  { bookmaker: 'B365', kind: 'closing' },
+  { bookmaker: 'B365', kind: 'pre-match' },
+]
+
+/**
+ * What a goal-model variant may train on from one football-data row (see `VariantMatch`): shots and shots on
+ * target from `HS/AS/HST/AST`; the margin-free 1X2 of Pinnacle closing when quoted, else of the first market
+ * in `preference`; the margin-free probability of over 2.5 goals from the first totals quote in
+ * {@link OVER25_PREFERENCE}. Margins removed by `margin`. Known at kick-off, so a variant only ever sees them
+ * for matches before the date it forecasts.
+ */
+export function variantExtras(
+  r: ParsedMatch,
+  margin: MarginMethod,
+  preference: readonly MarketPreference[] = DEFAULT_MARKET_PREFERENCE,
+): Pick<
+  VariantMatch,
+  'homeShots' | 'awayShots' | 'homeShotsOnTarget' | 'awayShotsOnTarget' | 'market' | 'marketOver25'
+> {
+  const o = selectMarketOdds(r, ['PSC', ...preference])
+  let market: Triple | null = null
+  if (o) {
+    try {
+      market = removeMargin([o.home, o.draw, o.away], margin).probabilities
+    } catch {
+      market = null
+    }
+  }
+  let marketOver25: number | null = null
+  for (const p of OVER25_PREFERENCE) {
+    const q = r.totals.find((t) => t.line === 2.5 && t.bookmaker === p.bookmaker && t.kind === p.kind)
+    if (!q) continue
+    try {
+      marketOver25 = removeMarginN([q.over, q.under], margin).probabilities[0]
+    } catch {
+      marketOver25 = null
+    }
+    break
+  }
+  return {
+    homeShots: r.stats.homeShots,
+    awayShots: r.stats.awayShots,
+    homeShotsOnTarget: r.stats.homeShotsOnTarget,
+    awayShotsOnTarget: r.stats.awayShotsOnTarget,
+    market,
+    marketOver25,
+  }
+}
+
+/** `--model` for backtest / pipeline / compare: a registered variant id (or 'auto' when allowed). */
+export function parseVariant(
+  value: string | undefined,
+  allowAuto: boolean,
+  flag = 'model',
+): VariantId | 'auto' | undefined {
+  if (value === undefined) return undefined
+  if (allowAuto && value === 'auto') return 'auto'
+  if (!variantById(value)) {
+    throw new UserError(
+      `--${flag} must be ${allowAuto ? '"auto" or ' : ''}one of ${availableVariants().join(', ')}, got "${value}"`,
+    )
+  }
+  return value as VariantId
+}
+
+/** `--models a,b,c` or `all` (every registered variant). */
+export function parseVariantList(value: string | undefined): VariantId[] {
+  if (value === undefined || value.trim() === 'all') return availableVariants()
+  const list = [
+    ...new Set(
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ]
+  if (list.length === 0) throw new UserError(`--models must be variant ids separated by commas, or all`)
+  return list.map((id) => parseVariant(id, false, 'models') as VariantId)
 }

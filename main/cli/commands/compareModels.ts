@@ -1,0 +1,303 @@
+/**
+ * `scoreline compare-models`: every chosen goal-model variant walk-forward on the same matches, against
+ * Pinnacle's closing and pre-match markets, with paired bootstrap intervals (see main/model/compare).
+ */
+import {
+  DEFAULT_MIN_HISTORY,
+  DEFAULT_WINDOW_YEARS,
+  DEFAULT_XI,
+  type CalibrationKind,
+} from '../../model/backtest'
+import type { BlendKind } from '../../model/blend'
+import {
+  compareVariants,
+  DEFAULT_BOOTSTRAP_SEED,
+  DEFAULT_RESAMPLES,
+  type BootstrapInterval,
+  type CompareMatch,
+  type Comparison,
+} from '../../model/compare'
+import { MARGIN_METHODS, type MarginMethod } from '../../model/market'
+import type { MetricsSummary } from '../../model/metrics'
+import { describeMarket, selectMarketOdds, type ParsedMatch } from '../../services/data/csv'
+import { UserError, type Command } from '../framework'
+import {
+  fixed,
+  parseDate,
+  parseNumber,
+  parseVariantList,
+  readSeasonFiles,
+  stringOption,
+  table,
+  variantExtras,
+} from './modelInput'
+
+const CLOSING = { bookmaker: 'PS', kind: 'closing' } as const
+const PRE_MATCH = { bookmaker: 'PS', kind: 'pre-match' } as const
+
+/** `scoreline compare-models --json`: the comparison plus where its inputs came from. */
+export interface CompareModelsOutput extends Comparison {
+  files: string[]
+  market_sources: { closing: string; pre_match: string; variant_training: string }
+  seconds: number
+}
+
+/** CompareMatch rows from parsed season files: Pinnacle closing and pre-match odds, and the variant extras. */
+export function compareMatchesFrom(rows: readonly ParsedMatch[], margin: MarginMethod): CompareMatch[] {
+  const out: CompareMatch[] = []
+  for (const r of rows) {
+    if (r.status !== 'played' || r.homeGoals === null || r.awayGoals === null) continue
+    const closing = selectMarketOdds(r, [CLOSING])
+    const pre = selectMarketOdds(r, [PRE_MATCH])
+    out.push({
+      date: r.date,
+      home: r.home,
+      away: r.away,
+      homeGoals: r.homeGoals,
+      awayGoals: r.awayGoals,
+      league: r.league,
+      ...variantExtras(r, margin),
+      closingOdds: closing ? [closing.home, closing.draw, closing.away] : null,
+      preMatchOdds: pre ? [pre.home, pre.draw, pre.away] : null,
+    })
+  }
+  return out
+}
+
+export const compareModelsCommand: Command = {
+  name: 'compare-models',
+  summary:
+    'Every goal-model variant walk-forward on the same matches: RPS, log loss, Brier, accuracy, ECE for model, blend and calibrated, against Pinnacle closing and pre-match, with paired bootstrap intervals.',
+  usage:
+    '<csv...> --from DATE [--to DATE] [--models a,b,c|all] [--league CODE] [--xi X] [--window-years N] [--margin METHOD] [--json]',
+  options: {
+    from: {
+      type: 'string',
+      description:
+        'First match date to predict (YYYY-MM-DD); hyper-parameters are tuned on the year before it',
+      valueName: 'date',
+    },
+    to: {
+      type: 'string',
+      description: 'Last match date to predict (default: the last match)',
+      valueName: 'date',
+    },
+    models: {
+      type: 'string',
+      description: 'Variants to compare, comma-separated, or all (default all registered)',
+      valueName: 'ids',
+    },
+    league: {
+      type: 'string',
+      description: 'Predict and score only this division (Div, e.g. E0); every file still trains the models',
+      valueName: 'div',
+    },
+    xi: { type: 'string', description: `Time decay per day (default ${DEFAULT_XI})`, valueName: 'x' },
+    'window-years': {
+      type: 'string',
+      description: `Years of matches before each date to fit on (default ${DEFAULT_WINDOW_YEARS})`,
+      valueName: 'n',
+    },
+    margin: {
+      type: 'string',
+      description: `Margin removal for every market figure: ${MARGIN_METHODS.join(', ')} (default multiplicative)`,
+      valueName: 'method',
+    },
+    blend: { type: 'string', description: 'Opinion pool: log (default) or linear', valueName: 'pool' },
+    calibration: {
+      type: 'string',
+      description: 'Calibration of the blend: temperature (default), isotonic or none',
+      valueName: 'kind',
+    },
+    'min-history': {
+      type: 'string',
+      description: `Earlier predictions before α and the calibrator are fitted (default ${DEFAULT_MIN_HISTORY})`,
+      valueName: 'n',
+    },
+    resamples: {
+      type: 'string',
+      description: `Bootstrap resamples of match dates (default ${DEFAULT_RESAMPLES})`,
+      valueName: 'n',
+    },
+    seed: {
+      type: 'string',
+      description: `Bootstrap seed (default ${DEFAULT_BOOTSTRAP_SEED})`,
+      valueName: 'n',
+    },
+  },
+  async run(ctx) {
+    if (ctx.positionals.length === 0) throw new UserError('Give the football-data CSV files to compare on.')
+    const from = parseDate(stringOption(ctx, 'from'), 'from')
+    if (from === undefined) throw new UserError('--from DATE is required: the first match date to predict.')
+    const to = parseDate(stringOption(ctx, 'to'), 'to')
+    if (to !== undefined && to < from) throw new UserError(`--to ${to} is before --from ${from}`)
+    const variants = parseVariantList(stringOption(ctx, 'models'))
+    const xi = parseNumber(stringOption(ctx, 'xi'), 'xi', { min: 0 }) ?? DEFAULT_XI
+    const windowYears =
+      parseNumber(stringOption(ctx, 'window-years'), 'window-years', { integer: true, min: 1, max: 50 }) ??
+      DEFAULT_WINDOW_YEARS
+    const margin = (stringOption(ctx, 'margin') ?? 'multiplicative') as MarginMethod
+    if (!MARGIN_METHODS.includes(margin)) {
+      throw new UserError(`--margin must be one of ${MARGIN_METHODS.join(', ')}, got "${margin}"`)
+    }
+    const blend = (stringOption(ctx, 'blend') ?? 'log') as BlendKind
+    if (blend !== 'log' && blend !== 'linear')
+      throw new UserError(`--blend must be log or linear, got "${blend}"`)
+    const calibration = (stringOption(ctx, 'calibration') ?? 'temperature') as CalibrationKind
+    if (!['temperature', 'isotonic', 'none'].includes(calibration)) {
+      throw new UserError(`--calibration must be temperature, isotonic or none, got "${calibration}"`)
+    }
+    const minHistory =
+      parseNumber(stringOption(ctx, 'min-history'), 'min-history', { integer: true, min: 1 }) ??
+      DEFAULT_MIN_HISTORY
+    const resamples =
+      parseNumber(stringOption(ctx, 'resamples'), 'resamples', { integer: true, min: 100, max: 100000 }) ??
+      DEFAULT_RESAMPLES
+    const seed =
+      parseNumber(stringOption(ctx, 'seed'), 'seed', { integer: true, min: 0 }) ?? DEFAULT_BOOTSTRAP_SEED
+
+    const data = await readSeasonFiles(ctx, ctx.positionals)
+    const matches = compareMatchesFrom(data.rows, margin)
+    if (matches.length === 0) throw new UserError('The CSV files hold no played match.', 'MODEL_NO_DATA')
+    const league = stringOption(ctx, 'league')
+    if (league !== undefined && !matches.some((m) => m.league === league)) {
+      const known = [...new Set(matches.map((m) => m.league).filter((l) => l !== null))]
+      throw new UserError(
+        `--league ${league}: no match of that division in the files (they hold ${known.join(', ') || 'no Div column'})`,
+      )
+    }
+    const t0 = performance.now()
+    let comparison: Comparison
+    try {
+      comparison = compareVariants(matches, {
+        from,
+        to,
+        variants,
+        xi,
+        windowYears,
+        margin,
+        blend,
+        calibration,
+        minHistory,
+        league: league ?? null,
+        bootstrap: { resamples, seed },
+        onVariant: (id, stage) => {
+          if (!ctx.json) ctx.stderr.write(`${id}: ${stage === 'tuning' ? 'tuning' : 'walk-forward'}...\n`)
+        },
+      })
+    } catch (error) {
+      const code = (error as { code?: unknown }).code
+      if (code === 'MODEL_NO_DATA' || code === 'MODEL_BAD_INPUT') {
+        throw new UserError((error as Error).message, code)
+      }
+      throw error
+    }
+    const output: CompareModelsOutput = {
+      ...comparison,
+      files: ctx.positionals,
+      market_sources: {
+        closing: describeMarket(CLOSING),
+        pre_match: describeMarket(PRE_MATCH),
+        variant_training: `margin-free (${margin}) Pinnacle closing, else the app's market preference; over 2.5 from Pinnacle totals, else the average`,
+      },
+      seconds: (performance.now() - t0) / 1000,
+    }
+    ctx.output(output, (o: CompareModelsOutput) => renderComparison(o))
+    return 0
+  },
+}
+
+const ci = (b: BootstrapInterval | null): string =>
+  b ? `${b.mean >= 0 ? '+' : ''}${b.mean.toFixed(4)} [${b.lo.toFixed(4)}, ${b.hi.toFixed(4)}]` : ''
+
+const metricCells = (m: MetricsSummary): string[] => [
+  String(m.n),
+  fixed(m.rps, 4),
+  fixed(m.log_loss, 4),
+  fixed(m.brier, 4),
+  fixed(m.accuracy, 3),
+  fixed(m.ece, 3),
+]
+
+export function renderComparison(o: CompareModelsOutput): string {
+  const head = [
+    `compare-models ${o.league ? `${o.league} ` : ''}${o.from} .. ${o.to}: ${o.n_matches} matches, ${o.n_scored} scored by every variant and both markets ` +
+      `(left out: ${o.excluded.no_closing} without closing odds, ${o.excluded.no_pre_match} without pre-match odds, ${o.excluded.no_forecast} without a forecast from every variant)`,
+    `walk-forward: refit before every date on a ${o.window_years}-year window, xi ${o.xi}; margin removed by ${o.margin}`,
+    `blend: ${o.blend_kind} pool of the model with ${o.market_sources.pre_match}, α and ${o.calibration} calibration fitted on earlier dates after ${o.min_history} predictions`,
+    `Δ columns: mean per-match RPS difference with a paired bootstrap ${Math.round(o.bootstrap.level * 100)}% interval (${o.bootstrap.resamples} resamples of ${o.bootstrap.unit}s, seed ${o.bootstrap.seed}); negative = better`,
+  ]
+  const tuned = o.variants.filter((v) => v.hyper)
+  for (const v of tuned) {
+    const h = v.hyper!
+    head.push(
+      `${v.variant} hyper-parameters by model RPS over ${h.period.from} .. ${h.period.to}: ` +
+        h.grid.map((g) => `${JSON.stringify(g.params)} ${fixed(g.rps, 4)}`).join(', ') +
+        ` → ${JSON.stringify(h.chosen)}${h.note ? ` (${h.note})` : ''}`,
+    )
+  }
+  const rows: string[][] = [
+    [
+      `market closing: ${o.market_sources.closing}, ${o.margin}`,
+      ...metricCells(o.markets.closing),
+      '',
+      '',
+      '',
+    ],
+    [
+      `market pre-match: ${o.market_sources.pre_match}, ${o.margin}`,
+      ...metricCells(o.markets.pre_match),
+      '',
+      '',
+      '',
+    ],
+  ]
+  for (const v of o.variants) {
+    rows.push([
+      `${v.variant} model`,
+      ...metricCells(v.model),
+      ci(v.rps_vs_dixon_coles),
+      ci(v.rps_vs_closing),
+      '',
+    ])
+    rows.push([`${v.variant} blend (α ${fixed(v.final_alpha)})`, ...metricCells(v.blend), '', '', ''])
+    rows.push([
+      `${v.variant} calibrated`,
+      ...metricCells(v.calibrated),
+      '',
+      '',
+      ci(v.calibrated_vs_pre_match),
+    ])
+  }
+  const t = o.targets
+  const tail = [
+    `target: best model-alone RPS within 0.003 of the closing market — ${t.best_model.variant} ${fixed(t.best_model.rps, 4)} vs ${fixed(t.closing_rps, 4)} ` +
+      `(gap ${t.gap_to_closing >= 0 ? '+' : ''}${t.gap_to_closing.toFixed(4)}): ${t.model_within_0_003_of_closing ? 'MET' : 'NOT MET'}`,
+    `target: calibrated blend at least as good as the pre-match market — ${t.best_calibrated.variant} ${fixed(t.best_calibrated.rps, 4)} vs ${fixed(t.pre_match_rps, 4)}: ` +
+      `${t.calibrated_at_least_as_good_as_pre_match ? 'MET' : 'NOT MET'}`,
+    `${o.seconds.toFixed(1)} s (${o.variants.map((v) => `${v.variant} ${v.seconds.toFixed(1)} s`).join(', ')})`,
+  ]
+  return (
+    head.join('\n') +
+    '\n\n' +
+    table(
+      [
+        'forecast',
+        'n',
+        'rps',
+        'log loss',
+        'brier',
+        'acc',
+        'ece',
+        'Δrps vs dixon-coles',
+        'Δrps vs closing',
+        'Δrps vs pre-match',
+      ],
+      rows,
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ) +
+    '\n' +
+    tail.join('\n') +
+    '\n'
+  )
+}
