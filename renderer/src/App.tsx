@@ -12,6 +12,7 @@ import { UpcomingPage } from './pages/UpcomingPage'
 import { FeaturesPage } from './pages/features/FeaturesPage'
 import { ModelsPage } from './pages/models/ModelsPage'
 import { ExperimentsPage } from './pages/experiments/ExperimentsPage'
+import { HealthPage } from './pages/health/HealthPage'
 
 export function App({ api }: { api: ScorelineApi }) {
   const { page, go } = useNavigationStore()
@@ -69,6 +70,8 @@ export function App({ api }: { api: ScorelineApi }) {
           <ExperimentsPage api={api} />
         ) : page === 'features' ? (
           <FeaturesPage api={api} />
+        ) : page === 'health' ? (
+          <HealthPage api={api} />
         ) : page === 'settings' ? (
           <SettingsPage api={api} />
         ) : (

@@ -4,6 +4,7 @@ import { useAppInfoStore } from '../stores/appInfoStore'
 import { BackendBadge } from '../components/BackendBadge'
 import { ChampionPanel } from './dashboard/ChampionPanel'
 import { OverviewPanels } from './dashboard/OverviewPanels'
+import { HealthAlertsPanel } from './dashboard/HealthAlertsPanel'
 
 const NAMES: Record<string, string> = {
   sqlite: 'SQLite',
@@ -33,6 +34,7 @@ export function DashboardPage({ api }: { api: ScorelineApi }) {
       )}
       <OverviewPanels api={api} info={info} />
       <ChampionPanel api={api} />
+      <HealthAlertsPanel api={api} />
       {!info && !error && <p className="muted">Checking backends…</p>}
       {info && (
         <>
