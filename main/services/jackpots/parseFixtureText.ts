@@ -39,8 +39,9 @@ export function parseFixtureText(text: string): {
   }
   lines.forEach((raw, index) => {
     const line = index + 1
+    // whitespace runs collapsed first: SEPARATOR backtracks quadratically over a long run of spaces
     const trimmed = raw
-      .replace(/\u00a0/g, ' ')
+      .replace(/\s+/g, ' ')
       .trim()
       .replace(/^\d{1,2}\s*[.)]\s+/, '')
     if (trimmed === '' || trimmed.startsWith('#')) return
