@@ -163,7 +163,10 @@ describe('shots variant', () => {
 
   it('warm start from the previous fit reaches the same maximum in fewer iterations', () => {
     const ctx = { ...ctxOf(sim.matches), params: { w: 0.5 } }
-    const first = fitShots(sim.matches.slice(0, -10), { ...ctx, asOf: sim.matches[sim.matches.length - 11].date })
+    const first = fitShots(sim.matches.slice(0, -10), {
+      ...ctx,
+      asOf: sim.matches[sim.matches.length - 11].date,
+    })
     const cold = fitShots(sim.matches, ctx)
     const warm = fitShots(sim.matches, { ...ctx, previous: first })
     expect(warm.iterations).toBeLessThan(cold.iterations)
@@ -218,39 +221,42 @@ describe('shots variant', () => {
 })
 
 const dataDir = footballDataDir()
-describe.skipIf(!dataDir)(`shots variant on real seasons (${dataDir ? 'E0' : SHARED_DATA_SKIP_REASON})`, () => {
-  it('fits three E0 seasons with the league conversion rate, warm in well under 30 ms', async () => {
-    const matches: VariantMatch[] = []
-    for (const season of ['2021-22', '2022-23', '2023-24']) {
-      const file = await readFootballDataFile(path.join(dataDir!, 'E0', `E0_${season}.csv`))
-      for (const r of file.rows) {
-        if (r.homeGoals === null || r.awayGoals === null) continue
-        matches.push({
-          date: r.date,
-          home: r.home,
-          away: r.away,
-          homeGoals: r.homeGoals,
-          awayGoals: r.awayGoals,
-          homeShotsOnTarget: r.stats.homeShotsOnTarget,
-          awayShotsOnTarget: r.stats.awayShotsOnTarget,
-        })
+describe.skipIf(!dataDir)(
+  `shots variant on real seasons (${dataDir ? 'E0' : SHARED_DATA_SKIP_REASON})`,
+  () => {
+    it('fits three E0 seasons with the league conversion rate, warm in well under 30 ms', async () => {
+      const matches: VariantMatch[] = []
+      for (const season of ['2021-22', '2022-23', '2023-24']) {
+        const file = await readFootballDataFile(path.join(dataDir!, 'E0', `E0_${season}.csv`))
+        for (const r of file.rows) {
+          if (r.homeGoals === null || r.awayGoals === null) continue
+          matches.push({
+            date: r.date,
+            home: r.home,
+            away: r.away,
+            homeGoals: r.homeGoals,
+            awayGoals: r.awayGoals,
+            homeShotsOnTarget: r.stats.homeShotsOnTarget,
+            awayShotsOnTarget: r.stats.awayShotsOnTarget,
+          })
+        }
       }
-    }
-    matches.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
-    const ctx = { ...ctxOf(matches), params: { w: 0.5 } }
-    const conversion = leagueConversion(matches, ctx)
-    // Premier League: roughly 0.3 goals per shot on target.
-    expect(conversion).toBeGreaterThan(0.25)
-    expect(conversion).toBeLessThan(0.4)
-    const first = fitShots(matches.slice(0, -10), ctx)
-    const t0 = performance.now()
-    const fit = fitShots(matches, { ...ctx, previous: first })
-    const ms = performance.now() - t0
-    expect(fit.converged).toBe(true)
-    expect(fit.nPseudo).toBe(matches.length)
-    // The biggest attack among the champions of those seasons' top two.
-    const top = fit.teams[fit.attack.indexOf(Math.max(...fit.attack))]
-    expect(['Man City', 'Arsenal', 'Liverpool']).toContain(top)
-    expect(ms).toBeLessThan(200) // ≈ 3 ms on an idle core; generous for a shared box
-  })
-})
+      matches.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+      const ctx = { ...ctxOf(matches), params: { w: 0.5 } }
+      const conversion = leagueConversion(matches, ctx)
+      // Premier League: roughly 0.3 goals per shot on target.
+      expect(conversion).toBeGreaterThan(0.25)
+      expect(conversion).toBeLessThan(0.4)
+      const first = fitShots(matches.slice(0, -10), ctx)
+      const t0 = performance.now()
+      const fit = fitShots(matches, { ...ctx, previous: first })
+      const ms = performance.now() - t0
+      expect(fit.converged).toBe(true)
+      expect(fit.nPseudo).toBe(matches.length)
+      // The biggest attack among the champions of those seasons' top two.
+      const top = fit.teams[fit.attack.indexOf(Math.max(...fit.attack))]
+      expect(['Man City', 'Arsenal', 'Liverpool']).toContain(top)
+      expect(ms).toBeLessThan(200) // ≈ 3 ms on an idle core; generous for a shared box
+    })
+  },
+)

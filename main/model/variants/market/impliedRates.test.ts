@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest'
+import {
+  DixonColesError,
+  matrixOutcomes,
+  outcomeProbabilities,
+  overUnder,
+  scoreMatrix,
+} from '../../dixonColes'
+import { mulberry32 } from '../../simulate/simulateLeague'
+import { impliedRates, marketMoments } from './impliedRates'
+
+describe('marketMoments', () => {
+  it("agrees with the engine's score matrix (1X2 and over 2.5)", () => {
+    for (const [lam, mu, rho] of [
+      [1.5, 1.1, -0.1],
+      [0.4, 2.9, 0.05],
+      [3.2, 0.3, -0.2],
+      [1, 1, 0],
+    ]) {
+      const m = marketMoments(lam, mu, rho)
+      const p = outcomeProbabilities(lam, mu, rho)
+      expect(Math.abs(m.home - p[0])).toBeLessThan(1e-10)
+      expect(Math.abs(m.draw - p[1])).toBeLessThan(1e-10)
+      expect(Math.abs(m.away - p[2])).toBeLessThan(1e-10)
+      const matrix = scoreMatrix(lam, mu, rho)
+      expect(Math.abs(m.over25 - overUnder(matrix, 2.5).over)).toBeLessThan(1e-9)
+      expect(Math.abs(m.home - matrixOutcomes(matrix)[0])).toBeLessThan(1e-9)
+    }
+  })
+
+  it('has exact derivatives in log λ and log μ (central finite differences)', () => {
+    const h = 1e-6
+    for (const [lam, mu, rho] of [
+      [1.5, 1.1, -0.1],
+      [0.6, 2.2, 0.08],
+    ]) {
+      const m = marketMoments(lam, mu, rho)
+      const up1 = marketMoments(lam * Math.exp(h), mu, rho)
+      const dn1 = marketMoments(lam * Math.exp(-h), mu, rho)
+      const up2 = marketMoments(lam, mu * Math.exp(h), rho)
+      const dn2 = marketMoments(lam, mu * Math.exp(-h), rho)
+      const fd = (u: number, d: number) => (u - d) / (2 * h)
+      expect(m.dHome[0]).toBeCloseTo(fd(up1.home, dn1.home), 8)
+      expect(m.dHome[1]).toBeCloseTo(fd(up2.home, dn2.home), 8)
+      expect(m.dAway[0]).toBeCloseTo(fd(up1.away, dn1.away), 8)
+      expect(m.dAway[1]).toBeCloseTo(fd(up2.away, dn2.away), 8)
+      expect(m.dOver[0]).toBeCloseTo(fd(up1.over25, dn1.over25), 8)
+      expect(m.dOver[1]).toBeCloseTo(fd(up2.over25, dn2.over25), 8)
+    }
+  })
+})
+
+describe('impliedRates: inverting the score model', () => {
+  it('round-trips λ, μ from the 1X2 alone to 1e-6 over a wide range of fixtures', () => {
+    const rng = mulberry32(42)
+    for (let i = 0; i < 300; i++) {
+      const lam = 0.3 + 3.2 * rng()
+      const mu = 0.3 + 3.2 * rng()
+      const rho = -0.2 + 0.3 * rng()
+      const p = outcomeProbabilities(lam, mu, rho)
+      // Cold start from the default guess on purpose (no `start`).
+      const r = impliedRates(p, rho)
+      expect(Math.abs(r.lambda - lam)).toBeLessThan(1e-6)
+      expect(Math.abs(r.mu - mu)).toBeLessThan(1e-6)
+      expect(r.residual).toBeLessThan(1e-11)
+    }
+  })
+
+  it('round-trips with over 2.5 as well (three consistent prices, least squares is exact)', () => {
+    const rng = mulberry32(7)
+    for (let i = 0; i < 100; i++) {
+      const lam = 0.4 + 2.8 * rng()
+      const mu = 0.4 + 2.8 * rng()
+      const rho = -0.15
+      const p = outcomeProbabilities(lam, mu, rho)
+      const over = overUnder(scoreMatrix(lam, mu, rho), 2.5).over
+      const r = impliedRates(p, rho, { over25: over })
+      expect(Math.abs(r.lambda - lam)).toBeLessThan(1e-6)
+      expect(Math.abs(r.mu - mu)).toBeLessThan(1e-6)
+    }
+  })
+
+  it('with totals inconsistent with the 1X2, finds the least-squares compromise', () => {
+    const p = outcomeProbabilities(1.6, 1.1, -0.1)
+    const alone = impliedRates(p, -0.1)
+    const highTotal = impliedRates(p, -0.1, { over25: 0.7 })
+    // The goal total moves towards the over price; the 1X2 is then only approximately reproduced.
+    expect(highTotal.lambda + highTotal.mu).toBeGreaterThan(alone.lambda + alone.mu)
+    expect(highTotal.residual).toBeGreaterThan(1e-4)
+    expect(highTotal.residual).toBeLessThan(0.1)
+    const m = marketMoments(highTotal.lambda, highTotal.mu, -0.1)
+    expect(m.over25).toBeGreaterThan(marketMoments(alone.lambda, alone.mu, -0.1).over25)
+  })
+
+  it('reproduces a real price: Pinnacle closing 1.80 / 3.80 / 4.60 (multiplicative margin removal)', () => {
+    const inv = [1 / 1.8, 1 / 3.8, 1 / 4.6]
+    const s = inv[0] + inv[1] + inv[2]
+    const p = [inv[0] / s, inv[1] / s, inv[2] / s] as const
+    const r = impliedRates(p, -0.1)
+    const back = outcomeProbabilities(r.lambda, r.mu, -0.1)
+    back.forEach((v, i) => expect(Math.abs(v - p[i])).toBeLessThan(1e-10))
+    expect(r.lambda).toBeGreaterThan(r.mu)
+    expect(r.lambda + r.mu).toBeGreaterThan(2)
+    expect(r.lambda + r.mu).toBeLessThan(3.5)
+  })
+
+  it('refuses probabilities that are not a margin-free triple', () => {
+    const bad = (p: readonly number[], over?: number) => () =>
+      impliedRates(p as unknown as [number, number, number], -0.1, { over25: over })
+    expect(bad([0.5, 0.3, 0.3])).toThrow(DixonColesError)
+    expect(bad([0.5, 0.5, 0])).toThrow(/three numbers in \(0, 1\)/)
+    expect(bad([Number.NaN, 0.5, 0.5])).toThrow(DixonColesError)
+    expect(bad([0.5, 0.3, 0.2], 1.2)).toThrow(/Over 2.5/)
+    expect(() => impliedRates([0.5, 0.3, 0.2], 1)).toThrow(/rho/)
+  })
+})

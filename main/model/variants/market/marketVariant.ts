@@ -1,0 +1,181 @@
+/**
+ * Market-informed ratings (variant 'market', issue #12 variant 3). For every past match with margin-free market
+ * probabilities, the expected goals the market implied, λ̂ and μ̂, are found by inverting the Dixon-Coles score
+ * model (`impliedRates`: 1X2, plus over 2.5 when quoted). They enter the fit as pseudo-goals: a second Poisson
+ * term w·φ·(λ̂·log λ − λ + μ̂·log μ − μ) sharing the team parameters with the goals' Dixon-Coles likelihood
+ * (Dixon & Coles 1997, eq. 4.2; see `../shots/pseudoGoalFit.ts`). A pseudo-goal carries far less noise than a
+ * goal (the market has already averaged over many things), so weights well above 1 are sensible; w = 0 is plain
+ * Dixon-Coles. This is the "market-implied ratings" idea used by bettors to read team strength off the prices;
+ * w (and, optionally, a separate time decay `marketXi` for the market term) is chosen by walk-forward evidence.
+ *
+ * ρ for the inversion: the model's own. A warm fit inverts at the previous fit's ρ, a cold one at the ρ of a
+ * goals-only Dixon-Coles fit; if the fitted ρ lands in a different 0.0025-wide bin, the market is inverted
+ * again at the new ρ and the model refitted once. ρ is rounded to that grid so the inversions can be memoised
+ * (carried from fit to fit through `ctx.previous`): a walk-forward inverts each match about once.
+ */
+import { DixonColesError } from '../../dixonColes'
+import type { GoalModelVariant, VariantFitContext, VariantMatch } from '../types'
+import {
+  fitExcluding,
+  fitPseudoGoalModel,
+  pseudoModelForecast,
+  pseudoModelInfo,
+  pseudoModelSummary,
+  pseudoModelTerms,
+  type PseudoGoalModel,
+  type PseudoGoals,
+} from '../shots/pseudoGoalFit'
+import { impliedRates } from './impliedRates'
+
+/** Step of the ρ grid the market is inverted on. */
+export const RHO_STEP = 0.0025
+const CACHE_LIMIT = 200_000
+
+/** λ̂, μ̂ memoised by (rounded ρ, probabilities); null: the market could not be inverted. */
+export type InversionCache = Map<string, readonly [number, number] | null>
+
+export interface MarketFit extends PseudoGoalModel {
+  variant: 'market'
+  /** Weight w of the market-implied pseudo-goals. */
+  w: number
+  /** Time decay per day of the market term (defaults to ξ). */
+  marketXi: number
+  /** ρ the market was inverted at (the fit's ρ rounded to {@link RHO_STEP}). */
+  inversionRho: number
+  /** Matches in the window whose market entered the fit. */
+  nMarket: number
+  /** Memo of inversions, handed on to the next fit through `ctx.previous` (not part of the summary). */
+  cache: InversionCache
+}
+
+export const DEFAULT_MARKET_WEIGHT = 4
+
+function param(ctx: VariantFitContext, name: string, fallback: number): number {
+  const v = ctx.params?.[name] ?? fallback
+  if (!(v >= 0 && Number.isFinite(v))) {
+    throw new DixonColesError('MODEL_BAD_INPUT', `market: ${name} must be finite and ≥ 0, got ${v}`, {
+      [name]: v,
+    })
+  }
+  return v
+}
+
+const roundRho = (rho: number) => Math.round(rho / RHO_STEP) * RHO_STEP
+
+/** Market-implied λ̂, μ̂ for one match at ρ (memoised); null when the match has no usable market. */
+export function marketRates(
+  m: VariantMatch,
+  rho: number,
+  cache: InversionCache,
+): readonly [number, number] | null {
+  const p = m.market
+  if (!p) return null
+  const over = typeof m.marketOver25 === 'number' ? m.marketOver25 : null
+  const key = `${rho}|${p[0]}|${p[1]}|${p[2]}|${over}`
+  const hit = cache.get(key)
+  if (hit !== undefined) return hit
+  let out: readonly [number, number] | null = null
+  try {
+    const r = impliedRates(p, rho, { over25: over })
+    out = [r.lambda, r.mu]
+  } catch (error) {
+    if (!(error instanceof DixonColesError)) throw error
+  }
+  if (cache.size >= CACHE_LIMIT) cache.clear()
+  cache.set(key, out)
+  return out
+}
+
+function pseudoGoals(
+  history: readonly VariantMatch[],
+  ctx: VariantFitContext,
+  w: number,
+  marketXi: number,
+  rho: number,
+  cache: InversionCache,
+): { pseudo: PseudoGoals; failed: number } {
+  const n = history.length
+  const x = new Float64Array(n)
+  const y = new Float64Array(n)
+  const weight = new Float64Array(n)
+  let failed = 0
+  for (let i = 0; i < n; i++) {
+    const m = history[i]
+    if (!m.market || m.date < ctx.from || m.date > ctx.asOf) continue
+    const r = marketRates(m, rho, cache)
+    if (!r) {
+      failed++
+      continue
+    }
+    x[i] = r[0]
+    y[i] = r[1]
+    weight[i] = w
+  }
+  return { pseudo: { x, y, weight, xi: marketXi }, failed }
+}
+
+/** Fit on `history`, leaving out teams that make the maximum non-existent (see `fitExcluding`). */
+export function fitMarket(history: readonly VariantMatch[], ctx: VariantFitContext): MarketFit {
+  return fitExcluding(history, (h) => fitMarketOnce(h, ctx))
+}
+
+function fitMarketOnce(history: readonly VariantMatch[], ctx: VariantFitContext): MarketFit {
+  const w = param(ctx, 'w', DEFAULT_MARKET_WEIGHT)
+  const marketXi = param(ctx, 'marketXi', ctx.xi)
+  if (history.length === 0) throw new DixonColesError('MODEL_NO_DATA', 'market: no matches to fit.', {})
+  const prev =
+    (ctx.previous as MarketFit | undefined)?.variant === 'market' ? (ctx.previous as MarketFit) : undefined
+  const cache: InversionCache = prev?.cache instanceof Map ? prev.cache : new Map()
+  const window = { asOf: ctx.asOf, from: ctx.from, xi: ctx.xi }
+  const hasMarket = history.some((m) => m.market && m.date >= ctx.from && m.date <= ctx.asOf)
+  if (w === 0 || !hasMarket) {
+    const fit = fitPseudoGoalModel(history, window, null, { previous: prev })
+    if (w > 0) fit.warnings.push('No match in the window has market probabilities: fitted to goals alone.')
+    return { ...fit, variant: 'market', w, marketXi, inversionRho: roundRho(fit.rho), nMarket: 0, cache }
+  }
+  let warm: PseudoGoalModel | undefined = prev
+  let rho: number
+  if (prev) rho = roundRho(prev.rho)
+  else {
+    warm = fitPseudoGoalModel(history, window, null)
+    rho = roundRho(warm.rho)
+  }
+  let fit: PseudoGoalModel | null = null
+  let failed = 0
+  let nMarket = 0
+  for (let round = 0; round < 2; round++) {
+    const built = pseudoGoals(history, ctx, w, marketXi, rho, cache)
+    failed = built.failed
+    fit = fitPseudoGoalModel(history, window, built.pseudo, { previous: warm })
+    nMarket = fit.nPseudo
+    const next = roundRho(fit.rho)
+    if (next === rho) break
+    rho = next
+    warm = fit
+  }
+  const out = fit as PseudoGoalModel
+  if (failed > 0)
+    out.warnings.push(`${failed} match(es) whose market could not be inverted were fitted to goals alone.`)
+  return { ...out, variant: 'market', w, marketXi, inversionRho: rho, nMarket, cache }
+}
+
+export const marketVariant: GoalModelVariant<MarketFit> = {
+  id: 'market',
+  label: 'Market-informed Dixon-Coles',
+  description:
+    'Dixon-Coles (1997) ratings fitted to goals plus w × the expected goals implied by past matches’ ' +
+    'margin-free market odds (the score model inverted on 1X2 and over/under 2.5) as a second Poisson term; w = 0 is plain Dixon-Coles.',
+  hyperGrid: [{ w: 4 }, { w: 0 }, { w: 1 }, { w: 2 }, { w: 8 }, { w: 16 }],
+  fit: fitMarket,
+  predict: pseudoModelForecast,
+  explain: pseudoModelTerms,
+  fitInfo: pseudoModelInfo,
+  summary: (fit) => ({
+    variant: 'market',
+    w: fit.w,
+    marketXi: fit.marketXi,
+    inversionRho: fit.inversionRho,
+    nMarket: fit.nMarket,
+    ...pseudoModelSummary(fit),
+  }),
+}
