@@ -19,6 +19,7 @@ import { teamFormView } from './views'
 
 interface StoreOptions {
   retiredGraceMs?: number
+  abandonedWriteMs?: number
   chunkSize?: number
 }
 interface Harness {
@@ -172,6 +173,28 @@ function behaviourSuite(makeHarness: () => Promise<Harness>): void {
       (await s.stats()).views.find((v) => v.view === 'team_ratings')!.versions.find((v) => v.version === 1)
         ?.keys,
     ).toBe(0)
+  })
+
+  it('retires a version its writer abandoned mid-write when the next version is created', async () => {
+    const s = await open({ abandonedWriteMs: 200 })
+    const crashed = await s.createVersion('team_ratings', { lineage: lineage('crashed'), createdBy: 'test' })
+    await s.write('team_ratings', crashed, ratingRows(1)) // never sealed: the writer died here
+    const busy = await s.createVersion('team_ratings', { lineage: lineage('busy'), createdBy: 'test' })
+    const versions = async () => (await s.views()).find((v) => v.definition.name === 'team_ratings')!.versions
+    // a version written within the window is left alone
+    expect((await versions()).find((v) => v.version === crashed)?.state).toBe('writing')
+    await sleep(300)
+    await s.write('team_ratings', busy, ratingRows(2)) // busy is active again
+    const next = await s.createVersion('team_ratings', { lineage: lineage('next'), createdBy: 'test' })
+    const after = await versions()
+    expect(after.find((v) => v.version === crashed)?.state).toBe('expired')
+    expect(after.find((v) => v.version === busy)?.state).toBe('writing')
+    expect(after.find((v) => v.version === next)?.state).toBe('writing')
+    const keys = (await s.stats()).views
+      .find((v) => v.view === 'team_ratings')!
+      .versions.find((v) => v.version === crashed)?.keys
+    expect(keys ?? 0).toBe(0)
+    await expectCode(s.activate('team_ratings', crashed), 'VERSION_EXPIRED')
   })
 
   it('ignores a write whose event time is older than the stored one', async () => {

@@ -232,6 +232,12 @@ export interface FeatureStore {
 // Shared helpers
 
 export const DEFAULT_RETIRED_GRACE_MS = 60 * 60 * 1000
+/**
+ * A version still `writing` with no activity (creation or last write) for this long was left by a writer
+ * that crashed or was killed: the next `createVersion` of its view retires it at once, so its data is
+ * purged instead of lingering (it was never active, so no reader depends on it).
+ */
+export const DEFAULT_ABANDONED_WRITE_MS = 6 * 60 * 60 * 1000
 export const MAX_REPORTED_FAILURES = 100
 export const MAX_KEPT_REPORTS = 200
 

@@ -30,6 +30,7 @@ import type {
   WriteResult,
 } from './featureStore'
 import {
+  DEFAULT_ABANDONED_WRITE_MS,
   DEFAULT_RETIRED_GRACE_MS,
   MAX_KEPT_REPORTS,
   ReadStats,
@@ -64,6 +65,8 @@ export interface RedisFeatureStoreOptions {
   clock?: () => number
   logger?: FeatureLogger
   retiredGraceMs?: number
+  /** A `writing` version idle this long is retired by the next createVersion. Default six hours. */
+  abandonedWriteMs?: number
   /** Entities per Lua call in bulk writes (the calls themselves are pipelined). Default 500. */
   chunkSize?: number
   /** Local SQLite registry that mirrors views, versions, lineage and validation reports. */
@@ -106,6 +109,7 @@ export class RedisFeatureStore implements FeatureStore {
   private readonly clock: () => number
   private readonly logger: FeatureLogger
   private readonly graceMs: number
+  private readonly abandonedMs: number
   private readonly chunkSize: number
   private readonly mirror: FeatureRegistry | undefined
   private readonly readStats = new ReadStats()
@@ -137,6 +141,7 @@ export class RedisFeatureStore implements FeatureStore {
     this.clock = options.clock ?? Date.now
     this.logger = options.logger ?? silentLogger
     this.graceMs = options.retiredGraceMs ?? DEFAULT_RETIRED_GRACE_MS
+    this.abandonedMs = options.abandonedWriteMs ?? DEFAULT_ABANDONED_WRITE_MS
     this.chunkSize = options.chunkSize ?? 500
     this.mirror = options.mirror
     this.redis = new Redis(options.url, {
@@ -370,6 +375,7 @@ export class RedisFeatureStore implements FeatureStore {
         `version must be a positive whole number, got ${options.version}`,
       )
     }
+    await this.retireAbandonedWrites(view)
     const version = await this.call(`create ${view} version`, () =>
       this.scripted.fsCreate(
         this.keyPrefix,
@@ -540,6 +546,39 @@ export class RedisFeatureStore implements FeatureStore {
   }
 
   /** Caps every entity's expiry at `until` (retire), or restores the natural expiries (`null`). */
+  /**
+   * Retires, at once, the versions of `view` left `writing` with no activity for `abandonedWriteMs`
+   * (their writer died): the state flips only if it is still `writing` (checked on the server), and the
+   * version's keys expire now. Returns the versions retired.
+   */
+  async retireAbandonedWrites(view: string, now = this.clock()): Promise<number[]> {
+    const cutoff = now - this.abandonedMs
+    const stale = (await this.versionInfos(view))
+      .filter((v) => v.state === 'writing' && Math.max(v.createdAt, v.lastWriteAt ?? 0) < cutoff)
+      .map((v) => v.version)
+    const retired: number[] = []
+    for (const version of stale) {
+      const flipped = await this.call('retire abandoned version', () =>
+        this.redis.eval(
+          `if redis.call('HGET', KEYS[1], 'state') ~= 'writing' then return 0 end
+           redis.call('HSET', KEYS[1], 'state', 'retired', 'retiredAt', ARGV[1], 'expiresAt', ARGV[1])
+           return 1`,
+          1,
+          this.k.version(view, version),
+          now,
+        ),
+      )
+      if (Number(flipped) !== 1) continue
+      await this.setVersionExpiry(view, version, now)
+      retired.push(version)
+    }
+    if (retired.length) {
+      this.logger.warn('abandoned feature versions retired', { view, versions: retired })
+      for (const version of retired) await this.mirrorVersion(view, version).catch(() => undefined)
+    }
+    return retired
+  }
+
   private async setVersionExpiry(view: string, version: number, until: number | null): Promise<void> {
     const leagues = await this.call('list leagues', () => this.redis.smembers(this.k.leagues(view, version)))
     const pipe = this.redis.pipeline()

@@ -27,6 +27,7 @@ import type {
   WriteResult,
 } from './featureStore'
 import {
+  DEFAULT_ABANDONED_WRITE_MS,
   DEFAULT_RETIRED_GRACE_MS,
   ReadStats,
   WriteStats,
@@ -44,6 +45,8 @@ export interface SqliteFeatureStoreOptions {
   logger?: FeatureLogger
   /** How long a retired version stays readable (history, rollback). Default one hour. */
   retiredGraceMs?: number
+  /** A `writing` version idle this long is retired by the next createVersion. Default six hours. */
+  abandonedWriteMs?: number
   /** Rows per transaction in bulk writes (progress is reported per chunk). Default 2000. */
   chunkSize?: number
 }
@@ -63,6 +66,7 @@ export class SqliteFeatureStore implements FeatureStore {
   private readonly clock: () => number
   private readonly logger: FeatureLogger
   private readonly graceMs: number
+  private readonly abandonedMs: number
   private readonly chunkSize: number
   private readonly readStats = new ReadStats()
   private readonly writeStats = new WriteStats()
@@ -87,6 +91,7 @@ export class SqliteFeatureStore implements FeatureStore {
     this.clock = options.clock ?? Date.now
     this.logger = options.logger ?? silentLogger
     this.graceMs = options.retiredGraceMs ?? DEFAULT_RETIRED_GRACE_MS
+    this.abandonedMs = options.abandonedWriteMs ?? DEFAULT_ABANDONED_WRITE_MS
     this.chunkSize = options.chunkSize ?? 2000
     this.registerBuiltins()
   }
@@ -173,6 +178,7 @@ export class SqliteFeatureStore implements FeatureStore {
     const def = this.view(view, true)
     const lineage = lineageSchema.parse({ ...options.lineage, params: options.lineage.params ?? def.params })
     const now = this.clock()
+    this.retireAbandonedWrites(view, now)
     return this.db.transaction(() => {
       const max = (
         this.db.prepare('SELECT MAX(version) AS v FROM fs_versions WHERE view = ?').get(view) as {
@@ -525,6 +531,31 @@ export class SqliteFeatureStore implements FeatureStore {
       },
       writes: { ...this.writeStats },
     }
+  }
+
+  /**
+   * Retires, at once, the versions of `view` left `writing` with no activity for `abandonedWriteMs`
+   * (their writer died); the purge then deletes their rows. Returns the versions retired.
+   */
+  retireAbandonedWrites(view: string, now = this.clock()): number[] {
+    const cutoff = now - this.abandonedMs
+    const stale = this.db
+      .prepare(
+        `SELECT version FROM fs_versions WHERE view = ? AND state = 'writing'
+            AND max(created_at, coalesce(last_write_at, 0)) < ?`,
+      )
+      .pluck()
+      .all(view, cutoff) as number[]
+    if (stale.length === 0) return []
+    this.db
+      .prepare(
+        `UPDATE fs_versions SET state = 'retired', retired_at = ?, expires_at = ?
+          WHERE view = ? AND state = 'writing' AND max(created_at, coalesce(last_write_at, 0)) < ?`,
+      )
+      .run(now, now, view, cutoff)
+    this.logger.warn('abandoned feature versions retired', { view, versions: stale })
+    this.purgeExpired(now)
+    return stale
   }
 
   /** Deletes the data of retired versions whose grace period is over. Returns rows deleted. */
