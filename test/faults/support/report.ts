@@ -110,3 +110,21 @@ export function formatTable(rows: ScenarioRow[]): string {
     `${rows.length} scenarios, ${totals.runs} runs, ${totals.failures} failures, ${totals.lost} data lost`,
   ].join('\n')
 }
+
+/**
+ * Scenarios that need a shared service (URL from SCORELINE_TEST_*): without it they are listed as skipped,
+ * or fail when SCORELINE_REQUIRE_SERVICES=1 (CI).
+ */
+export function needsService(url: string | undefined, envName: string, names: string[]): boolean {
+  if (url) return true
+  const reason = `${envName} not set`
+  if (process.env.SCORELINE_REQUIRE_SERVICES === '1') {
+    for (const name of names)
+      scenario(name, async () => {
+        throw new Error(`${reason} (SCORELINE_REQUIRE_SERVICES=1 turns this skip into a failure)`)
+      })
+  } else {
+    for (const name of names) skippedScenario(name, reason)
+  }
+  return false
+}
