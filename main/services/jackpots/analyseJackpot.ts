@@ -7,7 +7,13 @@ import { analyseJackpot as jackpotDistribution } from '../../model/jackpot'
 import type { Triple } from '../../model/metrics/probabilities'
 import { toApiErrorShape } from '../../core/appError'
 import type { JackpotRecord, Pick } from './jackpotStore'
-import { MARGIN_METHOD, type LeagueModel, type LeagueModelProvider } from './leagueModel'
+import type { MarginMethod } from '../../model/market'
+import {
+  MARGIN_METHOD,
+  type LeagueModel,
+  type LeagueModelProvider,
+  type LeagueModelSource,
+} from './leagueModel'
 
 type Letter = 'H' | 'D' | 'A'
 const LETTERS: Letter[] = ['H', 'D', 'A']
@@ -50,7 +56,48 @@ export interface JackpotAnalysisResult {
     atLeast: number[]
     riskiest: { position: number; probability: number }[]
   } | null
-  models: { league: string; description: string; evaluation: LeagueModel['evaluation'] }[]
+  models: {
+    league: string
+    description: string
+    evaluation: LeagueModel['evaluation']
+    source: {
+      kind: LeagueModelSource['kind']
+      modelName: string | null
+      version: string | null
+      runId: string | null
+      reason: string | null
+    }
+    marginMethod: string
+  }[]
+}
+
+/** Each league's model, or why it could not be had. */
+export type ResolvedLeagueModels = Map<string, LeagueModel | Error>
+
+/** Looks up the model of every league of the jackpot (the champion, or a fit when there is none). */
+export async function resolveLeagueModels(
+  jackpot: { fixtures: JackpotRecord['fixtures'] },
+  models: LeagueModelProvider,
+): Promise<ResolvedLeagueModels> {
+  const leagues = [...new Set(jackpot.fixtures.map((f) => f.league).filter((l): l is string => !!l))]
+  const out: ResolvedLeagueModels = new Map()
+  for (const league of leagues) {
+    try {
+      out.set(league, await models.get(league))
+    } catch (error) {
+      out.set(league, error instanceof Error ? error : new Error(String(error)))
+    }
+  }
+  return out
+}
+
+/** Resolves the leagues' models, then prices and explains every fixture. */
+export async function priceJackpot(
+  jackpot: JackpotRecord,
+  models: LeagueModelProvider,
+  options: { margin?: MarginMethod } = {},
+): Promise<JackpotAnalysisResult> {
+  return analyseJackpotRecord(jackpot, await resolveLeagueModels(jackpot, models), options)
 }
 
 function pickLetters(pick: Pick): Letter[] {
@@ -68,7 +115,8 @@ function argMax(p: Triple): Letter {
  */
 export function analyseJackpotRecord(
   jackpot: JackpotRecord,
-  models: LeagueModelProvider,
+  models: ResolvedLeagueModels,
+  options: { margin?: MarginMethod } = {},
 ): JackpotAnalysisResult {
   const used = new Map<string, LeagueModel>()
   const fixtures = jackpot.fixtures.map((f): FixtureAnalysis => {
@@ -76,11 +124,12 @@ export function analyseJackpotRecord(
     let leagueModel: LeagueModel | null = null
     if (!f.league) problems.push('No league for this fixture: the model cannot price it.')
     else {
-      try {
-        leagueModel = used.get(f.league) ?? models.get(f.league)
-        used.set(f.league, leagueModel)
-      } catch (error) {
-        problems.push(toApiErrorShape(error).message)
+      const found = models.get(f.league)
+      if (!found) problems.push(`No model was looked up for ${f.league}.`)
+      else if (found instanceof Error) problems.push(toApiErrorShape(found).message)
+      else {
+        leagueModel = found
+        used.set(f.league, found)
       }
     }
 
@@ -104,7 +153,10 @@ export function analyseJackpotRecord(
 
     let market: FixtureAnalysis['market'] = null
     if (f.odds) {
-      const removed = removeMargin([f.odds.home, f.odds.draw, f.odds.away], MARGIN_METHOD)
+      const removed = removeMargin(
+        [f.odds.home, f.odds.draw, f.odds.away],
+        leagueModel?.margin ?? options.margin ?? MARGIN_METHOD,
+      )
       market = {
         probabilities: removed.probabilities,
         method: removed.method,
@@ -218,6 +270,17 @@ export function analyseJackpotRecord(
       league: m.league,
       description: m.source.description,
       evaluation: m.evaluation,
+      source:
+        m.source.kind === 'champion'
+          ? {
+              kind: m.source.kind,
+              modelName: m.source.modelName,
+              version: m.source.version,
+              runId: m.source.runId,
+              reason: null,
+            }
+          : { kind: m.source.kind, modelName: null, version: null, runId: null, reason: m.source.reason },
+      marginMethod: m.margin,
     })),
   }
 }

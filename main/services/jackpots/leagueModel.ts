@@ -1,15 +1,58 @@
 import type Database from 'better-sqlite3'
 import { listMatches } from '../data/queries'
 import { fitDixonColes, toMatchArrays, type FittedModel } from '../../model/dixonColes'
-import { walkForward, yearsBefore, type BacktestMatch, type WalkForwardMetrics } from '../../model/backtest'
-import type { BlendSpec } from '../../model/blend'
+import {
+  walkForward,
+  yearsBefore,
+  type BacktestMatch,
+  type CalibrationKind,
+  type WalkForwardMetrics,
+} from '../../model/backtest'
+import type { BlendKind, BlendSpec } from '../../model/blend'
 import type { Calibrator } from '../../model/calibration'
+import { MARGIN_METHODS, type MarginMethod } from '../../model/market'
+import type { MetricsSummary } from '../../model/metrics'
 import { pickMarketQuote } from '../../../shared/marketPreference'
 import { ApiError } from '../../../shared/api/errors'
+import type { TrackingStore } from '../tracking/trackingStore'
+import { CHAMPION } from '../tracking/promotion'
+import type { ModelArtifact } from '../training/artifacts'
+import { modelNameOf } from '../training/pipeline'
 
 export const LEAGUE_MODEL_XI = 0.0019
 export const LEAGUE_MODEL_WINDOW_YEARS = 3
+/** Margin method when nothing else is configured (the app's default, `settings.marginMethod`). */
 export const MARGIN_METHOD = 'shin' as const
+
+/** The defaults an on-the-fly fit uses (from the app's settings through `main/core` config). */
+export interface PricingDefaults {
+  margin: MarginMethod
+  blend: BlendKind
+  calibration: CalibrationKind
+}
+export const DEFAULT_PRICING: PricingDefaults = {
+  margin: MARGIN_METHOD,
+  blend: 'log',
+  calibration: 'temperature',
+}
+
+export type LeagueModelSource =
+  | {
+      kind: 'champion'
+      modelName: string
+      version: string
+      runId: string
+      description: string
+      matches: number
+    }
+  | {
+      kind: 'fitted-on-the-fly'
+      /** Why no champion was used: none registered yet, or the registry could not be read. */
+      reason: string
+      description: string
+      fittedAt: string
+      matches: number
+    }
 
 /** A model ready to price fixtures, with where it came from (shown next to every probability). */
 export interface LeagueModel {
@@ -17,31 +60,132 @@ export interface LeagueModel {
   model: FittedModel
   blend: BlendSpec | null
   calibrator: Calibrator | null
-  /** Walk-forward scores over the last year, for model, market, blend and calibrated. */
+  /** Margin removal for the market side (the champion's own, so α means what it meant in training). */
+  margin: MarginMethod
+  /** Walk-forward scores, for model, market, blend and calibrated. */
   evaluation: WalkForwardMetrics | null
-  source: { kind: 'fitted-from-local-data'; description: string; fittedAt: string; matches: number }
+  source: LeagueModelSource
 }
 
-/** Model source the jackpot screen asks; the training pipeline's champion will plug in here. */
+/** Where the jackpot screen's prices come from. */
 export interface LeagueModelProvider {
-  get(league: string, asOf?: string): LeagueModel
+  get(league: string, asOf?: string): Promise<LeagueModel>
+}
+
+export interface LeagueModelOptions {
+  /** The tracking registry holding the champions (`scoreline-dc-<league>@champion`); absent: always fit. */
+  tracking?: () => TrackingStore
+  /** Stored defaults, read at every fit. */
+  defaults?: () => PricingDefaults
+  now?: () => Date
+}
+
+/**
+ * The league's promoted champion (model, α, calibrator from its `model/model.json` artifact) when the
+ * registry has one; otherwise a Dixon-Coles fit on the local matches (see `fitOnTheFly`), saying so.
+ */
+export function createLeagueModels(
+  db: Database.Database,
+  options: LeagueModelOptions = {},
+): LeagueModelProvider {
+  const local = createLocalLeagueModels(db, options)
+  const artifacts = new Map<string, LeagueModel>() // by run id: an artifact never changes
+  return {
+    async get(league, asOf) {
+      let reason = 'no champion yet'
+      if (options.tracking) {
+        try {
+          const champion = await readChampionModel(options.tracking(), league, artifacts)
+          if (champion) return champion
+        } catch (error) {
+          reason = `the model registry could not be read (${(error as Error)?.message ?? String(error)})`
+        }
+      }
+      return local.get(league, asOf, reason)
+    },
+  }
+}
+
+const metricsFrom = (metrics: Record<string, number>, prefix: string): MetricsSummary | null => {
+  const keys = ['n', 'rps', 'log_loss', 'brier', 'accuracy', 'ece'] as const
+  const values = keys.map((k) => metrics[`${prefix}${k}`])
+  if (values.some((v) => v === undefined || !Number.isFinite(v))) return null
+  return Object.fromEntries(keys.map((k, i) => [k, values[i]])) as unknown as MetricsSummary
+}
+
+async function readChampionModel(
+  tracking: TrackingStore,
+  league: string,
+  cache: Map<string, LeagueModel>,
+): Promise<LeagueModel | null> {
+  const modelName = modelNameOf(league)
+  const version = await tracking.getVersionByAlias(modelName, CHAMPION)
+  if (!version?.runId) return null
+  const cached = cache.get(`${modelName}@${version.version}:${version.runId}`)
+  if (cached) return cached
+  const bytes = await tracking.downloadArtifact(version.runId, 'model/model.json')
+  const artifact = JSON.parse(Buffer.from(bytes).toString('utf8')) as ModelArtifact
+  if (artifact.format !== 'scoreline-dixon-coles/1' || !artifact.model)
+    throw new Error(`${modelName} v${version.version}: model/model.json is not a Scoreline model artifact`)
+  const run = await tracking.getRun(version.runId).catch(() => null)
+  const metrics = run?.metrics ?? {}
+  const evaluation: WalkForwardMetrics | null = run
+    ? {
+        model: metricsFrom(metrics, 'model_'),
+        market: metricsFrom(metrics, 'market_'),
+        blend: metricsFrom(metrics, 'blend_'),
+        calibrated: metricsFrom(metrics, 'calibrated_'),
+      }
+    : null
+  const marginSetting = String(artifact.settings?.margin_method ?? '')
+  const margin = (MARGIN_METHODS as readonly string[]).includes(marginSetting)
+    ? (marginSetting as MarginMethod)
+    : MARGIN_METHOD
+  const blendKind = artifact.blend?.kind === 'linear' ? 'linear' : 'log'
+  const blend: BlendSpec | null =
+    artifact.blend?.alpha === null || artifact.blend?.alpha === undefined
+      ? null
+      : { kind: blendKind, alpha: artifact.blend.alpha }
+  const result: LeagueModel = {
+    league,
+    model: artifact.model,
+    blend,
+    calibrator: artifact.calibrator ?? null,
+    margin,
+    evaluation,
+    source: {
+      kind: 'champion',
+      modelName,
+      version: version.version,
+      runId: version.runId,
+      matches: artifact.model.nMatches,
+      description: `Champion ${modelName} v${version.version}: Dixon-Coles on ${artifact.model.nMatches} matches (${artifact.evalWindow ?? 'evaluation window unknown'})${
+        blend ? `; ${blend.kind}-pool blend α = ${blend.alpha.toFixed(3)}` : ''
+      }${artifact.calibrator ? `, ${artifact.calibrator.kind} calibration` : ''}; market margin removed with ${margin}`,
+    },
+  }
+  cache.set(`${modelName}@${version.version}:${version.runId}`, result)
+  return result
 }
 
 /**
  * Fits Dixon-Coles on the league's local matches (3 years, ξ = 0.0019 per day, as of the latest
  * match) and fits the blend weight and calibrator by a walk-forward over the last year, so blend
- * and calibration are learned only from out-of-sample predictions. Cached until the data change.
+ * and calibration are learned only from out-of-sample predictions. Cached until the data or the
+ * defaults change. Used only when the league has no champion.
  */
 export function createLocalLeagueModels(
   db: Database.Database,
-  now: () => Date = () => new Date(),
-): LeagueModelProvider {
+  options: Pick<LeagueModelOptions, 'defaults' | 'now'> = {},
+): { get(league: string, asOf?: string, reason?: string): LeagueModel } {
+  const now = options.now ?? (() => new Date())
   const cache = new Map<string, LeagueModel>()
   const dataVersion = db.prepare(
     `SELECT count(*) AS n, max(updated_at) AS v, max(date) AS last FROM matches WHERE league_code = ? AND deleted = 0 AND status = 'played'`,
   )
   return {
-    get(league, asOf) {
+    get(league, asOf, reason = 'no champion yet') {
+      const defaults = options.defaults?.() ?? DEFAULT_PRICING
       const version = dataVersion.get(league) as { n: number; v: string | null; last: string | null }
       if (version.n === 0 || !version.last) {
         throw new ApiError(
@@ -50,9 +194,9 @@ export function createLocalLeagueModels(
         )
       }
       const until = asOf && asOf < version.last ? asOf : version.last
-      const key = `${league}|${until}|${version.n}|${version.v}`
+      const key = `${league}|${until}|${version.n}|${version.v}|${defaults.margin}|${defaults.blend}|${defaults.calibration}`
       const cached = cache.get(key)
-      if (cached) return cached
+      if (cached) return withReason(cached, reason)
 
       const rows = listMatches(db, {
         league,
@@ -91,10 +235,11 @@ export function createLocalLeagueModels(
             from: evalFrom,
             to: until,
             xi: LEAGUE_MODEL_XI,
-            margin: MARGIN_METHOD,
-            blend: 'log',
+            margin: defaults.margin,
+            blend: defaults.blend,
+            calibration: defaults.calibration,
           })
-          blend = wf.final.alpha === null ? null : { kind: 'log', alpha: wf.final.alpha }
+          blend = wf.final.alpha === null ? null : { kind: defaults.blend, alpha: wf.final.alpha }
           calibrator = wf.final.calibrator
           evaluation = wf.metrics
         } catch {
@@ -106,14 +251,16 @@ export function createLocalLeagueModels(
         model,
         blend,
         calibrator,
+        margin: defaults.margin,
         evaluation,
         source: {
-          kind: 'fitted-from-local-data',
+          kind: 'fitted-on-the-fly',
+          reason,
           description: `Dixon-Coles fitted now on ${model.nMatches} ${league} matches from ${from} to ${until} (ξ ${LEAGUE_MODEL_XI}/day)${
             blend
-              ? `; log-pool blend α = ${blend.alpha.toFixed(3)} and ${calibrator?.kind ?? 'no'} calibration learned walk-forward over the last year`
+              ? `; ${blend.kind}-pool blend α = ${blend.alpha.toFixed(3)} and ${calibrator?.kind ?? 'no'} calibration learned walk-forward over the last year`
               : ''
-          }`,
+          }; market margin removed with ${defaults.margin}`,
           fittedAt: now().toISOString(),
           matches: model.nMatches,
         },
@@ -123,4 +270,10 @@ export function createLocalLeagueModels(
       return result
     },
   }
+}
+
+function withReason(model: LeagueModel, reason: string): LeagueModel {
+  return model.source.kind === 'fitted-on-the-fly' && model.source.reason !== reason
+    ? { ...model, source: { ...model.source, reason } }
+    : model
 }

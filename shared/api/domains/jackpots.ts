@@ -95,6 +95,16 @@ export const jackpotAnalysisSchema = z.object({
     z.object({
       league: z.string(),
       description: z.string(),
+      /** The promoted champion from the model registry, or a fit made now because there is none. */
+      source: z.object({
+        kind: z.enum(['champion', 'fitted-on-the-fly']),
+        modelName: z.string().nullable(),
+        version: z.string().nullable(),
+        runId: z.string().nullable(),
+        /** Why no champion was used (fitted on the fly). */
+        reason: z.string().nullable(),
+      }),
+      marginMethod: z.string(),
       evaluation: z
         .object({
           model: metricsSchema,
@@ -109,6 +119,26 @@ export const jackpotAnalysisSchema = z.object({
   ),
 })
 export type JackpotAnalysisDto = z.infer<typeof jackpotAnalysisSchema>
+
+/** Fixtures read from pasted text or a CSV file, with each name resolved (or suggestions when it is not). */
+export const parsedFixturesSchema = z.object({
+  fixtures: z.array(
+    z.object({
+      line: z.number(),
+      home: z.string(),
+      away: z.string(),
+      odds: oddsSchema.nullable(),
+      homeTeam: z.string().nullable(),
+      awayTeam: z.string().nullable(),
+      homeSuggestions: z.array(z.string()),
+      awaySuggestions: z.array(z.string()),
+    }),
+  ),
+  problems: z.array(
+    z.object({ line: z.number(), message: z.string(), field: z.string().nullable().optional() }),
+  ),
+})
+export type ParsedFixturesDto = z.infer<typeof parsedFixturesSchema>
 
 export const jackpotProcedures = {
   'jackpots.list': procedure({
@@ -134,20 +164,35 @@ export const jackpotProcedures = {
   'jackpots.parseText': procedure({
     summary: 'Read pasted fixtures ("Home v Away [odds odds odds]" per line) and resolve the team names.',
     input: z.object({ text: z.string().max(20_000), league: leagueCode }).strict(),
+    output: parsedFixturesSchema,
+  }),
+  'jackpots.parseCsv': procedure({
+    summary:
+      'Read fixtures from a CSV file (columns home, away, optional odds H, D, A) and resolve the team names; every problem names its line and field.',
+    input: z.object({ csv: z.string().max(200_000), league: leagueCode }).strict(),
+    output: parsedFixturesSchema,
+  }),
+  'jackpots.searchTeams': procedure({
+    summary:
+      'Team autocomplete: what the typed name resolves to (aliases resolve to the team) and the teams to offer, similar spellings last.',
+    input: z
+      .object({
+        league: leagueCode,
+        query: z.string().max(80),
+        limit: z.number().int().min(1).max(40).optional(),
+      })
+      .strict(),
     output: z.object({
-      fixtures: z.array(
+      query: z.string(),
+      resolved: z.object({ team: z.string(), via: z.enum(['alias', 'normalized']) }).nullable(),
+      options: z.array(
         z.object({
-          line: z.number(),
-          home: z.string(),
-          away: z.string(),
-          odds: oddsSchema.nullable(),
-          homeTeam: z.string().nullable(),
-          awayTeam: z.string().nullable(),
-          homeSuggestions: z.array(z.string()),
-          awaySuggestions: z.array(z.string()),
+          team: z.string(),
+          matched: z.string(),
+          match: z.enum(['exact', 'prefix', 'contains', 'similar']),
+          inLeague: z.boolean(),
         }),
       ),
-      problems: z.array(z.object({ line: z.number(), message: z.string() })),
     }),
   }),
   'jackpots.create': procedure({
