@@ -1,3 +1,4 @@
 /** Walk-forward backtest and ξ selection: pure, no I/O. */
 export * from './walkForward'
 export * from './selectXi'
+export * from './selectVariant'
