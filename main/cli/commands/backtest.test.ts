@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -159,6 +159,71 @@ describe('scoreline backtest (simulated league)', () => {
     expect(stdout).toMatch(/market: Pinnacle closing \(PSCH\/PSCD\/PSCA\) ×\d+; margin removed by shin/)
     expect(stdout).toMatch(/forecast\s+n\s+rps\s+log loss\s+brier\s+accuracy\s+ece/)
     expect(stdout).toMatch(/market \(shin\)\s+\d+\s+0\.\d{4}/)
+  })
+
+  it('--model names the variant (recorded as model_variant); the walk-forward is that variant’s', async () => {
+    const { code, stdout } = await runCli([
+      'backtest',
+      ...files,
+      '--from',
+      FROM,
+      '--min-history',
+      '30',
+      '--model',
+      'poisson',
+      '--json',
+    ])
+    expect(code).toBe(0)
+    const o = JSON.parse(stdout)
+    expect(o).toMatchObject({
+      model_kind: 'poisson',
+      model_variant: 'poisson',
+      model_params: {},
+      variant_selection: null,
+    })
+    const direct = walkForward(matches, { from: FROM, minHistory: 30, model: 'poisson' })
+    expect(o.model).toEqual(direct.metrics.model)
+    const bad = await runCli(['backtest', ...files, '--from', FROM, '--model', 'tea-leaves'])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/--model must be "auto" or one of dixon-coles, poisson.*got "tea-leaves"/)
+  })
+
+  it('--model auto chooses on the year before --from; results inside the backtest period cannot change the choice', async () => {
+    const run = async (fileList: string[]) =>
+      JSON.parse(
+        (
+          await runCli([
+            'backtest',
+            ...fileList,
+            '--from',
+            FROM,
+            '--to',
+            '2022-10-31',
+            '--min-history',
+            '30',
+            '--model',
+            'auto',
+            '--json',
+          ])
+        ).stdout,
+      )
+    const a = await run(files)
+    expect(a.variant_selection.period).toEqual({ from: '2021-08-01', to: '2022-07-31' })
+    const best = a.variant_selection.candidates.reduce((x: { rps: number }, y: { rps: number }) =>
+      y.rps < x.rps ? y : x,
+    )
+    expect(a.model_variant).toBe(best.model)
+    expect(a.variant_selection.candidates.map((c: { model: string }) => c.model)).toContain('dixon-coles')
+    // The same seasons with every result from --from on turned around: same choice, same candidate figures.
+    const flippedDir = path.join(dir, 'flipped')
+    mkdirSync(flippedDir, { recursive: true })
+    const flipped = writeSimulatedSeasons(flippedDir, {
+      edit: (ms) => ms.map((m) => (m.date >= FROM ? { ...m, homeGoals: m.awayGoals + 3, awayGoals: 0 } : m)),
+    })
+    const b = await run(flipped.files)
+    expect(b.variant_selection).toEqual(a.variant_selection)
+    expect(b.model_variant).toBe(a.model_variant)
+    expect(b.model.rps).not.toBe(a.model.rps)
   })
 
   it('exits 1 for user mistakes: missing file, malformed CSV (file:line), bad flags', async () => {

@@ -4,15 +4,20 @@ import {
   DEFAULT_WINDOW_YEARS,
   DEFAULT_XI,
   DEFAULT_XI_GRID,
+  selectionPeriodBefore,
+  selectVariant,
   selectXi,
+  variantCandidates,
   walkForward,
   yearsBefore,
   type BacktestMatch,
   type BacktestRow,
   type CalibrationKind,
   type WalkForwardResult,
+  type VariantSelection,
   type XiSelection,
 } from '../../model/backtest'
+import type { VariantId } from '../../model/variants'
 import { dateOfDayNumber, dayNumberOf } from '../../model/dixonColes'
 import { MARGIN_METHODS, type MarginMethod } from '../../model/market'
 import type { BlendKind } from '../../model/blend'
@@ -28,11 +33,12 @@ import {
   csvCell,
   fixed,
   parseDate,
-  parseModelKind,
   parseNumber,
+  parseVariant,
   readSeasonFiles,
   stringOption,
   table,
+  variantExtras,
   writeTextFile,
 } from './modelInput'
 
@@ -49,6 +55,16 @@ export interface BacktestOutput {
   /** Division predicted (null: every match in the files). */
   league: string | null
   model_kind: string
+  /** The goal-model variant of the walk-forward (same as model_kind; 'auto' resolved). */
+  model_variant: string
+  /** Its hyper-parameters ({} = the variant's defaults). */
+  model_params: Record<string, number>
+  /** With --model auto: the candidates' model RPS over the year before --from, and the choice. */
+  variant_selection: {
+    period: { from: string; to: string }
+    n: number
+    candidates: { model: string; params: Record<string, number>; rps: number | null }[]
+  } | null
   /** Margin-removal method of every market figure. */
   margin: MarginMethod
   /** Which odds were "the market", with the number of matches each supplied. */
@@ -126,6 +142,7 @@ function parseMarketPreference(value: string | undefined): readonly MarketPrefer
 function toBacktestMatches(
   rows: readonly ParsedMatch[],
   preference: readonly MarketPreference[],
+  margin: MarginMethod,
   from: string,
   to: string | undefined,
   league: string | undefined,
@@ -151,6 +168,7 @@ function toBacktestMatches(
       awayGoals: r.awayGoals,
       odds: o ? [o.home, o.draw, o.away] : null,
       league: r.league,
+      ...variantExtras(r, margin, preference),
     })
   }
   return { matches, sources }
@@ -200,7 +218,12 @@ export const backtestCommand: Command = {
         'Predict only this division (Div column, e.g. E0); all files still train the model (add E1 so promoted teams have a rating)',
       valueName: 'div',
     },
-    model: { type: 'string', description: 'dixon-coles (default) or poisson', valueName: 'kind' },
+    model: {
+      type: 'string',
+      description:
+        'Goal-model variant (dixon-coles by default, poisson, shots, …: see compare-models), or auto: the variant with the lowest walk-forward RPS over the year before --from',
+      valueName: 'variant|auto',
+    },
     blend: {
       type: 'string',
       description: 'Opinion pool for model + market: log (default) or linear',
@@ -248,12 +271,12 @@ export const backtestCommand: Command = {
     const minHistory =
       parseNumber(stringOption(ctx, 'min-history'), 'min-history', { integer: true, min: 1 }) ??
       DEFAULT_MIN_HISTORY
-    const model = parseModelKind(stringOption(ctx, 'model')) ?? 'dixon-coles'
+    const modelFlag = parseVariant(stringOption(ctx, 'model'), true) ?? 'dixon-coles'
     const preference = parseMarketPreference(stringOption(ctx, 'market'))
 
     const data = await readSeasonFiles(ctx, ctx.positionals)
     const league = stringOption(ctx, 'league')
-    const { matches, sources } = toBacktestMatches(data.rows, preference, from, to, league)
+    const { matches, sources } = toBacktestMatches(data.rows, preference, margin, from, to, league)
     if (matches.length === 0) throw new UserError('The CSV files hold no played match.', 'MODEL_NO_DATA')
     if (league !== undefined && !matches.some((m) => m.league === league)) {
       const known = [...new Set(matches.map((m) => m.league).filter((l) => l !== null))]
@@ -263,6 +286,30 @@ export const backtestCommand: Command = {
     }
 
     const t0 = performance.now()
+    let variantSelection: VariantSelection | null = null
+    if (modelFlag === 'auto') {
+      // Choose on the year before --from: the backtest period's own results must not pick the model.
+      const period = selectionPeriodBefore(from)
+      try {
+        variantSelection = await selectVariant(
+          matches,
+          { windowYears, league: league ?? null, ...(xi === undefined ? {} : { xi }) },
+          period,
+          variantCandidates(),
+          undefined,
+          from,
+        )
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 'MODEL_NO_DATA') throw error
+        throw new UserError(
+          `--model auto chooses on the year before --from (${period.from} .. ${period.to}), but no variant could forecast ` +
+            'a match there (it needs earlier seasons as history). Add them, or name a variant.',
+          'MODEL_NO_DATA',
+        )
+      }
+    }
+    const model: VariantId = variantSelection ? variantSelection.model : (modelFlag as VariantId)
+    const params = variantSelection ? variantSelection.params : {}
     const options = {
       from,
       to,
@@ -272,6 +319,7 @@ export const backtestCommand: Command = {
       calibration,
       minHistory,
       model,
+      params,
       league: league ?? null,
     }
     let selection: (XiSelection & { period: { from: string; to: string } }) | null = null
@@ -300,7 +348,7 @@ export const backtestCommand: Command = {
 
     const out = stringOption(ctx, 'out')
     if (out !== undefined) await writeTextFile(out, predictionsCsv(result.rows))
-    ctx.output(backtestOutput(result, sources, selection, seconds), (o: BacktestOutput) =>
+    ctx.output(backtestOutput(result, sources, selection, seconds, variantSelection), (o: BacktestOutput) =>
       renderBacktest(o, out),
     )
     return 0
@@ -312,6 +360,7 @@ export function backtestOutput(
   sources: Record<string, number>,
   selection: (XiSelection & { period: { from: string; to: string } }) | null,
   seconds: number,
+  variantSelection: VariantSelection | null = null,
 ): BacktestOutput {
   return {
     from: r.options.from,
@@ -323,6 +372,19 @@ export function backtestOutput(
     window_years: r.options.windowYears,
     league: r.options.league,
     model_kind: r.options.model,
+    model_variant: r.options.model,
+    model_params: { ...r.options.params },
+    variant_selection: variantSelection
+      ? {
+          period: variantSelection.period,
+          n: variantSelection.n,
+          candidates: variantSelection.candidates.map((c) => ({
+            model: c.model,
+            params: c.params,
+            rps: c.rps,
+          })),
+        }
+      : null,
     margin: r.options.margin,
     market_sources: sources,
     blend_kind: r.options.blend,
@@ -353,6 +415,19 @@ function renderBacktest(o: BacktestOutput, out: string | undefined): string {
     `blend: ${o.blend_kind} pool, α fitted on earlier dates after ${o.min_history} predictions (final α ${fixed(o.final_alpha)}); calibration: ${o.calibration}`,
     `scored ${o.n_scored} matches (skipped: ${o.skipped.no_model} without a model${o.skipped.teams.length ? ` — ${o.skipped.teams.join(', ')}` : ''}, ${o.skipped.no_market} without odds)`,
   ]
+  if (o.variant_selection) {
+    const v = o.variant_selection
+    lines.push(
+      `model chosen by RPS over ${v.period.from} .. ${v.period.to} (${v.n} matches every candidate forecast): ` +
+        v.candidates
+          .map(
+            (c) =>
+              `${c.model}${Object.keys(c.params).length ? JSON.stringify(c.params) : ''} ${fixed(c.rps, 4)}`,
+          )
+          .join(', ') +
+        ` → ${o.model_variant}`,
+    )
+  }
   if (o.xi_selection) {
     lines.push(
       `xi grid (model RPS): ${o.xi_selection.grid.map((g) => `${g.xi}: ${fixed(g.rps, 4)}`).join(', ')}`,
