@@ -12,5 +12,6 @@ export {
   DEFAULT_MARKET_WEIGHT,
   RHO_STEP,
   type MarketFit,
+  newInversionCache,
   type InversionCache,
 } from './marketVariant'

@@ -13,7 +13,7 @@ import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/suppo
 import type { VariantMatch } from '../types'
 import { preparePseudoFit } from '../shots/pseudoGoalFit'
 import { ratingError, simulateWithExtras, SIM_GAMMA, SIM_RHO } from '../shots/testHelpers'
-import { fitMarket, marketRates, marketVariant, type InversionCache } from './marketVariant'
+import { fitMarket, marketRates, marketVariant, newInversionCache } from './marketVariant'
 
 const sim = simulateWithExtras(21)
 const ctxOf = (matches: readonly VariantMatch[], xi = 0.0019) => ({
@@ -24,21 +24,22 @@ const ctxOf = (matches: readonly VariantMatch[], xi = 0.0019) => ({
 
 describe('market variant', () => {
   it('turns each past market into the λ, μ that produced it (memoised by ρ and prices)', () => {
-    const cache: InversionCache = new Map()
+    const cache = newInversionCache()
     sim.matches.slice(0, 50).forEach((m, i) => {
       const r = marketRates(m, SIM_RHO, cache)!
       expect(Math.abs(r[0] - sim.rates[i][0])).toBeLessThan(1e-6)
       expect(Math.abs(r[1] - sim.rates[i][1])).toBeLessThan(1e-6)
     })
-    const size = cache.size
-    marketRates(sim.matches[0], SIM_RHO, cache)
-    expect(cache.size).toBe(size)
+    const size = cache.byPrices.size
+    marketRates({ ...sim.matches[0] }, SIM_RHO, cache) // a copy: found by its prices
+    expect(cache.byPrices.size).toBe(size)
+    expect(cache.byPrices.get(`${sim.matches[0].market!.join('|')}|null`)!.size).toBe(1)
     expect(marketRates({ ...sim.matches[0], market: null }, SIM_RHO, cache)).toBeNull()
   })
 
   it('has the exact gradient of goals + w × market pseudo-goals (central finite differences)', () => {
     const matches = sim.matches.slice(0, 190)
-    const cache: InversionCache = new Map()
+    const cache = newInversionCache()
     const w = 3
     const pseudo = {
       x: Float64Array.from(matches, (m) => marketRates(m, SIM_RHO, cache)![0]),
@@ -116,7 +117,7 @@ describe('market variant', () => {
     const ctx = { ...ctxOf(sim.matches), params: { w: 8, marketXi: 0.01 } }
     const earlier = sim.matches.slice(0, -10)
     const first = fitMarket(earlier, { ...ctx, asOf: earlier[earlier.length - 1].date })
-    const cached = first.cache.size
+    const cached = first.cache.byPrices.size
     expect(cached).toBeGreaterThan(0)
     const cold = fitMarket(sim.matches, ctx)
     const warm = fitMarket(sim.matches, { ...ctx, previous: first })
@@ -164,7 +165,7 @@ describe.skipIf(!dataDir)(
   () => {
     it('inverts every Pinnacle closing price of E0 2023-24 and the implied goals match the real ones', async () => {
       const file = await readFootballDataFile(path.join(dataDir!, 'E0', 'E0_2023-24.csv'))
-      const cache: InversionCache = new Map()
+      const cache = newInversionCache()
       let implied = 0
       let actual = 0
       let n = 0

@@ -31,8 +31,22 @@ import { impliedRates } from './impliedRates'
 export const RHO_STEP = 0.0025
 const CACHE_LIMIT = 200_000
 
-/** λ̂, μ̂ memoised by (rounded ρ, probabilities); null: the market could not be inverted. */
-export type InversionCache = Map<string, readonly [number, number] | null>
+/**
+ * λ̂, μ̂ memoised by the match's prices and the rounded ρ; null: the market could not be inverted. `byPrices`
+ * is keyed by the prices as text, `byMatch` by the match object (the walk-forward hands the same objects to
+ * every refit, which saves building the text key). An inversion at a new ρ starts from the answer at another ρ.
+ */
+export interface InversionCache {
+  byPrices: Map<string, Map<number, readonly [number, number] | null>>
+  byMatch: WeakMap<object, Map<number, readonly [number, number] | null>>
+}
+
+export function newInversionCache(): InversionCache {
+  return { byPrices: new Map(), byMatch: new WeakMap() }
+}
+
+const isInversionCache = (c: unknown): c is InversionCache =>
+  !!c && (c as InversionCache).byPrices instanceof Map && (c as InversionCache).byMatch instanceof WeakMap
 
 export interface MarketFit extends PseudoGoalModel {
   variant: 'market'
@@ -71,18 +85,29 @@ export function marketRates(
   const p = m.market
   if (!p) return null
   const over = typeof m.marketOver25 === 'number' ? m.marketOver25 : null
-  const key = `${rho}|${p[0]}|${p[1]}|${p[2]}|${over}`
-  const hit = cache.get(key)
+  let byRho = cache.byMatch.get(m)
+  if (!byRho) {
+    const key = `${p[0]}|${p[1]}|${p[2]}|${over}`
+    byRho = cache.byPrices.get(key)
+    if (!byRho) {
+      if (cache.byPrices.size >= CACHE_LIMIT) cache.byPrices.clear()
+      byRho = new Map()
+      cache.byPrices.set(key, byRho)
+    }
+    cache.byMatch.set(m, byRho)
+  }
+  const hit = byRho.get(rho)
   if (hit !== undefined) return hit
+  let start: readonly [number, number] | undefined
+  for (const v of byRho.values()) if (v) start = v
   let out: readonly [number, number] | null = null
   try {
-    const r = impliedRates(p, rho, { over25: over })
+    const r = impliedRates(p, rho, { over25: over, start })
     out = [r.lambda, r.mu]
   } catch (error) {
     if (!(error instanceof DixonColesError)) throw error
   }
-  if (cache.size >= CACHE_LIMIT) cache.clear()
-  cache.set(key, out)
+  byRho.set(rho, out)
   return out
 }
 
@@ -125,7 +150,7 @@ function fitMarketOnce(history: readonly VariantMatch[], ctx: VariantFitContext)
   if (history.length === 0) throw new DixonColesError('MODEL_NO_DATA', 'market: no matches to fit.', {})
   const prev =
     (ctx.previous as MarketFit | undefined)?.variant === 'market' ? (ctx.previous as MarketFit) : undefined
-  const cache: InversionCache = prev?.cache instanceof Map ? prev.cache : new Map()
+  const cache = isInversionCache(prev?.cache) ? prev.cache : newInversionCache()
   const window = { asOf: ctx.asOf, from: ctx.from, xi: ctx.xi }
   const hasMarket = history.some((m) => m.market && m.date >= ctx.from && m.date <= ctx.asOf)
   if (w === 0 || !hasMarket) {
