@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { ScorelineApi } from '../../../../shared/api/contract'
+import type { JackpotAnalysisDto } from '../../../../shared/api/domains/jackpots'
 import { useJackpotStore } from '../../stores/jackpotStore'
 import { NewJackpotForm } from './NewJackpotForm'
 import { FixtureRow } from './FixtureRow'
@@ -105,19 +106,7 @@ export function JackpotsPage({ api }: { api: ScorelineApi }) {
               </button>
             </div>
           </header>
-          {analysis.models.map((m) => (
-            <p key={m.league} className="muted small">
-              {m.league}: {m.description}
-              {m.evaluation?.model && m.evaluation?.market && (
-                <>
-                  {' '}
-                  — last year walk-forward RPS: model {m.evaluation.model.rps.toFixed(4)}, market{' '}
-                  {m.evaluation.market.rps.toFixed(4)}
-                  {m.evaluation.calibrated ? `, calibrated ${m.evaluation.calibrated.rps.toFixed(4)}` : ''}
-                </>
-              )}
-            </p>
-          ))}
+          <ModelSources models={analysis.models} />
           {analysis.summary && (
             <section className="panel grid-2" aria-label="Coupon summary" data-testid="jackpot-summary">
               <div>
@@ -186,5 +175,35 @@ export function JackpotsPage({ api }: { api: ScorelineApi }) {
         </article>
       )}
     </section>
+  )
+}
+
+/** Which model priced each league: the promoted champion (name and version) or a fit made now, and why. */
+export function ModelSources({ models }: { models: JackpotAnalysisDto['models'] }) {
+  if (models.length === 0) return null
+  return (
+    <div data-testid="model-sources" aria-label="Models used">
+      {models.map((m) => (
+        <p key={m.league} className="small" data-testid={`model-source-${m.league}`}>
+          <strong>
+            {m.league}:{' '}
+            {m.source.kind === 'champion'
+              ? `priced with champion ${m.source.modelName} v${m.source.version}`
+              : `fitted on the fly: ${m.source.reason ?? 'no champion yet'}`}
+          </strong>
+          <span className="muted">
+            {' '}
+            — {m.description}
+            {m.evaluation?.model && m.evaluation?.market && (
+              <>
+                . Walk-forward RPS: model {m.evaluation.model.rps.toFixed(4)}, market{' '}
+                {m.evaluation.market.rps.toFixed(4)}
+                {m.evaluation.calibrated ? `, calibrated ${m.evaluation.calibrated.rps.toFixed(4)}` : ''}
+              </>
+            )}
+          </span>
+        </p>
+      ))}
+    </div>
   )
 }
