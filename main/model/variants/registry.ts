@@ -7,6 +7,9 @@ import { DixonColesError } from '../dixonColes/errors'
 import type { GoalModelVariant, VariantId } from './types'
 import { VARIANT_IDS } from './types'
 import { dixonColesVariant, poissonVariant } from './dixonColes'
+import { shotsVariant } from './shots'
+import { marketVariant } from './market'
+import { negativeBinomialVariant } from './negativeBinomial'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each variant has its own Fit type
 type AnyVariant = GoalModelVariant<any>
@@ -14,6 +17,9 @@ type AnyVariant = GoalModelVariant<any>
 export const VARIANTS: Partial<Record<VariantId, AnyVariant>> = {
   'dixon-coles': dixonColesVariant,
   poisson: poissonVariant,
+  shots: shotsVariant,
+  market: marketVariant,
+  'negative-binomial': negativeBinomialVariant,
 }
 
 /** The variant for an id, or undefined when it is not (yet) available. */
