@@ -89,6 +89,33 @@ export function readSettings(store: SettingsStore, defaultDataDir?: string): Set
   }
 }
 
+const PASSWORD_HOME: Record<string, string> = {
+  databaseUrl: 'set DATABASE_URL (with the password) in the environment instead',
+  redisUrl: 'set REDIS_URL (with the password) in the environment instead',
+  mlflowTrackingUri:
+    'store the password as the MLflow password secret (encrypted) or set MLFLOW_TRACKING_PASSWORD instead',
+}
+
+/**
+ * Settings are stored unencrypted, so a URL carrying a password is refused (the message never
+ * repeats the URL): secrets live in the encrypted secret store or the environment only.
+ */
+function refusePassword(key: SettingKey, value: string): void {
+  let password = ''
+  try {
+    password = new URL(value).password
+  } catch {
+    password = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]+@/i.test(value) ? 'yes' : ''
+  }
+  if (password) {
+    throw new ApiError(
+      'INVALID_INPUT',
+      `Setting ${key} may not contain a password (settings are stored unencrypted): ${PASSWORD_HOME[key]}.`,
+      { key },
+    )
+  }
+}
+
 /** Checks one setting's text before it is stored; returns the text to store. */
 function validateSetting(key: SettingKey, value: string): string {
   const refuse = (expected: string) => {
@@ -120,6 +147,11 @@ function validateSetting(key: SettingKey, value: string): string {
         enumValue(calibrationMethodSchema.options, value) ??
         refuse(calibrationMethodSchema.options.join(', '))
       )
+    case 'databaseUrl':
+    case 'redisUrl':
+    case 'mlflowTrackingUri':
+      refusePassword(key, value)
+      return value
     default:
       return value
   }
