@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { Redis } from 'ioredis'
 import type { BackendStatus } from '../../../shared/api/domains/app'
-import { redactUrl } from '../../core/redact'
+import { redactSecrets, redactUrl } from '../../core/redact'
 
 /** A probe answers "is this backend reachable now?" within its timeout and never throws. */
 export type Probe = () => Promise<BackendStatus>
@@ -198,6 +198,8 @@ function unreachable(
     reason = cause.code ? `connection failed (${cause.code})` : `connection failed (${cause.message})`
   if (!reason && e?.errors?.length) reason = e.errors.map((x) => x.message).join('; ')
   if (e?.name === 'TimeoutError') reason = e.message?.startsWith('timed out') ? e.message : 'timed out'
+  // errors may quote the URL they failed on, credentials included (fetch refuses user:pass@ URLs so)
+  reason = redactSecrets(reason, [])
   return { name, role, configured: true, state: 'unreachable', target, detail: reason, latencyMs: null }
 }
 
