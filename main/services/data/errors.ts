@@ -16,6 +16,7 @@ export type DataErrorCode =
   | 'SYNC_FAILED'
   | 'DOWNLOAD_FAILED'
   | 'NOT_FOUND'
+  | 'DATA_FOLDER_UNUSABLE'
 
 export class DataError extends Error {
   readonly code: DataErrorCode

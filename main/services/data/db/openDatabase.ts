@@ -5,6 +5,7 @@ import { migrate } from './migrate'
 import type { Migration } from './migrate'
 import { appMigrations } from './migrations/index'
 import { restoreDeferredIndexes } from './deferredIndexes'
+import { DataError } from '../errors'
 
 export interface OpenOptions {
   /** Migrations to run; defaults to the app database's. */
@@ -29,14 +30,36 @@ function applyPragmas(db: Database.Database, busyTimeoutMs: number): void {
   db.pragma('synchronous = NORMAL')
 }
 
+/** File-system failures (read-only or full folder, no permission) seen while opening a database. */
+const STORAGE_FAILURE = /^(SQLITE_(CANTOPEN|READONLY|FULL|IOERR|PERM)|EROFS|EACCES|EPERM|ENOSPC)/
+
+/** A storage failure as a clear DATA_FOLDER_UNUSABLE naming the file and what to do; other errors unchanged. */
+function storageError(file: string, error: unknown): unknown {
+  const code = (error as { code?: unknown })?.code
+  if (typeof code !== 'string' || !STORAGE_FAILURE.test(code)) return error
+  const dir = path.dirname(path.resolve(file))
+  return new DataError(
+    'DATA_FOLDER_UNUSABLE',
+    `Cannot open ${path.resolve(file)} (${code}: ${(error as Error).message}). The data folder ${dir} is ` +
+      'read-only, full or not accessible: free some space, make it writable, or point Scoreline at another ' +
+      'folder (--home or SCORELINE_HOME).',
+    { file: path.resolve(file), sqliteCode: code },
+  )
+}
+
 /**
  * Opens (creating the folder and file if needed) a SQLite database in WAL mode with foreign keys on,
  * a busy timeout and synchronous = NORMAL, then runs the migrations. Throws `DB_TOO_NEW` /
  * `DB_MIGRATION_CHECKSUM` (after closing the handle) when the file cannot be used by this build.
  */
 export function openDatabase(file: string, opts: OpenOptions = {}): Database.Database {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
-  const db = new Database(file, nativeBindingOption())
+  let db: Database.Database
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+    db = new Database(file, nativeBindingOption())
+  } catch (error) {
+    throw storageError(file, error)
+  }
   try {
     db.pragma('journal_mode = WAL')
     applyPragmas(db, opts.busyTimeoutMs ?? 5000)
@@ -46,7 +69,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
     return db
   } catch (error) {
     db.close()
-    throw error
+    throw storageError(file, error)
   }
 }
 
