@@ -605,8 +605,12 @@ export function artifactRoot(artifactUri: string): string {
 
 function joinPath(a: string, b: string): string {
   const parts = [...a.split('/'), ...b.split('/')].filter((p) => p !== '' && p !== '.')
-  if (parts.includes('..')) {
-    throw new TrackingError('TRACKING_INVALID', `Artifact paths may not contain '..' (got ${b})`)
+  // a backslash is a separator on a Windows server, and NUL ends a path in C: both could escape the run
+  if (parts.some((p) => p.split('\\').includes('..')) || /\0/.test(b)) {
+    throw new TrackingError(
+      'TRACKING_INVALID',
+      `Artifact paths may not contain '..' segments or NUL characters (got ${JSON.stringify(b)})`,
+    )
   }
   return parts.join('/')
 }
