@@ -10,6 +10,7 @@ export {
   fitMarket,
   marketRates,
   DEFAULT_MARKET_WEIGHT,
+  DEFAULT_MARKET_XI,
   RHO_STEP,
   type MarketFit,
   newInversionCache,

@@ -101,7 +101,7 @@ describe('market variant', () => {
     // off by ≈ 0.05: the inversion is sensitive to ρ through the draw probability.)
     const ctx = ctxOf(sim.matches, 0)
     const goals = fitMarket(sim.matches, { ...ctx, params: { w: 0 } })
-    const heavy = fitMarket(sim.matches, { ...ctx, params: { w: 64 } })
+    const heavy = fitMarket(sim.matches, { ...ctx, params: { w: 64, marketXi: 0 } }) // static truth: no decay
     expect(heavy.nMarket).toBe(sim.matches.length)
     const eGoals = ratingError(sim.teams, goals)
     const eMarket = ratingError(sim.teams, heavy)
