@@ -16,6 +16,7 @@ import type { TrackingStore } from '../tracking/trackingStore'
 import { CHAMPION } from '../tracking/promotion'
 import type { ModelArtifact } from '../training/artifacts'
 import { pickOdds } from '../training/leagueData'
+import { MARKET_PREFERENCE } from '../../../shared/marketPreference'
 import { MARGIN_METHODS, type MarginMethod } from '../../model/market'
 import type { BlendKind } from '../../model/blend'
 import {
@@ -181,9 +182,7 @@ export function createHealthService(deps: HealthServiceDeps): HealthService {
         blend: { kind: artifact.blend.kind, alpha: artifact.blend.alpha },
         calibration: artifact.calibrator?.kind ?? null,
         margin,
-        market: DEFAULT_MARKET_PREFERENCE.map(
-          (k) => `${k.bookmaker}${k.kind === 'closing' ? ' closing' : ''}`,
-        ).join(', then '),
+        market: MARKET_PREFERENCE.map((k) => k.label).join(', else '),
       },
     }
   }
@@ -211,7 +210,7 @@ export function createHealthService(deps: HealthServiceDeps): HealthService {
       return {
         league,
         state: 'no-champion',
-        message: `${league} has no champion model yet: run the training pipeline (Training, or \`scoreline pipeline run\`) to train and promote one.`,
+        message: `${league} has no champion model yet: run the training pipeline (Train now on the Training screen, or scoreline pipeline run) to train and promote one.`,
         thresholds,
         champion: null,
         evaluation: null,

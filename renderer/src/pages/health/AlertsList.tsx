@@ -59,7 +59,9 @@ export function AlertsList({
           {alerts.leagues.map((l) => (
             <li key={l.league} data-testid={`health-state-${l.league}`} data-state={l.state}>
               <span className={`health-badge health-badge-${l.state}`}>{STATE_LABEL[l.state]}</span>{' '}
-              {l.message}
+              {l.state === 'alert'
+                ? `${l.league} champion v${l.modelVersion}: see the alert above.`
+                : l.message}
             </li>
           ))}
         </ul>

@@ -1,6 +1,6 @@
 /**
- * Model health in jsdom: the chart data (checked against the backend's own reliability and rolling-RPS
- * functions on seeded forecasts), and the screen's states — ready with an alert, not enough recent matches,
+ * Model health in jsdom: the chart data (on seeded forecasts whose bins, ECE and rolling RPS the fixture
+ * computes independently — the renderer may not import main/), and the screen's states — ready with an alert, not enough recent matches,
  * no champion, an error — through the same `buildApi` the app uses, over an in-memory transport.
  */
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react'
@@ -24,6 +24,8 @@ import {
   rollingSeries,
   valueExtent,
   weightedGap,
+  segmentedPath,
+  GAP_DAYS,
 } from './chartData'
 
 type Triple = [number, number, number]
@@ -315,6 +317,18 @@ describe('chart data', () => {
     expect(lo).toBeLessThan(Math.min(...series.flatMap((s) => s.points.map((p) => p.value))))
     expect(hi).toBeGreaterThan(Math.max(...series.flatMap((s) => s.points.map((p) => p.value))))
     expect(valueExtent(rollingSeries([]))).toBeNull()
+    // lines break across breaks in play (the summer), not across ordinary weeks
+    const path = segmentedPath(
+      [
+        { day: 0, value: 0.2 },
+        { day: 7, value: 0.21 },
+        { day: 7 + GAP_DAYS + 1, value: 0.19 },
+        { day: 7 + GAP_DAYS + 8, value: 0.2 },
+      ],
+      (d) => d,
+      (v) => v * 1000,
+    )
+    expect(path).toBe('M0.0,200.0L7.0,210.0M29.0,190.0L36.0,200.0')
     expect(monthTicks(dayOf('2023-01-15'), dayOf('2023-04-02'))).toEqual(
       ['2023-02-01', '2023-03-01', '2023-04-01'].map(dayOf),
     )

@@ -86,8 +86,9 @@ export function HealthPage({ api }: { api: ScorelineApi }) {
       {r && r.state === 'no-champion' && (
         <div className="empty-state" data-testid="health-empty">
           <p>
-            <strong>No champion yet — run the pipeline.</strong> {r.message}
+            <strong>No champion yet — run the pipeline.</strong>
           </p>
+          <p className="muted">{r.message}</p>
           <button type="button" onClick={() => go('training')}>
             Open Training
           </button>

@@ -1,5 +1,13 @@
 import type { RollingPointDto } from '../../../../shared/api/domains/health'
-import { dateOfDay, dayOf, monthTicks, niceTicks, rollingSeries, valueExtent } from './chartData'
+import {
+  dateOfDay,
+  dayOf,
+  monthTicks,
+  niceTicks,
+  rollingSeries,
+  segmentedPath,
+  valueExtent,
+} from './chartData'
 
 const W = 760
 const H = 300
@@ -58,9 +66,11 @@ export function RollingRpsChart({
               className="health-recent-zone"
             />
             <line x1={bx} x2={bx} y1={M.top} y2={H - M.bottom} className="health-boundary" />
-            <text x={bx + 4} y={M.top + 12} className="axis">
-              recent →
-            </text>
+            {W - M.right - bx > 70 && (
+              <text x={bx + 4} y={M.top + 12} className="axis">
+                recent →
+              </text>
+            )}
             <text x={bx - 4} y={M.top + 12} textAnchor="end" className="axis">
               ← evaluation{trainedTo ? ` (to ${trainedTo})` : ''}
             </text>
@@ -94,7 +104,7 @@ export function RollingRpsChart({
           RPS, {window}-match window
         </text>
         {series.map((s) => (
-          <polyline
+          <path
             key={s.key}
             data-testid={`rolling-${s.key}`}
             data-points={s.points.length}
@@ -102,12 +112,13 @@ export function RollingRpsChart({
             stroke={s.color}
             strokeWidth={s.key === 'calibrated' ? 2.2 : 1.6}
             strokeDasharray={s.dash}
-            points={s.points.map((p) => `${sx(p.day).toFixed(1)},${sy(p.value).toFixed(1)}`).join(' ')}
+            strokeLinejoin="round"
+            d={segmentedPath(s.points, sx, sy)}
           >
             <title>
               {s.label}: latest {window}-match RPS {s.last?.toFixed(4)}
             </title>
-          </polyline>
+          </path>
         ))}
       </svg>
       <figcaption className="legend">

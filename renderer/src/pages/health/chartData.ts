@@ -87,6 +87,24 @@ export function rollingSeries(points: readonly RollingPointDto[]): RollingSeries
   })
 }
 
+/** Matches this many days apart start a new line segment (the mid-season break of 2020, the summer). */
+export const GAP_DAYS = 21
+
+/** SVG path of a series: one `M … L …` run per stretch of play, broken where matches are GAP_DAYS apart. */
+export function segmentedPath(
+  points: readonly { day: number; value: number }[],
+  sx: (day: number) => number,
+  sy: (value: number) => number,
+): string {
+  let d = ''
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]
+    const jump = i === 0 || p.day - points[i - 1].day > GAP_DAYS
+    d += `${jump ? 'M' : 'L'}${sx(p.day).toFixed(1)},${sy(p.value).toFixed(1)}`
+  }
+  return d
+}
+
 /** [min, max] of every value, padded so lines do not touch the frame; null when there is nothing. */
 export function valueExtent(series: readonly RollingSeries[]): [number, number] | null {
   let lo = Infinity
