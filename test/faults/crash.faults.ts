@@ -6,14 +6,13 @@
  * for; the active feature version is complete), the outbox replays exactly once, and a re-run completes
  * to the same state as an uninterrupted run.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect } from 'vitest'
 import { mulberry32 } from '../../main/model/simulate/simulateLeague'
-import { simulateLeagueWithOdds } from '../../main/model/backtest/simulatedMarket'
 import { openDatabase, openMemoryDatabase } from '../../main/services/data/db'
 import { importFile } from '../../main/services/data/import'
 import { migratePostgres } from '../../main/services/data/postgres/migratePostgres'
@@ -26,6 +25,7 @@ import { MlflowClient, CLIENT_KEY_TAG } from '../../main/services/tracking/mlflo
 import { serviceUrl } from '../support/services'
 import { childEnv, runScoreline, type ChildOutcome } from './support/childProcess'
 import { TcpFaultProxy } from './support/faultProxy'
+import { writeSeasonFiles } from './support/seasonFiles'
 import { needsService, scenario } from './support/report'
 import { countDifference, duplicateRemoteIds, snapshot } from './support/snapshots'
 
@@ -50,42 +50,6 @@ function killDelays(workMs: number): number[] {
 }
 
 // ------------------------------------------------------------------ import
-
-const LEAGUES = [
-  { code: 'E0', seed: 11 },
-  { code: 'SP1', seed: 12 },
-  { code: 'D1', seed: 13 },
-]
-
-/** football-data.co.uk-shaped season files from the seeded simulator; returns path → rows. */
-function writeSeasonFiles(dir: string): Map<string, { league: string; season: string; rows: number }> {
-  const files = new Map<string, { league: string; season: string; rows: number }>()
-  const dmy = (d: string) => d.split('-').reverse().join('/')
-  for (const l of LEAGUES) {
-    const { matches } = simulateLeagueWithOdds({
-      teams: 20,
-      seasons: 3,
-      seed: l.seed,
-      startDate: '2019-08-10',
-    })
-    const bySeason = new Map<string, string[]>()
-    for (const m of matches) {
-      const [y, mo] = m.date.split('-').map(Number)
-      const start = mo >= 7 ? y : y - 1
-      const season = `${start}-${String((start + 1) % 100).padStart(2, '0')}`
-      const ftr = m.homeGoals > m.awayGoals ? 'H' : m.homeGoals < m.awayGoals ? 'A' : 'D'
-      const odds = m.odds ? m.odds.map((o) => o.toFixed(2)).join(',') : ',,'
-      const line = `${l.code},${dmy(m.date)},${l.code} ${m.home},${l.code} ${m.away},${m.homeGoals},${m.awayGoals},${ftr},${odds}`
-      bySeason.set(season, [...(bySeason.get(season) ?? []), line])
-    }
-    for (const [season, rows] of bySeason) {
-      const file = path.join(dir, `${l.code}_${season}.csv`)
-      writeFileSync(file, `Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,PSH,PSD,PSA\n${rows.join('\n')}\n`)
-      files.set(file, { league: l.code, season, rows: rows.length })
-    }
-  }
-  return files
-}
 
 describe('SIGKILL during an import', () => {
   let files: Map<string, { league: string; season: string; rows: number }>
