@@ -10,6 +10,7 @@ import { dixonColesVariant, poissonVariant } from './dixonColes'
 import { shotsVariant } from './shots'
 import { marketVariant } from './market'
 import { negativeBinomialVariant } from './negativeBinomial'
+import { bivariatePoissonVariant } from './bivariatePoisson'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each variant has its own Fit type
 type AnyVariant = GoalModelVariant<any>
@@ -20,6 +21,7 @@ export const VARIANTS: Partial<Record<VariantId, AnyVariant>> = {
   shots: shotsVariant,
   market: marketVariant,
   'negative-binomial': negativeBinomialVariant,
+  'bivariate-poisson': bivariatePoissonVariant,
 }
 
 /** The variant for an id, or undefined when it is not (yet) available. */
