@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { buildApi, type Transport } from '../../../shared/api/contract'
 import { SettingsPage } from './SettingsPage'
 import { useSettingsStore } from '../stores/settingsStore'
+import { EFFECTIVE_DEFAULTS } from './settings/effectiveDefaults.fixture'
 
 function fake() {
   const settings: Record<string, string | null> = {
@@ -16,6 +17,18 @@ function fake() {
     invoke: async (name, input) => {
       calls.push({ name, input })
       if (name === 'settings.get') return { ok: true, value: settings }
+      if (name === 'settings.effective') return { ok: true, value: EFFECTIVE_DEFAULTS }
+      if (name === 'training.schedule')
+        return {
+          ok: true,
+          value: {
+            enabled: true,
+            cron: '0 6 * * 1',
+            description: 'Mondays at 06:00',
+            lastRunAt: null,
+            nextRunAt: null,
+          },
+        }
       if (name === 'settings.secretStatus')
         return {
           ok: true,

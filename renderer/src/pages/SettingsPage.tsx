@@ -3,6 +3,7 @@ import type { ScorelineApi } from '../../../shared/api/contract'
 import type { SecretKey, SettingKey } from '../../../shared/api/domains/app'
 import { applyTheme, useSettingsStore } from '../stores/settingsStore'
 import { useAppInfoStore } from '../stores/appInfoStore'
+import { AppSettings } from './settings/AppSettings'
 
 const CONNECTIONS: {
   key: Extract<SettingKey, 'databaseUrl' | 'redisUrl' | 'mlflowTrackingUri'>
@@ -199,6 +200,7 @@ export function SettingsPage({ api }: { api: ScorelineApi }) {
               <SecretField key={def.key} api={api} def={def} />
             ))}
           </section>
+          <AppSettings api={api} />
           <section className="panel" aria-labelledby="appearance-title">
             <h2 id="appearance-title">Appearance</h2>
             <fieldset className="radio-row">
