@@ -14,6 +14,19 @@ export interface ModelArtifact {
   blend: { kind: string; alpha: number | null }
   calibrator: Calibrator | null
   settings: Record<string, unknown>
+  /**
+   * The goal-model variant whose walk-forward was evaluated (absent in artifacts written before variants):
+   * its id, hyper-parameters, how `auto` chose it, and its own fit summary (null for dixon-coles / poisson,
+   * whose fit is `model`).
+   */
+  variant?: {
+    id: string
+    label: string
+    params: Record<string, number>
+    selection: unknown
+    summary: Record<string, unknown> | null
+    note: string | null
+  }
   dataFingerprint: string
   evalWindow: string
   howToPredict: string

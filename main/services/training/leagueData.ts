@@ -10,6 +10,8 @@ import { DEFAULT_MARKET_PREFERENCE, type MarketKey } from '../data/csv'
 import { yearsBefore, type BacktestMatch } from '../../model/backtest'
 import { TrainingError } from './errors'
 import { pickMarketQuote } from '../../../shared/marketPreference'
+import { removeMargin, type MarginMethod } from '../../model/market'
+import type { Triple } from '../../model/metrics'
 
 export interface LeagueData {
   league: string
@@ -44,10 +46,38 @@ function hashRows(matches: readonly BacktestMatch[]): string {
   return h.digest('hex')
 }
 
+/**
+ * The margin-free 1X2 a goal-model variant may train on (for PAST matches only): Pinnacle closing when
+ * quoted, else the first quote in `preference`; null without odds.
+ */
+export function trainingMarket(
+  row: Pick<MatchRow, 'odds'>,
+  preference: readonly MarketKey[],
+  margin: MarginMethod,
+): Triple | null {
+  const quote = pickMarketQuote(row.odds, [{ bookmaker: 'PS', kind: 'closing' }, ...preference])
+  if (!quote) return null
+  try {
+    return removeMargin([quote.home, quote.draw, quote.away], margin).probabilities
+  } catch {
+    return null
+  }
+}
+
 export function loadLeagueData(
   db: Database.Database,
   league: string,
-  options: { windowYears: number; marketPreference?: readonly MarketKey[] },
+  options: {
+    windowYears: number
+    marketPreference?: readonly MarketKey[]
+    /** Margin method of the variants' training market (default shin). */
+    margin?: MarginMethod
+    /**
+     * Years of extra history before the training window (for `--model auto`, which chooses on the year
+     * before the evaluation window and needs a full window before that). Default 0.
+     */
+    extraYears?: number
+  },
 ): LeagueData {
   const preference = options.marketPreference ?? DEFAULT_MARKET_PREFERENCE
   const rows = listMatches(db, { league, status: 'played' }).filter(
@@ -72,7 +102,8 @@ export function loadLeagueData(
   const evalRows = rows.filter((r) => r.season === season)
   const from = evalRows[0].date
   const to = evalRows[evalRows.length - 1].date
-  const start = yearsBefore(from, options.windowYears)
+  const start = yearsBefore(from, options.windowYears + (options.extraYears ?? 0))
+  const margin = options.margin ?? 'shin'
   const matches: BacktestMatch[] = rows
     .filter((r) => r.date >= start && r.date <= to)
     .map((r) => ({
@@ -83,6 +114,11 @@ export function loadLeagueData(
       awayGoals: r.awayGoals as number,
       ...(r.neutral ? { neutral: true } : {}),
       odds: pickOdds(r, preference),
+      homeShots: r.homeShots,
+      awayShots: r.awayShots,
+      homeShotsOnTarget: r.homeShotsOnTarget,
+      awayShotsOnTarget: r.awayShotsOnTarget,
+      market: trainingMarket(r, preference, margin),
     }))
   const evalMatches = matches.filter((m) => m.date >= from)
   return {

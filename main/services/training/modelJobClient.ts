@@ -13,7 +13,15 @@ import type {
   XiTaskResult,
 } from '../../model/backtest'
 import { packMatches, type PackedMatches } from './packedMatches'
-import type { FitJobPayload, BacktestJobPayload, XiJobPayload } from './modelJobs'
+import type { VariantMap, VariantTask, VariantTaskResult } from '../../model/backtest'
+import type {
+  FitJobPayload,
+  BacktestJobPayload,
+  XiJobPayload,
+  VariantJobPayload,
+  FitVariantJobPayload,
+  FitVariantResult,
+} from './modelJobs'
 import type { SubmitOptions, WorkerPool } from './workerPool'
 import type { JobProgress } from './workerProtocol'
 
@@ -75,6 +83,54 @@ export function poolXiMap(pool: WorkerPool, options: PoolXiMapOptions = {}): XiM
         timeoutMs: options.timeoutMs,
         label: `${options.label ? `${options.label} ` : ''}ξ=${task.options.xi}`,
         onProgress: options.onJobProgress && ((p) => options.onJobProgress?.(p, task.options.xi)),
+      })
+    })
+    try {
+      return await Promise.all(
+        handles.map((h) =>
+          h.result.then((r) => {
+            options.onProgress?.(++done, tasks.length, r)
+            return r
+          }),
+        ),
+      )
+    } catch (error) {
+      for (const h of handles) h.cancel()
+      throw error
+    }
+  }
+}
+
+/** Fits a goal-model variant on the window in a worker and returns its summary (the model artifact's `variant`). */
+export function fitVariantInPool(
+  pool: WorkerPool,
+  payload: FitVariantJobPayload,
+  job: JobOptions = {},
+): Promise<FitVariantResult> {
+  return pool.submit<FitVariantResult>('fitVariant', payload, job).result
+}
+
+/** A `selectVariant` map running each candidate as a `variant` job on the pool; the first failure cancels the rest. */
+export function poolVariantMap(
+  pool: WorkerPool,
+  options: Omit<PoolXiMapOptions, 'onProgress' | 'onJobProgress'> & {
+    onProgress?: (done: number, total: number, last: VariantTaskResult) => void
+  } = {},
+): VariantMap {
+  return async (tasks: VariantTask[]) => {
+    const packedFor = new Map<readonly BacktestMatch[], PackedMatches>()
+    const pack = (m: readonly BacktestMatch[]) => {
+      let p = packedFor.get(m)
+      if (!p) packedFor.set(m, (p = packMatches(m)))
+      return p
+    }
+    let done = 0
+    const handles = tasks.map((task) => {
+      const payload: VariantJobPayload = { matches: pack(task.matches), options: task.options }
+      return pool.submit<VariantTaskResult>('variant', payload, {
+        signal: options.signal,
+        timeoutMs: options.timeoutMs,
+        label: `${options.label ? `${options.label} ` : ''}${task.options.model}${Object.keys(task.options.params).length ? JSON.stringify(task.options.params) : ''}`,
       })
     })
     try {

@@ -11,12 +11,16 @@ import {
   type MatchArrays,
 } from '../../model/dixonColes'
 import {
+  runVariantTask,
   runXiTask,
   walkForward,
+  type VariantTask,
+  type VariantTaskResult,
   type WalkForwardOptions,
   type WalkForwardResult,
   type XiTaskResult,
 } from '../../model/backtest'
+import { requireVariant, type VariantFitInfo, type VariantId } from '../../model/variants'
 import { unpackMatches, type PackedMatches } from './packedMatches'
 import type { JobContext, JobHandlers } from './workerRuntime'
 
@@ -36,6 +40,26 @@ export interface BacktestJobPayload {
 export interface XiJobPayload {
   matches: PackedMatches
   options: WalkForwardOptions & { xi: number }
+}
+
+export interface VariantJobPayload {
+  matches: PackedMatches
+  options: VariantTask['options']
+}
+export interface FitVariantJobPayload {
+  matches: PackedMatches
+  model: VariantId
+  params: Record<string, number>
+  /** Window [from, asOf] and time decay, as for the final Dixon-Coles fit. */
+  asOf: string
+  from: string
+  xi: number
+}
+export interface FitVariantResult {
+  model: VariantId
+  params: Record<string, number>
+  summary: Record<string, unknown>
+  info: VariantFitInfo | null
 }
 
 /** Matches without any of `teams` (the team list is kept: teams with no match are dropped by the fit). */
@@ -130,8 +154,51 @@ export function runXiJob(p: XiJobPayload, ctx: JobContext): XiTaskResult {
   return result
 }
 
+/** One candidate of `--model auto` (see `selectVariant`). */
+export function runVariantJob(p: VariantJobPayload, ctx: JobContext): VariantTaskResult {
+  ctx.checkCancelled()
+  ctx.progress({
+    stage: 'model',
+    fraction: 0,
+    message: `${p.options.model} over ${p.options.from} .. ${p.options.to}`,
+  })
+  const result = runVariantTask({ matches: unpackMatches(p.matches), options: p.options })
+  ctx.progress({ stage: 'model', fraction: 1, message: `${p.options.model} done` })
+  return result
+}
+
+/** A goal-model variant fitted on the window [from, asOf]; its plain-JSON summary for the model artifact. */
+export function runFitVariantJob(p: FitVariantJobPayload, ctx: JobContext): FitVariantResult {
+  ctx.checkCancelled()
+  const variant = requireVariant(p.model)
+  const all = unpackMatches(p.matches)
+  const history = all.filter((m) => m.date >= p.from && m.date <= p.asOf)
+  const teams: string[] = []
+  const seen = new Set<string>()
+  for (const m of all) {
+    if (m.date > p.asOf) break
+    for (const t of [m.home, m.away]) {
+      if (!seen.has(t)) {
+        seen.add(t)
+        teams.push(t)
+      }
+    }
+  }
+  ctx.progress({ stage: 'fit', fraction: 0, message: `fitting ${p.model} on ${history.length} matches` })
+  const fit = variant.fit(history, { asOf: p.asOf, from: p.from, xi: p.xi, params: p.params, teams })
+  ctx.progress({ stage: 'fit', fraction: 1, message: `${p.model} fitted` })
+  return {
+    model: p.model,
+    params: p.params,
+    summary: JSON.parse(JSON.stringify(variant.summary(fit))) as Record<string, unknown>,
+    info: variant.fitInfo ? variant.fitInfo(fit) : null,
+  }
+}
+
 export const modelJobHandlers = {
   fit: runFitJob,
   backtest: runBacktestJob,
   xi: runXiJob,
+  variant: runVariantJob,
+  fitVariant: runFitVariantJob,
 } satisfies JobHandlers

@@ -24,9 +24,14 @@
 import type Database from 'better-sqlite3'
 import type { FittedModel } from '../../model/dixonColes'
 import {
+  DEFAULT_XI,
   DEFAULT_XI_GRID,
+  selectionPeriodBefore,
+  selectVariant,
   selectXi,
+  variantCandidates,
   yearsBefore,
+  type VariantSelection,
   type BacktestMatch,
   type CalibrationKind,
   type WalkForwardOptions,
@@ -43,7 +48,9 @@ import { TAGS, type TrackingStore } from '../tracking/trackingStore'
 import { predictionsCsv, ratingsCsv, reliabilitySvg, type ModelArtifact } from './artifacts'
 import { TrainingError } from './errors'
 import { loadLeagueData, type LeagueData } from './leagueData'
-import { backtestInPool, fitInPool, poolXiMap } from './modelJobClient'
+import { backtestInPool, fitInPool, fitVariantInPool, poolVariantMap, poolXiMap } from './modelJobClient'
+import { requireVariant, type VariantId } from '../../model/variants'
+import type { FitVariantResult } from './modelJobs'
 import { packMatches } from './packedMatches'
 import type { WorkerPool } from './workerPool'
 
@@ -51,7 +58,11 @@ export interface PipelineSettings {
   /** Training window in years before each forecast (and before the final fit). */
   windowYears: number
   xiGrid: readonly number[]
-  model: 'dixon-coles' | 'poisson'
+  /**
+   * The goal-model variant (`main/model/variants`), or 'auto': per league, the variant (and its
+   * hyper-parameters) with the lowest walk-forward RPS over the year strictly before the evaluation window.
+   */
+  model: VariantId | 'auto'
   margin: MarginMethod
   blend: BlendKind
   calibration: CalibrationKind
@@ -102,6 +113,11 @@ export interface LeagueOutcome {
   evaluation: LeagueData['evaluation'] | null
   xi: number | null
   xiGrid: { xi: number; rps: number | null }[]
+  /** The goal-model variant this league's model used ('auto' resolved), and its hyper-parameters. */
+  modelVariant?: VariantId | null
+  modelParams?: Record<string, number>
+  /** With model 'auto': how it was chosen. */
+  variantSelection?: VariantSelection | null
   metrics: {
     model: MetricsSummary | null
     market: MetricsSummary | null
@@ -212,12 +228,21 @@ function settingsRecord(s: PipelineSettings): PipelineRunRecord['settings'] {
   }
 }
 
-function walkOptions(s: PipelineSettings, data: LeagueData, xi?: number): WalkForwardOptions {
+function walkOptions(
+  s: PipelineSettings,
+  data: LeagueData,
+  xi?: number,
+  variant: { model: VariantId; params: Record<string, number> } = {
+    model: s.model === 'auto' ? 'dixon-coles' : s.model,
+    params: {},
+  },
+): WalkForwardOptions {
   return {
     from: data.evaluation.from,
     to: data.evaluation.to,
     windowYears: s.windowYears,
-    model: s.model,
+    model: variant.model,
+    params: variant.params,
     margin: s.margin,
     blend: s.blend,
     calibration: s.calibration,
@@ -459,15 +484,60 @@ async function runLeague(
   try {
     progress('load', 0, `${league}: loading matches`)
     const data = await time('load', () =>
-      loadLeagueData(deps.db, league, { windowYears: s.windowYears, marketPreference: s.marketPreference }),
+      loadLeagueData(deps.db, league, {
+        windowYears: s.windowYears,
+        marketPreference: s.marketPreference,
+        margin: s.margin,
+        extraYears: s.model === 'auto' ? 1 : 0,
+      }),
     )
     out.evaluation = data.evaluation
+
+    // The variant: named, or chosen on the year before the evaluation window (never on the window itself).
+    let variant: { model: VariantId; params: Record<string, number> }
+    if (s.model === 'auto') {
+      const period = selectionPeriodBefore(data.evaluation.from)
+      const candidates = variantCandidates()
+      progress('model', 0.02, `${league}: choosing the model among ${candidates.length} candidates`)
+      const selection = await time('model', () =>
+        selectVariant(
+          data.matches,
+          { windowYears: s.windowYears, xi: DEFAULT_XI },
+          period,
+          candidates,
+          poolVariantMap(pool, {
+            ...jobOptions,
+            label: league,
+            onProgress: (done, total, last) =>
+              progress(
+                'model',
+                0.02 + 0.08 * (done / total),
+                `${league}: ${last.model} done (${done}/${total})`,
+              ),
+          }),
+          data.evaluation.from,
+        ).catch((error: unknown) => {
+          if ((error as { code?: unknown }).code !== 'MODEL_NO_DATA') throw error
+          throw new TrainingError(
+            'PIPELINE_NO_DATA',
+            `${league}: model auto chooses on ${period.from} .. ${period.to}, but no variant could forecast a match there: import the earlier seasons, or name a model.`,
+          )
+        }),
+      )
+      out.variantSelection = selection
+      variant = { model: selection.model, params: selection.params }
+    } else {
+      requireVariant(s.model)
+      variant = { model: s.model, params: {} }
+    }
+    out.modelVariant = variant.model
+    out.modelParams = variant.params
 
     progress('xi', 0.05, `${league}: ξ search over ${s.xiGrid.length} values`)
     const xiChoice = await time('xi', () =>
       selectXi(
         data.matches,
-        walkOptions(s, data),
+        walkOptions(s, data, undefined, variant),
         s.xiGrid,
         poolXiMap(pool, {
           ...jobOptions,
@@ -486,9 +556,14 @@ async function runLeague(
 
     progress('backtest', 0.6, `${league}: walk-forward with ξ = ${xiChoice.xi}`)
     const packed = packMatches(data.matches)
-    const [backtest, fitted] = await Promise.all([
+    // Dixon-Coles ratings for the screens and the feature views (the engine's kind when the variant is one
+    // of its two; Dixon-Coles otherwise), and the variant's own fit summary when it is another variant.
+    const engineKind = variant.model === 'poisson' ? 'poisson' : 'dixon-coles'
+    const isEngine = variant.model === 'dixon-coles' || variant.model === 'poisson'
+    const trainFrom = yearsBefore(data.evaluation.to, s.windowYears)
+    const [backtest, fitted, variantFit] = await Promise.all([
       time('backtest', () =>
-        backtestInPool(pool, packed, walkOptions(s, data, xiChoice.xi), {
+        backtestInPool(pool, packed, walkOptions(s, data, xiChoice.xi, variant), {
           ...jobOptions,
           label: `${league} backtest`,
         }),
@@ -499,13 +574,29 @@ async function runLeague(
           packed,
           {
             xi: xiChoice.xi,
-            model: s.model,
+            model: engineKind,
             asOf: data.evaluation.to,
-            from: yearsBefore(data.evaluation.to, s.windowYears),
+            from: trainFrom,
           },
           { ...jobOptions, label: `${league} fit`, excludeDegenerate: true },
         ),
       ),
+      isEngine
+        ? Promise.resolve<FitVariantResult | null>(null)
+        : time('fit variant', () =>
+            fitVariantInPool(
+              pool,
+              {
+                matches: packed,
+                model: variant.model,
+                params: variant.params,
+                asOf: data.evaluation.to,
+                from: trainFrom,
+                xi: xiChoice.xi,
+              },
+              { ...jobOptions, label: `${league} fit ${variant.model}` },
+            ),
+          ),
     ])
     const fitMs = out.steps.find((t) => t.step === 'fit')?.ms ?? 0
     out.metrics = backtest.metrics
@@ -533,6 +624,7 @@ async function runLeague(
         'scoreline.trigger': meta.trigger,
         [TAGS.dataFingerprint]: data.dataFingerprint,
         [TAGS.evalWindow]: data.evalWindow,
+        'scoreline.model_variant': variant.model,
       }
       const params = {
         league,
@@ -545,7 +637,10 @@ async function runLeague(
         window_years: s.windowYears,
         xi: xiChoice.xi,
         xi_grid: s.xiGrid.join(' '),
-        model: s.model,
+        model: variant.model,
+        model_variant: variant.model,
+        model_params: JSON.stringify(variant.params),
+        model_selection: s.model === 'auto' ? 'auto' : 'named',
         margin_method: s.margin,
         blend: s.blend,
         calibration: s.calibration,
@@ -599,7 +694,13 @@ async function runLeague(
       await child(
         poisson.id,
         'fit',
-        { league, xi: xiChoice.xi, window_years: s.windowYears, model: s.model },
+        {
+          league,
+          xi: xiChoice.xi,
+          window_years: s.windowYears,
+          model: variant.model,
+          model_variant: variant.model,
+        },
         {
           log_likelihood: fitted.logLikelihood,
           iterations: fitted.iterations,
@@ -638,6 +739,16 @@ async function runLeague(
         blend: { kind: s.blend, alpha: backtest.final.alpha },
         calibrator: backtest.final.calibrator,
         settings: params,
+        variant: {
+          id: variant.model,
+          label: requireVariant(variant.model).label,
+          params: variant.params,
+          selection: out.variantSelection ?? null,
+          summary: variantFit ? variantFit.summary : null,
+          note: isEngine
+            ? null
+            : `The walk-forward evaluation and promotion score are ${variant.model}'s; \`model\` holds a Dixon-Coles fit on the same window for team ratings and the feature views.`,
+        },
         dataFingerprint: data.dataFingerprint,
         evalWindow: data.evalWindow,
         howToPredict:
@@ -665,6 +776,7 @@ async function runLeague(
           'scoreline.league': league,
           [TAGS.evalWindow]: data.evalWindow,
           'scoreline.xi': String(xiChoice.xi),
+          'scoreline.model_variant': variant.model,
         },
       })
     })
@@ -754,7 +866,10 @@ async function championScoreOnWindow(
     ...walkOptions(s, data, num('xi', 0.0019)),
     windowYears: num('window_years', s.windowYears),
     minHistory: num('min_history', s.minHistory),
-    ...(p.model ? { model: p.model as WalkForwardOptions['model'] } : {}),
+    ...(p.model_variant || p.model
+      ? { model: String(p.model_variant ?? p.model) as WalkForwardOptions['model'] }
+      : {}),
+    ...(p.model_params ? { params: parseParams(String(p.model_params)) } : {}),
     ...(p.margin_method ? { margin: p.margin_method as MarginMethod } : {}),
     ...(p.blend ? { blend: p.blend as BlendKind } : {}),
     ...(p.calibration ? { calibration: p.calibration as CalibrationKind } : {}),
@@ -764,6 +879,18 @@ async function championScoreOnWindow(
     label: `${modelName} champion re-score`,
   })
   return r.metrics.calibrated?.rps ?? r.metrics.model?.rps
+}
+
+function parseParams(text: string): Record<string, number> {
+  try {
+    const v = JSON.parse(text) as unknown
+    if (v && typeof v === 'object' && Object.values(v).every((x) => typeof x === 'number')) {
+      return v as Record<string, number>
+    }
+  } catch {
+    // an older run: the variant's defaults
+  }
+  return {}
 }
 
 export type { BacktestMatch }

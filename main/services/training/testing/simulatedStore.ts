@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3'
 import { openMemoryDatabase } from '../../data/db'
 import { importFileContents } from '../../data/import'
-import { simulateLeagueWithOdds } from '../../../model/backtest/simulatedMarket'
+import { simulateLeagueForVariants, simulateLeagueWithOdds } from '../../../model/backtest/simulatedMarket'
 
 export interface SimulatedLeague {
   code: string
@@ -15,6 +15,8 @@ export interface SimulatedLeague {
   seed?: number
   /** Leave out the last n matches (to add them later: a week of new results). */
   dropLast?: number
+  /** Also write shots and shots on target (HS, AS, HST, AST), as the goal-model variants may train on them. */
+  withShots?: boolean
 }
 
 const HEADER = 'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,PSH,PSD,PSA'
@@ -27,7 +29,8 @@ function ddmmyyyy(date: string): string {
 /** Imports each league season by season (seasons start in August: 2019-20, 2020-21, ...). */
 export function importSimulatedLeagues(db: Database.Database, leagues: readonly SimulatedLeague[]): void {
   for (const l of leagues) {
-    const { matches } = simulateLeagueWithOdds({
+    const simulate = l.withShots ? simulateLeagueForVariants : simulateLeagueWithOdds
+    const { matches } = simulate({
       teams: l.teams ?? 8,
       seasons: l.seasons ?? 3,
       seed: l.seed ?? 7,
@@ -40,13 +43,17 @@ export function importSimulatedLeagues(db: Database.Database, leagues: readonly 
       const season = `${start}-${String((start + 1) % 100).padStart(2, '0')}`
       const result = m.homeGoals > m.awayGoals ? 'H' : m.homeGoals < m.awayGoals ? 'A' : 'D'
       const odds = m.odds ? m.odds.join(',') : ',,'
-      const line = `${l.code},${ddmmyyyy(m.date)},${l.code} ${m.home},${l.code} ${m.away},${m.homeGoals},${m.awayGoals},${result},${odds}`
+      const shots = l.withShots
+        ? `,${m.homeShots},${m.awayShots},${m.homeShotsOnTarget},${m.awayShotsOnTarget}`
+        : ''
+      const line = `${l.code},${ddmmyyyy(m.date)},${l.code} ${m.home},${l.code} ${m.away},${m.homeGoals},${m.awayGoals},${result},${odds}${shots}`
       const rows = bySeason.get(season) ?? []
       rows.push(line)
       bySeason.set(season, rows)
     }
     for (const [season, rows] of bySeason) {
-      importFileContents(db, `${HEADER}\n${rows.join('\n')}\n`, `${l.code}_${season}.csv`, {
+      const header = l.withShots ? `${HEADER},HS,AS,HST,AST` : HEADER
+      importFileContents(db, `${header}\n${rows.join('\n')}\n`, `${l.code}_${season}.csv`, {
         league: l.code,
         season,
         createTeams: true,

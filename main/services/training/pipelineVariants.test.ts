@@ -1,0 +1,182 @@
+/**
+ * The pipeline with `model`: a named variant, and `auto` (chosen per league on the year before the
+ * evaluation window). The tracked run, the model version and the model artifact record the variant.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LocalTrackingStore } from '../tracking/localTrackingStore'
+import { openTrackingDatabase } from '../tracking/localSchema'
+import { availableVariants } from '../../model/variants'
+import { simulateLeagueForVariants } from '../../model/backtest/simulatedMarket'
+import { createWorkerPool, type WorkerPool } from './workerPool'
+import { DEFAULT_PIPELINE_SETTINGS, modelNameOf, runPipeline, type PipelineSettings } from './pipeline'
+import { simulatedAppDatabase } from './testing/simulatedStore'
+import { loadLeagueData } from './leagueData'
+import { packMatches, unpackMatches } from './packedMatches'
+import { runFitVariantJob } from './modelJobs'
+import type { ModelArtifact } from './artifacts'
+
+const base: PipelineSettings = {
+  ...DEFAULT_PIPELINE_SETTINGS,
+  windowYears: 2,
+  xiGrid: [0.003],
+  minHistory: 20,
+}
+const ctx = { jobId: 't', progress: () => {}, cancelled: () => false, checkCancelled: () => {} }
+
+describe('packed matches carry the variant extras', () => {
+  it('shots, market and over 2.5 survive packing (NaN ↔ null), and packing without extras adds nothing', () => {
+    const { matches } = simulateLeagueForVariants({ seasons: 1 })
+    const withGaps = matches.map((m, i) => (i % 5 === 0 ? { ...m, homeShots: null, market: null } : m))
+    const back = unpackMatches(packMatches(withGaps))
+    back.forEach((m, i) => {
+      const w = withGaps[i]
+      expect([
+        m.homeShots,
+        m.awayShots,
+        m.homeShotsOnTarget,
+        m.awayShotsOnTarget,
+        m.market,
+        m.marketOver25,
+      ]).toEqual([
+        w.homeShots,
+        w.awayShots,
+        w.homeShotsOnTarget,
+        w.awayShotsOnTarget,
+        w.market,
+        w.marketOver25,
+      ])
+    })
+    const plain = matches.map(({ date, home, away, homeGoals, awayGoals, odds }) => ({
+      date,
+      home,
+      away,
+      homeGoals,
+      awayGoals,
+      odds,
+    }))
+    expect(packMatches(plain).extras).toBeUndefined()
+    expect(unpackMatches(packMatches(plain))[0]).not.toHaveProperty('homeShots')
+  })
+})
+
+describe('pipeline with a model variant', () => {
+  let dir: string
+  let pool: WorkerPool
+  let tracking: LocalTrackingStore
+  const db = simulatedAppDatabase([
+    { code: 'E0', seed: 3, withShots: true },
+    { code: 'D1', seed: 5, withShots: true },
+  ])
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scoreline-pipeline-variants-'))
+    pool = createWorkerPool({ workerUrl: new URL('./modelWorker.ts', import.meta.url), size: 2 })
+    tracking = new LocalTrackingStore({
+      db: openTrackingDatabase(path.join(dir, 'tracking.sqlite')),
+      ownsDb: true,
+    })
+  })
+  afterAll(async () => {
+    await pool.close()
+    tracking.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+  const run = (id: string, settings: PipelineSettings, leagues = ['E0']) =>
+    runPipeline(leagues, settings, { db, tracking, pool }, { id, trigger: 'manual' })
+
+  it('the league data carries shots and the margin-free training market', () => {
+    const data = loadLeagueData(db, 'E0', { windowYears: 2, margin: 'multiplicative' })
+    const m = data.matches[0]
+    expect(m.homeShotsOnTarget).toBeGreaterThanOrEqual(m.homeGoals)
+    expect(m.market![0] + m.market![1] + m.market![2]).toBeCloseTo(1, 12)
+    const more = loadLeagueData(db, 'E0', { windowYears: 1, extraYears: 1 })
+    expect(more.matches.length).toBe(data.matches.length)
+    expect(more.evalWindow).toBe(data.evalWindow)
+  })
+
+  it('model poisson: the walk-forward is Poisson’s, and run params, version tags and the artifact say so', async () => {
+    const r = await run('v1', { ...base, model: 'poisson' })
+    expect(r.state).toBe('succeeded')
+    const l = r.leagues[0]
+    expect(l.modelVariant).toBe('poisson')
+    const parent = await tracking.getRun(l.runId!)
+    expect(parent.params).toMatchObject({
+      model: 'poisson',
+      model_variant: 'poisson',
+      model_params: '{}',
+      model_selection: 'named',
+    })
+    expect(parent.tags['scoreline.model_variant']).toBe('poisson')
+    const version = await tracking.getModelVersion(modelNameOf('E0'), l.version!)
+    expect(version.tags['scoreline.model_variant']).toBe('poisson')
+    const artifact = JSON.parse(
+      Buffer.from(await tracking.downloadArtifact(l.runId!, 'model/model.json')).toString('utf8'),
+    ) as ModelArtifact
+    expect(artifact.variant).toMatchObject({
+      id: 'poisson',
+      params: {},
+      selection: null,
+      summary: null,
+      note: null,
+    })
+    expect(artifact.model.model).toBe('poisson')
+    expect(artifact.model.rho).toBe(0)
+  })
+
+  it('model auto: chosen on the year before the evaluation window, recorded with its candidates', async () => {
+    const r = await run('v2', { ...base, model: 'auto' }, ['E0', 'D1'])
+    expect(r.state).toBe('succeeded')
+    for (const l of r.leagues) {
+      const sel = l.variantSelection!
+      expect(sel.period.to < l.evaluation!.from).toBe(true)
+      expect(sel.candidates.map((c) => c.model)).toEqual(expect.arrayContaining(availableVariants()))
+      expect(l.modelVariant).toBe(sel.model)
+      expect(l.steps.map((s) => s.step).slice(0, 2)).toEqual(['load', 'model'])
+      const parent = await tracking.getRun(l.runId!)
+      expect(parent.params).toMatchObject({ model_variant: sel.model, model_selection: 'auto' })
+      const artifact = JSON.parse(
+        Buffer.from(await tracking.downloadArtifact(l.runId!, 'model/model.json')).toString('utf8'),
+      ) as ModelArtifact
+      expect(artifact.variant!.id).toBe(sel.model)
+      expect((artifact.variant!.selection as { period: unknown }).period).toEqual(sel.period)
+    }
+  }, 120_000)
+
+  const other = availableVariants().find((id) => id !== 'dixon-coles' && id !== 'poisson')
+  it.skipIf(!other)(
+    `a variant other than the engine's (${other ?? 'none registered yet'}): its fit summary goes in the artifact`,
+    async () => {
+      const r = await run('v3', { ...base, model: other! })
+      const l = r.leagues[0]
+      expect(l.state, l.error?.message).toBe('succeeded')
+      expect(l.steps.map((s) => s.step)).toContain('fit variant')
+      const artifact = JSON.parse(
+        Buffer.from(await tracking.downloadArtifact(l.runId!, 'model/model.json')).toString('utf8'),
+      ) as ModelArtifact
+      expect(artifact.variant!.id).toBe(other)
+      expect(artifact.variant!.summary).not.toBeNull()
+      expect(artifact.variant!.note).toMatch(/Dixon-Coles fit on the same window/)
+    },
+    120_000,
+  )
+
+  it('the fitVariant job fits a variant on the window and returns a plain-JSON summary', () => {
+    const data = loadLeagueData(db, 'E0', { windowYears: 2 })
+    const res = runFitVariantJob(
+      {
+        matches: packMatches(data.matches),
+        model: 'dixon-coles',
+        params: {},
+        asOf: data.evaluation.to,
+        from: data.matches[0].date,
+        xi: 0.0019,
+      },
+      ctx,
+    )
+    expect(res.summary).toMatchObject({ model: 'dixon-coles', asOf: data.evaluation.to })
+    expect(res.info!.nTeams).toBe(8)
+    expect(JSON.parse(JSON.stringify(res.summary))).toEqual(res.summary)
+  })
+})
