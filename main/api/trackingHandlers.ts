@@ -344,11 +344,19 @@ export async function compareRunsWithHistory(
   const pairs = base.metrics.flatMap((m) =>
     runs.flatMap((r, i) => (r.metrics[m.key] === undefined ? [] : [{ key: m.key, i, runId: r.info.runId }])),
   )
-  const histories = await mapLimit(pairs, HISTORY_CONCURRENCY, (p) => store.getMetricHistory(p.runId, p.key))
+  // one bulk read per metric (MLflow: 100 runs a request) instead of one request per run and metric
+  const keys = [...new Set(pairs.map((p) => p.key))]
+  const bulk = await mapLimit(keys, HISTORY_CONCURRENCY, (key) =>
+    store.getMetricHistories(
+      pairs.filter((p) => p.key === key).map((p) => p.runId),
+      key,
+    ),
+  )
+  const historyOf = new Map(keys.map((k, i) => [k, bulk[i]]))
   const byKey = new Map<string, (MetricPointDto[] | null)[]>()
-  pairs.forEach((p, n) => {
+  pairs.forEach((p) => {
     const list = byKey.get(p.key) ?? new Array<MetricPointDto[] | null>(runs.length).fill(null)
-    list[p.i] = histories[n]
+    list[p.i] = (historyOf.get(p.key)?.[p.runId] ?? [])
       .filter((x) => Number.isFinite(x.value))
       .map((x) => ({ step: x.step, value: x.value, timestamp: x.timestamp }))
     byKey.set(p.key, list)

@@ -15,7 +15,7 @@ import { silentLogger, systemClock } from './logger'
 import type { Clock, TrackingLogger } from './logger'
 import { PromotionLog } from './promotionLog'
 import { comparisonSql, likeMatches, orderBySql, parseFilter } from './searchFilter'
-import { TAGS, normaliseLog } from './trackingStore'
+import { MAX_HISTORY_POINTS, TAGS, normaliseLog, samplePoints } from './trackingStore'
 import type {
   ArtifactEntry,
   CreateModelVersionInput,
@@ -368,6 +368,42 @@ export class LocalTrackingStore implements TrackingStore {
       timestamp: r.timestamp,
       step: r.step,
     }))
+  }
+
+  async getMetricHistories(
+    runIds: readonly string[],
+    key: string,
+    options: { maxPoints?: number } = {},
+  ): Promise<Record<string, MetricPoint[]>> {
+    const max = Math.min(options.maxPoints ?? MAX_HISTORY_POINTS, MAX_HISTORY_POINTS)
+    const out: Record<string, MetricPoint[]> = {}
+    for (const id of runIds) {
+      this.requireRun(id)
+      out[id] = []
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT run_id, key, value, is_nan, timestamp, step FROM tr_metrics
+          WHERE key = ? AND run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, step, timestamp`,
+      )
+      .all(key, JSON.stringify([...new Set(runIds)])) as {
+      run_id: string
+      key: string
+      value: number
+      is_nan: number
+      timestamp: number
+      step: number
+    }[]
+    for (const r of rows) {
+      out[r.run_id].push({
+        key: r.key,
+        value: r.is_nan ? Number.NaN : r.value,
+        timestamp: r.timestamp,
+        step: r.step,
+      })
+    }
+    for (const id of Object.keys(out)) out[id] = samplePoints(out[id], max)
+    return out
   }
 
   private requireRun(runId: string): RunRow {

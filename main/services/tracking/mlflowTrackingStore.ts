@@ -11,7 +11,10 @@ import { escapeFilterString } from './mlflowClient'
 import type { MlflowExperiment, MlflowModelVersion, MlflowRegisteredModel, MlflowRun } from './mlflowSchemas'
 import type { PromotionLog } from './promotionLog'
 import { validateAlias } from './localTrackingStore'
-import { TAGS, normaliseLog, toRecord } from './trackingStore'
+import { MAX_HISTORY_POINTS, TAGS, normaliseLog, toRecord } from './trackingStore'
+
+/** Runs per request of MLflow's bulk-interval metric history (the server refuses more). */
+const BULK_HISTORY_RUNS = 100
 import type {
   ArtifactEntry,
   CreateModelVersionInput,
@@ -172,6 +175,28 @@ export class MlflowTrackingStore implements TrackingStore {
     return history
       .map((m) => ({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step }))
       .sort((a, b) => a.step - b.step || a.timestamp - b.timestamp)
+  }
+
+  async getMetricHistories(
+    runIds: readonly string[],
+    key: string,
+    options: { maxPoints?: number } = {},
+  ): Promise<Record<string, MetricPoint[]>> {
+    const max = Math.min(options.maxPoints ?? MAX_HISTORY_POINTS, MAX_HISTORY_POINTS)
+    const unique = [...new Set(runIds)]
+    const out: Record<string, MetricPoint[]> = Object.fromEntries(unique.map((id) => [id, []]))
+    for (let i = 0; i < unique.length; i += BULK_HISTORY_RUNS) {
+      const points = await this.client.getMetricHistoryBulkInterval({
+        runIds: unique.slice(i, i + BULK_HISTORY_RUNS),
+        metricKey: key,
+        maxResults: max,
+      })
+      for (const m of points) {
+        out[m.run_id]?.push({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step })
+      }
+    }
+    for (const id of unique) out[id].sort((a, b) => a.step - b.step || a.timestamp - b.timestamp)
+    return out
   }
 
   private remember(run: MlflowRun): MlflowRun {

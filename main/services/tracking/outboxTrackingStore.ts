@@ -661,6 +661,16 @@ export class OutboxTrackingStore implements TrackingStore {
     return this.remote.getMetricHistory(this.resolve(runId), key)
   }
 
+  async getMetricHistories(
+    runIds: readonly string[],
+    key: string,
+    options?: { maxPoints?: number },
+  ): Promise<Record<string, MetricPoint[]>> {
+    const resolved = runIds.map((id) => this.resolve(id))
+    const remote = await this.remote.getMetricHistories(resolved, key, options)
+    return Object.fromEntries(runIds.map((id, i) => [id, remote[resolved[i]] ?? []]))
+  }
+
   async getRegisteredModel(name: string): Promise<RegisteredModel | null> {
     return this.remote.getRegisteredModel(name)
   }

@@ -55,6 +55,19 @@ export interface MetricPoint {
   step: number
 }
 
+/** The most points per run a bulk metric-history read returns (MLflow's bulk-interval ceiling). */
+export const MAX_HISTORY_POINTS = 2500
+
+/** Evenly spaced points of a step-ordered history, first and last kept (what MLflow's bulk-interval does). */
+export function samplePoints(points: MetricPoint[], max: number): MetricPoint[] {
+  if (points.length <= max) return points
+  if (max <= 1) return points.slice(-1)
+  const out: MetricPoint[] = []
+  const stride = (points.length - 1) / (max - 1)
+  for (let i = 0; i < max; i++) out.push(points[Math.round(i * stride)])
+  return out
+}
+
 export interface Run {
   info: RunInfo
   params: Record<string, string>
@@ -187,6 +200,17 @@ export interface TrackingStore {
   deleteRun(runId: string): Promise<void>
   restoreRun(runId: string): Promise<void>
   getMetricHistory(runId: string, key: string): Promise<MetricPoint[]>
+  /**
+   * One metric's history for many runs in as few requests as the backend allows (MLflow's bulk-interval
+   * endpoint: 100 runs a request), for charts: at most `maxPoints` points per run (default and ceiling
+   * 2500), evenly sampled by step with the first and last kept when a run has more. Runs without the
+   * metric map to []. Ordered by step, then timestamp.
+   */
+  getMetricHistories(
+    runIds: readonly string[],
+    key: string,
+    options?: { maxPoints?: number },
+  ): Promise<Record<string, MetricPoint[]>>
 
   // registry
   ensureRegisteredModel(

@@ -90,6 +90,17 @@ export function trackingStoreContract(makeStore: () => Promise<TrackingStore>): 
       [1, 0.2],
       [2, 0.205],
     ])
+    // the same histories in one bulk read: the child's three points, the parent (no rps) empty
+    const bulk = await store.getMetricHistories([child.runId, parent.runId], 'rps')
+    expect(bulk[child.runId].map((m) => [m.step, m.value])).toEqual([
+      [0, 0.21],
+      [1, 0.2],
+      [2, 0.205],
+    ])
+    expect(bulk[parent.runId]).toEqual([])
+    // sampled to at most maxPoints, first and last kept
+    const two = await store.getMetricHistories([child.runId], 'rps', { maxPoints: 2 })
+    expect(two[child.runId].map((m) => m.step)).toEqual([0, 2])
     const missing = await store.getRun('ffffffffffffffffffffffffffffffff').catch((e) => e)
     expect(isNotFound(missing)).toBe(true)
   })
