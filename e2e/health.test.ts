@@ -182,6 +182,21 @@ describe.skipIf(!runnable)('Model health screen in the browser bridge', () => {
     await page.keyboard.press('Tab')
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Refresh')
 
+    // the diagram's bins as a table, opened from the keyboard
+    const summary = page.getByTestId('reliability-evaluation').locator('summary')
+    await summary.focus()
+    await page.keyboard.press('Enter')
+    const binRows = page.getByTestId('reliability-evaluation-table').locator('tbody tr')
+    await binRows.first().waitFor()
+    const calibratedColumn = after.evaluation!.reliability.findIndex((d) => d.series === 'calibrated') + 1
+    const counts = await binRows.evaluateAll(
+      (rows, col) => rows.map((r) => r.children[col].textContent!.split(' · ')[0]),
+      calibratedColumn,
+    )
+    expect(counts).toEqual(
+      after.evaluation!.reliability[calibratedColumn - 1].bins.map((b) => String(b.count)),
+    )
+
     // dark theme
     await page.emulateMedia({ colorScheme: 'dark' })
     await page.screenshot({ path: path.join(shots, 'health-dark.png'), fullPage: true })

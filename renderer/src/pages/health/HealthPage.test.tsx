@@ -368,6 +368,13 @@ describe('Model health screen', () => {
         expect(within(fig).getByTestId(`ece-${d.series}`).textContent).toContain(`ECE ${d.ece.toFixed(4)}`)
         const dots = within(fig).getByTestId(`reliability-${d.series}`).querySelectorAll('circle')
         expect(dots.length).toBe(reliabilityPoints(d).length)
+        const column = phaseReport.reliability.indexOf(d) + 1
+        const rows = within(within(fig).getByTestId(`${id}-table`))
+          .getAllByRole('row')
+          .slice(1)
+        expect(rows.map((r) => r.children[column].textContent!.split(' · ')[0])).toEqual(
+          d.bins.map((b) => String(b.count)),
+        )
         const bars = within(fig).getByTestId(`bin-counts-${d.series}`).querySelectorAll('rect')
         expect([...bars].map((b) => Number(b.getAttribute('data-count')))).toEqual(d.bins.map((b) => b.count))
       }

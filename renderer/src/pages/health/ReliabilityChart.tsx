@@ -148,6 +148,40 @@ export function ReliabilityChart({
         ))}
         <span className="muted">n = {n}</span>
       </figcaption>
+      <details className="health-bins">
+        <summary>Bins as a table</summary>
+        <table className="table" data-testid={`${testId}-table`}>
+          <caption className="muted">each cell: matches · mean forecast · observed frequency</caption>
+          <thead>
+            <tr>
+              <th scope="col">top pick</th>
+              {diagrams.map((d) => (
+                <th key={d.series} scope="col">
+                  {SERIES_STYLE[d.series].label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {diagrams[0]?.bins.map((b, i) => (
+              <tr key={i}>
+                <th scope="row">
+                  {b.lo.toFixed(1)}–{b.hi.toFixed(1)}
+                </th>
+                {diagrams.map((d) => {
+                  const x = d.bins[i]
+                  return (
+                    <td key={d.series}>
+                      {x.count}
+                      {x.count > 0 && ` · ${x.confidence!.toFixed(3)} · ${x.accuracy!.toFixed(3)}`}
+                    </td>
+                  )
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
     </figure>
   )
 }
