@@ -53,4 +53,17 @@ describe('scoreline pipeline', () => {
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(/ZZ: FAILED — load: No played matches for league ZZ/)
   })
+
+  it('run --model poisson trains that variant for this run only and records it; an unknown variant is refused', async () => {
+    const r = await run(['pipeline', 'run', '--league', 'E0', '--model', 'poisson', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const out = JSON.parse(r.stdout)
+    expect(out).toMatchObject({ state: 'succeeded', trigger: 'cli', settings: { model: 'poisson' } })
+    expect(out.leagues[0]).toMatchObject({ league: 'E0', modelVariant: 'poisson' })
+    const human = await run(['pipeline', 'run', '--league', 'E0', '--model', 'dixon-coles'])
+    expect(human.stdout).toMatch(/E0 \S+ \(\d+ matches\): dixon-coles, ξ=/)
+    const bad = await run(['pipeline', 'run', '--league', 'E0', '--model', 'crystal-ball'])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/--model must be "auto" or one of dixon-coles, poisson/)
+  })
 })

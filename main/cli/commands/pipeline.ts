@@ -2,6 +2,10 @@ import type { Command, CommandContext } from '../framework'
 import { UserError } from '../framework'
 import { call, openScoreline, SERVICE_OPTIONS } from '../context'
 import type { PipelineRunDto, ScheduleDto, TrainingStatusDto } from '../../../shared/api/domains/training'
+import { createTrainingDeps } from '../../api/trainingHandlers'
+import type { Scoreline } from '../../core/scoreline'
+import type { VariantId } from '../../model/variants'
+import { parseVariant } from './modelInput'
 
 /** Training errors the user can act on (busy, no data, bad cron) exit with 1 like other usage errors. */
 async function userErrors<T>(work: () => Promise<T>): Promise<T> {
@@ -31,8 +35,9 @@ export function renderRun(run: PipelineRunDto): string {
       continue
     }
     const m = l.metrics
+    const variant = (l as { modelVariant?: string | null }).modelVariant ?? run.settings.model
     lines.push(
-      `  ${l.league} ${l.evaluation?.season ?? ''} (${l.evaluation?.matches ?? 0} matches): ξ=${l.xi}  RPS model ${fmtRps(m?.model?.rps)}` +
+      `  ${l.league} ${l.evaluation?.season ?? ''} (${l.evaluation?.matches ?? 0} matches): ${variant ? `${String(variant)}, ` : ''}ξ=${l.xi}  RPS model ${fmtRps(m?.model?.rps)}` +
         `  market ${fmtRps(m?.market?.rps)} (${String(run.settings.margin ?? 'shin')})  blend ${fmtRps(m?.blend?.rps)}  calibrated ${fmtRps(m?.calibrated?.rps)}`,
     )
     if (l.decision) {
@@ -54,7 +59,7 @@ export function renderRun(run: PipelineRunDto): string {
 const runCommand: Command = {
   name: 'run',
   summary: 'Retrain: choose ξ, fit, blend, calibrate, evaluate, track, register and promote if better.',
-  usage: '[--league CODE ...] [--json]',
+  usage: '[--league CODE ...] [--model VARIANT|auto] [--json]',
   options: {
     ...SERVICE_OPTIONS,
     league: {
@@ -63,8 +68,15 @@ const runCommand: Command = {
       description: 'League to train (default: the configured leagues, else every league in the store)',
       valueName: 'CODE',
     },
+    model: {
+      type: 'string',
+      description:
+        'Goal-model variant for this run (default dixon-coles; see compare-models), or auto: per league, the variant with the lowest walk-forward RPS over the year before the evaluation season',
+      valueName: 'variant|auto',
+    },
   },
   async run(ctx) {
+    const model = parseVariant(typeof ctx.values.model === 'string' ? ctx.values.model : undefined, true)
     const scoreline = openScoreline(ctx)
     const leagues = (ctx.values.league as string[] | undefined) ?? undefined
     const unsubscribe = scoreline.events.subscribe((event, payload) => {
@@ -83,10 +95,13 @@ const runCommand: Command = {
     }
     process.once('SIGINT', onSigint)
     try {
-      const result = await userErrors(() =>
-        call(scoreline, 'training.runPipeline', { leagues, wait: true, trigger: 'cli' }),
-      )
-      const run = result.run as PipelineRunDto
+      const run = model
+        ? await userErrors(() => runWithModel(scoreline, model, leagues))
+        : ((
+            await userErrors(() =>
+              call(scoreline, 'training.runPipeline', { leagues, wait: true, trigger: 'cli' }),
+            )
+          ).run as PipelineRunDto)
       ctx.output(run, renderRun)
       return run.state === 'succeeded' ? 0 : 1
     } finally {
@@ -95,6 +110,38 @@ const runCommand: Command = {
       await scoreline.close()
     }
   },
+}
+
+/**
+ * A run with a model variant for this run only: the same training service the app uses (same database,
+ * lock, events, tracking and feature stores, stored defaults), with `model` on top of the stored settings.
+ */
+async function runWithModel(
+  scoreline: Scoreline,
+  model: VariantId | 'auto',
+  leagues: string[] | undefined,
+): Promise<PipelineRunDto> {
+  const deps = createTrainingDeps({
+    db: scoreline.db,
+    settings: scoreline.settings,
+    paths: scoreline.paths,
+    config: () => scoreline.config,
+    events: scoreline.events,
+    poolSize: scoreline.config.workers,
+    pipelineSettings: () => ({
+      margin: scoreline.config.modelling.margin,
+      blend: scoreline.config.modelling.blend,
+      calibration: scoreline.config.modelling.calibration,
+      promotionMargin: scoreline.config.modelling.promotionMargin,
+      model,
+    }),
+  })
+  try {
+    const started = deps.training.start({ leagues, trigger: 'cli' })
+    return (await started.done) as unknown as PipelineRunDto
+  } finally {
+    await deps.close()
+  }
 }
 
 export function renderStatus(s: TrainingStatusDto): string {
