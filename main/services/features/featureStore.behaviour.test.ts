@@ -175,6 +175,25 @@ function behaviourSuite(makeHarness: () => Promise<Harness>): void {
     ).toBe(0)
   })
 
+  it('writes rows of several leagues interleaved in one batch, each league complete and indexed', async () => {
+    const leagues = ['E0', 'SP1', 'D1']
+    const rows = TEAMS.slice(0, 12).map((team, i) => ({
+      ...formRow(team, { points_per_game: i / 10 }),
+      league: leagues[i % 3], // E0, SP1, D1, E0, ...: the league changes on every row
+    }))
+    await store.publish('team_form', rows, { lineage: lineage() })
+    for (const [k, league] of leagues.entries()) {
+      const read = await store.getTeams('team_form', league)
+      const expected = rows.filter((_, i) => i % 3 === k)
+      expect(read.entities.map((e) => e.entity).sort()).toEqual(expected.map((r) => r.team).sort())
+      for (const r of expected) {
+        expect(read.entities.find((e) => e.entity === r.team)?.values.points_per_game).toBe(
+          r.values.points_per_game,
+        )
+      }
+    }
+  })
+
   it('retires a version its writer abandoned mid-write when the next version is created', async () => {
     const s = await open({ abandonedWriteMs: 200 })
     const crashed = await s.createVersion('team_ratings', { lineage: lineage('crashed'), createdBy: 'test' })

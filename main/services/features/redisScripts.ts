@@ -24,14 +24,14 @@ local n = tonumber(ARGV[4])
 local base = p .. view .. '@' .. ver .. ':'
 local idxBase = p .. '_idx:' .. view .. '@' .. ver .. ':'
 local leagues = p .. '_leagues:' .. view .. '@' .. ver
-local touched = {}
-local scores = {}
+local scores, counts, maxExp = {}, {}, {}
 local res = {}
 local i = 5
+-- rows usually arrive grouped by league: keep the current league's index entries at hand
+local curLeague, z, zn, zmax = nil, nil, 0, 0
 for e = 1, n do
   local league, id, ts, exp = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  local nf = tonumber(ARGV[i + 4])
-  i = i + 5
+  local last = i + 4 + 2 * tonumber(ARGV[i + 4])
   local key = base .. league .. ':' .. id
   local cur = redis.call('HGET', key, '_ts')
   if cur and tonumber(cur) > tonumber(ts) then
@@ -40,35 +40,38 @@ for e = 1, n do
     -- replace the whole entity, so a feature left out of this write does not linger from the last one
     if cur then redis.call('DEL', key) end
     -- the features straight from ARGV (unpack as the last argument expands in place: no table copy)
-    if nf > 0 then
-      redis.call('HSET', key, '_ts', ts, '_exp', exp, unpack(ARGV, i, i + 2 * nf - 1))
-    else
-      redis.call('HSET', key, '_ts', ts, '_exp', exp)
-    end
+    redis.call('HSET', key, '_ts', ts, '_exp', exp, unpack(ARGV, i + 5, last))
     redis.call('PEXPIREAT', key, exp)
-    local z = scores[league]
-    if not z then
-      z = {}
-      scores[league] = z
+    if league ~= curLeague then
+      if curLeague then counts[curLeague], maxExp[curLeague] = zn, zmax end
+      curLeague = league
+      z = scores[league]
+      if not z then
+        z = {}
+        scores[league] = z
+        counts[league], maxExp[league] = 0, 0
+      end
+      zn, zmax = counts[league], maxExp[league]
     end
-    z[#z + 1] = exp
-    z[#z + 1] = id
-    local t = touched[league]
+    z[zn + 1] = exp
+    z[zn + 2] = id
+    zn = zn + 2
     local expn = tonumber(exp)
-    if not t or expn > t then touched[league] = expn end
+    if expn > zmax then zmax = expn end
     res[e] = 1
   end
-  i = i + 2 * nf
+  i = last + 1
 end
-for league, maxExp in pairs(touched) do
+if curLeague then counts[curLeague], maxExp[curLeague] = zn, zmax end
+for league, z in pairs(scores) do
   local idx = idxBase .. league
-  local z = scores[league]
-  for s = 1, #z, 1000 do
-    redis.call('ZADD', idx, unpack(z, s, math.min(s + 999, #z)))
+  local count = counts[league]
+  for s = 1, count, 1000 do
+    redis.call('ZADD', idx, unpack(z, s, math.min(s + 999, count)))
   end
   redis.call('SADD', leagues, league)
   -- the index outlives its entities by a week so an expired entity reads as "expired", not "missing"
-  local keep = maxExp + 604800000
+  local keep = maxExp[league] + 604800000
   local cur = redis.call('PEXPIRETIME', idx)
   if cur < 0 or cur < keep then redis.call('PEXPIREAT', idx, keep) end
   local lcur = redis.call('PEXPIRETIME', leagues)
