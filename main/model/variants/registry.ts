@@ -11,6 +11,7 @@ import { shotsVariant } from './shots'
 import { marketVariant } from './market'
 import { negativeBinomialVariant } from './negativeBinomial'
 import { bivariatePoissonVariant } from './bivariatePoisson'
+import { dynamicVariant } from './dynamic'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each variant has its own Fit type
 type AnyVariant = GoalModelVariant<any>
@@ -22,6 +23,7 @@ export const VARIANTS: Partial<Record<VariantId, AnyVariant>> = {
   market: marketVariant,
   'negative-binomial': negativeBinomialVariant,
   'bivariate-poisson': bivariatePoissonVariant,
+  dynamic: dynamicVariant,
 }
 
 /** The variant for an id, or undefined when it is not (yet) available. */

@@ -1,0 +1,270 @@
+/**
+ * Dynamic team strengths: an approximate Kalman filter for Poisson goal counts.
+ *
+ * State: per team i an attack a_i and a defence d_i (log scale, higher d concedes more) with a 2×2 covariance;
+ * global intercept c and home advantage γ with their own 2×2 covariance. For home team h v away team a:
+ *   λ = exp(c + γ·[not neutral] + a_h + d_a),  μ = exp(c + a_a + d_h)         (the engine's λ, μ with β = c + d)
+ * State equation: each team's (a, d) follows a random walk, Var increases by q·Δt for Δt days since that team's
+ * previous match (q = `processVariance` per day, the hyper-parameter; c and γ are static). This replaces the
+ * engine's exponential time decay: the filter forgets at the rate q instead of ξ, so ctx.xi is ignored.
+ * Observation update: one Fisher-scoring (extended Kalman filter) step from the prior mean, as in Fahrmeir (1992),
+ * "Posterior mode estimation by extended Kalman filtering for multivariate dynamic generalized linear models",
+ * JASA 87, 501-509: with z = (a_h, d_h, a_a, d_a, c, γ), H the 2×6 design of (η₁, η₂), W = diag(λ, μ),
+ *   K = Σ Hᵀ,  S = W⁻¹ + H Σ Hᵀ,  z ← z + K S⁻¹ ((x − λ)/λ, (y − μ)/μ)ᵀ,  Σ ← Σ − K S⁻¹ Kᵀ.
+ * Approximation (documented): only the per-team and global 2×2 blocks of Σ are kept (cross-team covariances
+ * are dropped after each match), which keeps the filter O(1) per match.
+ * A team's first match starts from (a, d) = (0, 0) with variance `initialVariance` on each.
+ *
+ * Low-score dependence: ρ of Dixon & Coles (1997, eq. 4.2) is estimated after the filter by maximising
+ * Σ log τ(x, y; λ̂, μ̂, ρ) over the one-step-ahead rates λ̂, μ̂ of every match that ended 0-0, 1-0, 0-1 or 1-1
+ * (with Poisson margins τ preserves total mass, so this is the exact likelihood of ρ given the forecasts).
+ */
+import { DixonColesError, dayNumberOf } from '../../dixonColes'
+import type { VariantMatch } from '../types'
+
+export interface DynamicParams {
+  /** Random-walk variance per day of each team's attack and defence. */
+  processVariance: number
+  /** Prior variance of a new team's attack and defence. */
+  initialVariance: number
+}
+
+export const DEFAULT_DYNAMIC_PARAMS: DynamicParams = { processVariance: 5e-5, initialVariance: 0.1 }
+
+export interface DynamicTeamState {
+  name: string
+  attack: number
+  defence: number
+  /** Covariance [Var a, Cov(a, d), Var d] after the team's last match. */
+  cov: [number, number, number]
+  lastDay: number
+  matches: number
+}
+
+/** The filter's state after a prefix of the history: plain JSON, continued by `runFilter`. */
+export interface FilterState {
+  params: DynamicParams
+  teams: DynamicTeamState[]
+  intercept: number
+  homeAdvantage: number
+  /** Covariance [Var c, Cov(c, γ), Var γ]. */
+  globalCov: [number, number, number]
+  /** One-step-ahead rates of the low-score matches (cell 0 = 0-0, 1 = 0-1, 2 = 1-0, 3 = 1-1) for ρ. */
+  lowScores: { cell: number[]; lambda: number[]; mu: number[] }
+  /** Matches processed and the FNV-1a hash of them (to recognise a prefix of a later history). */
+  processed: number
+  prefixHash: number
+  /** Σ log P(x, y) of the one-step-ahead Poisson forecasts (a filter's own predictive score). */
+  predictiveLogLik: number
+}
+
+/** Initial mean and variance of c (log goal rate, ≈ log 1.3) and γ. */
+const C0 = 0.25
+const G0 = 0.25
+const GLOBAL_COV0: [number, number, number] = [0.25, 0, 0.04]
+
+export function emptyState(params: DynamicParams): FilterState {
+  return {
+    params,
+    teams: [],
+    intercept: C0,
+    homeAdvantage: G0,
+    globalCov: [...GLOBAL_COV0],
+    lowScores: { cell: [], lambda: [], mu: [] },
+    processed: 0,
+    prefixHash: 0x811c9dc5,
+    predictiveLogLik: 0,
+  }
+}
+
+/** FNV-1a over a match's identity and result, chained from `h`. */
+export function hashMatch(h: number, m: VariantMatch): number {
+  const s = `${m.date}|${m.home}|${m.away}|${m.homeGoals}|${m.awayGoals}|${m.neutral ? 1 : 0};`
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i)
+    h = Math.imul(h, 0x01000193) >>> 0
+  }
+  return h
+}
+
+function logFactorial(n: number): number {
+  let s = 0
+  for (let i = 2; i <= n; i++) s += Math.log(i)
+  return s
+}
+
+/**
+ * Continue `state` (mutated) through `matches` (date order). Throws MODEL_BAD_INPUT on a malformed row or a date
+ * earlier than the previous one.
+ */
+export function runFilter(state: FilterState, matches: readonly VariantMatch[]): void {
+  const { processVariance: q, initialVariance: p0 } = state.params
+  const index = new Map(state.teams.map((t, i) => [t.name, i]))
+  let lastDay = -Infinity
+  const team = (name: string, day: number): DynamicTeamState => {
+    let i = index.get(name)
+    if (i === undefined) {
+      i = state.teams.length
+      index.set(name, i)
+      state.teams.push({ name, attack: 0, defence: 0, cov: [p0, 0, p0], lastDay: day, matches: 0 })
+    }
+    const t = state.teams[i]
+    // Random walk since the team's previous match.
+    const grow = q * (day - t.lastDay)
+    t.cov[0] += grow
+    t.cov[2] += grow
+    t.lastDay = day
+    return t
+  }
+  const Z = new Float64Array(36)
+  for (const m of matches) {
+    const day = dayNumberOf(m.date)
+    if (day < lastDay) {
+      throw new DixonColesError(
+        'MODEL_BAD_INPUT',
+        `History not in date order at ${m.date} ${m.home} v ${m.away}`,
+        {
+          date: m.date,
+        },
+      )
+    }
+    lastDay = day
+    if (
+      m.home === m.away ||
+      !(
+        Number.isInteger(m.homeGoals) &&
+        m.homeGoals >= 0 &&
+        Number.isInteger(m.awayGoals) &&
+        m.awayGoals >= 0
+      )
+    ) {
+      throw new DixonColesError(
+        'MODEL_BAD_INPUT',
+        `Bad match ${m.date} ${m.home} v ${m.away} ${m.homeGoals}-${m.awayGoals}`,
+        {
+          date: m.date,
+        },
+      )
+    }
+    const h = team(m.home, day)
+    const a = team(m.away, day)
+    const home = m.neutral ? 0 : 1
+    const lam = Math.exp(state.intercept + home * state.homeAdvantage + h.attack + a.defence)
+    const mu = Math.exp(state.intercept + a.attack + h.defence)
+    const x = m.homeGoals
+    const y = m.awayGoals
+    state.predictiveLogLik +=
+      -lam + x * Math.log(lam) - mu + y * Math.log(mu) - logFactorial(x) - logFactorial(y)
+    if (x <= 1 && y <= 1) {
+      state.lowScores.cell.push(x * 2 + y)
+      state.lowScores.lambda.push(lam)
+      state.lowScores.mu.push(mu)
+    }
+    // z = (a_h, d_h, a_a, d_a, c, γ); Σ block-diagonal.
+    Z.fill(0)
+    const put = (o: number, c: [number, number, number]) => {
+      Z[o * 6 + o] = c[0]
+      Z[o * 6 + o + 1] = Z[(o + 1) * 6 + o] = c[1]
+      Z[(o + 1) * 6 + o + 1] = c[2]
+    }
+    put(0, h.cov)
+    put(2, a.cov)
+    put(4, state.globalCov)
+    const H1 = [1, 0, 0, 1, 1, home]
+    const H2 = [0, 1, 1, 0, 1, 0]
+    // K = Σ Hᵀ (6×2)
+    const K1 = new Float64Array(6)
+    const K2 = new Float64Array(6)
+    for (let i = 0; i < 6; i++) {
+      let s1 = 0
+      let s2 = 0
+      for (let j = 0; j < 6; j++) {
+        s1 += Z[i * 6 + j] * H1[j]
+        s2 += Z[i * 6 + j] * H2[j]
+      }
+      K1[i] = s1
+      K2[i] = s2
+    }
+    // S = W⁻¹ + H Σ Hᵀ
+    let s11 = 1 / lam
+    let s12 = 0
+    let s22 = 1 / mu
+    for (let j = 0; j < 6; j++) {
+      s11 += H1[j] * K1[j]
+      s12 += H1[j] * K2[j]
+      s22 += H2[j] * K2[j]
+    }
+    const det = s11 * s22 - s12 * s12
+    const i11 = s22 / det
+    const i12 = -s12 / det
+    const i22 = s11 / det
+    const r1 = (x - lam) / lam
+    const r2 = (y - mu) / mu
+    const v1 = i11 * r1 + i12 * r2
+    const v2 = i12 * r1 + i22 * r2
+    const dz = (i: number) => K1[i] * v1 + K2[i] * v2
+    // Σ' = Σ − K S⁻¹ Kᵀ on the kept blocks.
+    const dcov = (i: number, j: number) =>
+      K1[i] * (i11 * K1[j] + i12 * K2[j]) + K2[i] * (i12 * K1[j] + i22 * K2[j])
+    const upd = (o: number, c: [number, number, number]) => {
+      c[0] -= dcov(o, o)
+      c[1] -= dcov(o, o + 1)
+      c[2] -= dcov(o + 1, o + 1)
+    }
+    h.attack += dz(0)
+    h.defence += dz(1)
+    a.attack += dz(2)
+    a.defence += dz(3)
+    state.intercept += dz(4)
+    state.homeAdvantage += dz(5)
+    upd(0, h.cov)
+    upd(2, a.cov)
+    upd(4, state.globalCov)
+    h.matches++
+    a.matches++
+    state.processed++
+    state.prefixHash = hashMatch(state.prefixHash, m)
+  }
+}
+
+/**
+ * ρ maximising Σ log τ over the stored low-score one-step forecasts, inside the region where every stored τ is
+ * positive; 0 when there are none. Σ log τ is concave in ρ (log of affine functions), so bisection on its
+ * derivative finds the maximum (or the edge of the region, kept 1e-6 inside).
+ */
+export function estimateRho(low: FilterState['lowScores']): number {
+  const n = low.cell.length
+  if (n === 0) return 0
+  let lo = -Infinity
+  let hi = 1
+  for (let i = 0; i < n; i++) {
+    const l = low.lambda[i]
+    const m = low.mu[i]
+    lo = Math.max(lo, -1 / Math.max(l, m))
+    hi = Math.min(hi, 1 / (l * m))
+  }
+  const derivative = (rho: number) => {
+    let d = 0
+    for (let i = 0; i < n; i++) {
+      const l = low.lambda[i]
+      const m = low.mu[i]
+      const c = low.cell[i]
+      if (c === 0) d -= (l * m) / (1 - l * m * rho)
+      else if (c === 1) d += l / (1 + l * rho)
+      else if (c === 2) d += m / (1 + m * rho)
+      else d -= 1 / (1 - rho)
+    }
+    return d
+  }
+  const width = hi - lo
+  let a = lo + 1e-6 * width
+  let b = hi - 1e-6 * width
+  if (derivative(a) <= 0) return a
+  if (derivative(b) >= 0) return b
+  for (let it = 0; it < 100 && b - a > 1e-12; it++) {
+    const mid = (a + b) / 2
+    if (derivative(mid) > 0) a = mid
+    else b = mid
+  }
+  return (a + b) / 2
+}
