@@ -73,6 +73,13 @@ describe('runs table logic', () => {
     ])
     expect(sortRuns(some, { by: { kind: 'metric', key: 'rps' }, desc: true }).at(-1)?.runId).toBe('run3')
     expect(defaultColumns(some).map((c) => c.key)).toEqual(['league', 'xi', 'blend', 'rps', 'market_rps'])
+    // Runs that record their goal-model variant (#12) show it next to the league.
+    const withVariant = [run(1, { params: { league: 'E0', model_variant: 'shots', xi: '0.0019' } }), run(2)]
+    expect(
+      defaultColumns(withVariant)
+        .map((c) => c.key)
+        .slice(0, 3),
+    ).toEqual(['league', 'model_variant', 'xi'])
   })
 
   it('chooses round chart ticks', () => {

@@ -68,6 +68,7 @@ export function availableColumns(runs: readonly RunDto[]): {
 
 const PREFERRED: Column[] = [
   { kind: 'param', key: 'league' },
+  { kind: 'param', key: 'model_variant' },
   { kind: 'param', key: 'xi' },
   { kind: 'param', key: 'blend' },
   { kind: 'param', key: 'calibration' },

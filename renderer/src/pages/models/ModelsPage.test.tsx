@@ -9,6 +9,7 @@ import type {
 import { useTrackingStore } from '../../stores/trackingStore'
 import { ChampionPanel } from '../dashboard/ChampionPanel'
 import { ModelsPage, rollbackTarget } from './ModelsPage'
+import { modelVariantOf } from './format'
 
 function fakeApi(handlers: Record<string, (input: unknown) => unknown>) {
   const calls: { name: string; input: unknown }[] = []
@@ -129,6 +130,24 @@ afterEach(() => {
 })
 
 describe('Models screen', () => {
+  it('shows the goal-model variant of each version (its tag, else its run’s params)', async () => {
+    const d = detail('1')
+    d.versions[0] = { ...d.versions[0], tags: { 'scoreline.model_variant': 'shots' } }
+    d.versions[1] = {
+      ...d.versions[1],
+      evaluation: { ...d.versions[1].evaluation!, params: { model: 'dixon-coles' } },
+    }
+    const { api } = fakeApi({ 'tracking.models': () => [model('1', '2')], 'tracking.model': () => d })
+    await act(async () => {
+      render(<ModelsPage api={api} />)
+    })
+    expect(within(screen.getByTestId('version-2')).getByTestId('version-variant').textContent).toBe('shots')
+    expect(within(screen.getByTestId('version-1')).getByTestId('version-variant').textContent).toBe(
+      'dixon-coles',
+    )
+    expect(modelVariantOf({ tags: {}, evaluation: null })).toBeNull()
+  })
+
   it('promotes a challenger after a confirmation that shows both versions side by side', async () => {
     let champion = '1'
     const { api, calls } = fakeApi({

@@ -3,7 +3,7 @@ import type { ScorelineApi } from '../../../../shared/api/contract'
 import type { ModelDetailDto, ModelVersionDto } from '../../../../shared/api/domains/tracking'
 import { useTrackingStore } from '../../stores/trackingStore'
 import { useNavigationStore } from '../../stores/navigationStore'
-import { evalWindowLabel, fmtDelta, fmtNum, fmtTime } from './format'
+import { evalWindowLabel, fmtDelta, fmtNum, fmtTime, modelVariantOf } from './format'
 import { PromotionDialog, type PendingAction } from './PromotionDialog'
 
 const ACTION_LABEL: Record<string, string> = {
@@ -192,6 +192,7 @@ function ModelDetail({ api, name }: { api: ScorelineApi; name: string }) {
               <th scope="col">Aliases</th>
               <th scope="col">Registered</th>
               <th scope="col">Evaluation window</th>
+              <th scope="col">Model</th>
               <th scope="col" className="num">
                 RPS
               </th>
@@ -228,6 +229,7 @@ function ModelDetail({ api, name }: { api: ScorelineApi; name: string }) {
                   </td>
                   <td>{fmtTime(v.creationTime)}</td>
                   <td>{e ? evalWindowLabel(e) : <span className="muted">run not readable</span>}</td>
+                  <td data-testid="version-variant">{modelVariantOf(v) ?? '—'}</td>
                   <td className="num">{fmtNum(rps)}</td>
                   <td className="num">{fmtNum(market)}</td>
                   <td className="num">

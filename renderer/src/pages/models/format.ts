@@ -44,3 +44,19 @@ export function evalWindowLabel(e: {
   const parts = [e.evalSeason, range].filter(Boolean).join(' · ')
   return e.matches !== null ? `${parts} (${e.matches} matches)` : parts
 }
+
+/**
+ * The goal-model variant of a model version (#12): the version's `scoreline.model_variant` tag, else its
+ * run's `model_variant` / `model` param (runs from before variants were Dixon-Coles or Poisson); null if unknown.
+ */
+export function modelVariantOf(v: {
+  tags: Record<string, string>
+  evaluation: { params: Record<string, string> } | null
+}): string | null {
+  return (
+    v.tags['scoreline.model_variant'] ??
+    v.evaluation?.params.model_variant ??
+    v.evaluation?.params.model ??
+    null
+  )
+}
