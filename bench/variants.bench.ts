@@ -1,0 +1,100 @@
+// Goal-model variants (#12): for every registered variant, the time of one fit on three seasons of real
+// EPL data (2020-21..2022-23, ξ 0.0019) and of a walk-forward season (2023-24, refit before every match
+// date, warm-started, model only), with Dixon-Coles as the baseline measured in the same run.
+// `npx tsx bench/variants.bench.ts` prints a table; `run()` returns the rows for bench/run.ts (which picks up
+// every bench/*.bench.ts). Without ../shared/data the same shapes are simulated (with shots and a market).
+import path from 'node:path'
+import { footballDataDir } from '../test/support/sharedData'
+import { walkForward, type BacktestMatch } from '../main/model/backtest'
+import { simulateLeagueForVariants } from '../main/model/backtest/simulatedMarket'
+import { availableVariants, requireVariant } from '../main/model/variants'
+import { readFootballDataFile } from '../main/services/data/csv'
+import { variantExtras } from '../main/cli/commands/modelInput'
+import { type BenchResult, isMain, median, printResults } from './support'
+
+const SEASONS = ['2020-21', '2021-22', '2022-23', '2023-24']
+const FIT_FROM = '2020-07-01'
+const FIT_AS_OF = '2023-06-30'
+const WF_FROM = '2023-07-01'
+
+async function loadData(): Promise<{ matches: BacktestMatch[]; source: string }> {
+  const dir = footballDataDir()
+  if (dir) {
+    const matches: BacktestMatch[] = []
+    for (const s of SEASONS) {
+      for (const r of (await readFootballDataFile(path.join(dir, 'E0', `E0_${s}.csv`))).rows) {
+        if (r.homeGoals === null || r.awayGoals === null) continue
+        matches.push({
+          date: r.date,
+          home: r.home,
+          away: r.away,
+          homeGoals: r.homeGoals,
+          awayGoals: r.awayGoals,
+          league: r.league,
+          ...variantExtras(r, 'multiplicative'),
+        })
+      }
+    }
+    return { matches, source: 'E0 CSVs' }
+  }
+  const { matches } = simulateLeagueForVariants({
+    teams: 20,
+    seasons: 4,
+    seed: 2024,
+    startDate: '2020-08-12',
+  })
+  return { matches, source: 'simulated 20-team league' }
+}
+
+function timeRuns(fn: () => unknown, runs: number): number {
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    fn()
+    times.push(performance.now() - t0)
+  }
+  return median(times)
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const { matches, source } = await loadData()
+  const sorted = [...matches].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+  const history = sorted.filter((m) => m.date >= FIT_FROM && m.date <= FIT_AS_OF)
+  const teams: string[] = []
+  for (const m of history) for (const t of [m.home, m.away]) if (!teams.includes(t)) teams.push(t)
+  const ctx = { asOf: FIT_AS_OF, from: FIT_FROM, xi: 0.0019, teams }
+  const rows: BenchResult[] = []
+  let dcFit = NaN
+  let dcWalk = NaN
+  for (const id of availableVariants()) {
+    const variant = requireVariant(id)
+    try {
+      for (let i = 0; i < 3; i++) variant.fit(history, ctx) // warm-up (JIT)
+      const fitMs = timeRuns(() => variant.fit(history, ctx), 7)
+      if (id === 'dixon-coles') dcFit = fitMs
+      rows.push({
+        name: `${id}: fit, 3 seasons (${history.length} matches, ${source})`,
+        median_ms: fitMs,
+        runs: 7,
+        note: id === 'dixon-coles' ? 'baseline' : `${(fitMs / dcFit).toFixed(1)}× dixon-coles`,
+      })
+      let refits = 0
+      const walkMs = timeRuns(() => {
+        const r = walkForward(matches, { from: WF_FROM, model: id, modelOnly: true })
+        refits = r.refits.length
+      }, 3)
+      if (id === 'dixon-coles') dcWalk = walkMs
+      rows.push({
+        name: `${id}: walk-forward season (${refits} refits)`,
+        median_ms: walkMs,
+        runs: 3,
+        note: id === 'dixon-coles' ? 'baseline' : `${(walkMs / dcWalk).toFixed(1)}× dixon-coles`,
+      })
+    } catch (error) {
+      rows.push({ name: `${id}: FAILED: ${(error as Error).message}`, median_ms: NaN, runs: 0 })
+    }
+  }
+  return rows
+}
+
+if (isMain(import.meta.url)) printResults(await run())
