@@ -27,11 +27,14 @@ export function clampRho(lambda: number, mu: number, rho: number): { rho: number
   return { rho, clamped: false }
 }
 
+/** Above this many expected goals the Poisson mass underflows out of the score grid (e^−λ → 0 past ~745). */
+const MAX_RATE = 100
+
 function checkRates(lambda: number, mu: number, rho: number): void {
-  if (!(lambda > 0 && mu > 0 && Number.isFinite(lambda) && Number.isFinite(mu) && Number.isFinite(rho))) {
+  if (!(lambda > 0 && mu > 0 && lambda <= MAX_RATE && mu <= MAX_RATE && Number.isFinite(rho))) {
     throw new DixonColesError(
       'MODEL_BAD_INPUT',
-      `Score rates must be finite and positive (lambda=${lambda}, mu=${mu}, rho=${rho})`,
+      `Score rates must be positive and at most ${MAX_RATE} goals, and rho finite (lambda=${lambda}, mu=${mu}, rho=${rho})`,
       { lambda, mu, rho },
     )
   }
