@@ -36,6 +36,8 @@ function checkAlpha(alpha: number): void {
 /** Linear opinion pool: p = α·model + (1 − α)·market. */
 export function linearPool(model: Triple, market: Triple, alpha: number): Triple {
   checkAlpha(alpha)
+  assertTriple(model, 'linear pool: model')
+  assertTriple(market, 'linear pool: market')
   const b = 1 - alpha
   const h = alpha * model[0] + b * market[0]
   const d = alpha * model[1] + b * market[1]
@@ -49,6 +51,8 @@ export function linearPool(model: Triple, market: Triple, alpha: number): Triple
  * probability in common the pool is undefined and INVALID_PROBABILITIES is thrown. */
 export function logPool(model: Triple, market: Triple, alpha: number): Triple {
   checkAlpha(alpha)
+  assertTriple(model, 'log pool: model')
+  assertTriple(market, 'log pool: market')
   if (alpha === 1) return [model[0], model[1], model[2]]
   if (alpha === 0) return [market[0], market[1], market[2]]
   const w = [0, 1, 2].map((i) => model[i] ** alpha * market[i] ** (1 - alpha))
