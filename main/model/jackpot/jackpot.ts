@@ -63,6 +63,14 @@ function normalisePick(pick: JackpotPick, where: string): OutcomeLetter[] {
  * (e.g. Chen & Liu 1997, "Statistical applications of the Poisson-binomial and conditional Bernoulli
  * distributions", §2). All terms are non-negative, so it is numerically stable. */
 export function poissonBinomial(p: readonly number[]): number[] {
+  for (const [i, x] of p.entries()) {
+    if (!(Number.isFinite(x) && x >= 0 && x <= 1)) {
+      throw new ModelInputError(
+        'INVALID_PROBABILITIES',
+        `success probability ${i} is outside [0, 1]: ${String(x)}`,
+      )
+    }
+  }
   const n = p.length
   const dist = new Array<number>(n + 1).fill(0)
   dist[0] = 1
