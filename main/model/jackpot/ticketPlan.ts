@@ -41,7 +41,8 @@ export function planTickets(fixtures: readonly Triple[], budget: number): Ticket
     assertTriple(p, `ticket plan fixture ${i + 1}`)
     const order = ranked(p)
     const cum = [0, 0, 0]
-    order.forEach((o, k) => (cum[k] = (k > 0 ? cum[k - 1] : 0) + p[OUTCOME_LETTERS.indexOf(o)]))
+    // capped at 1: covering all three outcomes is certain, whatever the rounding of the triple's sum
+    order.forEach((o, k) => (cum[k] = Math.min(1, (k > 0 ? cum[k - 1] : 0) + p[OUTCOME_LETTERS.indexOf(o)])))
     return { order, cum }
   })
   const maxA = Math.floor(Math.log2(budget) + 1e-9)
