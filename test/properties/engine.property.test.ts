@@ -17,6 +17,7 @@ import {
   type Calibrator,
 } from '../../main/model/calibration'
 import { analyseJackpot, poissonBinomial } from '../../main/model/jackpot'
+import { planCurve, planTickets } from '../../main/model/jackpot/ticketPlan'
 import { explainFixture } from '../../main/model/explain'
 import {
   fitDixonColes,
@@ -223,6 +224,28 @@ describe('jackpot', () => {
         }
       }),
       { numRuns: 500, seed: 1145 },
+    )
+  })
+
+  it('ticket plans: every covered probability and the coupon chance stay in [0, 1]', () => {
+    fc.assert(
+      fc.property(
+        fc.array(anyTriple, { minLength: 1, maxLength: 14 }),
+        fc.integer({ min: 1, max: 2000 }),
+        (legs, budget) => {
+          const plan = valueOrTypedError(() => planTickets(legs as Triple[], budget), 'planTickets')
+          if (!plan) return
+          expectProbability(plan.pCovered, 'pCovered')
+          for (const leg of plan.legs) expectProbability(leg.probability, `leg ${leg.index}`)
+          expect(plan.combinations).toBeLessThanOrEqual(budget)
+          const curve = valueOrTypedError(
+            () => planCurve(legs as Triple[], Math.min(budget, 60)),
+            'planCurve',
+          )
+          for (const point of curve ?? []) expectProbability(point.pCovered, `curve at ${point.budget}`)
+        },
+      ),
+      { numRuns: 400, seed: 1149 },
     )
   })
 
