@@ -733,6 +733,11 @@ function cleanRelative(relative: string): string {
   const parts = relative.split(/[\\/]+/).filter((p) => p !== '' && p !== '.')
   if (parts.includes('..'))
     throw new TrackingError('TRACKING_INVALID', `Artifact paths may not contain '..' (got ${relative})`)
+  if (relative.includes('\0'))
+    throw new TrackingError(
+      'TRACKING_INVALID',
+      `Artifact paths may not contain NUL (got ${JSON.stringify(relative)})`,
+    )
   return parts.join('/')
 }
 
