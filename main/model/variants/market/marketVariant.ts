@@ -11,7 +11,8 @@
  * ρ for the inversion: the model's own. A warm fit inverts at the previous fit's ρ, a cold one at the ρ of a
  * goals-only Dixon-Coles fit; if the fitted ρ lands in a different 0.0025-wide bin, the market is inverted
  * again at the new ρ and the model refitted once. ρ is rounded to that grid so the inversions can be memoised
- * (carried from fit to fit through `ctx.previous`): a walk-forward inverts each match about once.
+ * (carried from fit to fit through `ctx.previous`): a walk-forward inverts each price once per ρ bin it visits,
+ * and a new bin starts from the answer at an old one.
  */
 import { DixonColesError } from '../../dixonColes'
 import type { GoalModelVariant, VariantFitContext, VariantMatch } from '../types'
@@ -54,7 +55,10 @@ export interface MarketFit extends PseudoGoalModel {
   w: number
   /** Time decay per day of the market term (default {@link DEFAULT_MARKET_XI}). */
   marketXi: number
-  /** ρ the market was inverted at (the fit's ρ rounded to {@link RHO_STEP}). */
+  /**
+   * ρ the market was inverted at: the fit's ρ rounded to {@link RHO_STEP}, or, when even the refit moved ρ to
+   * another bin, the bin before (at most two rounds).
+   */
   inversionRho: number
   /** Matches in the window whose market entered the fit. */
   nMarket: number
@@ -173,13 +177,13 @@ function fitMarketOnce(history: readonly VariantMatch[], ctx: VariantFitContext)
     rho = roundRho(warm.rho)
   }
   let fit: PseudoGoalModel | null = null
+  let usedRho = rho
   let failed = 0
-  let nMarket = 0
   for (let round = 0; round < 2; round++) {
     const built = pseudoGoals(history, ctx, w, marketXi, rho, cache)
     failed = built.failed
     fit = fitPseudoGoalModel(history, window, built.pseudo, { previous: warm })
-    nMarket = fit.nPseudo
+    usedRho = rho
     const next = roundRho(fit.rho)
     if (next === rho) break
     rho = next
@@ -188,7 +192,7 @@ function fitMarketOnce(history: readonly VariantMatch[], ctx: VariantFitContext)
   const out = fit as PseudoGoalModel
   if (failed > 0)
     out.warnings.push(`${failed} match(es) whose market could not be inverted were fitted to goals alone.`)
-  return { ...out, variant: 'market', w, marketXi, inversionRho: rho, nMarket, cache }
+  return { ...out, variant: 'market', w, marketXi, inversionRho: usedRho, nMarket: out.nPseudo, cache }
 }
 
 export const marketVariant: GoalModelVariant<MarketFit> = {
