@@ -227,6 +227,12 @@ export function renderComparison(o: CompareModelsOutput): string {
     `blend: ${o.blend_kind} pool of the model with ${o.market_sources.pre_match}, α and ${o.calibration} calibration fitted on earlier dates after ${o.min_history} predictions`,
     `Δ columns: mean per-match RPS difference with a paired bootstrap ${Math.round(o.bootstrap.level * 100)}% interval (${o.bootstrap.resamples} resamples of ${o.bootstrap.unit}s, seed ${o.bootstrap.seed}); negative = better`,
   ]
+  const missing = o.variants.filter((v) => v.no_forecast > 0)
+  if (missing.length) {
+    head.push(
+      `matches without a forecast (before taking the common set): ${missing.map((v) => `${v.variant} ${v.no_forecast}`).join(', ')}`,
+    )
+  }
   const tuned = o.variants.filter((v) => v.hyper)
   for (const v of tuned) {
     const h = v.hyper!
@@ -271,9 +277,10 @@ export function renderComparison(o: CompareModelsOutput): string {
   }
   const t = o.targets
   const tail = [
-    `target: best model-alone RPS within 0.003 of the closing market — ${t.best_model.variant} ${fixed(t.best_model.rps, 4)} vs ${fixed(t.closing_rps, 4)} ` +
-      `(gap ${t.gap_to_closing >= 0 ? '+' : ''}${t.gap_to_closing.toFixed(4)}): ${t.model_within_0_003_of_closing ? 'MET' : 'NOT MET'}`,
-    `target: calibrated blend at least as good as the pre-match market — ${t.best_calibrated.variant} ${fixed(t.best_calibrated.rps, 4)} vs ${fixed(t.pre_match_rps, 4)}: ` +
+    `target: best model-alone RPS within 0.003 of the closing market — ${t.best_model.variant} ${fixed(t.best_model.rps, 5)} vs ${fixed(t.closing_rps, 5)} ` +
+      `(gap ${t.gap_to_closing >= 0 ? '+' : ''}${t.gap_to_closing.toFixed(5)}): ${t.model_within_0_003_of_closing ? 'MET' : 'NOT MET'}`,
+    `target: calibrated blend at least as good as the pre-match market — ${t.best_calibrated.variant} ${fixed(t.best_calibrated.rps, 5)} vs ${fixed(t.pre_match_rps, 5)} ` +
+      `(${t.best_calibrated.rps - t.pre_match_rps >= 0 ? '+' : ''}${(t.best_calibrated.rps - t.pre_match_rps).toFixed(5)}): ` +
       `${t.calibrated_at_least_as_good_as_pre_match ? 'MET' : 'NOT MET'}`,
     `${o.seconds.toFixed(1)} s (${o.variants.map((v) => `${v.variant} ${v.seconds.toFixed(1)} s`).join(', ')})`,
   ]
