@@ -20,14 +20,14 @@ const matches: CompareMatch[] = sim.map((m, i) => ({
   preMatchOdds: i % 97 === 5 ? null : flatter(m.odds!),
 }))
 
-/** A test-only variant with a hyper-parameter: Dixon-Coles with every λ, μ scaled by `scale`. */
+/** A test-only variant with a hyper-parameter: Dixon-Coles with its 1X2 raised to the power `scale`, renormalised. */
 const scaled: GoalModelVariant<DixonColesVariantFit> = {
   ...dixonColesVariant,
   id: 'shrunk' as VariantId,
   label: 'scaled Dixon-Coles (test)',
   hyperGrid: [{ scale: 1 }, { scale: 3 }, { scale: 1.02 }],
 }
-// Scaling is applied through params captured at fit time.
+// `scale` comes from the hyper-parameters given at fit time.
 scaled.fit = (history, ctx) =>
   ({ ...dixonColesVariant.fit(history, ctx), scale: ctx.params?.scale ?? 1 }) as never
 scaled.predict = (fit, fixture) => {
