@@ -27,11 +27,14 @@ function Triple({ p, testid }: { p: readonly number[] | null | undefined; testid
 export function FixtureRow({
   fixture,
   onPick,
+  initiallyOpen = false,
 }: {
   fixture: FixtureAnalysisDto
   onPick: (pick: Pick | null) => void
+  /** Show the explanation without a click ("Show all explanations", the printed report). */
+  initiallyOpen?: boolean
 }) {
-  const [open, setOpen] = useState(false)
+  const [open, setOpen] = useState(initiallyOpen)
   const f = fixture
   const pickValue = f.pick ? (f.pick.outcomes.join('') as Pick) : ''
   const j = f.explanation ? ['H', 'D', 'A'].indexOf(f.explanation.outcome) : 0
