@@ -12,7 +12,8 @@ import { existsSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { chromium } from 'playwright-core'
 import { buildApp, CHROMIUM, CHROMIUM_ARGS, serve } from '../e2e/support/serve'
-import { JSDOM } from 'jsdom'
+// @ts-expect-error -- jsdom ships no types and @types/jsdom is not a dependency
+import { JSDOM as UntypedJSDOM } from 'jsdom'
 import type Database from 'better-sqlite3'
 import { openMemoryDatabase } from '../main/services/data/db'
 import { importFile } from '../main/services/data/import'
@@ -56,8 +57,13 @@ function coupon(db: Database.Database) {
   })
 }
 
+const JSDOM = UntypedJSDOM as new (
+  html: string,
+  options?: { pretendToBeVisual?: boolean },
+) => { window: Window & typeof globalThis }
+
 /** jsdom globals React DOM needs, installed before react-dom is loaded. */
-function installDom(): JSDOM {
+function installDom() {
   const dom = new JSDOM('<!doctype html><html><body><div id="root"></div></body></html>', {
     pretendToBeVisual: true,
   })
