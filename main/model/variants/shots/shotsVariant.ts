@@ -59,9 +59,14 @@ export function leagueConversion(history: readonly VariantMatch[], ctx: VariantF
   const asOfDay = dayNumberOf(ctx.asOf)
   let goals = 0
   let shots = 0
+  const phiOf = new Map<string, number>() // many matches share a date
   for (const m of history) {
     if (m.date > ctx.asOf || m.date < ctx.from || !hasShots(m)) continue
-    const phi = ctx.xi === 0 ? 1 : Math.exp(-ctx.xi * (asOfDay - dayNumberOf(m.date)))
+    let phi = phiOf.get(m.date)
+    if (phi === undefined) {
+      phi = ctx.xi === 0 ? 1 : Math.exp(-ctx.xi * (asOfDay - dayNumberOf(m.date)))
+      phiOf.set(m.date, phi)
+    }
     goals += phi * (m.homeGoals + m.awayGoals)
     shots += phi * ((m.homeShotsOnTarget as number) + (m.awayShotsOnTarget as number))
   }
