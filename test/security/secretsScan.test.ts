@@ -9,6 +9,9 @@
  * password-less Redis accept and ignore the password), otherwise against closed loopback ports —
  * either way the point is what gets written.
  *
+ * Also scanned, when the real services are used: the MLflow server's own store (MLFLOW_DIR, as
+ * scripts/mlflow-server.sh prints it) and every Redis key the feature store wrote.
+ *
  * The day: settings saved, connection tests (good and failing), app.info, import, sync, a pipeline
  * run tracked to MLflow, tracking queries and push, a feature rebuild, a jackpot exported to a file,
  * errors provoked on purpose, and the CLI (info, data status, runs list). Then every log file, every
@@ -17,9 +20,10 @@
  * searched for each secret (and the Basic-auth header value): none may appear.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createScoreline, type Scoreline } from '../../main/core/scoreline'
 import type { SecretCipher } from '../../main/core/secrets'
@@ -284,6 +288,8 @@ describe('secrets never written in clear after a day of use', () => {
     if (serviceUrl('postgres')) expect(steps).toContain('sync from Postgres: ok')
     if (serviceUrl('mlflow')) expect(steps).toContain('tracking status: ok')
 
+    // the detector is live: it does see the secrets where they are meant to be (the environment)
+    expect(findSecrets(Buffer.from(JSON.stringify(env)), 'env').length).toBeGreaterThanOrEqual(4)
     const leaks: string[] = []
     for (const file of filesUnder(home))
       leaks.push(...findSecrets(readFileSync(file), path.relative(home, file)))
@@ -293,6 +299,35 @@ describe('secrets never written in clear after a day of use', () => {
       leaks.push(...findSecrets(Buffer.from(JSON.stringify(result)), `result of "${step}"`))
     leaks.push(...findSecrets(Buffer.from(JSON.stringify(events)), 'events'))
     for (const out of cliOutput) leaks.push(...findSecrets(Buffer.from(out), out.split('\n')[0]))
+    // what left the machine: the MLflow server's store (when this run started it: MLFLOW_DIR) and
+    // every Redis key the feature store wrote
+    const mlflowDir = process.env.MLFLOW_DIR
+    if (serviceUrl('mlflow') && mlflowDir && existsSync(mlflowDir)) {
+      for (const file of filesUnder(mlflowDir))
+        leaks.push(...findSecrets(readFileSync(file), `MLflow server ${path.relative(mlflowDir, file)}`))
+    }
+    const redisUrl = serviceUrl('redis')
+    if (redisUrl) {
+      const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
+      try {
+        await redis.connect()
+        let cursor = '0'
+        let keys = 0
+        do {
+          const [next, batch] = await redis.scan(cursor, 'MATCH', `scoreline-secrets-${tag}:*`, 'COUNT', 500)
+          cursor = next
+          for (const key of batch) {
+            keys++
+            const dumped = await redis.dumpBuffer(key)
+            if (dumped)
+              leaks.push(...findSecrets(Buffer.concat([Buffer.from(key), dumped]), `Redis key ${key}`))
+          }
+        } while (cursor !== '0')
+        expect(keys, 'feature keys written to Redis').toBeGreaterThan(0)
+      } finally {
+        redis.disconnect()
+      }
+    }
     expect(leaks, `steps: ${steps.join('; ')}`).toEqual([])
 
     // and the typed secrets are stored — encrypted — and still usable
