@@ -10,7 +10,8 @@
  * either way the point is what gets written.
  *
  * Also scanned, when the real services are used: the MLflow server's own store (MLFLOW_DIR, as
- * scripts/mlflow-server.sh prints it) and every Redis key the feature store wrote.
+ * scripts/mlflow-server.sh prints it), every row of the team Postgres and every Redis key the
+ * feature store wrote.
  *
  * The day: settings saved, connection tests (good and failing), app.info, import, sync, a pipeline
  * run tracked to MLflow, tracking queries and push, a feature rebuild, a jackpot exported to a file,
@@ -24,6 +25,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import os from 'node:os'
 import path from 'node:path'
 import { Redis } from 'ioredis'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createScoreline, type Scoreline } from '../../main/core/scoreline'
 import type { SecretCipher } from '../../main/core/secrets'
@@ -113,6 +115,7 @@ describe('secrets never written in clear after a day of use', () => {
   let csvDir: string
   let scoreline: Scoreline
   let dropPg: (() => Promise<void>) | null = null
+  let pgTestUrl: string | null = null
   const results: { step: string; result: unknown }[] = []
   const events: unknown[] = []
   const cliOutput: string[] = []
@@ -137,6 +140,7 @@ describe('secrets never written in clear after a day of use', () => {
     if (pgBase) {
       const db = await createTestDatabase(pgBase)
       dropPg = db.drop
+      pgTestUrl = db.url
       await migratePostgres(db.url)
       databaseUrl = withPassword(db.url, SECRETS.pgPassword)
     } else {
@@ -299,12 +303,33 @@ describe('secrets never written in clear after a day of use', () => {
       leaks.push(...findSecrets(Buffer.from(JSON.stringify(result)), `result of "${step}"`))
     leaks.push(...findSecrets(Buffer.from(JSON.stringify(events)), 'events'))
     for (const out of cliOutput) leaks.push(...findSecrets(Buffer.from(out), out.split('\n')[0]))
-    // what left the machine: the MLflow server's store (when this run started it: MLFLOW_DIR) and
-    // every Redis key the feature store wrote
+    // what left the machine: the MLflow server's store (when this run started it: MLFLOW_DIR), the
+    // team Postgres (synced jackpots) and every Redis key the feature store wrote
     const mlflowDir = process.env.MLFLOW_DIR
     if (serviceUrl('mlflow') && mlflowDir && existsSync(mlflowDir)) {
       for (const file of filesUnder(mlflowDir))
         leaks.push(...findSecrets(readFileSync(file), `MLflow server ${path.relative(mlflowDir, file)}`))
+    }
+    if (pgTestUrl) {
+      const client = new pg.Client({ connectionString: pgTestUrl })
+      await client.connect()
+      try {
+        const tables = await client.query(
+          "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+        )
+        let rows = 0
+        for (const { table_name: table } of tables.rows as { table_name: string }[]) {
+          const dump = await client.query(
+            `SELECT row_to_json(t)::text AS row FROM ${pg.escapeIdentifier(table)} t`,
+          )
+          rows += dump.rows.length
+          const text = dump.rows.map((r: { row: string }) => r.row).join('\n')
+          leaks.push(...findSecrets(Buffer.from(text), `Postgres table ${table}`))
+        }
+        expect(rows, 'rows in the team Postgres').toBeGreaterThan(0)
+      } finally {
+        await client.end()
+      }
     }
     const redisUrl = serviceUrl('redis')
     if (redisUrl) {
