@@ -110,7 +110,13 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
           fail('UNAUTHORIZED', 'Missing or wrong bridge token: open the URL printed by `scoreline serve`.'),
         )
       }
-      const name = decodeURIComponent(url.pathname.slice('/api/'.length))
+      let name: string
+      try {
+        name = decodeURIComponent(url.pathname.slice('/api/'.length))
+      } catch {
+        // malformed percent-encoding cannot name a procedure
+        return sendJson(res, 404, fail('UNKNOWN_PROCEDURE', 'Unknown procedure (malformed name).'))
+      }
       let input: unknown
       try {
         const body = await readBody(req, maxBody)
