@@ -9,11 +9,13 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { mkdtempSync, rmSync } from 'node:fs'
+import fc from 'fast-check'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startBridge, type BridgeServer } from '../../main/bridge/server'
 import { createScoreline, type Scoreline } from '../../main/core/scoreline'
 import { createEventBus } from '../../main/core/eventBus'
 import { createDispatch } from '../../main/core/dispatch'
+import { procedureNames } from '../../shared/api/contract'
 
 interface Reply {
   status: number
@@ -286,6 +288,50 @@ describe('bridge security (real backend)', () => {
     expect(reply.status).toBe(413)
     expect(await themeNow()).toBe('light')
   })
+
+  it('answers random bodies and procedure names with a typed Result or 4xx, never a 500 (property)', async () => {
+    const name = fc.oneof(
+      fc.constantFrom(...procedureNames),
+      fc.constantFrom(
+        '',
+        '..%2F..%2Fetc%2Fpasswd',
+        '%00',
+        'app.ping%00',
+        '__proto__',
+        'constructor',
+        'x'.repeat(5000),
+        '%E0%A4%A',
+      ),
+      fc.string({ maxLength: 40 }).map(encodeURIComponent),
+    )
+    const body = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      fc.constantFrom('', '{', '[]', 'null', '{"__proto__":{"polluted":1}}', '\u0000', '{"message":"x"}'),
+    )
+    let typed = 0
+    await fc.assert(
+      fc.asyncProperty(name, body, async (n, b) => {
+        const reply = await request(bridge.port, {
+          path: `/api/${n}`,
+          headers: { host: own(), 'x-scoreline-token': bridge.token, 'content-type': 'application/json' },
+          body: b,
+        })
+        expect(reply.status, `${n} ${b.slice(0, 60)} → ${reply.body.slice(0, 200)}`).toBeLessThan(500)
+        const parsed = JSON.parse(reply.body) as { ok: boolean; error?: { code: string } }
+        expect(typeof parsed.ok).toBe('boolean')
+        if (!parsed.ok) {
+          expect(parsed.error!.code).toMatch(/^[A-Z][A-Z0-9_]+$/)
+          expect(['INTERNAL', 'INVALID_OUTPUT']).not.toContain(parsed.error!.code)
+          typed++
+        }
+      }),
+      { numRuns: 150, seed: 1161 },
+    )
+    expect(typed).toBeGreaterThan(50)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(await themeNow()).toBe('light')
+  }, 60_000)
 
   it('listens on loopback only: not reachable on any other local address', async () => {
     expect(new URL(bridge.url).hostname).toBe('127.0.0.1')
