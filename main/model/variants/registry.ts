@@ -12,6 +12,7 @@ import { marketVariant } from './market'
 import { negativeBinomialVariant } from './negativeBinomial'
 import { bivariatePoissonVariant } from './bivariatePoisson'
 import { dynamicVariant } from './dynamic'
+import { multiDivisionVariant } from './multiDivision'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each variant has its own Fit type
 type AnyVariant = GoalModelVariant<any>
@@ -24,6 +25,7 @@ export const VARIANTS: Partial<Record<VariantId, AnyVariant>> = {
   'negative-binomial': negativeBinomialVariant,
   'bivariate-poisson': bivariatePoissonVariant,
   dynamic: dynamicVariant,
+  'multi-division': multiDivisionVariant,
 }
 
 /** The variant for an id, or undefined when it is not (yet) available. */

@@ -200,7 +200,7 @@ export function fitMultiDivision(history: readonly VariantMatch[], ctx: VariantF
   const anyPrior = prior.weight.some((w) => w > 0)
   assertFittable(s, prior)
   const previous = isMultiDivisionFit(ctx.previous) ? ctx.previous : undefined
-  let theta0 = startTheta(s, previous)
+  const theta0 = startTheta(s, previous)
   if (mdLogPosterior(s, anyPrior ? prior : null, theta0, null) === -Infinity) theta0[idx.rho] = 0
   const lower = new Float64Array(P).fill(-Infinity)
   const upper = new Float64Array(P).fill(Infinity)
