@@ -151,20 +151,9 @@ interface OddsRow {
   deleted: number
 }
 
-/** Imports an already parsed file. Throws (importing nothing) on an unknown league/season/team. */
-export function importParsedFile(
-  db: Database.Database,
-  parsed: ParsedFile,
-  opts: ImportOptions = {},
-): ImportResult {
-  const started = performance.now()
-  const now = (opts.now ?? (() => new Date()))().toISOString()
-  const league = fileLeague(parsed, opts)
-  const season = fileSeason(parsed, opts)
-  const source = opts.source ?? `football-data:${parsed.file}`
-  const s = statements(db)
-
-  const result: ImportResult = {
+/** The counts of a file before anything is written (both stores start from it); warnings carry file:line. */
+export function emptyImportResult(parsed: ParsedFile, league: string, season: string): ImportResult {
+  return {
     file: parsed.file,
     league,
     season,
@@ -179,6 +168,22 @@ export function importParsedFile(
     })),
     durationMs: 0,
   }
+}
+
+/** Imports an already parsed file. Throws (importing nothing) on an unknown league/season/team. */
+export function importParsedFile(
+  db: Database.Database,
+  parsed: ParsedFile,
+  opts: ImportOptions = {},
+): ImportResult {
+  const started = performance.now()
+  const now = (opts.now ?? (() => new Date()))().toISOString()
+  const league = fileLeague(parsed, opts)
+  const season = fileSeason(parsed, opts)
+  const source = opts.source ?? `football-data:${parsed.file}`
+  const s = statements(db)
+
+  const result = emptyImportResult(parsed, league, season)
 
   const run = db.transaction(() => {
     const info = leagueInfo(league)

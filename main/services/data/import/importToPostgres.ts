@@ -8,7 +8,7 @@ import { readFootballDataFile } from '../csv/index'
 import type { ParsedFile } from '../csv/index'
 import { createTeamResolverFrom, leagueInfo, memoryTeamDirectory } from '../teams/index'
 import { MATCH_FIELDS, matchFieldValues } from './importFile'
-import type { ImportResult } from './importFile'
+import { emptyImportResult, type ImportResult } from './importFile'
 import { fileLeague, fileSeason, planTeams, unknownTeamsError } from './planImport'
 import type { ImportOptions } from './planImport'
 
@@ -36,21 +36,7 @@ export async function importParsedFileToPostgres(
   const league = fileLeague(parsed, opts)
   const season = fileSeason(parsed, opts)
   const source = opts.source ?? `football-data:${parsed.file}`
-  const result: ImportResult = {
-    file: parsed.file,
-    league,
-    season,
-    rows: parsed.rows.length,
-    matches: { inserted: 0, updated: 0, unchanged: 0, rejected: 0 },
-    odds: { inserted: 0, updated: 0, unchanged: 0 },
-    teamsCreated: [],
-    aliasesAdded: [],
-    warnings: (parsed.warnings ?? []).map((w) => ({
-      line: w.line,
-      message: `${w.file}:${w.line}: ${w.message}`,
-    })),
-    durationMs: 0,
-  }
+  const result = emptyImportResult(parsed, league, season)
   const info = leagueInfo(league)
   await client.query('BEGIN')
   try {
