@@ -1,7 +1,8 @@
 /**
  * End to end on Settings: each connection's Test button against the real services (reachable, with
  * latency and version) and against a wrong port (a clear unreachable message); saving a URL shows on
- * the Dashboard.
+ * the Dashboard. A changed modelling default is still there after a reload; offline mode turns the
+ * connection tests into a clear "offline mode is on" and back.
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
@@ -85,4 +86,59 @@ describe.skipIf(!runnable)('Settings in the browser bridge', () => {
       await page.close()
     },
   )
+
+  it('a changed default survives a reload; offline mode answers the Test buttons without contacting anything', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } })
+    await page.goto(`${served.url}#/settings`)
+    const margin = page.getByLabel(/^Margin method/)
+    await margin.waitFor()
+    expect(await margin.inputValue()).toBe('shin')
+    await margin.selectOption('power')
+    await page.getByText('Saved: Power.').waitFor()
+    const promotion = page.getByLabel(/^Promotion margin/)
+    await promotion.fill('0.002')
+    await promotion.locator('xpath=..').getByRole('button', { name: 'Save' }).click()
+    await page.getByText('Saved: used by the next pipeline run.').waitFor()
+
+    await page.reload()
+    await page.getByLabel(/^Margin method/).waitFor()
+    expect(await page.getByLabel(/^Margin method/).inputValue()).toBe('power')
+    expect(await page.getByLabel(/^Promotion margin/).inputValue()).toBe('0.002')
+    expect(await page.locator('label[for="setting-marginMethod"]').textContent()).toContain('(saved here)')
+    // the data folder in use is shown, with its source
+    expect(await page.getByTestId('data-folder').textContent()).toBe(served.home)
+
+    // offline mode: the Test buttons say so instead of connecting
+    const offline = page.getByLabel(/Never touch the network/)
+    await offline.check()
+    await expect
+      .poll(() => page.getByTestId('offline-state').textContent())
+      .toMatch(/^Offline mode is on: downloads, Postgres sync, MLflow and Redis are not contacted/)
+    const port = await closedPort()
+    expect(await test(page, 'Redis feature store', `redis://127.0.0.1:${port}`)).toMatch(
+      /^Offline mode is on: testing the Redis connection needs the network/,
+    )
+    const info = await fetch(`${served.origin}/api/app.info`, {
+      method: 'POST',
+      headers: { 'x-scoreline-token': served.token, 'content-type': 'application/json' },
+      body: '{}',
+    })
+    expect((await info.json()).value.offline).toBe(true)
+    await page.screenshot({
+      path: path.join(repoRoot, 'e2e', 'screenshots', 'settings-offline.png'),
+      fullPage: true,
+    })
+
+    await page.reload()
+    await page.getByLabel(/Never touch the network/).waitFor()
+    expect(await page.getByLabel(/Never touch the network/).isChecked()).toBe(true)
+    await page.getByLabel(/Never touch the network/).uncheck()
+    await expect
+      .poll(() => page.getByTestId('offline-state').textContent())
+      .toMatch(/^Scoreline contacts the services/)
+    expect(await test(page, 'Redis feature store', `redis://127.0.0.1:${port}`)).toMatch(
+      /^Unreachable .*(ECONNREFUSED|refused)/,
+    )
+    await page.close()
+  })
 })

@@ -91,6 +91,8 @@ export function NewJackpotForm({ api, onCreated }: { api: ScorelineApi; onCreate
     fixtures: { home: string; away: string; odds: ParsedText['fixtures'][number]['odds'] }[]
     unresolved: number
     problems: number
+    /** Fixtures entered, resolved or not (typed rows). */
+    total?: number
   } =
     mode === 'paste'
       ? {
@@ -112,15 +114,19 @@ export function NewJackpotForm({ api, onCreated }: { api: ScorelineApi; onCreate
             unresolved: csvFixtures.filter((f) => !f.homeTeam || !f.awayTeam).length,
             problems: (csvParsed?.problems.length ?? 0) + (csvError ? 1 : 0),
           }
-        : {
-            fixtures: typed
-              .filter((f) => typedFixtureProblem(f) === null)
-              .map((f) => ({ home: f.home.team!, away: f.away.team!, odds: typedOdds(f) })),
-            unresolved: typed.filter((f) => typedFixtureProblem(f) !== null).length,
-            problems: 0,
-          }
+        : (() => {
+            // blank rows are ignored; every other row must be complete
+            const filled = typed.filter((f) => f.home.text.trim() !== '' || f.away.text.trim() !== '')
+            const ok = filled.filter((f) => typedFixtureProblem(f) === null)
+            return {
+              fixtures: ok.map((f) => ({ home: f.home.team!, away: f.away.team!, odds: typedOdds(f) })),
+              unresolved: filled.length - ok.length,
+              problems: 0,
+              total: filled.length,
+            }
+          })()
   const unresolved = chosen.unresolved
-  const count = chosen.fixtures.length
+  const count = chosen.total ?? chosen.fixtures.length
   const canSave = count > 0 && unresolved === 0 && chosen.problems === 0 && name.trim() !== ''
 
   return (

@@ -54,8 +54,12 @@ export function TypedFixtures({
         <thead>
           <tr>
             <th scope="col">#</th>
-            <th scope="col">Home</th>
-            <th scope="col">Away</th>
+            <th scope="col" style={{ width: '32%' }}>
+              Home
+            </th>
+            <th scope="col" style={{ width: '32%' }}>
+              Away
+            </th>
             <th scope="col">Odds H / D / A (optional)</th>
             <th scope="col">
               <span className="sr-only">Remove</span>
@@ -123,7 +127,12 @@ export function TypedFixtures({
           })}
         </tbody>
       </table>
-      <button type="button" onClick={() => onChange([...rows, emptyFixture()])} disabled={rows.length >= 60}>
+      <button
+        type="button"
+        style={{ marginTop: 8 }}
+        onClick={() => onChange([...rows, emptyFixture()])}
+        disabled={rows.length >= 60}
+      >
         Add fixture
       </button>
     </div>

@@ -158,6 +158,7 @@ function OfflineSection({
   store: Store
 }) {
   const offline = effective.offline
+  const [pending, setPending] = useState<boolean | null>(null)
   const locked = offline.source === 'environment' || offline.source === 'flag'
   return (
     <section className="panel" aria-labelledby="offline-title">
@@ -165,15 +166,14 @@ function OfflineSection({
       <label>
         <input
           type="checkbox"
-          checked={offline.value}
-          disabled={locked}
-          onChange={(e) =>
-            void store(
-              'offline',
-              e.target.checked ? 'true' : 'false',
-              e.target.checked ? 'Offline mode is on.' : 'Offline mode is off.',
-            )
-          }
+          checked={pending ?? offline.value}
+          disabled={locked || pending !== null}
+          onChange={async (e) => {
+            const on = e.target.checked
+            setPending(on) // shown at once; the stored value follows
+            await store('offline', on ? 'true' : 'false', on ? 'Offline mode is on.' : 'Offline mode is off.')
+            setPending(null)
+          }}
         />{' '}
         Never touch the network
         <Source entry={offline} />
@@ -184,7 +184,8 @@ function OfflineSection({
           : 'Scoreline contacts the services configured above when it needs them.'}
         {locked ? ` ${offline.variable ?? 'The environment'} decides this; unset it to choose here.` : ''}
       </p>
-      <Feedback message={message} />
+      {/* success is already said by the text above; only a refusal needs saying */}
+      <Feedback message={message && !message.ok ? message : null} />
     </section>
   )
 }
@@ -317,7 +318,7 @@ function TrainingSection({
               Run the pipeline on a schedule (desktop app)
             </label>
           </div>
-          <div className="field-row" style={{ alignItems: 'end', flexWrap: 'wrap' }}>
+          <div className="field-row" style={{ alignItems: 'end', flexWrap: 'wrap', marginBottom: 16 }}>
             <label className="block">
               Day
               <select
