@@ -2,3 +2,4 @@
 export * from './walkForward'
 export * from './selectXi'
 export * from './selectVariant'
+export * from './fitExcluding'

@@ -27,6 +27,7 @@ import { DixonColesError, dateOfDayNumber, dayNumberOf, toMatchArrays } from '..
 import { removeMargin, type MarginMethod, MARGIN_METHODS } from '../market'
 import { applyBlend, type BlendKind } from '../blend'
 import { fitTemperatureFast, PoolWeightFitter } from './poolWeight'
+import { fitExcluding } from './fitExcluding'
 import { applyCalibrator, fitIsotonicCalibrator, type Calibrator } from '../calibration'
 import { ModelInputError, summarise, type MetricsSummary, type OutcomeLetter, type Triple } from '../metrics'
 import {
@@ -216,26 +217,10 @@ interface FitAttempt {
   error: string | null
 }
 
-/** Size of a fit when the variant does not report one: the window's matches and teams. */
-function defaultFitInfo(history: readonly VariantMatch[]): VariantFitInfo {
-  const teams = new Set<string>()
-  for (const m of history) {
-    teams.add(m.home)
-    teams.add(m.away)
-  }
-  return {
-    nMatches: history.length,
-    nTeams: teams.size,
-    iterations: 0,
-    converged: true,
-    gradientNorm: 0,
-    excludedTeams: [],
-  }
-}
-
 /**
- * The variant fitted on `history` (the window's matches strictly before the date). A DixonColesError
- * (no data, no finite MLE) is recorded, not thrown: that date then has no model forecast.
+ * The variant fitted on `history` (the window's matches strictly before the date), leaving out teams that
+ * make the fit impossible (`fitExcluding`). A DixonColesError that no exclusion cures (no data, no finite
+ * MLE) is recorded, not thrown: that date then has no model forecast.
  */
 function fitVariant(
   variant: GoalModelVariant<unknown>,
@@ -250,8 +235,8 @@ function fitVariant(
     }
   }
   try {
-    const fit = variant.fit(history, ctx)
-    return { fit, info: variant.fitInfo ? variant.fitInfo(fit) : defaultFitInfo(history), error: null }
+    const { fit, info } = fitExcluding(variant, history, ctx)
+    return { fit, info, error: null }
   } catch (error) {
     if (!(error instanceof DixonColesError)) throw error
     return { fit: null, info: null, error: error.message }

@@ -11,6 +11,7 @@ import {
   type MatchArrays,
 } from '../../model/dixonColes'
 import {
+  fitExcluding,
   runVariantTask,
   runXiTask,
   walkForward,
@@ -185,13 +186,19 @@ export function runFitVariantJob(p: FitVariantJobPayload, ctx: JobContext): FitV
     }
   }
   ctx.progress({ stage: 'fit', fraction: 0, message: `fitting ${p.model} on ${history.length} matches` })
-  const fit = variant.fit(history, { asOf: p.asOf, from: p.from, xi: p.xi, params: p.params, teams })
+  const { fit, info } = fitExcluding(variant, history, {
+    asOf: p.asOf,
+    from: p.from,
+    xi: p.xi,
+    params: p.params,
+    teams,
+  })
   ctx.progress({ stage: 'fit', fraction: 1, message: `${p.model} fitted` })
   return {
     model: p.model,
     params: p.params,
     summary: JSON.parse(JSON.stringify(variant.summary(fit))) as Record<string, unknown>,
-    info: variant.fitInfo ? variant.fitInfo(fit) : null,
+    info,
   }
 }
 
