@@ -6,9 +6,10 @@ import {
   SETTING_LIMITS,
   type EffectiveSettings,
   type Settings,
+  type SecretKey,
   type SettingKey,
 } from '../../shared/api/domains/app'
-import type { ScorelineConfig, SettingSource } from '../core/config'
+import { splitPassword, type ScorelineConfig, type SettingSource } from '../core/config'
 import { ApiError } from '../../shared/api/errors'
 import { offlineBackendStatus, offlineError } from '../core/offline'
 import { readDataDirSetting, writeDataDirSetting } from '../core/dataDirSetting'
@@ -90,10 +91,32 @@ export function readSettings(store: SettingsStore, defaultDataDir?: string): Set
 }
 
 const PASSWORD_HOME: Record<string, string> = {
-  databaseUrl: 'set DATABASE_URL (with the password) in the environment instead',
-  redisUrl: 'set REDIS_URL (with the password) in the environment instead',
+  databaseUrl:
+    'secret storage is unavailable here, so set DATABASE_URL (with the password) in the environment instead',
+  redisUrl:
+    'secret storage is unavailable here, so set REDIS_URL (with the password) in the environment instead',
   mlflowTrackingUri:
     'store the password as the MLflow password secret (encrypted) or set MLFLOW_TRACKING_PASSWORD instead',
+}
+
+/** Settings whose URL password goes to an encrypted secret instead of the (unencrypted) settings table. */
+const URL_PASSWORD_SECRET: Partial<Record<SettingKey, SecretKey>> = {
+  databaseUrl: 'databasePassword',
+  redisUrl: 'redisPassword',
+}
+
+/**
+ * A Postgres or Redis URL typed with its password: the password is encrypted into its secret and the URL
+ * stored without it (config puts it back). Without secret storage the URL is left as typed, so
+ * `refusePassword` explains where the password can go instead.
+ */
+function storeUrlPassword(key: SettingKey, value: string, secrets: SecretStore): string {
+  const secret = URL_PASSWORD_SECRET[key]
+  if (!secret || !secrets.status().available) return value
+  const { url, password } = splitPassword(value)
+  if (password === null) return value
+  secrets.set(secret, password)
+  return url
 }
 
 /**
@@ -242,8 +265,11 @@ export function createAppHandlers(deps: AppHandlerDeps): Pick<Handlers, AppProce
         if (!deps.defaultDataDir)
           throw new ApiError('CONFIG', 'The data folder cannot be changed here: set SCORELINE_HOME instead.')
         writeDataDirSetting(deps.defaultDataDir, text)
-      } else if (text === null) deps.settings.delete(`app.${key}`)
-      else deps.settings.set(`app.${key}`, validateSetting(key, text))
+      } else if (text === null) {
+        deps.settings.delete(`app.${key}`)
+        const secret = URL_PASSWORD_SECRET[key]
+        if (secret) deps.secrets.set(secret, null) // the password belonged to the URL that is gone
+      } else deps.settings.set(`app.${key}`, validateSetting(key, storeUrlPassword(key, text, deps.secrets)))
       deps.onSettingsChanged()
       return readSettings(deps.settings, deps.defaultDataDir)
     },
@@ -276,6 +302,10 @@ export function createAppHandlers(deps: AppHandlerDeps): Pick<Handlers, AppProce
         fromEnvironment: [
           ...(env.MLFLOW_TRACKING_TOKEN ? (['mlflowToken'] as const) : []),
           ...(env.MLFLOW_TRACKING_PASSWORD ? (['mlflowPassword'] as const) : []),
+          ...(env.DATABASE_URL && splitPassword(env.DATABASE_URL).password
+            ? (['databasePassword'] as const)
+            : []),
+          ...(env.REDIS_URL && splitPassword(env.REDIS_URL).password ? (['redisPassword'] as const) : []),
         ],
       }
     },

@@ -76,7 +76,13 @@ export interface ConfigSources {
     promotionMargin: number | null
   }>
   /** Secrets from the app's encrypted store. */
-  secrets?: Partial<{ mlflowToken: string | null; mlflowPassword: string | null }>
+  secrets?: Partial<{
+    mlflowToken: string | null
+    mlflowPassword: string | null
+    /** The password of the Postgres / Redis URL saved in Settings (which is stored without it). */
+    databasePassword: string | null
+    redisPassword: string | null
+  }>
   defaultDataDir?: string
 }
 
@@ -126,8 +132,13 @@ export function resolveConfig(sources: ConfigSources = {}): ScorelineConfig {
   const calibration = fromSetting(settings.calibrationMethod, DEFAULT_MODELLING.calibration)
   const promotionMargin = fromSetting(settings.promotionMargin, DEFAULT_MODELLING.promotionMargin)
 
-  const databaseUrl = pick(flags.postgres, env.DATABASE_URL, settings.databaseUrl)
-  const redisUrl = pick(flags.redis, env.REDIS_URL, settings.redisUrl)
+  // A URL saved in Settings is stored without its password; the encrypted secret puts it back. A flag or
+  // the environment gives the whole URL and wins.
+  const databaseUrl =
+    pick(flags.postgres, env.DATABASE_URL) ??
+    withPassword(pick(settings.databaseUrl), secrets.databasePassword)
+  const redisUrl =
+    pick(flags.redis, env.REDIS_URL) ?? withPassword(pick(settings.redisUrl), secrets.redisPassword)
   const trackingUri = pick(flags.mlflow, env.MLFLOW_TRACKING_URI, settings.mlflowTrackingUri)
   const online = !offline.value
   return {
@@ -161,6 +172,32 @@ export function resolveConfig(sources: ConfigSources = {}): ScorelineConfig {
       calibration: calibration.source,
       promotionMargin: promotionMargin.source,
     },
+  }
+}
+
+/** `url` with `password` set (percent-encoded by the URL API); unchanged without a password or a parsable URL. */
+export function withPassword(url: string | null, password: string | null | undefined): string | null {
+  if (!url || !password) return url
+  try {
+    const u = new URL(url)
+    if (u.password) return url
+    u.password = password
+    return u.toString()
+  } catch {
+    return url
+  }
+}
+
+/** `url` without its password, and the password (decoded); null password when it had none. */
+export function splitPassword(url: string): { url: string; password: string | null } {
+  try {
+    const u = new URL(url)
+    if (!u.password) return { url, password: null }
+    const password = decodeURIComponent(u.password)
+    u.password = ''
+    return { url: u.toString(), password }
+  } catch {
+    return { url, password: null }
   }
 }
 

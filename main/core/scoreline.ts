@@ -73,7 +73,12 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
       defaultDataDir: options.defaultDataDir,
       // the data folder stays the one opened at start (a new one takes effect after a restart)
       settings: { ...readSettings(settings), dataDir: storedDataDir },
-      secrets: { mlflowToken: secrets.get('mlflowToken'), mlflowPassword: secrets.get('mlflowPassword') },
+      secrets: {
+        mlflowToken: secrets.get('mlflowToken'),
+        mlflowPassword: secrets.get('mlflowPassword'),
+        databasePassword: secrets.get('databasePassword'),
+        redisPassword: secrets.get('redisPassword'),
+      },
     })
   }
   rebuildConfig()

@@ -20,7 +20,7 @@ export interface SecretStore {
   set(key: SecretKey, value: string | null): void
 }
 
-const SECRET_KEYS: SecretKey[] = ['mlflowToken', 'mlflowPassword']
+const SECRET_KEYS: SecretKey[] = ['mlflowToken', 'mlflowPassword', 'databasePassword', 'redisPassword']
 const settingKey = (key: SecretKey) => `secret.${key}`
 
 export function createSecretStore(
@@ -31,7 +31,7 @@ export function createSecretStore(
   const reason = () =>
     cipher
       ? cipher.unavailableReason()
-      : `Secrets are not stored in ${shell} mode: set MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD in the environment.`
+      : `Secrets are not stored in ${shell} mode: set MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD, and DATABASE_URL / REDIS_URL with their passwords, in the environment.`
   return {
     status() {
       const why = reason()

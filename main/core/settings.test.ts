@@ -269,3 +269,67 @@ describe('offline mode never opens a socket', () => {
     expect(connections).toBeGreaterThan(0)
   }, 60_000)
 })
+
+describe('Postgres and Redis passwords typed into Settings', () => {
+  /** Stand-in for Electron safeStorage (reversible, so the test can see what is stored). */
+  const cipher = {
+    unavailableReason: () => null,
+    encrypt: (plain: string) => Buffer.from(`enc:${Buffer.from(plain).toString('hex')}`),
+    decrypt: (blob: Buffer) => Buffer.from(blob.toString().slice(4), 'hex').toString(),
+  }
+
+  it('stores the URL without its password, encrypts the password, and connects with both', async () => {
+    const sandbox = path.join(root, `case-${++counter}`)
+    fs.mkdirSync(sandbox, { recursive: true })
+    const s = createScoreline({
+      shell: 'cli', // the secret store encrypts whenever a cipher is given
+      env: { HOME: sandbox, XDG_CONFIG_HOME: path.join(sandbox, 'config') },
+      secretCipher: cipher,
+    })
+    opened.push(s)
+    const set = await call(s, 'settings.set', {
+      key: 'databaseUrl',
+      value: 'postgres://analyst:p%40ss w0rd@db.example:5432/scoreline',
+    })
+    expect(set.ok).toBe(true)
+    const stored = await call(s, 'settings.get')
+    if (!stored.ok) throw new Error(stored.error.message)
+    expect(stored.value.databaseUrl).toBe('postgres://analyst@db.example:5432/scoreline')
+    expect(JSON.stringify(stored.value)).not.toContain('w0rd')
+    const status = await call(s, 'settings.secretStatus')
+    if (!status.ok) throw new Error(status.error.message)
+    expect(status.value.stored).toContain('databasePassword')
+    // the connection string the services get has the password back, percent-encoded
+    expect(s.config.databaseUrl).toBe('postgres://analyst:p%40ss%20w0rd@db.example:5432/scoreline')
+    await call(s, 'settings.set', { key: 'redisUrl', value: 'redis://:r3d!s@cache.example:6379/0' })
+    expect(s.config.redisUrl).toBe('redis://:r3d!s@cache.example:6379/0')
+    // clearing the URL forgets its password
+    await call(s, 'settings.set', { key: 'databaseUrl', value: null })
+    const after = await call(s, 'settings.secretStatus')
+    if (!after.ok) throw new Error(after.error.message)
+    expect(after.value.stored).not.toContain('databasePassword')
+    expect(s.config.databaseUrl).toBeNull()
+  })
+
+  it('without secret storage (CLI / browser) a URL with a password is refused and says where it can go', async () => {
+    const { scoreline } = open()
+    const r = await call(scoreline, 'settings.set', {
+      key: 'databaseUrl',
+      value: 'postgres://analyst:secret@db.example/x',
+    })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.error.code).toBe('INVALID_INPUT')
+    expect(r.error.message).toMatch(/DATABASE_URL/)
+    expect(r.error.message).not.toContain('secret@')
+  })
+
+  it('an environment URL wins over the stored one and its password', () => {
+    const c = resolveConfig({
+      env: { DATABASE_URL: 'postgres://env@h/db' },
+      settings: { databaseUrl: 'postgres://analyst@db.example/x' },
+      secrets: { databasePassword: 'pw' },
+    })
+    expect(c.databaseUrl).toBe('postgres://env@h/db')
+  })
+})

@@ -19,7 +19,7 @@ const CONNECTIONS: {
     label: 'Team Postgres',
     env: 'DATABASE_URL',
     placeholder: 'postgres://analyst@db.team.example:5432/scoreline',
-    help: 'Synced into the local cache; the app keeps working offline.',
+    help: 'Synced into the local cache; the app keeps working offline. A password typed in the URL is stored encrypted, apart from it.',
   },
   {
     key: 'redisUrl',
@@ -27,7 +27,7 @@ const CONNECTIONS: {
     label: 'Redis feature store',
     env: 'REDIS_URL',
     placeholder: 'redis://features.team.example:6379',
-    help: 'Without it, features live in a local store.',
+    help: 'Without it, features live in a local store. A password typed in the URL is stored encrypted, apart from it.',
   },
   {
     key: 'mlflowTrackingUri',
@@ -42,6 +42,9 @@ const CONNECTIONS: {
 const SECRETS: { key: SecretKey; label: string; env: string }[] = [
   { key: 'mlflowToken', label: 'MLflow token', env: 'MLFLOW_TRACKING_TOKEN' },
   { key: 'mlflowPassword', label: 'MLflow password', env: 'MLFLOW_TRACKING_PASSWORD' },
+  // filled when a Postgres / Redis URL is saved with its password (the URL is stored without it)
+  { key: 'databasePassword', label: 'Postgres password', env: 'DATABASE_URL' },
+  { key: 'redisPassword', label: 'Redis password', env: 'REDIS_URL' },
 ]
 
 function ConnectionField({ api, def }: { api: ScorelineApi; def: (typeof CONNECTIONS)[number] }) {

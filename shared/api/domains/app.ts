@@ -99,7 +99,7 @@ export const effectiveSettingsSchema = z.object({
 })
 export type EffectiveSettings = z.infer<typeof effectiveSettingsSchema>
 
-export const secretKeySchema = z.enum(['mlflowToken', 'mlflowPassword'])
+export const secretKeySchema = z.enum(['mlflowToken', 'mlflowPassword', 'databasePassword', 'redisPassword'])
 export type SecretKey = z.infer<typeof secretKeySchema>
 
 export const logLineSchema = z.object({
