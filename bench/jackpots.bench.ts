@@ -172,7 +172,7 @@ export async function run(): Promise<BenchResult[]> {
       name: `render ${FIXTURES}-fixture jackpot, all explanations (React DOM in jsdom)`,
       median_ms: renderMs,
       runs: 15,
-      note: `React ${reactMode} build; ${nodes.count} elements; jsdom alone parses the same markup in ${nodes.parseMs.toFixed(0)} ms (its DOM is ~100× slower than a browser's)`,
+      note: `React ${reactMode} build; ${nodes.count} elements; jsdom alone parses the same markup in ${nodes.parseMs.toFixed(0)} ms (jsdom's own DOM cost, not React's: compare the Chromium rows)`,
     },
     {
       name: 'ticket plan, budget 64',
