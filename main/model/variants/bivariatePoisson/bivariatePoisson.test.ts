@@ -195,6 +195,31 @@ describe('fitBivariatePoisson', () => {
       )
     expectCode(() => fitBivariatePoisson(shut, ctxOf(shut)), 'MODEL_DEGENERATE')
   })
+
+  it('refuses a team whose every goal came with at least as many for the opponent (λ1 → 0 on X3), naming it', () => {
+    // Team 04 never scores more than its opponent: the shared component can carry all its goals.
+    const h = simulated
+      .slice(0, 380)
+      .map((m) =>
+        m.home === teams[3].name && m.homeGoals > m.awayGoals
+          ? { ...m, homeGoals: m.awayGoals }
+          : m.away === teams[3].name && m.awayGoals > m.homeGoals
+            ? { ...m, awayGoals: m.homeGoals }
+            : m,
+      )
+    const e = (() => {
+      try {
+        fitBivariatePoisson(h, ctxOf(h))
+      } catch (err) {
+        return err as DixonColesError
+      }
+      throw new Error('expected MODEL_DEGENERATE')
+    })()
+    expect(e.code).toBe('MODEL_DEGENERATE')
+    expect(e.details.neverScored).toEqual([teams[3].name])
+    // With λ3 fixed at 0 it is the Poisson, where the team has a finite rating.
+    expect(fitBivariatePoisson(h, ctxOf(h, { params: { lambda3: 0 } })).converged).toBe(true)
+  })
 })
 
 describe.skipIf(!dataDir)(`bivariate Poisson on real data ${dataDir ? '' : SHARED_DATA_SKIP_REASON}`, () => {

@@ -9,7 +9,7 @@
  */
 import { DixonColesError, prepareFit } from '../../dixonColes'
 import { minimiseLbfgs } from '../negativeBinomial/lbfgs'
-import { buildMatchGroups, engineFit } from '../negativeBinomial/matchGroups'
+import { buildMatchGroups, engineFit, type MatchGroups } from '../negativeBinomial/matchGroups'
 import type { VariantFitContext, VariantMatch } from '../types'
 import { bpIndex, bpLogLikelihood, bpParameterCount } from './likelihood'
 
@@ -35,6 +35,43 @@ export interface BivariatePoissonFit {
 export const MAX_LAMBDA3 = 2
 const START_LAMBDA3 = 0.05
 
+/**
+ * A degeneracy of the bivariate Poisson that Dixon-Coles does not have: when every goal a team scored came in a
+ * match where its opponent scored at least as many, all of them can be put on the shared component X₃, and the
+ * likelihood keeps increasing as the team's own rate λ → 0 (log P → const − λ₁ because S(x, y) ~ t^x as
+ * t = λ₃/(λ₁λ₂) → ∞). Same for defence with goals conceded. No finite MLE: MODEL_DEGENERATE naming the teams in the
+ * engine's `neverScored` / `neverConceded` details, so the walk-forward leaves them out like a newcomer that has
+ * not scored (a real case: Las Palmas in September 2023, every goal so far in a draw or a defeat).
+ */
+function assertFiniteBivariate(s: MatchGroups): void {
+  const k = s.nTeams
+  const attackFree = new Uint8Array(k) // some goal scored that X₃ cannot carry
+  const defenceFree = new Uint8Array(k)
+  for (let g = 0; g < s.nGroups; g++) {
+    const h = s.home[g]
+    const a = s.away[g]
+    if (s.x[g] > s.y[g]) {
+      attackFree[h] = 1
+      defenceFree[a] = 1
+    }
+    if (s.y[g] > s.x[g]) {
+      attackFree[a] = 1
+      defenceFree[h] = 1
+    }
+  }
+  const neverScored = s.teams.filter((_, i) => !attackFree[i])
+  const neverConceded = s.teams.filter((_, i) => !defenceFree[i])
+  if (neverScored.length || neverConceded.length) {
+    throw new DixonColesError(
+      'MODEL_DEGENERATE',
+      'No finite bivariate Poisson rating exists for teams whose every goal scored (or conceded) came in a match where ' +
+        `the other side scored at least as many: ${[...neverScored, ...neverConceded].join(', ')}. ` +
+        'Widen the window, leave them out, or fix lambda3 = 0.',
+      { neverScored, neverConceded },
+    )
+  }
+}
+
 function isBivariatePoissonFit(v: unknown): v is BivariatePoissonFit {
   return typeof v === 'object' && v !== null && (v as { variant?: unknown }).variant === 'bivariate-poisson'
 }
@@ -50,6 +87,7 @@ export function fitBivariatePoisson(
     })
   }
   const s = buildMatchGroups(history, ctx)
+  if (fixed !== 0) assertFiniteBivariate(s)
   const k = s.nTeams
   const idx = bpIndex(k)
   const P = bpParameterCount(k)
