@@ -164,6 +164,18 @@ describe('settings.set validates, settings.effective reports what is in use', ()
       calibration: 'isotonic',
       promotionMargin: 0.004,
     })
+    // the jackpot pricing (no champion yet: fitted on the fly) removes the margin with the stored method
+    const teams = scoreline.db.prepare('SELECT name FROM teams ORDER BY name').pluck().all() as string[]
+    const jackpot = await call(scoreline, 'jackpots.create', {
+      name: 'Defaults',
+      league: 'E0',
+      fixtures: [{ home: teams[0], away: teams[1], odds: { home: 2.2, draw: 3.4, away: 3.3 } }],
+    })
+    expect(jackpot.ok).toBe(true)
+    const analysis = await call(scoreline, 'jackpots.analyse', { id: jackpot.ok && jackpot.value.id })
+    expect(analysis.ok && analysis.value.fixtures[0].market.method).toBe('power')
+    expect(analysis.ok && analysis.value.models[0].source.kind).toBe('fitted-on-the-fly')
+
     await call(scoreline, 'training.cancel', {})
     await expect
       .poll(
@@ -175,6 +187,21 @@ describe('settings.set validates, settings.effective reports what is in use', ()
       )
       .toBe('idle')
   }, 90_000)
+
+  it('worker count: the training pool started after the change uses it', async () => {
+    const home = path.join(root, 'workers')
+    const { scoreline } = open({ SCORELINE_HOME: home }, path.join(root, 'workers-sandbox'))
+    expect((await call(scoreline, 'settings.set', { key: 'workers', value: '3' })).ok).toBe(true)
+    const before = await call(scoreline, 'settings.effective')
+    expect(before.ok && before.value.workers).toMatchObject({ value: 3, source: 'setting' })
+    await scoreline.close()
+    opened.splice(opened.indexOf(scoreline), 1)
+    const { scoreline: restarted } = open({ SCORELINE_HOME: home }, path.join(root, 'workers-sandbox'))
+    const status = await call(restarted, 'training.status')
+    expect(status.ok && status.value.workers.size).toBe(3)
+    const after = await call(restarted, 'settings.effective')
+    expect(after.ok && after.value.workers).toMatchObject({ value: 3, running: 3 })
+  })
 
   it('data folder: stored beside the default folder, pending until the next start, then used', async () => {
     const sandbox = path.join(root, 'datadir')
