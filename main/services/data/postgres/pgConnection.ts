@@ -17,14 +17,19 @@ export const pgTypes = {
   },
 } as unknown as pg.CustomTypesConfig
 
-/** A connected client, or `SERVICE_UNREACHABLE` naming the host (never the password). */
+/**
+ * A connected client, or `SERVICE_UNREACHABLE` naming the host (never the password). Every query gives
+ * up after `queryTimeoutMs` (default 2 minutes, far above any one statement the app sends): a server
+ * that accepts the connection and then never answers would otherwise hang a sync or push for ever.
+ */
 export async function connectPostgres(
   url: string,
-  opts: { connectTimeoutMs?: number } = {},
+  opts: { connectTimeoutMs?: number; queryTimeoutMs?: number } = {},
 ): Promise<pg.Client> {
   const client = new pg.Client({
     connectionString: url,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+    query_timeout: opts.queryTimeoutMs ?? 120_000,
     types: pgTypes,
   })
   // An idle client whose backend is terminated emits 'error'; the running query rejects on its own.
