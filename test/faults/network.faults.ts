@@ -13,6 +13,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect } from 'vitest'
 import { openMemoryDatabase } from '../../main/services/data/db'
 import { migratePostgres } from '../../main/services/data/postgres/migratePostgres'
+import { connectPostgres } from '../../main/services/data/postgres/pgConnection'
 import { syncFromPostgres } from '../../main/services/data/sync/syncFromPostgres'
 import { createTestDatabase } from '../../main/services/data/testing/pgTestDatabase'
 import { fillSyntheticPostgres } from '../../main/services/data/testing/syntheticPostgres'
@@ -105,6 +106,29 @@ if (needsService(serviceUrl('postgres'), 'SCORELINE_TEST_DATABASE_URL', PG_NAMES
         expect(hung.error.code).toBe('SERVICE_UNREACHABLE')
         expect(hung.error.message).toContain(where)
         expect(hung.ms).toBeLessThan(8000)
+
+        // hung in the middle of the sync (connected, then silence): the query timeout ends it
+        await proxy.setMode({ kind: 'pass' })
+        const client = await connectPostgres(url, { queryTimeoutMs: 2000 })
+        let stalled = false
+        const midway = await failure(() =>
+          syncFromPostgres(openMemoryDatabase(), {
+            postgres: client,
+            batchSize: 200,
+            onProgress: () => {
+              if (!stalled) {
+                stalled = true
+                void proxy.setMode({ kind: 'stall' }) // the open connection goes silent
+              }
+            },
+          }),
+        )
+        await client.end().catch(() => undefined)
+        row.runs++
+        expect(stalled).toBe(true)
+        expect(midway.error.code).toBe('SYNC_FAILED')
+        expect(midway.error.message).toMatch(/timeout/i)
+        expect(midway.ms).toBeLessThan(10_000)
 
         await proxy.setMode({ kind: 'pass' })
         const t0 = performance.now()
