@@ -266,3 +266,12 @@ describe.skipIf(!dataDir)(`bivariate Poisson on real data ${dataDir ? '' : SHARE
     expect(times[2]).toBeLessThan(500)
   })
 })
+
+describe('bivariate Poisson fitInfo', () => {
+  it('reports the fit size and convergence for the walk-forward’s refit records', () => {
+    const fit = fitBivariatePoisson(simulated.slice(0, 380), ctxOf(simulated.slice(0, 380)))
+    const info = bivariatePoissonVariant.fitInfo!(fit)
+    expect(info).toMatchObject({ nMatches: 380, nTeams: 20, converged: true, excludedTeams: [] })
+    expect(info.iterations).toBe(fit.iterations)
+  })
+})

@@ -16,5 +16,13 @@ export const bivariatePoissonVariant: GoalModelVariant<BivariatePoissonFit> = {
   fit: fitBivariatePoisson,
   predict: predictBivariatePoisson,
   explain: explainBivariatePoisson,
+  fitInfo: (fit) => ({
+    nMatches: fit.nMatches,
+    nTeams: fit.teams.length,
+    iterations: fit.iterations,
+    converged: fit.converged,
+    gradientNorm: fit.gradientNorm,
+    excludedTeams: [],
+  }),
   summary: (fit) => ({ ...fit, teams: fit.teams.map((t) => ({ ...t })) }),
 }

@@ -227,3 +227,15 @@ describe.skipIf(!dataDir)(`dynamic variant on real data ${dataDir ? '' : SHARED_
     expect(times[2]).toBeLessThan(200)
   })
 })
+
+describe('dynamic fitInfo', () => {
+  it('reports the matches filtered and the teams rated', () => {
+    const { matches } = simulateDrifting(5e-5, 1, 13)
+    expect(dynamicVariant.fitInfo!(fitDynamic(matches, ctxOf(matches)))).toMatchObject({
+      nMatches: 380,
+      nTeams: 20,
+      iterations: 0,
+      converged: true,
+    })
+  })
+})

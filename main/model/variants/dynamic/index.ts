@@ -129,6 +129,14 @@ export const dynamicVariant: GoalModelVariant<DynamicFit> = {
     return { lambda, mu, matrix, probabilities: matrixOutcomes(matrix) }
   },
   explain: explainDynamic,
+  fitInfo: (fit) => ({
+    nMatches: fit.nMatches,
+    nTeams: fit.state.teams.length,
+    iterations: 0,
+    converged: true,
+    gradientNorm: 0,
+    excludedTeams: [],
+  }),
   summary: (fit) => ({
     variant: 'dynamic',
     asOf: fit.asOf,

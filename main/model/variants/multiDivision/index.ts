@@ -58,5 +58,13 @@ export const multiDivisionVariant: GoalModelVariant<MultiDivisionFit> = {
     return { lambda, mu, matrix, probabilities: matrixOutcomes(matrix) }
   },
   explain: explainMultiDivision,
+  fitInfo: (fit) => ({
+    nMatches: fit.nMatches,
+    nTeams: fit.teams.length,
+    iterations: fit.iterations,
+    converged: fit.converged,
+    gradientNorm: fit.gradientNorm,
+    excludedTeams: [],
+  }),
   summary: (fit) => JSON.parse(JSON.stringify(fit)) as Record<string, unknown>,
 }

@@ -306,3 +306,16 @@ describe.skipIf(!dataDir)(`multi-division on real data ${dataDir ? '' : SHARED_D
     expect(times[1]).toBeLessThan(1000)
   })
 })
+
+describe('multi-division fitInfo', () => {
+  it('reports the fit size and convergence for the walk-forward’s refit records', () => {
+    const { matches } = simulateTwoDivisions(2, 0.1, 4)
+    const fit = fitMultiDivision(matches, ctxOf(matches))
+    expect(multiDivisionVariant.fitInfo!(fit)).toMatchObject({
+      nMatches: matches.length,
+      nTeams: 40,
+      converged: true,
+      iterations: fit.iterations,
+    })
+  })
+})

@@ -16,5 +16,13 @@ export const negativeBinomialVariant: GoalModelVariant<NegativeBinomialFit> = {
   fit: fitNegativeBinomial,
   predict: predictNegativeBinomial,
   explain: explainNegativeBinomial,
+  fitInfo: (fit) => ({
+    nMatches: fit.nMatches,
+    nTeams: fit.teams.length,
+    iterations: fit.iterations,
+    converged: fit.converged,
+    gradientNorm: fit.gradientNorm,
+    excludedTeams: [],
+  }),
   summary: (fit) => ({ ...fit, teams: fit.teams.map((t) => ({ ...t })) }),
 }

@@ -65,11 +65,15 @@ export function minimiseLbfgs(f: Objective, x0: Float64Array, opts: LbfgsOptions
     return v
   }
   const div = (v: Float64Array | undefined) => (v ? v.map((b, i) => b / scale[i]) : undefined)
-  const res = minimiseUnscaled(g, x0.map((v, i) => v / scale[i]), {
-    ...opts,
-    lower: div(opts.lower),
-    upper: div(opts.upper),
-  })
+  const res = minimiseUnscaled(
+    g,
+    x0.map((v, i) => v / scale[i]),
+    {
+      ...opts,
+      lower: div(opts.lower),
+      upper: div(opts.upper),
+    },
+  )
   return {
     ...res,
     x: Float64Array.from(res.x, (z, i) => z * scale[i]),

@@ -260,3 +260,12 @@ describe.skipIf(!dataDir)(`negative binomial on real data ${dataDir ? '' : SHARE
     expect(times[2]).toBeLessThan(250)
   })
 })
+
+describe('negative binomial fitInfo', () => {
+  it('reports the fit size and convergence for the walk-forward’s refit records', () => {
+    const fit = fitNegativeBinomial(simulated.slice(0, 380), ctxOf(simulated.slice(0, 380)))
+    const info = negativeBinomialVariant.fitInfo!(fit)
+    expect(info).toMatchObject({ nMatches: 380, nTeams: 20, converged: true, excludedTeams: [] })
+    expect(info.iterations).toBe(fit.iterations)
+  })
+})
