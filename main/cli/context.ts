@@ -13,6 +13,10 @@ export const SERVICE_OPTIONS = {
     description: 'MLflow tracking URI (overrides MLFLOW_TRACKING_URI)',
     valueName: 'uri',
   },
+  offline: {
+    type: 'boolean',
+    description: 'Never touch the network: local stores only (overrides SCORELINE_OFFLINE and the setting)',
+  },
 } as const
 
 export function openScoreline(ctx: CommandContext, shell: 'cli' | 'browser-bridge' = 'cli'): Scoreline {
@@ -21,7 +25,13 @@ export function openScoreline(ctx: CommandContext, shell: 'cli' | 'browser-bridg
   return createScoreline({
     shell,
     env: ctx.env,
-    flags: { home: flag('home'), postgres: flag('postgres'), redis: flag('redis'), mlflow: flag('mlflow') },
+    flags: {
+      home: flag('home'),
+      postgres: flag('postgres'),
+      redis: flag('redis'),
+      mlflow: flag('mlflow'),
+      ...(ctx.values.offline === true ? { offline: true } : {}),
+    },
     terminalLogs: shell === 'browser-bridge',
   })
 }

@@ -14,7 +14,7 @@ export const OFFLINE_CODE = 'OFFLINE'
 export function offlineError(what: string): ApiError {
   return new ApiError(
     OFFLINE_CODE,
-    `Offline mode is on: ${what} needs the network, so nothing was contacted. Turn offline mode off in Settings (or unset SCORELINE_OFFLINE) to do this.`,
+    `Offline mode is on: ${what} needs the network, so nothing was contacted. Turn offline mode off in Settings (or unset SCORELINE_OFFLINE, or drop --offline) to do this.`,
   )
 }
 

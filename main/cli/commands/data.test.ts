@@ -28,6 +28,21 @@ describe('data commands', () => {
     expect(report.files[0].error.message).toContain('bad.csv:2: FTHG "x" is not a number')
   })
 
+  it('--offline: sync refuses without contacting Postgres, saying offline mode is on; info shows it', async () => {
+    // a closed port: were a connection attempted, the message would be a connection error instead
+    const { closedPort } = await import('../../../test/support/net')
+    const url = `postgres://postgres@127.0.0.1:${await closedPort()}/x`
+    const sync = await run(['sync', '--offline', '--postgres', url, '--home', home], {})
+    expect(sync.code).toBe(1)
+    expect(sync.stderr).toContain('Offline mode is on')
+    expect(sync.stderr).not.toContain('ECONNREFUSED')
+    const env = await run(['sync', '--postgres', url, '--home', home], { SCORELINE_OFFLINE: '1' })
+    expect(env.stderr).toContain('Offline mode is on')
+    const online = await run(['sync', '--postgres', url, '--home', home], {})
+    expect(online.code).toBe(1)
+    expect(online.stderr).not.toContain('Offline mode is on')
+  })
+
   it('download needs a league and seasons', async () => {
     const result = await run(['download', '--league', 'E0', '--home', home], {})
     expect(result.code).toBe(1)

@@ -1,3 +1,4 @@
+import { offlineError } from '../../core/offline'
 import path from 'node:path'
 import type { Command, CommandContext } from '../framework'
 import { UserError } from '../framework'
@@ -189,6 +190,8 @@ export const syncCommand: Command = {
   async run(ctx) {
     const scoreline = openScoreline(ctx)
     try {
+      if (scoreline.config.offline)
+        throw new UserError(offlineError('syncing from Postgres').message, 'CONFIG')
       if (!scoreline.config.databaseUrl)
         throw new UserError('No Postgres configured: pass --postgres URL or set DATABASE_URL.', 'CONFIG')
       const unsubscribe = scoreline.events.subscribe((event, payload) => {
