@@ -118,7 +118,12 @@ export const dynamicVariant: GoalModelVariant<DynamicFit> = {
     'Attack and defence follow random walks (variance processVariance per day) and are filtered match by match with ' +
     'an extended Kalman update for Poisson goals (Fahrmeir 1992), instead of exponential time decay; Dixon-Coles τ ' +
     'with ρ from the one-step-ahead forecasts.',
-  hyperGrid: [{ processVariance: 5e-5 }, { processVariance: 1.5e-5 }, { processVariance: 1.5e-4 }],
+  hyperGrid: [
+    { processVariance: 5e-5 },
+    { processVariance: 1.5e-5 },
+    { processVariance: 5e-6 },
+    { processVariance: 1.5e-4 },
+  ],
   fit: fitDynamic,
   predict(fit, fixture) {
     const t = explainDynamic(fit, fixture)
