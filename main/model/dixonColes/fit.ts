@@ -1,27 +1,16 @@
 /**
- * Maximum-likelihood fit of the Dixon-Coles model by Newton's method.
- *
- * Constraint Σα = 0 by elimination: the free parameters are u = (α_0..α_{K−2}, β_0..β_{K−1}, γ?, ρ?)
- * and α_{K−1} = −Σ_{i<K−1} α_i, i.e. θ = Z·u with Z's α columns e_i − e_{K−1}. Gradient and Hessian
- * in u are Zᵀg and ZᵀHZ. Each step solves (−ZᵀHZ + δI)·d = Zᵀg by Cholesky (δ = 0 for a pure
- * Newton step; Levenberg damping δ > 0 when −ZᵀHZ is not positive definite), then backtracks
- * (Armijo) on the log-likelihood. The log-likelihood is −∞ as soon as any τ of any match in the
- * window is ≤ 0 (all four low scores, whatever the match's actual score, so the fitted model is a
- * proper distribution for every pairing in the data), so every accepted iterate keeps ρ strictly
- * inside the interval of `rhoInterval` for the current λ, μ — the data-driven region, not a box.
- *
- * When the maximum lies on the edge of that region (no 0-0/1-1 in the data, or a small sample whose
- * best ρ is more extreme than its most lopsided pairing allows), Newton keeps aiming outside. Then
- * the fit follows a log-barrier path (pseudo-weight b on all four low-score cells of every pairing,
- * b → 1e-6 × mean match weight), which converges to the constrained maximum from inside, with
- * several binding pairings at once if need be; ρ's SE is withheld there and a warning says so.
+ * Maximum-likelihood fit of the Dixon-Coles model: window and options checked here, the maximisation
+ * itself by the constrained Newton solver of `newton.ts` (Σα = 0 by elimination, damped Newton with
+ * Armijo backtracking, every τ > 0, and a log-barrier path when the maximum lies on the edge of the
+ * τ-region, where ρ's SE is withheld and a warning says so).
  *
  * Standard errors come from V = (−ZᵀHZ)⁻¹ at the optimum (observed information); for the
  * eliminated α_{K−1} = −1ᵀα_{free} the delta method gives var = 1ᵀ V_αα 1.
  */
 import { DixonColesError } from './errors'
-import { logLikelihood, logLikelihoodDerivatives, minTau, rhoInterval } from './likelihood'
+import { logLikelihood, minTau, rhoInterval } from './likelihood'
 import { SpdSolver } from './linalg'
+import { defaultStart, solveConstrainedNewton } from './newton'
 import { assertIdentifiable, buildMatchStats, type MatchStats } from './stats'
 import { dateOfDayNumber, dayNumberOf, type FitOptions, type FittedModel, type MatchArrays } from './types'
 
@@ -87,47 +76,6 @@ export function prepareFit(data: MatchArrays, options: FitOptions = {}): Prepare
   return { stats, asOfDay, fromDay, xi, model, gammaFree, rhoFree, warnings }
 }
 
-/** Data-based starting point: log scoring/conceding rates relative to the league, ρ = 0. */
-function defaultStart(s: MatchStats, gammaFree: boolean): Float64Array {
-  const k = s.nTeams
-  const theta = new Float64Array(2 * k + 2)
-  const scored = new Float64Array(k)
-  const conceded = new Float64Array(k)
-  const played = new Float64Array(k)
-  let hx = 0
-  let hy = 0
-  let total = 0
-  let weight = 0
-  for (let g = 0; g < s.nGroups; g++) {
-    const h = s.home[g]
-    const a = s.away[g]
-    scored[h] += s.sx[g]
-    conceded[h] += s.sy[g]
-    scored[a] += s.sy[g]
-    conceded[a] += s.sx[g]
-    played[h] += s.sw[g]
-    played[a] += s.sw[g]
-    if (!s.neutral[g]) {
-      hx += s.sx[g]
-      hy += s.sy[g]
-    }
-    total += s.sx[g] + s.sy[g]
-    weight += 2 * s.sw[g]
-  }
-  const rate = total / weight
-  const gamma = gammaFree && hx > 0 && hy > 0 ? Math.log(hx / hy) : 0
-  const awayRate = gammaFree ? rate * Math.exp(-gamma / 2) : rate
-  let mean = 0
-  for (let i = 0; i < k; i++) {
-    theta[i] = Math.log(scored[i] / played[i] / rate)
-    mean += theta[i]
-    theta[k + i] = Math.log(conceded[i] / played[i] / rate) + Math.log(awayRate)
-  }
-  for (let i = 0; i < k; i++) theta[i] -= mean / k
-  theta[2 * k] = gamma
-  return theta
-}
-
 /** Start from a previous fit: teams matched by name; new teams get α = 0 and the mean β. */
 function warmStartTheta(
   s: MatchStats,
@@ -161,69 +109,6 @@ function warmStartTheta(
     theta[2 * k + 1] = r > lo && r < hi ? r : 0
   }
   return theta
-}
-
-/** Reduced (constrained) coordinates: which θ entry each free parameter u_r moves. */
-function freeIndices(k: number, gammaFree: boolean, rhoFree: boolean): Int32Array {
-  const idx: number[] = []
-  for (let i = 0; i < k - 1; i++) idx.push(i)
-  for (let i = 0; i < k; i++) idx.push(k + i)
-  if (gammaFree) idx.push(2 * k)
-  if (rhoFree) idx.push(2 * k + 1)
-  return Int32Array.from(idx)
-}
-
-/**
- * gr = Zᵀg, A = −ZᵀHZ for the elimination α_{K−1} = −Σα_free (the first K−1 reduced coordinates are α).
- */
-function reduce(
-  k: number,
-  free: Int32Array,
-  grad: Float64Array,
-  hess: Float64Array,
-  gr: Float64Array,
-  A: Float64Array,
-): void {
-  const P = 2 * k + 2
-  const m = free.length
-  const L = k - 1
-  const nA = k - 1
-  const rowL = L * P
-  for (let r = 0; r < m; r++) {
-    const fr = free[r]
-    gr[r] = r < nA ? grad[fr] - grad[L] : grad[fr]
-  }
-  for (let r = 0; r < m; r++) {
-    const fr = free[r]
-    const rowR = fr * P
-    for (let c = r; c < m; c++) {
-      const fc = free[c]
-      let v = hess[rowR + fc]
-      if (r < nA) v -= hess[rowL + fc]
-      if (c < nA) v -= hess[rowR + L]
-      if (r < nA && c < nA) v += hess[rowL + L]
-      A[r * m + c] = -v
-      A[c * m + r] = -v
-    }
-  }
-}
-
-function applyStep(
-  k: number,
-  free: Int32Array,
-  base: Float64Array,
-  d: Float64Array,
-  t: number,
-  out: Float64Array,
-) {
-  out.set(base)
-  const nA = k - 1
-  let alphaShift = 0
-  for (let r = 0; r < free.length; r++) {
-    out[free[r]] += t * d[r]
-    if (r < nA) alphaShift += t * d[r]
-  }
-  out[k - 1] -= alphaShift
 }
 
 /**
@@ -269,83 +154,28 @@ export function fitDixonColesDetailed(
       { maxIterations, tolerance },
     )
   }
-  const free = freeIndices(k, gammaFree, rhoFree)
-  const m = free.length
-  let theta: Float64Array = options.warmStart
+  let start: Float64Array = options.warmStart
     ? warmStartTheta(s, options.warmStart, gammaFree, rhoFree)
     : defaultStart(s, gammaFree)
-  if (logLikelihood(s, theta) === -Infinity) {
+  if (logLikelihood(s, start) === -Infinity) {
     // A warm start can be infeasible for new data; the default start (ρ = 0) never is.
-    theta = defaultStart(s, gammaFree)
+    start = defaultStart(s, gammaFree)
   }
-  const work: Workspace = {
-    trial: new Float64Array(P),
-    grad: new Float64Array(P),
-    hess: new Float64Array(P * P),
-    gr: new Float64Array(m),
-    A: new Float64Array(m * m),
-    d: new Float64Array(m),
-    solver: new SpdSolver(m),
-  }
-
-  let res = newton(s, k, free, theta, work, maxIterations, tolerance, rhoFree)
-  let iterations = res.iterations
-  let onEdge = false
-  if (res.status === 'edge') {
-    // The maximum is on (or very near) the edge of the τ-region. Follow the log-barrier path
-    //   max ℓ(θ) + b·Σ_g Σ_cells log τ_cell(g),  b = (1e-2, 1e-3, …, 1e-6) × mean match weight
-    // which is the likelihood with a pseudo-weight b added to all four low-score cells of every
-    // pairing, so the same exact derivatives apply. Every iterate stays strictly inside, several
-    // binding pairings at once are handled, and b → 0 converges to the constrained maximum.
-    const barrier: MatchStats = {
-      ...s,
-      c00: new Float64Array(s.nGroups),
-      c01: new Float64Array(s.nGroups),
-      c10: new Float64Array(s.nGroups),
-      c11: new Float64Array(s.nGroups),
-    }
-    let meanWeight = 0
-    for (let g = 0; g < s.nGroups; g++) meanWeight += s.sw[g]
-    meanWeight /= s.nMatches
-    for (const bRel of BARRIER_PATH) {
-      const b = bRel * meanWeight // relative to the data's own weight scale (ξ > 0 shrinks it)
-      for (let g = 0; g < s.nGroups; g++) {
-        barrier.c00[g] = s.c00[g] + b
-        barrier.c01[g] = s.c01[g] + b
-        barrier.c10[g] = s.c10[g] + b
-        barrier.c11[g] = s.c11[g] + b
-      }
-      res = newton(barrier, k, free, res.theta, work, maxIterations, tolerance, false)
-      iterations += res.iterations
-      if (res.status !== 'converged') break
-    }
-    // False alarm (the maximum is inside)? Then plain Newton from here converges; if it heads for the
-    // edge again, the barrier solution is the answer.
-    const polish = newton(s, k, free, res.theta, work, maxIterations, tolerance, true)
-    iterations += polish.iterations
-    if (polish.status === 'converged') {
-      res = polish
-    } else {
-      onEdge = true
-      // Recompute the barrier problem's derivatives at its solution (SEs, gradient figure) and
-      // report the plain log-likelihood there.
-      res = newton(barrier, k, free, res.theta, work, 0, tolerance, false)
-      res.ll = logLikelihood(s, res.theta)
-    }
-  }
-  theta = res.theta
-  const ll = res.ll
-  const gnorm = res.gnorm
-  const converged = res.status === 'converged'
+  const res = solveConstrainedNewton(s, start, { gammaFree, rhoFree, maxIterations, tolerance })
+  const { theta, iterations, onEdge, converged, freeIndices: free } = res
+  const ll = res.logLikelihood
+  const gnorm = res.gradientNorm
+  const m = free.length
 
   // Observed information and standard errors (at an edge: of the final barrier problem, ρ withheld).
   let covariance: Float64Array | null = null
   const se = new Float64Array(P).fill(NaN)
-  if (work.solver.factor(work.A)) {
-    const { diag, leadingSum } = work.solver.inverseSummary(k - 1)
+  const solver = new SpdSolver(m)
+  if (solver.factor(res.information)) {
+    const { diag, leadingSum } = solver.inverseSummary(k - 1)
     for (let r = 0; r < m; r++) se[free[r]] = Math.sqrt(diag[r])
     se[k - 1] = Math.sqrt(leadingSum)
-    if (extra.covariance) covariance = work.solver.inverse()
+    if (extra.covariance) covariance = solver.inverse()
   } else {
     warnings.push(
       'The observed information is not positive definite at the returned point: no standard errors.',
@@ -407,113 +237,4 @@ export function fitDixonColesDetailed(
     warnings,
   }
   return { model, theta, prepared, freeIndices: free, covariance }
-}
-
-/**
- * Barrier weights, largest first. Each stage is warm-started from the previous one (7-12 Newton
- * steps each in tests); at the last, b = 1e-6, the binding τ is ~1e-7 and the gap to the exact
- * constrained maximum is at most b per barrier term. Smaller b made the Hessian too ill-conditioned
- * (a stage at 1e-7 needed ~46 steps, 1e-8 stalled at |grad| ~ 1e-6).
- */
-const BARRIER_PATH = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6]
-
-interface Workspace {
-  trial: Float64Array
-  grad: Float64Array
-  hess: Float64Array
-  gr: Float64Array
-  A: Float64Array
-  d: Float64Array
-  solver: SpdSolver
-}
-
-interface NewtonResult {
-  theta: Float64Array
-  ll: number
-  gnorm: number
-  iterations: number
-  /** 'edge': Newton kept aiming outside the τ-region (only reported when `detectEdge`). */
-  status: 'converged' | 'stalled' | 'edge'
-}
-
-/**
- * Damped Newton ascent on `stats` from `start` in the reduced coordinates `free`. On return
- * `work.A` holds −ZᵀHZ and `work.gr` holds Zᵀg at the returned point.
- */
-function newton(
-  stats: MatchStats,
-  k: number,
-  free: Int32Array,
-  start: Float64Array,
-  work: Workspace,
-  maxIterations: number,
-  tolerance: number,
-  detectEdge: boolean,
-): NewtonResult {
-  const { grad, hess, gr, A, d, solver } = work
-  const m = free.length
-  let theta: Float64Array = Float64Array.from(start)
-  let trial = work.trial
-  let ll = logLikelihoodDerivatives(stats, theta, grad, hess)
-  reduce(k, free, grad, hess, gr, A)
-  let gnorm = norm(gr)
-  let iterations = 0
-  let infeasibleStreak = 0
-  while (gnorm >= tolerance) {
-    if (iterations >= maxIterations) return { theta, ll, gnorm, iterations, status: 'stalled' }
-    let maxDiag = 0
-    for (let r = 0; r < m; r++) maxDiag = Math.max(maxDiag, Math.abs(A[r * m + r]))
-    // Newton step first; if no step along it is acceptable, damp harder (towards steepest ascent).
-    let accepted = false
-    let fullStepInfeasible = false
-    let shift = 0
-    for (let attempt = 0; attempt < 6 && !accepted; attempt++) {
-      // Levenberg: raise the shift until −ZᵀHZ + shift·I is positive definite.
-      while (!solver.factor(A, shift)) {
-        shift = shift === 0 ? 1e-8 * (maxDiag + 1) : shift * 10
-        if (shift > 1e12 * (maxDiag + 1)) break
-      }
-      if (shift > 1e12 * (maxDiag + 1)) break
-      solver.solve(gr, d)
-      let slope = 0
-      for (let r = 0; r < m; r++) slope += gr[r] * d[r]
-      // Backtracking (Armijo); infeasible points (some τ ≤ 0) have ll = −∞ and are never accepted.
-      const noise = 1e-13 * (Math.abs(ll) + 1)
-      for (let t = 1; t > 1e-12; t *= 0.5) {
-        applyStep(k, free, theta, d, t, trial)
-        const llTrial = logLikelihood(stats, trial)
-        if (t === 1 && attempt === 0 && llTrial === -Infinity) fullStepInfeasible = true
-        // Armijo, or — once the increase is below rounding of ll — a full step that does not lose.
-        if (llTrial >= ll + 1e-4 * t * slope || (t === 1 && llTrial >= ll - noise)) {
-          accepted = true
-          break
-        }
-      }
-      shift = Math.max(shift * 100, 1e-4 * (maxDiag + 1))
-    }
-    iterations++
-    if (accepted) {
-      const swap = theta
-      theta = trial
-      trial = swap
-      ll = logLikelihoodDerivatives(stats, theta, grad, hess)
-      reduce(k, free, grad, hess, gr, A)
-      gnorm = norm(gr)
-    }
-    // Newton keeps aiming outside the τ-region: the maximum is probably on its edge.
-    infeasibleStreak = fullStepInfeasible ? infeasibleStreak + 1 : 0
-    if (detectEdge && (infeasibleStreak >= 2 || (!accepted && fullStepInfeasible))) {
-      work.trial = trial
-      return { theta, ll, gnorm, iterations, status: 'edge' }
-    }
-    if (!accepted) break
-  }
-  work.trial = trial
-  return { theta, ll, gnorm, iterations, status: gnorm < tolerance ? 'converged' : 'stalled' }
-}
-
-function norm(v: Float64Array): number {
-  let s = 0
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i]
-  return Math.sqrt(s)
 }

@@ -22,6 +22,12 @@ export {
 } from './likelihood'
 export { fitDixonColes, fitDixonColesDetailed, prepareFit, type DetailedFit, type PreparedFit } from './fit'
 export {
+  defaultStart,
+  solveConstrainedNewton,
+  type ConstrainedNewtonOptions,
+  type ConstrainedNewtonResult,
+} from './newton'
+export {
   SCORE_TAIL_MASS,
   bothTeamsToScore,
   clampRho,

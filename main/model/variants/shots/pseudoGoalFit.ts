@@ -17,9 +17,10 @@
  * and its exact gradient and Hessian are the engine's `logLikelihoodDerivatives` on those statistics. With
  * every v = 0 it is exactly the Dixon-Coles fit. ρ is informed by the goals alone (only they have τ cells).
  *
- * Fitted by damped Newton with Σα = 0 eliminated (as the engine: θ = Z·u, step on −ZᵀHZ by Cholesky with a
- * Levenberg shift when needed, Armijo backtracking; infeasible ρ has ℓ = −∞ and is never accepted). The engine's
- * Newton loop is private to `fit.ts`, so a compact copy of it lives here; the likelihood is not re-implemented.
+ * Fitted by the engine's constrained Newton solver (`solveConstrainedNewton`, `dixonColes/newton.ts`: Σα = 0
+ * eliminated, step on −ZᵀHZ by Cholesky with a Levenberg shift when needed, Armijo backtracking; infeasible ρ has
+ * ℓ = −∞ and is never accepted), without its barrier path: a maximum on the edge of the τ-region is reported as
+ * not converged. Neither the likelihood nor the solver is re-implemented here.
  */
 import {
   DixonColesError,
@@ -27,15 +28,15 @@ import {
   buildMatchStats,
   dateOfDayNumber,
   dayNumberOf,
+  defaultStart,
   logLikelihood,
-  logLikelihoodDerivatives,
   rhoInterval,
+  solveConstrainedNewton,
   toMatchArrays,
   type MatchArrays,
   type MatchInput,
   type MatchStats,
 } from '../../dixonColes'
-import { SpdSolver } from '../../dixonColes/linalg'
 import { matrixOutcomes, scoreMatrix } from '../../dixonColes/predict'
 import type { VariantFitInfo, VariantFixture, VariantForecast, VariantMatch, VariantTerm } from '../types'
 
@@ -169,47 +170,6 @@ export function preparePseudoFit(
   return { goals, augmented, asOfDay, gammaFree, rhoFree, nPseudo }
 }
 
-/** Data-based start: log scoring / conceding rates relative to the league, ρ = 0. */
-function defaultStart(s: MatchStats, gammaFree: boolean): Float64Array {
-  const k = s.nTeams
-  const theta = new Float64Array(2 * k + 2)
-  const scored = new Float64Array(k)
-  const conceded = new Float64Array(k)
-  const played = new Float64Array(k)
-  let hx = 0
-  let hy = 0
-  let total = 0
-  let weight = 0
-  for (let g = 0; g < s.nGroups; g++) {
-    const h = s.home[g]
-    const a = s.away[g]
-    scored[h] += s.sx[g]
-    conceded[h] += s.sy[g]
-    scored[a] += s.sy[g]
-    conceded[a] += s.sx[g]
-    played[h] += s.sw[g]
-    played[a] += s.sw[g]
-    if (!s.neutral[g]) {
-      hx += s.sx[g]
-      hy += s.sy[g]
-    }
-    total += s.sx[g] + s.sy[g]
-    weight += 2 * s.sw[g]
-  }
-  const rate = total / weight
-  const gamma = gammaFree && hx > 0 && hy > 0 ? Math.log(hx / hy) : 0
-  const awayRate = gammaFree ? rate * Math.exp(-gamma / 2) : rate
-  let mean = 0
-  for (let i = 0; i < k; i++) {
-    theta[i] = Math.log(scored[i] / played[i] / rate)
-    mean += theta[i]
-    theta[k + i] = Math.log(conceded[i] / played[i] / rate) + Math.log(awayRate)
-  }
-  for (let i = 0; i < k; i++) theta[i] -= mean / k
-  theta[2 * k] = gamma
-  return theta
-}
-
 /** Start from a previous fit, teams matched by name (new teams: α = 0, the mean β). */
 function warmStart(s: MatchStats, prev: PseudoGoalModel, gammaFree: boolean, rhoFree: boolean): Float64Array {
   const k = s.nTeams
@@ -250,67 +210,6 @@ export function isPseudoGoalModel(value: unknown): value is PseudoGoalModel {
   )
 }
 
-/** Free coordinates u: α_0..α_{K−2}, β_0..β_{K−1}, then γ and ρ when free (α_{K−1} = −Σ α_free). */
-function freeIndices(k: number, gammaFree: boolean, rhoFree: boolean): Int32Array {
-  const idx: number[] = []
-  for (let i = 0; i < k - 1; i++) idx.push(i)
-  for (let i = 0; i < k; i++) idx.push(k + i)
-  if (gammaFree) idx.push(2 * k)
-  if (rhoFree) idx.push(2 * k + 1)
-  return Int32Array.from(idx)
-}
-
-/** gr = Zᵀg and A = −ZᵀHZ for the elimination of α_{K−1}. */
-function reduce(
-  k: number,
-  free: Int32Array,
-  grad: Float64Array,
-  hess: Float64Array,
-  gr: Float64Array,
-  A: Float64Array,
-) {
-  const P = 2 * k + 2
-  const m = free.length
-  const L = k - 1
-  const rowL = L * P
-  for (let r = 0; r < m; r++) gr[r] = r < L ? grad[free[r]] - grad[L] : grad[free[r]]
-  for (let r = 0; r < m; r++) {
-    const rowR = free[r] * P
-    for (let c = r; c < m; c++) {
-      const fc = free[c]
-      let v = hess[rowR + fc]
-      if (r < L) v -= hess[rowL + fc]
-      if (c < L) v -= hess[rowR + L]
-      if (r < L && c < L) v += hess[rowL + L]
-      A[r * m + c] = -v
-      A[c * m + r] = -v
-    }
-  }
-}
-
-function applyStep(
-  k: number,
-  free: Int32Array,
-  base: Float64Array,
-  d: Float64Array,
-  t: number,
-  out: Float64Array,
-) {
-  out.set(base)
-  let shift = 0
-  for (let r = 0; r < free.length; r++) {
-    out[free[r]] += t * d[r]
-    if (r < k - 1) shift += t * d[r]
-  }
-  out[k - 1] -= shift
-}
-
-function norm(v: Float64Array): number {
-  let s = 0
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i]
-  return Math.sqrt(s)
-}
-
 interface NewtonOutcome {
   theta: Float64Array
   objective: number
@@ -319,7 +218,10 @@ interface NewtonOutcome {
   converged: boolean
 }
 
-/** Damped Newton ascent of the augmented log-likelihood from `start` (see the file comment). */
+/**
+ * Damped Newton ascent of the augmented log-likelihood from `start` (see the file comment): the engine's
+ * solver without the barrier path.
+ */
 export function maximise(
   s: MatchStats,
   start: Float64Array,
@@ -328,59 +230,20 @@ export function maximise(
   maxIterations = 100,
   tolerance = 1e-8,
 ): NewtonOutcome {
-  const k = s.nTeams
-  const P = 2 * k + 2
-  const free = freeIndices(k, gammaFree, rhoFree)
-  const m = free.length
-  const grad = new Float64Array(P)
-  const hess = new Float64Array(P * P)
-  const gr = new Float64Array(m)
-  const A = new Float64Array(m * m)
-  const d = new Float64Array(m)
-  const solver = new SpdSolver(m)
-  let theta = Float64Array.from(start)
-  if (!gammaFree) theta[2 * k] = 0
-  if (!rhoFree) theta[2 * k + 1] = 0
-  let trial = new Float64Array(P)
-  let ll = logLikelihoodDerivatives(s, theta, grad, hess)
-  reduce(k, free, grad, hess, gr, A)
-  let gnorm = norm(gr)
-  let iterations = 0
-  while (gnorm >= tolerance && iterations < maxIterations) {
-    let maxDiag = 0
-    for (let r = 0; r < m; r++) maxDiag = Math.max(maxDiag, Math.abs(A[r * m + r]))
-    let accepted = false
-    let shift = 0
-    for (let attempt = 0; attempt < 6 && !accepted; attempt++) {
-      while (!solver.factor(A, shift)) {
-        shift = shift === 0 ? 1e-8 * (maxDiag + 1) : shift * 10
-        if (shift > 1e12 * (maxDiag + 1)) break
-      }
-      if (shift > 1e12 * (maxDiag + 1)) break
-      solver.solve(gr, d)
-      let slope = 0
-      for (let r = 0; r < m; r++) slope += gr[r] * d[r]
-      const noise = 1e-13 * (Math.abs(ll) + 1)
-      for (let t = 1; t > 1e-12; t *= 0.5) {
-        applyStep(k, free, theta, d, t, trial)
-        const llTrial = logLikelihood(s, trial)
-        if (llTrial >= ll + 1e-4 * t * slope || (t === 1 && llTrial >= ll - noise)) {
-          accepted = true
-          break
-        }
-      }
-      shift = Math.max(shift * 100, 1e-4 * (maxDiag + 1))
-    }
-    iterations++
-    if (!accepted) break
-    const swap = theta
-    theta = trial
-    trial = swap
-    ll = logLikelihoodDerivatives(s, theta, grad, hess)
-    reduce(k, free, grad, hess, gr, A)
-    gnorm = norm(gr)
+  const res = solveConstrainedNewton(s, start, {
+    gammaFree,
+    rhoFree,
+    maxIterations,
+    tolerance,
+    barrierPath: false,
+  })
+  return {
+    theta: res.theta,
+    objective: res.logLikelihood,
+    gradientNorm: res.gradientNorm,
+    iterations: res.iterations,
+    converged: res.converged,
   }
-  return { theta, objective: ll, gradientNorm: gnorm, iterations, converged: gnorm < tolerance }
 }
 
 export interface PseudoFitOptions {
