@@ -99,6 +99,26 @@ function promotionSuite(makeStore: () => TrackingStore): void {
     store.close()
   })
 
+  it('never promotes a version the app cannot serve, however well it scored, and records why', async () => {
+    const store = makeStore()
+    const model = `scoreline-dc-E0-${suffix}-ns`
+    await store.ensureRegisteredModel(model)
+    const v1 = await version(store, model, 0.19, 'w1')
+    const decision = await promoteIfBetter(store, {
+      modelName: model,
+      candidateVersion: v1,
+      notServable: 'market variant cannot be served yet',
+      now: 1000,
+    })
+    expect(decision).toMatchObject({
+      action: 'challenger',
+      promoted: false,
+      reason: 'not promoted: market variant cannot be served yet',
+    })
+    expect(await store.getVersionByAlias(model, 'champion')).toBeNull()
+    expect((await store.getVersionByAlias(model, 'challenger'))?.version).toBe(v1)
+  })
+
   it('never compares scores from different evaluation windows', async () => {
     const store = makeStore()
     const model = `scoreline-dc-E0-${suffix}-b`

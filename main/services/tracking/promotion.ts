@@ -48,6 +48,11 @@ export interface PromoteIfBetterInput {
   evalWindow?: string
   /** Who or what decided; default `scoreline:auto-promotion`. */
   decidedBy?: string
+  /**
+   * Why the app could not serve this version even if it scored better (e.g. a model variant the
+   * prediction paths cannot run yet): it becomes challenger with this reason, whatever its score.
+   */
+  notServable?: string
   now?: number
 }
 
@@ -112,6 +117,20 @@ export async function promoteIfBetter(
       previousChampion: champion.version,
       reason: 'already champion',
     }
+  }
+
+  if (input.notServable) {
+    return decide(
+      store,
+      {
+        ...base,
+        action: 'challenger',
+        promoted: false,
+        ...(champion ? { previousChampion: champion.version } : {}),
+        reason: `not promoted: ${input.notServable}`,
+      },
+      now,
+    )
   }
 
   if (!champion) {

@@ -801,6 +801,13 @@ async function runLeague(
         evalWindow: data.evalWindow,
         ...(championScore === undefined ? {} : { championScore }),
         decidedBy: `scoreline:pipeline:${meta.trigger}`,
+        // The app's prediction paths (jackpots, feature views, model health) run the engine's fit; a
+        // champion of another variant would be scored on its own forecasts but served Dixon-Coles ones.
+        ...(isEngine
+          ? {}
+          : {
+              notServable: `${variant.model} scored RPS ${candidateScore.toFixed(4)} on the evaluation window, but the app serves only dixon-coles and poisson champions so far; its forecasts are in this run (compare with \`scoreline compare-models\`)`,
+            }),
       })
     })
     out.decision = {

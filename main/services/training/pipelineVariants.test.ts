@@ -158,6 +158,12 @@ describe('pipeline with a model variant', () => {
       expect(artifact.variant!.id).toBe(other)
       expect(artifact.variant!.summary).not.toBeNull()
       expect(artifact.variant!.note).toMatch(/Dixon-Coles fit on the same window/)
+      // scored on its own forecasts but not servable by the app's prediction paths: never promoted
+      expect(l.decision).toMatchObject({
+        action: 'challenger',
+        promoted: false,
+        reason: expect.stringMatching(/serves only dixon-coles and poisson champions/),
+      })
     },
     120_000,
   )
