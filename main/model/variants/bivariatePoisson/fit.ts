@@ -8,8 +8,8 @@
  * fit on data without positive score correlation stops. `params.lambda3` fixes λ₃ (0: independent Poisson).
  */
 import { DixonColesError, prepareFit } from '../../dixonColes'
-import { minimiseLbfgs } from '../negativeBinomial/lbfgs'
-import { buildMatchGroups, engineFit, type MatchGroups } from '../negativeBinomial/matchGroups'
+import { minimiseLbfgs } from '../common/lbfgs'
+import { buildMatchGroups, engineFit, type MatchGroups } from '../common/matchGroups'
 import type { VariantFitContext, VariantMatch } from '../types'
 import { bpIndex, bpLogLikelihood, bpParameterCount } from './likelihood'
 

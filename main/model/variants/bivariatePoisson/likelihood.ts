@@ -13,7 +13,8 @@
  *   ∂log P/∂λ₃ = x·y/(λ₁λ₂) · S(x−1,y−1)/S(x,y) − 1.
  * Parameters θ = (α_0..α_{K−1}, β_0..β_{K−1}, γ, λ₃).
  */
-import { logFactorial, type MatchGroups } from '../negativeBinomial/matchGroups'
+import { logFactorial } from '../common/logFactorial'
+import type { MatchGroups } from '../common/matchGroups'
 
 export const bpIndex = (k: number) => ({ gamma: 2 * k, lambda3: 2 * k + 1 })
 export const bpParameterCount = (k: number) => 2 * k + 2

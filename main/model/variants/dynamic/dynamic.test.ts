@@ -1,7 +1,6 @@
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/support/sharedData'
-import { DixonColesError, dateOfDayNumber, dayNumberOf, fitDixonColes, toMatchArrays } from '../../dixonColes'
+import { dateOfDayNumber, dayNumberOf, fitDixonColes, toMatchArrays } from '../../dixonColes'
 import {
   doubleRoundRobin,
   mulberry32,
@@ -9,42 +8,15 @@ import {
   randomTeams,
   simulateLeague,
 } from '../../simulate/simulateLeague'
-import { readFootballDataFile } from '../../../services/data/csv'
+import { ctxOf as windowOf, expectCode, poissonDraw, readSeasons } from '../common/testing'
 import type { VariantFitContext, VariantMatch } from '../types'
 import { dynamicVariant, fitDynamic } from '.'
 
 const dataDir = footballDataDir()
 
-const ctxOf = (h: readonly VariantMatch[], extra: Partial<VariantFitContext> = {}): VariantFitContext => ({
-  asOf: h[h.length - 1].date,
-  from: h[0].date,
-  xi: 0.0019,
-  ...extra,
-})
-
-function expectCode(fn: () => unknown, code: string) {
-  try {
-    fn()
-  } catch (e) {
-    expect(e).toBeInstanceOf(DixonColesError)
-    expect((e as DixonColesError).code).toBe(code)
-    return
-  }
-  throw new Error(`expected ${code}`)
-}
-
-function poissonDraw(rng: () => number, l: number): number {
-  let k = 0
-  let p = Math.exp(-l)
-  let c = p
-  const u = rng()
-  while (u > c && k < 50) {
-    k++
-    p *= l / k
-    c += p
-  }
-  return k
-}
+/** ξ = 0.0019 unless `extra` says otherwise (the filter ignores it; the contract still carries one). */
+const ctxOf = (h: readonly VariantMatch[], extra: Partial<VariantFitContext> = {}): VariantFitContext =>
+  windowOf(h, { xi: 0.0019, ...extra })
 
 /** A league whose attack and defence follow random walks with variance q per day (the filter's own model). */
 function simulateDrifting(q: number, seasons: number, seed: number) {
@@ -70,8 +42,8 @@ function simulateDrifting(q: number, seasons: number, seed: number) {
           date: dateOfDayNumber(day),
           home: teams[h].name,
           away: teams[a].name,
-          homeGoals: poissonDraw(rng, lam),
-          awayGoals: poissonDraw(rng, mu),
+          homeGoals: poissonDraw(rng, lam, 50),
+          awayGoals: poissonDraw(rng, mu, 50),
         })
       }
     })
@@ -192,21 +164,7 @@ describe('dynamic variant: forecasts and errors', () => {
 
 describe.skipIf(!dataDir)(`dynamic variant on real data ${dataDir ? '' : SHARED_DATA_SKIP_REASON}`, () => {
   it('E0 2021-22..2023-24: filters 1140 matches; reports the time', async () => {
-    const history: VariantMatch[] = []
-    for (const season of ['2021-22', '2022-23', '2023-24']) {
-      const file = await readFootballDataFile(path.join(dataDir as string, 'E0', `E0_${season}.csv`))
-      for (const r of file.rows) {
-        if (r.homeGoals === null || r.awayGoals === null) continue
-        history.push({
-          date: r.date,
-          home: r.home,
-          away: r.away,
-          homeGoals: r.homeGoals,
-          awayGoals: r.awayGoals,
-        })
-      }
-    }
-    history.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+    const history = await readSeasons(dataDir as string, ['E0'], ['2021-22', '2022-23', '2023-24'])
     const fit = fitDynamic(history, ctxOf(history))
     expect(fit.nMatches).toBe(1140)
     expect(fit.state.homeAdvantage).toBeGreaterThan(0)

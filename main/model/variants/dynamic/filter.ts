@@ -20,6 +20,7 @@
  * (with Poisson margins τ preserves total mass, so this is the exact likelihood of ρ given the forecasts).
  */
 import { DixonColesError, dayNumberOf } from '../../dixonColes'
+import { logFactorial } from '../common/logFactorial'
 import type { VariantMatch } from '../types'
 
 export interface DynamicParams {
@@ -85,12 +86,6 @@ export function hashMatch(h: number, m: VariantMatch): number {
     h = Math.imul(h, 0x01000193) >>> 0
   }
   return h
-}
-
-function logFactorial(n: number): number {
-  let s = 0
-  for (let i = 2; i <= n; i++) s += Math.log(i)
-  return s
 }
 
 /**

@@ -12,7 +12,7 @@ import { readFootballDataFile } from '../../../services/data/csv'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/support/sharedData'
 import type { VariantMatch } from '../types'
 import { preparePseudoFit } from '../shots/pseudoGoalFit'
-import { ratingError, simulateWithExtras, SIM_GAMMA, SIM_RHO } from '../shots/testHelpers'
+import { ratingError, simulateWithExtras, SIM_GAMMA, SIM_RHO } from '../common/testing'
 import { fitMarket, marketRates, marketVariant, newInversionCache, RHO_STEP } from './marketVariant'
 
 const sim = simulateWithExtras(21)

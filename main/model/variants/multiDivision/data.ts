@@ -4,7 +4,7 @@
  * first and latest division in the window and the engine's time-decay weights w = exp(−ξ·(asOf − day)).
  */
 import { DixonColesError, dayNumberOf, toMatchArrays } from '../../dixonColes'
-import { logFactorial } from '../negativeBinomial/matchGroups'
+import { logFactorial } from '../common/logFactorial'
 import type { VariantFitContext, VariantMatch } from '../types'
 
 /** Division code used for matches whose `league` is null or absent. */

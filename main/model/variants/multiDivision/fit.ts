@@ -1,12 +1,12 @@
 /**
  * Maximum a-posteriori fit of the multi-division Dixon-Coles model (`likelihood.ts`) by L-BFGS on the exact
- * gradient (`../negativeBinomial/lbfgs.ts`), time-decayed like the engine. Σα = 0 through the penalty ½(Σα)²
+ * gradient (`../common/lbfgs.ts`), time-decayed like the engine. Σα = 0 through the penalty ½(Σα)²
  * (likelihood and prior are invariant under α + c, β − c, so this only picks the constrained point).
  * Start: log scoring/conceding rates relative to the data (like the engine's default start), or, warm, the previous
  * fit's ratings and offsets by name.
  */
 import { DixonColesError } from '../../dixonColes'
-import { minimiseLbfgs } from '../negativeBinomial/lbfgs'
+import { minimiseLbfgs } from '../common/lbfgs'
 import type { VariantFitContext, VariantMatch } from '../types'
 import { buildDivisionData, type DivisionData } from './data'
 import {

@@ -1,35 +1,14 @@
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/support/sharedData'
 import { DixonColesError, fitDixonColes, predictFixture, scoreMatrix, toMatchArrays } from '../../dixonColes'
 import { randomTeams, simulateLeague, type SimTeam } from '../../simulate/simulateLeague'
-import { readFootballDataFile } from '../../../services/data/csv'
-import { simulateScores } from '../negativeBinomial/simulateScores'
-import type { VariantFitContext, VariantMatch } from '../types'
+import { byDate, ctxOf, expectCode, readSeasons, simulateScores } from '../common/testing'
+import type { VariantMatch } from '../types'
 import { fitMultiDivision, multiDivisionVariant } from '.'
 import { buildDivisionData } from './data'
 import { buildPrior, mdLogPosterior, mdParameterCount } from './likelihood'
 
 const dataDir = footballDataDir()
-
-const ctxOf = (h: readonly VariantMatch[], extra: Partial<VariantFitContext> = {}): VariantFitContext => ({
-  asOf: h[h.length - 1].date,
-  from: h[0].date,
-  xi: 0,
-  ...extra,
-})
-const byDate = (a: VariantMatch, b: VariantMatch) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)
-
-function expectCode(fn: () => unknown, code: string): DixonColesError {
-  try {
-    fn()
-  } catch (e) {
-    expect(e).toBeInstanceOf(DixonColesError)
-    expect((e as DixonColesError).code).toBe(code)
-    return e as DixonColesError
-  }
-  throw new Error(`expected ${code}`)
-}
 
 /** Two divisions on one rating scale, D1 matches with offset δ, three up and three down after every season. */
 function simulateTwoDivisions(seasons: number, offset: number, seed: number) {
@@ -257,26 +236,9 @@ describe('fitMultiDivision', () => {
 
 describe.skipIf(!dataDir)(`multi-division on real data ${dataDir ? '' : SHARED_DATA_SKIP_REASON}`, () => {
   it('E0 + E1 2021-22..2023-24 (ξ = 0.0019): E1 offset, promoted teams rated from their E1 matches; fit time', async () => {
-    const history: VariantMatch[] = []
-    for (const league of ['E0', 'E1']) {
-      for (const season of ['2021-22', '2022-23', '2023-24']) {
-        const file = await readFootballDataFile(
-          path.join(dataDir as string, league, `${league}_${season}.csv`),
-        )
-        for (const r of file.rows) {
-          if (r.homeGoals === null || r.awayGoals === null) continue
-          history.push({
-            date: r.date,
-            home: r.home,
-            away: r.away,
-            homeGoals: r.homeGoals,
-            awayGoals: r.awayGoals,
-            league,
-          })
-        }
-      }
-    }
-    history.sort(byDate)
+    const history = await readSeasons(dataDir as string, ['E0', 'E1'], ['2021-22', '2022-23', '2023-24'], {
+      tagLeague: true,
+    })
     const ctx = ctxOf(history, { xi: 0.0019 })
     const fit = fitMultiDivision(history, ctx)
     expect(fit.converged).toBe(true)

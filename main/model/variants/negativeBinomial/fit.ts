@@ -1,6 +1,6 @@
 /**
  * Maximum-likelihood fit of the negative binomial Dixon-Coles model (see `likelihood.ts`) by L-BFGS
- * (`lbfgs.ts`) on the exact gradient, time-decayed like the engine.
+ * (`../common/lbfgs.ts`) on the exact gradient, time-decayed like the engine.
  *
  * Start: the engine's Dixon-Coles fit on the same window (its α, β, γ, ρ) and φ = 0.05 — or, warm, the previous
  * fit's parameters matched by team name. Σα = 0 is imposed through the penalty ½(Σα)², which changes nothing
@@ -10,9 +10,9 @@
  */
 import { DixonColesError, prepareFit } from '../../dixonColes'
 import type { VariantFitContext, VariantMatch } from '../types'
-import { minimiseLbfgs } from './lbfgs'
+import { minimiseLbfgs } from '../common/lbfgs'
+import { buildMatchGroups, engineFit, type MatchGroups } from '../common/matchGroups'
 import { nbIndex, nbLogLikelihood, nbParameterCount } from './likelihood'
-import { buildMatchGroups, engineFit, type MatchGroups } from './matchGroups'
 
 export interface NegativeBinomialTeam {
   name: string

@@ -19,8 +19,8 @@
  * which at φ = 0 is ((x − m)² − x)/2, the familiar score test for over-dispersion.
  * τ's derivatives are the engine's (dixonColes/likelihood.ts): ∂log τ/∂η₁, ∂η₂, ∂ρ.
  */
-import type { MatchGroups } from './matchGroups'
-import { logFactorial } from './matchGroups'
+import { logFactorial } from '../common/logFactorial'
+import type { MatchGroups } from '../common/matchGroups'
 
 /** Index of γ, ρ and φ in θ for K teams. */
 export const nbIndex = (k: number) => ({ gamma: 2 * k, rho: 2 * k + 1, dispersion: 2 * k + 2 })

@@ -1,34 +1,13 @@
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/support/sharedData'
-import { DixonColesError, fitDixonColes, outcomeProbabilities, toMatchArrays } from '../../dixonColes'
+import { fitDixonColes, outcomeProbabilities, toMatchArrays } from '../../dixonColes'
 import { randomTeams } from '../../simulate/simulateLeague'
-import { readFootballDataFile } from '../../../services/data/csv'
-import type { VariantFitContext, VariantMatch } from '../types'
+import { buildMatchGroups } from '../common/matchGroups'
+import { ctxOf, expectCode, readSeasons, simulateScores } from '../common/testing'
 import { fitNegativeBinomial, negativeBinomialMatrix, negativeBinomialVariant } from '.'
 import { logNegBinom, nbLogLikelihood, nbParameterCount } from './likelihood'
-import { buildMatchGroups } from './matchGroups'
-import { simulateScores } from './simulateScores'
 
 const dataDir = footballDataDir()
-
-const ctxOf = (h: readonly VariantMatch[], extra: Partial<VariantFitContext> = {}): VariantFitContext => ({
-  asOf: h[h.length - 1].date,
-  from: h[0].date,
-  xi: 0,
-  ...extra,
-})
-
-function expectCode(fn: () => unknown, code: string) {
-  try {
-    fn()
-  } catch (e) {
-    expect(e).toBeInstanceOf(DixonColesError)
-    expect((e as DixonColesError).code).toBe(code)
-    return
-  }
-  throw new Error(`expected ${code}`)
-}
 
 /** NB pmf straight from its definition Γ(x+r)/(Γ(r)x!)·(r/(r+m))^r·(m/(r+m))^x (integer x, so Γ ratios are products). */
 function nbDirect(x: number, m: number, r: number): number {
@@ -225,21 +204,7 @@ describe('fitNegativeBinomial', () => {
 
 describe.skipIf(!dataDir)(`negative binomial on real data ${dataDir ? '' : SHARED_DATA_SKIP_REASON}`, () => {
   it('E0 2021-22..2023-24 (ξ = 0.0019): converges; reports the warm fit time', async () => {
-    const history: VariantMatch[] = []
-    for (const season of ['2021-22', '2022-23', '2023-24']) {
-      const file = await readFootballDataFile(path.join(dataDir as string, 'E0', `E0_${season}.csv`))
-      for (const r of file.rows) {
-        if (r.homeGoals === null || r.awayGoals === null) continue
-        history.push({
-          date: r.date,
-          home: r.home,
-          away: r.away,
-          homeGoals: r.homeGoals,
-          awayGoals: r.awayGoals,
-        })
-      }
-    }
-    history.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+    const history = await readSeasons(dataDir as string, ['E0'], ['2021-22', '2022-23', '2023-24'])
     const ctx = ctxOf(history, { xi: 0.0019 })
     const fit = fitNegativeBinomial(history, ctx)
     expect(fit.converged).toBe(true)

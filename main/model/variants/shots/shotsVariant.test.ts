@@ -12,7 +12,7 @@ import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/suppo
 import type { VariantMatch } from '../types'
 import { fitPseudoGoalModel, preparePseudoFit, type PseudoGoals } from './pseudoGoalFit'
 import { fitShots, leagueConversion, shotsVariant } from './shotsVariant'
-import { ratingError, simulateWithExtras, SIM_CONVERSION, SIM_GAMMA, SIM_RHO } from './testHelpers'
+import { ratingError, simulateWithExtras, SIM_CONVERSION, SIM_GAMMA, SIM_RHO } from '../common/testing'
 
 const sim = simulateWithExtras(7)
 const ctxOf = (matches: readonly VariantMatch[], xi = 0.0019) => ({

@@ -142,10 +142,3 @@ export function engineFit(
 ): FittedModel {
   return fitDixonColes(groups.arrays, { asOf: ctx.asOf, from: ctx.from, xi: ctx.xi, model })
 }
-
-const LOG_FACT: number[] = [0]
-/** log x! for small non-negative integers (cached). */
-export function logFactorial(x: number): number {
-  for (let i = LOG_FACT.length; i <= x; i++) LOG_FACT.push(LOG_FACT[i - 1] + Math.log(i))
-  return LOG_FACT[x]
-}
