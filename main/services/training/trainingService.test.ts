@@ -6,6 +6,8 @@ import { createSettingsStore } from '../data/db'
 import { LocalTrackingStore } from '../tracking/localTrackingStore'
 import { openTrackingDatabase } from '../tracking/localSchema'
 import { createTrainingService, HISTORY_KEY, type TrainingEvent } from './trainingService'
+import { MODEL_VARIANTS } from '../../../shared/api/domains/training'
+import { availableVariants, VARIANT_IDS } from '../../model/variants'
 import { LOCK_KEY } from './pipelineLock'
 import { simulatedAppDatabase } from './testing/simulatedStore'
 
@@ -62,6 +64,26 @@ describe('training service', () => {
     } finally {
       await service.close()
     }
+  })
+
+  it('runs a named model variant for one run only, recorded on the run; the next run uses the setting', async () => {
+    const { service } = setup()
+    try {
+      const started = service.start({ leagues: ['E0'], model: 'poisson' })
+      const record = await started.done
+      expect(record.state).toBe('succeeded')
+      expect(record.settings.model).toBe('poisson')
+      expect(record.leagues[0]).toMatchObject({ modelVariant: 'poisson' })
+      const next = await service.start({ leagues: ['E0'] }).done
+      expect(next.settings.model).toBe('dixon-coles')
+    } finally {
+      await service.close()
+    }
+  })
+
+  it('the contract lists exactly the registered goal-model variants', () => {
+    expect([...MODEL_VARIANTS]).toEqual([...VARIANT_IDS])
+    expect(availableVariants().sort()).toEqual([...VARIANT_IDS].sort())
   })
 
   it('cancels the running pipeline within a second', async () => {

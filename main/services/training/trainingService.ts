@@ -97,7 +97,12 @@ export interface StartedRun {
 }
 
 export interface TrainingService {
-  start(input?: { leagues?: string[]; trigger?: PipelineTrigger }): StartedRun
+  /** `model`: the goal-model variant (or 'auto') for this run only, over the stored settings. */
+  start(input?: {
+    leagues?: string[]
+    trigger?: PipelineTrigger
+    model?: PipelineSettings['model']
+  }): StartedRun
   status(): TrainingStatus
   history(limit?: number): PipelineRunRecord[]
   cancel(id?: string): boolean
@@ -127,6 +132,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
     | (NonNullable<TrainingStatus['current']> & {
         controller: AbortController
         done: Promise<PipelineRunRecord>
+        model?: PipelineSettings['model']
       })
     | null = null
   let closed = false
@@ -186,8 +192,12 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       .all() as string[]
   }
 
+  /** The stored settings, with this run's model variant when it named one. */
+  const runSettings = (model: PipelineSettings['model'] | undefined): PipelineSettings =>
+    model ? { ...settingsNow(), model } : settingsNow()
+
   async function execute(run: NonNullable<typeof current>): Promise<PipelineRunRecord> {
-    const pipelineSettings = settingsNow()
+    const pipelineSettings = runSettings(run.model)
     let tracking: TrackingStore | null = null
     let features: FeatureStore | null = null
     const onEvent = (e: PipelineEvent) => {
@@ -287,8 +297,9 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       if (acquired.clearedStale) markInterrupted(acquired.clearedStale)
       const trigger = input.trigger ?? 'manual'
       const startedAt = now()
-      const pipelineSettings = settingsNow()
+      const pipelineSettings = runSettings(input.model)
       const run = {
+        model: input.model,
         id,
         trigger,
         startedAt,

@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { ScorelineApi } from '../../../shared/api/contract'
 import type { ApiErrorShape } from '../../../shared/api/errors'
-import type { PipelineRunDto, TrainingStatusDto } from '../../../shared/api/domains/training'
+import type { ModelChoice, PipelineRunDto, TrainingStatusDto } from '../../../shared/api/domains/training'
 
 export interface LogLine {
   runId: string
@@ -18,7 +18,8 @@ export interface TrainingState {
   logs: LogLine[]
   error: ApiErrorShape | null
   load(api: ScorelineApi): Promise<void>
-  start(api: ScorelineApi, leagues: string[]): Promise<void>
+  /** `model`: the goal-model variant for this run only (undefined: the stored setting). */
+  start(api: ScorelineApi, leagues: string[], model?: ModelChoice): Promise<void>
   cancel(api: ScorelineApi): Promise<void>
   setSchedule(api: ScorelineApi, input: { cron?: string; enabled?: boolean }): Promise<ApiErrorShape | null>
   watch(api: ScorelineApi): () => void
@@ -42,11 +43,12 @@ export const useTrainingStore = create<TrainingState>((set, get) => ({
       progress: status.ok ? (status.value.current?.progress ?? null) : get().progress,
     })
   },
-  async start(api, leagues) {
+  async start(api, leagues, model) {
     set({ logs: [], progress: null, error: null })
     const result = await api.training.runPipeline({
       leagues: leagues.length ? leagues : undefined,
       trigger: 'manual',
+      ...(model ? { model } : {}),
     })
     if (!result.ok) set({ error: result.error })
     await get().load(api)

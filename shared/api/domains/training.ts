@@ -1,6 +1,23 @@
 import { z } from 'zod'
 import { event, procedure } from '../define'
 
+/**
+ * The goal-model variants a pipeline run can use (`main/model/variants`; a test keeps the two lists equal),
+ * or 'auto': per league, the one with the best walk-forward RPS over the year before the evaluation window.
+ */
+export const MODEL_VARIANTS = [
+  'dixon-coles',
+  'poisson',
+  'shots',
+  'multi-division',
+  'market',
+  'dynamic',
+  'negative-binomial',
+  'bivariate-poisson',
+] as const
+export const modelChoiceSchema = z.enum([...MODEL_VARIANTS, 'auto'])
+export type ModelChoice = z.infer<typeof modelChoiceSchema>
+
 const leagueCode = z.string().min(1).max(16)
 
 export const metricsSummarySchema = z.object({
@@ -148,6 +165,8 @@ export const trainingProcedures = {
         leagues: z.array(leagueCode).max(64).optional(),
         wait: z.boolean().optional(),
         trigger: z.enum(['manual', 'cli']).optional(),
+        /** Goal-model variant for this run only (default: the stored setting, Dixon-Coles). */
+        model: modelChoiceSchema.optional(),
       })
       .strict(),
     output: z.object({ id: z.string(), leagues: z.array(z.string()), run: pipelineRunSchema.nullable() }),

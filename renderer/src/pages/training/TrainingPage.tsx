@@ -1,6 +1,10 @@
 import { useEffect, useState } from 'react'
 import type { ScorelineApi } from '../../../../shared/api/contract'
-import type { PipelineRunDto } from '../../../../shared/api/domains/training'
+import {
+  MODEL_VARIANTS,
+  type ModelChoice,
+  type PipelineRunDto,
+} from '../../../../shared/api/domains/training'
 import { useTrainingStore } from '../../stores/trainingStore'
 
 const time = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : '—')
@@ -83,6 +87,7 @@ export function TrainingPage({ api }: { api: ScorelineApi }) {
     useTrainingStore()
   const [leagues, setLeagues] = useState<{ code: string; name: string }[]>([])
   const [chosen, setChosen] = useState<string[]>([])
+  const [model, setModel] = useState<ModelChoice | ''>('')
   const [cronDraft, setCronDraft] = useState<string | null>(null)
   const [scheduleError, setScheduleError] = useState<string | null>(null)
 
@@ -129,10 +134,33 @@ export function TrainingPage({ api }: { api: ScorelineApi }) {
             </fieldset>
           )}
           <p>
+            <label>
+              Model{' '}
+              <select
+                value={model}
+                disabled={running}
+                onChange={(e) => setModel(e.target.value as ModelChoice | '')}
+                aria-describedby="model-help"
+              >
+                <option value="">as in Settings (Dixon-Coles)</option>
+                <option value="auto">auto: best walk-forward RPS on the year before, per league</option>
+                {MODEL_VARIANTS.map((v) => (
+                  <option key={v} value={v}>
+                    {v}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </p>
+          <p id="model-help" className="muted">
+            Every variant is evaluated and registered; only dixon-coles and poisson versions can become
+            champion so far (the others are kept as challenger, with the reason).
+          </p>
+          <p>
             <button
               type="button"
               disabled={running || leagues.length === 0}
-              onClick={() => void start(api, chosen)}
+              onClick={() => void start(api, chosen, model || undefined)}
             >
               Train now
             </button>{' '}
