@@ -365,13 +365,18 @@ if (needsService(serviceUrl('mlflow'), 'SCORELINE_TEST_MLFLOW_URI', PUSH)) {
           conn.close()
           return n
         }
+        expect(integrity(path.join(home, 'tracking.sqlite'))).toBe('ok') // checkpoints: no -wal left
         for (let i = 0; i < Math.max(3, Math.round(KILLS / 2)); i++) {
-          const delay = 1500 + Math.round(rng() * 4000) // from the process start: startup, then the replay
-          const outcome = await runScoreline(pushArgv, env, { killAfterMs: delay })
+          // The replay starts when the CLI opens the tracking database (its -wal file appears; the
+          // integrity check below checkpoints and removes it again). Each kill lets a little more through.
+          const marker = path.join(home, 'tracking.sqlite-wal')
+          expect(existsSync(marker)).toBe(false)
+          const delay = Math.round(250 * (i + rng()))
+          const outcome = await runScoreline(pushArgv, env, { marker, killAfterMs: delay })
           row.runs++
           if (outcome.killed) killed++
-          expect(integrity(path.join(home, 'tracking.sqlite'))).toBe('ok')
           pendingAfter.push(pendingNow())
+          expect(integrity(path.join(home, 'tracking.sqlite'))).toBe('ok') // last: its close removes the -wal
         }
         const t0 = performance.now()
         const final = await runScoreline(pushArgv, env)
