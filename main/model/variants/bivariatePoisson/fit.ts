@@ -7,9 +7,12 @@
  * so the penalised maximum is the constrained one). λ₃ ∈ [0, 2]: the bound 0 is the independent Poisson, where a
  * fit on data without positive score correlation stops. `params.lambda3` fixes λ₃ (0: independent Poisson).
  */
-import { DixonColesError, prepareFit } from '../../dixonColes'
+import { DixonColesError } from '../../dixonColes'
 import { minimiseLbfgs } from '../common/lbfgs'
-import { buildMatchGroups, engineFit, type MatchGroups } from '../common/matchGroups'
+import { notConvergedWarning } from '../common/fitReport'
+import { buildMatchGroups, type MatchGroups } from '../common/matchGroups'
+import { setStartRatings, startRatings } from '../common/ratingStart'
+import { centreAttack, sumToZeroObjective } from '../common/sumToZero'
 import type { VariantFitContext, VariantMatch } from '../types'
 import { bpIndex, bpLogLikelihood, bpParameterCount } from './likelihood'
 
@@ -92,26 +95,10 @@ export function fitBivariatePoisson(
   const idx = bpIndex(k)
   const P = bpParameterCount(k)
   const previous = isBivariatePoissonFit(ctx.previous) ? ctx.previous : undefined
-  let teams: { name: string; attack: number; defence: number }[]
-  let gamma: number
-  if (previous) {
-    prepareFit(s.arrays, { asOf: ctx.asOf, from: ctx.from, xi: ctx.xi }) // the engine's checks, without its fit
-    teams = previous.teams
-    gamma = previous.homeAdvantage
-  } else {
-    const poisson = engineFit(s, ctx, 'poisson')
-    teams = poisson.teams
-    gamma = poisson.homeAdvantage
-  }
-  const byName = new Map(teams.map((t) => [t.name, t]))
-  const meanDefence = teams.reduce((acc, t) => acc + t.defence, 0) / Math.max(1, teams.length)
+  const start = startRatings(s, ctx, previous, 'poisson')
   const theta0 = new Float64Array(P)
-  for (let i = 0; i < k; i++) {
-    const t = byName.get(s.teams[i])
-    theta0[i] = t ? t.attack : 0
-    theta0[k + i] = t ? t.defence : meanDefence
-  }
-  theta0[idx.gamma] = s.anyHomeVenue ? gamma : 0
+  setStartRatings(theta0, s.teams, start.teams)
+  theta0[idx.gamma] = s.anyHomeVenue ? start.homeAdvantage : 0
   theta0[idx.lambda3] = fixed ?? (previous ? previous.lambda3 : START_LAMBDA3)
   const lower = new Float64Array(P).fill(-Infinity)
   const upper = new Float64Array(P).fill(Infinity)
@@ -122,15 +109,7 @@ export function fitBivariatePoisson(
   }
   lower[idx.lambda3] = fixed ?? 0
   upper[idx.lambda3] = fixed ?? MAX_LAMBDA3
-  const objective = (theta: Float64Array, grad: Float64Array) => {
-    const ll = bpLogLikelihood(s, theta, grad)
-    if (ll === -Infinity) return Infinity
-    let sumAlpha = 0
-    for (let i = 0; i < k; i++) sumAlpha += theta[i]
-    for (let j = 0; j < P; j++) grad[j] = -grad[j]
-    for (let i = 0; i < k; i++) grad[i] += sumAlpha
-    return -ll + 0.5 * sumAlpha * sumAlpha
-  }
+  const objective = sumToZeroObjective((theta, grad) => bpLogLikelihood(s, theta, grad), k)
   const res = minimiseLbfgs(objective, theta0, {
     lower,
     upper,
@@ -138,21 +117,12 @@ export function fitBivariatePoisson(
     maxIterations: 3000,
   })
   const theta = res.x
-  let mean = 0
-  for (let i = 0; i < k; i++) mean += theta[i] / k
-  for (let i = 0; i < k; i++) {
-    theta[i] -= mean
-    theta[k + i] += mean
-  }
+  centreAttack(theta, k)
   const lambda3 = theta[idx.lambda3]
   if (fixed === undefined && lambda3 === 0) {
     warnings.push('λ3 is at its bound 0: no positive score correlation, the fit is the independent Poisson.')
   }
-  if (!res.converged) {
-    warnings.push(
-      `Did not converge in ${res.iterations} iterations (gradient norm ${res.gradientNorm.toExponential(2)}).`,
-    )
-  }
+  if (!res.converged) warnings.push(notConvergedWarning(res))
   return {
     variant: 'bivariate-poisson',
     asOf: ctx.asOf,

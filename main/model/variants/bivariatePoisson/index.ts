@@ -1,4 +1,5 @@
 /** Karlis & Ntzoufras (2003) bivariate Poisson as a goal-model variant. */
+import { fitInfoOf, summaryWithTeams } from '../common/fitReport'
 import type { GoalModelVariant } from '../types'
 import { fitBivariatePoisson, type BivariatePoissonFit } from './fit'
 import { explainBivariatePoisson, predictBivariatePoisson } from './predict'
@@ -16,13 +17,6 @@ export const bivariatePoissonVariant: GoalModelVariant<BivariatePoissonFit> = {
   fit: fitBivariatePoisson,
   predict: predictBivariatePoisson,
   explain: explainBivariatePoisson,
-  fitInfo: (fit) => ({
-    nMatches: fit.nMatches,
-    nTeams: fit.teams.length,
-    iterations: fit.iterations,
-    converged: fit.converged,
-    gradientNorm: fit.gradientNorm,
-    excludedTeams: [],
-  }),
-  summary: (fit) => ({ ...fit, teams: fit.teams.map((t) => ({ ...t })) }),
+  fitInfo: fitInfoOf,
+  summary: summaryWithTeams,
 }

@@ -6,7 +6,9 @@
  * fit's ratings and offsets by name.
  */
 import { DixonColesError } from '../../dixonColes'
+import { notConvergedWarning } from '../common/fitReport'
 import { minimiseLbfgs } from '../common/lbfgs'
+import { centreAttack, sumToZeroObjective } from '../common/sumToZero'
 import type { VariantFitContext, VariantMatch } from '../types'
 import { buildDivisionData, type DivisionData } from './data'
 import {
@@ -215,15 +217,10 @@ export function fitMultiDivision(history: readonly VariantMatch[], ctx: VariantF
     theta0[idx.rho] = 0
     warnings.push('No match ended 0-0, 0-1, 1-0 or 1-1: rho fixed at 0.')
   }
-  const objective = (theta: Float64Array, grad: Float64Array) => {
-    const lp = mdLogPosterior(s, anyPrior ? prior : null, theta, grad)
-    if (lp === -Infinity) return Infinity
-    let sumAlpha = 0
-    for (let i = 0; i < k; i++) sumAlpha += theta[i]
-    for (let j = 0; j < P; j++) grad[j] = -grad[j]
-    for (let i = 0; i < k; i++) grad[i] += sumAlpha
-    return -lp + 0.5 * sumAlpha * sumAlpha
-  }
+  const objective = sumToZeroObjective(
+    (theta, grad) => mdLogPosterior(s, anyPrior ? prior : null, theta, grad),
+    k,
+  )
   const res = minimiseLbfgs(objective, theta0, {
     lower,
     upper,
@@ -232,17 +229,8 @@ export function fitMultiDivision(history: readonly VariantMatch[], ctx: VariantF
     maxIterations: 5000,
   })
   const theta = res.x
-  let mean = 0
-  for (let i = 0; i < k; i++) mean += theta[i] / k
-  for (let i = 0; i < k; i++) {
-    theta[i] -= mean
-    theta[k + i] += mean
-  }
-  if (!res.converged) {
-    warnings.push(
-      `Did not converge in ${res.iterations} iterations (gradient norm ${res.gradientNorm.toExponential(2)}).`,
-    )
-  }
+  centreAttack(theta, k)
+  if (!res.converged) warnings.push(notConvergedWarning(res))
   const newTeams = s.teams.filter((_, i) => prior.weight[i] > 0)
   if (newTeams.length) {
     warnings.push(

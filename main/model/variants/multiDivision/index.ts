@@ -5,6 +5,7 @@
  * the home team's latest division); a team with no match in the window gets that division's newcomer rating.
  */
 import { matrixOutcomes, scoreMatrix } from '../../dixonColes'
+import { fitInfoOf } from '../common/fitReport'
 import type { GoalModelVariant, VariantFixture, VariantTerm } from '../types'
 import { fitMultiDivision, type MultiDivisionFit } from './fit'
 
@@ -58,13 +59,6 @@ export const multiDivisionVariant: GoalModelVariant<MultiDivisionFit> = {
     return { lambda, mu, matrix, probabilities: matrixOutcomes(matrix) }
   },
   explain: explainMultiDivision,
-  fitInfo: (fit) => ({
-    nMatches: fit.nMatches,
-    nTeams: fit.teams.length,
-    iterations: fit.iterations,
-    converged: fit.converged,
-    gradientNorm: fit.gradientNorm,
-    excludedTeams: [],
-  }),
+  fitInfo: fitInfoOf,
   summary: (fit) => JSON.parse(JSON.stringify(fit)) as Record<string, unknown>,
 }

@@ -8,10 +8,13 @@
  * φ is kept in [0, 10]: football goals are often slightly under-dispersed, and then the maximum is the bound
  * φ = 0 — exactly the engine's Dixon-Coles. `params.dispersion` fixes φ instead of fitting it.
  */
-import { DixonColesError, prepareFit } from '../../dixonColes'
+import { DixonColesError } from '../../dixonColes'
 import type { VariantFitContext, VariantMatch } from '../types'
 import { minimiseLbfgs } from '../common/lbfgs'
-import { buildMatchGroups, engineFit, type MatchGroups } from '../common/matchGroups'
+import { notConvergedWarning } from '../common/fitReport'
+import { buildMatchGroups, type MatchGroups } from '../common/matchGroups'
+import { setStartRatings, startRatings } from '../common/ratingStart'
+import { centreAttack, sumToZeroObjective } from '../common/sumToZero'
 import { nbIndex, nbLogLikelihood, nbParameterCount } from './likelihood'
 
 export interface NegativeBinomialTeam {
@@ -80,30 +83,10 @@ function startTheta(
   const k = s.nTeams
   const idx = nbIndex(k)
   const theta = new Float64Array(nbParameterCount(k))
-  let teams: { name: string; attack: number; defence: number }[]
-  let gamma: number
-  let rho: number
-  if (previous) {
-    // The engine's identifiability checks, without its fit.
-    prepareFit(s.arrays, { asOf: ctx.asOf, from: ctx.from, xi: ctx.xi })
-    teams = previous.teams
-    gamma = previous.homeAdvantage
-    rho = previous.rho
-  } else {
-    const dc = engineFit(s, ctx, 'dixon-coles')
-    teams = dc.teams
-    gamma = dc.homeAdvantage
-    rho = dc.rho
-  }
-  const byName = new Map(teams.map((t) => [t.name, t]))
-  const meanDefence = teams.reduce((acc, t) => acc + t.defence, 0) / Math.max(1, teams.length)
-  for (let i = 0; i < k; i++) {
-    const t = byName.get(s.teams[i])
-    theta[i] = t ? t.attack : 0
-    theta[k + i] = t ? t.defence : meanDefence
-  }
-  theta[idx.gamma] = s.anyHomeVenue ? gamma : 0
-  theta[idx.rho] = s.lowScoreWeight > 0 ? rho : 0
+  const start = startRatings(s, ctx, previous, 'dixon-coles')
+  setStartRatings(theta, s.teams, start.teams)
+  theta[idx.gamma] = s.anyHomeVenue ? start.homeAdvantage : 0
+  theta[idx.rho] = s.lowScoreWeight > 0 ? start.rho : 0
   theta[idx.dispersion] = dispersion
   if (nbLogLikelihood(s, theta, null) === -Infinity) theta[idx.rho] = 0
   return theta
@@ -143,15 +126,7 @@ export function fitNegativeBinomial(
     lower[idx.dispersion] = 0
     upper[idx.dispersion] = MAX_DISPERSION
   }
-  const objective = (theta: Float64Array, grad: Float64Array) => {
-    const ll = nbLogLikelihood(s, theta, grad)
-    if (ll === -Infinity) return Infinity
-    let sumAlpha = 0
-    for (let i = 0; i < k; i++) sumAlpha += theta[i]
-    for (let j = 0; j < P; j++) grad[j] = -grad[j]
-    for (let i = 0; i < k; i++) grad[i] += sumAlpha
-    return -ll + 0.5 * sumAlpha * sumAlpha
-  }
+  const objective = sumToZeroObjective((theta, grad) => nbLogLikelihood(s, theta, grad), k)
   const res = minimiseLbfgs(objective, theta0, {
     lower,
     upper,
@@ -159,23 +134,14 @@ export function fitNegativeBinomial(
     maxIterations: 3000,
   })
   const theta = res.x
-  let mean = 0
-  for (let i = 0; i < k; i++) mean += theta[i] / k
-  for (let i = 0; i < k; i++) {
-    theta[i] -= mean
-    theta[k + i] += mean
-  }
+  centreAttack(theta, k)
   const dispersion = theta[idx.dispersion]
   if (fixedDispersion === undefined && dispersion === 0) {
     warnings.push(
       'The dispersion is at its bound 0: the data are not over-dispersed, the fit is the Poisson Dixon-Coles.',
     )
   }
-  if (!res.converged) {
-    warnings.push(
-      `Did not converge in ${res.iterations} iterations (gradient norm ${res.gradientNorm.toExponential(2)}).`,
-    )
-  }
+  if (!res.converged) warnings.push(notConvergedWarning(res))
   return {
     variant: 'negative-binomial',
     asOf: ctx.asOf,

@@ -1,4 +1,5 @@
 /** Negative binomial Dixon-Coles (goalmodel's `negbin` with the DC correction) as a goal-model variant. */
+import { fitInfoOf, summaryWithTeams } from '../common/fitReport'
 import type { GoalModelVariant } from '../types'
 import { fitNegativeBinomial, type NegativeBinomialFit } from './fit'
 import { explainNegativeBinomial, predictNegativeBinomial } from './predict'
@@ -16,13 +17,6 @@ export const negativeBinomialVariant: GoalModelVariant<NegativeBinomialFit> = {
   fit: fitNegativeBinomial,
   predict: predictNegativeBinomial,
   explain: explainNegativeBinomial,
-  fitInfo: (fit) => ({
-    nMatches: fit.nMatches,
-    nTeams: fit.teams.length,
-    iterations: fit.iterations,
-    converged: fit.converged,
-    gradientNorm: fit.gradientNorm,
-    excludedTeams: [],
-  }),
-  summary: (fit) => ({ ...fit, teams: fit.teams.map((t) => ({ ...t })) }),
+  fitInfo: fitInfoOf,
+  summary: summaryWithTeams,
 }

@@ -38,6 +38,8 @@ import {
   type MatchStats,
 } from '../../dixonColes'
 import { matrixOutcomes, scoreMatrix } from '../../dixonColes/predict'
+import { fitInfoOf, notConvergedWarning } from '../common/fitReport'
+import { teamsToExclude } from '../dixonColes'
 import type { VariantFitInfo, VariantFixture, VariantForecast, VariantMatch, VariantTerm } from '../types'
 
 /** Same cut-off as the engine's window (`stats.ts`): a weight below e^−23 is outside the window. */
@@ -291,11 +293,7 @@ export function fitPseudoGoalArrays(
     : defaultStart(augmented, gammaFree)
   if (logLikelihood(augmented, start) === -Infinity) start = defaultStart(augmented, gammaFree)
   const res = maximise(augmented, start, gammaFree, rhoFree, options.maxIterations, options.tolerance)
-  if (!res.converged) {
-    warnings.push(
-      `Did not converge in ${res.iterations} iterations (gradient norm ${res.gradientNorm.toExponential(2)}).`,
-    )
-  }
+  if (!res.converged) warnings.push(notConvergedWarning(res))
   const theta = res.theta
   return {
     asOf: dateOfDayNumber(prep.asOfDay),
@@ -319,22 +317,15 @@ export function fitPseudoGoalArrays(
   }
 }
 
-/** Teams to leave out so a maximum exists, from a MODEL_DEGENERATE error's details (empty: cannot help). */
-export function teamsToLeaveOut(error: DixonColesError): string[] {
-  const d = error.details as { neverScored?: string[]; neverConceded?: string[]; components?: string[][] }
-  const out = [...(d.neverScored ?? []), ...(d.neverConceded ?? [])]
-  if (d.components && d.components.length > 1) {
-    // Keep the largest group of linked teams, leave out the rest.
-    const sorted = [...d.components].sort((a, b) => b.length - a.length)
-    for (const c of sorted.slice(1)) out.push(...c)
-  }
-  return out
-}
-
 /**
  * `fit(history)`, and when it is MODEL_DEGENERATE because of particular teams (a newcomer that has not scored
- * yet, a group of teams not linked to the rest), up to three more attempts without their matches, as the
- * engine's walk-forward did; the teams left out are recorded in `excludedTeams` (their fixtures get no forecast).
+ * yet, a group of teams not linked to the rest: the Dixon-Coles adapter's `teamsToExclude`), up to three more
+ * attempts without their matches, as the engine's walk-forward did; the teams left out are recorded in
+ * `excludedTeams` and the warnings (their fixtures get no forecast).
+ *
+ * Not the walk-forward's `backtest/fitExcluding`: that one wraps a whole variant and reports the exclusions
+ * beside the fit (`{ fit, info }`), while the pseudo-goal fits carry them in the fit itself (its summary and
+ * warnings), for callers outside the walk-forward too.
  */
 export function fitExcluding<F extends PseudoGoalModel>(
   history: readonly VariantMatch[],
@@ -351,7 +342,7 @@ export function fitExcluding<F extends PseudoGoalModel>(
     } catch (error) {
       if (!(error instanceof DixonColesError) || error.code !== 'MODEL_DEGENERATE' || attempt >= 3)
         throw error
-      const more = teamsToLeaveOut(error).filter((t) => !excluded.has(t))
+      const more = teamsToExclude(error).filter((t) => !excluded.has(t))
       if (more.length === 0) throw error
       for (const t of more) excluded.add(t)
       current = history.filter((m) => !excluded.has(m.home) && !excluded.has(m.away))
@@ -361,14 +352,7 @@ export function fitExcluding<F extends PseudoGoalModel>(
 
 /** Refit record figures for the walk-forward. */
 export function pseudoModelInfo(fit: PseudoGoalModel): VariantFitInfo {
-  return {
-    nMatches: fit.nMatches,
-    nTeams: fit.teams.length,
-    iterations: fit.iterations,
-    converged: fit.converged,
-    gradientNorm: fit.gradientNorm,
-    excludedTeams: fit.excludedTeams,
-  }
+  return fitInfoOf(fit)
 }
 
 /** λ and μ of a fixture under a fitted model; null when either team has no rating. */
