@@ -5,7 +5,8 @@
  * Poisson(λ₂+λ₃)) together hold less than the engine's 1e-10, renormalised to sum to 1.
  */
 import { DixonColesError, SCORE_TAIL_MASS, matrixOutcomes } from '../../dixonColes'
-import type { VariantFixture, VariantForecast, VariantTerm } from '../types'
+import { ratesOf, ratingTerms, type RateTerms } from '../common/forecast'
+import type { VariantFixture, VariantForecast } from '../types'
 import type { BivariatePoissonFit } from './fit'
 
 const HARD_GOAL_CAP = 400
@@ -53,24 +54,8 @@ export function bivariatePoissonMatrix(l1: number, l2: number, l3: number): numb
 }
 
 /** Log-rate terms of λ₁ and λ₂ (λ₃ is a constant shared by both, not a per-team term). */
-export function explainBivariatePoisson(
-  fit: BivariatePoissonFit,
-  f: VariantFixture,
-): { lambda: VariantTerm[]; mu: VariantTerm[] } | null {
-  const h = fit.teams.find((t) => t.name === f.home)
-  const a = fit.teams.find((t) => t.name === f.away)
-  if (!h || !a || h === a) return null
-  return {
-    lambda: [
-      { name: 'home advantage', value: f.neutral ? 0 : fit.homeAdvantage },
-      { name: 'home attack', value: h.attack },
-      { name: 'away defence', value: a.defence },
-    ],
-    mu: [
-      { name: 'away attack', value: a.attack },
-      { name: 'home defence', value: h.defence },
-    ],
-  }
+export function explainBivariatePoisson(fit: BivariatePoissonFit, f: VariantFixture): RateTerms | null {
+  return ratingTerms(fit, f)
 }
 
 export function predictBivariatePoisson(
@@ -79,8 +64,7 @@ export function predictBivariatePoisson(
 ): VariantForecast | null {
   const t = explainBivariatePoisson(fit, fixture)
   if (!t) return null
-  const l1 = Math.exp(t.lambda.reduce((s, v) => s + v.value, 0))
-  const l2 = Math.exp(t.mu.reduce((s, v) => s + v.value, 0))
+  const { lambda: l1, mu: l2 } = ratesOf(t)
   const matrix = bivariatePoissonMatrix(l1, l2, fit.lambda3)
   return { lambda: l1 + fit.lambda3, mu: l2 + fit.lambda3, matrix, probabilities: matrixOutcomes(matrix) }
 }

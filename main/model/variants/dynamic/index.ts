@@ -9,7 +9,8 @@
  * from scratch (tested). A sliding training window drops old matches from the front, so in a walk-forward with a
  * window the prefix rarely holds; filtering 3 seasons from scratch costs about a millisecond anyway.
  */
-import { DixonColesError, matrixOutcomes, scoreMatrix } from '../../dixonColes'
+import { DixonColesError } from '../../dixonColes'
+import { dixonColesForecast, ratesOf } from '../common/forecast'
 import type { GoalModelVariant, VariantFitContext, VariantFixture, VariantMatch, VariantTerm } from '../types'
 import {
   DEFAULT_DYNAMIC_PARAMS,
@@ -128,10 +129,8 @@ export const dynamicVariant: GoalModelVariant<DynamicFit> = {
   predict(fit, fixture) {
     const t = explainDynamic(fit, fixture)
     if (!t) return null
-    const lambda = Math.exp(t.lambda.reduce((s, v) => s + v.value, 0))
-    const mu = Math.exp(t.mu.reduce((s, v) => s + v.value, 0))
-    const matrix = scoreMatrix(lambda, mu, fit.rho)
-    return { lambda, mu, matrix, probabilities: matrixOutcomes(matrix) }
+    const { lambda, mu } = ratesOf(t)
+    return dixonColesForecast(lambda, mu, fit.rho)
   },
   explain: explainDynamic,
   fitInfo: (fit) => ({

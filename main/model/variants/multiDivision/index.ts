@@ -4,8 +4,8 @@
  * A fixture is forecast with the teams' ratings plus the offset of the fixture's division (`fixture.league`, else
  * the home team's latest division); a team with no match in the window gets that division's newcomer rating.
  */
-import { matrixOutcomes, scoreMatrix } from '../../dixonColes'
 import { fitInfoOf } from '../common/fitReport'
+import { dixonColesForecast, ratesOf } from '../common/forecast'
 import type { GoalModelVariant, VariantFixture, VariantTerm } from '../types'
 import { fitMultiDivision, type MultiDivisionFit } from './fit'
 
@@ -53,10 +53,8 @@ export const multiDivisionVariant: GoalModelVariant<MultiDivisionFit> = {
   predict(fit, fixture) {
     const t = explainMultiDivision(fit, fixture)
     if (!t) return null
-    const lambda = Math.exp(t.lambda.reduce((s, v) => s + v.value, 0))
-    const mu = Math.exp(t.mu.reduce((s, v) => s + v.value, 0))
-    const matrix = scoreMatrix(lambda, mu, fit.rho)
-    return { lambda, mu, matrix, probabilities: matrixOutcomes(matrix) }
+    const { lambda, mu } = ratesOf(t)
+    return dixonColesForecast(lambda, mu, fit.rho)
   },
   explain: explainMultiDivision,
   fitInfo: fitInfoOf,

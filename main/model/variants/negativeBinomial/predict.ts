@@ -5,7 +5,8 @@
  * heavier than Poisson ones), ρ clamped into the fixture's τ-region like the engine, renormalised to sum to 1.
  */
 import { DixonColesError, SCORE_TAIL_MASS, clampRho, matrixOutcomes } from '../../dixonColes'
-import type { VariantFixture, VariantForecast, VariantTerm } from '../types'
+import { ratesOf, ratingTerms } from '../common/forecast'
+import type { VariantFixture, VariantForecast } from '../types'
 import type { NegativeBinomialFit } from './fit'
 
 const HARD_GOAL_CAP = 400
@@ -61,38 +62,18 @@ export function negativeBinomialMatrix(
   return m
 }
 
-function terms(
-  fit: NegativeBinomialFit,
-  f: VariantFixture,
-): { lambda: VariantTerm[]; mu: VariantTerm[] } | null {
-  const h = fit.teams.find((t) => t.name === f.home)
-  const a = fit.teams.find((t) => t.name === f.away)
-  if (!h || !a || h === a) return null
-  return {
-    lambda: [
-      { name: 'home advantage', value: f.neutral ? 0 : fit.homeAdvantage },
-      { name: 'home attack', value: h.attack },
-      { name: 'away defence', value: a.defence },
-    ],
-    mu: [
-      { name: 'away attack', value: a.attack },
-      { name: 'home defence', value: h.defence },
-    ],
-  }
-}
-
+/** Log-rate terms of λ and μ: the engine's (γ, α, β; φ and ρ are not per-team terms). */
 export function explainNegativeBinomial(fit: NegativeBinomialFit, fixture: VariantFixture) {
-  return terms(fit, fixture)
+  return ratingTerms(fit, fixture)
 }
 
 export function predictNegativeBinomial(
   fit: NegativeBinomialFit,
   fixture: VariantFixture,
 ): VariantForecast | null {
-  const t = terms(fit, fixture)
+  const t = ratingTerms(fit, fixture)
   if (!t) return null
-  const lambda = Math.exp(t.lambda.reduce((s, v) => s + v.value, 0))
-  const mu = Math.exp(t.mu.reduce((s, v) => s + v.value, 0))
+  const { lambda, mu } = ratesOf(t)
   const matrix = negativeBinomialMatrix(lambda, mu, fit.rho, fit.dispersion)
   return { lambda, mu, matrix, probabilities: matrixOutcomes(matrix) }
 }

@@ -37,8 +37,8 @@ import {
   type MatchInput,
   type MatchStats,
 } from '../../dixonColes'
-import { matrixOutcomes, scoreMatrix } from '../../dixonColes/predict'
 import { fitInfoOf, notConvergedWarning } from '../common/fitReport'
+import { dixonColesForecast } from '../common/forecast'
 import { teamsToExclude } from '../dixonColes'
 import type { VariantFitInfo, VariantFixture, VariantForecast, VariantMatch, VariantTerm } from '../types'
 
@@ -374,8 +374,7 @@ export function pseudoModelRates(
 export function pseudoModelForecast(fit: PseudoGoalModel, fixture: VariantFixture): VariantForecast | null {
   const r = pseudoModelRates(fit, fixture.home, fixture.away, fixture.neutral ?? false)
   if (!r) return null
-  const matrix = scoreMatrix(r.lambda, r.mu, fit.rho)
-  return { lambda: r.lambda, mu: r.mu, matrix, probabilities: matrixOutcomes(matrix) }
+  return dixonColesForecast(r.lambda, r.mu, fit.rho)
 }
 
 /** Log-rate terms of λ and μ: log λ = γ + α_home + β_away, log μ = α_away + β_home. */
