@@ -3,7 +3,16 @@ import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/suppo
 import { fitDixonColes, outcomeProbabilities, toMatchArrays, type DixonColesError } from '../../dixonColes'
 import { randomTeams } from '../../simulate/simulateLeague'
 import { buildMatchGroups } from '../common/matchGroups'
-import { ctxOf, expectCode, readSeasons, simulateScores } from '../common/testing'
+import {
+  ctxOf,
+  expectCode,
+  expectGradient,
+  expectSameRatings,
+  readSeasons,
+  simulateScores,
+  withoutGoalsOf,
+  worstRatingError,
+} from '../common/testing'
 import { bivariatePoissonMatrix, bivariatePoissonVariant, fitBivariatePoisson } from '.'
 import { bpLogLikelihood, bpParameterCount } from './likelihood'
 
@@ -64,18 +73,11 @@ describe('bivariate Poisson likelihood', () => {
       theta[2 * s.nTeams + 1] = l3
       const grad = new Float64Array(P)
       bpLogLikelihood(s, theta, grad)
-      const t = Float64Array.from(theta)
-      for (let j = 0; j < P; j++) {
-        const e = 1e-6
-        t[j] = theta[j] + e
-        const up = bpLogLikelihood(s, t, null)
-        // one-sided at the bound λ3 = 0
-        t[j] = j === P - 1 && l3 === 0 ? theta[j] : theta[j] - e
-        const down = bpLogLikelihood(s, t, null)
-        t[j] = theta[j]
-        const fd = (up - down) / (j === P - 1 && l3 === 0 ? e : 2 * e)
-        expect(Math.abs(grad[j] - fd)).toBeLessThan(2e-4 * Math.max(1, Math.abs(fd)))
-      }
+      expectGradient((t) => bpLogLikelihood(s, t, null), theta, grad, {
+        step: 1e-6,
+        tolerance: 2e-4,
+        oneSided: (j) => j === P - 1 && l3 === 0, // one-sided at the bound λ3 = 0
+      })
     }
   })
 })
@@ -86,12 +88,7 @@ describe('fitBivariatePoisson', () => {
     expect(fit.converged).toBe(true)
     expect(Math.abs(fit.lambda3 - TRUE.lambda3)).toBeLessThan(0.05)
     expect(Math.abs(fit.homeAdvantage - TRUE.gamma)).toBeLessThan(0.06)
-    let worst = 0
-    for (const t of teams) {
-      const r = fit.teams.find((x) => x.name === t.name)!
-      worst = Math.max(worst, Math.abs(r.attack - t.attack), Math.abs(r.defence - t.defence))
-    }
-    expect(worst).toBeLessThan(0.25)
+    expect(worstRatingError(teams, fit.teams)).toBeLessThan(0.25)
     expect(Math.abs(fit.teams.reduce((acc, t) => acc + t.attack, 0))).toBeLessThan(1e-9)
   })
 
@@ -107,11 +104,7 @@ describe('fitBivariatePoisson', () => {
     })
     expect(fit.lambda3).toBe(0)
     expect(Math.abs(fit.homeAdvantage - pm.homeAdvantage)).toBeLessThan(1e-5)
-    for (const t of pm.teams) {
-      const r = fit.teams.find((x) => x.name === t.name)!
-      expect(Math.abs(r.attack - t.attack)).toBeLessThan(1e-5)
-      expect(Math.abs(r.defence - t.defence)).toBeLessThan(1e-5)
-    }
+    expectSameRatings(fit.teams, pm.teams, 1e-5)
     expect(fit.logLikelihood).toBeCloseTo(pm.logLikelihood, 5)
     const f = bivariatePoissonVariant.predict(fit, {
       date: '2030-01-01',
@@ -163,15 +156,7 @@ describe('fitBivariatePoisson', () => {
       () => fitBivariatePoisson(simulated, ctxOf(simulated, { params: { lambda3: -1 } })),
       'MODEL_BAD_INPUT',
     )
-    const shut = simulated
-      .slice(0, 380)
-      .map((m) =>
-        m.home === teams[3].name
-          ? { ...m, homeGoals: 0 }
-          : m.away === teams[3].name
-            ? { ...m, awayGoals: 0 }
-            : m,
-      )
+    const shut = withoutGoalsOf(simulated.slice(0, 380), teams[3].name)
     expectCode(() => fitBivariatePoisson(shut, ctxOf(shut)), 'MODEL_DEGENERATE')
   })
 

@@ -77,6 +77,64 @@ export async function readSeasons(
   return history.sort(byDate)
 }
 
+/**
+ * Asserts that `grad` is the gradient of `f` at θ: for every coordinate j, |grad_j − fd_j| < tolerance·max(1, |fd_j|)
+ * with fd_j the central difference (f(θ + e·e_j) − f(θ − e·e_j))/(2e), or the forward one where `oneSided(j)` (at a
+ * bound of the parameter space).
+ */
+export function expectGradient(
+  f: (theta: Float64Array) => number,
+  theta: Float64Array,
+  grad: Float64Array,
+  opts: { step: number; tolerance: number; oneSided?: (j: number) => boolean },
+): void {
+  const e = opts.step
+  const t = Float64Array.from(theta)
+  for (let j = 0; j < theta.length; j++) {
+    const forward = opts.oneSided?.(j) ?? false
+    t[j] = theta[j] + e
+    const up = f(t)
+    t[j] = forward ? theta[j] : theta[j] - e
+    const down = f(t)
+    t[j] = theta[j]
+    const fd = (up - down) / (forward ? e : 2 * e)
+    expect(Math.abs(grad[j] - fd)).toBeLessThan(opts.tolerance * Math.max(1, Math.abs(fd)))
+  }
+}
+
+/** Largest |fitted − true| attack or defence over the simulated `truth` teams (the fit's teams found by name). */
+export function worstRatingError(
+  truth: readonly { name: string; attack: number; defence: number }[],
+  fitted: readonly { name: string; attack: number; defence: number }[],
+): number {
+  let worst = 0
+  for (const t of truth) {
+    const r = fitted.find((x) => x.name === t.name)!
+    worst = Math.max(worst, Math.abs(r.attack - t.attack), Math.abs(r.defence - t.defence))
+  }
+  return worst
+}
+
+/** Asserts every `reference` team's attack and defence is within `tolerance` of the same team's in `fitted`. */
+export function expectSameRatings(
+  fitted: readonly { name: string; attack: number; defence: number }[],
+  reference: readonly { name: string; attack: number; defence: number }[],
+  tolerance: number,
+): void {
+  for (const t of reference) {
+    const r = fitted.find((x) => x.name === t.name)!
+    expect(Math.abs(r.attack - t.attack)).toBeLessThan(tolerance)
+    expect(Math.abs(r.defence - t.defence)).toBeLessThan(tolerance)
+  }
+}
+
+/** `matches` with every goal of `team` removed (a team that never scored: no maximum-likelihood rating). */
+export function withoutGoalsOf(matches: readonly VariantMatch[], team: string): VariantMatch[] {
+  return matches.map((m) =>
+    m.home === team ? { ...m, homeGoals: 0 } : m.away === team ? { ...m, awayGoals: 0 } : m,
+  )
+}
+
 /** Poisson draw by inversion (small means only), at most `maxGoals`. */
 export function poissonDraw(rng: () => number, mean: number, maxGoals = 1000): number {
   let k = 0

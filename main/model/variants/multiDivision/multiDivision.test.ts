@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/support/sharedData'
 import { DixonColesError, fitDixonColes, predictFixture, scoreMatrix, toMatchArrays } from '../../dixonColes'
 import { randomTeams, simulateLeague, type SimTeam } from '../../simulate/simulateLeague'
-import { byDate, ctxOf, expectCode, readSeasons, simulateScores } from '../common/testing'
+import {
+  byDate,
+  ctxOf,
+  expectCode,
+  expectGradient,
+  expectSameRatings,
+  readSeasons,
+  simulateScores,
+} from '../common/testing'
 import type { VariantMatch } from '../types'
 import { fitMultiDivision, multiDivisionVariant } from '.'
 import { buildDivisionData } from './data'
@@ -70,17 +78,7 @@ describe('multi-division likelihood', () => {
     theta[2 * s.nTeams + 1] = -0.05
     const grad = new Float64Array(P)
     mdLogPosterior(s, prior, theta, grad)
-    const t = Float64Array.from(theta)
-    for (let j = 0; j < P; j++) {
-      const e = 1e-6
-      t[j] = theta[j] + e
-      const up = mdLogPosterior(s, prior, t, null)
-      t[j] = theta[j] - e
-      const down = mdLogPosterior(s, prior, t, null)
-      t[j] = theta[j]
-      const fd = (up - down) / (2 * e)
-      expect(Math.abs(grad[j] - fd)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)))
-    }
+    expectGradient((t) => mdLogPosterior(s, prior, t, null), theta, grad, { step: 1e-6, tolerance: 1e-5 })
   })
 })
 
@@ -101,11 +99,7 @@ describe('fitMultiDivision', () => {
     expect(fit.logPrior).toBe(0)
     expect(Math.abs(fit.rho - dc.rho)).toBeLessThan(1e-6)
     expect(Math.abs(fit.homeAdvantage - dc.homeAdvantage)).toBeLessThan(1e-6)
-    for (const t of dc.teams) {
-      const r = fit.teams.find((x) => x.name === t.name)!
-      expect(Math.abs(r.attack - t.attack)).toBeLessThan(1e-6)
-      expect(Math.abs(r.defence - t.defence)).toBeLessThan(1e-6)
-    }
+    expectSameRatings(fit.teams, dc.teams, 1e-6)
     expect(fit.logLikelihood).toBeCloseTo(dc.logLikelihood, 6)
     const f = multiDivisionVariant.predict(fit, {
       date: '2030-01-01',

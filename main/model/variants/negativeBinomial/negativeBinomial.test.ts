@@ -3,7 +3,16 @@ import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/suppo
 import { fitDixonColes, outcomeProbabilities, toMatchArrays } from '../../dixonColes'
 import { randomTeams } from '../../simulate/simulateLeague'
 import { buildMatchGroups } from '../common/matchGroups'
-import { ctxOf, expectCode, readSeasons, simulateScores } from '../common/testing'
+import {
+  ctxOf,
+  expectCode,
+  expectGradient,
+  expectSameRatings,
+  readSeasons,
+  simulateScores,
+  withoutGoalsOf,
+  worstRatingError,
+} from '../common/testing'
 import { fitNegativeBinomial, negativeBinomialMatrix, negativeBinomialVariant } from '.'
 import { logNegBinom, nbLogLikelihood, nbParameterCount } from './likelihood'
 
@@ -76,17 +85,7 @@ describe('negative binomial Dixon-Coles likelihood', () => {
     theta[2 * s.nTeams + 2] = 0.2
     const grad = new Float64Array(P)
     nbLogLikelihood(s, theta, grad)
-    const t = Float64Array.from(theta)
-    for (let j = 0; j < P; j++) {
-      const e = 1e-5
-      t[j] = theta[j] + e
-      const up = nbLogLikelihood(s, t, null)
-      t[j] = theta[j] - e
-      const down = nbLogLikelihood(s, t, null)
-      t[j] = theta[j]
-      const fd = (up - down) / (2 * e)
-      expect(Math.abs(grad[j] - fd)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)))
-    }
+    expectGradient((t) => nbLogLikelihood(s, t, null), theta, grad, { step: 1e-5, tolerance: 1e-5 })
   })
 })
 
@@ -97,12 +96,7 @@ describe('fitNegativeBinomial', () => {
     expect(Math.abs(fit.homeAdvantage - TRUE.gamma)).toBeLessThan(0.05)
     expect(Math.abs(fit.rho - TRUE.rho)).toBeLessThan(0.06)
     expect(Math.abs(fit.dispersion - TRUE.dispersion)).toBeLessThan(0.06)
-    let worst = 0
-    for (const t of teams) {
-      const r = fit.teams.find((x) => x.name === t.name)!
-      worst = Math.max(worst, Math.abs(r.attack - t.attack), Math.abs(r.defence - t.defence))
-    }
-    expect(worst).toBeLessThan(0.2)
+    expect(worstRatingError(teams, fit.teams)).toBeLessThan(0.2)
     expect(Math.abs(fit.teams.reduce((acc, t) => acc + t.attack, 0))).toBeLessThan(1e-9)
   })
 
@@ -114,11 +108,7 @@ describe('fitNegativeBinomial', () => {
     expect(fit.dispersionFixed).toBe(true)
     expect(Math.abs(fit.rho - dc.rho)).toBeLessThan(1e-5)
     expect(Math.abs(fit.homeAdvantage - dc.homeAdvantage)).toBeLessThan(1e-5)
-    for (const t of dc.teams) {
-      const r = fit.teams.find((x) => x.name === t.name)!
-      expect(Math.abs(r.attack - t.attack)).toBeLessThan(1e-5)
-      expect(Math.abs(r.defence - t.defence)).toBeLessThan(1e-5)
-    }
+    expectSameRatings(fit.teams, dc.teams, 1e-5)
     expect(fit.logLikelihood).toBeCloseTo(dc.logLikelihood, 4)
     const f = negativeBinomialVariant.predict(fit, {
       date: '2030-01-01',
@@ -189,15 +179,7 @@ describe('fitNegativeBinomial', () => {
       () => fitNegativeBinomial(simulated.slice(0, 10), { asOf: '2010-01-01', from: '2009-01-01', xi: 0 }),
       'MODEL_NO_DATA',
     )
-    const shut = simulated
-      .slice(0, 380)
-      .map((m) =>
-        m.home === teams[3].name
-          ? { ...m, homeGoals: 0 }
-          : m.away === teams[3].name
-            ? { ...m, awayGoals: 0 }
-            : m,
-      )
+    const shut = withoutGoalsOf(simulated.slice(0, 380), teams[3].name)
     expectCode(() => fitNegativeBinomial(shut, ctxOf(shut)), 'MODEL_DEGENERATE')
   })
 })
