@@ -7,6 +7,7 @@
  * so a variant cannot see a match on or after the date it forecasts.
  */
 import type { Triple } from '../metrics'
+import type { FittedModel } from '../dixonColes/types'
 
 /** Identifiers of the variants; the registry (`./registry.ts`) maps each to its implementation. */
 export type VariantId =
@@ -134,6 +135,14 @@ export interface GoalModelVariant<Fit = unknown> {
   explain?(fit: Fit, fixture: VariantFixture): { lambda: VariantTerm[]; mu: VariantTerm[] } | null
   /** Plain-JSON summary of a fit for the model artifact (team ratings, parameters). */
   summary(fit: Fit): Record<string, unknown>
+  /**
+   * The fit as the engine's parameters, for variants whose forecasts ARE the engine's formula with them
+   * (λ = exp(γ + α_home + β_away), μ = exp(α_away + β_home), Dixon-Coles τ with ρ; e.g. ratings fitted to
+   * extra data). The app serves such a champion through the engine's prediction paths (jackpots, feature
+   * views, model health) with exactly the variant's probabilities. `history` is what the fit saw.
+   * Omitted (or null) when the variant's forecasts need its own code: then it cannot be champion yet.
+   */
+  asEngineModel?(fit: Fit, history: readonly VariantMatch[]): FittedModel | null
   /**
    * Size and convergence of a fit for the walk-forward's refit records. Optional: without it the record
    * counts the window's matches and teams, 0 iterations, converged.

@@ -61,6 +61,8 @@ export interface FitVariantResult {
   params: Record<string, number>
   summary: Record<string, unknown>
   info: VariantFitInfo | null
+  /** The fit as engine parameters when the variant serves through the engine's formula, else null. */
+  engineModel: FittedModel | null
 }
 
 /** Matches without any of `teams` (the team list is kept: teams with no match are dropped by the fit). */
@@ -199,6 +201,7 @@ export function runFitVariantJob(p: FitVariantJobPayload, ctx: JobContext): FitV
     params: p.params,
     summary: JSON.parse(JSON.stringify(variant.summary(fit))) as Record<string, unknown>,
     info,
+    engineModel: variant.asEngineModel?.(fit, history) ?? null,
   }
 }
 

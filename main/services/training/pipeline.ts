@@ -561,7 +561,7 @@ async function runLeague(
     const engineKind = variant.model === 'poisson' ? 'poisson' : 'dixon-coles'
     const isEngine = variant.model === 'dixon-coles' || variant.model === 'poisson'
     const trainFrom = yearsBefore(data.evaluation.to, s.windowYears)
-    const [backtest, fitted, variantFit] = await Promise.all([
+    const [backtest, engineFit, variantFit] = await Promise.all([
       time('backtest', () =>
         backtestInPool(pool, packed, walkOptions(s, data, xiChoice.xi, variant), {
           ...jobOptions,
@@ -598,6 +598,10 @@ async function runLeague(
             ),
           ),
     ])
+    // What the app serves: the engine's fit, or the variant's own parameters when its forecasts are the
+    // engine's formula with them (shots, market): then the champion's probabilities are the variant's.
+    const fitted = variantFit?.engineModel ?? engineFit
+    const servable = isEngine || variantFit?.engineModel != null
     const fitMs = out.steps.find((t) => t.step === 'fit')?.ms ?? 0
     out.metrics = backtest.metrics
     out.alpha = backtest.final.alpha
@@ -747,7 +751,9 @@ async function runLeague(
           summary: variantFit ? variantFit.summary : null,
           note: isEngine
             ? null
-            : `The walk-forward evaluation and promotion score are ${variant.model}'s; \`model\` holds a Dixon-Coles fit on the same window for team ratings and the feature views.`,
+            : servable
+              ? `\`model\` holds ${variant.model}'s own ratings in the engine's form: the app's forecasts with it are ${variant.model}'s.`
+              : `The walk-forward evaluation and promotion score are ${variant.model}'s; \`model\` holds a Dixon-Coles fit on the same window for team ratings and the feature views.`,
         },
         dataFingerprint: data.dataFingerprint,
         evalWindow: data.evalWindow,
@@ -803,10 +809,10 @@ async function runLeague(
         decidedBy: `scoreline:pipeline:${meta.trigger}`,
         // The app's prediction paths (jackpots, feature views, model health) run the engine's fit; a
         // champion of another variant would be scored on its own forecasts but served Dixon-Coles ones.
-        ...(isEngine
+        ...(servable
           ? {}
           : {
-              notServable: `${variant.model} scored RPS ${candidateScore.toFixed(4)} on the evaluation window, but the app serves only dixon-coles and poisson champions so far; its forecasts are in this run (compare with \`scoreline compare-models\`)`,
+              notServable: `${variant.model} scored RPS ${candidateScore.toFixed(4)} on the evaluation window, but its forecasts need its own code, which the app's prediction paths (jackpots, feature views, model health) cannot run yet; they are in this run (compare with \`scoreline compare-models\`)`,
             }),
       })
     })

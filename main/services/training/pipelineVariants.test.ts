@@ -8,7 +8,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LocalTrackingStore } from '../tracking/localTrackingStore'
 import { openTrackingDatabase } from '../tracking/localSchema'
-import { availableVariants } from '../../model/variants'
+import { availableVariants, requireVariant } from '../../model/variants'
 import { simulateLeagueForVariants } from '../../model/backtest/simulatedMarket'
 import { createWorkerPool, type WorkerPool } from './workerPool'
 import { DEFAULT_PIPELINE_SETTINGS, modelNameOf, runPipeline, type PipelineSettings } from './pipeline'
@@ -144,9 +144,10 @@ describe('pipeline with a model variant', () => {
     }
   }, 120_000)
 
-  const other = availableVariants().find((id) => id !== 'dixon-coles' && id !== 'poisson')
+  const isEngine = (id: string) => id === 'dixon-coles' || id === 'poisson'
+  const other = availableVariants().find((id) => !isEngine(id) && !requireVariant(id).asEngineModel)
   it.skipIf(!other)(
-    `a variant other than the engine's (${other ?? 'none registered yet'}): its fit summary goes in the artifact`,
+    `a variant the app cannot serve (${other ?? 'none registered'}): its fit summary goes in the artifact, never champion`,
     async () => {
       const r = await run('v3', { ...base, model: other! })
       const l = r.leagues[0]
@@ -162,8 +163,39 @@ describe('pipeline with a model variant', () => {
       expect(l.decision).toMatchObject({
         action: 'challenger',
         promoted: false,
-        reason: expect.stringMatching(/serves only dixon-coles and poisson champions/),
+        reason: expect.stringMatching(
+          /need its own code, which the app's prediction paths .* cannot run yet/,
+        ),
       })
+    },
+    120_000,
+  )
+
+  const servable = availableVariants().find((id) => !isEngine(id) && !!requireVariant(id).asEngineModel)
+  it.skipIf(!servable)(
+    `a variant served through the engine's formula (${servable ?? 'none registered'}): model.json holds its own ratings`,
+    async () => {
+      const r = await run('v4', { ...base, model: servable! }, ['D1'])
+      const l = r.leagues[0]
+      expect(l.state, l.error?.message).toBe('succeeded')
+      const artifact = JSON.parse(
+        Buffer.from(await tracking.downloadArtifact(l.runId!, 'model/model.json')).toString('utf8'),
+      ) as ModelArtifact
+      expect(artifact.variant!.note).toMatch(/own ratings in the engine's form/)
+      // the served parameters are the variant's: its summary's ratings, not a Dixon-Coles refit
+      const summary = artifact.variant!.summary as {
+        teams: { name: string; attack: number; defence: number }[]
+        rho: number
+      }
+      expect(summary.teams.length).toBeGreaterThan(0)
+      for (const t of summary.teams) {
+        expect(artifact.model.teams.find((m) => m.name === t.name)).toMatchObject({
+          attack: t.attack,
+          defence: t.defence,
+        })
+      }
+      expect(artifact.model.rho).toBe(summary.rho)
+      expect(l.decision?.reason ?? '').not.toMatch(/cannot run yet/)
     },
     120_000,
   )

@@ -14,6 +14,7 @@
  * (carried from fit to fit through `ctx.previous`): a walk-forward inverts each price once per ρ bin it visits,
  * and a new bin starts from the answer at an old one.
  */
+import { pseudoGoalAsEngineModel } from '../shots/engineModel'
 import { DixonColesError } from '../../dixonColes'
 import type { GoalModelVariant, VariantFitContext, VariantMatch } from '../types'
 import {
@@ -212,6 +213,8 @@ export const marketVariant: GoalModelVariant<MarketFit> = {
   predict: pseudoModelForecast,
   explain: pseudoModelTerms,
   fitInfo: pseudoModelInfo,
+  // its forecasts are the engine's formula with its own parameters: servable as a champion
+  asEngineModel: pseudoGoalAsEngineModel,
   summary: (fit) => ({
     variant: 'market',
     w: fit.w,

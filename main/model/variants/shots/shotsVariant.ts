@@ -7,6 +7,7 @@
  * (the idea behind "expected goals" ratings), so w > 0 shrinks the goal ratings towards the shot ratings;
  * w = 0 is plain Dixon-Coles. w is chosen by walk-forward RPS from `hyperGrid`.
  */
+import { pseudoGoalAsEngineModel } from './engineModel'
 import { DixonColesError, dayNumberOf } from '../../dixonColes'
 import type { GoalModelVariant, VariantFitContext, VariantMatch } from '../types'
 import {
@@ -115,5 +116,7 @@ export const shotsVariant: GoalModelVariant<ShotsFit> = {
   predict: pseudoModelForecast,
   explain: pseudoModelTerms,
   fitInfo: pseudoModelInfo,
+  // its forecasts are the engine's formula with its own parameters: servable as a champion
+  asEngineModel: pseudoGoalAsEngineModel,
   summary: (fit) => ({ variant: 'shots', w: fit.w, conversion: fit.conversion, ...pseudoModelSummary(fit) }),
 }

@@ -153,8 +153,9 @@ export function TrainingPage({ api }: { api: ScorelineApi }) {
             </label>
           </p>
           <p id="model-help" className="muted">
-            Every variant is evaluated and registered; only dixon-coles and poisson versions can become
-            champion so far (the others are kept as challenger, with the reason).
+            Every variant is evaluated and registered. Dixon-Coles, Poisson, shots and market versions can
+            become champion (the app serves their own ratings); the others are kept as challenger, with the
+            reason.
           </p>
           <p>
             <button
