@@ -11,7 +11,7 @@ import { DixonColesError } from '../../dixonColes'
 import { minimiseLbfgs } from '../common/lbfgs'
 import { notConvergedWarning } from '../common/fitReport'
 import { buildMatchGroups, type MatchGroups } from '../common/matchGroups'
-import { setStartRatings, startRatings } from '../common/ratingStart'
+import { setStartRatings, startRatings, teamRatingsOf } from '../common/teamRatings'
 import { centreAttack, sumToZeroObjective } from '../common/sumToZero'
 import type { VariantFitContext, VariantMatch } from '../types'
 import { bpIndex, bpLogLikelihood, bpParameterCount } from './likelihood'
@@ -128,12 +128,7 @@ export function fitBivariatePoisson(
     asOf: ctx.asOf,
     from: ctx.from,
     xi: ctx.xi,
-    teams: s.teams.map((name, i) => ({
-      name,
-      attack: theta[i],
-      defence: theta[k + i],
-      matches: s.teamMatches[i],
-    })),
+    teams: teamRatingsOf(s, theta),
     homeAdvantage: theta[idx.gamma],
     lambda3,
     lambda3Fixed: fixed !== undefined,

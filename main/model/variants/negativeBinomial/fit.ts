@@ -13,7 +13,7 @@ import type { VariantFitContext, VariantMatch } from '../types'
 import { minimiseLbfgs } from '../common/lbfgs'
 import { notConvergedWarning } from '../common/fitReport'
 import { buildMatchGroups, type MatchGroups } from '../common/matchGroups'
-import { setStartRatings, startRatings } from '../common/ratingStart'
+import { setStartRatings, startRatings, teamRatingsOf } from '../common/teamRatings'
 import { centreAttack, sumToZeroObjective } from '../common/sumToZero'
 import { nbIndex, nbLogLikelihood, nbParameterCount } from './likelihood'
 
@@ -147,12 +147,7 @@ export function fitNegativeBinomial(
     asOf: ctx.asOf,
     from: ctx.from,
     xi: ctx.xi,
-    teams: s.teams.map((name, i) => ({
-      name,
-      attack: theta[i],
-      defence: theta[k + i],
-      matches: s.teamMatches[i],
-    })),
+    teams: teamRatingsOf(s, theta),
     homeAdvantage: theta[idx.gamma],
     rho: theta[idx.rho],
     dispersion,

@@ -1,7 +1,8 @@
 /**
- * Starting point of the L-BFGS variants that start from team ratings (negative binomial, bivariate Poisson): the
- * engine's fit on the same window (`engineFit`: its α, β, γ and ρ, and its MODEL_DEGENERATE checks) or, warm, the
- * previous fit's ratings matched by team name (after the engine's identifiability checks, without its fit).
+ * Team ratings in θ = (α_0..α_{K−1}, β_0..β_{K−1}, …) of the L-BFGS variants that start from the engine's ratings
+ * (negative binomial, bivariate Poisson). Start: the engine's fit on the same window (`engineFit`: its α, β, γ and ρ,
+ * and its MODEL_DEGENERATE checks) or, warm, the previous fit's ratings matched by team name (after the engine's
+ * identifiability checks, without its fit). Read-out: one rating per window team, by name.
  */
 import { prepareFit, type ModelKind } from '../../dixonColes'
 import type { VariantFitContext } from '../types'
@@ -49,4 +50,18 @@ export function setStartRatings(
     theta[i] = t ? t.attack : 0
     theta[k + i] = t ? t.defence : meanDefence
   }
+}
+
+/** The fitted rating of each window team (α_i, β_i of θ) with its match count in the window. */
+export function teamRatingsOf(
+  s: Pick<MatchGroups, 'teams' | 'teamMatches'>,
+  theta: Float64Array,
+): { name: string; attack: number; defence: number; matches: number }[] {
+  const k = s.teams.length
+  return s.teams.map((name, i) => ({
+    name,
+    attack: theta[i],
+    defence: theta[k + i],
+    matches: s.teamMatches[i],
+  }))
 }
