@@ -17,6 +17,7 @@ import {
   type ModelKind,
 } from '../../dixonColes'
 import type { VariantFitContext, VariantMatch } from '../types'
+import { assertDecay, decayWeight } from './timeDecay'
 
 export interface MatchGroups {
   /** Teams with at least one match in the window, in order of first appearance. */
@@ -44,11 +45,7 @@ export function buildMatchGroups(
   history: readonly VariantMatch[],
   ctx: Pick<VariantFitContext, 'asOf' | 'from' | 'xi'>,
 ): MatchGroups {
-  if (!(ctx.xi >= 0 && Number.isFinite(ctx.xi))) {
-    throw new DixonColesError('MODEL_BAD_INPUT', `xi must be a finite number ≥ 0 (per day), got ${ctx.xi}`, {
-      xi: ctx.xi,
-    })
-  }
+  assertDecay(ctx.xi)
   if (history.length === 0) {
     throw new DixonColesError('MODEL_NO_DATA', 'No matches to fit: the match list is empty.', {})
   }
@@ -86,7 +83,7 @@ export function buildMatchGroups(
     const nu = arrays.neutral[i]
     const x = arrays.homeGoals[i]
     const y = arrays.awayGoals[i]
-    const w = ctx.xi === 0 ? 1 : Math.exp(-ctx.xi * (asOfDay - day))
+    const w = decayWeight(ctx.xi, asOfDay - day)
     nMatches++
     if (!nu) anyHomeVenue = true
     if (x <= 1 && y <= 1) lowScoreWeight += w

@@ -5,6 +5,7 @@
  */
 import { DixonColesError, dayNumberOf, toMatchArrays } from '../../dixonColes'
 import { logFactorial } from '../common/logFactorial'
+import { assertDecay, decayWeight } from '../common/timeDecay'
 import type { VariantFitContext, VariantMatch } from '../types'
 
 /** Division code used for matches whose `league` is null or absent. */
@@ -47,11 +48,7 @@ export function buildDivisionData(
   history: readonly VariantMatch[],
   ctx: Pick<VariantFitContext, 'asOf' | 'from' | 'xi'>,
 ): DivisionData {
-  if (!(ctx.xi >= 0 && Number.isFinite(ctx.xi))) {
-    throw new DixonColesError('MODEL_BAD_INPUT', `xi must be a finite number ≥ 0 (per day), got ${ctx.xi}`, {
-      xi: ctx.xi,
-    })
-  }
+  assertDecay(ctx.xi)
   if (history.length === 0)
     throw new DixonColesError('MODEL_NO_DATA', 'No matches to fit: the match list is empty.')
   const arrays = toMatchArrays(history) // validates rows
@@ -113,7 +110,7 @@ export function buildDivisionData(
       cols.division.push(d)
       for (const s of sums) s.push(0)
     }
-    const w = ctx.xi === 0 ? 1 : Math.exp(-ctx.xi * (asOfDay - arrays.dayNumber[i]))
+    const w = decayWeight(ctx.xi, asOfDay - arrays.dayNumber[i])
     const x = arrays.homeGoals[i]
     const y = arrays.awayGoals[i]
     sums[0][g] += w

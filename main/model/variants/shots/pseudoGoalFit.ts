@@ -39,6 +39,7 @@ import {
 } from '../../dixonColes'
 import { fitInfoOf, notConvergedWarning } from '../common/fitReport'
 import { dixonColesForecast } from '../common/forecast'
+import { assertDecay, decayWeight } from '../common/timeDecay'
 import { teamsToExclude } from '../dixonColes'
 import type { VariantFitInfo, VariantFixture, VariantForecast, VariantMatch, VariantTerm } from '../types'
 
@@ -112,8 +113,7 @@ export function preparePseudoFit(
   pseudo: PseudoGoals | null,
 ): PreparedPseudoFit {
   const { xi } = window
-  if (!(xi >= 0) || !Number.isFinite(xi))
-    badInput(`xi must be a finite number ≥ 0 (per day), got ${xi}`, { xi })
+  assertDecay(xi)
   const pxi = pseudo?.xi ?? xi
   if (!(pxi >= 0) || !Number.isFinite(pxi)) badInput(`pseudo-goal xi must be finite and ≥ 0, got ${pxi}`)
   const asOfDay = dayNumberOf(window.asOf)
@@ -157,7 +157,7 @@ export function preparePseudoFit(
       }
       const g = group.get((compact[data.home[i]] * k + compact[data.away[i]]) * 2 + (data.neutral[i] ? 1 : 0))
       if (g === undefined) continue
-      const phi = v * (pxi === 0 ? 1 : Math.exp(-pxi * (asOfDay - d)))
+      const phi = v * decayWeight(pxi, asOfDay - d)
       sw[g] += phi
       sx[g] += phi * px
       sy[g] += phi * py
