@@ -31,6 +31,13 @@ export const ctxOf = (
   ...extra,
 })
 
+/** The window spanning `matches` with decay ξ (default 0.0019, Dixon & Coles' half-week value), no other context. */
+export const windowOf = (matches: readonly VariantMatch[], xi = 0.0019) => ({
+  asOf: matches[matches.length - 1].date,
+  from: matches[0].date,
+  xi,
+})
+
 /** Date order of two matches (for `Array.prototype.sort`). */
 export const byDate = (a: { date: string }, b: { date: string }) =>
   a.date < b.date ? -1 : a.date > b.date ? 1 : 0

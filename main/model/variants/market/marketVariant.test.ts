@@ -12,15 +12,10 @@ import { readFootballDataFile } from '../../../services/data/csv'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/support/sharedData'
 import type { VariantMatch } from '../types'
 import { preparePseudoFit } from '../shots/pseudoGoalFit'
-import { ratingError, simulateWithExtras, SIM_GAMMA, SIM_RHO } from '../common/testing'
+import { ratingError, simulateWithExtras, SIM_GAMMA, SIM_RHO, windowOf } from '../common/testing'
 import { fitMarket, marketRates, marketVariant, newInversionCache, RHO_STEP } from './marketVariant'
 
 const sim = simulateWithExtras(21)
-const ctxOf = (matches: readonly VariantMatch[], xi = 0.0019) => ({
-  asOf: matches[matches.length - 1].date,
-  from: matches[0].date,
-  xi,
-})
 
 describe('market variant', () => {
   it('turns each past market into the λ, μ that produced it (memoised by ρ and prices)', () => {
@@ -47,7 +42,7 @@ describe('market variant', () => {
       weight: Float64Array.from(matches, () => w),
       xi: 0.01,
     }
-    const prep = preparePseudoFit(toMatchArrays(matches), ctxOf(matches), pseudo)
+    const prep = preparePseudoFit(toMatchArrays(matches), windowOf(matches), pseudo)
     const k = prep.goals.nTeams
     const P = 2 * k + 2
     const theta = new Float64Array(P)
@@ -67,7 +62,7 @@ describe('market variant', () => {
     }
     // The market term adds w·φ·(λ̂ log λ − λ + μ̂ log μ − μ) to the goals' likelihood: check the difference.
     const diff = logLikelihood(prep.augmented, theta) - logLikelihood(prep.goals, theta)
-    const asOfDay = Date.parse(ctxOf(matches).asOf) / 86_400_000
+    const asOfDay = Date.parse(windowOf(matches).asOf) / 86_400_000
     let expected = 0
     matches.forEach((m, i) => {
       const hI = prep.goals.teams.indexOf(m.home)
@@ -81,7 +76,7 @@ describe('market variant', () => {
   })
 
   it('with w = 0 is plain Dixon-Coles (same parameters as fitDixonColes to 1e-6)', () => {
-    const ctx = { ...ctxOf(sim.matches), params: { w: 0 } }
+    const ctx = { ...windowOf(sim.matches), params: { w: 0 } }
     const fit = fitMarket(sim.matches, ctx)
     const dc = fitDixonColes(toMatchArrays(sim.matches), ctx)
     dc.teams.forEach((t, i) => {
@@ -99,7 +94,7 @@ describe('market variant', () => {
     // above). The fit inverts at its own ρ, estimated from the goals: three seasons pin it to ≈ 0.005 here,
     // and the ratings follow. (On one simulated season ρ came out −0.03 against −0.08 and the ratings were
     // off by ≈ 0.05: the inversion is sensitive to ρ through the draw probability.)
-    const ctx = ctxOf(sim.matches, 0)
+    const ctx = windowOf(sim.matches, 0)
     const goals = fitMarket(sim.matches, { ...ctx, params: { w: 0 } })
     const heavy = fitMarket(sim.matches, { ...ctx, params: { w: 64, marketXi: 0 } }) // static truth: no decay
     expect(heavy.nMarket).toBe(sim.matches.length)
@@ -118,7 +113,7 @@ describe('market variant', () => {
   })
 
   it('warm-starts from the previous fit and reuses its inversions', () => {
-    const ctx = { ...ctxOf(sim.matches), params: { w: 8, marketXi: 0.01 } }
+    const ctx = { ...windowOf(sim.matches), params: { w: 8, marketXi: 0.01 } }
     const earlier = sim.matches.slice(0, -10)
     const first = fitMarket(earlier, { ...ctx, asOf: earlier[earlier.length - 1].date })
     const cached = first.cache.byPrices.size
@@ -133,7 +128,7 @@ describe('market variant', () => {
   })
 
   it('predicts valid probabilities summing to 1; unknown teams get null; summary is plain JSON', () => {
-    const fit = marketVariant.fit(sim.matches, { ...ctxOf(sim.matches), params: { w: 4 } })
+    const fit = marketVariant.fit(sim.matches, { ...windowOf(sim.matches), params: { w: 4 } })
     const f = marketVariant.predict(fit, { date: '2018-08-01', home: 'Team 03', away: 'Team 04' })!
     expect(f.probabilities.every((v) => v > 0 && v < 1)).toBe(true)
     expect(Math.abs(f.probabilities[0] + f.probabilities[1] + f.probabilities[2] - 1)).toBeLessThan(1e-12)
@@ -147,7 +142,7 @@ describe('market variant', () => {
 
   it('falls back to goals when no match has a market, and refuses no data with DixonColesError', () => {
     const bare = sim.matches.map((m) => ({ ...m, market: null }))
-    const fit = fitMarket(bare, { ...ctxOf(bare), params: { w: 4 } })
+    const fit = fitMarket(bare, { ...windowOf(bare), params: { w: 4 } })
     expect(fit.nMarket).toBe(0)
     expect(fit.warnings.join(' ')).toMatch(/goals alone/)
     expect(() => fitMarket([], { asOf: '2020-01-01', from: '2019-01-01', xi: 0 })).toThrow(DixonColesError)
@@ -157,7 +152,7 @@ describe('market variant', () => {
     } catch (e) {
       expect((e as DixonColesError).code).toBe('MODEL_NO_DATA')
     }
-    expect(() => fitMarket(sim.matches, { ...ctxOf(sim.matches), params: { w: Number.NaN } })).toThrow(
+    expect(() => fitMarket(sim.matches, { ...windowOf(sim.matches), params: { w: Number.NaN } })).toThrow(
       /w must be/,
     )
   })

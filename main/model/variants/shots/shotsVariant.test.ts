@@ -12,14 +12,16 @@ import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/suppo
 import type { VariantMatch } from '../types'
 import { fitPseudoGoalModel, preparePseudoFit, type PseudoGoals } from './pseudoGoalFit'
 import { fitShots, leagueConversion, shotsVariant } from './shotsVariant'
-import { ratingError, simulateWithExtras, SIM_CONVERSION, SIM_GAMMA, SIM_RHO } from '../common/testing'
+import {
+  ratingError,
+  simulateWithExtras,
+  SIM_CONVERSION,
+  SIM_GAMMA,
+  SIM_RHO,
+  windowOf,
+} from '../common/testing'
 
 const sim = simulateWithExtras(7)
-const ctxOf = (matches: readonly VariantMatch[], xi = 0.0019) => ({
-  asOf: matches[matches.length - 1].date,
-  from: matches[0].date,
-  xi,
-})
 
 /**
  * The objective written out match by match, independently of the aggregated statistics:
@@ -72,7 +74,7 @@ function shotsPseudo(matches: readonly VariantMatch[], w: number, c = SIM_CONVER
 
 describe('pseudo-goal likelihood (shared by shots and market)', () => {
   const matches = sim.matches.slice(0, 190)
-  const win = ctxOf(matches)
+  const win = windowOf(matches)
   const pseudo = shotsPseudo(matches, 0.7)
   const prep = preparePseudoFit(toMatchArrays(matches), win, pseudo)
   const k = prep.goals.nTeams
@@ -129,7 +131,7 @@ describe('pseudo-goal likelihood (shared by shots and market)', () => {
 
 describe('shots variant', () => {
   it('with w = 0 is plain Dixon-Coles (same parameters as fitDixonColes to 1e-6)', () => {
-    const ctx = { ...ctxOf(sim.matches), params: { w: 0 } }
+    const ctx = { ...windowOf(sim.matches), params: { w: 0 } }
     const fit = fitShots(sim.matches, ctx)
     const dc = fitDixonColes(toMatchArrays(sim.matches), ctx)
     expect(fit.teams).toEqual(dc.teams.map((t) => t.name))
@@ -145,7 +147,7 @@ describe('shots variant', () => {
   it('recovers the simulated parameters, better with shots than with goals alone', () => {
     // One season of 20 teams: goals alone are noisy; shots on target (≈ 3× as many events) sharpen them.
     const one = simulateWithExtras(11, 20, 1)
-    const ctx = ctxOf(one.matches, 0)
+    const ctx = windowOf(one.matches, 0)
     const goalsOnly = fitShots(one.matches, { ...ctx, params: { w: 0 } })
     const withShots = fitShots(one.matches, { ...ctx, params: { w: 1 } })
     expect(withShots.conversion).toBeGreaterThan(0.25)
@@ -156,13 +158,13 @@ describe('shots variant', () => {
     expect(e1).toBeLessThan(0.75 * e0)
     expect(Math.abs(withShots.homeAdvantage - SIM_GAMMA)).toBeLessThan(0.08)
     // Three seasons with time decay: every rating within a few standard errors.
-    const three = fitShots(sim.matches, { ...ctxOf(sim.matches, 0), params: { w: 1 } })
+    const three = fitShots(sim.matches, { ...windowOf(sim.matches, 0), params: { w: 1 } })
     expect(ratingError(sim.teams, three)).toBeLessThan(0.06)
     expect(Math.abs(three.rho - SIM_RHO)).toBeLessThan(0.08)
   })
 
   it('warm start from the previous fit reaches the same maximum in fewer iterations', () => {
-    const ctx = { ...ctxOf(sim.matches), params: { w: 0.5 } }
+    const ctx = { ...windowOf(sim.matches), params: { w: 0.5 } }
     const first = fitShots(sim.matches.slice(0, -10), {
       ...ctx,
       asOf: sim.matches[sim.matches.length - 11].date,
@@ -174,7 +176,7 @@ describe('shots variant', () => {
   })
 
   it('predicts valid probabilities summing to 1, consistent with its matrix and terms', () => {
-    const fit = shotsVariant.fit(sim.matches, { ...ctxOf(sim.matches), params: { w: 0.5 } })
+    const fit = shotsVariant.fit(sim.matches, { ...windowOf(sim.matches), params: { w: 0.5 } })
     for (const [home, away] of [
       ['Team 01', 'Team 02'],
       ['Team 20', 'Team 05'],
@@ -205,11 +207,11 @@ describe('shots variant', () => {
     } catch (e) {
       expect((e as DixonColesError).code).toBe('MODEL_NO_DATA')
     }
-    expect(() => fitShots(sim.matches, { ...ctxOf(sim.matches), params: { w: -1 } })).toThrow(/w must be/)
+    expect(() => fitShots(sim.matches, { ...windowOf(sim.matches), params: { w: -1 } })).toThrow(/w must be/)
   })
 
   it('leaves out a newcomer without goals or shots instead of failing, and rates one with shots', () => {
-    const ctx = { ...ctxOf(sim.matches), params: { w: 0.5 } }
+    const ctx = { ...windowOf(sim.matches), params: { w: 0.5 } }
     const last = sim.matches[sim.matches.length - 1].date
     const blank = { date: last, home: 'Newcomer', away: 'Team 01', homeGoals: 0, awayGoals: 2 }
     const silent = fitShots([...sim.matches, { ...blank, homeShotsOnTarget: 0, awayShotsOnTarget: 6 }], ctx)
@@ -242,7 +244,7 @@ describe.skipIf(!dataDir)(
         }
       }
       matches.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
-      const ctx = { ...ctxOf(matches), params: { w: 0.5 } }
+      const ctx = { ...windowOf(matches), params: { w: 0.5 } }
       const conversion = leagueConversion(matches, ctx)
       // Premier League: roughly 0.3 goals per shot on target.
       expect(conversion).toBeGreaterThan(0.25)
