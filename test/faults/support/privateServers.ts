@@ -11,6 +11,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import pg from 'pg'
 
 const run = promisify(execFile)
 const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..')
@@ -132,27 +133,37 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     if (proc.exitCode === null) await new Promise((r) => proc.once('exit', r))
   }
   await start()
+  let admin: pg.Client | null = null
+  const connectAdmin = async () => {
+    const c = new pg.Client({ connectionString: url })
+    c.on('error', () => undefined)
+    await c.connect()
+    return c
+  }
+  admin = await connectAdmin()
   return {
     port,
     url,
     async terminate(database?: string) {
-      const pg = (await import('pg')).default
-      const c = new pg.Client({ connectionString: url })
-      await c.connect()
-      try {
-        const r = await c.query(
-          `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
-            WHERE pid <> pg_backend_pid() AND backend_type = 'client backend' AND ($1::text IS NULL OR datname = $1)`,
-          [database ?? null],
-        )
-        return r.rows[0].n as number
-      } finally {
-        await c.end()
+      // One admin connection kept open (and excluded), so the kill lands within a query's time.
+      const sql = `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+            WHERE pid <> pg_backend_pid() AND backend_type = 'client backend' AND ($1::text IS NULL OR datname = $1)`
+      for (let attempt = 0; ; attempt++) {
+        try {
+          admin ??= await connectAdmin()
+          const r = await admin.query(sql, [database ?? null])
+          return r.rows[0].n as number
+        } catch (error) {
+          await admin?.end().catch(() => undefined)
+          admin = null
+          if (attempt > 0) throw error
+        }
       }
     },
     stop,
     start,
     async dispose() {
+      await admin?.end().catch(() => undefined)
       await stop()
       rmSync(dir, { recursive: true, force: true })
     },
