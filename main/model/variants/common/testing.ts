@@ -56,13 +56,13 @@ export function expectCode(fn: () => unknown, code: string): DixonColesError {
 
 /**
  * The finished matches of `leagues` × `seasons` from the football-data folder (`<dir>/<L>/<L>_<season>.csv`),
- * goals only (plus `league` when `tagLeague`), in date order.
+ * goals only (plus `league` when `tagLeague`, both teams' shots on target when `shotsOnTarget`), in date order.
  */
 export async function readSeasons(
   dataDir: string,
   leagues: readonly string[],
   seasons: readonly string[],
-  opts: { tagLeague?: boolean } = {},
+  opts: { tagLeague?: boolean; shotsOnTarget?: boolean } = {},
 ): Promise<VariantMatch[]> {
   const history: VariantMatch[] = []
   for (const league of leagues) {
@@ -77,6 +77,9 @@ export async function readSeasons(
           homeGoals: r.homeGoals,
           awayGoals: r.awayGoals,
           ...(opts.tagLeague ? { league } : {}),
+          ...(opts.shotsOnTarget
+            ? { homeShotsOnTarget: r.stats.homeShotsOnTarget, awayShotsOnTarget: r.stats.awayShotsOnTarget }
+            : {}),
         })
       }
     }
@@ -140,6 +143,21 @@ export function withoutGoalsOf(matches: readonly VariantMatch[], team: string): 
   return matches.map((m) =>
     m.home === team ? { ...m, homeGoals: 0 } : m.away === team ? { ...m, awayGoals: 0 } : m,
   )
+}
+
+/** Milliseconds one call of `run` takes. */
+export function timeMs(run: () => unknown): number {
+  const t0 = performance.now()
+  run()
+  return performance.now() - t0
+}
+
+/** Median milliseconds of `runs` calls of `run` (for the fit-time figures the real-data tests print). */
+export function medianMs(run: () => unknown, runs: number): number {
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) times.push(timeMs(run))
+  times.sort((a, b) => a - b)
+  return times[Math.floor(runs / 2)]
 }
 
 /** Poisson draw by inversion (small means only), at most `maxGoals`. */

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import path from 'node:path'
 import {
   DixonColesError,
   fitDixonColes,
@@ -7,13 +6,13 @@ import {
   logLikelihoodDerivatives,
   toMatchArrays,
 } from '../../dixonColes'
-import { readFootballDataFile } from '../../../services/data/csv'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/support/sharedData'
 import type { VariantMatch } from '../types'
 import { fitPseudoGoalModel, preparePseudoFit, type PseudoGoals } from './pseudoGoalFit'
 import { fitShots, leagueConversion, shotsVariant } from './shotsVariant'
 import {
   ratingError,
+  readSeasons,
   simulateWithExtras,
   SIM_CONVERSION,
   SIM_GAMMA,
@@ -227,23 +226,9 @@ describe.skipIf(!dataDir)(
   `shots variant on real seasons (${dataDir ? 'E0' : SHARED_DATA_SKIP_REASON})`,
   () => {
     it('fits three E0 seasons with the league conversion rate, warm in well under 30 ms', async () => {
-      const matches: VariantMatch[] = []
-      for (const season of ['2021-22', '2022-23', '2023-24']) {
-        const file = await readFootballDataFile(path.join(dataDir!, 'E0', `E0_${season}.csv`))
-        for (const r of file.rows) {
-          if (r.homeGoals === null || r.awayGoals === null) continue
-          matches.push({
-            date: r.date,
-            home: r.home,
-            away: r.away,
-            homeGoals: r.homeGoals,
-            awayGoals: r.awayGoals,
-            homeShotsOnTarget: r.stats.homeShotsOnTarget,
-            awayShotsOnTarget: r.stats.awayShotsOnTarget,
-          })
-        }
-      }
-      matches.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+      const matches = await readSeasons(dataDir!, ['E0'], ['2021-22', '2022-23', '2023-24'], {
+        shotsOnTarget: true,
+      })
       const ctx = { ...windowOf(matches), params: { w: 0.5 } }
       const conversion = leagueConversion(matches, ctx)
       // Premier League: roughly 0.3 goals per shot on target.
