@@ -9,6 +9,7 @@
  */
 import { pseudoGoalAsEngineModel } from './engineModel'
 import { DixonColesError, dayNumberOf } from '../../dixonColes'
+import { decayWeight } from '../common/timeDecay'
 import type { GoalModelVariant, VariantFitContext, VariantMatch } from '../types'
 import {
   fitExcluding,
@@ -65,7 +66,7 @@ export function leagueConversion(history: readonly VariantMatch[], ctx: VariantF
     if (m.date > ctx.asOf || m.date < ctx.from || !hasShots(m)) continue
     let phi = phiOf.get(m.date)
     if (phi === undefined) {
-      phi = ctx.xi === 0 ? 1 : Math.exp(-ctx.xi * (asOfDay - dayNumberOf(m.date)))
+      phi = decayWeight(ctx.xi, asOfDay - dayNumberOf(m.date))
       phiOf.set(m.date, phi)
     }
     goals += phi * (m.homeGoals + m.awayGoals)
