@@ -4,6 +4,7 @@ import {
   calibrationMethodSchema,
   marginMethodSchema,
   SETTING_LIMITS,
+  settingKeySchema,
   type EffectiveSettings,
   type Settings,
   type SecretKey,
@@ -43,19 +44,7 @@ export interface AppHandlerDeps {
   startup?: { dataDir: string; workers: number }
 }
 
-const SETTING_KEYS: SettingKey[] = [
-  'databaseUrl',
-  'redisUrl',
-  'mlflowTrackingUri',
-  'theme',
-  'dataDir',
-  'offline',
-  'workers',
-  'marginMethod',
-  'blendType',
-  'calibrationMethod',
-  'promotionMargin',
-]
+const SETTING_KEYS: readonly SettingKey[] = settingKeySchema.options
 
 const enumValue = <T extends string>(options: readonly T[], raw: string | null): T | null =>
   raw !== null && (options as readonly string[]).includes(raw) ? (raw as T) : null
