@@ -22,7 +22,7 @@ import type {
   FitVariantJobPayload,
   FitVariantResult,
 } from './modelJobs'
-import type { SubmitOptions, WorkerPool } from './workerPool'
+import type { JobHandle, SubmitOptions, WorkerPool } from './workerPool'
 import type { JobProgress } from './workerProtocol'
 
 export type JobOptions = Pick<SubmitOptions, 'signal' | 'timeoutMs' | 'onProgress' | 'label'>
@@ -68,37 +68,20 @@ export interface PoolXiMapOptions {
  * workers. Results come back in task order; the first failure cancels the remaining points and rejects.
  */
 export function poolXiMap(pool: WorkerPool, options: PoolXiMapOptions = {}): XiMap {
-  return async (tasks: XiTask[]) => {
-    const packedFor = new Map<readonly BacktestMatch[], PackedMatches>()
-    const pack = (m: readonly BacktestMatch[]) => {
-      let p = packedFor.get(m)
-      if (!p) packedFor.set(m, (p = packMatches(m)))
-      return p
-    }
-    let done = 0
-    const handles = tasks.map((task) => {
-      const payload: XiJobPayload = { matches: pack(task.matches), options: task.options }
-      return pool.submit<XiTaskResult>('xi', payload, {
-        signal: options.signal,
-        timeoutMs: options.timeoutMs,
-        label: `${options.label ? `${options.label} ` : ''}ξ=${task.options.xi}`,
-        onProgress: options.onJobProgress && ((p) => options.onJobProgress?.(p, task.options.xi)),
-      })
-    })
-    try {
-      return await Promise.all(
-        handles.map((h) =>
-          h.result.then((r) => {
-            options.onProgress?.(++done, tasks.length, r)
-            return r
-          }),
-        ),
-      )
-    } catch (error) {
-      for (const h of handles) h.cancel()
-      throw error
-    }
-  }
+  return (tasks: XiTask[]) =>
+    submitAll(
+      tasks,
+      (task, matches) => {
+        const payload: XiJobPayload = { matches, options: task.options }
+        return pool.submit<XiTaskResult>('xi', payload, {
+          signal: options.signal,
+          timeoutMs: options.timeoutMs,
+          label: `${options.label ? `${options.label} ` : ''}ξ=${task.options.xi}`,
+          onProgress: options.onJobProgress && ((p) => options.onJobProgress?.(p, task.options.xi)),
+        })
+      },
+      options.onProgress,
+    )
 }
 
 /** Fits a goal-model variant on the window in a worker and returns its summary (the model artifact's `variant`). */
@@ -117,34 +100,49 @@ export function poolVariantMap(
     onProgress?: (done: number, total: number, last: VariantTaskResult) => void
   } = {},
 ): VariantMap {
-  return async (tasks: VariantTask[]) => {
-    const packedFor = new Map<readonly BacktestMatch[], PackedMatches>()
-    const pack = (m: readonly BacktestMatch[]) => {
-      let p = packedFor.get(m)
-      if (!p) packedFor.set(m, (p = packMatches(m)))
-      return p
-    }
-    let done = 0
-    const handles = tasks.map((task) => {
-      const payload: VariantJobPayload = { matches: pack(task.matches), options: task.options }
-      return pool.submit<VariantTaskResult>('variant', payload, {
-        signal: options.signal,
-        timeoutMs: options.timeoutMs,
-        label: `${options.label ? `${options.label} ` : ''}${task.options.model}${Object.keys(task.options.params).length ? JSON.stringify(task.options.params) : ''}`,
-      })
-    })
-    try {
-      return await Promise.all(
-        handles.map((h) =>
-          h.result.then((r) => {
-            options.onProgress?.(++done, tasks.length, r)
-            return r
-          }),
-        ),
-      )
-    } catch (error) {
-      for (const h of handles) h.cancel()
-      throw error
-    }
+  return (tasks: VariantTask[]) =>
+    submitAll(
+      tasks,
+      (task, matches) => {
+        const payload: VariantJobPayload = { matches, options: task.options }
+        return pool.submit<VariantTaskResult>('variant', payload, {
+          signal: options.signal,
+          timeoutMs: options.timeoutMs,
+          label: `${options.label ? `${options.label} ` : ''}${task.options.model}${Object.keys(task.options.params).length ? JSON.stringify(task.options.params) : ''}`,
+        })
+      },
+      options.onProgress,
+    )
+}
+
+/**
+ * Submits one job per task, packing each distinct matches array once (tasks sharing an array share its
+ * buffers), and resolves with the results in task order; the first failure cancels the remaining jobs.
+ */
+async function submitAll<T extends { matches: readonly BacktestMatch[] }, R>(
+  tasks: readonly T[],
+  submit: (task: T, matches: PackedMatches) => JobHandle<R>,
+  onProgress?: (done: number, total: number, last: R) => void,
+): Promise<R[]> {
+  const packedFor = new Map<readonly BacktestMatch[], PackedMatches>()
+  const pack = (m: readonly BacktestMatch[]) => {
+    let p = packedFor.get(m)
+    if (!p) packedFor.set(m, (p = packMatches(m)))
+    return p
+  }
+  let done = 0
+  const handles = tasks.map((task) => submit(task, pack(task.matches)))
+  try {
+    return await Promise.all(
+      handles.map((h) =>
+        h.result.then((r) => {
+          onProgress?.(++done, tasks.length, r)
+          return r
+        }),
+      ),
+    )
+  } catch (error) {
+    for (const h of handles) h.cancel()
+    throw error
   }
 }
