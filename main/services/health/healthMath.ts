@@ -94,19 +94,28 @@ export function comparableRows(rows: readonly ForecastRow[]): ForecastRow[] {
 
 export type PhaseMetrics = Record<SeriesKey, MetricsSummary | null>
 
+/** One forecast's probabilities and the matching results, over the rows that have that forecast. */
+function forecastsOf(
+  rows: readonly ForecastRow[],
+  key: SeriesKey,
+): { preds: Triple[]; outcomes: OutcomeLetter[] } {
+  const preds: Triple[] = []
+  const outcomes: OutcomeLetter[] = []
+  for (const r of rows) {
+    const p = r[key]
+    if (p) {
+      preds.push(p)
+      outcomes.push(r.result)
+    }
+  }
+  return { preds, outcomes }
+}
+
 /** Headline metrics of each forecast on the same rows. */
 export function phaseMetrics(rows: readonly ForecastRow[]): PhaseMetrics {
   const out = {} as PhaseMetrics
   for (const key of SERIES) {
-    const preds: Triple[] = []
-    const outcomes: OutcomeLetter[] = []
-    for (const r of rows) {
-      const p = r[key]
-      if (p) {
-        preds.push(p)
-        outcomes.push(r.result)
-      }
-    }
+    const { preds, outcomes } = forecastsOf(rows, key)
     out[key] = preds.length > 0 ? summarise(preds, outcomes) : null
   }
   return out
@@ -114,15 +123,7 @@ export function phaseMetrics(rows: readonly ForecastRow[]): PhaseMetrics {
 
 export function reliabilityDiagrams(rows: readonly ForecastRow[]): ReliabilityDiagram[] {
   return RELIABILITY_SERIES.map((key) => {
-    const preds: Triple[] = []
-    const outcomes: OutcomeLetter[] = []
-    for (const r of rows) {
-      const p = r[key]
-      if (p) {
-        preds.push(p)
-        outcomes.push(r.result)
-      }
-    }
+    const { preds, outcomes } = forecastsOf(rows, key)
     return reliabilityDiagram(key, preds, outcomes)
   })
 }
