@@ -75,6 +75,61 @@ function Field({
   )
 }
 
+/** A numeric setting within SETTING_LIMITS: the value as typed, saved with its button once it differs. */
+function NumberSetting({
+  settingKey,
+  label,
+  entry,
+  help,
+  step,
+  width,
+  saved,
+  store,
+}: {
+  settingKey: keyof typeof SETTING_LIMITS
+  label: string
+  entry: EffectiveSettings[keyof typeof SETTING_LIMITS]
+  help: string
+  step: number
+  width: number
+  /** The confirmation shown once saved. */
+  saved: string
+  store: Store
+}) {
+  const [value, setValue] = useState(String(entry.value))
+  const { min, max } = SETTING_LIMITS[settingKey]
+  const id = `setting-${settingKey}`
+  return (
+    <Field
+      id={id}
+      label={
+        <>
+          {label} <Source entry={entry} />
+        </>
+      }
+      help={help}
+    >
+      <input
+        id={id}
+        type="number"
+        min={min}
+        max={max}
+        step={step}
+        value={value}
+        style={{ maxWidth: width }}
+        onChange={(e) => setValue(e.target.value)}
+      />
+      <button
+        type="button"
+        disabled={value === String(entry.value)}
+        onClick={() => void store(settingKey, value, saved)}
+      >
+        Save
+      </button>
+    </Field>
+  )
+}
+
 /** A weekly cron ("M H * * D") as day and time, or null for any other expression. */
 export function weeklyOf(cron: string): { day: number; time: string } | null {
   const m = /^(\d{1,2}) (\d{1,2}) \* \* ([0-7])$/.exec(cron.trim())
@@ -272,7 +327,6 @@ function TrainingSection({
   const [schedule, setSchedule] = useState<Schedule | null>(null)
   const [scheduleMessage, setScheduleMessage] = useState<Message>(null)
   const [draft, setDraft] = useState<{ day: number; time: string; cron: string } | null>(null)
-  const [workers, setWorkers] = useState(String(effective.workers.value))
   useEffect(() => {
     void api.training.schedule({}).then((r) => {
       if (r.ok) setSchedule(r.value)
@@ -370,33 +424,16 @@ function TrainingSection({
         </>
       )}
       <Feedback message={scheduleMessage} />
-      <Field
-        id="setting-workers"
-        label={
-          <>
-            Worker threads <Source entry={effective.workers} />
-          </>
-        }
+      <NumberSetting
+        settingKey="workers"
+        label="Worker threads"
+        entry={effective.workers}
         help={`Threads the pipeline fits models on (${min}–${max}). Takes effect after restart: the running pool has ${effective.workers.running}.`}
-      >
-        <input
-          id="setting-workers"
-          type="number"
-          min={min}
-          max={max}
-          step={1}
-          value={workers}
-          style={{ maxWidth: 100 }}
-          onChange={(e) => setWorkers(e.target.value)}
-        />
-        <button
-          type="button"
-          disabled={workers === String(effective.workers.value)}
-          onClick={() => void store('workers', workers, 'Saved: used from the next start.')}
-        >
-          Save
-        </button>
-      </Field>
+        step={1}
+        width={100}
+        saved="Saved: used from the next start."
+        store={store}
+      />
       <Feedback message={message} />
     </section>
   )
@@ -411,7 +448,6 @@ function ModellingSection({
   messages: Record<string, Message>
   store: Store
 }) {
-  const [margin, setMargin] = useState(String(effective.promotionMargin.value))
   const select = <K extends 'marginMethod' | 'blendType' | 'calibrationMethod'>(
     key: K,
     label: string,
@@ -464,33 +500,16 @@ function ModellingSection({
         CALIBRATION_LABELS,
         'Post-hoc calibration of the blended probabilities.',
       )}
-      <Field
-        id="setting-promotionMargin"
-        label={
-          <>
-            Promotion margin <Source entry={effective.promotionMargin} />
-          </>
-        }
+      <NumberSetting
+        settingKey="promotionMargin"
+        label="Promotion margin"
+        entry={effective.promotionMargin}
         help={`A challenger is promoted only when its RPS beats the champion's by at least this much (${min}–${max}).`}
-      >
-        <input
-          id="setting-promotionMargin"
-          type="number"
-          min={min}
-          max={max}
-          step={0.0005}
-          value={margin}
-          style={{ maxWidth: 120 }}
-          onChange={(e) => setMargin(e.target.value)}
-        />
-        <button
-          type="button"
-          disabled={margin === String(effective.promotionMargin.value)}
-          onClick={() => void store('promotionMargin', margin, 'Saved: used by the next pipeline run.')}
-        >
-          Save
-        </button>
-      </Field>
+        step={0.0005}
+        width={120}
+        saved="Saved: used by the next pipeline run."
+        store={store}
+      />
       <Feedback message={messages.promotionMargin ?? null} />
     </section>
   )
