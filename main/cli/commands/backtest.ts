@@ -32,15 +32,21 @@ import { UserError, type Command } from '../framework'
 import {
   csvCell,
   fixed,
-  parseDate,
   parseNumber,
   parseVariant,
   readSeasonFiles,
   stringOption,
   table,
-  variantExtras,
   writeTextFile,
 } from './modelInput'
+import {
+  checkMatches,
+  metricCells,
+  oddsOf,
+  periodFlags,
+  playedMatch,
+  walkForwardFlags,
+} from './walkForwardInput'
 
 /** `scoreline backtest --json`. The four metric objects are the stable contract; the rest describes the run. */
 export interface BacktestOutput {
@@ -150,7 +156,8 @@ function toBacktestMatches(
   const matches: BacktestMatch[] = []
   const sources: Record<string, number> = {}
   for (const r of rows) {
-    if (r.status !== 'played' || r.homeGoals === null || r.awayGoals === null) continue
+    const played = playedMatch(r, margin, preference)
+    if (!played) continue
     const o = selectMarketOdds(r, preference)
     if (
       r.date >= from &&
@@ -160,16 +167,7 @@ function toBacktestMatches(
       const key = o ? o.source : 'none'
       sources[key] = (sources[key] ?? 0) + 1
     }
-    matches.push({
-      date: r.date,
-      home: r.home,
-      away: r.away,
-      homeGoals: r.homeGoals,
-      awayGoals: r.awayGoals,
-      odds: o ? [o.home, o.draw, o.away] : null,
-      league: r.league,
-      ...variantExtras(r, margin, preference),
-    })
+    matches.push({ ...played, odds: oddsOf(o) })
   }
   return { matches, sources }
 }
@@ -246,44 +244,21 @@ export const backtestCommand: Command = {
     },
   },
   async run(ctx) {
-    if (ctx.positionals.length === 0) throw new UserError('Give the football-data CSV files to backtest on.')
-    const from = parseDate(stringOption(ctx, 'from'), 'from')
-    if (from === undefined) throw new UserError('--from DATE is required: the first match date to predict.')
-    const to = parseDate(stringOption(ctx, 'to'), 'to')
-    if (to !== undefined && to < from) throw new UserError(`--to ${to} is before --from ${from}`)
+    const { from, to } = periodFlags(ctx, 'backtest')
     const xiFlag = stringOption(ctx, 'xi')
     const auto = xiFlag === 'auto'
     const xi = auto ? undefined : (parseNumber(xiFlag, 'xi', { min: 0 }) ?? DEFAULT_XI)
-    const windowYears =
-      parseNumber(stringOption(ctx, 'window-years'), 'window-years', { integer: true, min: 1, max: 50 }) ??
-      DEFAULT_WINDOW_YEARS
-    const margin = (stringOption(ctx, 'margin') ?? DEFAULT_MARGIN_METHOD) as MarginMethod
-    if (!MARGIN_METHODS.includes(margin)) {
-      throw new UserError(`--margin must be one of ${MARGIN_METHODS.join(', ')}, got "${margin}"`)
-    }
-    const blend = (stringOption(ctx, 'blend') ?? 'log') as BlendKind
-    if (blend !== 'log' && blend !== 'linear')
-      throw new UserError(`--blend must be log or linear, got "${blend}"`)
-    const calibration = (stringOption(ctx, 'calibration') ?? 'temperature') as CalibrationKind
-    if (!['temperature', 'isotonic', 'none'].includes(calibration)) {
-      throw new UserError(`--calibration must be temperature, isotonic or none, got "${calibration}"`)
-    }
-    const minHistory =
-      parseNumber(stringOption(ctx, 'min-history'), 'min-history', { integer: true, min: 1 }) ??
-      DEFAULT_MIN_HISTORY
+    const { windowYears, margin, blend, calibration, minHistory } = walkForwardFlags(
+      ctx,
+      DEFAULT_MARGIN_METHOD,
+    )
     const modelFlag = parseVariant(stringOption(ctx, 'model'), true) ?? 'dixon-coles'
     const preference = parseMarketPreference(stringOption(ctx, 'market'))
 
     const data = await readSeasonFiles(ctx, ctx.positionals)
     const league = stringOption(ctx, 'league')
     const { matches, sources } = toBacktestMatches(data.rows, preference, margin, from, to, league)
-    if (matches.length === 0) throw new UserError('The CSV files hold no played match.', 'MODEL_NO_DATA')
-    if (league !== undefined && !matches.some((m) => m.league === league)) {
-      const known = [...new Set(matches.map((m) => m.league).filter((l) => l !== null))]
-      throw new UserError(
-        `--league ${league}: no match of that division in the files (they hold ${known.join(', ') || 'no Div column'})`,
-      )
-    }
+    checkMatches(matches, league)
 
     const t0 = performance.now()
     let variantSelection: VariantSelection | null = null
@@ -436,17 +411,7 @@ function renderBacktest(o: BacktestOutput, out: string | undefined): string {
   const rows = (['model', 'market', 'blend', 'calibrated'] as const).map((k) => {
     const m = o[k]
     const label = k === 'market' ? `market (${o.margin})` : k
-    return m
-      ? [
-          label,
-          String(m.n),
-          fixed(m.rps, 4),
-          fixed(m.log_loss, 4),
-          fixed(m.brier, 4),
-          fixed(m.accuracy, 3),
-          fixed(m.ece, 3),
-        ]
-      : [label, '0', '', '', '', '', '']
+    return m ? [label, ...metricCells(m)] : [label, '0', '', '', '', '', '']
   })
   let text =
     lines.join('\n') +

@@ -2,13 +2,7 @@
  * `scoreline compare-models`: every chosen goal-model variant walk-forward on the same matches, against
  * Pinnacle's closing and pre-match markets, with paired bootstrap intervals (see main/model/compare).
  */
-import {
-  DEFAULT_MIN_HISTORY,
-  DEFAULT_WINDOW_YEARS,
-  DEFAULT_XI,
-  type CalibrationKind,
-} from '../../model/backtest'
-import type { BlendKind } from '../../model/blend'
+import { DEFAULT_MIN_HISTORY, DEFAULT_WINDOW_YEARS, DEFAULT_XI } from '../../model/backtest'
 import {
   compareVariants,
   DEFAULT_BOOTSTRAP_SEED,
@@ -18,19 +12,17 @@ import {
   type Comparison,
 } from '../../model/compare'
 import { MARGIN_METHODS, type MarginMethod } from '../../model/market'
-import type { MetricsSummary } from '../../model/metrics'
 import { describeMarket, selectMarketOdds, type ParsedMatch } from '../../services/data/csv'
 import { UserError, type Command } from '../framework'
+import { fixed, parseNumber, parseVariantList, readSeasonFiles, stringOption, table } from './modelInput'
 import {
-  fixed,
-  parseDate,
-  parseNumber,
-  parseVariantList,
-  readSeasonFiles,
-  stringOption,
-  table,
-  variantExtras,
-} from './modelInput'
+  checkMatches,
+  metricCells,
+  oddsOf,
+  periodFlags,
+  playedMatch,
+  walkForwardFlags,
+} from './walkForwardInput'
 
 const CLOSING = { bookmaker: 'PS', kind: 'closing' } as const
 const PRE_MATCH = { bookmaker: 'PS', kind: 'pre-match' } as const
@@ -46,19 +38,12 @@ export interface CompareModelsOutput extends Comparison {
 export function compareMatchesFrom(rows: readonly ParsedMatch[], margin: MarginMethod): CompareMatch[] {
   const out: CompareMatch[] = []
   for (const r of rows) {
-    if (r.status !== 'played' || r.homeGoals === null || r.awayGoals === null) continue
-    const closing = selectMarketOdds(r, [CLOSING])
-    const pre = selectMarketOdds(r, [PRE_MATCH])
+    const played = playedMatch(r, margin)
+    if (!played) continue
     out.push({
-      date: r.date,
-      home: r.home,
-      away: r.away,
-      homeGoals: r.homeGoals,
-      awayGoals: r.awayGoals,
-      league: r.league,
-      ...variantExtras(r, margin),
-      closingOdds: closing ? [closing.home, closing.draw, closing.away] : null,
-      preMatchOdds: pre ? [pre.home, pre.draw, pre.away] : null,
+      ...played,
+      closingOdds: oddsOf(selectMarketOdds(r, [CLOSING])),
+      preMatchOdds: oddsOf(selectMarketOdds(r, [PRE_MATCH])),
     })
   }
   return out
@@ -126,30 +111,10 @@ export const compareModelsCommand: Command = {
     },
   },
   async run(ctx) {
-    if (ctx.positionals.length === 0) throw new UserError('Give the football-data CSV files to compare on.')
-    const from = parseDate(stringOption(ctx, 'from'), 'from')
-    if (from === undefined) throw new UserError('--from DATE is required: the first match date to predict.')
-    const to = parseDate(stringOption(ctx, 'to'), 'to')
-    if (to !== undefined && to < from) throw new UserError(`--to ${to} is before --from ${from}`)
+    const { from, to } = periodFlags(ctx, 'compare')
     const variants = parseVariantList(stringOption(ctx, 'models'))
     const xi = parseNumber(stringOption(ctx, 'xi'), 'xi', { min: 0 }) ?? DEFAULT_XI
-    const windowYears =
-      parseNumber(stringOption(ctx, 'window-years'), 'window-years', { integer: true, min: 1, max: 50 }) ??
-      DEFAULT_WINDOW_YEARS
-    const margin = (stringOption(ctx, 'margin') ?? 'multiplicative') as MarginMethod
-    if (!MARGIN_METHODS.includes(margin)) {
-      throw new UserError(`--margin must be one of ${MARGIN_METHODS.join(', ')}, got "${margin}"`)
-    }
-    const blend = (stringOption(ctx, 'blend') ?? 'log') as BlendKind
-    if (blend !== 'log' && blend !== 'linear')
-      throw new UserError(`--blend must be log or linear, got "${blend}"`)
-    const calibration = (stringOption(ctx, 'calibration') ?? 'temperature') as CalibrationKind
-    if (!['temperature', 'isotonic', 'none'].includes(calibration)) {
-      throw new UserError(`--calibration must be temperature, isotonic or none, got "${calibration}"`)
-    }
-    const minHistory =
-      parseNumber(stringOption(ctx, 'min-history'), 'min-history', { integer: true, min: 1 }) ??
-      DEFAULT_MIN_HISTORY
+    const { windowYears, margin, blend, calibration, minHistory } = walkForwardFlags(ctx, 'multiplicative')
     const resamples =
       parseNumber(stringOption(ctx, 'resamples'), 'resamples', { integer: true, min: 100, max: 100000 }) ??
       DEFAULT_RESAMPLES
@@ -158,14 +123,8 @@ export const compareModelsCommand: Command = {
 
     const data = await readSeasonFiles(ctx, ctx.positionals)
     const matches = compareMatchesFrom(data.rows, margin)
-    if (matches.length === 0) throw new UserError('The CSV files hold no played match.', 'MODEL_NO_DATA')
     const league = stringOption(ctx, 'league')
-    if (league !== undefined && !matches.some((m) => m.league === league)) {
-      const known = [...new Set(matches.map((m) => m.league).filter((l) => l !== null))]
-      throw new UserError(
-        `--league ${league}: no match of that division in the files (they hold ${known.join(', ') || 'no Div column'})`,
-      )
-    }
+    checkMatches(matches, league)
     const t0 = performance.now()
     let comparison: Comparison
     try {
@@ -209,15 +168,6 @@ export const compareModelsCommand: Command = {
 
 const ci = (b: BootstrapInterval | null): string =>
   b ? `${b.mean >= 0 ? '+' : ''}${b.mean.toFixed(4)} [${b.lo.toFixed(4)}, ${b.hi.toFixed(4)}]` : ''
-
-const metricCells = (m: MetricsSummary): string[] => [
-  String(m.n),
-  fixed(m.rps, 4),
-  fixed(m.log_loss, 4),
-  fixed(m.brier, 4),
-  fixed(m.accuracy, 3),
-  fixed(m.ece, 3),
-]
 
 export function renderComparison(o: CompareModelsOutput): string {
   const head = [
