@@ -53,6 +53,15 @@ export function isUnreachable(error: unknown): boolean {
   return isTrackingError(error, 'SERVICE_UNREACHABLE')
 }
 
+/**
+ * The tracking URI answered, but not as MLflow: a page that is not JSON (a captive portal, a proxy's
+ * error page, another service). For the outbox this is the server being out of reach: the write is kept
+ * locally and retried, never lost.
+ */
+export function isNotMlflow(error: unknown): boolean {
+  return isTrackingError(error, 'MLFLOW_BAD_RESPONSE') && (error as TrackingError).details?.notJson === true
+}
+
 /** Remove user info from a URL (`http://user:pass@host` → `http://host`) for messages and logs. */
 export function safeOrigin(uri: string): string {
   try {

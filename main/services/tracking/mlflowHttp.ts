@@ -136,7 +136,7 @@ export class MlflowHttp {
         'MLFLOW_BAD_RESPONSE',
         `MLflow at ${this.origin} answered ${path} with something that is not JSON: is the tracking URI ` +
           `pointing at an MLflow server? (${this.snippet(text)})`,
-        { host: this.origin, endpoint: path, httpStatus: response.res.status },
+        { host: this.origin, endpoint: path, httpStatus: response.res.status, notJson: true },
       )
     }
     const result = schema.safeParse(parsed)

@@ -3,7 +3,7 @@
  * versions are readable by MLflow's own UI and Python client. Traffic goes from the main process only.
  */
 import { randomUUID } from 'node:crypto'
-import { isTrackingError } from './errors'
+import { TrackingError, isTrackingError } from './errors'
 import { silentLogger, systemClock } from './logger'
 import type { Clock, TrackingLogger } from './logger'
 import type { MlflowClient } from './mlflowClient'
@@ -332,7 +332,16 @@ export class MlflowTrackingStore implements TrackingStore {
   async status(): Promise<TrackingStatus> {
     let lastError: string | undefined
     try {
-      await this.client.http.raw('GET', '/health')
+      const res = await this.client.http.raw('GET', '/health')
+      // MLflow's health check answers "OK"; anything else (a captive portal's page) is not MLflow
+      const body = (await res.text()).trim()
+      if (body !== 'OK') {
+        throw new TrackingError(
+          'MLFLOW_BAD_RESPONSE',
+          `${this.client.origin} answered /health with something that is not MLflow's "OK" (${body.slice(0, 80)}): is the tracking URI pointing at an MLflow server?`,
+          { host: this.client.origin, endpoint: '/health', notJson: true },
+        )
+      }
       this.lastOnline = true
     } catch (error) {
       this.lastOnline = false

@@ -1,3 +1,4 @@
+import http from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -135,6 +136,70 @@ describeWithService('mlflow', 'OutboxTrackingStore', (uri) => {
       // placeholders keep working after the replay
       expect((await store.getRun(child.runId)).info.runId).toBe(childId)
       store.close()
+    })
+
+    it('a tracking URI answering an HTML page (captive portal, proxy error) keeps the run locally; it replays once', async () => {
+      // one address that first answers a captive portal's page, then passes through to the real server
+      let portalMode = true
+      const upstream = new URL(uri)
+      const portal = http.createServer((req, res) => {
+        if (portalMode) {
+          res.writeHead(200, { 'content-type': 'text/html' })
+          res.end('<html><body>Sign in to the hotel Wi-Fi</body></html>')
+          return
+        }
+        const forward = http.request(
+          {
+            host: upstream.hostname,
+            port: upstream.port,
+            path: req.url,
+            method: req.method,
+            headers: req.headers,
+          },
+          (up) => {
+            res.writeHead(up.statusCode ?? 502, up.headers)
+            up.pipe(res)
+          },
+        )
+        req.pipe(forward)
+      })
+      await new Promise<void>((resolve) => portal.listen(0, '127.0.0.1', resolve))
+      const portalUri = `http://127.0.0.1:${(portal.address() as { port: number }).port}`
+      const dbPath = tempDb()
+      try {
+        const db = openTrackingDatabase(dbPath)
+        const client = new MlflowClient({ trackingUri: portalUri }, fastHttp)
+        const store = new OutboxTrackingStore({
+          remote: new MlflowTrackingStore({ client, promotions: new PromotionLog(db, client.http.baseUrl) }),
+          db,
+          offlineCooldownMs: 0,
+          onClose: () => db.close(),
+        })
+        const exp = await store.ensureExperiment(`scoreline-portal-${suffix}`)
+        const run = await store.startRun({ experimentId: exp.id, runName: 'behind a portal' })
+        expect(run.runId).toMatch(/^pending-run-/)
+        await store.log(run.runId, { metrics: { rps: 0.2 } })
+        await store.endRun(run.runId, 'FINISHED', 7000)
+        const status = await store.status()
+        expect(status).toMatchObject({ online: false, pending: 4, failed: 0 })
+        expect(status.lastError).toMatch(/is the tracking URI pointing at an MLflow server/)
+        // the portal answers again at push time: still queued, nothing parked as failed
+        expect(await store.push()).toMatchObject({ replayed: 0, pending: 4, failed: 0 })
+        // the Wi-Fi is signed in: the same address reaches MLflow, the queue replays exactly once
+        portalMode = false
+        const pushed = await store.push()
+        expect(pushed).toEqual({ replayed: 4, pending: 0, failed: 0, errors: [] })
+        expect((await store.push()).replayed).toBe(0)
+        const runs = await direct.searchAllRuns({
+          experimentIds: [store.resolve(exp.id)],
+          filter: "attributes.run_name = 'behind a portal'",
+        })
+        expect(runs).toHaveLength(1)
+        expect(runs[0].info.status).toBe('FINISHED')
+        store.close()
+      } finally {
+        portal.close()
+      }
     })
 
     it('a replay interrupted after the server applied an item never duplicates it', async () => {

@@ -15,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type Database from 'better-sqlite3'
-import { TrackingError, isUnreachable } from './errors'
+import { TrackingError, isNotMlflow, isUnreachable } from './errors'
 import { silentLogger, systemClock } from './logger'
 import type { Clock, TrackingLogger } from './logger'
 import type { MlflowTrackingStore } from './mlflowTrackingStore'
@@ -223,7 +223,8 @@ export class OutboxTrackingStore implements TrackingStore {
         try {
           return await online()
         } catch (error) {
-          if (!isUnreachable(error)) throw error
+          // a server that cannot be reached, or a URI answering something that is not MLflow: keep it
+          if (!isUnreachable(error) && !isNotMlflow(error)) throw error
           this.markOffline(error)
         }
       }
@@ -276,7 +277,7 @@ export class OutboxTrackingStore implements TrackingStore {
         mappings = await this.apply(item.op, row.blob)
       } catch (error) {
         const message = error instanceof Error ? this.remote.client.http.redact(error.message) : String(error)
-        if (isUnreachable(error)) {
+        if (isUnreachable(error) || isNotMlflow(error)) {
           this.markOffline(error)
           this.db
             .prepare('UPDATE tr_outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?')
