@@ -66,7 +66,14 @@ describe('features.* on the local store', () => {
 
   beforeAll(() => {
     home = simulatedHome('scoreline-features-')
-    scoreline = createScoreline({ shell: 'cli', env: { SCORELINE_HOME: home } })
+    // a reversible stand-in for safeStorage, so a Redis URL typed with its password is accepted as the
+    // desktop accepts it (URL stored without it, password encrypted) and the error path is exercised
+    const secretCipher = {
+      unavailableReason: () => null,
+      encrypt: (plain: string) => Buffer.from(plain, 'utf8').reverse(),
+      decrypt: (blob: Buffer) => Buffer.from(blob).reverse().toString('utf8'),
+    }
+    scoreline = createScoreline({ shell: 'cli', env: { SCORELINE_HOME: home }, secretCipher })
   })
   afterAll(async () => {
     await scoreline?.close()
