@@ -465,15 +465,23 @@ export class RedisFeatureStore implements FeatureStore {
       throw failure
     }
     const written = results.reduce((sum, res) => sum + res.reduce((a, b) => a + Number(b), 0), 0)
-    await this.call('record write', () =>
-      this.redis.hset(this.k.version(view, version), 'lastWriteAt', now, 'lastWriteBy', writtenBy),
-    )
+    try {
+      await this.call('record write', () =>
+        this.redis.hset(this.k.version(view, version), 'lastWriteAt', now, 'lastWriteBy', writtenBy),
+      )
+      await this.mirrorVersion(view, version)
+    } catch (error) {
+      // every row is in, but the write is not recorded: to the caller it failed, and must be redone
+      if (error instanceof FeatureStoreError) {
+        error.message += ` All ${accepted.length} rows of ${view}@${version} were sent but the write was not recorded; the version was not activated, write it again.`
+      }
+      throw error
+    }
     const ignoredOlder = accepted.length - written
     this.writeStats.entities += written
     this.writeStats.ignoredOlder += ignoredOlder
     this.writeStats.lastWriteAt = now
     this.writeStats.lastWriteBy = writtenBy
-    await this.mirrorVersion(view, version)
     return { view, version, written, ignoredOlder, rejected: report.rejected, report }
   }
 
