@@ -22,7 +22,8 @@ function parsesOrCsvError(input: Uint8Array | string): boolean {
 
 const HEADER =
   'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HS,AS,B365H,B365D,B365A,PSCH,PSCD,PSCA,P>2.5,P<2.5'
-const SAMPLE = `\ufeff${HEADER}\r\nE0,09/08/2019,20:00,Liverpool,"Norwich, City",4,1,H,4,0,15,12,1.14,10,19,1.14,10.43,19.63,1.4,3.11\r\n,,,\r\n`
+// invented clubs and prices (never a row copied from a real season file)
+const SAMPLE = `\ufeff${HEADER}\r\nE0,10/08/2030,20:00,Harbourside,"Millbrook, Upper",3,1,H,2,0,14,9,1.5,4.2,6.5,1.52,4.3,6.6,1.8,2.05\r\n,,,\r\n`
 
 describe('parser robustness (property)', () => {
   it('random bytes only ever raise the typed CSV error', () => {

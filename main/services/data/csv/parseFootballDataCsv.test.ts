@@ -1,14 +1,27 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { CsvParseError } from './csvParseError'
 import { parseFootballDataCsv } from './parseFootballDataCsv'
 import { readFootballDataFile } from './readFootballDataFile'
 
-const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
-const fixtureBytes = (name: string): Uint8Array => readFileSync(fixture(name))
+/**
+ * Windows-1252 bytes (é is 0xE9, NBSP 0xA0 before the referees' names) with invented clubs and referees,
+ * built here rather than copied from a real season file.
+ */
+const WINDOWS_1252_NBSP = Buffer.from(
+  'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,Referee\n' +
+    'E0,23/04/05,Harbourside,Millbrook,1,1,D,\u00a0P Quayle\n' +
+    'E0,23/04/05,Caf\u00e9 United,Millbrook,0,2,A,T\u00a0Brannock\n',
+  'latin1',
+)
+
+/** RFC 4180 quoting: a comma, doubled quotes and a line break inside fields, and quoted plain fields. */
+const QUOTED_FIELDS =
+  'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,Referee\n' +
+  'E0,01/09/12,"Harbourside, Upper Town","Millbrook ""Rovers""",1,2,A,"P\nQuayle"\n' +
+  '"E0","02/09/12","Eastbury",Westfield,"3","0","H",\n'
 
 const HEADER = 'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR'
 
@@ -176,14 +189,14 @@ describe('parseFootballDataCsv: files as served', () => {
   })
 
   it('decodes invalid UTF-8 as Windows-1252 and turns NBSP into a space before trimming', () => {
-    const parsed = parseFootballDataCsv(fixtureBytes('windows1252-nbsp.csv'), 'windows1252-nbsp.csv')
+    const parsed = parseFootballDataCsv(WINDOWS_1252_NBSP, 'windows1252-nbsp.csv')
     expect(parsed.encoding).toBe('windows-1252')
-    expect(parsed.rows.map((r) => r.referee)).toEqual(['U Rennie', 'M Riley'])
+    expect(parsed.rows.map((r) => r.referee)).toEqual(['P Quayle', 'T Brannock'])
     expect(parsed.rows[1].home).toBe('Café United')
   })
 
   it('honours a forced encoding', () => {
-    const parsed = parseFootballDataCsv(fixtureBytes('windows1252-nbsp.csv'), 'x.csv', {
+    const parsed = parseFootballDataCsv(WINDOWS_1252_NBSP, 'x.csv', {
       encoding: 'windows-1252',
     })
     expect(parsed.encoding).toBe('windows-1252')
@@ -215,10 +228,10 @@ describe('parseFootballDataCsv: files as served', () => {
   })
 
   it('reads quoted fields with commas, doubled quotes and line breaks (RFC 4180)', () => {
-    const parsed = parseFootballDataCsv(fixtureBytes('quoted-fields.csv'), 'quoted-fields.csv')
+    const parsed = parseFootballDataCsv(QUOTED_FIELDS, 'quoted-fields.csv')
     expect(parsed.rows.map((r) => [r.line, r.home, r.away, r.referee, r.homeGoals])).toEqual([
-      [2, 'Brighton, Hove Albion', 'Man "City"', 'M\nDean', 1],
-      [4, 'Leeds', 'Derby', null, 3],
+      [2, 'Harbourside, Upper Town', 'Millbrook "Rovers"', 'P\nQuayle', 1],
+      [4, 'Eastbury', 'Westfield', null, 3],
     ])
   })
 
