@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createTrackingStore } from '../main/services/tracking/createTrackingStore'
-import { searchAllRuns } from '../main/services/tracking/compareRuns'
 import { recordPipelineRun } from '../main/services/tracking/pipelineRecorder'
 import type { PipelineRunInput } from '../main/services/tracking/pipelineRecorder'
 import type { TrackingStore } from '../main/services/tracking/trackingStore'
@@ -92,7 +91,7 @@ async function suite(
   await seed(store, exp.id, 1000)
   let found = 0
   const searchTimes = await timed(5, async () => {
-    found = (await searchAllRuns(store, { experimentIds: [exp.id], orderBy: ['metrics.m_1 ASC'] }, 1000))
+    found = (await store.searchAllRuns({ experimentIds: [exp.id], orderBy: ['metrics.m_1 ASC'] }, 1000))
       .length
   })
   if (found !== 1000) throw new Error(`${label}: search found ${found} runs, expected 1000`)

@@ -4,8 +4,9 @@ import type { EventBus } from '../core/eventBus'
 import type { ScorelineConfig } from '../core/config'
 import type { DataPaths } from '../core/paths'
 import { createTrackingStore } from '../services/tracking/createTrackingStore'
-import { compare, metricHigherIsBetter, searchAllRuns } from '../services/tracking/compareRuns'
+import { compare, metricHigherIsBetter } from '../services/tracking/compareRuns'
 import { TrackingError } from '../services/tracking/errors'
+import { collectPages } from '../services/tracking/pagedSearch'
 import {
   CHALLENGER,
   CHAMPION,
@@ -197,36 +198,33 @@ async function mapLimit<T, R>(
   return out
 }
 
+/** Lists on the Experiments and Models screens stop here. */
+const LIST_LIMIT = 10_000
+
 async function allExperiments(store: TrackingStore, nameLike?: string): Promise<Experiment[]> {
-  const out: Experiment[] = []
-  let pageToken: string | undefined
-  do {
-    const page = await store.searchExperiments({ nameLike, maxResults: 1000, pageToken })
-    out.push(...page.items)
-    pageToken = page.nextPageToken
-  } while (pageToken && out.length < 10_000)
+  const out = await collectPages(
+    (pageToken, maxResults) => store.searchExperiments({ nameLike, maxResults, pageToken }),
+    1000,
+    LIST_LIMIT,
+  )
   return out.filter((e) => e.lifecycleStage === 'active').sort((a, b) => a.name.localeCompare(b.name))
 }
 
 async function allRegisteredModels(store: TrackingStore, nameLike?: string): Promise<RegisteredModel[]> {
-  const out: RegisteredModel[] = []
-  let pageToken: string | undefined
-  do {
-    const page = await store.searchRegisteredModels({ nameLike, maxResults: 1000, pageToken })
-    out.push(...page.items)
-    pageToken = page.nextPageToken
-  } while (pageToken && out.length < 10_000)
+  const out = await collectPages(
+    (pageToken, maxResults) => store.searchRegisteredModels({ nameLike, maxResults, pageToken }),
+    1000,
+    LIST_LIMIT,
+  )
   return out.sort((a, b) => a.name.localeCompare(b.name))
 }
 
 async function allVersions(store: TrackingStore, name: string): Promise<ModelVersion[]> {
-  const out: ModelVersion[] = []
-  let pageToken: string | undefined
-  do {
-    const page = await store.searchModelVersions({ name, maxResults: 1000, pageToken })
-    out.push(...page.items)
-    pageToken = page.nextPageToken
-  } while (pageToken && out.length < 10_000)
+  const out = await collectPages(
+    (pageToken, maxResults) => store.searchModelVersions({ name, maxResults, pageToken }),
+    1000,
+    LIST_LIMIT,
+  )
   return out.sort((a, b) => Number(b.version) - Number(a.version))
 }
 
@@ -447,8 +445,7 @@ export function createTrackingHandlers(deps: TrackingHandlerDeps): Pick<Handlers
       const ids = experimentIds?.length ? experimentIds : experiments.map((e) => e.id)
       if (ids.length === 0) return { runs: [], experiments: [], truncated: false }
       const max = limit ?? 2000
-      const runs = await searchAllRuns(
-        s,
+      const runs = await s.searchAllRuns(
         {
           experimentIds: ids,
           filter: filter?.trim() || undefined,

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os'
 import { expect, it } from 'vitest'
-import { compareRuns, searchAllRuns } from './compareRuns'
+import { compareRuns } from './compareRuns'
 import { openMemoryTrackingDatabase } from './localSchema'
 import { LocalTrackingStore } from './localTrackingStore'
 
@@ -22,6 +22,6 @@ it('lines runs up: differing params and the best run per metric', async () => {
   ])
   expect(cmp.metrics.find((m) => m.key === 'rps')?.best).toBe(a.runId)
   expect(cmp.metrics.find((m) => m.key === 'accuracy')?.best).toBe(b.runId)
-  expect(await searchAllRuns(store, { experimentIds: [exp.id], maxResults: 1 })).toHaveLength(2)
+  expect(await store.searchAllRuns({ experimentIds: [exp.id], maxResults: 1 })).toHaveLength(2)
   store.close()
 })

@@ -2,7 +2,7 @@
  * The comparison screen's data: runs side by side, which params differ, and for each metric the best run
  * (lower is better for the error metrics Scoreline logs, higher for accuracy / log-likelihood).
  */
-import type { Run, SearchRunsInput, TrackingStore } from './trackingStore'
+import type { Run, TrackingStore } from './trackingStore'
 
 export interface RunComparison {
   runs: { runId: string; runName: string; status: string; startTime: number }[]
@@ -50,24 +50,4 @@ export function compare(runs: Run[]): RunComparison {
 /** Compare specific runs. */
 export async function compareRuns(store: TrackingStore, runIds: string[]): Promise<RunComparison> {
   return compare(await Promise.all(runIds.map((id) => store.getRun(id))))
-}
-
-/** Every run matching a search (all pages, up to `limit`), with params and latest metrics. */
-export async function searchAllRuns(
-  store: TrackingStore,
-  input: Omit<SearchRunsInput, 'pageToken'>,
-  limit = 10_000,
-): Promise<Run[]> {
-  const out: Run[] = []
-  let pageToken: string | undefined
-  do {
-    const page = await store.searchRuns({
-      ...input,
-      maxResults: Math.min(input.maxResults ?? 1000, limit - out.length),
-      pageToken,
-    })
-    out.push(...page.items)
-    pageToken = page.nextPageToken
-  } while (pageToken && out.length < limit)
-  return out
 }

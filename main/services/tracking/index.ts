@@ -44,5 +44,5 @@ export {
 export type { PromoteIfBetterInput, PromotionDecision } from './promotion'
 export { recordPipelineRun, registeredModelName, EXPERIMENTS } from './pipelineRecorder'
 export type { PipelineRunInput, RecordedPipelineRun, RecordedRunInput } from './pipelineRecorder'
-export { compare, compareRuns, searchAllRuns, metricHigherIsBetter } from './compareRuns'
+export { compare, compareRuns, metricHigherIsBetter } from './compareRuns'
 export type { RunComparison } from './compareRuns'

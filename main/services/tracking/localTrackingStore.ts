@@ -14,6 +14,7 @@ import { refreshRunSummary } from './localSchema'
 import { silentLogger, systemClock } from './logger'
 import type { Clock, TrackingLogger } from './logger'
 import { PromotionLog } from './promotionLog'
+import { collectPages } from './pagedSearch'
 import { comparisonSql, likeMatches, orderBySql, parseFilter } from './searchFilter'
 import { MAX_HISTORY_POINTS, TAGS, normaliseLog, samplePoints } from './trackingStore'
 import type {
@@ -323,6 +324,14 @@ export class LocalTrackingStore implements TrackingStore {
 
   async getRun(runId: string): Promise<Run> {
     return this.runRow(runId)
+  }
+
+  async searchAllRuns(input: Omit<SearchRunsInput, 'pageToken'>, limit = Number.POSITIVE_INFINITY): Promise<Run[]> {
+    return collectPages(
+      (pageToken, maxResults) => this.searchRuns({ ...input, pageToken, maxResults }),
+      input.maxResults ?? 1000,
+      limit,
+    )
   }
 
   async searchRuns(input: SearchRunsInput): Promise<Page<Run>> {

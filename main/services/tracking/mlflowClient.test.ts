@@ -112,6 +112,16 @@ describeWithService('mlflow', 'MlflowClient against a real MLflow server', (uri)
     } while (pageToken)
     expect(pages).toBe(3)
     expect(seen).toEqual([...ids].reverse())
+    // Pages read two at a time on predicted offset tokens: the same runs in the same order, and the real
+    // server confirmed every prediction (pages at 2, 4 and 6), so none was asked for twice.
+    const stats = { requests: 0, confirmed: 0, dropped: 0 }
+    const together = await client.searchAllRuns(
+      { experimentIds: [experimentId], filter: `tags.batch = '${run}'`, orderBy: ['metrics.rps DESC'] },
+      7,
+      { pageSize: 2, parallel: 2, stats },
+    )
+    expect(together.map((r) => r.info.run_id)).toEqual(seen)
+    expect(stats).toEqual({ requests: 4, confirmed: 3, dropped: 0 })
     const e0 = await client.searchAllRuns({
       experimentIds: [experimentId],
       filter: "params.league = 'E0' and metrics.rps < 0.24",

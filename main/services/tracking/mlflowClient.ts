@@ -6,6 +6,8 @@
  */
 import { TrackingError, isTrackingError } from './errors'
 import { MlflowHttp } from './mlflowHttp'
+import { collectPages, collectPagesSpeculatively } from './pagedSearch'
+import type { FetchPage, Page, SpeculativeStats } from './pagedSearch'
 import type { MlflowConnection, MlflowHttpOptions } from './mlflowHttp'
 import * as s from './mlflowSchemas'
 import type {
@@ -29,13 +31,26 @@ export const LOG_BATCH_LIMITS = {
   bodyBytes: 950_000,
 } as const
 
+/**
+ * Run searches read this many pages at once (a default `mlflow server` has 4 workers; 2 leaves room for
+ * other clients and is what a 2-core server can use), of at most this many runs each.
+ */
+export const SEARCH_PARALLEL_PAGES = 2
+export const SEARCH_PARALLEL_PAGE_SIZE = 500
+
+/**
+ * The page token MLflow's SQL and file stores return for the page starting at `offset`
+ * (`SearchUtils.create_page_token`: base64 of Python's `json.dumps({"offset": n})`). Only ever used as a
+ * prediction that the server must confirm.
+ */
+export function mlflowOffsetPageToken(offset: number): string {
+  return Buffer.from(`{"offset": ${offset}}`, 'utf8').toString('base64')
+}
+
 /** Tag carrying the client-generated key that makes run / version creation idempotent. */
 export const CLIENT_KEY_TAG = 'scoreline.client_key'
 
-export interface Page<T> {
-  items: T[]
-  nextPageToken?: string
-}
+export type { Page } from './pagedSearch'
 
 export interface MetricInput {
   key: string
@@ -231,19 +246,31 @@ export class MlflowClient {
     return { items: res.runs, nextPageToken: res.next_page_token || undefined }
   }
 
-  /** Every page of a run search (stops at `limit`). */
+  /**
+   * Every page of a run search (stops at `limit`). With a finite `limit` above one page, pages are read
+   * {@link SEARCH_PARALLEL_PAGES} at a time by predicting MLflow's offset page tokens; a prediction the
+   * server does not confirm falls back to plain sequential paging (see pagedSearch.ts), so the result is
+   * always the sequential one.
+   */
   async searchAllRuns(
     options: Omit<Parameters<MlflowClient['searchRuns']>[0], 'pageToken'>,
     limit = Number.POSITIVE_INFINITY,
+    paging: { pageSize?: number; parallel?: number; stats?: SpeculativeStats } = {},
   ): Promise<MlflowRun[]> {
-    const out: MlflowRun[] = []
-    let pageToken: string | undefined
-    do {
-      const page = await this.searchRuns({ ...options, pageToken })
-      out.push(...page.items)
-      pageToken = page.nextPageToken
-    } while (pageToken && out.length < limit)
-    return out.slice(0, limit)
+    const fetchPage: FetchPage<MlflowRun> = (pageToken, maxResults) =>
+      this.searchRuns({ ...options, pageToken, maxResults })
+    const requested = options.maxResults ?? 1000
+    if (!Number.isFinite(limit)) return collectPages(fetchPage, requested, limit)
+    return collectPagesSpeculatively(
+      fetchPage,
+      {
+        pageSize: Math.min(requested, paging.pageSize ?? SEARCH_PARALLEL_PAGE_SIZE),
+        limit,
+        parallel: paging.parallel ?? SEARCH_PARALLEL_PAGES,
+        tokenAt: mlflowOffsetPageToken,
+      },
+      paging.stats,
+    )
   }
 
   async deleteRun(runId: string): Promise<void> {

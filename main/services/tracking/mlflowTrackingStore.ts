@@ -162,6 +162,20 @@ export class MlflowTrackingStore implements TrackingStore {
     return { items: page.items.map((r) => toRun(this.remember(r))), nextPageToken: page.nextPageToken }
   }
 
+  async searchAllRuns(input: Omit<SearchRunsInput, 'pageToken'>, limit?: number): Promise<Run[]> {
+    const runs = await this.client.searchAllRuns(
+      {
+        experimentIds: input.experimentIds,
+        filter: input.filter,
+        orderBy: input.orderBy,
+        maxResults: input.maxResults,
+        runViewType: input.viewType,
+      },
+      limit,
+    )
+    return runs.map((r) => toRun(this.remember(r)))
+  }
+
   async deleteRun(runId: string): Promise<void> {
     await this.client.deleteRun(runId)
   }

@@ -658,6 +658,13 @@ export class OutboxTrackingStore implements TrackingStore {
     })
   }
 
+  async searchAllRuns(input: Omit<SearchRunsInput, 'pageToken'>, limit?: number): Promise<Run[]> {
+    return this.remote.searchAllRuns(
+      { ...input, experimentIds: input.experimentIds.map((id) => this.resolve(id)) },
+      limit,
+    )
+  }
+
   async getMetricHistory(runId: string, key: string): Promise<MetricPoint[]> {
     return this.remote.getMetricHistory(this.resolve(runId), key)
   }

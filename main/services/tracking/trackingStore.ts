@@ -197,6 +197,11 @@ export interface TrackingStore {
   endRun(runId: string, status?: Exclude<RunStatus, 'RUNNING' | 'SCHEDULED'>, endTime?: number): Promise<void>
   getRun(runId: string): Promise<Run>
   searchRuns(input: SearchRunsInput): Promise<Page<Run>>
+  /**
+   * Every run matching a search (all pages, `maxResults` a page, up to `limit`), with params and latest
+   * metrics, in the search's order. The MLflow store reads several pages at once where it safely can.
+   */
+  searchAllRuns(input: Omit<SearchRunsInput, 'pageToken'>, limit?: number): Promise<Run[]>
   deleteRun(runId: string): Promise<void>
   restoreRun(runId: string): Promise<void>
   getMetricHistory(runId: string, key: string): Promise<MetricPoint[]>
