@@ -75,7 +75,7 @@ function rejection(
 describe('parseFootballDataCsv: happy path', () => {
   it('parses a minimal file', () => {
     const parsed = parseFootballDataCsv(
-      `${HEADER}\nE0,14/08/04,Aston Villa,Southampton,2,0,H\n`,
+      `${HEADER}\nE0,14/08/04,Harbourside,Millbrook,2,0,H\n`,
       'E0_2004-05.csv',
     )
     expect(parsed).toMatchObject({ file: 'E0_2004-05.csv', league: 'E0', encoding: 'utf-8', oddsGroups: [] })
@@ -86,8 +86,8 @@ describe('parseFootballDataCsv: happy path', () => {
         league: 'E0',
         date: '2004-08-14',
         time: null,
-        home: 'Aston Villa',
-        away: 'Southampton',
+        home: 'Harbourside',
+        away: 'Millbrook',
         homeGoals: 2,
         awayGoals: 0,
         status: 'played',
@@ -129,13 +129,13 @@ describe('parseFootballDataCsv: happy path', () => {
   it('reads the "extra leagues" layout (Home/Away, HG/AG/Res, Pinnacle as PH/PD/PA and PSCH/PSCD/PSCA)', () => {
     const csv =
       'Country,League,Season,Date,Time,Home,Away,HG,AG,Res,PH,PD,PA,PSCH,PSCD,PSCA,AvgCH,AvgCD,AvgCA\n' +
-      'Argentina,Liga Profesional,2024,26/01/2024,00:00,Velez Sarsfield,Barracas Central,0,0,D,1.88,3.2,4.75,1.9,3.3,4.6,1.85,3.2,4.4\n'
+      'Argentina,Liga Profesional,2030,26/01/2030,00:00,Villa Serrana,Puerto Claro,0,0,D,1.92,3.25,4.6,1.95,3.35,4.45,1.9,3.25,4.3\n'
     const parsed = parseFootballDataCsv(csv, 'ARG.csv')
     expect(parsed.league).toBeNull()
     expect(parsed.rows[0]).toMatchObject({
-      date: '2024-01-26',
+      date: '2030-01-26',
       time: '00:00',
-      home: 'Velez Sarsfield',
+      home: 'Villa Serrana',
       homeGoals: 0,
     })
     expect(parsed.rows[0].odds.map((q) => `${q.bookmaker}/${q.kind}`)).toEqual([
@@ -341,7 +341,7 @@ describe('parseFootballDataCsv: odds groups', () => {
 
   it('leaves out a group with a price ≤ 1 and warns, or rejects the file with strictOdds', () => {
     const csv =
-      'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,B365H,B365D,B365A,PSH,PSD,PSA\nE1,27/04/13,Blackpool,Derby,2,1,0,3.4,3.4,2.28,3.3,3.2\n'
+      'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,B365H,B365D,B365A,PSH,PSD,PSA\nE1,27/04/30,Lakeside,Oakham,2,1,0,3.4,3.4,2.3,3.3,3.15\n'
     const parsed = parseFootballDataCsv(csv, 'E1_2012-13.csv')
     expect(parsed.rows[0].odds.map((q) => q.bookmaker)).toEqual(['PS'])
     expect(parsed.warnings).toEqual([

@@ -1,16 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/support/sharedData'
 import { openMemoryDatabase } from '../db/index'
 import { addTeamAlias } from '../teams/index'
+import { SMALL_SEASON_HEADER, writeSmallSeasonCsv } from '../testing/smallSeasonCsv'
 import { importFile, importFileContents } from './importFile'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const small = path.join(here, 'fixtures', 'E0_small.csv')
-const HEADER =
-  'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,HS,AS,HST,AST,B365H,B365D,B365A,PSCH,PSCD,PSCA'
+const small = writeSmallSeasonCsv()
+const HEADER = SMALL_SEASON_HEADER
 
 function count(db: ReturnType<typeof openMemoryDatabase>, table: string): number {
   return db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number
@@ -32,7 +30,7 @@ describe('importFile (SQLite)', () => {
     expect(first).toMatchObject({
       file: 'E0_small.csv',
       league: 'E0',
-      season: '2023-24',
+      season: '2030-31',
       rows: 3,
       matches: { inserted: 3, updated: 0, unchanged: 0, rejected: 0 },
       odds: { inserted: 6, updated: 0, unchanged: 0 },
@@ -47,14 +45,14 @@ describe('importFile (SQLite)', () => {
     const m = db
       .prepare(
         `SELECT m.*, h.name AS home, a.name AS away FROM matches m JOIN teams h ON h.id = m.home_team_id
-         JOIN teams a ON a.id = m.away_team_id WHERE h.name = 'Arsenal'`,
+         JOIN teams a ON a.id = m.away_team_id WHERE h.name = 'Harbourside'`,
       )
       .get() as Record<string, unknown>
     expect(m).toMatchObject({
       league_code: 'E0',
-      season: '2023-24',
-      date: '2023-08-12',
-      away: "Nott'm Forest",
+      season: '2030-31',
+      date: '2030-08-10',
+      away: "Kingsbr'k Rovers",
       home_goals: 2,
       away_goals: 1,
       ht_home_goals: 2,
@@ -64,24 +62,24 @@ describe('importFile (SQLite)', () => {
       source: 'football-data:E0_small.csv',
     })
     const seasons = db.prepare('SELECT start_date, end_date FROM seasons').get()
-    expect(seasons).toEqual({ start_date: '2023-08-12', end_date: '2023-08-13' })
+    expect(seasons).toEqual({ start_date: '2030-08-10', end_date: '2030-08-11' })
   })
 
   it('updates exactly the rows a corrected file changes', async () => {
     const db = openMemoryDatabase()
     await importFile(db, small)
     const corrected = readFileSync(small, 'utf8')
-      .replace('Brentford,Tottenham,2,2,D', 'Brentford,Tottenham,2,3,A')
-      .replace('2.4,3.4,2.9', '2.45,3.4,2.9')
+      .replace('Northgate,Westfield,2,2,D', 'Northgate,Westfield,2,3,A')
+      .replace('2.5,3.3,2.85', '2.55,3.3,2.85')
     const r = importFileContents(db, corrected, 'E0_small.csv')
     expect(r.matches).toEqual({ inserted: 0, updated: 1, unchanged: 2, rejected: 0 })
     expect(r.odds).toEqual({ inserted: 0, updated: 1, unchanged: 5 })
-    expect(db.prepare("SELECT away_goals FROM matches WHERE date = '2023-08-13'").pluck().get()).toBe(3)
+    expect(db.prepare("SELECT away_goals FROM matches WHERE date = '2030-08-11'").pluck().get()).toBe(3)
   })
 
   it('imports nothing from a malformed file and names file, line and field', () => {
     const db = openMemoryDatabase()
-    const bad = `${HEADER}\nE0,12/08/2023,Arsenal,Everton,2,1,H,2,0,H,15,6,8,2,1.25,6.5,11,1.22,7,13\nE0,13/08/2023,Leeds,Hull,x,1,H,2,0,H,15,6,8,2,1.25,6.5,11,1.22,7,13\n`
+    const bad = `${HEADER}\nE0,10/08/2030,Harbourside,Oakham,2,1,H,2,0,H,15,6,8,2,1.25,6.5,11,1.22,7,13\nE0,11/08/2030,Lakeside,Hillcrest,x,1,H,2,0,H,15,6,8,2,1.25,6.5,11,1.22,7,13\n`
     const error = caught(() => importFileContents(db, bad, 'E0_bad.csv'))
     expect(error.code).toBe('CSV_PARSE')
     expect(error.message).toContain('E0_bad.csv:3')
@@ -92,15 +90,15 @@ describe('importFile (SQLite)', () => {
   it('refuses a look-alike team name (nothing imported) until an alias is added', async () => {
     const db = openMemoryDatabase()
     await importFile(db, small)
-    const later = `${HEADER}\nE0,19/08/2023,Nottingham Forest,Arsenal,0,2,A,0,1,A,5,12,1,6,7,4.5,1.4,7.5,4.6,1.38\n`
+    const later = `${HEADER}\nE0,17/08/2030,Kingsbrook Rovers,Harbourside,0,2,A,0,1,A,5,12,1,6,7,4.5,1.4,7.5,4.6,1.38\n`
     const error = caught(() => importFileContents(db, later, 'E0_later.csv'))
     expect(error.code).toBe('UNKNOWN_TEAM')
     expect(error.message).toContain('E0_later.csv:2')
-    expect(error.message).toContain("Nott'm Forest")
+    expect(error.message).toContain("Kingsbr'k Rovers")
     expect(count(db, 'matches')).toBe(3)
-    expect(db.prepare('SELECT name FROM unresolved_names').pluck().all()).toEqual(['Nottingham Forest'])
+    expect(db.prepare('SELECT name FROM unresolved_names').pluck().all()).toEqual(['Kingsbrook Rovers'])
 
-    addTeamAlias(db, { team: "Nott'm Forest", alias: 'Nottingham Forest', league: 'E0' })
+    addTeamAlias(db, { team: "Kingsbr'k Rovers", alias: 'Kingsbrook Rovers', league: 'E0' })
     const ok = importFileContents(db, later, 'E0_later.csv')
     expect(ok.matches.inserted).toBe(1)
     expect(ok.teamsCreated).toEqual([])
@@ -110,10 +108,10 @@ describe('importFile (SQLite)', () => {
   it('resolves normalised spellings, records them as aliases, and creates true newcomers', async () => {
     const db = openMemoryDatabase()
     await importFile(db, small)
-    const later = `${HEADER}\nE0,19/08/2023,Arsenal FC,Luton,4,0,H,1,0,H,20,3,9,1,1.1,9,21,1.1,10,23\n`
+    const later = `${HEADER}\nE0,17/08/2030,Harbourside FC,Quarry Bank,4,0,H,1,0,H,20,3,9,1,1.1,9,21,1.1,10,23\n`
     const r = importFileContents(db, later, 'E0_later.csv')
-    expect(r.teamsCreated).toEqual(['Luton'])
-    expect(r.aliasesAdded.map((a) => a.alias)).toEqual(['Arsenal FC'])
+    expect(r.teamsCreated).toEqual(['Quarry Bank'])
+    expect(r.aliasesAdded.map((a) => a.alias)).toEqual(['Harbourside FC'])
     expect(count(db, 'teams')).toBe(7)
   })
 

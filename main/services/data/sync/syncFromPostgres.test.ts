@@ -1,5 +1,4 @@
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type Database from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -16,15 +15,15 @@ import { parseFootballDataCsv } from '../csv/index'
 import { migratePostgres } from '../postgres/migratePostgres'
 import { createTestDatabase } from '../testing/pgTestDatabase'
 import { dataStatus } from '../queries/index'
+import { writeSmallSeasonCsv } from '../testing/smallSeasonCsv'
 import { syncFromPostgres } from './syncFromPostgres'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
 const dataDir = footballDataDir()
 const FILES = dataDir
   ? ['E0_2021-22.csv', 'E0_2022-23.csv', 'E0_2023-24.csv', 'E1_2023-24.csv'].map((f) =>
       path.join(dataDir, f.slice(0, 2), f),
     )
-  : [path.join(here, '..', 'import', 'fixtures', 'E0_small.csv')]
+  : [writeSmallSeasonCsv()]
 
 /** Matches with team names and odds, comparable across the two stores. */
 async function pgSnapshot(c: pg.Client) {
