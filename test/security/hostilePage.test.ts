@@ -8,8 +8,10 @@
  *   - nothing reaches a foreign origin: fetch/XHR/beacon/WebSocket, images, fonts, styles, iframes,
  *     form posts (connect/img/font/style/frame via default-src 'self', form-action 'none') — a
  *     loopback "foreign site" counts every request it receives and must see none;
- *   - `window.open` to the foreign site is blocked (Chromium's popup blocker in the browser; in the
- *     desktop app windowOpenAction() denies every new window — test/security/windowPolicy.test.ts);
+ *   - no new window opens (the hostile script does not call `window.open`: in a browser tab whether a
+ *     script-driven popup opens is the browser's popup blocker's decision, which is not ours and not
+ *     deterministic under load; in the desktop app windowOpenAction() denies every new window —
+ *     test/security/windowPolicy.test.ts);
  *   - a foreign page cannot frame Scoreline (frame-ancestors 'none');
  *   - same-origin calls to the API without the per-start token are refused (the page cannot change a setting).
  * Script-driven top-level navigation cannot be stopped by a CSP in a browser tab; in the desktop
@@ -63,9 +65,6 @@ r.ipcRenderer = Object.getOwnPropertyNames(window).filter((k) => /ipc|electron/i
 r.scoreline = window.scoreline === undefined ? 'absent' : Object.keys(window.scoreline)
 try { eval('1 + 1'); r.eval = 'ran' } catch (e) { r.eval = 'blocked' }
 try { new Function('return 1')(); r.newFunction = 'ran' } catch (e) { r.newFunction = 'blocked' }
-let popup = null
-try { popup = window.open('${foreign}/popup', '_blank') } catch (e) { popup = null }
-r.windowOpen = popup === null || popup === undefined ? 'blocked' : 'opened'
 const attempts = []
 attempts.push(fetch('${foreign}/fetch', { method: 'POST', body: 'leak', mode: 'no-cors' }).then(() => 'sent', () => 'blocked'))
 attempts.push(new Promise((resolve) => {
@@ -187,7 +186,6 @@ describe.skipIf(!haveChromium)('a hostile page served like the renderer, in Chro
       expect(r.newFunction).toBe('blocked')
       expect(r.fetch).toBe('blocked')
       expect(r.xhr).toBe('blocked')
-      expect(r.windowOpen).toBe('blocked')
       expect(popups).toEqual([])
       expect(r.apiWithoutToken).toBe(401)
       expect(scoreline.settings.get('app.theme')).toBe('light')

@@ -3,7 +3,6 @@ import type Database from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeWithService } from '../../../../test/support/services'
-import { footballDataDir } from '../../../../test/support/sharedData'
 import { openMemoryDatabase, PACKED_ODDS_SQL } from '../db/index'
 import {
   importFile,
@@ -15,15 +14,14 @@ import { parseFootballDataCsv } from '../csv/index'
 import { migratePostgres } from '../postgres/migratePostgres'
 import { createTestDatabase } from '../testing/pgTestDatabase'
 import { dataStatus } from '../queries/index'
-import { writeSmallSeasonCsv } from '../testing/smallSeasonCsv'
+import { promotionSeasons, writeSimulatedSeasons } from '../testing/simulatedSeasonCsv'
 import { syncFromPostgres } from './syncFromPostgres'
 
-const dataDir = footballDataDir()
-const FILES = dataDir
-  ? ['E0_2021-22.csv', 'E0_2022-23.csv', 'E0_2023-24.csv', 'E1_2023-24.csv'].map((f) =>
-      path.join(dataDir, f.slice(0, 2), f),
-    )
-  : [writeSmallSeasonCsv()]
+/**
+ * Three simulated top-division seasons with promotions and relegations and a second division (1,520 matches,
+ * invented teams, three bookmakers' prices): enough rows for the batch and kill-mid-sync cases, without ../shared.
+ */
+const FILES = writeSimulatedSeasons(promotionSeasons())
 
 /** Matches with team names and odds, comparable across the two stores. */
 async function pgSnapshot(c: pg.Client) {
@@ -131,9 +129,9 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     await expect(importFileToPostgres(c, writeTemp('E0_bad.csv', bad))).rejects.toMatchObject({
       code: 'CSV_PARSE',
     })
-    // a structurally valid file that fails half-way (unknown team) also leaves nothing behind
+    // a structurally valid file that fails half-way (a look-alike of a known team) also leaves nothing behind
     const parsed = parseFootballDataCsv(
-      'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,01/09/2030,Brand New FC,Arsenal,1,0\nE0,02/09/2030,Arsenal,Man Citty,1,0\n',
+      'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,01/09/2040,Brand New FC,Harbourside,1,0\nE0,02/09/2040,Harbourside,Millbrok,1,0\n',
       'E0_half.csv',
     )
     await expect(importParsedFileToPostgres(c, parsed)).rejects.toMatchObject({ code: 'UNKNOWN_TEAM' })

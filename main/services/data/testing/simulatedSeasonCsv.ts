@@ -1,0 +1,163 @@
+/**
+ * Whole football-data.co.uk style season files, simulated (seeded): invented teams, Dixon-Coles scores from
+ * the model's own simulator (`main/model/simulate`), shots, and Bet365 / Pinnacle / Pinnacle closing prices
+ * built from each fixture's true probabilities with a margin. Nothing is copied from a real season, so
+ * importer and sync tests get hundreds of matches, promotions and relegations without ../shared.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { outcomeProbabilities } from '../../../model/dixonColes/predict'
+import { mulberry32, randomTeams, simulateLeague } from '../../../model/simulate/simulateLeague'
+
+/** Invented club names (for the simulated divisions). */
+export const SIMULATED_TEAM_NAMES: readonly string[] = [
+  'Harbourside',
+  "Kingsbr'k Rovers",
+  'Millbrook',
+  'Eastbury',
+  'Northgate',
+  'Westfield',
+  'Ashford Vale',
+  'Brackenridge',
+  'Castlemoor',
+  'Dunmore Athletic',
+  'Elmstead',
+  'Fernhill',
+  'Glenrock',
+  'Hollowmere',
+  'Ironbridge Town',
+  'Juniper Park',
+  'Kestrel Heath',
+  'Larkspur',
+  'Marshfield',
+  'Netherby',
+  'Oakhurst',
+  'Pinecrest',
+  'Quarry Bank',
+  'Ravenscourt',
+  'Stonebridge',
+  'Tollbury',
+  'Underwood',
+  'Valewood',
+  'Whitcombe',
+  'Yarrowby',
+  'Zennor Park',
+  'Amberley Wanderers',
+  'Bramblewick',
+  'Coldwater',
+  'Draycott',
+  'Edgemoor',
+  'Foxhollow',
+  'Greywell',
+  'Heathcote',
+  'Ivybridge Albion',
+]
+
+export interface SimulatedSeason {
+  /** Division code written in `Div` and the file name (e.g. E0). */
+  league: string
+  /** Year the season starts in (2030 → season 2030-31, file `E0_2030-31.csv`). */
+  startYear: number
+  teams: readonly string[]
+  seed: number
+}
+
+export const SIMULATED_HEADER =
+  'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,HS,AS,HST,AST,B365H,B365D,B365A,PSH,PSD,PSA,PSCH,PSCD,PSCA'
+
+const result = (h: number, a: number) => (h > a ? 'H' : h < a ? 'A' : 'D')
+const ddmmyyyy = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`
+
+/** Decimal odds of probabilities p with a multiplicative margin and a little seeded noise (2 decimals). */
+function prices(p: readonly number[], margin: number, rng: () => number): string[] {
+  return p.map((q) => (1 / (q * margin * (1 + (rng() - 0.5) * 0.02))).toFixed(2))
+}
+
+/** The CSV text of one simulated season (a double round robin over 280 days from 10 August). */
+export function simulatedSeasonCsv(season: SimulatedSeason): string {
+  const ratings = randomTeams(season.teams.length, season.seed).map((t, i) => ({
+    ...t,
+    name: season.teams[i],
+  }))
+  const byName = new Map(ratings.map((t) => [t.name, t]))
+  const homeAdvantage = 0.25
+  const rho = -0.08
+  const matches = simulateLeague({
+    teams: ratings,
+    homeAdvantage,
+    rho,
+    seed: season.seed,
+    startDate: `${season.startYear}-08-10`,
+  })
+  const rng = mulberry32(season.seed ^ 0x5eed)
+  const lines = [SIMULATED_HEADER]
+  for (const m of matches) {
+    const h = byName.get(m.home)!
+    const a = byName.get(m.away)!
+    const lambda = Math.exp(homeAdvantage + h.attack + a.defence)
+    const mu = Math.exp(a.attack + h.defence)
+    const p = outcomeProbabilities(lambda, mu, rho)
+    const htHome = Math.floor(m.homeGoals * rng())
+    const htAway = Math.floor(m.awayGoals * rng())
+    const hst = m.homeGoals + Math.floor(rng() * 5)
+    const ast = m.awayGoals + Math.floor(rng() * 5)
+    const hs = hst + 3 + Math.floor(rng() * 9)
+    const as = ast + 3 + Math.floor(rng() * 9)
+    const quoted = (s: string) => (/[",]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
+    lines.push(
+      [
+        season.league,
+        ddmmyyyy(m.date),
+        quoted(m.home),
+        quoted(m.away),
+        m.homeGoals,
+        m.awayGoals,
+        result(m.homeGoals, m.awayGoals),
+        htHome,
+        htAway,
+        result(htHome, htAway),
+        hs,
+        as,
+        hst,
+        ast,
+        ...prices(p, 1.05, rng),
+        ...prices(p, 1.03, rng),
+        ...prices(p, 1.025, rng),
+      ].join(','),
+    )
+  }
+  return lines.join('\n') + '\n'
+}
+
+/** `E0_2030-31.csv` for a season starting in 2030. */
+export function simulatedFileName(season: Pick<SimulatedSeason, 'league' | 'startYear'>): string {
+  const next = String((season.startYear + 1) % 100).padStart(2, '0')
+  return `${season.league}_${season.startYear}-${next}.csv`
+}
+
+/** Writes each season in a fresh temporary folder; returns the paths in the order given. */
+export function writeSimulatedSeasons(seasons: readonly SimulatedSeason[]): string[] {
+  const dir = mkdtempSync(path.join(tmpdir(), 'scoreline-simulated-'))
+  return seasons.map((s) => {
+    const file = path.join(dir, simulatedFileName(s))
+    writeFileSync(file, simulatedSeasonCsv(s))
+    return file
+  })
+}
+
+/**
+ * Three top-division seasons (2030-31 .. 2032-33, 20 teams, three relegated and three promoted each summer)
+ * and the second division's last season (20 teams): 1,520 matches with shots and three bookmakers' prices.
+ */
+export function promotionSeasons(seed = 7): SimulatedSeason[] {
+  const names = SIMULATED_TEAM_NAMES
+  const top = [names.slice(0, 20), [...names.slice(0, 17), ...names.slice(20, 23)]]
+  top.push([...top[1].slice(0, 14), ...top[1].slice(17, 20), ...names.slice(23, 26)])
+  const relegated = new Set([...names.slice(17, 20), ...top[1].slice(14, 17)])
+  const second = [...relegated, ...names.slice(26, 40)]
+  return [
+    ...top.map((teams, i) => ({ league: 'E0', startYear: 2030 + i, teams, seed: seed + i })),
+    { league: 'E1', startYear: 2032, teams: second, seed: seed + 10 },
+  ]
+}
