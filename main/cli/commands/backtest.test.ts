@@ -153,6 +153,38 @@ describe('scoreline backtest (simulated league)', () => {
     }
   })
 
+  it('gates the blend and the calibrator by default; --ungated serves them as fitted; --warm-up-from forecasts earlier without scoring it', async () => {
+    const gated = JSON.parse((await runCli(['backtest', ...files, '--from', FROM, '--json'])).stdout)
+    expect(gated.gates.blend.rows).toBeGreaterThan(0)
+    expect(gated.warm_up_from).toBe(FROM)
+    if (!gated.gates.blend.open) expect(gated.final_alpha).toBe(0)
+    const ungated = JSON.parse(
+      (await runCli(['backtest', ...files, '--from', FROM, '--ungated', '--json'])).stdout,
+    )
+    expect(ungated.gates).toBeNull()
+    expect(ungated.model).toEqual(gated.model)
+    const warm = await runCli([
+      'backtest',
+      ...files,
+      '--from',
+      FROM,
+      '--warm-up-from',
+      '2021-08-01',
+      '--json',
+    ])
+    expect(warm.code).toBe(0)
+    const w = JSON.parse(warm.stdout)
+    expect(w.warm_up_from).toBe('2021-08-01')
+    expect(w.n_matches).toBe(gated.n_matches)
+    expect(w.gates.blend.rows).toBeGreaterThan(gated.gates.blend.rows)
+    const human = await runCli(['backtest', ...files, '--from', FROM, '--warm-up-from', '2021-08-01'])
+    expect(human.stdout).toMatch(/forecast from 2021-08-01/)
+    expect(human.stdout).toMatch(/served while they beat what they replace out of sample: blend (on|off) \(/)
+    const late = await runCli(['backtest', ...files, '--from', FROM, '--warm-up-from', '2030-01-01'])
+    expect(late.code).toBe(1)
+    expect(late.stderr).toMatch(/--warm-up-from 2030-01-01 is after --from/)
+  })
+
   it('prints a readable table naming the market and its margin method', async () => {
     const { code, stdout } = await runCli(['backtest', ...files, '--from', FROM])
     expect(code).toBe(0)

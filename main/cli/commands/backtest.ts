@@ -32,6 +32,7 @@ import { UserError, type Command } from '../framework'
 import {
   csvCell,
   fixed,
+  parseDate,
   parseNumber,
   parseVariant,
   readSeasonFiles,
@@ -78,8 +79,15 @@ export interface BacktestOutput {
   blend_kind: BlendKind
   calibration: CalibrationKind
   min_history: number
-  /** α fitted on every predicted match (what a forecast after `to` would use); null if never fitted. */
+  /**
+   * α fitted on every predicted match (what a forecast after `to` would use); null if never fitted; 0 when the
+   * blend has not beaten the market out of sample.
+   */
   final_alpha: number | null
+  /** First date forecast for α and the calibrator (= from unless --warm-up-from). */
+  warm_up_from: string
+  /** Out-of-sample evidence of the blend and the calibrator (null with --ungated). */
+  gates: WalkForwardResult['gates']
   n_matches: number
   /** Matches in the metrics: the model predicted them and a market price existed. */
   n_scored: number
@@ -237,6 +245,17 @@ export const backtestCommand: Command = {
       description: `Earlier predictions needed before the blend weight and calibrator are fitted (default ${DEFAULT_MIN_HISTORY}); until then blend = market`,
       valueName: 'n',
     },
+    'warm-up-from': {
+      type: 'string',
+      description:
+        'Start forecasting at this date (before --from, not scored) so α and the calibrator are fitted on earlier out-of-sample forecasts by --from',
+      valueName: 'date',
+    },
+    ungated: {
+      type: 'boolean',
+      description:
+        'Serve the blend and the calibrator as soon as they are fitted (default: only while they beat the market / the blend out of sample)',
+    },
     out: {
       type: 'string',
       description: 'Write one CSV row per predicted match (model/market/blend/calibrated probabilities)',
@@ -254,6 +273,9 @@ export const backtestCommand: Command = {
     )
     const modelFlag = parseVariant(stringOption(ctx, 'model'), true) ?? 'dixon-coles'
     const preference = parseMarketPreference(stringOption(ctx, 'market'))
+    const warmUpFrom = parseDate(stringOption(ctx, 'warm-up-from'), 'warm-up-from') ?? from
+    if (warmUpFrom > from) throw new UserError(`--warm-up-from ${warmUpFrom} is after --from ${from}`)
+    const gate = ctx.values.ungated !== true
 
     const data = await readSeasonFiles(ctx, ctx.positionals)
     const league = stringOption(ctx, 'league')
@@ -318,7 +340,7 @@ export const backtestCommand: Command = {
         )
       }
     }
-    const result = walkForward(matches, { ...options, xi: selection ? selection.xi : xi })
+    const result = walkForward(matches, { ...options, gate, warmUpFrom, xi: selection ? selection.xi : xi })
     const seconds = (performance.now() - t0) / 1000
 
     const out = stringOption(ctx, 'out')
@@ -366,6 +388,8 @@ export function backtestOutput(
     calibration: r.options.calibration,
     min_history: r.options.minHistory,
     final_alpha: r.final.alpha,
+    warm_up_from: r.options.warmUpFrom,
+    gates: r.gates,
     n_matches: r.rows.length,
     n_scored: r.nScored,
     skipped: { no_model: r.skipped.noModel, no_market: r.skipped.noMarket, teams: r.skipped.teams },
@@ -379,6 +403,13 @@ export function backtestOutput(
   }
 }
 
+/** `on (0.1893 vs 0.1901 over 412 rows)`: a stage's out-of-sample RPS against what it replaces. */
+function gateText(e: NonNullable<WalkForwardResult['gates']>['blend']): string {
+  return e.rows
+    ? `${e.open ? 'on' : 'off'} (${fixed(e.candidateRps, 4)} vs ${fixed(e.baseRps, 4)} over ${e.rows} rows)`
+    : 'off (no evidence yet)'
+}
+
 function renderBacktest(o: BacktestOutput, out: string | undefined): string {
   const lines = [
     `walk-forward ${o.league ? `${o.league} ` : ''}${o.from} .. ${o.to}: ${o.n_matches} matches, ${o.refits} refits (${o.model_kind}, ${o.window_years}-year window, ` +
@@ -387,7 +418,10 @@ function renderBacktest(o: BacktestOutput, out: string | undefined): string {
     `market: ${Object.entries(o.market_sources)
       .map(([k, n]) => `${k} ×${n}`)
       .join(', ')}; margin removed by ${o.margin}`,
-    `blend: ${o.blend_kind} pool, α fitted on earlier dates after ${o.min_history} predictions (final α ${fixed(o.final_alpha)}); calibration: ${o.calibration}`,
+    `blend: ${o.blend_kind} pool, α fitted on earlier dates${o.warm_up_from < o.from ? ` (forecast from ${o.warm_up_from})` : ''} after ${o.min_history} predictions (final α ${fixed(o.final_alpha)}); calibration: ${o.calibration}` +
+      (o.gates
+        ? `; served while they beat what they replace out of sample: blend ${gateText(o.gates.blend)}, calibration ${gateText(o.gates.calibration)}`
+        : ''),
     `scored ${o.n_scored} matches (skipped: ${o.skipped.no_model} without a model${o.skipped.teams.length ? ` — ${o.skipped.teams.join(', ')}` : ''}, ${o.skipped.no_market} without odds)`,
   ]
   if (o.variant_selection) {

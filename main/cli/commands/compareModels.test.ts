@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../test/support/sharedData'
 import { simulateLeagueForVariants } from '../../model/backtest/simulatedMarket'
 import { compareVariants, type CompareMatch } from '../../model/compare'
+import { yearsBefore } from '../../model/backtest'
 import { removeMargin } from '../../model/market'
 import { availableVariants } from '../../model/variants'
 import { runCli } from '../../../test/support/cli'
@@ -96,6 +97,8 @@ describe('scoreline compare-models (simulated league)', () => {
       'blend_kind',
       'calibration',
       'min_history',
+      'gated',
+      'warm_up_from',
       'n_matches',
       'n_scored',
       'excluded',
@@ -112,6 +115,8 @@ describe('scoreline compare-models (simulated league)', () => {
       to: TO,
       xi: 0.0019,
       margin: 'multiplicative',
+      gated: true,
+      warm_up_from: yearsBefore(FROM, 1),
       market_sources: { closing: 'Pinnacle closing (PSCH/PSCD/PSCA)', pre_match: 'Pinnacle (PSH/PSD/PSA)' },
       bootstrap: { resamples: 300, unit: 'match date', level: 0.95 },
     })
@@ -125,6 +130,7 @@ describe('scoreline compare-models (simulated league)', () => {
       'blend',
       'calibrated',
       'final_alpha',
+      'gates',
       'rps_vs_dixon_coles',
       'rps_vs_closing',
       'calibrated_vs_pre_match',

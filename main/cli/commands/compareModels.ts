@@ -166,6 +166,15 @@ export const compareModelsCommand: Command = {
   },
 }
 
+/** `α 0.074`, and whether each stage was being served at the end (its out-of-sample RPS against what it replaces). */
+function blendLabel(v: CompareModelsOutput['variants'][number]): string {
+  const g = v.gates
+  if (!g) return `α ${fixed(v.final_alpha)}`
+  const stage = (name: string, e: NonNullable<typeof g>['blend']) =>
+    `${name} ${e.open ? 'on' : 'off'}${e.rows ? ` ${fixed(e.candidateRps, 4)} vs ${fixed(e.baseRps, 4)}` : ''}`
+  return `α ${fixed(v.final_alpha)}; ${stage('blend', g.blend)}, ${stage('calibration', g.calibration)}`
+}
+
 const ci = (b: BootstrapInterval | null): string =>
   b ? `${b.mean >= 0 ? '+' : ''}${b.mean.toFixed(4)} [${b.lo.toFixed(4)}, ${b.hi.toFixed(4)}]` : ''
 
@@ -174,7 +183,10 @@ export function renderComparison(o: CompareModelsOutput): string {
     `compare-models ${o.league ? `${o.league} ` : ''}${o.from} .. ${o.to}: ${o.n_matches} matches, ${o.n_scored} scored by every variant and both markets ` +
       `(left out: ${o.excluded.no_closing} without closing odds, ${o.excluded.no_pre_match} without pre-match odds, ${o.excluded.no_forecast} without a forecast from every variant)`,
     `walk-forward: refit before every date on a ${o.window_years}-year window, xi ${o.xi}; margin removed by ${o.margin}`,
-    `blend: ${o.blend_kind} pool of the model with ${o.market_sources.pre_match}, α and ${o.calibration} calibration fitted on earlier dates after ${o.min_history} predictions`,
+    `blend: ${o.blend_kind} pool of the model with ${o.market_sources.pre_match}, α and ${o.calibration} calibration fitted on earlier dates' forecasts (from ${o.warm_up_from}, not scored) after ${o.min_history} predictions` +
+      (o.gated
+        ? `; each served only while its earlier out-of-sample RPS beats what it replaces (else the market, or the uncalibrated blend)`
+        : ''),
     `Δ columns: mean per-match RPS difference with a paired bootstrap ${Math.round(o.bootstrap.level * 100)}% interval (${o.bootstrap.resamples} resamples of ${o.bootstrap.unit}s, seed ${o.bootstrap.seed}); negative = better`,
   ]
   const missing = o.variants.filter((v) => v.no_forecast > 0)
@@ -216,7 +228,7 @@ export function renderComparison(o: CompareModelsOutput): string {
       ci(v.rps_vs_closing),
       '',
     ])
-    rows.push([`${v.variant} blend (α ${fixed(v.final_alpha)})`, ...metricCells(v.blend), '', '', ''])
+    rows.push([`${v.variant} blend (${blendLabel(v)})`, ...metricCells(v.blend), '', '', ''])
     rows.push([
       `${v.variant} calibrated`,
       ...metricCells(v.calibrated),

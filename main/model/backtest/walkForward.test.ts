@@ -9,7 +9,7 @@ import {
 } from '../dixonColes'
 import { fitBlendWeight, applyBlend } from '../blend'
 import { removeMargin } from '../market'
-import { summarise, type Triple } from '../metrics'
+import { rps, summarise, type Triple } from '../metrics'
 import { fitTemperatureFast, PoolWeightFitter } from './poolWeight'
 import { fitTemperature } from '../calibration'
 import { simulateLeagueWithOdds } from './simulatedMarket'
@@ -134,11 +134,13 @@ describe('walkForward on a simulated league with odds', () => {
 
   it('fits α and the calibrator only on earlier dates, after minHistory rows; before that blend = market, calibrated = blend', () => {
     let before = 0
-    const dates = [...new Set(result.rows.map((r) => r.date))]
+    const ungated = walkForward(matches, { from: FROM, minHistory: 30, gate: false })
+    expect(ungated.gates).toBeNull()
+    const dates = [...new Set(ungated.rows.map((r) => r.date))]
     for (const date of dates) {
-      const refit = result.refits.find((r) => r.date === date)!
-      const rows = result.rows.filter((r) => r.date === date)
-      const history = result.rows.filter((r) => r.date < date)
+      const refit = ungated.refits.find((r) => r.date === date)!
+      const rows = ungated.rows.filter((r) => r.date === date)
+      const history = ungated.rows.filter((r) => r.date < date)
       if (before < 30) {
         expect(refit.alpha).toBeNull()
         for (const r of rows) {
@@ -163,8 +165,74 @@ describe('walkForward on a simulated league with odds', () => {
       }
       before += rows.length
     }
-    expect(result.final.alpha).not.toBeNull()
-    expect(result.final.calibrator?.kind).toBe('temperature')
+    expect(ungated.final.alpha).not.toBeNull()
+    expect(ungated.final.calibrator?.kind).toBe('temperature')
+  })
+
+  it('gates each stage on its out-of-sample RPS so far: the blend and the calibrator are served only while they beat what they replace', () => {
+    // Recomputed here from the ungated run's α and calibrators, date by date (prequential evidence).
+    const gated = walkForward(matches, { from: FROM, minHistory: 30 })
+    const ungated = walkForward(matches, { from: FROM, minHistory: 30, gate: false })
+    const dates = [...new Set(gated.rows.map((r) => r.date))]
+    let blendCandidate = 0
+    let market = 0
+    let evidenceRows = 0
+    let opened = 0
+    let closed = 0
+    for (const date of dates) {
+      const refit = gated.refits.find((r) => r.date === date)!
+      const shouldServe = evidenceRows >= 30 && blendCandidate < market
+      expect(refit.blendServed, date).toBe(shouldServe)
+      if (refit.alpha !== null && shouldServe) opened++
+      else if (refit.alpha !== null) closed++
+      for (const r of gated.rows.filter((x) => x.date === date)) {
+        expect(r.blend).toEqual(
+          shouldServe && refit.alpha
+            ? applyBlend({ kind: 'log', alpha: refit.alpha }, r.model!, r.market!)
+            : r.market,
+        )
+        expect(r.alpha).toBe(shouldServe ? refit.alpha : 0)
+        if (!refit.calibratorServed) expect(r.calibrated).toEqual(r.blend)
+        else expect(r.calibrated).not.toEqual(r.blend)
+        if (refit.alpha !== null) {
+          const candidate =
+            refit.alpha === 0
+              ? r.market!
+              : applyBlend({ kind: 'log', alpha: refit.alpha }, r.model!, r.market!)
+          blendCandidate += rps(candidate, r.result)
+          market += rps(r.market!, r.result)
+          evidenceRows++
+        }
+      }
+      // α is fitted whatever the gate says (the shadow forecast needs it): the same α as without gates.
+      expect(refit.alpha).toBe(ungated.refits.find((r) => r.date === date)!.alpha)
+    }
+    expect(evidenceRows).toBe(gated.gates!.blend.rows)
+    expect(blendCandidate / evidenceRows).toBeCloseTo(gated.gates!.blend.candidateRps!, 12)
+    expect(market / evidenceRows).toBeCloseTo(gated.gates!.blend.baseRps!, 12)
+    // the gate had a decision to make on this data
+    expect(opened + closed).toBeGreaterThan(10)
+    // final: α only when the blend has earned its place, and a calibrator only when the calibration has
+    expect(gated.final.alpha).toBe(gated.gates!.blend.open ? ungated.final.alpha : 0)
+    expect(gated.final.calibrator === null).toBe(!gated.gates!.calibration.open)
+  })
+
+  it('a warm-up before `from` feeds α, the calibrator and the gates but is neither returned nor scored', () => {
+    const warm = walkForward(matches, { from: FROM, minHistory: 30, warmUpFrom: yearsBefore(FROM, 1) })
+    const plain = walkForward(matches, { from: FROM, minHistory: 30 })
+    expect(warm.rows.map((r) => `${r.date} ${r.home}`)).toEqual(plain.rows.map((r) => `${r.date} ${r.home}`))
+    expect(warm.refits.map((r) => r.date)).toEqual(plain.refits.map((r) => r.date))
+    // the model does not depend on the warm-up; α does: it is fitted from the first scored date on
+    // (up to the solver's tolerance: the warm starts chain from an earlier date)
+    const drift = warm.rows.map((r, i) =>
+      Math.max(...r.model!.map((p, k) => Math.abs(p - plain.rows[i].model![k]))),
+    )
+    expect(Math.max(...drift)).toBeLessThan(1e-6)
+    expect(warm.refits[0].alpha).not.toBeNull()
+    expect(plain.refits[0].alpha).toBeNull()
+    expect(warm.gates!.blend.rows).toBeGreaterThan(plain.gates!.blend.rows)
+    expect(warm.nScored).toBe(plain.nScored)
+    expect(() => walkForward(matches, { from: FROM, warmUpFrom: '2030-01-01' })).toThrow(/warmUpFrom/)
   })
 
   it('skips and records matches of a team without history; a match without odds is scored only by the model', () => {

@@ -16,6 +16,11 @@
  *     out-of-sample rows with both a model and a market forecast). Until `minHistory` such rows exist,
  *     the blend falls back to the market alone (α = 0; the model alone when a match has no odds) and the
  *     calibrated forecast equals the blend.
+ *  5. with `gate` (default), each stage must also earn its place out of sample (`stageGate.ts`): the blend is
+ *     served instead of the market, and the calibrator applied, only while the forecasts they would have
+ *     served on earlier dates scored a lower RPS than what they replace; otherwise α = 0 / no calibrator.
+ *     `warmUpFrom` (before `from`) starts predicting earlier so α, the calibrator and the gates have
+ *     out-of-sample evidence by `from`; those earlier rows are not returned or scored.
  *
  * Everything at date d is a function of the matches before d (sorted by date, so even team indices do not
  * depend on later matches): changing later results cannot change a single bit of it (tested).
@@ -28,6 +33,7 @@ import { removeMargin, type MarginMethod, MARGIN_METHODS } from '../market'
 import { applyBlend, type BlendKind } from '../blend'
 import { fitTemperatureFast, PoolWeightFitter } from './poolWeight'
 import { fitExcluding } from './fitExcluding'
+import { StageGate } from './stageGate'
 import { applyCalibrator, fitIsotonicCalibrator, type Calibrator } from '../calibration'
 import { ModelInputError, summarise, type MetricsSummary, type OutcomeLetter, type Triple } from '../metrics'
 import {
@@ -84,6 +90,16 @@ export interface WalkForwardOptions {
   league?: string | null
   /** Start each refit from the previous date's fit (default true; false = every refit from scratch, for benchmarks). */
   warmStart?: boolean
+  /**
+   * Serve the blend and the calibrator only while they beat what they replace out of sample on earlier
+   * dates (see `stageGate.ts`). Default true; false applies them as soon as they are fitted.
+   */
+  gate?: boolean
+  /**
+   * Start predicting at this date (≤ from) to give α, the calibrator and the gates out-of-sample rows before
+   * `from`; rows before `from` are neither returned nor scored. Default: `from`.
+   */
+  warmUpFrom?: string
 }
 
 export const DEFAULT_XI = 0.0019
@@ -112,6 +128,8 @@ export interface BacktestRow {
   skipReason: string | null
 }
 
+export type StageEvidence = StageGate['evidence']
+
 export interface RefitRecord {
   date: string
   /** Matches predicted (or skipped) on this date. */
@@ -130,6 +148,9 @@ export interface RefitRecord {
   alpha: number | null
   /** Rows the calibrator was fitted on (0: not fitted yet). */
   calibrationRows: number
+  /** Whether the blend (α) and the calibrator were served on this date (false while a gate is closed). */
+  blendServed: boolean
+  calibratorServed: boolean
 }
 
 export interface WalkForwardMetrics {
@@ -149,8 +170,13 @@ export interface WalkForwardResult {
   skipped: { noModel: number; noMarket: number; teams: string[] }
   /** Total Newton iterations over all refits (warm starts keep this small). */
   iterations: number
-  /** α and calibrator as fitted on every row before the last date + 1 (for reuse on future fixtures). */
+  /**
+   * α and calibrator as fitted on every row before the last date + 1 (for reuse on future fixtures); with
+   * `gate`, α is 0 and the calibrator null when that stage has not earned its place out of sample.
+   */
   final: { alpha: number | null; calibrator: Calibrator | null }
+  /** Out-of-sample evidence of each stage at the end (null without `gate` or in a model-only run). */
+  gates: { blend: StageEvidence; calibration: StageEvidence } | null
 }
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/
@@ -184,16 +210,20 @@ function resolveOptions(options: WalkForwardOptions, lastDate: string): WalkForw
     modelOnly: options.modelOnly ?? false,
     warmStart: options.warmStart ?? true,
     league: options.league ?? null,
+    gate: options.gate ?? true,
+    warmUpFrom: options.warmUpFrom ?? options.from,
   }
   for (const [k, v] of [
     ['from', o.from],
     ['to', o.to],
+    ['warmUpFrom', o.warmUpFrom],
   ] as const) {
     if (typeof v !== 'string' || !DATE_RE.test(v)) invalid(`${k} must be a date YYYY-MM-DD, got "${v}"`)
     dayNumberOf(v)
   }
   requireVariant(o.model)
   if (o.to < o.from) invalid(`to (${o.to}) is before from (${o.from})`)
+  if (o.warmUpFrom > o.from) invalid(`warmUpFrom (${o.warmUpFrom}) is after from (${o.from})`)
   if (!(o.xi >= 0 && Number.isFinite(o.xi))) invalid(`xi must be a finite number ≥ 0, got ${o.xi}`)
   if (!(o.windowYears > 0 && Number.isFinite(o.windowYears)) || !Number.isInteger(o.windowYears)) {
     invalid(`windowYears must be a whole number of years ≥ 1, got ${o.windowYears}`)
@@ -306,7 +336,8 @@ export function walkForward(
   // Distinct dates in [from, to] and the matches of each.
   const byDate = new Map<string, BacktestMatch[]>()
   for (const m of sorted) {
-    if (m.date < o.from || m.date > o.to) continue
+    // (a model-only run has no α or calibrator to warm up)
+    if (m.date < (o.modelOnly ? o.from : o.warmUpFrom) || m.date > o.to) continue
     if (o.league !== null && m.league !== o.league) continue
     const list = byDate.get(m.date)
     if (list) list.push(m)
@@ -327,6 +358,10 @@ export function walkForward(
   const histMarket: Triple[] = []
   const histOutcome: OutcomeLetter[] = []
   const pool = new PoolWeightFitter(o.blend)
+  const blendGate = new StageGate(o.minHistory)
+  const calibrationGate = new StageGate(o.minHistory)
+  // What the blend and the calibrator would have served on each history row's date (for the gates).
+  const shadow = new Map<BacktestRow, { blend: Triple | null; calibrated: Triple | null }>()
   let warm: unknown = undefined
   let iterations = 0
   const skippedTeams = new Set<string>()
@@ -337,13 +372,29 @@ export function walkForward(
   const teams: string[] = []
   const seenTeams = new Set<string>()
 
-  /** α and the calibrator from every row so far (called before a date is predicted: never its own rows). */
-  const fitStages = (): { alpha: number | null; calibrator: Calibrator | null; rows: number } => {
-    if (o.modelOnly || histModel.length < o.minHistory) return { alpha: null, calibrator: null, rows: 0 }
+  /**
+   * α and the calibrator from every row so far (called before a date is predicted: never its own rows). The
+   * calibrator is fitted to what is served: the α blend while the blend gate is open, else the market.
+   */
+  const fitStages = (): {
+    alpha: number | null
+    calibrator: Calibrator | null
+    rows: number
+    blendServed: boolean
+    calibratorServed: boolean
+  } => {
+    if (o.modelOnly || histModel.length < o.minHistory) {
+      return { alpha: null, calibrator: null, rows: 0, blendServed: false, calibratorServed: false }
+    }
     const alpha = pool.fit()
-    const blended = histModel.map((p, i) => applyBlend({ kind: o.blend, alpha }, p, histMarket[i]))
+    const blendServed = !o.gate || blendGate.open
+    const served = blendServed ? alpha : 0
+    const blended = histModel.map((p, i) =>
+      served === 0 ? histMarket[i] : applyBlend({ kind: o.blend, alpha: served }, p, histMarket[i]),
+    )
     const calibrator = fitCalibrator(o.calibration, blended, histOutcome)
-    return { alpha, calibrator, rows: calibrator ? histModel.length : 0 }
+    const calibratorServed = calibrator !== null && (!o.gate || calibrationGate.open)
+    return { alpha, calibrator, rows: calibrator ? histModel.length : 0, blendServed, calibratorServed }
   }
 
   for (const [date, dayMatches] of byDate) {
@@ -377,23 +428,27 @@ export function walkForward(
     const stages = fitStages()
     const usedAlpha = stages.alpha
     const usedCalibrator = stages.calibrator
-    refits.push({
-      date,
-      matches: dayMatches.length,
-      fit: info
-        ? {
-            nMatches: info.nMatches,
-            nTeams: info.nTeams,
-            iterations: info.iterations,
-            converged: info.converged,
-            gradientNorm: info.gradientNorm,
-            excludedTeams: info.excludedTeams,
-          }
-        : null,
-      error: attempt.error,
-      alpha: usedAlpha,
-      calibrationRows: stages.rows,
-    })
+    const scoredDate = date >= o.from
+    if (scoredDate)
+      refits.push({
+        date,
+        matches: dayMatches.length,
+        fit: info
+          ? {
+              nMatches: info.nMatches,
+              nTeams: info.nTeams,
+              iterations: info.iterations,
+              converged: info.converged,
+              gradientNorm: info.gradientNorm,
+              excludedTeams: info.excludedTeams,
+            }
+          : null,
+        error: attempt.error,
+        alpha: usedAlpha,
+        calibrationRows: stages.rows,
+        blendServed: stages.blendServed,
+        calibratorServed: stages.calibratorServed,
+      })
     let windowTeams: Set<string> | null = null
     const dateRows: BacktestRow[] = []
     for (const m of dayMatches) {
@@ -423,7 +478,7 @@ export function walkForward(
           const seen = windowTeams
           let missing = [m.home, m.away].filter((t) => !seen.has(t) || info.excludedTeams.includes(t))
           if (missing.length === 0) missing = [m.home, m.away]
-          missing.forEach((t) => skippedTeams.add(t))
+          if (scoredDate) missing.forEach((t) => skippedTeams.add(t))
           const why = missing.some((t) => info.excludedTeams.includes(t))
             ? 'left out of the fit: no finite rating yet (e.g. has not scored or conceded in the window)'
             : missing.some((t) => !seen.has(t))
@@ -443,17 +498,26 @@ export function walkForward(
       let blend: Triple | null = null
       let calibrated: Triple | null = null
       let rowAlpha: number | null = null
+      let candidate: { blend: Triple | null; calibrated: Triple | null } | null = null
       if (!o.modelOnly && model) {
         if (market) {
-          rowAlpha = usedAlpha ?? 0
-          blend = rowAlpha === 0 ? market : applyBlend({ kind: o.blend, alpha: rowAlpha }, model, market)
+          const alphaBlend =
+            usedAlpha === null || usedAlpha === 0
+              ? market
+              : applyBlend({ kind: o.blend, alpha: usedAlpha }, model, market)
+          rowAlpha = stages.blendServed ? (usedAlpha ?? 0) : 0
+          blend = stages.blendServed ? alphaBlend : market
+          const calibratedBlend = usedCalibrator ? applyCalibrator(usedCalibrator, blend) : null
+          calibrated = stages.calibratorServed && calibratedBlend ? calibratedBlend : blend
+          if (usedAlpha !== null) candidate = { blend: alphaBlend, calibrated: calibratedBlend }
         } else {
           rowAlpha = 1
           blend = model
+          calibrated =
+            usedCalibrator && stages.calibratorServed ? applyCalibrator(usedCalibrator, blend) : blend
         }
-        calibrated = usedCalibrator ? applyCalibrator(usedCalibrator, blend) : blend
       }
-      dateRows.push({
+      const row: BacktestRow = {
         date,
         home: m.home,
         away: m.away,
@@ -466,18 +530,24 @@ export function walkForward(
         calibrated,
         alpha: rowAlpha,
         skipReason,
-      })
+      }
+      if (candidate) shadow.set(row, candidate)
+      dateRows.push(row)
     }
     // Only now, after the whole date is predicted, does it join the history.
     for (const r of dateRows) {
-      rows.push(r)
+      if (scoredDate) rows.push(r)
       if (r.model && r.market) {
         histModel.push(r.model)
         histMarket.push(r.market)
         histOutcome.push(r.result)
         pool.add(r.model, r.market, r.result)
+        const c = shadow.get(r)
+        if (c?.blend) blendGate.add(c.blend, r.market, r.result)
+        if (c?.calibrated && r.blend) calibrationGate.add(c.calibrated, r.blend, r.result)
       }
     }
+    shadow.clear()
   }
   // α and calibrator from every row: what a forecast after `to` would use.
   const last = fitStages()
@@ -501,6 +571,11 @@ export function walkForward(
       teams: [...skippedTeams].sort(),
     },
     iterations,
-    final: { alpha: last.alpha, calibrator: last.calibrator },
+    final: {
+      alpha: last.alpha === null ? null : last.blendServed ? last.alpha : 0,
+      calibrator: last.calibratorServed ? last.calibrator : null,
+    },
+    gates:
+      o.gate && !o.modelOnly ? { blend: blendGate.evidence, calibration: calibrationGate.evidence } : null,
   }
 }

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { removeMargin } from '../market'
 import { rps, summarise, type Triple } from '../metrics'
 import { simulateLeagueForVariants } from '../backtest/simulatedMarket'
-import { walkForward } from '../backtest/walkForward'
+import { walkForward, yearsBefore } from '../backtest/walkForward'
 import { VARIANTS, type GoalModelVariant, type VariantId } from '../variants'
 import { dixonColesVariant, type DixonColesVariantFit } from '../variants/dixonColes'
 import { compareVariants, chooseHyperParameters, type CompareMatch } from './compareVariants'
@@ -72,7 +72,14 @@ describe('compareVariants (simulated league with two markets)', () => {
   it('each variant’s model figures are its own walk-forward’s on the common matches; blend uses the pre-match market', () => {
     const wf = walkForward(
       matches.map((m) => ({ ...m, odds: m.preMatchOdds })),
-      { from: FROM, minHistory: 30, margin: 'multiplicative', model: 'poisson' },
+      // compare-models warms α and the calibrator up on the tuning year (the year before FROM)
+      {
+        from: FROM,
+        minHistory: 30,
+        margin: 'multiplicative',
+        model: 'poisson',
+        warmUpFrom: yearsBefore(FROM, 1),
+      },
     )
     const rows = wf.rows.filter((r) => r.market)
     const poisson = c.variants.find((v) => v.variant === 'poisson')!

@@ -8,6 +8,9 @@
  * - A variant with a `hyperGrid` gets the grid point with the lowest model-alone walk-forward RPS over a
  *   tuning period strictly before `from` (default: the year before it), so the choice cannot see the
  *   evaluation period (no lookahead).
+ * - The walk-forward starts forecasting at the tuning period's start (not scored) so that α and the
+ *   calibrator are fitted on a year of out-of-sample forecasts by `from`; each is served only while it beats
+ *   what it replaces out of sample (walkForward `gate`, see backtest/stageGate.ts).
  * - Scored: only matches every variant forecast AND both markets quoted, so every figure compares like
  *   with like.
  */
@@ -42,7 +45,7 @@ export interface CompareMatch extends BacktestMatch {
 
 export interface CompareOptions extends Pick<
   WalkForwardOptions,
-  'from' | 'to' | 'xi' | 'windowYears' | 'margin' | 'blend' | 'calibration' | 'minHistory' | 'league'
+  'from' | 'to' | 'xi' | 'windowYears' | 'margin' | 'blend' | 'calibration' | 'minHistory' | 'league' | 'gate'
 > {
   variants: readonly VariantId[]
   /** Period for choosing hyper-parameters; must end before `from`. Default: the year before `from`. */
@@ -70,8 +73,10 @@ export interface VariantComparison {
   model: MetricsSummary
   blend: MetricsSummary
   calibrated: MetricsSummary
-  /** α of the last blend fit (on every earlier date); null when never fitted. */
+  /** α of the last blend fit (on every earlier date); null when never fitted; 0 when the blend gate is closed. */
   final_alpha: number | null
+  /** Out-of-sample evidence that decided whether the blend and the calibrator were served (null: no gates). */
+  gates: WalkForwardResult['gates']
   /** Model-alone RPS minus Dixon-Coles' on the same matches; null for Dixon-Coles or when it was not run. */
   rps_vs_dixon_coles: BootstrapInterval | null
   /** Model-alone RPS minus the closing market's. */
@@ -93,6 +98,10 @@ export interface Comparison {
   blend_kind: string
   calibration: string
   min_history: number
+  /** Whether the blend and the calibrator had to earn their place out of sample (walkForward `gate`). */
+  gated: boolean
+  /** First date forecast to give α, the calibrator and the gates history (the tuning period's start; not scored). */
+  warm_up_from: string
   /** Matches in the period (after the league filter). */
   n_matches: number
   /** Matches scored: every variant forecast them and both markets quoted them. */
@@ -193,6 +202,9 @@ export function compareVariants(matches: readonly CompareMatch[], options: Compa
     calibration: options.calibration,
     minHistory: options.minHistory,
     league: options.league,
+    gate: options.gate ?? true,
+    // α, the calibrator and their gates learn from out-of-sample forecasts of the tuning period too
+    warmUpFrom: tuning.from,
   }
 
   const runs: { id: VariantId; hyper: HyperChoice | null; result: WalkForwardResult; seconds: number }[] = []
@@ -272,6 +284,7 @@ export function compareVariants(matches: readonly CompareMatch[], options: Compa
       blend: summarise(pick(run.result.rows, 'blend'), outcomes),
       calibrated: summarise(calibrated, outcomes),
       final_alpha: run.result.final.alpha,
+      gates: run.result.gates,
       rps_vs_dixon_coles: dcRps && run.id !== 'dixon-coles' ? boot(modelRps, dcRps) : null,
       rps_vs_closing: boot(modelRps, closingRps),
       calibrated_vs_pre_match: boot(perMatch(calibrated), preMatchRps),
@@ -296,6 +309,8 @@ export function compareVariants(matches: readonly CompareMatch[], options: Compa
     blend_kind: o.blend,
     calibration: o.calibration,
     min_history: o.minHistory,
+    gated: o.gate,
+    warm_up_from: o.warmUpFrom,
     n_matches: rows0.length,
     n_scored: scored.length,
     excluded,

@@ -115,6 +115,13 @@ describe('training pipeline (local tracking and feature stores)', () => {
         filter: `tags.\`mlflow.parentRunId\` = '${runId}'`,
       })
       expect(children.items).toHaveLength(1)
+      // the blend and calibration runs say whether their stage was served, and on what out-of-sample evidence
+      if (name === EXPERIMENTS.blending || name === EXPERIMENTS.calibration) {
+        const m = children.items[0].metrics
+        expect([0, 1]).toContain(m.served)
+        expect(m.gate_rows).toBeGreaterThan(0)
+        expect(m.served === 1).toBe(m.gate_rps < m.gate_replaced_rps && m.gate_rows >= 20) // minHistory 20
+      }
     }
   })
 

@@ -36,6 +36,7 @@ import {
   type CalibrationKind,
   type WalkForwardOptions,
   type WalkForwardResult,
+  type StageEvidence,
 } from '../../model/backtest'
 import type { BlendKind } from '../../model/blend'
 import type { Calibrator } from '../../model/calibration'
@@ -722,6 +723,7 @@ async function runLeague(
           ...(backtest.final.alpha !== null ? { alpha: backtest.final.alpha } : {}),
           ...metricRecord('', backtest.metrics.blend),
           ...metricRecord('market_', backtest.metrics.market),
+          ...gateRecord(backtest.gates?.blend),
         },
       )
       const cal = backtest.final.calibrator
@@ -734,6 +736,7 @@ async function runLeague(
             ? { temperature: (cal as { temperature: number }).temperature }
             : {}),
           ...metricRecord('', backtest.metrics.calibrated),
+          ...gateRecord(backtest.gates?.calibration),
         },
       )
       const artifact: ModelArtifact = {
@@ -892,6 +895,20 @@ async function championScoreOnWindow(
     label: `${modelName} champion re-score`,
   })
   return r.metrics.calibrated?.rps ?? r.metrics.model?.rps
+}
+
+/**
+ * A stage's out-of-sample evidence as run metrics: served (1/0) at the end, and its RPS against what it
+ * replaces over the walk-forward's earlier rows (walkForward `gate`).
+ */
+function gateRecord(e: StageEvidence | undefined): Record<string, number> {
+  if (!e) return {}
+  return {
+    served: e.open ? 1 : 0,
+    gate_rows: e.rows,
+    ...(e.candidateRps !== null ? { gate_rps: e.candidateRps } : {}),
+    ...(e.baseRps !== null ? { gate_replaced_rps: e.baseRps } : {}),
+  }
 }
 
 function parseParams(text: string): Record<string, number> {
