@@ -189,10 +189,10 @@ describe('pipeline with a model variant', () => {
       }
       expect(summary.teams.length).toBeGreaterThan(0)
       for (const t of summary.teams) {
-        expect(artifact.model.teams.find((m) => m.name === t.name)).toMatchObject({
-          attack: t.attack,
-          defence: t.defence,
-        })
+        const served = artifact.model.teams.find((m) => m.name === t.name)!
+        // (up to rounding: the engine form re-centres Σα = 0)
+        expect(served.attack).toBeCloseTo(t.attack, 12)
+        expect(served.defence).toBeCloseTo(t.defence, 12)
       }
       expect(artifact.model.rho).toBe(summary.rho)
       expect(l.decision?.reason ?? '').not.toMatch(/cannot run yet/)

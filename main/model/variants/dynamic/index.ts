@@ -10,6 +10,7 @@
  * window the prefix rarely holds; filtering 3 seasons from scratch costs about a millisecond anyway.
  */
 import { DixonColesError } from '../../dixonColes'
+import { ratingsAsEngineModel } from '../common/engineModel'
 import { dixonColesForecast, ratesOf } from '../common/forecast'
 import type { GoalModelVariant, VariantFitContext, VariantFixture, VariantMatch, VariantTerm } from '../types'
 import {
@@ -133,6 +134,32 @@ export const dynamicVariant: GoalModelVariant<DynamicFit> = {
     return dixonColesForecast(lambda, mu, fit.rho)
   },
   explain: explainDynamic,
+  // λ = exp(c + γ + a_home + d_away), μ = exp(c + a_away + d_home): the engine's formula with the goal rate c in β
+  asEngineModel: (fit, history) =>
+    ratingsAsEngineModel(
+      {
+        asOf: fit.asOf,
+        from: fit.from,
+        xi: 0,
+        teams: fit.state.teams.map((t) => ({
+          name: t.name,
+          attack: t.attack,
+          defence: t.defence + fit.state.intercept,
+        })),
+        homeAdvantage: fit.state.homeAdvantage,
+        rho: fit.rho,
+        logLikelihood: fit.state.predictiveLogLik,
+        nMatches: fit.nMatches,
+        iterations: 0,
+        converged: true,
+        gradientNorm: 0,
+        warnings: [
+          'Dynamic strengths: ratings filtered match by match (no time decay ξ); the log-likelihood is the ' +
+            "filter's one-step-ahead predictive score.",
+        ],
+      },
+      history,
+    ),
   fitInfo: (fit) => ({
     nMatches: fit.nMatches,
     nTeams: fit.state.teams.length,

@@ -4,9 +4,10 @@
  * A fixture is forecast with the teams' ratings plus the offset of the fixture's division (`fixture.league`, else
  * the home team's latest division); a team with no match in the window gets that division's newcomer rating.
  */
+import { ratingsAsEngineModel } from '../common/engineModel'
 import { fitInfoOf } from '../common/fitReport'
 import { dixonColesForecast, ratesOf } from '../common/forecast'
-import type { GoalModelVariant, VariantFixture, VariantTerm } from '../types'
+import type { GoalModelVariant, VariantFixture, VariantMatch, VariantTerm } from '../types'
 import { fitMultiDivision, type MultiDivisionFit } from './fit'
 
 export { fitMultiDivision, DEFAULT_MULTI_DIVISION_PARAMS, type MultiDivisionFit } from './fit'
@@ -42,6 +43,36 @@ function explainMultiDivision(
   }
 }
 
+/**
+ * The fit in the engine's form for ONE division: the division of the latest match in `history` (the league a
+ * pipeline trains and serves), its offset δ folded into every β so λ = exp(γ + α_home + β_away + δ) and
+ * μ = exp(α_away + β_home + δ) are the engine's formula. A team with no match in the window has no rating
+ * there (the variant's newcomer prior is not carried over).
+ */
+function multiDivisionAsEngineModel(fit: MultiDivisionFit, history: readonly VariantMatch[]) {
+  let code: string | null = null
+  for (const m of history) if (m.date >= fit.from && m.date <= fit.asOf && m.league) code = m.league
+  const div =
+    fit.divisions.find((d) => d.code === code) ?? fit.divisions.find((d) => d.code === fit.referenceDivision)
+  if (!div) return null
+  return ratingsAsEngineModel(
+    {
+      ...fit,
+      teams: fit.teams.map((t) => ({ name: t.name, attack: t.attack, defence: t.defence + div.offset })),
+      warnings: [
+        ...fit.warnings,
+        ...(fit.divisions.length > 1
+          ? [
+              `Ratings of the ${div.code} fixtures (division offset ${div.offset.toFixed(4)} in every defence).`,
+            ]
+          : []),
+        'A team with no match in the window has no rating here (the newcomer prior is not served).',
+      ],
+    },
+    history,
+  )
+}
+
 export const multiDivisionVariant: GoalModelVariant<MultiDivisionFit> = {
   id: 'multi-division',
   label: 'Multi-division Dixon-Coles',
@@ -57,6 +88,7 @@ export const multiDivisionVariant: GoalModelVariant<MultiDivisionFit> = {
     return dixonColesForecast(lambda, mu, fit.rho)
   },
   explain: explainMultiDivision,
+  asEngineModel: multiDivisionAsEngineModel,
   fitInfo: fitInfoOf,
   summary: (fit) => JSON.parse(JSON.stringify(fit)) as Record<string, unknown>,
 }

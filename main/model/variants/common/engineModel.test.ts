@@ -1,15 +1,24 @@
 import { describe, expect, it } from 'vitest'
 import { predictFixture } from '../../dixonColes'
 import { simulateLeagueForVariants } from '../../backtest/simulatedMarket'
-import { requireVariant } from '../registry'
+import { availableVariants, requireVariant } from '../registry'
 import type { VariantMatch } from '../types'
 
-// A simulated league with shots and a margin-free market, so both pseudo-goal variants have their data.
+// A simulated league with shots and a margin-free market, so the pseudo-goal variants have their data.
 const { matches } = simulateLeagueForVariants({ seasons: 2, seed: 17 })
 const history = matches as unknown as VariantMatch[]
 const ctx = { asOf: history[history.length - 1].date, from: history[0].date, xi: 0.0019 }
 
-describe.each(['shots', 'market'] as const)('%s variant in the engine form', (id) => {
+/** Every variant other than the engine's own two that says it can be served through the engine's formula. */
+const servable = availableVariants().filter(
+  (id) => id !== 'dixon-coles' && id !== 'poisson' && !!requireVariant(id).asEngineModel,
+)
+
+it('the variants served through the engine include the pseudo-goal, dynamic and multi-division fits', () => {
+  expect(servable).toEqual(expect.arrayContaining(['shots', 'market', 'dynamic', 'multi-division']))
+})
+
+describe.each(servable)('%s variant in the engine form', (id) => {
   const variant = requireVariant(id)
   const fit = variant.fit(history, ctx)
   const engine = variant.asEngineModel!(fit, history)!
@@ -22,8 +31,9 @@ describe.each(['shots', 'market'] as const)('%s variant in the engine form', (id
         if (home === away) continue
         const own = variant.predict(fit, { date: ctx.asOf, home, away })!
         const served = predictFixture(engine, home, away)
-        expect(served.lambda).toBe(own.lambda)
-        expect(served.mu).toBe(own.mu)
+        // the same rates up to rounding (the engine form re-centres Σα = 0 and folds intercepts into β)
+        expect(served.lambda / own.lambda - 1).toBeCloseTo(0, 13)
+        expect(served.mu / own.mu - 1).toBeCloseTo(0, 13)
         expect(served.pHome).toBeCloseTo(own.probabilities[0], 14)
         expect(served.pDraw).toBeCloseTo(own.probabilities[1], 14)
         expect(served.pAway).toBeCloseTo(own.probabilities[2], 14)
@@ -34,11 +44,18 @@ describe.each(['shots', 'market'] as const)('%s variant in the engine form', (id
   })
 
   it('carries the window, match counts and a valid τ bound, with no standard errors it cannot back', () => {
-    expect(engine).toMatchObject({ model: 'dixon-coles', asOf: ctx.asOf, xi: 0.0019, rhoSe: null })
+    // (the dynamic filter forgets through its random walk, not a time decay: ξ 0)
+    expect(engine).toMatchObject({
+      model: 'dixon-coles',
+      asOf: ctx.asOf,
+      xi: id === 'dynamic' ? 0 : 0.0019,
+      rhoSe: null,
+    })
     const total = engine.teams.reduce((n, t) => n + t.matches, 0)
     expect(total).toBe(2 * history.filter((m) => m.date >= engine.from! && m.date <= engine.asOf).length)
     expect(engine.teams.every((t) => t.attackSe === null && t.defenceSe === null)).toBe(true)
     expect(engine.minTau).toBeGreaterThan(0)
     expect(engine.minTau).toBeLessThanOrEqual(1)
+    expect(Math.abs(engine.teams.reduce((s, t) => s + t.attack, 0))).toBeLessThan(1e-9) // Σα = 0
   })
 })
