@@ -11,10 +11,11 @@ export function visibleParams(params: RunComparisonDto['params'], differencesOnl
 
 /**
  * Which cells of a metric row are marked best: every run tied with the best last value, and none when all
- * runs have the same value or the metric is not a score: a count (`…_n`) or a fitted value (blend weight α,
- * ρ, home advantage, temperature, iterations) is neither better nor worse for being smaller.
+ * runs have the same value or the metric is not a score: a count (`…_n`, `gate_rows`), a flag (`served`: the
+ * stage's gate was open) or a fitted value (blend weight α, ρ, home advantage, temperature, iterations) is
+ * neither better nor worse for being smaller.
  */
-const NOT_A_SCORE = /(^|_)(n|alpha|rho|home_advantage|temperature|iterations)$/
+const NOT_A_SCORE = /(^|_)(n|alpha|rho|home_advantage|temperature|iterations|served|gate_rows)$/
 
 export function bestCells(
   metric: RunComparisonDto['metrics'][number],

@@ -181,6 +181,9 @@ describe('comparison', () => {
     expect(bestCells(row('rps', [0.2, 0.2, 0.2]), comparison.runs)).toEqual([false, false, false])
     expect(bestCells(row('calibrated_n', [300, 377, 300]), comparison.runs)).toEqual([false, false, false])
     expect(bestCells(row('alpha', [0, 0.2, 0.3]), comparison.runs)).toEqual([false, false, false])
+    expect(bestCells(row('served', [0, 1, 1]), comparison.runs)).toEqual([false, false, false])
+    expect(bestCells(row('gate_rows', [120, 300, 300]), comparison.runs)).toEqual([false, false, false])
+    expect(bestCells(row('gate_rps', [0.2, 0.19, 0.2], 'b'), comparison.runs)).toEqual([false, true, false])
   })
 })
 

@@ -149,8 +149,12 @@ function Report({ report }: { report: HealthReportDto }) {
           <dt>Served forecast</dt>
           <dd>
             {c.blend.kind}-pool blend α ={' '}
-            {c.blend.alpha === null ? '— (market only)' : c.blend.alpha.toFixed(3)} with the market (
-            {c.market}; margin removed: {c.margin}), {c.calibration ?? 'no'} calibration
+            {c.blend.alpha === null
+              ? '— (market only)'
+              : c.blend.alpha === 0
+                ? '0 (market only: the blend has not beaten the market out of sample)'
+                : c.blend.alpha.toFixed(3)}{' '}
+            with the market ({c.market}; margin removed: {c.margin}), {c.calibration ?? 'no'} calibration
           </dd>
         </dl>
         {v && (

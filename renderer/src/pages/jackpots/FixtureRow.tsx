@@ -146,8 +146,10 @@ export function FixtureRow({
                   <>
                     <dt>Blend</dt>
                     <dd>
-                      {f.blend.kind} pool, α = {f.blend.alpha.toFixed(3)} (weight on the model):{' '}
-                      {f.blend.probabilities.map((x) => pct(x)).join(' / ')}
+                      {f.blend.kind} pool, α = {f.blend.alpha.toFixed(3)} (weight on the model
+                      {f.blend.alpha === 0
+                        ? '; 0: the blend has not beaten the market out of sample'
+                        : ''}): {f.blend.probabilities.map((x) => pct(x)).join(' / ')}
                     </dd>
                   </>
                 )}
