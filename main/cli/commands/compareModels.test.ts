@@ -223,6 +223,32 @@ describe('scoreline compare-models (simulated league)', () => {
     const league = await runCli(['compare-models', ...files, '--from', FROM, '--league', 'E0'])
     expect(league.code).toBe(1)
     expect(league.stderr).toMatch(/--league E0: no match of that division in the files \(they hold SIM\)/)
+    const margin = await runCli(['compare-models', ...files, '--from', FROM, '--training-margin', 'fair'])
+    expect(margin.code).toBe(1)
+    expect(margin.stderr).toMatch(/--training-margin must be one of .*got "fair"/)
+  })
+
+  it('the variants train on past prices made margin-free by --training-margin (default shin), not the scoring margin', async () => {
+    const args = [
+      'compare-models',
+      ...files,
+      '--from',
+      FROM,
+      '--to',
+      TO,
+      '--models',
+      'market',
+      '--resamples',
+      '100',
+    ]
+    const shin = JSON.parse((await runCli([...args, '--json'])).stdout)
+    expect(shin.margin).toBe('multiplicative')
+    expect(shin.market_sources.variant_training).toMatch(/^margin-free \(shin\)/)
+    const mult = JSON.parse((await runCli([...args, '--training-margin', 'multiplicative', '--json'])).stdout)
+    expect(mult.market_sources.variant_training).toMatch(/^margin-free \(multiplicative\)/)
+    // the scoring markets are the same; the market-informed ratings are not
+    expect(mult.markets).toEqual(shin.markets)
+    expect(mult.variants[0].model.rps).not.toBe(shin.variants[0].model.rps)
   })
 })
 

@@ -2,7 +2,12 @@
  * `scoreline compare-models`: every chosen goal-model variant walk-forward on the same matches, against
  * Pinnacle's closing and pre-match markets, with paired bootstrap intervals (see main/model/compare).
  */
-import { DEFAULT_MIN_HISTORY, DEFAULT_WINDOW_YEARS, DEFAULT_XI } from '../../model/backtest'
+import {
+  DEFAULT_MARGIN_METHOD,
+  DEFAULT_MIN_HISTORY,
+  DEFAULT_WINDOW_YEARS,
+  DEFAULT_XI,
+} from '../../model/backtest'
 import {
   compareVariants,
   DEFAULT_BOOTSTRAP_SEED,
@@ -34,11 +39,17 @@ export interface CompareModelsOutput extends Comparison {
   seconds: number
 }
 
-/** CompareMatch rows from parsed season files: Pinnacle closing and pre-match odds, and the variant extras. */
-export function compareMatchesFrom(rows: readonly ParsedMatch[], margin: MarginMethod): CompareMatch[] {
+/**
+ * CompareMatch rows from parsed season files: Pinnacle closing and pre-match odds, and the variant extras with
+ * their training market made margin-free by `trainingMargin`.
+ */
+export function compareMatchesFrom(
+  rows: readonly ParsedMatch[],
+  trainingMargin: MarginMethod = DEFAULT_MARGIN_METHOD,
+): CompareMatch[] {
   const out: CompareMatch[] = []
   for (const r of rows) {
-    const played = playedMatch(r, margin)
+    const played = playedMatch(r, trainingMargin)
     if (!played) continue
     out.push({
       ...played,
@@ -85,7 +96,12 @@ export const compareModelsCommand: Command = {
     },
     margin: {
       type: 'string',
-      description: `Margin removal for every market figure: ${MARGIN_METHODS.join(', ')} (default multiplicative)`,
+      description: `Margin removal for the markets the forecasts are scored and blended against: ${MARGIN_METHODS.join(', ')} (default multiplicative)`,
+      valueName: 'method',
+    },
+    'training-margin': {
+      type: 'string',
+      description: `Margin removal for the past prices the variants train on (market-informed ratings): default ${DEFAULT_MARGIN_METHOD}, as the app's pipeline`,
       valueName: 'method',
     },
     blend: { type: 'string', description: 'Opinion pool: log (default) or linear', valueName: 'pool' },
@@ -122,7 +138,13 @@ export const compareModelsCommand: Command = {
       parseNumber(stringOption(ctx, 'seed'), 'seed', { integer: true, min: 0 }) ?? DEFAULT_BOOTSTRAP_SEED
 
     const data = await readSeasonFiles(ctx, ctx.positionals)
-    const matches = compareMatchesFrom(data.rows, margin)
+    const trainingMargin = (stringOption(ctx, 'training-margin') ?? DEFAULT_MARGIN_METHOD) as MarginMethod
+    if (!MARGIN_METHODS.includes(trainingMargin)) {
+      throw new UserError(
+        `--training-margin must be one of ${MARGIN_METHODS.join(', ')}, got "${trainingMargin}"`,
+      )
+    }
+    const matches = compareMatchesFrom(data.rows, trainingMargin)
     const league = stringOption(ctx, 'league')
     checkMatches(matches, league)
     const t0 = performance.now()
@@ -157,7 +179,7 @@ export const compareModelsCommand: Command = {
       market_sources: {
         closing: describeMarket(CLOSING),
         pre_match: describeMarket(PRE_MATCH),
-        variant_training: `margin-free (${margin}) Pinnacle closing, else the app's market preference; over 2.5 from Pinnacle totals, else the average`,
+        variant_training: `margin-free (${trainingMargin}) Pinnacle closing, else the app's market preference; over 2.5 from Pinnacle totals, else the average`,
       },
       seconds: (performance.now() - t0) / 1000,
     }

@@ -11,8 +11,9 @@ import { removeMargin } from '../../market'
 import { readFootballDataFile } from '../../../services/data/csv'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/support/sharedData'
 import type { VariantMatch } from '../types'
-import { preparePseudoFit } from '../shots/pseudoGoalFit'
+import { preparePseudoFit, type PseudoGoals } from '../shots/pseudoGoalFit'
 import { ratingError, simulateWithExtras, SIM_GAMMA, SIM_RHO, windowOf } from '../common/testing'
+import { leagueConversion, shotsPseudoGoals } from '../shots/shotsVariant'
 import { fitMarket, marketRates, marketVariant, newInversionCache, RHO_STEP } from './marketVariant'
 
 const sim = simulateWithExtras(21)
@@ -110,6 +111,46 @@ describe('market variant', () => {
     expect(Math.abs(heavy.inversionRho / RHO_STEP - Math.round(heavy.inversionRho / RHO_STEP))).toBeLessThan(
       1e-9,
     )
+  })
+
+  it('adds shots on target as a third term: the terms add up in the statistics, shotsW 0 is the two-term fit', () => {
+    const matches = sim.matches.slice(0, 190)
+    const data = toMatchArrays(matches)
+    const win = windowOf(matches)
+    const cache = newInversionCache()
+    const market = {
+      x: Float64Array.from(matches, (m) => marketRates(m, SIM_RHO, cache)![0]),
+      y: Float64Array.from(matches, (m) => marketRates(m, SIM_RHO, cache)![1]),
+      weight: Float64Array.from(matches, () => 16),
+      xi: 0.03,
+    }
+    const ctx = { ...win, params: {} }
+    const shots = shotsPseudoGoals(matches, ctx, 8, 0.06)!
+    expect(shots.conversion).toBe(leagueConversion(matches, ctx))
+    const goals = preparePseudoFit(data, win, null).augmented
+    const one = (p: PseudoGoals) => preparePseudoFit(data, win, p).augmented
+    const both = preparePseudoFit(data, win, [market, shots.pseudo])
+    const [m, s] = [one(market), one(shots.pseudo)]
+    for (const key of ['sw', 'sx', 'sy'] as const) {
+      both.augmented[key].forEach((v, g) => {
+        expect(v).toBeCloseTo(goals[key][g] + (m[key][g] - goals[key][g]) + (s[key][g] - goals[key][g]), 9)
+      })
+    }
+    expect(both.nPseudo).toBe(matches.length) // every row has both; counted once
+
+    const full = { ...windowOf(sim.matches), params: { w: 16, marketXi: 0.03 } }
+    const two = fitMarket(sim.matches, full)
+    const zero = fitMarket(sim.matches, { ...full, params: { ...full.params, shotsW: 0 } })
+    expect(zero.attack).toEqual(two.attack)
+    expect(zero.shotsW).toBe(0)
+    expect(zero.conversion).toBeNull()
+    const three = fitMarket(sim.matches, { ...full, params: { ...full.params, shotsW: 8, shotsXi: 0.06 } })
+    expect(three.attack).not.toEqual(two.attack)
+    expect(three.nMarket).toBe(two.nMarket) // the market rows, not the shots rows
+    expect(marketVariant.summary(three)).toMatchObject({ shotsW: 8, shotsXi: 0.06 })
+    expect(three.conversion).toBeGreaterThan(0)
+    // the simulated shots on target come from the true rates: the ratings still recover the truth
+    expect(ratingError(sim.teams, three)).toBeLessThan(0.05)
   })
 
   it('warm-starts from the previous fit and reuses its inversions', () => {

@@ -56,6 +56,15 @@ export interface PseudoGoals {
   xi?: number
 }
 
+/**
+ * The pseudo-goal terms of a fit: none (null: plain Dixon-Coles), one, or several, each with its own weights
+ * and decay (e.g. market-implied rates and shots on target together).
+ */
+export type PseudoGoalTerms = PseudoGoals | readonly PseudoGoals[] | null
+
+const pseudoTerms = (p: PseudoGoalTerms): readonly PseudoGoals[] =>
+  p === null ? [] : Array.isArray(p) ? p : [p as PseudoGoals]
+
 /** A fitted pseudo-goal model: plain data (arrays, numbers, strings), safe to clone or serialise. */
 export interface PseudoGoalModel {
   asOf: string
@@ -110,12 +119,15 @@ function badInput(message: string, details: Record<string, unknown> = {}): never
 export function preparePseudoFit(
   data: MatchArrays,
   window: WindowSpec,
-  pseudo: PseudoGoals | null,
+  pseudo: PseudoGoalTerms,
 ): PreparedPseudoFit {
   const { xi } = window
   assertDecay(xi)
-  const pxi = pseudo?.xi ?? xi
-  if (!(pxi >= 0) || !Number.isFinite(pxi)) badInput(`pseudo-goal xi must be finite and ≥ 0, got ${pxi}`)
+  const terms = pseudoTerms(pseudo)
+  for (const t of terms) {
+    const pxi = t.xi ?? xi
+    if (!(pxi >= 0) || !Number.isFinite(pxi)) badInput(`pseudo-goal xi must be finite and ≥ 0, got ${pxi}`)
+  }
   const asOfDay = dayNumberOf(window.asOf)
   const fromDay = dayNumberOf(window.from)
   const n = data.home.length
@@ -131,18 +143,21 @@ export function preparePseudoFit(
   const sw = Float64Array.from(goals.sw)
   const sx = Float64Array.from(goals.sx)
   const sy = Float64Array.from(goals.sy)
-  let nPseudo = 0
-  if (pseudo) {
-    if (pseudo.x.length !== n || pseudo.y.length !== n || pseudo.weight.length !== n) {
-      badInput(`pseudo-goals must have one entry per match (${n})`)
-    }
-    // Input team index → fitted (compact) index, and (home, away, neutral) → group, as buildMatchStats made them.
-    const compact = new Int32Array(data.teams.length).fill(-1)
-    for (let c = 0; c < k; c++) compact[goals.inputIndex[c]] = c
-    const group = new Map<number, number>()
+  // Input team index → fitted (compact) index, and (home, away, neutral) → group, as buildMatchStats made them.
+  const compact = new Int32Array(data.teams.length).fill(-1)
+  for (let c = 0; c < k; c++) compact[goals.inputIndex[c]] = c
+  const group = new Map<number, number>()
+  if (terms.length) {
     for (let g = 0; g < goals.nGroups; g++) {
       group.set((goals.home[g] * k + goals.away[g]) * 2 + goals.neutral[g], g)
     }
+  }
+  const counted = new Uint8Array(n) // rows whose pseudo-goals entered through at least one term
+  for (const pseudo of terms) {
+    if (pseudo.x.length !== n || pseudo.y.length !== n || pseudo.weight.length !== n) {
+      badInput(`pseudo-goals must have one entry per match (${n})`)
+    }
+    const pxi = pseudo.xi ?? xi
     for (let i = 0; i < n; i++) {
       const v = pseudo.weight[i]
       if (!(v > 0)) continue
@@ -161,9 +176,11 @@ export function preparePseudoFit(
       sw[g] += phi
       sx[g] += phi * px
       sy[g] += phi * py
-      nPseudo++
+      counted[i] = 1
     }
   }
+  let nPseudo = 0
+  for (let i = 0; i < n; i++) nPseudo += counted[i]
   const augmented: MatchStats = { ...goals, sw, sx, sy }
   // The augmented objective has a finite maximum under the same conditions as Dixon-Coles with these counts.
   assertIdentifiable(augmented)
@@ -261,7 +278,7 @@ export interface PseudoFitOptions {
 export function fitPseudoGoalModel(
   history: readonly MatchInput[],
   window: WindowSpec,
-  pseudo: PseudoGoals | null,
+  pseudo: PseudoGoalTerms,
   options: PseudoFitOptions = {},
 ): PseudoGoalModel {
   if (history.length === 0) {
@@ -275,7 +292,7 @@ export function fitPseudoGoalModel(
 export function fitPseudoGoalArrays(
   data: MatchArrays,
   window: WindowSpec,
-  pseudo: PseudoGoals | null,
+  pseudo: PseudoGoalTerms,
   options: PseudoFitOptions = {},
 ): PseudoGoalModel {
   const prep = preparePseudoFit(data, window, pseudo)

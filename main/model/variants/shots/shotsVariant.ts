@@ -19,6 +19,7 @@ import {
   pseudoModelSummary,
   pseudoModelTerms,
   type PseudoGoalModel,
+  type PseudoGoals,
 } from './pseudoGoalFit'
 
 export interface ShotsFit extends PseudoGoalModel {
@@ -80,30 +81,42 @@ export function fitShots(history: readonly VariantMatch[], ctx: VariantFitContex
   return fitExcluding(history, (h) => fitShotsOnce(h, ctx))
 }
 
+/**
+ * Shots-on-target pseudo-goals x̃ = c·HST, ỹ = c·AST with weight w (0 for a match without shots on target), c the
+ * league conversion in the window; null when w = 0 or no match has shots on target. `xi`: the term's own decay
+ * (default: the goals' ξ).
+ */
+export function shotsPseudoGoals(
+  history: readonly VariantMatch[],
+  ctx: VariantFitContext,
+  w: number,
+  xi?: number,
+): { pseudo: PseudoGoals; conversion: number } | null {
+  const conversion = w > 0 ? leagueConversion(history, ctx) : null
+  if (conversion === null) return null
+  const n = history.length
+  const x = new Float64Array(n)
+  const y = new Float64Array(n)
+  const weight = new Float64Array(n)
+  history.forEach((m, i) => {
+    if (!hasShots(m)) return
+    x[i] = conversion * (m.homeShotsOnTarget as number)
+    y[i] = conversion * (m.awayShotsOnTarget as number)
+    weight[i] = w
+  })
+  return { pseudo: { x, y, weight, ...(xi === undefined ? {} : { xi }) }, conversion }
+}
+
 function fitShotsOnce(history: readonly VariantMatch[], ctx: VariantFitContext): ShotsFit {
   const w = weightParam(ctx)
-  const n = history.length
-  if (n === 0) throw new DixonColesError('MODEL_NO_DATA', 'shots: no matches to fit.', {})
-  const conversion = w > 0 ? leagueConversion(history, ctx) : null
-  let pseudo = null
-  if (w > 0 && conversion !== null) {
-    const x = new Float64Array(n)
-    const y = new Float64Array(n)
-    const weight = new Float64Array(n)
-    history.forEach((m, i) => {
-      if (!hasShots(m)) return
-      x[i] = conversion * (m.homeShotsOnTarget as number)
-      y[i] = conversion * (m.awayShotsOnTarget as number)
-      weight[i] = w
-    })
-    pseudo = { x, y, weight }
-  }
+  if (history.length === 0) throw new DixonColesError('MODEL_NO_DATA', 'shots: no matches to fit.', {})
+  const shots = shotsPseudoGoals(history, ctx, w)
   const previous = (ctx.previous as ShotsFit | undefined)?.variant === 'shots' ? ctx.previous : undefined
-  const fit = fitPseudoGoalModel(history, ctx, pseudo, { previous })
-  if (w > 0 && conversion === null) {
+  const fit = fitPseudoGoalModel(history, ctx, shots?.pseudo ?? null, { previous })
+  if (w > 0 && !shots) {
     fit.warnings.push('No match in the window has shots on target: fitted to goals alone.')
   }
-  return { ...fit, variant: 'shots', w, conversion }
+  return { ...fit, variant: 'shots', w, conversion: shots?.conversion ?? null }
 }
 
 export const shotsVariant: GoalModelVariant<ShotsFit> = {
