@@ -151,28 +151,12 @@ export class MlflowTrackingStore implements TrackingStore {
   }
 
   async searchRuns(input: SearchRunsInput): Promise<Page<Run>> {
-    const page = await this.client.searchRuns({
-      experimentIds: input.experimentIds,
-      filter: input.filter,
-      orderBy: input.orderBy,
-      maxResults: input.maxResults,
-      pageToken: input.pageToken,
-      runViewType: input.viewType,
-    })
+    const page = await this.client.searchRuns({ ...toClientSearch(input), pageToken: input.pageToken })
     return { items: page.items.map((r) => toRun(this.remember(r))), nextPageToken: page.nextPageToken }
   }
 
   async searchAllRuns(input: Omit<SearchRunsInput, 'pageToken'>, limit?: number): Promise<Run[]> {
-    const runs = await this.client.searchAllRuns(
-      {
-        experimentIds: input.experimentIds,
-        filter: input.filter,
-        orderBy: input.orderBy,
-        maxResults: input.maxResults,
-        runViewType: input.viewType,
-      },
-      limit,
-    )
+    const runs = await this.client.searchAllRuns(toClientSearch(input), limit)
     return runs.map((r) => toRun(this.remember(r)))
   }
 
@@ -440,5 +424,16 @@ export function toRegisteredModel(m: MlflowRegisteredModel): RegisteredModel {
     aliases: Object.fromEntries((m.aliases ?? []).map((a) => [a.alias, a.version])),
     creationTime: m.creation_timestamp,
     lastUpdatedTime: m.last_updated_timestamp,
+  }
+}
+
+/** The domain's run search as the MLflow client's options (its view type is MLflow's `run_view_type`). */
+function toClientSearch(input: Omit<SearchRunsInput, 'pageToken'>) {
+  return {
+    experimentIds: input.experimentIds,
+    filter: input.filter,
+    orderBy: input.orderBy,
+    maxResults: input.maxResults,
+    runViewType: input.viewType,
   }
 }
