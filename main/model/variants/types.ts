@@ -8,29 +8,13 @@
  */
 import type { Triple } from '../metrics'
 import type { FittedModel } from '../dixonColes/types'
+import { MODEL_VARIANTS, type ModelVariantId } from '../../../shared/modelVariants'
 
-/** Identifiers of the variants; the registry (`./registry.ts`) maps each to its implementation. */
-export type VariantId =
-  | 'dixon-coles'
-  | 'poisson'
-  | 'shots'
-  | 'multi-division'
-  | 'market'
-  | 'dynamic'
-  | 'negative-binomial'
-  | 'bivariate-poisson'
+/** Identifiers of the variants (`shared/modelVariants.ts`); the registry (`./registry.ts`) maps each to its implementation. */
+export type VariantId = ModelVariantId
 
 /** Every id, in the order tables list them. */
-export const VARIANT_IDS: readonly VariantId[] = [
-  'dixon-coles',
-  'poisson',
-  'shots',
-  'multi-division',
-  'market',
-  'dynamic',
-  'negative-binomial',
-  'bivariate-poisson',
-]
+export const VARIANT_IDS: readonly VariantId[] = MODEL_VARIANTS
 
 /** A finished match as a variant sees it: the goals, plus whatever else the season file had. */
 export interface VariantMatch {

@@ -1,20 +1,12 @@
 import { z } from 'zod'
+import { MODEL_VARIANTS } from '../../modelVariants'
 import { event, procedure } from '../define'
 
 /**
- * The goal-model variants a pipeline run can use (`main/model/variants`; a test keeps the two lists equal),
- * or 'auto': per league, the one with the best walk-forward RPS over the year before the evaluation window.
+ * A pipeline run's goal-model variant (`shared/modelVariants.ts`, the model registry's own list), or 'auto': per
+ * league, the one with the best walk-forward RPS over the year before the evaluation window.
  */
-export const MODEL_VARIANTS = [
-  'dixon-coles',
-  'poisson',
-  'shots',
-  'multi-division',
-  'market',
-  'dynamic',
-  'negative-binomial',
-  'bivariate-poisson',
-] as const
+export { MODEL_VARIANTS }
 export const modelChoiceSchema = z.enum([...MODEL_VARIANTS, 'auto'])
 export type ModelChoice = z.infer<typeof modelChoiceSchema>
 
