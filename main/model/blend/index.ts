@@ -1,1 +1,2 @@
 export * from './blend'
+export * from './servedForecast'

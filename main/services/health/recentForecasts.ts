@@ -4,8 +4,8 @@
  * champion's α and its calibrator: exactly what the app would have served before each match.
  */
 import { fixtureRates, outcomeProbabilities, type FittedModel } from '../../model/dixonColes'
-import { applyBlend, type BlendKind } from '../../model/blend'
-import { applyCalibrator, type Calibrator } from '../../model/calibration'
+import { servedForecast, type BlendKind } from '../../model/blend'
+import type { Calibrator } from '../../model/calibration'
 import { removeMargin, type MarginMethod } from '../../model/market'
 import { ModelInputError, type OutcomeLetter, type Triple } from '../../model/metrics'
 import type { ForecastRow } from './healthMath'
@@ -67,13 +67,7 @@ export function forecastMatches(
         if (!(error instanceof ModelInputError)) throw error
       }
     }
-    const alpha = champion.blend.alpha
-    const blend: Triple = !market
-      ? model
-      : alpha === null || alpha === 0
-        ? market
-        : applyBlend({ kind: champion.blend.kind, alpha }, model, market)
-    const calibrated = champion.calibrator ? applyCalibrator(champion.calibrator, blend) : blend
+    const { blend, calibrated } = servedForecast(model, market, champion)
     rows.push({
       date: m.date,
       home: m.home,

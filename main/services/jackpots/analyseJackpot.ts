@@ -1,6 +1,6 @@
 import { predictFixture } from '../../model/dixonColes'
 import { removeMargin } from '../../model/market'
-import { applyBlend } from '../../model/blend'
+import { servedForecast } from '../../model/blend'
 import { applyCalibrator } from '../../model/calibration'
 import { explainFixture, explainInputFromFit, explanationSentence } from '../../model/explain'
 import { analyseJackpot as jackpotDistribution } from '../../model/jackpot'
@@ -167,10 +167,11 @@ export function analyseJackpotRecord(
 
     let blend: FixtureAnalysis['blend'] = null
     if (model && market && leagueModel?.blend) {
-      blend = {
-        probabilities: applyBlend(leagueModel.blend, model.probabilities, market.probabilities),
-        ...leagueModel.blend,
-      }
+      const served = servedForecast(model.probabilities, market.probabilities, {
+        blend: leagueModel.blend,
+        calibrator: null,
+      })
+      blend = { probabilities: served.blend, kind: leagueModel.blend.kind, alpha: served.alpha }
     }
     let calibrated: FixtureAnalysis['calibrated'] = null
     const beforeCalibration = blend?.probabilities ?? model?.probabilities ?? null

@@ -142,10 +142,8 @@ async function readChampionModel(
     ? (marginSetting as MarginMethod)
     : MARGIN_METHOD
   const blendKind = artifact.blend?.kind === 'linear' ? 'linear' : 'log'
-  const blend: BlendSpec | null =
-    artifact.blend?.alpha === null || artifact.blend?.alpha === undefined
-      ? null
-      : { kind: blendKind, alpha: artifact.blend.alpha }
+  // α null (never fitted: too few earlier forecasts) serves the market, as in the walk-forward it was scored by
+  const blend: BlendSpec = { kind: blendKind, alpha: artifact.blend?.alpha ?? 0 }
   const result: LeagueModel = {
     league,
     model: artifact.model,
@@ -160,7 +158,9 @@ async function readChampionModel(
       runId: version.runId,
       matches: artifact.model.nMatches,
       description: `Champion ${modelName} v${version.version}: Dixon-Coles on ${artifact.model.nMatches} matches (${artifact.evalWindow ?? 'evaluation window unknown'})${
-        blend ? `; ${blend.kind}-pool blend α = ${blend.alpha.toFixed(3)}` : ''
+        blend.alpha > 0
+          ? `; ${blend.kind}-pool blend α = ${blend.alpha.toFixed(3)}`
+          : '; the market where odds are given'
       }${artifact.calibrator ? `, ${artifact.calibrator.kind} calibration` : ''}; market margin removed with ${margin}`,
     },
   }
@@ -239,7 +239,8 @@ export function createLocalLeagueModels(
             blend: defaults.blend,
             calibration: defaults.calibration,
           })
-          blend = wf.final.alpha === null ? null : { kind: defaults.blend, alpha: wf.final.alpha }
+          // α null (too few earlier forecasts) or 0 (not better than the market) serves the market
+          blend = { kind: defaults.blend, alpha: wf.final.alpha ?? 0 }
           calibrator = wf.final.calibrator
           evaluation = wf.metrics
         } catch {

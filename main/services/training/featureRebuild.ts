@@ -7,7 +7,8 @@
  */
 import type Database from 'better-sqlite3'
 import { pickMarketQuote } from '../../../shared/marketPreference'
-import { applyBlend, type BlendKind } from '../../model/blend'
+import { servedForecast, type BlendKind } from '../../model/blend'
+import type { Triple } from '../../model/metrics'
 import { applyCalibrator } from '../../model/calibration'
 import { removeMargin, type MarginMethod } from '../../model/market'
 import { listMatches } from '../data/queries'
@@ -88,18 +89,14 @@ export function featureStoreRebuilder(
     }
     const perLeague = Object.fromEntries(
       leagues.map((l) => {
+        // the champion's served forecast (servedForecast): α null or 0 serves the market
         const { alpha, calibrator } = champions[l]
+        const stages = { blend: { kind: blendKind, alpha }, calibrator: null }
         return [
           l,
           {
-            blend:
-              alpha === null
-                ? undefined
-                : (model: readonly [number, number, number], market: readonly [number, number, number]) =>
-                    applyBlend({ kind: blendKind, alpha }, model, market),
-            calibrate: calibrator
-              ? (p: readonly [number, number, number]) => applyCalibrator(calibrator, p)
-              : undefined,
+            blend: (model: Triple, market: Triple) => servedForecast(model, market, stages).blend,
+            calibrate: calibrator ? (p: Triple) => applyCalibrator(calibrator, p) : undefined,
           },
         ]
       }),
