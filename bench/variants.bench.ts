@@ -7,7 +7,7 @@ import path from 'node:path'
 import { footballDataDir } from '../test/support/sharedData'
 import { walkForward, type BacktestMatch } from '../main/model/backtest'
 import { simulateLeagueForVariants } from '../main/model/backtest/simulatedMarket'
-import { availableVariants, requireVariant } from '../main/model/variants'
+import { availableVariants, requireVariant, type VariantId } from '../main/model/variants'
 import { readFootballDataFile } from '../main/services/data/csv'
 import { variantExtras } from '../main/cli/commands/modelInput'
 import { type BenchResult, isMain, median, printResults } from './support'
@@ -66,32 +66,38 @@ export async function run(): Promise<BenchResult[]> {
   const rows: BenchResult[] = []
   let dcFit = NaN
   let dcWalk = NaN
-  for (const id of availableVariants()) {
+  // every variant with its defaults, and the market variant with its shots-on-target term (a grid point)
+  const cases: { id: VariantId; label: string; params?: Record<string, number> }[] = [
+    ...availableVariants().map((id) => ({ id, label: id })),
+    { id: 'market', label: 'market + shots', params: { w: 256, marketXi: 0.03, shotsW: 64, shotsXi: 0.1 } },
+  ]
+  for (const { id, label, params } of cases) {
     const variant = requireVariant(id)
     try {
-      for (let i = 0; i < 3; i++) variant.fit(history, ctx) // warm-up (JIT)
-      const fitMs = timeRuns(() => variant.fit(history, ctx), 7)
+      const fitCtx = { ...ctx, ...(params ? { params } : {}) }
+      for (let i = 0; i < 3; i++) variant.fit(history, fitCtx) // warm-up (JIT)
+      const fitMs = timeRuns(() => variant.fit(history, fitCtx), 7)
       if (id === 'dixon-coles') dcFit = fitMs
       rows.push({
-        name: `${id}: fit, 3 seasons (${history.length} matches, ${source})`,
+        name: `${label}: fit, 3 seasons (${history.length} matches, ${source})`,
         median_ms: fitMs,
         runs: 7,
         note: id === 'dixon-coles' ? 'baseline' : `${(fitMs / dcFit).toFixed(1)}× dixon-coles`,
       })
       let refits = 0
       const walkMs = timeRuns(() => {
-        const r = walkForward(matches, { from: WF_FROM, model: id, modelOnly: true })
+        const r = walkForward(matches, { from: WF_FROM, model: id, params, modelOnly: true })
         refits = r.refits.length
       }, 3)
       if (id === 'dixon-coles') dcWalk = walkMs
       rows.push({
-        name: `${id}: walk-forward season (${refits} refits)`,
+        name: `${label}: walk-forward season (${refits} refits)`,
         median_ms: walkMs,
         runs: 3,
         note: id === 'dixon-coles' ? 'baseline' : `${(walkMs / dcWalk).toFixed(1)}× dixon-coles`,
       })
     } catch (error) {
-      rows.push({ name: `${id}: FAILED: ${(error as Error).message}`, median_ms: NaN, runs: 0 })
+      rows.push({ name: `${label}: FAILED: ${(error as Error).message}`, median_ms: NaN, runs: 0 })
     }
   }
   return rows
