@@ -97,7 +97,7 @@ export interface WalkForwardOptions {
   gate?: boolean
   /**
    * Start predicting at this date (≤ from) to give α, the calibrator and the gates out-of-sample rows before
-   * `from`; rows before `from` are neither returned nor scored. Default: `from`.
+   * `from`; rows before `from` are neither returned nor scored. Default: `from`. Ignored by a model-only run.
    */
   warmUpFrom?: string
 }
@@ -223,7 +223,10 @@ function resolveOptions(options: WalkForwardOptions, lastDate: string): WalkForw
   }
   requireVariant(o.model)
   if (o.to < o.from) invalid(`to (${o.to}) is before from (${o.from})`)
-  if (o.warmUpFrom > o.from) invalid(`warmUpFrom (${o.warmUpFrom}) is after from (${o.from})`)
+  // (a model-only run has nothing to warm up and ignores it: ξ and variant selection reuse the same options)
+  if (!o.modelOnly && o.warmUpFrom > o.from) {
+    invalid(`warmUpFrom (${o.warmUpFrom}) is after from (${o.from})`)
+  }
   if (!(o.xi >= 0 && Number.isFinite(o.xi))) invalid(`xi must be a finite number ≥ 0, got ${o.xi}`)
   if (!(o.windowYears > 0 && Number.isFinite(o.windowYears)) || !Number.isInteger(o.windowYears)) {
     invalid(`windowYears must be a whole number of years ≥ 1, got ${o.windowYears}`)

@@ -13,6 +13,7 @@ import {
   runPipeline,
   type PipelineEvent,
   type PipelineSettings,
+  storedScoreComparable,
 } from './pipeline'
 import { featureStoreRebuilder } from './featureRebuild'
 import { importSimulatedLeagues, simulatedAppDatabase } from './testing/simulatedStore'
@@ -186,6 +187,24 @@ describe('training pipeline (local tracking and feature stores)', () => {
 })
 
 describe('champion comparison after new results', () => {
+  it('reuses a champion’s stored score only for the same matches scored by the same protocol', () => {
+    const data = {
+      evalWindow: 'E0:2023-08-11..2024-05-19:0123456789ab',
+      evaluation: { season: '2023-24', from: '2023-08-11', to: '2024-05-19', matches: 380 },
+    }
+    const run = {
+      tags: { 'scoreline.eval_window': data.evalWindow },
+      params: { gated: 'true', warm_up_from: '2022-08-11' },
+      metrics: { rps: 0.19 },
+    }
+    expect(storedScoreComparable(run, data)).toBe(true)
+    // other matches, an ungated or unwarmed protocol (a champion from before the gates), or no score: re-score
+    expect(storedScoreComparable({ ...run, tags: { 'scoreline.eval_window': 'E0:other' } }, data)).toBe(false)
+    expect(storedScoreComparable({ ...run, params: { warm_up_from: '2022-08-11' } }, data)).toBe(false)
+    expect(storedScoreComparable({ ...run, params: { gated: 'true' } }, data)).toBe(false)
+    expect(storedScoreComparable({ ...run, metrics: {} }, data)).toBe(false)
+  })
+
   it('re-scores the champion on the new evaluation window so the two compare on the same matches', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scoreline-pipeline-rescore-'))
     const pool = createWorkerPool({ workerUrl: new URL('./modelWorker.ts', import.meta.url), size: 2 })

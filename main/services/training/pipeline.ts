@@ -241,6 +241,8 @@ function walkOptions(
   return {
     from: data.evaluation.from,
     to: data.evaluation.to,
+    // α, the calibrator and their gates learn from the previous season's out-of-sample forecasts too
+    warmUpFrom: yearsBefore(data.evaluation.from, 1),
     windowYears: s.windowYears,
     model: variant.model,
     params: variant.params,
@@ -650,6 +652,9 @@ async function runLeague(
         blend: s.blend,
         calibration: s.calibration,
         min_history: s.minHistory,
+        // the scoring protocol: stages gated on out-of-sample evidence, warmed up on the season before
+        gated: 'true',
+        warm_up_from: yearsBefore(data.evaluation.from, 1),
         market: settingsRecord(s).market.join(' '),
         code_version: deps.codeVersion ?? 'dev',
       }
@@ -861,6 +866,23 @@ async function runLeague(
  * evaluated on exactly these matches (`promoteIfBetter` then reads it from the run); otherwise its
  * settings are re-run on this window (same matches, its own ξ and methods), so the two compare like with like.
  */
+/**
+ * A champion's stored score compares with a candidate's only when it was scored on the same matches (its eval
+ * window tag) by the same protocol (stages gated on out-of-sample evidence, warmed up on the season before);
+ * otherwise the champion is re-scored on this window.
+ */
+export function storedScoreComparable(
+  run: { tags: Record<string, string>; params: Record<string, string>; metrics: Record<string, number> },
+  data: Pick<LeagueData, 'evalWindow' | 'evaluation'>,
+): boolean {
+  return (
+    run.tags[TAGS.evalWindow] === data.evalWindow &&
+    run.params.gated === 'true' &&
+    run.params.warm_up_from === yearsBefore(data.evaluation.from, 1) &&
+    Number.isFinite(run.metrics.rps)
+  )
+}
+
 async function championScoreOnWindow(
   tracking: TrackingStore,
   pool: WorkerPool,
@@ -874,7 +896,7 @@ async function championScoreOnWindow(
   if (!champion?.runId) return undefined
   const run = await tracking.getRun(champion.runId).catch(() => null)
   if (!run) return undefined
-  if (run.tags[TAGS.evalWindow] === data.evalWindow && Number.isFinite(run.metrics.rps)) return undefined
+  if (storedScoreComparable(run, data)) return undefined
   const p = run.params
   const num = (k: string, d: number) =>
     p[k] !== undefined && Number.isFinite(Number(p[k])) ? Number(p[k]) : d
