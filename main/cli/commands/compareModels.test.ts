@@ -68,14 +68,12 @@ const files: string[] = []
 }
 
 describe('scoreline compare-models (simulated league)', () => {
+  /** `compare-models <files> --from FROM --to TO` and more flags. */
+  const period = (...more: string[]) => ['compare-models', ...files, '--from', FROM, '--to', TO, ...more]
+
   it('--json: the same figures as the pure comparison, sources and margins named, stable keys', async () => {
     const { code, stdout, stderr } = await runCli([
-      'compare-models',
-      ...files,
-      '--from',
-      FROM,
-      '--to',
-      TO,
+      ...period(),
       '--models',
       'dixon-coles,poisson',
       '--min-history',
@@ -229,18 +227,7 @@ describe('scoreline compare-models (simulated league)', () => {
   })
 
   it('the variants train on past prices made margin-free by --training-margin (default shin), not the scoring margin', async () => {
-    const args = [
-      'compare-models',
-      ...files,
-      '--from',
-      FROM,
-      '--to',
-      TO,
-      '--models',
-      'market',
-      '--resamples',
-      '100',
-    ]
+    const args = period('--models', 'market', '--resamples', '100')
     const shin = JSON.parse((await runCli([...args, '--json'])).stdout)
     expect(shin.margin).toBe('multiplicative')
     expect(shin.market_sources.variant_training).toMatch(/^margin-free \(shin\)/)
