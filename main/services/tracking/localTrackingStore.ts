@@ -326,7 +326,10 @@ export class LocalTrackingStore implements TrackingStore {
     return this.runRow(runId)
   }
 
-  async searchAllRuns(input: Omit<SearchRunsInput, 'pageToken'>, limit = Number.POSITIVE_INFINITY): Promise<Run[]> {
+  async searchAllRuns(
+    input: Omit<SearchRunsInput, 'pageToken'>,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<Run[]> {
     return collectPages(
       (pageToken, maxResults) => this.searchRuns({ ...input, pageToken, maxResults }),
       input.maxResults ?? 1000,
