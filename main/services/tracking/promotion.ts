@@ -53,6 +53,12 @@ export interface PromoteIfBetterInput {
    * prediction paths cannot run yet): it becomes challenger with this reason, whatever its score.
    */
   notServable?: string
+  /**
+   * A second metric that decides when the first is within the margin either way (same direction and margin),
+   * e.g. the goal model's own RPS when both versions' served forecasts defer to the market and tie. Its
+   * scores default like the first metric's: the runs' metric, the champion's only on the same window.
+   */
+  tieBreak?: { metric: string; candidateScore?: number; championScore?: number }
   now?: number
 }
 
@@ -138,16 +144,20 @@ export async function promoteIfBetter(
     return decide(store, { ...base, action: 'promote', promoted: true, reason }, now)
   }
 
-  let championScore = input.championScore
-  if (championScore === undefined && champion.runId) {
-    const championRun = await store.getRun(champion.runId).catch((error) => {
-      if (isNotFound(error)) return undefined
-      throw error
-    })
+  // The champion run's value of a metric, only when it was evaluated on the candidate's window.
+  let championRun: Awaited<ReturnType<TrackingStore['getRun']>> | undefined | null = null
+  const championMetric = async (key: string): Promise<number | undefined> => {
+    if (!champion.runId) return undefined
+    if (championRun === null) {
+      championRun = await store.getRun(champion.runId).catch((error) => {
+        if (isNotFound(error)) return undefined
+        throw error
+      })
+    }
     const championWindow = championRun?.tags[TAGS.evalWindow]
-    if (evalWindow !== undefined && championWindow === evalWindow)
-      championScore = championRun?.metrics[metric]
+    return evalWindow !== undefined && championWindow === evalWindow ? championRun?.metrics[key] : undefined
   }
+  const championScore = input.championScore ?? (await championMetric(metric))
   if (championScore === undefined || !Number.isFinite(championScore)) {
     const reason =
       `champion v${champion.version} has no ${metric} on evaluation window ${evalWindow ?? '(unknown)'}: ` +
@@ -159,14 +169,28 @@ export async function promoteIfBetter(
     )
   }
 
-  const improvement = input.higherIsBetter ? candidateScore - championScore : championScore - candidateScore
-  const better = improvement > 0 && improvement >= margin - 1e-12
+  const gain = (cand: number, champ: number) => (input.higherIsBetter ? cand - champ : champ - cand)
+  const beats = (g: number) => g > 0 && g >= margin - 1e-12
+  const improvement = gain(candidateScore, championScore)
+  let better = beats(improvement)
   const direction = input.higherIsBetter ? 'higher' : 'lower'
-  const reason = better
+  let reason = better
     ? `${metric} ${fmt(candidateScore)} beats champion v${champion.version}'s ${fmt(championScore)} by ${fmt(improvement)} ` +
       `(≥ margin ${fmt(margin)}, ${direction} is better)`
     : `${metric} ${fmt(candidateScore)} vs champion v${champion.version}'s ${fmt(championScore)}: improvement ` +
       `${fmt(improvement)} is below the margin ${fmt(margin)} (${direction} is better)`
+  const tie = input.tieBreak
+  if (!better && tie && Math.abs(improvement) < margin - 1e-12) {
+    const cand = tie.candidateScore ?? candidateRun?.metrics[tie.metric]
+    const champ = tie.championScore ?? (await championMetric(tie.metric))
+    if (cand !== undefined && champ !== undefined && Number.isFinite(cand) && Number.isFinite(champ)) {
+      const g = gain(cand, champ)
+      better = beats(g)
+      reason +=
+        `; within the margin either way, so ${tie.metric} decides: ${fmt(cand)} vs ${fmt(champ)}, ` +
+        (better ? `better by ${fmt(g)}` : `improvement ${fmt(g)} is below the margin`)
+    }
+  }
   return decide(
     store,
     {

@@ -19,7 +19,8 @@
  *
  * The ξ used for the reported evaluation is chosen on that same window (one hyper-parameter out of a grid of
  * ten); every individual forecast is still out-of-sample. The promotion metric `rps` is the calibrated
- * forecast's RPS: the forecast the app serves.
+ * forecast's RPS: the forecast the app serves. When two versions' served forecasts are within the margin
+ * (both defer to the market once the gates close), the goal model's own RPS (`model_rps`) decides.
  */
 import type Database from 'better-sqlite3'
 import type { FittedModel } from '../../model/dixonColes'
@@ -798,22 +799,21 @@ async function runLeague(
 
     progress('promote', 0.9, `${league}: comparing v${version.version} with the champion`)
     const decision = await time('promote', async () => {
-      const championScore = await championScoreOnWindow(
-        tracking,
-        pool,
-        modelName,
-        data,
-        packed,
-        s,
-        jobOptions,
-      )
+      const rescored = await championScoreOnWindow(tracking, pool, modelName, data, packed, s, jobOptions)
       return promoteIfBetter(tracking, {
         modelName,
         candidateVersion: version.version,
         candidateScore,
         margin: s.promotionMargin,
         evalWindow: data.evalWindow,
-        ...(championScore === undefined ? {} : { championScore }),
+        ...(rescored?.score === undefined ? {} : { championScore: rescored.score }),
+        // when both served forecasts tie within the margin (typically: both defer to the market), the
+        // better goal model wins: it serves fixtures without odds, the team ratings and the feature views
+        tieBreak: {
+          metric: 'model_rps',
+          ...(backtest.metrics.model ? { candidateScore: backtest.metrics.model.rps } : {}),
+          ...(rescored?.modelScore === undefined ? {} : { championScore: rescored.modelScore }),
+        },
         decidedBy: `scoreline:pipeline:${meta.trigger}`,
         // The app's prediction paths (jackpots, feature views, model health) run the engine's fit; a
         // champion of another variant would be scored on its own forecasts but served Dixon-Coles ones.
@@ -891,7 +891,7 @@ async function championScoreOnWindow(
   packed: ReturnType<typeof packMatches>,
   s: PipelineSettings,
   jobOptions: { signal?: AbortSignal; timeoutMs: number },
-): Promise<number | undefined> {
+): Promise<{ score: number | undefined; modelScore: number | undefined } | undefined> {
   const champion = await tracking.getVersionByAlias(modelName, CHAMPION)
   if (!champion?.runId) return undefined
   const run = await tracking.getRun(champion.runId).catch(() => null)
@@ -916,7 +916,7 @@ async function championScoreOnWindow(
     ...jobOptions,
     label: `${modelName} champion re-score`,
   })
-  return r.metrics.calibrated?.rps ?? r.metrics.model?.rps
+  return { score: r.metrics.calibrated?.rps ?? r.metrics.model?.rps, modelScore: r.metrics.model?.rps }
 }
 
 /**
