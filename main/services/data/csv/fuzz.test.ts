@@ -3,6 +3,7 @@ import path from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { footballDataDir } from '../../../../test/support/sharedData'
+import { simulatedSeasonCsv } from '../testing/simulatedSeasonCsv'
 import { CsvParseError } from './csvParseError'
 import { parseFootballDataCsv } from './parseFootballDataCsv'
 
@@ -22,8 +23,21 @@ function parsesOrCsvError(input: Uint8Array | string): boolean {
 
 const HEADER =
   'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HS,AS,B365H,B365D,B365A,PSCH,PSCD,PSCA,P>2.5,P<2.5'
-// invented clubs and prices (never a row copied from a real season file)
-const SAMPLE = `\ufeff${HEADER}\r\nE0,10/08/2030,20:00,Harbourside,"Millbrook, Upper",3,1,H,2,0,14,9,1.5,4.2,6.5,1.52,4.3,6.6,1.8,2.05\r\n,,,\r\n`
+/**
+ * A valid file as served: a UTF-8 BOM, CRLF line ends, a quoted club name with a comma and a trailing
+ * all-comma row, around the first rows of a simulated season (invented clubs, scores and prices; no row is
+ * copied from a real season file).
+ */
+const SAMPLE = (() => {
+  const season = simulatedSeasonCsv({
+    league: 'E0',
+    startYear: 2030,
+    teams: ['Harbourside', 'Millbrook, Upper', 'Eastbury', 'Northgate'],
+    seed: 5,
+  })
+  const [header, ...rows] = season.trim().split('\n')
+  return `\ufeff${[header, ...rows.slice(0, 2), ',,,'].join('\r\n')}\r\n`
+})()
 
 describe('parser robustness (property)', () => {
   it('random bytes only ever raise the typed CSV error', () => {

@@ -12,16 +12,16 @@ import { readFootballDataFile } from './readFootballDataFile'
  */
 const WINDOWS_1252_NBSP = Buffer.from(
   'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,Referee\n' +
-    'E0,23/04/05,Harbourside,Millbrook,1,1,D,\u00a0P Quayle\n' +
-    'E0,23/04/05,Caf\u00e9 United,Millbrook,0,2,A,T\u00a0Brannock\n',
+    'E0,23/04/32,Harbourside,Millbrook,1,1,D,\u00a0P Quayle\n' +
+    'E0,23/04/32,Caf\u00e9 United,Millbrook,0,2,A,T\u00a0Brannock\n',
   'latin1',
 )
 
 /** RFC 4180 quoting: a comma, doubled quotes and a line break inside fields, and quoted plain fields. */
 const QUOTED_FIELDS =
   'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,Referee\n' +
-  'E0,01/09/12,"Harbourside, Upper Town","Millbrook ""Rovers""",1,2,A,"P\nQuayle"\n' +
-  '"E0","02/09/12","Eastbury",Westfield,"3","0","H",\n'
+  'E0,01/09/31,"Harbourside, Upper Town","Millbrook ""Rovers""",1,2,A,"P\nQuayle"\n' +
+  '"E0","02/09/31","Eastbury",Westfield,"3","0","H",\n'
 
 const HEADER = 'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR'
 
@@ -31,8 +31,8 @@ const BOM_FIXTURES_WITHOUT_RESULTS =
   '\ufeff' +
   [
     'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,PSH,PSD,PSA,PSCH,PSCD,PSCA',
-    'D1,23/08/2025,14:30,Nordstadt,Südhafen,6,0,H,3,0,H,1.3,6,8.5,1.28,6.2,9',
-    'D1,24/05/2026,15:30,Altmark,Bergtal,,,,,,,2.6,3.5,2.6,,,',
+    'D1,21/08/2031,15:30,Nordstadt,Südhafen,3,0,H,2,0,H,1.6,4.1,5.2,1.58,4.2,5.4',
+    'D1,22/05/2032,15:30,Altmark,Bergtal,,,,,,,2.6,3.5,2.6,,,',
     ',,,,,,,,,,,,,,,,',
     ',,,,,,,,,,,,,,,,',
   ].join('\r\n') +
@@ -42,8 +42,8 @@ const BOM_FIXTURES_WITHOUT_RESULTS =
 const BROKEN_CRLF =
   [
     'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR',
-    'E0,09/08/2019,20:00,Riverside,Northgate,4,1,H',
-    'E0,10/08/2019,12:30,Eastbury,Westfield,0,5,A',
+    'E0,09/08/2031,19:45,Riverside,Northgate,2,2,D',
+    'E0,10/08/2031,13:30,Eastbury,Westfield,1,3,A',
     ',,,,,,,',
   ].join('\r\r\n') + '\r\r\n'
 
@@ -51,10 +51,10 @@ const BROKEN_CRLF =
 const MALFORMED =
   [
     'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HS,AS,B365H,B365D,B365A',
-    'E0,19/08/2019,Riverside,Northgate,x,1,H,0,0,10,5,1.5,4,6',
-    'E0,31/02/2019,Eastbury,Westfield,1,1,D,0,0,10,5,1.5,4,6',
-    'E0,20/08/2019,,Hillcrest,2,1,A,3,0,1.5,5,abc,4,6',
-    'E0,21/08/2019,Lakeside,Oakham,-1,1,A,0,0,10,5,0.9,4,6',
+    'E0,19/08/2031,Riverside,Northgate,x,1,H,0,0,10,5,1.5,4,6',
+    'E0,31/02/2031,Eastbury,Westfield,1,1,D,0,0,10,5,1.5,4,6',
+    'E0,20/08/2031,,Hillcrest,2,1,A,3,0,1.5,5,abc,4,6',
+    'E0,21/08/2031,Lakeside,Oakham,-1,1,A,0,0,10,5,0.9,4,6',
   ].join('\n') + '\n'
 
 /** Runs the parser expecting rejection; returns the typed error. */
@@ -75,16 +75,16 @@ function rejection(
 describe('parseFootballDataCsv: happy path', () => {
   it('parses a minimal file', () => {
     const parsed = parseFootballDataCsv(
-      `${HEADER}\nE0,14/08/04,Harbourside,Millbrook,2,0,H\n`,
-      'E0_2004-05.csv',
+      `${HEADER}\nE0,16/08/31,Harbourside,Millbrook,2,0,H\n`,
+      'E0_2031-32.csv',
     )
-    expect(parsed).toMatchObject({ file: 'E0_2004-05.csv', league: 'E0', encoding: 'utf-8', oddsGroups: [] })
+    expect(parsed).toMatchObject({ file: 'E0_2031-32.csv', league: 'E0', encoding: 'utf-8', oddsGroups: [] })
     expect(parsed.columns).toEqual(HEADER.split(','))
     expect(parsed.rows).toEqual([
       {
         line: 2,
         league: 'E0',
-        date: '2004-08-14',
+        date: '2031-08-16',
         time: null,
         home: 'Harbourside',
         away: 'Millbrook',
@@ -103,25 +103,25 @@ describe('parseFootballDataCsv: happy path', () => {
   it('reads half-time, shots, referee and Time', () => {
     const csv =
       'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,Referee,HS,AS,HST,AST,HF\n' +
-      'E0,09/08/2019,20:00,Riverside,Northgate,4,1,H,4,0,H,A Whistler,15,12,7,5,9\n'
-    const [row] = parseFootballDataCsv(csv, 'E0_2019-20.csv').rows
+      'E0,15/08/2031,19:45,Riverside,Northgate,3,2,H,1,1,D,A Whistler,11,14,5,6,9\n'
+    const [row] = parseFootballDataCsv(csv, 'E0_2031-32.csv').rows
     expect(row).toMatchObject({
-      time: '20:00',
-      halfTime: { home: 4, away: 0 },
+      time: '19:45',
+      halfTime: { home: 1, away: 1 },
       referee: 'A Whistler',
-      stats: { homeShots: 15, awayShots: 12, homeShotsOnTarget: 7, awayShotsOnTarget: 5 },
+      stats: { homeShots: 11, awayShots: 14, homeShotsOnTarget: 5, awayShotsOnTarget: 6 },
     })
   })
 
   it('accepts the older column spellings Home/Away, HT/AT, HG/AG and Res', () => {
     for (const header of ['Div,Date,Home,Away,HG,AG,Res', 'Div,Date,HT,AT,HG,AG,Res']) {
-      const { rows } = parseFootballDataCsv(`${header}\nSC0,01/08/98,Celtic,Dundee,2,0,H\n`, 'old.csv')
+      const { rows } = parseFootballDataCsv(`${header}\nSC0,08/08/98,Glenrock,Castlemoor,3,1,H\n`, 'old.csv')
       expect(rows[0]).toMatchObject({
-        date: '1998-08-01',
-        home: 'Celtic',
-        away: 'Dundee',
-        homeGoals: 2,
-        awayGoals: 0,
+        date: '1998-08-08',
+        home: 'Glenrock',
+        away: 'Castlemoor',
+        homeGoals: 3,
+        awayGoals: 1,
       })
     }
   })
@@ -147,12 +147,12 @@ describe('parseFootballDataCsv: happy path', () => {
 
   it('takes the file league from Div only when every row agrees', () => {
     const mixed = parseFootballDataCsv(
-      `${HEADER}\nE0,14/08/04,A,B,1,0,H\nE1,14/08/04,C,D,1,0,H\n`,
+      `${HEADER}\nE0,16/08/31,A,B,1,0,H\nE1,16/08/31,C,D,1,0,H\n`,
       'mixed.csv',
     )
     expect(mixed.league).toBeNull()
     expect(mixed.rows.map((r) => r.league)).toEqual(['E0', 'E1'])
-    const noDiv = parseFootballDataCsv('Date,HomeTeam,AwayTeam,FTHG,FTAG\n14/08/04,A,B,1,0\n', 'nodiv.csv')
+    const noDiv = parseFootballDataCsv('Date,HomeTeam,AwayTeam,FTHG,FTAG\n16/08/31,A,B,1,0\n', 'nodiv.csv')
     expect(noDiv.league).toBeNull()
     expect(noDiv.rows[0].league).toBeNull()
   })
@@ -175,10 +175,10 @@ describe('parseFootballDataCsv: files as served', () => {
     expect(parsed.columns[0]).toBe('Div')
     expect(parsed.league).toBe('D1')
     expect(parsed.rows).toHaveLength(2)
-    expect(parsed.rows[0]).toMatchObject({ status: 'played', homeGoals: 6, awayGoals: 0, time: '14:30' })
+    expect(parsed.rows[0]).toMatchObject({ status: 'played', homeGoals: 3, awayGoals: 0, time: '15:30' })
     expect(parsed.rows[1]).toMatchObject({
       line: 3,
-      date: '2026-05-24',
+      date: '2032-05-22',
       home: 'Altmark',
       homeGoals: null,
       awayGoals: null,
@@ -200,8 +200,8 @@ describe('parseFootballDataCsv: files as served', () => {
       encoding: 'windows-1252',
     })
     expect(parsed.encoding).toBe('windows-1252')
-    const utf8 = Buffer.from(`${HEADER}\nE0,14/08/04,Málaga,Sevilla,1,0,H\n`, 'utf8')
-    expect(parseFootballDataCsv(utf8, 'x.csv').rows[0].home).toBe('Málaga')
+    const utf8 = Buffer.from(`${HEADER}\nE0,16/08/31,Málvera,Sotoria,1,0,H\n`, 'utf8')
+    expect(parseFootballDataCsv(utf8, 'x.csv').rows[0].home).toBe('Málvera')
     expect(parseFootballDataCsv(utf8, 'x.csv', { encoding: 'utf-8' }).encoding).toBe('utf-8')
   })
 
@@ -209,13 +209,13 @@ describe('parseFootballDataCsv: files as served', () => {
     const parsed = parseFootballDataCsv(BROKEN_CRLF, 'broken-crlf.csv')
     expect(parsed.columns).toEqual(['Div', 'Date', 'Time', 'HomeTeam', 'AwayTeam', 'FTHG', 'FTAG', 'FTR'])
     expect(parsed.rows.map((r) => [r.line, r.home, r.time])).toEqual([
-      [2, 'Riverside', '20:00'],
-      [3, 'Eastbury', '12:30'],
+      [2, 'Riverside', '19:45'],
+      [3, 'Eastbury', '13:30'],
     ])
   })
 
   it('reads LF, CRLF and lone-CR files alike', () => {
-    const body = [HEADER, 'E0,14/08/04,A,B,1,0,H', 'E0,15/08/04,C,D,0,0,D']
+    const body = [HEADER, 'E0,16/08/31,A,B,1,0,H', 'E0,17/08/31,C,D,0,0,D']
     for (const eol of ['\n', '\r\n', '\r']) {
       const parsed = parseFootballDataCsv(body.join(eol) + eol, 'x.csv')
       expect(parsed.rows.map((r) => [r.line, r.home])).toEqual([
@@ -246,20 +246,20 @@ describe('parseFootballDataCsv: files as served', () => {
   })
 
   it('accepts four-digit years and single-digit day/month', () => {
-    const csv = `${HEADER}\nE0,09/08/2019,A,B,1,0,H\nE0,1/2/2020,A,B,1,0,H\n`
-    expect(parseFootballDataCsv(csv, 'x.csv').rows.map((r) => r.date)).toEqual(['2019-08-09', '2020-02-01'])
+    const csv = `${HEADER}\nE0,09/08/2031,A,B,1,0,H\nE0,1/2/2032,A,B,1,0,H\n`
+    expect(parseFootballDataCsv(csv, 'x.csv').rows.map((r) => r.date)).toEqual(['2031-08-09', '2032-02-01'])
   })
 
   it('treats short rows (trailing fields left out) as empty trailing cells and ignores extra empty fields', () => {
     const csv =
-      'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,Referee,B365H,B365D,B365A\nE0,14/08/04,A,B,1,0,H\nE0,14/08/04,C,D,1,0,H,,2,3,4,,,\n'
+      'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,Referee,B365H,B365D,B365A\nE0,16/08/31,A,B,1,0,H\nE0,16/08/31,C,D,1,0,H,,2,3,4,,,\n'
     const { rows } = parseFootballDataCsv(csv, 'x.csv')
     expect(rows[0]).toMatchObject({ referee: null, odds: [] })
     expect(rows[1].odds).toEqual([{ bookmaker: 'B365', kind: 'pre-match', home: 2, draw: 3, away: 4 }])
   })
 
   it('skips blank lines anywhere, including before the header', () => {
-    const parsed = parseFootballDataCsv(`\n,,\n${HEADER}\n\nE0,14/08/04,A,B,1,0,H\n  \n`, 'x.csv')
+    const parsed = parseFootballDataCsv(`\n,,\n${HEADER}\n\nE0,16/08/31,A,B,1,0,H\n  \n`, 'x.csv')
     expect(parsed.columns[0]).toBe('Div')
     expect(parsed.rows.map((r) => r.line)).toEqual([5])
   })
@@ -271,17 +271,17 @@ describe('parseFootballDataCsv: odds groups', () => {
     'BbMxA,BbAvA,BbOU,BbMx>2.5,BbAv>2.5,BbMx<2.5,BbAv<2.5,BbAH,BbAHh,BbMxAHH,BbAvAHH,BbMxAHA,BbAvAHA,MaxH,MaxD,MaxA,' +
     'AvgH,AvgD,AvgA,P>2.5,P<2.5,AHh,B365AHH,B365AHA,PSH,PSD,PSA,B365CH,B365CD,B365CA,VCCH,VCCD,VCCA,PSCH,PSCD,PSCA,' +
     'AvgCH,AvgCD,AvgCA,PC>2.5,PC<2.5'
-  // an invented row in the 2019-20 column layout (prices made up)
+  // an invented row in the 2019-20 column layout (clubs, shots and prices made up)
   const cells = [
-    'E0', '09/08/2019', 'Riverside', 'Northgate', '4', '1', 'H', '15', '12', '7', '5',
-    '1.15', '10', '19', '1.15', '9.51', '23', '40', '1.17', '1.15', '10', '9', '23', '20', '38', '1.46', '1.42', '3.11', '2.91',
-    '20', '-2.25', '1.98', '1.95', '2.01', '1.95', '1.17', '10', '23', '1.15', '8.76', '19.84', '1.41', '3.12', '-2.25',
-    '1.97', '1.95', '1.16', '9.60', '18.06', '1.15', '9.51', '21', '1.16', '9.61', '22', '1.15', '10.44', '19.64',
-    '1.15', '9.53', '19.19', '1.35', '3.45',
+    'E0', '16/08/2031', 'Riverside', 'Northgate', '2', '1', 'H', '13', '9', '6', '3', '2.10', '3.40', '3.50',
+    '2.15', '3.35', '3.45', '38', '2.22', '2.12', '3.55', '3.38', '3.70', '3.48', '36', '1.88', '1.82', '2.04',
+    '1.97', '21', '-0.25', '2.02', '1.96', '1.95', '1.90', '2.24', '3.60', '3.75', '2.11', '3.37', '3.47',
+    '1.86', '2.01', '-0.25', '1.98', '1.92', '2.16', '3.42', '3.58', '2.05', '3.45', '3.70', '2.08', '3.40',
+    '3.65', '2.07', '3.52', '3.74', '2.04', '3.43', '3.66', '1.79', '2.10',
   ] // prettier-ignore
 
   it('detects every 1X2 triple generically and nothing else', () => {
-    const parsed = parseFootballDataCsv(`${header}\n${cells.join(',')}\n`, 'E0_2019-20.csv')
+    const parsed = parseFootballDataCsv(`${header}\n${cells.join(',')}\n`, 'E0_2031-32.csv')
     expect(parsed.oddsGroups).toEqual([
       'B365',
       'VC',
@@ -312,20 +312,20 @@ describe('parseFootballDataCsv: odds groups', () => {
     expect(row.odds.find((q) => q.bookmaker === 'PS' && q.kind === 'closing')).toEqual({
       bookmaker: 'PS',
       kind: 'closing',
-      home: 1.15,
-      draw: 10.44,
-      away: 19.64,
+      home: 2.07,
+      draw: 3.52,
+      away: 3.74,
     })
-    expect(row.stats).toEqual({ homeShots: 15, awayShots: 12, homeShotsOnTarget: 7, awayShotsOnTarget: 5 })
+    expect(row.stats).toEqual({ homeShots: 13, awayShots: 9, homeShotsOnTarget: 6, awayShotsOnTarget: 3 })
   })
 
   it('reads over/under 2.5 groups, mapping Pinnacle P/PC to PS', () => {
-    const [row] = parseFootballDataCsv(`${header}\n${cells.join(',')}\n`, 'E0_2019-20.csv').rows
+    const [row] = parseFootballDataCsv(`${header}\n${cells.join(',')}\n`, 'E0_2031-32.csv').rows
     expect(row.totals).toEqual([
-      { bookmaker: 'BbMx', kind: 'pre-match', line: 2.5, over: 1.46, under: 3.11 },
-      { bookmaker: 'BbAv', kind: 'pre-match', line: 2.5, over: 1.42, under: 2.91 },
-      { bookmaker: 'PS', kind: 'pre-match', line: 2.5, over: 1.41, under: 3.12 },
-      { bookmaker: 'PS', kind: 'closing', line: 2.5, over: 1.35, under: 3.45 },
+      { bookmaker: 'BbMx', kind: 'pre-match', line: 2.5, over: 1.88, under: 2.04 },
+      { bookmaker: 'BbAv', kind: 'pre-match', line: 2.5, over: 1.82, under: 1.97 },
+      { bookmaker: 'PS', kind: 'pre-match', line: 2.5, over: 1.86, under: 2.01 },
+      { bookmaker: 'PS', kind: 'closing', line: 2.5, over: 1.79, under: 2.1 },
     ])
   })
 
@@ -342,19 +342,19 @@ describe('parseFootballDataCsv: odds groups', () => {
   it('leaves out a group with a price ≤ 1 and warns, or rejects the file with strictOdds', () => {
     const csv =
       'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,B365H,B365D,B365A,PSH,PSD,PSA\nE1,27/04/30,Lakeside,Oakham,2,1,0,3.4,3.4,2.3,3.3,3.15\n'
-    const parsed = parseFootballDataCsv(csv, 'E1_2012-13.csv')
+    const parsed = parseFootballDataCsv(csv, 'E1_2029-30.csv')
     expect(parsed.rows[0].odds.map((q) => q.bookmaker)).toEqual(['PS'])
     expect(parsed.warnings).toEqual([
       {
-        file: 'E1_2012-13.csv',
+        file: 'E1_2029-30.csv',
         line: 2,
         column: 'B365H',
         message:
           'B365H "0" is not valid decimal odds (must be greater than 1); price group left out for this row',
       },
     ])
-    const err = rejection(csv, 'E1_2012-13.csv', { strictOdds: true })
-    expect(err.message).toBe('E1_2012-13.csv:2: B365H "0" is not valid decimal odds (must be greater than 1)')
+    const err = rejection(csv, 'E1_2029-30.csv', { strictOdds: true })
+    expect(err.message).toBe('E1_2029-30.csv:2: B365H "0" is not valid decimal odds (must be greater than 1)')
   })
 })
 
@@ -364,7 +364,7 @@ describe('parseFootballDataCsv: errors', () => {
     expect(err.code).toBe('CSV_PARSE')
     expect(err.problems.map((p) => [p.line, p.column, p.message])).toEqual([
       [2, 'FTHG', 'FTHG "x" is not a number'],
-      [3, 'Date', 'Date "31/02/2019" has no such day'],
+      [3, 'Date', 'Date "31/02/2031" has no such day'],
       [4, 'HomeTeam', 'HomeTeam is empty'],
       [4, 'FTR', 'FTR "A" disagrees with the score 2-1 (expected H)'],
       [4, 'HTHG', 'half-time score 3-0 exceeds the full-time score 2-1'],
@@ -378,15 +378,15 @@ describe('parseFootballDataCsv: errors', () => {
   })
 
   it('formats the message as file:line: column "value" problem', () => {
-    const err = rejection(`${HEADER}\nE0,14/08/04,A,B,x,0,H\n`, 'E0_2019-20.csv')
-    expect(err.message).toBe('E0_2019-20.csv:2: FTHG "x" is not a number')
+    const err = rejection(`${HEADER}\nE0,16/08/31,A,B,x,0,H\n`, 'E0_2031-32.csv')
+    expect(err.message).toBe('E0_2031-32.csv:2: FTHG "x" is not a number')
     expect(err.problems).toEqual([
-      { file: 'E0_2019-20.csv', line: 2, column: 'FTHG', message: 'FTHG "x" is not a number' },
+      { file: 'E0_2031-32.csv', line: 2, column: 'FTHG', message: 'FTHG "x" is not a number' },
     ])
   })
 
   it('stops listing at the limit and says how many more there are', () => {
-    const rows = Array.from({ length: 60 }, () => 'E0,14/08/04,A,B,x,0,').join('\n')
+    const rows = Array.from({ length: 60 }, () => 'E0,16/08/31,A,B,x,0,').join('\n')
     const err = rejection(`${HEADER}\n${rows}\n`, 'x.csv')
     expect(err.problems).toHaveLength(50)
     expect(err.omitted).toBe(10)
@@ -397,7 +397,7 @@ describe('parseFootballDataCsv: errors', () => {
   })
 
   it('names missing required columns', () => {
-    const err = rejection('Div,Date,HomeTeam,FTHG,FTR\nE0,14/08/04,A,1,H\n', 'x.csv')
+    const err = rejection('Div,Date,HomeTeam,FTHG,FTR\nE0,16/08/31,A,1,H\n', 'x.csv')
     expect(err.problems.map((p) => [p.line, p.column, p.message])).toEqual([
       [1, 'AwayTeam', 'missing required column AwayTeam (or Away, AT)'],
       [1, 'FTAG', 'missing required column FTAG (or AG)'],
@@ -429,7 +429,7 @@ describe('parseFootballDataCsv: errors', () => {
 
   it('rejects a result without goals, half a score, and a bad FTR', () => {
     const err = rejection(
-      `${HEADER}\nE0,14/08/04,A,B,,,H\nE0,14/08/04,A,B,1,,\nE0,14/08/04,A,B,1,1,X\nE0,14/08/04,A,B,1,1,\n`,
+      `${HEADER}\nE0,16/08/31,A,B,,,H\nE0,16/08/31,A,B,1,,\nE0,16/08/31,A,B,1,1,X\nE0,16/08/31,A,B,1,1,\n`,
       'x.csv',
     )
     expect(err.problems.map((p) => [p.line, p.column, p.message])).toEqual([
@@ -441,7 +441,7 @@ describe('parseFootballDataCsv: errors', () => {
 
   it('rejects bad times, empty dates and rows longer than the header', () => {
     const err = rejection(
-      'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG\nE0,14/08/04,25:00,A,B,1,0\nE0,,15:00,A,B,1,0\nE0,14/08/04,,A,B,1,0,7\n',
+      'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG\nE0,16/08/31,25:00,A,B,1,0\nE0,,15:00,A,B,1,0\nE0,16/08/31,,A,B,1,0,7\n',
       'x.csv',
     )
     expect(err.problems.map((p) => [p.line, p.column, p.message])).toEqual([
@@ -452,7 +452,7 @@ describe('parseFootballDataCsv: errors', () => {
   })
 
   it('rejects an unterminated quoted field at the line where it starts', () => {
-    const err = rejection(`${HEADER}\nE0,14/08/04,"A,B,1,0,H\nE0,15/08/04,C,D,1,0,H\n`, 'x.csv')
+    const err = rejection(`${HEADER}\nE0,16/08/31,"A,B,1,0,H\nE0,17/08/31,C,D,1,0,H\n`, 'x.csv')
     expect(err.problems).toEqual([
       {
         file: 'x.csv',

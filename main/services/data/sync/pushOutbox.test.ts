@@ -10,8 +10,9 @@ import { deleteJackpot, getJackpot, saveJackpot } from '../jackpots/index'
 import { pushOutbox, resolveJackpotConflict } from './pushOutbox'
 import { syncFromPostgres } from './syncFromPostgres'
 
+// invented clubs and results (nothing copied from a real season file)
 const CSV =
-  'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,12/08/2023,Arsenal,Chelsea,2,1\nE0,13/08/2023,Leeds,Hull,0,0\n'
+  'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,12/08/2031,Harbourside,Millbrook,2,1\nE0,13/08/2031,Eastbury,Northgate,0,0\n'
 const ID = '6f1c2b1e-2d7a-4c4b-9a51-3f2f0c9e1a10'
 
 describe('local jackpots', () => {
@@ -25,19 +26,19 @@ describe('local jackpots', () => {
       fixtures: [
         {
           league: 'E0',
-          home: 'Arsenal FC',
-          away: 'Chelsea',
-          kickoff: '2023-08-12T14:00:00Z',
+          home: 'Harbourside FC',
+          away: 'Millbrook',
+          kickoff: '2031-08-12T14:00:00Z',
           odds: { home: 1.8, draw: 3.6, away: 4.5 },
           pick: '1',
         },
-        { league: 'E0', home: 'Leeds', away: 'Hul City', kickoff: '2023-08-13' },
+        { league: 'E0', home: 'Eastbury', away: 'Northgat City', kickoff: '2031-08-13' },
       ],
     })
     expect(j.fixtures[0].matchId).not.toBeNull()
-    expect(j.fixtures[1]).toMatchObject({ matchId: null, home: 'Leeds', away: 'Hul City' })
+    expect(j.fixtures[1]).toMatchObject({ matchId: null, home: 'Eastbury', away: 'Northgat City' })
     expect(j.pendingPush).toBe('pending')
-    expect(dataQuality(db).unresolvedNames.map((u) => u.name)).toEqual(['Hul City'])
+    expect(dataQuality(db).unresolvedNames.map((u) => u.name)).toEqual(['Northgat City'])
     saveJackpot(db, { id: ID, name: 'Weekend 13 (edited)', fixtures: [] })
     expect(dataStatus(db).outbox.pending).toBe(1)
   })
@@ -63,8 +64,10 @@ describeWithService('postgres', 'outbox push of local jackpots', (baseUrl) => {
       id: ID,
       name: 'Mega 17',
       provider: 'Betika',
-      deadline: '2023-08-12T11:00:00.000Z',
-      fixtures: [{ home: 'Arsenal', away: 'Chelsea', odds: { home: 1.8, draw: 3.6, away: 4.5 }, pick: '1' }],
+      deadline: '2031-08-12T11:00:00.000Z',
+      fixtures: [
+        { home: 'Harbourside', away: 'Millbrook', odds: { home: 1.8, draw: 3.6, away: 4.5 }, pick: '1' },
+      ],
     })
     const first = await syncFromPostgres(laptop, { postgres: t.url })
     expect(first.pushed).toMatchObject({ pushed: 1, conflicts: [] })
@@ -83,18 +86,18 @@ describeWithService('postgres', 'outbox push of local jackpots', (baseUrl) => {
     // A second laptop pulls it, both edit it.
     const other = openMemoryDatabase()
     await syncFromPostgres(other, { postgres: t.url })
-    expect(getJackpot(other, ID)?.fixtures[0]).toMatchObject({ home: 'Arsenal', pick: '1' })
+    expect(getJackpot(other, ID)?.fixtures[0]).toMatchObject({ home: 'Harbourside', pick: '1' })
     saveJackpot(other, {
       id: ID,
       name: 'Mega 17 (colleague)',
-      fixtures: [{ home: 'Arsenal', away: 'Chelsea', pick: 'X' }],
+      fixtures: [{ home: 'Harbourside', away: 'Millbrook', pick: 'X' }],
     })
     expect((await syncFromPostgres(other, { postgres: t.url })).pushed?.pushed).toBe(1)
 
     saveJackpot(laptop, {
       id: ID,
       name: 'Mega 17 (mine)',
-      fixtures: [{ home: 'Arsenal', away: 'Chelsea', pick: '2' }],
+      fixtures: [{ home: 'Harbourside', away: 'Millbrook', pick: '2' }],
     })
     const clash = await syncFromPostgres(laptop, { postgres: t.url })
     expect(clash.conflicts).toHaveLength(1)
