@@ -30,7 +30,7 @@
  */
 import { DixonColesError, dateOfDayNumber, dayNumberOf, toMatchArrays } from '../dixonColes'
 import { removeMargin, type MarginMethod, MARGIN_METHODS } from '../market'
-import { applyBlend, type BlendKind } from '../blend'
+import { applyBlend, servedForecast, type BlendKind } from '../blend'
 import { fitTemperatureFast, PoolWeightFitter } from './poolWeight'
 import { fitExcluding } from './fitExcluding'
 import { StageGate } from './stageGate'
@@ -503,21 +503,29 @@ export function walkForward(
       let rowAlpha: number | null = null
       let candidate: { blend: Triple | null; calibrated: Triple | null } | null = null
       if (!o.modelOnly && model) {
-        if (market) {
-          const alphaBlend =
-            usedAlpha === null || usedAlpha === 0
-              ? market
-              : applyBlend({ kind: o.blend, alpha: usedAlpha }, model, market)
-          rowAlpha = stages.blendServed ? (usedAlpha ?? 0) : 0
-          blend = stages.blendServed ? alphaBlend : market
-          const calibratedBlend = usedCalibrator ? applyCalibrator(usedCalibrator, blend) : null
-          calibrated = stages.calibratorServed && calibratedBlend ? calibratedBlend : blend
-          if (usedAlpha !== null) candidate = { blend: alphaBlend, calibrated: calibratedBlend }
-        } else {
-          rowAlpha = 1
-          blend = model
-          calibrated =
-            usedCalibrator && stages.calibratorServed ? applyCalibrator(usedCalibrator, blend) : blend
+        // what is served: the app's own rule (servedForecast) with the stages whose gates are open
+        const served = servedForecast(model, market, {
+          blend: { kind: o.blend, alpha: stages.blendServed ? usedAlpha : 0 },
+          calibrator: stages.calibratorServed ? usedCalibrator : null,
+        })
+        blend = served.blend
+        calibrated = served.calibrated
+        rowAlpha = served.alpha
+        // what each stage would have served, scored in the shadow by the gates
+        if (market && usedAlpha !== null) {
+          candidate = {
+            blend: stages.blendServed
+              ? served.blend
+              : servedForecast(model, market, {
+                  blend: { kind: o.blend, alpha: usedAlpha },
+                  calibrator: null,
+                }).blend,
+            calibrated: !usedCalibrator
+              ? null
+              : stages.calibratorServed
+                ? served.calibrated
+                : applyCalibrator(usedCalibrator, served.blend),
+          }
         }
       }
       const row: BacktestRow = {

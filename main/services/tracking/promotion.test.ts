@@ -105,45 +105,28 @@ function promotionSuite(makeStore: () => TrackingStore): void {
     const model = `scoreline-dc-E0-${suffix}-tie`
     await store.ensureRegisteredModel(model)
     const tieBreak = { metric: 'model_rps' }
+    const promote = (candidateVersion: string, more: Partial<Parameters<typeof promoteIfBetter>[1]> = {}) =>
+      promoteIfBetter(store, { modelName: model, candidateVersion, margin: 0.001, tieBreak, ...more })
     const v1 = await version(store, model, 0.1914, 'w1', { model_rps: 0.1994 })
-    await promoteIfBetter(store, { modelName: model, candidateVersion: v1, tieBreak })
+    await promote(v1)
     // served RPS equal (both the market), goal model better by more than the margin → promoted, and says why
     const v2 = await version(store, model, 0.1914, 'w1', { model_rps: 0.1916 })
-    const win = await promoteIfBetter(store, {
-      modelName: model,
-      candidateVersion: v2,
-      margin: 0.001,
-      tieBreak,
-    })
+    const win = await promote(v2)
     expect(win).toMatchObject({ action: 'promote', promoted: true, previousChampion: v1 })
     expect(win.reason).toMatch(
       /within the margin either way, so model_rps decides: 0\.1916 vs 0\.1994, better by 0\.0078/,
     )
     // a served forecast worse by the margin is never rescued by the second metric
     const v3 = await version(store, model, 0.193, 'w1', { model_rps: 0.15 })
-    expect(
-      await promoteIfBetter(store, { modelName: model, candidateVersion: v3, margin: 0.001, tieBreak }),
-    ).toMatchObject({
-      promoted: false,
-    })
+    expect(await promote(v3)).toMatchObject({ promoted: false })
     // a tie on both → challenger; scores passed in (a re-scored champion) are used over the runs'
     const v4 = await version(store, model, 0.1914, 'w1', { model_rps: 0.1912 })
-    const tie = await promoteIfBetter(store, {
-      modelName: model,
-      candidateVersion: v4,
-      margin: 0.001,
-      tieBreak,
-    })
+    const tie = await promote(v4)
     expect(tie).toMatchObject({
       action: 'challenger',
       reason: expect.stringMatching(/improvement 0\.0004 is below the margin$/),
     })
-    const passed = await promoteIfBetter(store, {
-      modelName: model,
-      candidateVersion: v4,
-      margin: 0.001,
-      tieBreak: { metric: 'model_rps', championScore: 0.25 },
-    })
+    const passed = await promote(v4, { tieBreak: { metric: 'model_rps', championScore: 0.25 } })
     expect(passed.promoted).toBe(true)
     store.close()
   })

@@ -230,6 +230,9 @@ function settingsRecord(s: PipelineSettings): PipelineRunRecord['settings'] {
   }
 }
 
+/** The first date the walk-forward forecasts (unscored) so α, the calibrator and their gates have evidence. */
+const warmUpFromOf = (data: Pick<LeagueData, 'evaluation'>) => yearsBefore(data.evaluation.from, 1)
+
 function walkOptions(
   s: PipelineSettings,
   data: LeagueData,
@@ -243,7 +246,7 @@ function walkOptions(
     from: data.evaluation.from,
     to: data.evaluation.to,
     // α, the calibrator and their gates learn from the previous season's out-of-sample forecasts too
-    warmUpFrom: yearsBefore(data.evaluation.from, 1),
+    warmUpFrom: warmUpFromOf(data),
     windowYears: s.windowYears,
     model: variant.model,
     params: variant.params,
@@ -655,7 +658,7 @@ async function runLeague(
         min_history: s.minHistory,
         // the scoring protocol: stages gated on out-of-sample evidence, warmed up on the season before
         gated: 'true',
-        warm_up_from: yearsBefore(data.evaluation.from, 1),
+        warm_up_from: warmUpFromOf(data),
         market: settingsRecord(s).market.join(' '),
         code_version: deps.codeVersion ?? 'dev',
       }
@@ -878,7 +881,7 @@ export function storedScoreComparable(
   return (
     run.tags[TAGS.evalWindow] === data.evalWindow &&
     run.params.gated === 'true' &&
-    run.params.warm_up_from === yearsBefore(data.evaluation.from, 1) &&
+    run.params.warm_up_from === warmUpFromOf(data) &&
     Number.isFinite(run.metrics.rps)
   )
 }
