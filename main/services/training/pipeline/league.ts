@@ -1,0 +1,43 @@
+/** One league's run: load → model → ξ → walk-forward and fit → track and register → promote. */
+import { evaluateAndFit } from './evaluate'
+import { promoteStep } from './promote'
+import { emptyOutcome } from './records'
+import { chooseVariant, chooseXi, loadStep } from './select'
+import { leagueStep } from './step'
+import { trackStep } from './track'
+import type { LeagueOutcome, PipelineDeps, PipelineSettings, PipelineTrigger } from './types'
+
+export async function runLeague(
+  league: string,
+  s: PipelineSettings,
+  deps: PipelineDeps,
+  meta: { id: string; trigger: PipelineTrigger },
+  progress: (stage: string, fraction: number, message: string) => void,
+): Promise<LeagueOutcome> {
+  const out = emptyOutcome(league, 'succeeded', null)
+  const ctx = leagueStep(league, s, deps, meta, out, progress)
+  try {
+    const data = await loadStep(ctx)
+    const variant = await chooseVariant(ctx, data)
+    const xiChoice = await chooseXi(ctx, data, variant)
+    const evaluated = await evaluateAndFit(ctx, data, variant, xiChoice)
+    const version = await trackStep(ctx, data, variant, xiChoice, evaluated)
+    await promoteStep(ctx, data, variant, evaluated, version)
+    progress('done', 1, `${league}: done`)
+    return out
+  } catch (error) {
+    const e = error as { code?: unknown; message?: unknown }
+    const code = typeof e?.code === 'string' ? e.code : 'JOB_FAILED'
+    out.state = code === 'JOB_CANCELLED' ? 'cancelled' : 'failed'
+    out.error = {
+      code,
+      message: `${ctx.step ? `${ctx.step}: ` : ''}${typeof e?.message === 'string' ? e.message : String(error)}`,
+    }
+    if (ctx.parentRunId) {
+      for (const id of [ctx.parentRunId, ...ctx.childRuns]) {
+        await deps.tracking.endRun(id, out.state === 'cancelled' ? 'KILLED' : 'FAILED').catch(() => {})
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Promotion: the candidate against the league's champion on the same evaluation matches (`promoteIfBetter`;
+ * a champion scored on another window or protocol is re-scored on this one with its own settings).
+ */
+import {
+  type CalibrationKind,
+  type WalkForwardOptions,
+  type WalkForwardResult,
+} from '../../../model/backtest'
+import type { BlendKind } from '../../../model/blend'
+import type { MarginMethod } from '../../../model/market'
+import { CHAMPION, promoteIfBetter } from '../../tracking/promotion'
+import { TAGS, type ModelVersion, type TrackingStore } from '../../tracking/trackingStore'
+import type { LeagueData } from '../leagueData'
+import { backtestInPool } from '../modelJobClient'
+import type { packMatches } from '../packedMatches'
+import type { WorkerPool } from '../workerPool'
+import type { Evaluated } from './evaluate'
+import { parseParams, walkOptions, warmUpFromOf } from './records'
+import type { ChosenVariant, LeagueStep } from './step'
+import { modelNameOf, type PipelineSettings } from './types'
+
+export async function promoteStep(
+  ctx: LeagueStep,
+  data: LeagueData,
+  variant: ChosenVariant,
+  evaluated: Evaluated,
+  version: ModelVersion,
+): Promise<void> {
+  const { league, s, deps, meta, out, progress, time, jobOptions } = ctx
+  const { tracking, pool } = deps
+  const { packed, backtest, fitted, servable, candidateScore } = evaluated
+  const modelName = modelNameOf(league)
+  progress('promote', 0.9, `${league}: comparing v${version.version} with the champion`)
+  const decision = await time('promote', async () => {
+    const rescored = await championScoreOnWindow(tracking, pool, modelName, data, packed, s, jobOptions)
+    return promoteIfBetter(tracking, {
+      modelName,
+      candidateVersion: version.version,
+      candidateScore,
+      margin: s.promotionMargin,
+      evalWindow: data.evalWindow,
+      ...(rescored?.score === undefined ? {} : { championScore: rescored.score }),
+      // when both served forecasts tie within the margin (typically: both defer to the market), the
+      // better goal model wins: it serves fixtures without odds, the team ratings and the feature views
+      tieBreak: {
+        metric: 'model_rps',
+        ...(backtest.metrics.model ? { candidateScore: backtest.metrics.model.rps } : {}),
+        ...(rescored?.modelScore === undefined ? {} : { championScore: rescored.modelScore }),
+      },
+      decidedBy: `scoreline:pipeline:${meta.trigger}`,
+      // The app's prediction paths (jackpots, feature views, model health) run the engine's fit; a
+      // champion of another variant would be scored on its own forecasts but served Dixon-Coles ones.
+      ...(servable
+        ? {}
+        : {
+            notServable: `${variant.model} scored RPS ${candidateScore.toFixed(4)} on the evaluation window, but its forecasts need its own code, which the app's prediction paths (jackpots, feature views, model health) cannot run yet; they are in this run (compare with \`scoreline compare-models\`)`,
+          }),
+    })
+  })
+  out.decision = {
+    action: decision.action,
+    promoted: decision.promoted,
+    reason: decision.reason,
+    candidateScore: decision.candidateScore,
+    championScore: decision.championScore ?? null,
+    previousChampion: decision.previousChampion ?? null,
+  }
+
+  out.champion = decision.promoted
+    ? {
+        model: fitted,
+        version: version.version,
+        runId: out.runId as string,
+        alpha: backtest.final.alpha,
+        calibrator: backtest.final.calibrator,
+      }
+    : null
+}
+
+/**
+ * The champion's RPS on this evaluation window: undefined when there is no champion, or when its run was
+ * evaluated on exactly these matches (`promoteIfBetter` then reads it from the run); otherwise its
+ * settings are re-run on this window (same matches, its own ξ and methods), so the two compare like with like.
+ */
+/**
+ * A champion's stored score compares with a candidate's only when it was scored on the same matches (its eval
+ * window tag) by the same protocol (stages gated on out-of-sample evidence, warmed up on the season before);
+ * otherwise the champion is re-scored on this window.
+ */
+export function storedScoreComparable(
+  run: { tags: Record<string, string>; params: Record<string, string>; metrics: Record<string, number> },
+  data: Pick<LeagueData, 'evalWindow' | 'evaluation'>,
+): boolean {
+  return (
+    run.tags[TAGS.evalWindow] === data.evalWindow &&
+    run.params.gated === 'true' &&
+    run.params.warm_up_from === warmUpFromOf(data) &&
+    Number.isFinite(run.metrics.rps)
+  )
+}
+
+async function championScoreOnWindow(
+  tracking: TrackingStore,
+  pool: WorkerPool,
+  modelName: string,
+  data: LeagueData,
+  packed: ReturnType<typeof packMatches>,
+  s: PipelineSettings,
+  jobOptions: { signal?: AbortSignal; timeoutMs: number },
+): Promise<{ score: number | undefined; modelScore: number | undefined } | undefined> {
+  const champion = await tracking.getVersionByAlias(modelName, CHAMPION)
+  if (!champion?.runId) return undefined
+  const run = await tracking.getRun(champion.runId).catch(() => null)
+  if (!run) return undefined
+  if (storedScoreComparable(run, data)) return undefined
+  const p = run.params
+  const num = (k: string, d: number) =>
+    p[k] !== undefined && Number.isFinite(Number(p[k])) ? Number(p[k]) : d
+  const options: WalkForwardOptions = {
+    ...walkOptions(s, data, num('xi', 0.0019)),
+    windowYears: num('window_years', s.windowYears),
+    minHistory: num('min_history', s.minHistory),
+    ...(p.model_variant || p.model
+      ? { model: String(p.model_variant ?? p.model) as WalkForwardOptions['model'] }
+      : {}),
+    ...(p.model_params ? { params: parseParams(String(p.model_params)) } : {}),
+    ...(p.margin_method ? { margin: p.margin_method as MarginMethod } : {}),
+    ...(p.blend ? { blend: p.blend as BlendKind } : {}),
+    ...(p.calibration ? { calibration: p.calibration as CalibrationKind } : {}),
+  }
+  const r: WalkForwardResult = await backtestInPool(pool, packed, options, {
+    ...jobOptions,
+    label: `${modelName} champion re-score`,
+  })
+  return { score: r.metrics.calibrated?.rps ?? r.metrics.model?.rps, modelScore: r.metrics.model?.rps }
+}

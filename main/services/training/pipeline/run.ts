@@ -1,0 +1,112 @@
+/** The pipeline's outer loop: league by league, then one feature rebuild, then the run's summary. */
+import { rebuildAfterPromotion } from './features'
+import { runLeague } from './league'
+import { emptyOutcome, settingsRecord } from './records'
+import type {
+  LeagueOutcome,
+  PipelineDeps,
+  PipelineEvent,
+  PipelineRunRecord,
+  PipelineSettings,
+  PipelineState,
+  PipelineTrigger,
+} from './types'
+
+export function summariseRun(
+  leagues: readonly LeagueOutcome[],
+  cancelled: boolean,
+): { state: PipelineState; summary: string } {
+  const ok = leagues.filter((l) => l.state === 'succeeded')
+  const failed = leagues.filter((l) => l.state === 'failed')
+  const parts = leagues.map((l) => {
+    if (l.state === 'failed') return `${l.league} failed: ${l.error?.message ?? 'unknown error'}`
+    if (l.state === 'cancelled') return `${l.league} cancelled`
+    const d = l.decision
+    const rps = l.metrics?.calibrated?.rps
+    const verdict = d
+      ? d.promoted
+        ? `promoted v${l.version} to champion`
+        : `v${l.version} kept as challenger (${d.reason})`
+      : ''
+    return `${l.league} RPS ${rps?.toFixed(4) ?? '—'}, ${verdict}${l.features?.rebuilt ? ', features rebuilt' : ''}`
+  })
+  const state: PipelineState = cancelled
+    ? 'cancelled'
+    : failed.length === 0
+      ? 'succeeded'
+      : ok.length === 0
+        ? 'failed'
+        : 'partial'
+  return { state, summary: parts.join('; ') || 'no league to train' }
+}
+
+/** Runs the pipeline for each league in turn; never throws for a league's failure (it is recorded). */
+export async function runPipeline(
+  leagues: readonly string[],
+  settings: PipelineSettings,
+  deps: PipelineDeps,
+  meta: { id: string; trigger: PipelineTrigger },
+): Promise<PipelineRunRecord> {
+  const now = deps.now ?? Date.now
+  const record: PipelineRunRecord = {
+    id: meta.id,
+    trigger: meta.trigger,
+    state: 'running',
+    startedAt: now(),
+    endedAt: null,
+    leagues: [],
+    features: { rebuilt: false, views: [], note: null, ms: null, error: null },
+    settings: settingsRecord(settings),
+    summary: '',
+  }
+  const emit = (e: PipelineEvent) => {
+    try {
+      deps.onEvent?.(e)
+    } catch {
+      // a listener must not break the run
+    }
+  }
+  for (let i = 0; i < leagues.length; i++) {
+    const league = leagues[i]
+    if (deps.signal?.aborted) {
+      record.leagues.push(
+        emptyOutcome(league, 'cancelled', { code: 'JOB_CANCELLED', message: 'cancelled before it started' }),
+      )
+      continue
+    }
+    emit({
+      type: 'progress',
+      runId: meta.id,
+      league,
+      stage: 'league',
+      fraction: (0.95 * i) / leagues.length,
+      message: `training ${league} (${i + 1}/${leagues.length})`,
+    })
+    const outcome = await runLeague(league, settings, deps, meta, (stage, fraction, message) =>
+      emit({
+        type: 'progress',
+        runId: meta.id,
+        league,
+        stage,
+        fraction: (0.95 * (i + fraction)) / leagues.length,
+        message,
+      }),
+    )
+    record.leagues.push(outcome)
+    emit({
+      type: 'log',
+      runId: meta.id,
+      league,
+      level: outcome.state === 'succeeded' ? 'info' : outcome.state === 'cancelled' ? 'warn' : 'error',
+      message: summariseRun([outcome], false).summary,
+    })
+  }
+  await rebuildAfterPromotion(record, deps, emit)
+  for (const l of record.leagues) delete l.champion
+  record.endedAt = now()
+  const { state, summary } = summariseRun(record.leagues, deps.signal?.aborted ?? false)
+  record.state = state
+  record.summary = summary
+  emit({ type: 'progress', runId: meta.id, league: null, stage: 'done', fraction: 1, message: summary })
+  return record
+}

@@ -1,0 +1,201 @@
+/** Track the league's run (parent + child runs, params, metrics, artifacts) and register a model version. */
+import { yearsBefore, type XiSelection } from '../../../model/backtest'
+import { requireVariant } from '../../../model/variants'
+import { TAGS, type ModelVersion } from '../../tracking/trackingStore'
+import { predictionsCsv, ratingsCsv, reliabilitySvg, type ModelArtifact } from '../artifacts'
+import type { LeagueData } from '../leagueData'
+import type { Evaluated } from './evaluate'
+import { gateRecord, metricRecord, settingsRecord, warmUpFromOf } from './records'
+import type { ChosenVariant, LeagueStep } from './step'
+import { EXPERIMENTS, modelNameOf } from './types'
+
+export async function trackStep(
+  ctx: LeagueStep,
+  data: LeagueData,
+  variant: ChosenVariant,
+  xiChoice: XiSelection,
+  evaluated: Evaluated,
+): Promise<ModelVersion> {
+  const { league, s, deps, meta, out, progress, time } = ctx
+  const { tracking } = deps
+  const { backtest, fitted, variantFit, isEngine, servable, fitMs, candidateScore } = evaluated
+  progress('track', 0.8, `${league}: logging the run`)
+  const modelName = modelNameOf(league)
+  const version = await time('track', async () => {
+    const [poisson, blending, calibration] = await Promise.all([
+      tracking.ensureExperiment(EXPERIMENTS.poisson),
+      tracking.ensureExperiment(EXPERIMENTS.blending),
+      tracking.ensureExperiment(EXPERIMENTS.calibration),
+    ])
+    const tags = {
+      'scoreline.league': league,
+      'scoreline.pipeline_run': meta.id,
+      'scoreline.trigger': meta.trigger,
+      [TAGS.dataFingerprint]: data.dataFingerprint,
+      [TAGS.evalWindow]: data.evalWindow,
+      'scoreline.model_variant': variant.model,
+    }
+    const params = {
+      league,
+      seasons: data.seasons.join(' '),
+      eval_season: data.evaluation.season,
+      eval_from: data.evaluation.from,
+      eval_to: data.evaluation.to,
+      train_from: yearsBefore(data.evaluation.to, s.windowYears),
+      train_to: data.evaluation.to,
+      window_years: s.windowYears,
+      xi: xiChoice.xi,
+      xi_grid: s.xiGrid.join(' '),
+      model: variant.model,
+      model_variant: variant.model,
+      model_params: JSON.stringify(variant.params),
+      model_selection: s.model === 'auto' ? 'auto' : 'named',
+      margin_method: s.margin,
+      blend: s.blend,
+      calibration: s.calibration,
+      min_history: s.minHistory,
+      // the scoring protocol: stages gated on out-of-sample evidence, warmed up on the season before
+      gated: 'true',
+      warm_up_from: warmUpFromOf(data),
+      market: settingsRecord(s).market.join(' '),
+      code_version: deps.codeVersion ?? 'dev',
+    }
+    const parent = await tracking.startRun({
+      experimentId: poisson.id,
+      runName: `${league} pipeline ${meta.id}`,
+      tags,
+    })
+    ctx.parentRunId = parent.runId
+    await tracking.log(parent.runId, {
+      params,
+      metrics: {
+        rps: candidateScore,
+        ...metricRecord('model_', backtest.metrics.model),
+        ...metricRecord('market_', backtest.metrics.market),
+        ...metricRecord('blend_', backtest.metrics.blend),
+        ...metricRecord('calibrated_', backtest.metrics.calibrated),
+        log_likelihood: fitted.logLikelihood,
+        iterations: fitted.iterations,
+        fit_seconds: fitMs / 1000,
+        ...(backtest.final.alpha !== null ? { alpha: backtest.final.alpha } : {}),
+      },
+    })
+    await tracking.log(parent.runId, {
+      metrics: xiChoice.grid
+        .map((g, i) =>
+          g.rps === null ? null : { key: 'xi_search_rps', value: g.rps, timestamp: Date.now(), step: i },
+        )
+        .filter((x): x is { key: string; value: number; timestamp: number; step: number } => x !== null),
+    })
+    const child = async (
+      experimentId: string,
+      name: string,
+      p: Record<string, string | number>,
+      m: Record<string, number>,
+    ) => {
+      const run = await tracking.startRun({
+        experimentId,
+        runName: `${league} ${name}`,
+        parentRunId: parent.runId,
+        tags,
+      })
+      ctx.childRuns.push(run.runId)
+      await tracking.log(run.runId, { params: p, metrics: m })
+      await tracking.endRun(run.runId, 'FINISHED')
+    }
+    await child(
+      poisson.id,
+      'fit',
+      {
+        league,
+        xi: xiChoice.xi,
+        window_years: s.windowYears,
+        model: variant.model,
+        model_variant: variant.model,
+      },
+      {
+        log_likelihood: fitted.logLikelihood,
+        iterations: fitted.iterations,
+        fit_seconds: fitMs / 1000,
+        rho: fitted.rho,
+        home_advantage: fitted.homeAdvantage,
+        ...metricRecord('', backtest.metrics.model),
+      },
+    )
+    await child(
+      blending.id,
+      'blend',
+      { league, blend: s.blend, margin_method: s.margin, xi: xiChoice.xi },
+      {
+        ...(backtest.final.alpha !== null ? { alpha: backtest.final.alpha } : {}),
+        ...metricRecord('', backtest.metrics.blend),
+        ...metricRecord('market_', backtest.metrics.market),
+        ...gateRecord(backtest.gates?.blend),
+      },
+    )
+    const cal = backtest.final.calibrator
+    await child(
+      calibration.id,
+      'calibration',
+      { league, calibration: s.calibration, xi: xiChoice.xi },
+      {
+        ...(cal && cal.kind === 'temperature'
+          ? { temperature: (cal as { temperature: number }).temperature }
+          : {}),
+        ...metricRecord('', backtest.metrics.calibrated),
+        ...gateRecord(backtest.gates?.calibration),
+      },
+    )
+    const artifact: ModelArtifact = {
+      format: 'scoreline-dixon-coles/1',
+      league,
+      model: fitted,
+      blend: { kind: s.blend, alpha: backtest.final.alpha },
+      calibrator: backtest.final.calibrator,
+      settings: params,
+      variant: {
+        id: variant.model,
+        label: requireVariant(variant.model).label,
+        params: variant.params,
+        selection: out.variantSelection ?? null,
+        summary: variantFit ? variantFit.summary : null,
+        note: isEngine
+          ? null
+          : servable
+            ? `\`model\` holds ${variant.model}'s own ratings in the engine's form: the app's forecasts with it are ${variant.model}'s.`
+            : `The walk-forward evaluation and promotion score are ${variant.model}'s; \`model\` holds a Dixon-Coles fit on the same window for team ratings and the feature views.`,
+      },
+      dataFingerprint: data.dataFingerprint,
+      evalWindow: data.evalWindow,
+      howToPredict:
+        'λ = exp(homeAdvantage + attack[home] + defence[away]), μ = exp(attack[away] + defence[home]); Dixon-Coles τ with rho; ' +
+        `blend ${s.blend} with the market (margin method ${s.margin}) at weight alpha on the model; then the calibrator.`,
+    }
+    await tracking.logArtifact(parent.runId, 'model/model.json', JSON.stringify(artifact, null, 2))
+    await tracking.logArtifact(parent.runId, 'predictions.csv', predictionsCsv(backtest.rows))
+    await tracking.logArtifact(parent.runId, 'team_ratings.csv', ratingsCsv(fitted))
+    await tracking.logArtifact(
+      parent.runId,
+      'reliability.svg',
+      reliabilitySvg(backtest.rows, `${league} ${data.evaluation.season} calibrated`),
+    )
+    await tracking.endRun(parent.runId, 'FINISHED')
+    out.runId = parent.runId
+    await tracking.ensureRegisteredModel(modelName, {
+      description: `Dixon-Coles + market blend for ${league}`,
+    })
+    return tracking.createModelVersion({
+      name: modelName,
+      runId: parent.runId,
+      artifactPath: 'model',
+      tags: {
+        'scoreline.league': league,
+        [TAGS.evalWindow]: data.evalWindow,
+        'scoreline.xi': String(xiChoice.xi),
+        'scoreline.model_variant': variant.model,
+      },
+    })
+  })
+  out.version = version.version
+  return version
+}

@@ -1,0 +1,161 @@
+import type Database from 'better-sqlite3'
+import type { FittedModel } from '../../../model/dixonColes'
+import { DEFAULT_XI_GRID, type CalibrationKind, type VariantSelection } from '../../../model/backtest'
+import type { BlendKind } from '../../../model/blend'
+import type { Calibrator } from '../../../model/calibration'
+import type { MarginMethod } from '../../../model/market'
+import type { MetricsSummary } from '../../../model/metrics'
+import type { VariantId } from '../../../model/variants'
+import type { MarketKey } from '../../data/csv'
+import { DEFAULT_MARKET_PREFERENCE } from '../../data/csv'
+import type { PromotionDecision } from '../../tracking/promotion'
+import type { TrackingStore } from '../../tracking/trackingStore'
+import type { LeagueData } from '../leagueData'
+import type { WorkerPool } from '../workerPool'
+
+export interface PipelineSettings {
+  /** Training window in years before each forecast (and before the final fit). */
+  windowYears: number
+  xiGrid: readonly number[]
+  /**
+   * The goal-model variant (`main/model/variants`), or 'auto': per league, the variant (and its
+   * hyper-parameters) with the lowest walk-forward RPS over the year strictly before the evaluation window.
+   */
+  model: VariantId | 'auto'
+  margin: MarginMethod
+  blend: BlendKind
+  calibration: CalibrationKind
+  /** Out-of-sample rows needed before α and the calibrator are fitted inside the walk-forward. */
+  minHistory: number
+  /** The candidate must beat the champion's RPS by at least this much to be promoted. */
+  promotionMargin: number
+  marketPreference: readonly MarketKey[]
+  /** Per worker job (ms). */
+  jobTimeoutMs: number
+}
+
+export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = {
+  windowYears: 3,
+  xiGrid: DEFAULT_XI_GRID,
+  model: 'dixon-coles',
+  margin: 'shin',
+  blend: 'log',
+  calibration: 'temperature',
+  minHistory: 100,
+  promotionMargin: 0.001,
+  marketPreference: DEFAULT_MARKET_PREFERENCE,
+  jobTimeoutMs: 10 * 60_000,
+}
+
+export const EXPERIMENTS = {
+  poisson: 'dixon_coles_poisson',
+  blending: 'dixon_coles_blending',
+  calibration: 'dixon_coles_calibration',
+} as const
+
+export const modelNameOf = (league: string) => `scoreline-dc-${league}`
+
+export type PipelineTrigger = 'manual' | 'cli' | 'schedule'
+export type PipelineState = 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled'
+export type LeagueState = 'succeeded' | 'failed' | 'cancelled'
+
+export interface StepTiming {
+  step: string
+  ms: number
+}
+
+export interface LeagueOutcome {
+  league: string
+  state: LeagueState
+  error: { code: string; message: string } | null
+  steps: StepTiming[]
+  evaluation: LeagueData['evaluation'] | null
+  xi: number | null
+  xiGrid: { xi: number; rps: number | null }[]
+  /** The goal-model variant this league's model used ('auto' resolved), and its hyper-parameters. */
+  modelVariant?: VariantId | null
+  modelParams?: Record<string, number>
+  /** With model 'auto': how it was chosen. */
+  variantSelection?: VariantSelection | null
+  metrics: {
+    model: MetricsSummary | null
+    market: MetricsSummary | null
+    blend: MetricsSummary | null
+    calibrated: MetricsSummary | null
+  } | null
+  alpha: number | null
+  logLikelihood: number | null
+  runId: string | null
+  modelName: string
+  version: string | null
+  decision: {
+    action: PromotionDecision['action']
+    promoted: boolean
+    reason: string
+    candidateScore: number
+    championScore: number | null
+    previousChampion: string | null
+  } | null
+  features: { rebuilt: boolean; views: string[]; note: string | null } | null
+  /** The new champion when this run promoted one (kept in memory for the feature rebuild, not stored). */
+  champion?: ChampionModel | null
+}
+
+export interface PipelineRunRecord {
+  id: string
+  trigger: PipelineTrigger
+  state: PipelineState
+  startedAt: number
+  endedAt: number | null
+  leagues: LeagueOutcome[]
+  /** Feature rebuild after the leagues (only when a champion changed). */
+  features: {
+    rebuilt: boolean
+    views: string[]
+    note: string | null
+    ms: number | null
+    error: string | null
+  }
+  settings: Omit<PipelineSettings, 'marketPreference' | 'xiGrid'> & { xiGrid: number[]; market: string[] }
+  summary: string
+}
+
+export type PipelineEvent =
+  | {
+      type: 'progress'
+      runId: string
+      league: string | null
+      stage: string
+      fraction: number
+      message: string
+    }
+  | { type: 'log'; runId: string; league: string | null; level: 'info' | 'warn' | 'error'; message: string }
+
+export interface ChampionModel {
+  model: FittedModel
+  version: string
+  runId: string
+  alpha: number | null
+  calibrator: Calibrator | null
+}
+
+export interface FeatureRebuildInput {
+  /** Leagues whose champion changed in this run. */
+  promoted: string[]
+  /** The champion of every league that has one (feature views hold all leagues in one version). */
+  champions: Record<string, ChampionModel>
+}
+
+/** Rebuilds the feature views from the champions and switches them; returns `view@version` labels. */
+export type FeatureRebuilder = (input: FeatureRebuildInput) => Promise<{ views: string[]; note?: string }>
+
+export interface PipelineDeps {
+  db: Database.Database
+  tracking: TrackingStore
+  pool: WorkerPool
+  rebuildFeatures?: FeatureRebuilder | null
+  onEvent?: (event: PipelineEvent) => void
+  signal?: AbortSignal
+  now?: () => number
+  codeVersion?: string
+}
