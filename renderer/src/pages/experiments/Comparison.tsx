@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import type { RunComparisonDto } from '../../../../shared/api/domains/tracking'
+import { bestOf, metricRule } from '../../../../shared/bestMetric'
 import { fmtNum } from '../models/format'
 import { Legend, LineChart, PALETTE } from './Charts'
 import { comparisonAxes, defaultAxes, ParallelCoordinates } from './ParallelCoordinates'
@@ -10,25 +11,20 @@ export function visibleParams(params: RunComparisonDto['params'], differencesOnl
 }
 
 /**
- * Which cells of a metric row are marked best: every run tied with the best last value, and none when all
- * runs have the same value or the metric is not a score: a count (`…_n`, `gate_rows`), a flag (`served`: the
- * stage's gate was open) or a fitted value (blend weight α, ρ, home advantage, temperature, iterations) is
- * neither better nor worse for being smaller.
+ * Which cells of a metric row are marked ★best: the shared rule (shared/bestMetric.ts) — never a count, flag,
+ * fitted value or cost, and a log-likelihood only between runs of the same model type and data window.
  */
-const NOT_A_SCORE = /(^|_)(n|alpha|rho|home_advantage|temperature|iterations|served|gate_rows)$/
-
 export function bestCells(
   metric: RunComparisonDto['metrics'][number],
   runs: RunComparisonDto['runs'],
+  params: RunComparisonDto['params'] = [],
 ): boolean[] {
-  const none = runs.map(() => false)
-  if (metric.best === null || NOT_A_SCORE.test(metric.key)) return none
-  const i = runs.findIndex((r) => r.runId === metric.best)
-  const target = metric.stats[i]?.last
-  if (target === undefined) return none
-  const values = metric.stats.flatMap((s) => (s ? [s.last] : []))
-  if (values.length < 2 || values.every((v) => v === target)) return none
-  return metric.stats.map((s) => s !== null && s.last === target)
+  const runParams = runs.map((_, i) => Object.fromEntries(params.map((p) => [p.key, p.values[i]])))
+  return bestOf(
+    metric.key,
+    metric.stats.map((s) => s?.last),
+    runParams,
+  ).best
 }
 
 /**
@@ -134,7 +130,10 @@ export function Comparison({ data, onClose }: { data: RunComparisonDto; onClose:
         <section aria-labelledby="cmp-metrics-title">
           <h3 id="cmp-metrics-title">
             Metrics{' '}
-            <span className="muted small">last value; min – max when logged at several steps; ★ best</span>
+            <span className="muted small">
+              last value; min – max when logged at several steps; ★ best (↓ lower is better, ↑ higher; counts,
+              flags and fitted values have no best)
+            </span>
           </h3>
           <div className="table-scroll">
             <table className="table compact" data-testid="compare-metrics">
@@ -146,11 +145,15 @@ export function Comparison({ data, onClose }: { data: RunComparisonDto; onClose:
               </thead>
               <tbody>
                 {data.metrics.map((m) => {
-                  const bestRuns = bestCells(m, data.runs)
+                  const bestRuns = bestCells(m, data.runs, data.params)
+                  const rule = metricRule(m.key)
                   return (
                     <tr key={m.key} data-testid={`metric-${m.key}`}>
-                      <th scope="row">
-                        {m.key} <span className="muted small">{m.higherIsBetter ? '↑' : '↓'}</span>
+                      <th scope="row" title={rule.label}>
+                        {m.key}{' '}
+                        <span className="muted small" data-testid="metric-direction">
+                          {rule.direction === 'lower' ? '↓' : rule.direction === 'higher' ? '↑' : ''}
+                        </span>
                       </th>
                       {m.stats.map((s, i) => {
                         const best = bestRuns[i]

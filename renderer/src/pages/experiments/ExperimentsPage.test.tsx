@@ -284,3 +284,43 @@ describe('Experiments screen', () => {
     expect(screen.getByTestId('no-runs').textContent).toContain('No tracked run yet')
   })
 })
+
+describe('★best (#20)', () => {
+  afterEach(cleanup)
+  const stat = (last: number) => ({ min: last, max: last, last, points: 1 })
+  const metric = (key: string, values: number[]) => ({
+    key,
+    higherIsBetter: false,
+    best: 'a',
+    stats: values.map(stat),
+  })
+
+  it('shows no ★ on counts, α, iterations, nor log-likelihoods of different model types; states the direction', () => {
+    const data: RunComparisonDto = {
+      ...comparison,
+      params: [{ key: 'model_variant', values: ['dixon-coles', 'poisson', 'dixon-coles'], differs: true }],
+      metrics: [
+        metric('rps', [0.2, 0.19, 0.21]),
+        metric('calibrated_n', [300, 377, 302]),
+        metric('model_n', [300, 377, 302]),
+        metric('alpha', [0, 0.2, 0.3]),
+        metric('iterations', [40, 12, 30]),
+        metric('log_likelihood', [-1200, -1100, -1150]),
+        metric('accuracy', [0.5, 0.52, 0.51]),
+      ],
+      histories: [],
+    }
+    render(<Comparison data={data} onClose={() => {}} />)
+    const stars = (key: string) => within(screen.getByTestId(`metric-${key}`)).queryAllByText(/★/).length
+    expect(stars('rps')).toBe(1)
+    expect(stars('accuracy')).toBe(1)
+    for (const key of ['calibrated_n', 'model_n', 'alpha', 'iterations', 'log_likelihood'])
+      expect(stars(key), key).toBe(0)
+    const direction = (key: string) =>
+      within(screen.getByTestId(`metric-${key}`)).getByTestId('metric-direction').textContent
+    expect(direction('rps')).toBe('↓')
+    expect(direction('accuracy')).toBe('↑')
+    expect(direction('calibrated_n')).toBe('')
+    expect(screen.getByTestId('metric-rps').querySelector('th')!.title).toBe('lower is better')
+  })
+})
