@@ -1,2 +1,3 @@
 export * from './shapley'
 export * from './explainFixture'
+export * from './explainServed'

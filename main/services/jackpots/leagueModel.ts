@@ -59,6 +59,8 @@ export interface LeagueModel {
   league: string
   model: FittedModel
   blend: BlendSpec | null
+  /** False when α was never fitted (too few earlier forecasts) and 0 stands in for it: the market is served. */
+  alphaFitted?: boolean
   calibrator: Calibrator | null
   /** Margin removal for the market side (the champion's own, so α means what it meant in training). */
   margin: MarginMethod
@@ -148,6 +150,7 @@ async function readChampionModel(
     league,
     model: artifact.model,
     blend,
+    alphaFitted: artifact.blend?.alpha !== null && artifact.blend?.alpha !== undefined,
     calibrator: artifact.calibrator ?? null,
     margin,
     evaluation,
@@ -226,6 +229,7 @@ export function createLocalLeagueModels(
         from,
       })
       let blend: BlendSpec | null = null
+      let alphaFitted = false
       let calibrator: Calibrator | null = null
       let evaluation: WalkForwardMetrics | null = null
       const evalFrom = yearsBefore(until, 1)
@@ -241,6 +245,7 @@ export function createLocalLeagueModels(
           })
           // α null (too few earlier forecasts) or 0 (not better than the market) serves the market
           blend = { kind: defaults.blend, alpha: wf.final.alpha ?? 0 }
+          alphaFitted = wf.final.alpha !== null
           calibrator = wf.final.calibrator
           evaluation = wf.metrics
         } catch {
@@ -251,6 +256,7 @@ export function createLocalLeagueModels(
         league,
         model,
         blend,
+        alphaFitted,
         calibrator,
         margin: defaults.margin,
         evaluation,

@@ -1,0 +1,2 @@
+export * from './asianHandicap'
+export * from './promotedPrior'

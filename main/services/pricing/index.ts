@@ -1,0 +1,4 @@
+export * from './types'
+export * from './priceFixture'
+export * from './marketFromSnapshots'
+export * from './modelUsed'
