@@ -1,9 +1,18 @@
 #!/usr/bin/env node
-// The `scoreline` command. tsx runs the TypeScript sources directly, so the CLI works right after
-// `npm install` without a separate build step.
-import { register } from 'tsx/esm/api'
+// The `scoreline` command: runs the compiled CLI in out/cli/ (see scripts/build-cli.mjs). `npm install`
+// compiles it; when a source changed since, the first start rebuilds it (about a second) and later
+// starts load plain JavaScript again.
+import { cliEntryUrl, ensureCliBuild } from '../scripts/build-cli.mjs'
 
-register()
-const { main } = await import('../main/cli/index.ts')
-const code = await main(process.argv.slice(2))
-process.exitCode = code
+let manifest
+try {
+  manifest = await ensureCliBuild({ log: (line) => process.stderr.write(line + '\n') })
+} catch (error) {
+  process.stderr.write(
+    `error: the compiled CLI is missing and cannot be built (${error.message.split('\n')[0]}).\n` +
+      'Run `npm install` (or `npm run build:cli`) in the Scoreline folder.\n',
+  )
+  process.exit(2)
+}
+const { main } = await import(cliEntryUrl(manifest))
+process.exitCode = await main(process.argv.slice(2))

@@ -68,6 +68,109 @@ describe('scoreline CLI', () => {
     expect(badPort.stderr).toContain('--port must be a port number')
   })
 
+  it('lists each command by the name and summary its module gives, loading none of them for --help', async () => {
+    const { commands } = await import('./commands')
+    for (const stub of commands) {
+      expect(stub.load, stub.name).toBeTypeOf('function')
+      const command = await stub.load!()
+      expect(command.name).toBe(stub.name)
+      if (!stub.hidden) expect(command.summary, stub.name).toBe(stub.summary)
+    }
+    const help = await run(['--help'])
+    expect(help.stdout).toMatch(/^ {2}data {2,}/m)
+    // the old spellings are accepted but not listed
+    expect(help.stdout).not.toMatch(/^ {2}(import|download|sync|alias|db) /m)
+  })
+
+  it('suggests the command or flag meant, and reads `--xi -1` as a value', async () => {
+    const typo = await run(['pipline', 'run'])
+    expect(typo.stderr).toContain('did you mean `scoreline pipeline`?')
+    const flag = await run(['info', '--hom', home])
+    expect(flag.stderr).toContain("Unknown option '--hom' for `scoreline info` (did you mean --home?)")
+    const seen: unknown[] = []
+    const root: Command = {
+      name: 'scoreline',
+      summary: 'test',
+      usage: '',
+      subcommands: [
+        {
+          name: 'probe',
+          summary: '',
+          usage: '',
+          options: { xi: { type: 'string', description: 'x' } },
+          run: (ctx) => void seen.push(ctx.values.xi),
+        },
+      ],
+    }
+    expect((await run(['probe', '--xi', '-1'], root)).code).toBe(0)
+    expect((await run(['probe', '--xi', '-.5'], root)).code).toBe(0)
+    expect(seen).toEqual(['-1', '-.5'])
+    const missing = await run(['probe', '--xi'], root)
+    expect(missing.stderr).toBe('error: --xi needs a value (--xi <xi>). Run `scoreline probe --help`.\n')
+    const dashed = await run(['probe', '--xi', '-abc'], root)
+    expect(dashed.stderr).toContain('write --xi=<value>')
+    expect(dashed.stderr).not.toContain('ambiguous')
+  })
+
+  it('lists the common service options in every help, and a group its sub-commands with their options', async () => {
+    for (const argv of [
+      ['fit', '--help'],
+      ['data', 'status', '--help'],
+      ['pipeline', '--help'],
+    ]) {
+      const { stdout } = await run(argv)
+      expect(stdout, argv.join(' ')).toContain('Common options (every command):')
+      for (const flag of [
+        '--home <dir>',
+        '--postgres <url>',
+        '--redis <url>',
+        '--mlflow <uri>',
+        '--offline',
+        '--json',
+      ])
+        expect(stdout, argv.join(' ')).toContain(flag)
+    }
+    const pipeline = (await run(['pipeline', '--help'])).stdout
+    expect(pipeline).toContain('scoreline pipeline run')
+    expect(pipeline).toContain('--league <')
+    const data = (await run(['data', '--help'])).stdout
+    for (const sub of ['import', 'download', 'sync', 'migrate', 'alias', 'status'])
+      expect(data, sub).toContain(`scoreline data ${sub}`)
+  })
+
+  it('prints one line for a missing file, and escapes control bytes from user text', async () => {
+    const root: Command = {
+      name: 'scoreline',
+      summary: 'test',
+      usage: '',
+      subcommands: [
+        {
+          name: 'read',
+          summary: '',
+          usage: '',
+          run: async () => {
+            await (await import('node:fs/promises')).readFile('/nonexistent/x.csv')
+          },
+        },
+        {
+          name: 'bytes',
+          summary: '',
+          usage: '',
+          run: () =>
+            Promise.reject(new ApiError('CSV_PARSE', `bad value "\u001b[31mred\u0000${'x'.repeat(5000)}"`)),
+        },
+      ],
+    }
+    const missing = await run(['read'], root)
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toBe('error: No such file or folder: /nonexistent/x.csv\n')
+    const bytes = await run(['bytes'], root)
+    expect(bytes.stderr).toContain('\\x1b[31mred\\x00')
+    expect(bytes.stderr).not.toContain('\u001b')
+    expect(bytes.stderr.length).toBeLessThan(2200)
+    expect(bytes.stderr.split('\n').length).toBe(2)
+  })
+
   it('exits 1 for typed errors and 2 for internal errors, with JSON errors on --json', async () => {
     const root: Command = {
       name: 'scoreline',

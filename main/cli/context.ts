@@ -1,23 +1,11 @@
 import { createScoreline, type Scoreline } from '../core/scoreline'
 import type { CommandContext } from './framework'
+import { trainingWorkerPath } from './trainingWorker'
 import { unwrap } from '../../shared/api/errors'
 import type { ProcedureName, ProcedureOutput, ProcedureInput } from '../../shared/api/contract'
 
-/** Flags every command that touches services accepts (they override the environment). */
-export const SERVICE_OPTIONS = {
-  home: { type: 'string', description: 'Data folder (overrides SCORELINE_HOME)', valueName: 'dir' },
-  postgres: { type: 'string', description: 'Postgres URL (overrides DATABASE_URL)', valueName: 'url' },
-  redis: { type: 'string', description: 'Redis URL (overrides REDIS_URL)', valueName: 'url' },
-  mlflow: {
-    type: 'string',
-    description: 'MLflow tracking URI (overrides MLFLOW_TRACKING_URI)',
-    valueName: 'uri',
-  },
-  offline: {
-    type: 'boolean',
-    description: 'Never touch the network: local stores only (overrides SCORELINE_OFFLINE and the setting)',
-  },
-} as const
+/** The service flags (`--home`, `--postgres`, …): defined with the framework, which lists them in every help. */
+export { SERVICE_OPTIONS } from './framework'
 
 export function openScoreline(ctx: CommandContext, shell: 'cli' | 'browser-bridge' = 'cli'): Scoreline {
   const flag = (name: string) =>
@@ -33,6 +21,7 @@ export function openScoreline(ctx: CommandContext, shell: 'cli' | 'browser-bridg
       ...(ctx.values.offline === true ? { offline: true } : {}),
     },
     terminalLogs: shell === 'browser-bridge',
+    trainingWorkerUrl: trainingWorkerPath(),
   })
 }
 

@@ -1,7 +1,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { toApiErrorShape } from '../core/appError'
+import { diceSimilarity } from '../services/data/teams/normalizeTeamName'
 
-type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & {
+// This module is loaded by every start of the CLI: it imports nothing heavy (no zod, no services), so
+// `scoreline --help` and a mistyped command answer before any command's module is loaded.
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & {
   description: string
   valueName?: string
 }
@@ -22,9 +25,16 @@ export interface Command {
   summary: string
   usage: string
   options?: Record<string, OptionSpec>
-  /** Sub-commands (e.g. `db migrate`); when present, `run` is optional. */
+  /** Sub-commands (e.g. `data migrate`); when present, `run` is optional. */
   subcommands?: Command[]
   run?(ctx: CommandContext): Promise<number | void> | number | void
+  /**
+   * A command listed by name and summary only (commands/index.ts): `load` imports the real command when
+   * it runs or shows its help, so the CLI starts without loading every command's services.
+   */
+  load?: () => Promise<Command>
+  /** Accepted but not listed in the parent's help (an old spelling kept as an alias). */
+  hidden?: boolean
 }
 
 /** A mistake the user can fix (bad flag, missing file): exit code 1 with the message. */
@@ -36,30 +46,76 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * Flags every command accepts (they override the environment); the commands that open the app's
+ * services read them, the others ignore them. Listed under "Common options" in every `--help`.
+ */
+export const SERVICE_OPTIONS = {
+  home: { type: 'string', description: 'Data folder (overrides SCORELINE_HOME)', valueName: 'dir' },
+  postgres: { type: 'string', description: 'Postgres URL (overrides DATABASE_URL)', valueName: 'url' },
+  redis: { type: 'string', description: 'Redis URL (overrides REDIS_URL)', valueName: 'url' },
+  mlflow: {
+    type: 'string',
+    description: 'MLflow tracking URI (overrides MLFLOW_TRACKING_URI)',
+    valueName: 'uri',
+  },
+  offline: {
+    type: 'boolean',
+    description: 'Never touch the network: local stores only (overrides SCORELINE_OFFLINE and the setting)',
+  },
+} as const satisfies Record<string, OptionSpec>
+
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', description: 'Show help for this command' },
   json: { type: 'boolean', description: 'Machine-readable JSON output' },
 }
 
-export function formatHelp(command: Command, path: string[]): string {
-  const lines = [
-    `${command.summary}`,
-    '',
-    `Usage: ${['scoreline', ...path].join(' ')} ${command.usage}`.trimEnd(),
-  ]
-  if (command.subcommands?.length) {
-    lines.push('', 'Commands:')
-    const width = Math.max(...command.subcommands.map((c) => c.name.length))
-    for (const sub of command.subcommands) lines.push(`  ${sub.name.padEnd(width)}  ${sub.summary}`)
-  }
-  const options = { ...(command.options ?? {}), ...GLOBAL_OPTIONS }
-  lines.push('', 'Options:')
-  const rendered = Object.entries(options).map(([name, spec]) => {
+const COMMON_OPTIONS: Record<string, OptionSpec> = { ...SERVICE_OPTIONS, ...GLOBAL_OPTIONS }
+
+/** The command's own options, without the common ones (which every help lists in their own section). */
+function ownOptions(command: Command): [string, OptionSpec][] {
+  return Object.entries(command.options ?? {}).filter(([name]) => !(name in COMMON_OPTIONS))
+}
+
+function optionLines(options: [string, OptionSpec][], indent = '  '): string[] {
+  const rendered = options.map(([name, spec]) => {
     const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ` <${spec.valueName ?? name}>` : ''}`
     return [flag, spec.description + (spec.multiple ? ' (repeatable)' : '')] as const
   })
-  const width = Math.max(...rendered.map(([flag]) => flag.length))
-  for (const [flag, description] of rendered) lines.push(`  ${flag.padEnd(width)}  ${description}`)
+  const width = Math.max(0, ...rendered.map(([flag]) => flag.length))
+  return rendered.map(([flag, description]) => `${indent}${flag.padEnd(width)}  ${description}`)
+}
+
+/**
+ * The help of a command. A group (`data`, `pipeline`) lists each sub-command with its usage and its own
+ * options; the root lists the commands by summary. Every help ends with the common options.
+ */
+export function formatHelp(command: Command, path: string[]): string {
+  const prefix = ['scoreline', ...path].join(' ')
+  const lines = [`${command.summary}`, '', `Usage: ${prefix} ${command.usage}`.trimEnd()]
+  const listed = (command.subcommands ?? []).filter((c) => !c.hidden)
+  if (listed.length && path.length === 0) {
+    lines.push('', 'Commands:')
+    const width = Math.max(...listed.map((c) => c.name.length))
+    for (const sub of listed) lines.push(`  ${sub.name.padEnd(width)}  ${sub.summary}`)
+    lines.push('', `Run \`scoreline <command> --help\` for a command's options.`)
+  } else if (listed.length) {
+    lines.push('', 'Commands:')
+    for (const sub of listed) {
+      lines.push('', `  ${prefix} ${sub.name} ${sub.usage}`.trimEnd(), `      ${sub.summary}`)
+      if (sub.subcommands?.length)
+        lines.push(
+          `      sub-commands: ${sub.subcommands
+            .filter((c) => !c.hidden)
+            .map((c) => c.name)
+            .join(', ')}`,
+        )
+      lines.push(...optionLines(ownOptions(sub), '    '))
+    }
+  }
+  const own = ownOptions(command)
+  if (own.length) lines.push('', 'Options:', ...optionLines(own))
+  lines.push('', 'Common options (every command):', ...optionLines(Object.entries(COMMON_OPTIONS)))
   return lines.join('\n') + '\n'
 }
 
@@ -67,6 +123,62 @@ export interface RunOptions {
   stdout?: NodeJS.WritableStream
   stderr?: NodeJS.WritableStream
   env?: NodeJS.ProcessEnv
+}
+
+async function loaded(command: Command): Promise<Command> {
+  return command.load ? await command.load() : command
+}
+
+/** The closest of `names` to a mistyped one, if any is close enough to suggest. */
+export function closestName(typed: string, names: readonly string[]): string | null {
+  let best: { name: string; score: number } | null = null
+  for (const name of names) {
+    const score = name.startsWith(typed) || typed.startsWith(name) ? 0.9 : diceSimilarity(typed, name)
+    if (score >= 0.5 && (!best || score > best.score)) best = { name, score }
+  }
+  return best?.name ?? null
+}
+
+/**
+ * Node's parseArgs reads `--xi -1` as a missing value followed by an unknown flag: a number starting
+ * with a minus sign after a flag that takes a value is that flag's value.
+ */
+function joinNegativeValues(args: string[], options: Record<string, OptionSpec>): string[] {
+  const out: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]
+    const name = arg.startsWith('--') ? arg.slice(2) : null
+    const next = args[i + 1]
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${arg}=${next}`)
+      i++
+    } else out.push(arg)
+  }
+  return out
+}
+
+/** parseArgs' error as a sentence naming the flag and what it expects. */
+function usageErrorMessage(
+  error: Error & { code?: string },
+  options: Record<string, OptionSpec>,
+  commandLine: string,
+): string {
+  const flag = /'(-{1,2}[^' <]+)/.exec(error.message)?.[1] ?? ''
+  const name = flag.replace(/^-+/, '')
+  const spec = options[name] ?? Object.entries(options).find(([, s]) => s.short === name)?.[1]
+  const form = spec && spec.type === 'string' ? ` <${spec.valueName ?? name}>` : ''
+  const help = `Run \`${commandLine} --help\`.`
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const near = closestName(name, Object.keys(options))
+    return `Unknown option '${flag}' for \`${commandLine}\`${near ? ` (did you mean --${near}?)` : ''}. ${help}`
+  }
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (/does not take an argument/.test(error.message)) return `${flag} takes no value. ${help}`
+    if (/ambiguous/.test(error.message))
+      return `${flag} needs a value (${flag}${form}); to give one that starts with "-", write ${flag}=<value>. ${help}`
+    return `${flag} needs a value (${flag}${form}). ${help}`
+  }
+  return `${error.message}. ${help}`
 }
 
 /**
@@ -77,42 +189,60 @@ export async function runCommand(root: Command, argv: string[], io: RunOptions =
   const stdout = io.stdout ?? process.stdout
   const stderr = io.stderr ?? process.stderr
   const env = io.env ?? process.env
+  const json = argv.includes('--json')
   let command = root
   const path: string[] = []
   let rest = argv
-  while (command.subcommands?.length && rest.length > 0 && !rest[0].startsWith('-')) {
-    const next = command.subcommands.find((c) => c.name === rest[0])
-    if (!next) {
-      stderr.write(
-        `Unknown command "${[...path, rest[0]].join(' ')}". Run \`scoreline ${path.join(' ')} --help\`.\n`.replace(
-          '  ',
-          ' ',
-        ),
-      )
-      return 1
+  try {
+    command = await loaded(command)
+    while (command.subcommands?.length && rest.length > 0 && !rest[0].startsWith('-')) {
+      const next = command.subcommands.find((c) => c.name === rest[0])
+      if (!next) {
+        const near = closestName(
+          rest[0],
+          command.subcommands.map((c) => c.name),
+        )
+        const here = ['scoreline', ...path].join(' ')
+        throw new UserError(
+          `Unknown command "${[...path, rest[0]].join(' ')}"${near ? ` (did you mean \`${here} ${near}\`?)` : ''}. Run \`${here} --help\`.`,
+        )
+      }
+      command = await loaded(next)
+      path.push(next.name)
+      rest = rest.slice(1)
     }
-    command = next
-    path.push(next.name)
-    rest = rest.slice(1)
+  } catch (error) {
+    return reportError(error, json, stdout, stderr)
   }
-  const json = rest.includes('--json')
+  const commandLine = ['scoreline', ...path].join(' ')
+  const options = { ...COMMON_OPTIONS, ...(command.options ?? {}) }
   let parsed: ReturnType<typeof parseArgs>
   try {
     parsed = parseArgs({
-      args: rest,
-      options: { ...stripDescriptions(command.options ?? {}), ...stripDescriptions(GLOBAL_OPTIONS) },
+      args: joinNegativeValues(rest, options),
+      options: stripDescriptions(options),
       allowPositionals: true,
       strict: true,
     })
   } catch (error) {
     return reportError(
-      new UserError(`${(error as Error).message}. Run \`scoreline ${path.join(' ')} --help\`.`),
+      new UserError(usageErrorMessage(error as Error, options, commandLine)),
       json,
       stdout,
       stderr,
     )
   }
   if (parsed.values.help || !command.run) {
+    if (!parsed.values.help && parsed.positionals.length > 0 && command.subcommands?.length) {
+      return reportError(
+        new UserError(
+          `Unknown command "${[...path, parsed.positionals[0]].join(' ')}". Run \`${commandLine} --help\`.`,
+        ),
+        json,
+        stdout,
+        stderr,
+      )
+    }
     stdout.write(formatHelp(command, path))
     return parsed.values.help ? 0 : 1
   }
@@ -124,7 +254,7 @@ export async function runCommand(root: Command, argv: string[], io: RunOptions =
     stderr,
     env,
     output(value, human) {
-      if (json || !human) stdout.write(JSON.stringify(value, null, json ? 2 : 2) + '\n')
+      if (json || !human) stdout.write(JSON.stringify(value, null, 2) + '\n')
       else stdout.write(human(value as never))
     },
   }
@@ -166,19 +296,64 @@ export function isUserError(code: string): boolean {
   return USER_ERROR_CODES.has(code) || /^(MODEL|DATA|IMPORT|SYNC|TRACKING|FEATURES)_/.test(code)
 }
 
-function reportError(
+const MAX_ECHO = 300
+
+/**
+ * Text that came from a user's file or argument, safe to print: control and binary bytes escaped
+ * (`\x1b`, `\u0000`; tab and newline kept), capped at `max` characters.
+ */
+export function printable(text: string, max = MAX_ECHO): string {
+  // eslint-disable-next-line no-control-regex
+  const escaped = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd\u2028\u2029]/g, (c) =>
+    c === '\ufffd'
+      ? '\\ufffd'
+      : c.charCodeAt(0) < 0x100
+        ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
+        : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+  return escaped.length > max
+    ? `${escaped.slice(0, max)}… (${escaped.length - max} more characters)`
+    : escaped
+}
+
+/** A missing or unreadable file as one line, instead of Node's `ENOENT: no such file …, open '…'`. */
+function fileErrorMessage(error: { code?: unknown; path?: unknown; message: string }): string | null {
+  const file = typeof error.path === 'string' ? error.path : null
+  if (!file) return null
+  switch (error.code) {
+    case 'ENOENT':
+      return `No such file or folder: ${file}`
+    case 'EACCES':
+    case 'EPERM':
+      return `Not allowed to read ${file} (permission denied)`
+    case 'EISDIR':
+      return `${file} is a folder, not a file`
+    case 'ENOTDIR':
+      return `${file}: a part of the path is not a folder`
+    default:
+      return null
+  }
+}
+
+async function reportError(
   error: unknown,
   json: boolean,
   stdout: NodeJS.WritableStream,
   stderr: NodeJS.WritableStream,
-): number {
+): Promise<number> {
+  const fileMessage = error instanceof Error ? fileErrorMessage(error as Error & { code?: unknown }) : null
   const shape =
-    error instanceof UserError ? { code: error.code, message: error.message } : toApiErrorShape(error)
+    error instanceof UserError
+      ? { code: error.code, message: error.message }
+      : fileMessage
+        ? { code: 'ENOENT', message: fileMessage }
+        : (await import('../core/appError')).toApiErrorShape(error)
   const code = (error as { code?: unknown })?.code
-  const userError = error instanceof UserError || (typeof code === 'string' && isUserError(code))
+  const userError =
+    error instanceof UserError || fileMessage !== null || (typeof code === 'string' && isUserError(code))
   if (json) stdout.write(JSON.stringify({ error: shape }, null, 2) + '\n')
   else {
-    stderr.write(`error: ${shape.message}\n`)
+    stderr.write(`error: ${printable(shape.message, 2000)}\n`)
     if (!userError && error instanceof Error && error.stack && process.env.SCORELINE_DEBUG)
       stderr.write(error.stack + '\n')
   }

@@ -43,7 +43,7 @@ export const importCommand: Command = {
   },
   async run(ctx) {
     if (ctx.positionals.length === 0)
-      throw new UserError('Name at least one CSV file: scoreline import E0_2023-24.csv')
+      throw new UserError('Name at least one CSV file: scoreline data import E0_2023-24.csv')
     const league = str(ctx, 'league')
     const season = str(ctx, 'season')
     const dbPath = str(ctx, 'db')
@@ -140,7 +140,7 @@ export const downloadCommand: Command = {
     const league = str(ctx, 'league')
     const seasons = str(ctx, 'seasons')
     if (!league || !seasons)
-      throw new UserError('Usage: scoreline download --league E0 --seasons 2019-20..2024-25')
+      throw new UserError('Usage: scoreline data download --league E0 --seasons 2019-20..2024-25')
     const scoreline = openScoreline(ctx)
     try {
       const unsubscribe = scoreline.events.subscribe((event, payload) => {
@@ -263,7 +263,7 @@ const migrateCommand: Command = {
 
 export const dbCommand: Command = {
   name: 'db',
-  summary: 'Database maintenance.',
+  summary: 'Database maintenance (`db migrate` is `data migrate`).',
   usage: '<command>',
   subcommands: [migrateCommand],
 }
@@ -338,9 +338,14 @@ export const dataStatusCommand: Command = {
   },
 }
 
+/**
+ * Everything about the local cache lives under `data`; the spellings from before (`scoreline import`,
+ * `download`, `sync`, `alias`, `db migrate`) stay accepted as hidden top-level aliases (commands/index.ts).
+ */
 export const dataCommand: Command = {
   name: 'data',
-  summary: 'The local data store.',
-  usage: '<command>',
-  subcommands: [dataStatusCommand],
+  summary:
+    'The local data cache: import, download, sync with the team Postgres, migrate, team aliases, status.',
+  usage: '<command> [options]',
+  subcommands: [importCommand, downloadCommand, syncCommand, migrateCommand, aliasCommand, dataStatusCommand],
 }
