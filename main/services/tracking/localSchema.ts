@@ -165,6 +165,18 @@ CREATE TABLE tr_outbox_ids (
       for (const runId of ids) refreshRunSummary(db, runId)
     },
   },
+  {
+    version: 3,
+    name: 'promotion decisions: outcome, detail and the matches compared',
+    // #20: a decision's label (outcome), its full account (detail, the reason being one short sentence) and
+    // the n of matches both scores were taken on.
+    up: `
+ALTER TABLE tr_promotion_log ADD COLUMN outcome TEXT;
+ALTER TABLE tr_promotion_log ADD COLUMN detail TEXT;
+ALTER TABLE tr_promotion_log ADD COLUMN matches INTEGER;
+ALTER TABLE tr_promotion_log ADD COLUMN matches_identical INTEGER;
+`,
+  },
 ]
 
 /** Rewrite a run's summary (params, tags, latest metrics; NaN as null) from the normalised tables. */

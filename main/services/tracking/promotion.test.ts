@@ -37,8 +37,10 @@ function promotionSuite(makeStore: () => TrackingStore): void {
     expect(first).toMatchObject({
       action: 'promote',
       promoted: true,
-      reason: expect.stringMatching(/no champion yet/),
+      outcome: 'first-version',
+      reason: 'champion (first version): RPS 0.2100, no earlier champion',
     })
+    expect(first.reason).not.toMatch(/beat/)
     expect((await store.getVersionByAlias(model, 'champion'))?.version).toBe(v1)
 
     // better, but not by the margin → challenger
@@ -61,7 +63,13 @@ function promotionSuite(makeStore: () => TrackingStore): void {
     expect(v2tags[PROMOTION_TAGS.decision]).toBe('challenger')
     expect(v2tags[PROMOTION_TAGS.championScore]).toBe('0.21')
     expect(v2tags[PROMOTION_TAGS.championVersion]).toBe(v1)
-    expect(v2tags[PROMOTION_TAGS.reason]).toMatch(/below the margin/)
+    expect(v2tags[PROMOTION_TAGS.reason]).toBe(
+      'kept v1: RPS 0.2095 vs 0.2100 on the same matches, gain 0.0005 below the margin 0.0010',
+    )
+    expect(v2tags[PROMOTION_TAGS.outcome]).toBe('below-margin')
+    expect(v2tags[PROMOTION_TAGS.detail]).toMatch(
+      /a gain of 0\.000500 \(lower is better; the margin is 0\.001000\)/,
+    )
 
     // better by more than the margin → champion; the challenger alias leaves it
     const v3 = await version(store, model, 0.205, 'w1')
@@ -113,19 +121,19 @@ function promotionSuite(makeStore: () => TrackingStore): void {
     const v2 = await version(store, model, 0.1914, 'w1', { model_rps: 0.1916 })
     const win = await promote(v2)
     expect(win).toMatchObject({ action: 'promote', promoted: true, previousChampion: v1 })
-    expect(win.reason).toMatch(
-      /within the margin either way, so model_rps decides: 0\.1916 vs 0\.1994, better by 0\.0078/,
-    )
+    expect(win.outcome).toBe('tie-break')
+    expect(win.reason).toBe('promoted: RPS ties v1 (0.1914 vs 0.1914); better model RPS 0.1916 vs 0.1994')
+    expect(win.detail).toMatch(/within the margin either way, so model_rps decides: 0\.191600 vs 0\.199400/i)
     // a served forecast worse by the margin is never rescued by the second metric
     const v3 = await version(store, model, 0.193, 'w1', { model_rps: 0.15 })
     expect(await promote(v3)).toMatchObject({ promoted: false })
     // a tie on both → challenger; scores passed in (a re-scored champion) are used over the runs'
     const v4 = await version(store, model, 0.1914, 'w1', { model_rps: 0.1912 })
     const tie = await promote(v4)
-    expect(tie).toMatchObject({
-      action: 'challenger',
-      reason: expect.stringMatching(/improvement 0\.0004 is below the margin$/),
-    })
+    expect(tie).toMatchObject({ action: 'challenger', outcome: 'below-margin' })
+    expect(tie.reason).toMatch(/^kept v2: RPS ties .*model RPS 0\.1912 vs 0\.1916 not better by the margin$/)
+    // "promoted" never sits beside "below the margin"
+    expect(win.reason).not.toMatch(/below the margin/)
     const passed = await promote(v4, { tieBreak: { metric: 'model_rps', championScore: 0.25 } })
     expect(passed.promoted).toBe(true)
     store.close()
@@ -145,7 +153,9 @@ function promotionSuite(makeStore: () => TrackingStore): void {
     expect(decision).toMatchObject({
       action: 'challenger',
       promoted: false,
-      reason: 'not promoted: market variant cannot be served yet',
+      outcome: 'not-servable',
+      reason: 'challenger: RPS 0.1900, but the app cannot serve this model yet',
+      detail: 'Not promoted: market variant cannot be served yet.',
     })
     expect(await store.getVersionByAlias(model, 'champion')).toBeNull()
     expect((await store.getVersionByAlias(model, 'challenger'))?.version).toBe(v1)
@@ -159,7 +169,12 @@ function promotionSuite(makeStore: () => TrackingStore): void {
     await promoteIfBetter(store, { modelName: model, candidateVersion: v1 })
     const v2 = await version(store, model, 0.19, 'season-2023-24')
     const decision = await promoteIfBetter(store, { modelName: model, candidateVersion: v2 })
-    expect(decision).toMatchObject({ action: 'challenger', reason: expect.stringMatching(/re-evaluate/) })
+    expect(decision).toMatchObject({
+      action: 'challenger',
+      outcome: 'not-comparable',
+      reason: expect.stringMatching(/^challenger: not comparable, champion v1 has no RPS on these matches/),
+      detail: expect.stringMatching(/Re-score both on the matches both scored/),
+    })
     // with the champion re-scored on the candidate's window, the comparison is fair
     const fair = await promoteIfBetter(store, { modelName: model, candidateVersion: v2, championScore: 0.2 })
     expect(fair).toMatchObject({ action: 'promote', championScore: 0.2 })
@@ -213,5 +228,103 @@ describeWithService('mlflow', 'promotion on MLflow', (uri) => {
       promotions: new PromotionLog(db, client.http.baseUrl),
       onClose: () => db.close(),
     })
+  })
+})
+
+describe('promotion decisions in plain words', () => {
+  const store = () =>
+    new LocalTrackingStore({ db: openMemoryTrackingDatabase(), artifactsDir: tmpdir(), ownsDb: true })
+  async function version(s: TrackingStore, model: string, metrics: Record<string, number>, tags = {}) {
+    const exp = await s.ensureExperiment('scoreline-promotion-words')
+    const run = await s.startRun({ experimentId: exp.id, tags: { [TAGS.evalWindow]: 'w1', ...tags } })
+    await s.log(run.runId, { metrics })
+    await s.endRun(run.runId)
+    return (await s.createModelVersion({ name: model, runId: run.runId })).version
+  }
+
+  it('says every decision in under 120 characters with 4 decimals, the detail apart', async () => {
+    const s = store()
+    const model = 'scoreline-dc-T0-words'
+    await s.ensureRegisteredModel(model)
+    const long = 0.197123456789
+    const decisions = []
+    const v1 = await version(s, model, { rps: long, model_rps: 0.2 })
+    decisions.push(await promoteIfBetter(s, { modelName: model, candidateVersion: v1 }))
+    for (const [rps, modelRps] of [
+      [0.1969123456, 0.2],
+      [0.195123456, 0.2],
+      [0.195123456, 0.19123456],
+      [0.195, 0.25],
+    ]) {
+      const v = await version(s, model, { rps, model_rps: modelRps })
+      decisions.push(
+        await promoteIfBetter(s, {
+          modelName: model,
+          candidateVersion: v,
+          tieBreak: { metric: 'model_rps' },
+          matches: { n: 378, identical: false, candidateOnly: 1, championOnly: 2 },
+        }),
+      )
+    }
+    const v9 = await version(s, model, { rps: 0.1 })
+    decisions.push(
+      await promoteIfBetter(s, {
+        modelName: model,
+        candidateVersion: v9,
+        notServable:
+          'negative-binomial scored RPS 0.1000 on the evaluation window, but its forecasts need its own code, which the app cannot run yet',
+      }),
+    )
+    decisions.push(await promoteManually(s, { modelName: model, version: v9, decidedBy: 'ana' }))
+    decisions.push(await rollbackChampion(s, { modelName: model, decidedBy: 'ana' }))
+    for (const d of decisions) {
+      expect(d.reason.length).toBeLessThan(120)
+      expect(d.reason).not.toMatch(/\d\.\d{5,}/)
+      expect(d.detail.length).toBeGreaterThan(0)
+      if (d.promoted) expect(d.reason).not.toMatch(/below the margin/)
+    }
+    expect(decisions.map((d) => d.outcome)).toEqual([
+      'first-version',
+      'below-margin',
+      'beat-champion',
+      'tie-break',
+      'below-margin',
+      'not-servable',
+      'manual',
+      'rollback',
+    ])
+    expect(decisions[2].reason).toBe(
+      'promoted: beat v1, RPS 0.1951 vs 0.1971 on 378 common matches (margin 0.0010)',
+    )
+    expect(decisions[2].detail).toMatch(
+      /re-scored on the 378 matches both scored \(the candidate alone scored 1/,
+    )
+    const log = s.promotions.history(model)
+    expect(log.find((r) => r.version === '3')).toMatchObject({
+      outcome: 'beat-champion',
+      matches: 378,
+      matchesIdentical: false,
+    })
+    expect((await s.getModelVersion(model, '3')).tags[PROMOTION_TAGS.matches]).toBe('378')
+    s.close()
+  })
+
+  it('refuses to compare two runs of one window that scored different matches, saying why', async () => {
+    const s = store()
+    const model = 'scoreline-dc-T0-sets'
+    await s.ensureRegisteredModel(model)
+    const v1 = await version(s, model, { rps: 0.2, calibrated_n: 302 }, { [TAGS.scoredMatches]: 'aaa' })
+    await promoteIfBetter(s, { modelName: model, candidateVersion: v1 })
+    const v2 = await version(s, model, { rps: 0.19, calibrated_n: 305 }, { [TAGS.scoredMatches]: 'bbb' })
+    const d = await promoteIfBetter(s, { modelName: model, candidateVersion: v2 })
+    expect(d).toMatchObject({ promoted: false, outcome: 'not-comparable' })
+    expect(d.reason).toBe(
+      'challenger: not comparable, v2 and champion v1 were scored on different matches (305 vs 302)',
+    )
+    const v3 = await version(s, model, { rps: 0.19, calibrated_n: 302 }, { [TAGS.scoredMatches]: 'aaa' })
+    expect((await promoteIfBetter(s, { modelName: model, candidateVersion: v3 })).outcome).toBe(
+      'beat-champion',
+    )
+    s.close()
   })
 })

@@ -9,6 +9,7 @@ import { TrackingError, isNotFound } from './errors'
 import type { PromotionAction, PromotionRecord } from './promotionLog'
 import { TAGS } from './trackingStore'
 import type { ModelVersion, TrackingStore } from './trackingStore'
+import { fmt4, shortText, type DecisionOutcome } from '../../../shared/modelReport'
 
 export const CHAMPION = 'champion'
 export const CHALLENGER = 'challenger'
@@ -25,7 +26,29 @@ export const PROMOTION_TAGS = {
   decidedBy: 'scoreline.promotion.decided_by',
   decidedAt: 'scoreline.promotion.decided_at',
   reason: 'scoreline.promotion.reason',
+  /** What the label says (`shared/modelReport.ts` DECISION_OUTCOMES). */
+  outcome: 'scoreline.promotion.outcome',
+  /** The full account behind the one-line reason. */
+  detail: 'scoreline.promotion.detail',
+  /** Matches both scores were taken on (n). */
+  matches: 'scoreline.promotion.matches',
+  /** 'identical' or 'common' (re-scored on the matches both scored). */
+  matchSet: 'scoreline.promotion.match_set',
 } as const
+
+/** The matches a comparison was made on (`sameMatches.ts`): both versions' scores are means over the same ids. */
+export interface ComparedMatches {
+  /** Matches both versions scored with their served forecast. */
+  n: number
+  /** Both scored exactly the same matches (else the scores are re-taken on the matches both scored). */
+  identical: boolean
+  candidateOnly: number
+  championOnly: number
+  /** 12 hex of the compared match ids. */
+  matchSet?: string
+  /** How the champion's per-match scores were obtained, e.g. "re-scored on this window: …". */
+  note?: string
+}
 
 export interface PromoteIfBetterInput {
   modelName: string
@@ -39,11 +62,17 @@ export interface PromoteIfBetterInput {
   /** Override the candidate's score (default: its run's latest value of `metric`). */
   candidateScore?: number
   /**
-   * The champion's score on the candidate's evaluation window. Default: the champion run's metric, but only
-   * when its `scoreline.eval_window` tag equals the candidate's; otherwise the scores are not comparable
-   * and the candidate becomes challenger.
+   * The champion's score on the candidate's matches. Default: the champion run's metric, but only when its
+   * `scoreline.eval_window` tag equals the candidate's AND both runs scored the same matches (their
+   * `scoreline.scored_matches` tags, else their `<stage>_n` counts); otherwise the scores are not comparable
+   * and the candidate becomes challenger, saying why.
    */
   championScore?: number
+  /**
+   * The matches `candidateScore` and `championScore` were both taken on (the pipeline joins the two versions'
+   * per-match scores by match id). With it, n is recorded beside the decision.
+   */
+  matches?: ComparedMatches
   /** Evaluation window id (fingerprint of the evaluation matches). Default: the candidate run's tag. */
   evalWindow?: string
   /** Who or what decided; default `scoreline:auto-promotion`. */
@@ -56,7 +85,7 @@ export interface PromoteIfBetterInput {
   /**
    * A second metric that decides when the first is within the margin either way (same direction and margin),
    * e.g. the goal model's own RPS when both versions' served forecasts defer to the market and tie. Its
-   * scores default like the first metric's: the runs' metric, the champion's only on the same window.
+   * scores default like the first metric's: the runs' metric, the champion's only on the same matches.
    */
   tieBreak?: { metric: string; candidateScore?: number; championScore?: number }
   now?: number
@@ -64,6 +93,8 @@ export interface PromoteIfBetterInput {
 
 export interface PromotionDecision {
   action: PromotionAction | 'unchanged'
+  /** What the label says (`shared/modelReport.ts` `decisionLabel`). */
+  outcome: DecisionOutcome
   promoted: boolean
   modelName: string
   version: string
@@ -73,19 +104,55 @@ export interface PromotionDecision {
   championScore?: number
   margin: number
   evalWindow?: string
+  /** The matches both scores were taken on (absent for a first version, a manual promote or a rollback). */
+  matches?: ComparedMatches
   decidedBy: string
+  /** One plain sentence, 4 decimals, at most 120 characters. */
   reason: string
+  /** The full account (both scores, the margin, the matches, the tie-break): one click away in the screens. */
+  detail: string
   record?: PromotionRecord
 }
 
-const fmt = (x: number) =>
-  Number.isInteger(x) ? String(x) : x.toPrecision(6).replace(/0+$/, '').replace(/\.$/, '')
+/** The detail's figures: 6 decimals (precise, never 17 digits). */
+const fmt6 = (x: number) => (Number.isFinite(x) ? x.toFixed(6) : String(x))
+
+/** Metric names as an analyst reads them. */
+const metricWord = (metric: string) =>
+  metric === 'rps' ? 'RPS' : metric === 'model_rps' ? 'model RPS' : metric.replace(/_/g, ' ')
+
+const matchWord = (m: ComparedMatches | undefined) =>
+  m ? (m.identical ? `${m.n} same matches` : `${m.n} common matches`) : 'the same matches'
+
+const matchDetail = (m: ComparedMatches | undefined) =>
+  m
+    ? m.identical
+      ? ` Both were scored on the same ${m.n} matches (by match id).`
+      : ` Scored on different matches, so both were re-scored on the ${m.n} matches both scored (the candidate alone scored ${m.candidateOnly}, the champion alone ${m.championOnly}).`
+    : ''
+
+/** Whether two runs scored the same matches, from what they logged; null when neither says. */
+function sameScoredMatches(
+  a: { tags: Record<string, string>; metrics: Record<string, number> } | undefined,
+  b: { tags: Record<string, string>; metrics: Record<string, number> } | undefined,
+): { same: boolean; why: string } | null {
+  if (!a || !b) return null
+  const ta = a.tags[TAGS.scoredMatches]
+  const tb = b.tags[TAGS.scoredMatches]
+  const na = a.metrics.calibrated_n ?? a.metrics.model_n
+  const nb = b.metrics.calibrated_n ?? b.metrics.model_n
+  if (ta && tb) return { same: ta === tb, why: `scored on different matches (${na ?? '?'} vs ${nb ?? '?'})` }
+  if (na !== undefined && nb !== undefined)
+    return { same: na === nb, why: `scored on different numbers of matches (${na} vs ${nb})` }
+  return null
+}
 
 export async function promoteIfBetter(
   store: TrackingStore,
   input: PromoteIfBetterInput,
 ): Promise<PromotionDecision> {
   const metric = input.metric ?? 'rps'
+  const word = metricWord(metric)
   const margin = input.margin ?? 0.001
   const decidedBy = input.decidedBy ?? 'scoreline:auto-promotion'
   const now = input.now ?? Date.now()
@@ -104,6 +171,7 @@ export async function promoteIfBetter(
   }
   const evalWindow = input.evalWindow ?? candidateRun?.tags[TAGS.evalWindow]
   const champion = await store.getVersionByAlias(input.modelName, CHAMPION)
+  const v = `v${candidate.version}`
 
   const base = {
     modelName: input.modelName,
@@ -113,15 +181,18 @@ export async function promoteIfBetter(
     margin,
     evalWindow,
     decidedBy,
+    ...(input.matches ? { matches: input.matches } : {}),
   }
 
   if (champion?.version === candidate.version) {
     return {
       ...base,
       action: 'unchanged',
+      outcome: 'unchanged',
       promoted: false,
       previousChampion: champion.version,
-      reason: 'already champion',
+      reason: `${v} is already the champion`,
+      detail: `${v} is already the champion of ${input.modelName}: nothing to decide.`,
     }
   }
 
@@ -131,21 +202,38 @@ export async function promoteIfBetter(
       {
         ...base,
         action: 'challenger',
+        outcome: 'not-servable',
         promoted: false,
         ...(champion ? { previousChampion: champion.version } : {}),
-        reason: `not promoted: ${input.notServable}`,
+        reason: shortText(
+          `challenger: ${word} ${fmt4(candidateScore)}, but the app cannot serve this model yet`,
+        ),
+        detail: `Not promoted: ${input.notServable}.`,
       },
       now,
     )
   }
 
+  const n = input.matches ? ` on ${input.matches.n} matches` : ''
   if (!champion) {
-    const reason = `first version with ${metric} = ${fmt(candidateScore)}: no champion yet`
-    return decide(store, { ...base, action: 'promote', promoted: true, reason }, now)
+    return decide(
+      store,
+      {
+        ...base,
+        action: 'promote',
+        outcome: 'first-version',
+        promoted: true,
+        reason: `champion (first version): ${word} ${fmt4(candidateScore)}${n}, no earlier champion`,
+        detail: `${v} is the first version of ${input.modelName} to be judged, so it becomes champion with ${metric} = ${fmt6(candidateScore)}${n}.`,
+      },
+      now,
+    )
   }
+  const cv = `v${champion.version}`
 
-  // The champion run's value of a metric, only when it was evaluated on the candidate's window.
+  // The champion run's value of a metric, only when it was evaluated on the candidate's matches.
   let championRun: Awaited<ReturnType<TrackingStore['getRun']>> | undefined | null = null
+  let notSame: string | null = null
   const championMetric = async (key: string): Promise<number | undefined> => {
     if (!champion.runId) return undefined
     if (championRun === null) {
@@ -155,16 +243,32 @@ export async function promoteIfBetter(
       })
     }
     const championWindow = championRun?.tags[TAGS.evalWindow]
-    return evalWindow !== undefined && championWindow === evalWindow ? championRun?.metrics[key] : undefined
+    if (evalWindow === undefined || championWindow !== evalWindow) return undefined
+    const same = sameScoredMatches(candidateRun, championRun)
+    if (same && !same.same) {
+      notSame = same.why
+      return undefined
+    }
+    return championRun?.metrics[key]
   }
   const championScore = input.championScore ?? (await championMetric(metric))
   if (championScore === undefined || !Number.isFinite(championScore)) {
-    const reason =
-      `champion v${champion.version} has no ${metric} on evaluation window ${evalWindow ?? '(unknown)'}: ` +
-      're-evaluate it on the same matches (pass championScore) to compare'
+    const why = notSame
+      ? `${v} and champion ${cv} were ${notSame}`
+      : `champion ${cv} has no ${word} on these matches (evaluation window ${evalWindow ?? 'unknown'})`
     return decide(
       store,
-      { ...base, action: 'challenger', promoted: false, previousChampion: champion.version, reason },
+      {
+        ...base,
+        action: 'challenger',
+        outcome: 'not-comparable',
+        promoted: false,
+        previousChampion: champion.version,
+        reason: shortText(`challenger: not comparable, ${why}`),
+        detail:
+          `Not compared: ${why}. Re-score both on the matches both scored (the pipeline does this with ` +
+          `their per-match scores) and pass the scores to compare.`,
+      },
       now,
     )
   }
@@ -172,23 +276,57 @@ export async function promoteIfBetter(
   const gain = (cand: number, champ: number) => (input.higherIsBetter ? cand - champ : champ - cand)
   const beats = (g: number) => g > 0 && g >= margin - 1e-12
   const improvement = gain(candidateScore, championScore)
-  let better = beats(improvement)
   const direction = input.higherIsBetter ? 'higher' : 'lower'
-  let reason = better
-    ? `${metric} ${fmt(candidateScore)} beats champion v${champion.version}'s ${fmt(championScore)} by ${fmt(improvement)} ` +
-      `(≥ margin ${fmt(margin)}, ${direction} is better)`
-    : `${metric} ${fmt(candidateScore)} vs champion v${champion.version}'s ${fmt(championScore)}: improvement ` +
-      `${fmt(improvement)} is below the margin ${fmt(margin)} (${direction} is better)`
+  const on = matchWord(input.matches)
+  const scores = `${word} ${fmt4(candidateScore)} vs ${fmt4(championScore)}`
+  const detailHead =
+    `${v}'s ${metric} ${fmt6(candidateScore)} vs champion ${cv}'s ${fmt6(championScore)}: a gain of ` +
+    `${fmt6(improvement)} (${direction} is better; the margin is ${fmt6(margin)}).${matchDetail(input.matches)}` +
+    (input.matches?.note ? ` ${input.matches.note}.` : '')
+  if (beats(improvement)) {
+    return decide(
+      store,
+      {
+        ...base,
+        championScore,
+        previousChampion: champion.version,
+        action: 'promote',
+        outcome: 'beat-champion',
+        promoted: true,
+        reason: shortText(`promoted: beat ${cv}, ${scores} on ${on} (margin ${fmt4(margin)})`),
+        detail: `${detailHead} It beats the champion by at least the margin.`,
+      },
+      now,
+    )
+  }
   const tie = input.tieBreak
-  if (!better && tie && Math.abs(improvement) < margin - 1e-12) {
+  if (tie && Math.abs(improvement) < margin - 1e-12) {
     const cand = tie.candidateScore ?? candidateRun?.metrics[tie.metric]
     const champ = tie.championScore ?? (await championMetric(tie.metric))
     if (cand !== undefined && champ !== undefined && Number.isFinite(cand) && Number.isFinite(champ)) {
       const g = gain(cand, champ)
-      better = beats(g)
-      reason +=
-        `; within the margin either way, so ${tie.metric} decides: ${fmt(cand)} vs ${fmt(champ)}, ` +
-        (better ? `better by ${fmt(g)}` : `improvement ${fmt(g)} is below the margin`)
+      const better = beats(g)
+      const tieWord = metricWord(tie.metric)
+      return decide(
+        store,
+        {
+          ...base,
+          championScore,
+          previousChampion: champion.version,
+          action: better ? 'promote' : 'challenger',
+          outcome: better ? 'tie-break' : 'below-margin',
+          promoted: better,
+          reason: shortText(
+            better
+              ? `promoted: ${word} ties ${cv} (${fmt4(candidateScore)} vs ${fmt4(championScore)}); better ${tieWord} ${fmt4(cand)} vs ${fmt4(champ)}`
+              : `kept ${cv}: ${word} ties (${fmt4(candidateScore)} vs ${fmt4(championScore)}), ${tieWord} ${fmt4(cand)} vs ${fmt4(champ)} not better by the margin`,
+          ),
+          detail:
+            `${detailHead} Within the margin either way, so ${tie.metric} decides: ${fmt6(cand)} vs ${fmt6(champ)}, ` +
+            `a gain of ${fmt6(g)}${better ? ', at least the margin: promoted' : ', below the margin: kept as challenger'}.`,
+        },
+        now,
+      )
     }
   }
   return decide(
@@ -197,9 +335,13 @@ export async function promoteIfBetter(
       ...base,
       championScore,
       previousChampion: champion.version,
-      action: better ? 'promote' : 'challenger',
-      promoted: better,
-      reason,
+      action: 'challenger',
+      outcome: 'below-margin',
+      promoted: false,
+      reason: shortText(
+        `kept ${cv}: ${scores} on ${on}, gain ${fmt4(improvement)} below the margin ${fmt4(margin)}`,
+      ),
+      detail: `${detailHead} The gain is below the margin: kept as challenger.`,
     },
     now,
   )
@@ -227,6 +369,13 @@ async function decide(
     [PROMOTION_TAGS.decidedBy]: decision.decidedBy,
     [PROMOTION_TAGS.decidedAt]: new Date(now).toISOString(),
     [PROMOTION_TAGS.reason]: decision.reason,
+    [PROMOTION_TAGS.outcome]: decision.outcome,
+    // MLflow caps a tag value at 5000 characters
+    [PROMOTION_TAGS.detail]: decision.detail.slice(0, 5000),
+  }
+  if (decision.matches) {
+    tags[PROMOTION_TAGS.matches] = String(decision.matches.n)
+    tags[PROMOTION_TAGS.matchSet] = decision.matches.identical ? 'identical' : 'common'
   }
   if (decision.metric) {
     tags[PROMOTION_TAGS.metric] = decision.metric
@@ -254,6 +403,10 @@ async function decide(
     evalWindow: decision.evalWindow,
     decidedBy: decision.decidedBy,
     reason: decision.reason,
+    outcome: decision.outcome,
+    detail: decision.detail,
+    matches: decision.matches?.n,
+    matchesIdentical: decision.matches?.identical,
   })
   return { ...decision, record }
 }
@@ -269,6 +422,7 @@ export async function promoteManually(
     store,
     {
       action: 'manual-promote',
+      outcome: 'manual',
       promoted: true,
       modelName: input.modelName,
       version: version.version,
@@ -277,7 +431,10 @@ export async function promoteManually(
       candidateScore: Number.NaN,
       margin: 0,
       decidedBy: input.decidedBy,
-      reason: input.reason ?? `promoted by hand by ${input.decidedBy}`,
+      reason: shortText(input.reason ?? `promoted by hand by ${input.decidedBy}`),
+      detail:
+        `v${version.version} made champion by hand by ${input.decidedBy}` +
+        `${champion ? ` (replacing v${champion.version})` : ''}${input.reason ? `: ${input.reason}` : '.'}`,
     },
     input.now ?? Date.now(),
   )
@@ -309,6 +466,7 @@ export async function rollbackChampion(
     store,
     {
       action: 'rollback',
+      outcome: 'rollback',
       promoted: true,
       modelName: input.modelName,
       version: target,
@@ -317,8 +475,12 @@ export async function rollbackChampion(
       candidateScore: Number.NaN,
       margin: 0,
       decidedBy: input.decidedBy,
-      reason:
+      reason: shortText(
         input.reason ?? `rolled back from v${current?.version ?? '?'} to v${target} by ${input.decidedBy}`,
+      ),
+      detail:
+        `Champion rolled back from v${current?.version ?? '?'} to v${target} by ${input.decidedBy}` +
+        `${input.reason ? `: ${input.reason}` : '.'}`,
     },
     input.now ?? Date.now(),
   )

@@ -23,7 +23,15 @@ export interface PromotionRecord {
   margin?: number
   evalWindow?: string
   decidedBy: string
+  /** One plain sentence (≤ 120 characters). */
   reason: string
+  /** What the label says (`shared/modelReport.ts`); absent on records written before it. */
+  outcome?: string
+  /** The full account behind `reason`. */
+  detail?: string
+  /** Matches both scores were taken on, and whether both versions scored exactly those. */
+  matches?: number
+  matchesIdentical?: boolean
 }
 
 export class PromotionLog {
@@ -36,8 +44,9 @@ export class PromotionLog {
     const info = this.db
       .prepare(
         `INSERT INTO tr_promotion_log (decided_at, target, model_name, action, alias, version, previous_version,
-           metric, candidate_score, champion_score, margin, eval_window, decided_by, reason)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           metric, candidate_score, champion_score, margin, eval_window, decided_by, reason, outcome, detail, matches,
+           matches_identical)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         record.decidedAt,
@@ -54,6 +63,10 @@ export class PromotionLog {
         record.evalWindow ?? null,
         record.decidedBy,
         record.reason,
+        record.outcome ?? null,
+        record.detail ?? null,
+        record.matches ?? null,
+        record.matchesIdentical === undefined ? null : record.matchesIdentical ? 1 : 0,
       )
     return { ...record, id: Number(info.lastInsertRowid), target: this.target }
   }
@@ -79,6 +92,13 @@ export class PromotionLog {
       evalWindow: (r.eval_window as string | null) ?? undefined,
       decidedBy: r.decided_by as string,
       reason: r.reason as string,
+      outcome: (r.outcome as string | null) ?? undefined,
+      detail: (r.detail as string | null) ?? undefined,
+      matches: (r.matches as number | null) ?? undefined,
+      matchesIdentical:
+        r.matches_identical === null || r.matches_identical === undefined
+          ? undefined
+          : r.matches_identical === 1,
     }))
   }
 }

@@ -20,6 +20,10 @@ export const TAGS = {
   clientKey: 'scoreline.client_key',
   dataFingerprint: 'scoreline.data_fingerprint',
   evalWindow: 'scoreline.eval_window',
+  /** 12 hex of the match ids a run's served forecast scored (same id = the same matches, by match id). */
+  scoredMatches: 'scoreline.scored_matches',
+  /** sha256 of the settings a pipeline run trained with (with the data fingerprint: "nothing changed"). */
+  configFingerprint: 'scoreline.config_fingerprint',
 } as const
 
 export interface Page<T> {
