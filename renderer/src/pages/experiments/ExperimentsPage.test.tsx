@@ -6,6 +6,8 @@ import { DEFAULT_RUNS_VIEW, useTrackingStore } from '../../stores/trackingStore'
 import { ticks } from './Charts'
 import { bestCells, Comparison, visibleParams } from './Comparison'
 import { ExperimentsPage } from './ExperimentsPage'
+import { orderColumns, runLabel, RunsTable } from './RunsTable'
+import { fmtDuration, fmtTime } from '../models/format'
 import { axisPositions, comparisonAxes } from './ParallelCoordinates'
 import { EMPTY_FILTER, defaultColumns, filterRuns, parseQuery, sortRuns } from './runsView'
 
@@ -72,14 +74,15 @@ describe('runs table logic', () => {
       'run3',
     ])
     expect(sortRuns(some, { by: { kind: 'metric', key: 'rps' }, desc: true }).at(-1)?.runId).toBe('run3')
-    expect(defaultColumns(some).map((c) => c.key)).toEqual(['league', 'xi', 'blend', 'rps', 'market_rps'])
+    // RPS and market RPS first (#20), then the pipeline's key params
+    expect(defaultColumns(some).map((c) => c.key)).toEqual(['rps', 'market_rps', 'league', 'xi', 'blend'])
     // Runs that record their goal-model variant (#12) show it next to the league.
     const withVariant = [run(1, { params: { league: 'E0', model_variant: 'shots', xi: '0.0019' } }), run(2)]
     expect(
       defaultColumns(withVariant)
         .map((c) => c.key)
-        .slice(0, 3),
-    ).toEqual(['league', 'model_variant', 'xi'])
+        .slice(0, 4),
+    ).toEqual(['rps', 'market_rps', 'league', 'model_variant'])
   })
 
   it('chooses round chart ticks', () => {
@@ -266,14 +269,14 @@ describe('Experiments screen', () => {
       render(<ExperimentsPage api={api} />)
     })
     fireEvent.change(screen.getByTestId('run-query'), { target: { value: 'league = E2' } })
-    fireEvent.click(screen.getByRole('button', { name: 'rps' }))
+    fireEvent.click(screen.getByRole('button', { name: 'RPS' }))
     cleanup()
     await act(async () => {
       render(<ExperimentsPage api={api} />)
     })
     expect((screen.getByTestId('run-query') as HTMLInputElement).value).toBe('league = E2')
     expect(screen.getByTestId('runs-count').textContent).toContain('4 of 12 runs')
-    expect(screen.getByRole('columnheader', { name: /rps ▲/ }).getAttribute('aria-sort')).toBe('ascending')
+    expect(screen.getByRole('columnheader', { name: /RPS ▲/ }).getAttribute('aria-sort')).toBe('ascending')
   })
 
   it('says how to get runs when there are none, and shows the error with a retry', async () => {
@@ -322,5 +325,63 @@ describe('★best (#20)', () => {
     expect(direction('accuracy')).toBe('↑')
     expect(direction('calibrated_n')).toBe('')
     expect(screen.getByTestId('metric-rps').querySelector('th')!.title).toBe('lower is better')
+  })
+})
+
+describe('runs table at 1024 px (#20)', () => {
+  beforeAll(() => {
+    Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 480 })
+    Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1000 })
+  })
+  afterAll(() => {
+    for (const k of ['clientHeight', 'clientWidth'])
+      delete (HTMLElement.prototype as unknown as Record<string, unknown>)[k]
+  })
+  afterEach(cleanup)
+
+  it('labels runs by league, variant (and stage) and time instead of "E0 pipeline <id>"', () => {
+    const parent = run(1, {
+      params: { league: 'E0', model_variant: 'dixon-coles' },
+      runName: 'E0 pipeline 7f3a9c',
+    })
+    expect(runLabel(parent)).toBe(`E0 · dixon-coles · ${fmtTime(parent.startTime)}`)
+    const child = run(2, {
+      params: { league: 'E0', model: 'poisson' },
+      runName: 'E0 fit',
+      parentRunId: 'run1',
+    })
+    expect(runLabel(child)).toBe(`E0 · poisson · fit · ${fmtTime(child.startTime)}`)
+    expect(runLabel(run(3, { params: {}, runName: 'adhoc', tags: {} }))).toBe('adhoc')
+  })
+
+  it('puts RPS and market RPS first and pins them beside the run; durations read end − start', async () => {
+    const columns = [
+      { kind: 'param' as const, key: 'league' },
+      { kind: 'metric' as const, key: 'market_rps' },
+      { kind: 'metric' as const, key: 'model_rps' },
+      { kind: 'metric' as const, key: 'rps' },
+    ]
+    expect(orderColumns(columns).pinned.map((c) => c.key)).toEqual(['rps', 'market_rps'])
+    expect(orderColumns(columns).rest.map((c) => c.key)).toEqual(['league', 'model_rps'])
+    const runs = [run(1, { startTime: 1_700_000_000_000, endTime: 1_700_000_095_000 })]
+    render(
+      <RunsTable
+        rows={runs}
+        columns={columns}
+        sort={{ by: { kind: 'attr', key: 'startTime' }, desc: true }}
+        onSort={() => {}}
+        selection={[]}
+        onToggle={() => {}}
+        maxSelection={10}
+        experimentNames={new Map()}
+        onOpen={() => {}}
+      />,
+    )
+    const headers = screen.getAllByRole('columnheader')
+    expect(headers.slice(0, 4).map((h) => h.textContent)).toEqual(['Select', 'Run', 'RPS', 'Market RPS'])
+    expect(headers.slice(0, 4).every((h) => h.classList.contains('pinned'))).toBe(true)
+    expect(headers[4].classList.contains('pinned')).toBe(false)
+    expect((await screen.findByTestId('run-duration')).textContent).toBe(fmtDuration(95_000))
+    expect(fmtDuration(95_000)).toBe('1 min 35 s')
   })
 })

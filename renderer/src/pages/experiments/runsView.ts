@@ -66,14 +66,15 @@ export function availableColumns(runs: readonly RunDto[]): {
   return { params: sort(params), metrics: sort(metrics), tags: sort(tags) }
 }
 
+/** RPS and market RPS first (#20: the figures an analyst reads first; the table pins them beside the run). */
 const PREFERRED: Column[] = [
+  { kind: 'metric', key: 'rps' },
+  { kind: 'metric', key: 'market_rps' },
   { kind: 'param', key: 'league' },
   { kind: 'param', key: 'model_variant' },
   { kind: 'param', key: 'xi' },
   { kind: 'param', key: 'blend' },
   { kind: 'param', key: 'calibration' },
-  { kind: 'metric', key: 'rps' },
-  { kind: 'metric', key: 'market_rps' },
   { kind: 'metric', key: 'model_rps' },
   { kind: 'metric', key: 'calibrated_log_loss' },
 ]
