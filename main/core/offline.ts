@@ -37,6 +37,7 @@ export function offlineBackendStatus(
 
 const NETWORK_ONLY: Partial<Record<keyof Handlers, string>> = {
   'data.download': 'downloading seasons from football-data.co.uk',
+  'fixtures.download': "downloading football-data.co.uk's fixtures.csv",
   'data.sync': "syncing with the team's Postgres",
   'tracking.push': 'pushing tracked runs to MLflow',
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { appEvents, appProcedures } from './domains/app'
 import { dataEvents, dataProcedures } from './domains/data'
 import { featureProcedures } from './domains/features'
+import { fixtureProcedures } from './domains/fixtures'
 import { healthProcedures } from './domains/health'
 import { jackpotProcedures } from './domains/jackpots'
 import { trainingEvents, trainingProcedures } from './domains/training'
@@ -18,6 +19,7 @@ export const procedures = {
   ...appProcedures,
   ...dataProcedures,
   ...jackpotProcedures,
+  ...fixtureProcedures,
   ...trainingProcedures,
   ...featureProcedures,
   ...trackingProcedures,
