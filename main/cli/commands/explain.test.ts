@@ -49,14 +49,27 @@ describe('scoreline explain (simulated league)', () => {
     expect(o.jackpot).toBeUndefined()
     const f = o.fixtures[0]
     expect(Object.keys(f)).toEqual([
+      'league',
       'home',
       'away',
       'probabilities',
+      'stage',
       'baseline',
       'contributions',
+      'model_probabilities',
       'summary',
+      'source',
+      'note',
       'market',
+      'warnings',
     ])
+    expect(o.models[0].summary).toMatch(
+      /^model file model\.json: fitted on \d+ matches, ξ [\d.]+, data as of /,
+    )
+    // no odds: the model is served, and the explanation ends at it
+    expect(f.stage).toBe('model')
+    expect(f.model_probabilities).toEqual(f.probabilities)
+    expect(f.source).toMatch(/The model sets this price \(no market price/)
     expect(f.contributions.map((c: { component: string }) => c.component)).toEqual([
       'homeAdvantage',
       'homeAttack',
@@ -95,7 +108,11 @@ describe('scoreline explain (simulated league)', () => {
     expect(o.fixtures.map((f: { home: string }) => f.home)).toEqual(['Team 01', 'Team 03', 'Team 05'])
     const [a, b, c] = o.fixtures
     expect(a.market).toMatchObject({ margin: 'shin', odds: [1.9, 3.5, 4.2], blend: 'log', alpha: 0.7 })
-    expect(a.contributions.map((x: { component: string }) => x.component)).toContain('marketBlend')
+    // the model's factors, then one explicit blend step, ending at the served number
+    expect(a.stage).toBe('blend')
+    expect(a.contributions.map((x: { component: string }) => x.component).slice(-1)).toEqual(['blend'])
+    expect(a.contributions.at(-1).label).toBe('Blend with market (α 0.70)')
+    expect(a.source).toMatch(/The model blended with the market sets this price \(α 0\.70/)
     expect(b.market).toBeNull()
     for (const f of [a, b, c]) {
       expectAdditive(f)
@@ -115,7 +132,8 @@ describe('scoreline explain (simulated league)', () => {
 
     const human = await runCli(['explain', '--model', modelFile, '--jackpot', file])
     expect(human.stdout).toMatch(/Team 01 v Team 02: home .*pick [HDA]/)
-    expect(human.stdout).toMatch(/market \(shin\):/)
+    expect(human.stdout).toMatch(/market \(entered, shin\):/)
+    expect(human.stdout).toMatch(/= served \(blend\)/)
     expect(human.stdout).toMatch(/jackpot: 3 fixtures, P\(all 3 right\)/)
     expect(human.stdout).toMatch(/k\s+P\(exactly k\)\s+P\(at least k\)/)
   })

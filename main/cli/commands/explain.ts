@@ -1,16 +1,15 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { explainFixture, explanationSentence, type ComponentName } from '../../model/explain'
+import type { ModelUsed, PricedFixture } from '../../../shared/pricing'
 import { analyseJackpot } from '../../model/jackpot'
-import { MARGIN_METHODS, removeMargin, type MarginMethod } from '../../model/market'
-import { argMax, OUTCOME_LETTERS, type OutcomeLetter, type Triple } from '../../model/metrics'
+import { MARGIN_METHODS, type MarginMethod } from '../../model/market'
+import type { OutcomeLetter } from '../../model/metrics'
 import type { BlendKind } from '../../model/blend'
 import type { FittedModel } from '../../model/dixonColes'
 import { UserError, type Command } from '../framework'
 import {
   FIT_OPTIONS,
   findTeam,
-  modelFromContext,
   parseFixture,
   parseNumber,
   percent,
@@ -18,12 +17,26 @@ import {
   stringOption,
   table,
 } from './modelInput'
+import {
+  fittedFromContext,
+  fittedLeagueModel,
+  fittedModelUsed,
+  LEAGUE_OPTION,
+  leagueOption,
+  priceWithChampion,
+  priceWithFit,
+  refuseFitFlags,
+  usesChampion,
+} from './servedInput'
+import { renderModels } from './fixturesRender'
 
 const DEFAULT_ALPHA = 0.5
 
 export interface JackpotRow {
   /** 1-based line in the jackpot file (null for --fixture). */
   line: number | null
+  /** The row's league column, when the file has one (else --league). */
+  league: string | null
   home: string
   away: string
   odds: [number, number, number] | null
@@ -33,23 +46,40 @@ type Probs = { home: number; draw: number; away: number }
 const probs = (p: readonly number[]): Probs => ({ home: p[0], draw: p[1], away: p[2] })
 
 export interface ExplainedFixture {
+  league: string
   home: string
   away: string
-  /** Final probabilities: model, then the market blend when odds were given. */
+  /** The served probabilities: what the app gives for the fixture (see `stage`). */
   probabilities: Probs
+  /** Which stage served them: model, market, blend or calibrated. */
+  stage: string
   /** An average team v an average team at a neutral venue. */
   baseline: Probs
-  /** Shapley contributions; for each outcome they sum to probabilities − baseline. */
-  contributions: ({ component: ComponentName } & Probs)[]
-  /** One sentence on what drives the most likely outcome. */
+  /**
+   * The steps from the baseline to the served number: the model's own factors (exact Shapley, summing to the
+   * model's probabilities), then one step per serving stage (market, blend, calibration). For each outcome
+   * baseline + Σ contributions = probabilities.
+   */
+  contributions: ({ component: string; label: string; kind: 'model' | 'stage' } & Probs)[]
+  /** The goal model's own probabilities (baseline + the model steps). */
+  model_probabilities: Probs
+  /** One sentence on what drives the most likely outcome in the model. */
   summary: string
+  /** Where the served number comes from ("The market sets this price …; the model alone would say …"). */
+  source: string
+  /** How to read attack and defence. */
+  note: string
   market: {
-    margin: MarginMethod
-    odds: [number, number, number]
+    bookmaker: string
+    margin: string
+    observed_at: string | null
+    odds: number[]
     probabilities: Probs
-    blend: BlendKind
+    /** The opinion pool and the model's weight α when a blend was served (null: the market or the model alone). */
+    blend: string | null
     alpha: number
   } | null
+  warnings: { code: string; message: string }[]
   /** Jackpot only: the pick (most likely outcome) and its probability. */
   pick?: OutcomeLetter
   p_pick?: number
@@ -57,6 +87,8 @@ export interface ExplainedFixture {
 
 export interface ExplainOutput {
   fixtures: ExplainedFixture[]
+  /** What priced the fixtures: the champion (version, run, data as-of, ξ, matches) or the fit made now. */
+  models: ModelUsed[]
   jackpot?: {
     n: number
     p_all_correct: number
@@ -128,7 +160,7 @@ function parseCsvRecords(text: string, file: string): { line: number; cells: str
   return records
 }
 
-/** A jackpot file: header with `home,away` and optionally `odds_home,odds_draw,odds_away`. */
+/** A jackpot file: header with `home,away`, optionally `league` and `odds_home,odds_draw,odds_away`. */
 export async function readJackpotFile(filePath: string): Promise<JackpotRow[]> {
   let text: string
   try {
@@ -149,6 +181,7 @@ export async function readJackpotFile(filePath: string): Promise<JackpotRow[]> {
       'CSV_PARSE',
     )
   }
+  const cl = col('league')
   const oddsCols = ['odds_home', 'odds_draw', 'odds_away'].map(col)
   const someOdds = oddsCols.some((c) => c >= 0)
   if (someOdds && oddsCols.some((c) => c < 0)) {
@@ -186,7 +219,12 @@ export async function readJackpotFile(filePath: string): Promise<JackpotRow[]> {
         odds = [nums[0], nums[1], nums[2]]
       }
     }
-    rows.push({ line: r.line, home, away, odds })
+    const league = cl >= 0 && r.cells[cl] ? r.cells[cl] : null
+    if (league !== null && !/^[A-Za-z0-9]{1,16}$/.test(league)) {
+      problems.push(`${file}:${r.line}: league "${league}" is not a league code like E0 or SP1`)
+      continue
+    }
+    rows.push({ line: r.line, league, home, away, odds })
   }
   if (problems.length) {
     const shown = problems.slice(0, 20)
@@ -197,50 +235,64 @@ export async function readJackpotFile(filePath: string): Promise<JackpotRow[]> {
   return rows
 }
 
+type Probs3 = readonly number[]
+
+/** A priced fixture in the explain output: the steps from the baseline to the served number. */
+export function toExplained(f: PricedFixture, where = ''): ExplainedFixture {
+  const e = f.explanation
+  if (!e || !f.served || !f.model)
+    throw new UserError(
+      `${where}${f.home} v ${f.away}: no model price to explain — ${f.warnings.map((w) => w.message).join('; ') || 'no rating'}`,
+      'MODEL_NO_DATA',
+    )
+  const p = (t: Probs3) => probs(t)
+  return {
+    league: f.league,
+    home: f.home,
+    away: f.away,
+    probabilities: p(e.served),
+    stage: e.stage,
+    baseline: p(e.baseline),
+    contributions: e.steps.map((s) => ({ component: s.key, label: s.label, kind: s.kind, ...p(s.delta) })),
+    model_probabilities: p(e.model),
+    summary: e.sentence,
+    source: e.source,
+    note: e.note,
+    market: f.market
+      ? {
+          bookmaker: f.market.bookmaker,
+          margin: f.market.marginMethod,
+          observed_at: f.market.observedAt,
+          odds: [...f.market.prices],
+          probabilities: p(f.market.probabilities),
+          blend:
+            f.served.stage === 'blend' || (f.served.alpha > 0 && f.served.alpha < 1)
+              ? f.served.blendKind
+              : null,
+          alpha: f.served.alpha,
+        }
+      : null,
+    warnings: f.warnings.map((w) => ({ code: w.code, message: w.message })),
+  }
+}
+
+/** Explains rows with a saved or fitted model, through the same served-forecast rule as the champion. */
 export function explainRows(
   model: FittedModel,
   rows: readonly JackpotRow[],
   market: { margin: MarginMethod; blend: BlendKind; alpha: number },
   where: (row: JackpotRow) => string = () => '',
-): ExplainedFixture[] {
-  const betaMean = model.teams.reduce((s, t) => s + t.defence, 0) / model.teams.length
-  return rows.map((row) => {
+  what: { league?: string; file?: string } = {},
+): { fixtures: ExplainedFixture[]; models: ModelUsed[] } {
+  const league = fittedLeagueModel(model, { league: what.league ?? 'CSV', file: what.file }, market)
+  const fixtures = rows.map((row) => {
     const h = findTeam(model, row.home, where(row))
     const a = findTeam(model, row.away, where(row))
     if (h.name === a.name) throw new UserError(`${where(row)}${h.name} cannot play itself`)
-    const marketProbs: Triple | null = row.odds ? removeMargin(row.odds, market.margin).probabilities : null
-    const e = explainFixture({
-      gamma: model.homeAdvantage,
-      alphaHome: h.attack,
-      betaHome: h.defence,
-      alphaAway: a.attack,
-      betaAway: a.defence,
-      betaMean,
-      rho: model.rho,
-      ...(marketProbs
-        ? { market: { probabilities: marketProbs, blend: { kind: market.blend, alpha: market.alpha } } }
-        : {}),
-    })
-    const top = OUTCOME_LETTERS[argMax(e.final)]
-    return {
-      home: h.name,
-      away: a.name,
-      probabilities: probs(e.final),
-      baseline: probs(e.baseline),
-      contributions: e.contributions.map((c) => ({ component: c.component, ...probs(c.delta) })),
-      summary: explanationSentence(e, top, { home: h.name, away: a.name }),
-      market:
-        marketProbs && row.odds
-          ? {
-              margin: market.margin,
-              odds: row.odds,
-              probabilities: probs(marketProbs),
-              blend: market.blend,
-              alpha: market.alpha,
-            }
-          : null,
-    }
+    const odds = row.odds ? { home: row.odds[0], draw: row.odds[1], away: row.odds[2] } : null
+    return toExplained(priceWithFit(league, { home: h.name, away: a.name, odds }), where(row))
   })
+  return { fixtures, models: [fittedModelUsed(league, what.file)] }
 }
 
 export const explainCommand: Command = {
@@ -248,9 +300,10 @@ export const explainCommand: Command = {
   summary:
     'Explain fixture probabilities (Shapley contributions of each model ingredient) and analyse a jackpot coupon.',
   usage:
-    '(--model model.json | <csv...> [fit options]) (--fixture "Home v Away" ... | --jackpot jackpot.csv) [--json]',
+    '(--league E0 | --model model.json | <csv...> [fit options]) (--fixture "Home v Away" ... | --jackpot ticket.csv) [--json]',
   options: {
     ...FIT_OPTIONS,
+    ...LEAGUE_OPTION,
     model: {
       type: 'string',
       description:
@@ -260,22 +313,23 @@ export const explainCommand: Command = {
     fixture: { type: 'string', multiple: true, description: 'A fixture "Home v Away"', valueName: 'fixture' },
     jackpot: {
       type: 'string',
-      description: 'A coupon CSV: columns home,away and optional odds_home,odds_draw,odds_away',
+      description:
+        'A coupon CSV: columns home,away, optional league (else --league) and odds_home,odds_draw,odds_away',
       valueName: 'file',
     },
     margin: {
       type: 'string',
-      description: `Margin removal for jackpot odds: ${MARGIN_METHODS.join(', ')} (default shin)`,
+      description: `Margin removal for jackpot odds with a fitted model: ${MARGIN_METHODS.join(', ')} (default shin)`,
       valueName: 'method',
     },
     alpha: {
       type: 'string',
-      description: `Model weight when blending with jackpot odds, 0..1 (default ${DEFAULT_ALPHA}; see backtest's final α)`,
+      description: `Model weight when blending a fitted model with jackpot odds, 0..1 (default ${DEFAULT_ALPHA}; see backtest's final α)`,
       valueName: 'a',
     },
     blend: {
       type: 'string',
-      description: 'Opinion pool with the odds: log (default) or linear',
+      description: 'Opinion pool of a fitted model with the odds: log (default) or linear',
       valueName: 'pool',
     },
   },
@@ -287,6 +341,8 @@ export const explainCommand: Command = {
     }
     if (fixtures.length > 0 && jackpotFile !== undefined)
       throw new UserError('Give --fixture or --jackpot, not both.')
+    const league = leagueOption(ctx)
+    const champion = usesChampion(ctx)
     const margin = (stringOption(ctx, 'margin') ?? 'shin') as MarginMethod
     if (!MARGIN_METHODS.includes(margin))
       throw new UserError(`--margin must be one of ${MARGIN_METHODS.join(', ')}, got "${margin}"`)
@@ -294,16 +350,44 @@ export const explainCommand: Command = {
     if (blend !== 'log' && blend !== 'linear')
       throw new UserError(`--blend must be log or linear, got "${blend}"`)
     const alpha = parseNumber(stringOption(ctx, 'alpha'), 'alpha', { min: 0, max: 1 }) ?? DEFAULT_ALPHA
+    if (champion) refuseFitFlags(ctx, ['margin', 'alpha', 'blend', 'as-of', 'from', 'xi'])
 
     const rows: JackpotRow[] = jackpotFile
       ? await readJackpotFile(jackpotFile)
-      : fixtures.map((f) => ({ line: null, ...parseFixture(f), odds: null }))
-    const model = await modelFromContext(ctx)
+      : fixtures.map((f) => ({ line: null, league: null, ...parseFixture(f), odds: null }))
     const file = jackpotFile ? path.basename(jackpotFile) : ''
-    const explained = explainRows(model, rows, { margin, blend, alpha }, (r) =>
-      r.line ? `${file}:${r.line}: ` : '',
-    )
-    const output: ExplainOutput = { fixtures: explained }
+    const where = (r: JackpotRow) => (r.line ? `${file}:${r.line}: ` : '')
+    let output: ExplainOutput
+    if (
+      champion ||
+      (jackpotFile &&
+        rows.some((r) => r.league) &&
+        ctx.positionals.length === 0 &&
+        !stringOption(ctx, 'model'))
+    ) {
+      const missing = rows.find((r) => !r.league && !league)
+      if (missing)
+        throw new UserError(
+          `${where(missing)}no league for ${missing.home} v ${missing.away}: give --league E0 or a league column in the ticket.`,
+        )
+      const priced = await priceWithChampion(
+        ctx,
+        rows.map((r) => ({
+          league: (r.league ?? league)!,
+          home: r.home,
+          away: r.away,
+          odds: r.odds && { home: r.odds[0], draw: r.odds[1], away: r.odds[2] },
+        })),
+      )
+      output = {
+        fixtures: priced.fixtures.map((f, k) => toExplained(f, where(rows[k]))),
+        models: priced.models,
+      }
+    } else {
+      const { model, file: modelFile } = await fittedFromContext(ctx)
+      output = explainRows(model, rows, { margin, blend, alpha }, where, { league, file: modelFile })
+    }
+    const explained = output.fixtures
     if (jackpotFile) {
       const j = analyseJackpot(
         explained.map((f) => ({
@@ -334,31 +418,42 @@ const points = (x: number) => {
 }
 
 function renderExplain(o: ExplainOutput): string {
-  const parts: string[] = []
+  const parts: string[] = [renderModels(o.models)]
   for (const f of o.fixtures) {
     const p = f.probabilities
     const head = [
-      `${f.home} v ${f.away}: home ${percent(p.home)}  draw ${percent(p.draw)}  away ${percent(p.away)}` +
+      `${f.home} v ${f.away}: home ${percent(p.home)}  draw ${percent(p.draw)}  away ${percent(p.away)}  (served: ${f.stage})` +
         (f.pick ? `   pick ${f.pick} (${percent(f.p_pick as number)})` : ''),
-      f.summary,
     ]
     if (f.market) {
       const m = f.market.probabilities
       head.push(
-        `market (${f.market.margin}): ${percent(m.home)} / ${percent(m.draw)} / ${percent(m.away)}, blended ${f.market.blend} α = ${f.market.alpha}`,
+        `market (${f.market.bookmaker}, ${f.market.margin}${f.market.observed_at ? `, ${f.market.observed_at.slice(0, 16).replace('T', ' ')} UTC` : ''}): ${percent(m.home)} / ${percent(m.draw)} / ${percent(m.away)}`,
       )
     }
     const rows = [
       [
-        'baseline (average v average, neutral)',
+        'baseline (average v average, neutral venue)',
         percent(f.baseline.home),
         percent(f.baseline.draw),
         percent(f.baseline.away),
       ],
-      ...f.contributions.map((c) => [c.component, points(c.home), points(c.draw), points(c.away)]),
-      ['final', percent(p.home), percent(p.draw), percent(p.away)],
+      ...f.contributions.map((c) => [c.label, points(c.home), points(c.draw), points(c.away)]),
+      [`= served (${f.stage})`, percent(p.home), percent(p.draw), percent(p.away)],
     ]
-    parts.push(head.join('\n') + '\n' + table(['points', 'home', 'draw', 'away'], rows, ['l', 'r', 'r', 'r']))
+    const tail = [
+      f.source,
+      f.summary,
+      f.note,
+      ...f.warnings.filter((w) => w.code !== 'no-market').map((w) => `warning: ${w.message}`),
+    ]
+    parts.push(
+      head.join('\n') +
+        '\n' +
+        table(['step (points)', 'home', 'draw', 'away'], rows, ['l', 'r', 'r', 'r']) +
+        tail.join('\n') +
+        '\n',
+    )
   }
   if (o.jackpot) {
     const j = o.jackpot

@@ -12,6 +12,7 @@ const modelFile = path.join(dir, 'model.json')
 const dataDir = footballDataDir()
 
 const FIXTURE_KEYS = [
+  'league',
   'home',
   'away',
   'lambda',
@@ -22,6 +23,10 @@ const FIXTURE_KEYS = [
   'over_2_5',
   'btts',
   'top_scores',
+  'stage',
+  'model',
+  'market',
+  'warnings',
 ]
 
 describe('scoreline predict (simulated league)', () => {
@@ -42,11 +47,19 @@ describe('scoreline predict (simulated league)', () => {
     ])
     expect(code).toBe(0)
     const o = JSON.parse(stdout)
-    expect(Object.keys(o)).toEqual(['fixtures'])
+    expect(Object.keys(o)).toEqual(['fixtures', 'models'])
+    // what priced it: the saved model, with its matches, ξ and data as-of
+    expect(o.models[0].summary).toMatch(
+      /^model file model\.json: fitted on \d+ matches, ξ 0\.0019, data as of \d{4}-\d{2}-\d{2}$/,
+    )
     expect(o.fixtures).toHaveLength(2)
     for (const f of o.fixtures) {
       expect(Object.keys(f)).toEqual(FIXTURE_KEYS)
       expect(Math.abs(f.p_home + f.p_draw + f.p_away - 1)).toBeLessThan(1e-9)
+      // no odds: the model is served
+      expect(f.stage).toBe('model')
+      expect(f.model).toEqual({ home: f.p_home, draw: f.p_draw, away: f.p_away })
+      expect(f.market).toBeNull()
       expect(f.lambda).toBeGreaterThan(0)
       expect(f.over_2_5).toBeGreaterThan(0)
       expect(f.btts).toBeLessThan(1)
@@ -62,7 +75,8 @@ describe('scoreline predict (simulated league)', () => {
     const argv = ['--fixture', 'Team 01 v Team 02', '--json']
     const saved = JSON.parse((await runCli(['predict', '--model', modelFile, ...argv])).stdout)
     const direct = JSON.parse((await runCli(['predict', ...files, '--xi', '0.0019', ...argv])).stdout)
-    expect(direct).toEqual(saved)
+    expect(direct.fixtures).toEqual(saved.fixtures)
+    expect(direct.models[0].summary).toMatch(/^fitted now on \d+ matches, ξ 0\.0019, data as of /)
     const poisson = JSON.parse((await runCli(['predict', ...files, '--model', 'poisson', ...argv])).stdout)
     expect(poisson.fixtures[0].p_draw).not.toBe(saved.fixtures[0].p_draw)
   })
@@ -104,7 +118,8 @@ describe('scoreline predict (simulated league)', () => {
         ['predict', '--model', wrongShape, '--fixture', 'A v B'],
         /wrong\.json: not a model written by `scoreline fit --out`/,
       ],
-      [['predict', '--fixture', 'A v B'], /Give a saved model/],
+      [['predict', '--fixture', 'A v B'], /Give --league E0 \(the league's champion\), a saved model/],
+      [['predict', '--league', 'E 0', '--fixture', 'A v B'], /--league: "E 0" is not a league code/],
       [
         ['predict', path.join(dir, 'missing.csv'), '--fixture', 'A v B'],
         /CSV file not found: .*missing\.csv/,

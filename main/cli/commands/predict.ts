@@ -1,20 +1,29 @@
-import { predictFixture, type FittedModel } from '../../model/dixonColes'
-import { UserError, type Command } from '../framework'
+import type { ModelUsed, PricedFixture } from '../../../shared/pricing'
+import type { FittedModel } from '../../model/dixonColes'
+import { UserError, type Command, type CommandContext } from '../framework'
+import { FIT_OPTIONS, findTeam, parseFixture, percent, stringList, table } from './modelInput'
 import {
-  FIT_OPTIONS,
-  findTeam,
-  modelFromContext,
-  parseFixture,
-  percent,
-  stringList,
-  table,
-} from './modelInput'
+  fittedFromContext,
+  fittedLeagueModel,
+  fittedModelUsed,
+  LEAGUE_OPTION,
+  leagueOption,
+  priceWithChampion,
+  priceWithFit,
+  usesChampion,
+} from './servedInput'
+import { renderModels } from './fixturesRender'
+
+type Probs = { home: number; draw: number; away: number }
+const probs = (p: readonly number[]): Probs => ({ home: p[0], draw: p[1], away: p[2] })
 
 export interface PredictedFixture {
+  league: string
   home: string
   away: string
   lambda: number
   mu: number
+  /** The served probabilities: what the app gives for the fixture (see `stage`). */
   p_home: number
   p_draw: number
   p_away: number
@@ -24,35 +33,93 @@ export interface PredictedFixture {
   btts: number
   /** The five most likely scores, most likely first. */
   top_scores: { home_goals: number; away_goals: number; p: number }[]
+  /** Which stage served p_home/p_draw/p_away: model, market, blend or calibrated. */
+  stage: string
+  /** The goal model's own 1X2 (equal to the served one when the model is served). */
+  model: Probs
+  /** The market the served forecast used: bookmaker, margin method, snapshot time; null without odds. */
+  market: {
+    bookmaker: string
+    margin_method: string
+    observed_at: string | null
+    odds: number[]
+    probabilities: Probs
+  } | null
+  /** Warnings that travel with the numbers (stale data, few matches, promoted-team prior, no market). */
+  warnings: { code: string; message: string }[]
 }
 
 /** `scoreline predict --json`: a stable contract relied on by tooling. */
 export interface PredictOutput {
   fixtures: PredictedFixture[]
+  /** What priced the fixtures: the champion (version, run, data as-of, ξ, matches) or the fit made now. */
+  models: ModelUsed[]
 }
 
-export function predictFixtures(model: FittedModel, fixtures: readonly string[]): PredictOutput {
+export function toPredicted(f: PricedFixture): PredictedFixture {
+  if (!f.model || !f.served)
+    throw new UserError(
+      `${f.home} v ${f.away}: no model price — ${f.warnings.map((w) => w.message).join('; ') || 'no rating'}`,
+      'MODEL_NO_DATA',
+    )
+  const [h, d, a] = f.served.probabilities
+  return {
+    league: f.league,
+    home: f.home,
+    away: f.away,
+    lambda: f.model.lambda,
+    mu: f.model.mu,
+    p_home: h,
+    p_draw: d,
+    p_away: a,
+    over_2_5: f.model.over25,
+    btts: f.model.btts,
+    top_scores: f.model.topScores.map((s) => ({ home_goals: s.home, away_goals: s.away, p: s.probability })),
+    stage: f.served.stage,
+    model: probs(f.model.probabilities),
+    market: f.market
+      ? {
+          bookmaker: f.market.bookmaker,
+          margin_method: f.market.marginMethod,
+          observed_at: f.market.observedAt,
+          odds: [...f.market.prices],
+          probabilities: probs(f.market.probabilities),
+        }
+      : null,
+    warnings: f.warnings.map((w) => ({ code: w.code, message: w.message })),
+  }
+}
+
+/** Every fixture priced with a saved or fitted model, through the one served-forecast rule. */
+export function predictFixtures(
+  model: FittedModel,
+  fixtures: readonly string[],
+  what: { league?: string; file?: string } = {},
+): PredictOutput {
+  const league = fittedLeagueModel(model, { league: what.league ?? 'CSV', file: what.file })
   return {
     fixtures: fixtures.map((text) => {
       const f = parseFixture(text)
       const home = findTeam(model, f.home).name
       const away = findTeam(model, f.away).name
       if (home === away) throw new UserError(`--fixture "${text}": a team cannot play itself`)
-      const p = predictFixture(model, home, away)
-      return {
-        home,
-        away,
-        lambda: p.lambda,
-        mu: p.mu,
-        p_home: p.pHome,
-        p_draw: p.pDraw,
-        p_away: p.pAway,
-        over_2_5: p.overUnder25.over,
-        btts: p.btts.yes,
-        top_scores: p.topScores.map((s) => ({ home_goals: s.homeGoals, away_goals: s.awayGoals, p: s.p })),
-      }
+      return toPredicted(priceWithFit(league, { home, away }))
     }),
+    models: [fittedModelUsed(league, what.file)],
   }
+}
+
+/** The league's champion prices the fixtures (the app's dispatch, as `fixtures price` and the screens). */
+export async function predictWithChampion(
+  ctx: CommandContext,
+  league: string,
+  fixtures: readonly string[],
+): Promise<PredictOutput> {
+  const priced = await priceWithChampion(
+    ctx,
+    fixtures.map((text) => ({ league, ...parseFixture(text) })),
+  )
+  return { fixtures: priced.fixtures.map(toPredicted), models: priced.models }
 }
 
 export const predictCommand: Command = {
@@ -60,9 +127,10 @@ export const predictCommand: Command = {
   summary:
     'Predict fixtures (1X2, goals, both teams to score, likeliest scores) from a saved or freshly fitted model.',
   usage:
-    '(--model model.json | <csv...> [--as-of DATE] [--from DATE] [--xi X]) --fixture "Home v Away" ... [--json]',
+    '(--league E0 | --model model.json | <csv...> [--as-of DATE] [--from DATE] [--xi X]) --fixture "Home v Away" ... [--json]',
   options: {
     ...FIT_OPTIONS,
+    ...LEAGUE_OPTION,
     model: {
       type: 'string',
       description:
@@ -75,13 +143,25 @@ export const predictCommand: Command = {
     const fixtures = stringList(ctx, 'fixture')
     if (fixtures.length === 0) throw new UserError('Give at least one --fixture "Home v Away".')
     fixtures.forEach(parseFixture) // fail on a malformed fixture before fitting anything
-    const model = await modelFromContext(ctx)
-    ctx.output(predictFixtures(model, fixtures), renderPredict)
+    const league = leagueOption(ctx)
+    if (usesChampion(ctx)) {
+      for (const flag of ['as-of', 'from', 'xi'])
+        if (ctx.values[flag] !== undefined)
+          throw new UserError(
+            `--${flag} applies when fitting CSV files; the champion (--league ${league}) was fitted by the pipeline.`,
+          )
+      ctx.output(await predictWithChampion(ctx, league!, fixtures), renderPredict)
+      return 0
+    }
+    const { model, file } = await fittedFromContext(ctx)
+    ctx.output(predictFixtures(model, fixtures, { league, file }), renderPredict)
     return 0
   },
 }
 
-function renderPredict(o: PredictOutput): string {
+const triple = (p: Probs) => [p.home, p.draw, p.away].map((x) => (100 * x).toFixed(1)).join(' ')
+
+export function renderPredict(o: PredictOutput): string {
   const rows = o.fixtures.map((f) => [
     `${f.home} v ${f.away}`,
     f.lambda.toFixed(2),
@@ -95,10 +175,35 @@ function renderPredict(o: PredictOutput): string {
       .slice(0, 3)
       .map((s) => `${s.home_goals}-${s.away_goals} ${percent(s.p, 0)}`)
       .join(', '),
+    f.stage,
+    f.stage === 'model' ? '' : triple(f.model),
+    f.market
+      ? `${f.market.bookmaker}, ${f.market.margin_method}${f.market.observed_at ? `, ${f.market.observed_at.slice(0, 16).replace('T', ' ')} UTC` : ''}`
+      : 'no market',
   ])
-  return table(
-    ['fixture', 'xG home', 'xG away', 'home', 'draw', 'away', 'over 2.5', 'btts', 'likeliest scores'],
-    rows,
-    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+  const warnings = o.fixtures.flatMap((f) =>
+    f.warnings.filter((w) => w.code !== 'no-market').map((w) => `  ${f.home} v ${f.away}: ${w.message}\n`),
+  )
+  return (
+    renderModels(o.models) +
+    table(
+      [
+        'fixture',
+        'xG home',
+        'xG away',
+        'home',
+        'draw',
+        'away',
+        'over 2.5',
+        'btts',
+        'likeliest scores',
+        'served by',
+        'model % H D A',
+        'market',
+      ],
+      rows,
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l', 'r', 'l'],
+    ) +
+    (warnings.length ? 'warnings:\n' + warnings.join('') : '')
   )
 }
