@@ -1,3 +1,4 @@
+import { servedLabelFromMetrics } from '../../shared/servedFromMetrics'
 import os from 'node:os'
 import type { CallContext, Handlers } from '../core/dispatch'
 import type { EventBus } from '../core/eventBus'
@@ -255,6 +256,8 @@ function aliasTarget(version: ModelVersion, run: Run | null): AliasTargetDto {
     creationTime: version.creationTime ?? null,
     rps: finite(m.rps),
     marketRps: finite(m.market_rps),
+    modelRps: finite(m.model_rps),
+    served: servedLabelFromMetrics(m),
     evalSeason: p.eval_season ?? null,
     evalFrom: p.eval_from ?? null,
     evalTo: p.eval_to ?? null,

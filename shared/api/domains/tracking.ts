@@ -165,6 +165,14 @@ const aliasTargetSchema = z.object({
   creationTime: z.number().nullable(),
   rps: z.number().nullable().describe("the version's promotion metric on its evaluation window"),
   marketRps: z.number().nullable().describe("the market's RPS on the same matches"),
+  modelRps: z.number().nullable().optional().describe("the goal model's own RPS on the same matches"),
+  served: z
+    .string()
+    .nullable()
+    .optional()
+    .describe(
+      'which forecast `rps` scores, e.g. "market (blend off)" (shared/modelReport servedForecastLabel)',
+    ),
   evalSeason: z.string().nullable(),
   evalFrom: z.string().nullable(),
   evalTo: z.string().nullable(),

@@ -2,11 +2,11 @@ import { useEffect } from 'react'
 import type { ScorelineApi } from '../../../../shared/api/contract'
 import { useTrackingStore } from '../../stores/trackingStore'
 import { useNavigationStore } from '../../stores/navigationStore'
-import { evalWindowLabel, fmtDelta, fmtNum, fmtTime } from '../models/format'
+import { ModelSummaryTable } from '../../components/ModelSummaryTable'
 
 /**
- * The champion model per league: its version, when it was trained, and its RPS against the market's on its
- * last evaluation window (same matches). Reads the registry through the tracking store, so a promotion on
+ * The champion model per league: its version, when it was trained, and its RPS — saying which forecast it is —
+ * against the market's on its last evaluation window (the same table as the Models screen's). Reads the registry through the tracking store, so a promotion on
  * the Models screen or a finished pipeline updates it.
  */
 export function ChampionPanel({ api }: { api: ScorelineApi }) {
@@ -42,65 +42,15 @@ export function ChampionPanel({ api }: { api: ScorelineApi }) {
         </p>
       )}
       {rows.length > 0 && (
-        <table className="table compact" data-testid="champions-table">
-          <thead>
-            <tr>
-              <th scope="col">League</th>
-              <th scope="col">Champion</th>
-              <th scope="col">Trained</th>
-              <th scope="col" className="num">
-                RPS
-              </th>
-              <th scope="col" className="num">
-                Market RPS
-              </th>
-              <th scope="col" className="num">
-                vs market
-              </th>
-              <th scope="col">Evaluation window</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((m) => {
-              const c = m.champion!
-              const delta = c.rps !== null && c.marketRps !== null ? c.rps - c.marketRps : null
-              return (
-                <tr key={m.name} data-testid={`champion-${m.league ?? m.name}`}>
-                  <th scope="row">{m.league ?? m.name}</th>
-                  <td>
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => {
-                        void openModel(api, m.name)
-                        go('models')
-                      }}
-                      title={`Open ${m.name}`}
-                    >
-                      {m.name} v{c.version}
-                    </button>
-                    {m.challenger && (
-                      <span className="muted small"> · challenger v{m.challenger.version}</span>
-                    )}
-                  </td>
-                  <td>{fmtTime(c.creationTime)}</td>
-                  <td className="num">{fmtNum(c.rps)}</td>
-                  <td
-                    className="num"
-                    title={c.marginMethod ? `margin removed with the ${c.marginMethod} method` : undefined}
-                  >
-                    {fmtNum(c.marketRps)}
-                    {c.marginMethod && <span className="muted small"> ({c.marginMethod})</span>}
-                  </td>
-                  <td className={`num ${delta === null ? '' : delta < 0 ? 'good' : 'bad'}`}>
-                    {fmtDelta(delta)}
-                  </td>
-                  <td className="small">{evalWindowLabel(c)}</td>
-                </tr>
-              )
-            })}
-          </tbody>
-        </table>
+        <ModelSummaryTable
+          models={rows}
+          testId="champions-table"
+          rowTestId={(m) => `champion-${m.league ?? m.name}`}
+          onOpen={(name) => {
+            void openModel(api, name)
+            go('models')
+          }}
+        />
       )}
     </section>
   )

@@ -34,6 +34,8 @@ const target = (version: string, rps: number) => ({
   creationTime: 1_700_000_000_000,
   rps,
   marketRps: 0.2,
+  modelRps: 0.2005,
+  served: 'market (blend off)',
   evalSeason: '2023-24',
   evalFrom: '2023-08-11',
   evalTo: '2024-05-19',
@@ -261,7 +263,32 @@ describe('Dashboard champion panel', () => {
     expect(row.textContent).toContain('0.1990')
     expect(row.textContent).toContain('0.2000')
     expect(row.textContent).toContain('−0.0010')
-    expect(row.textContent).toContain('challenger v2')
+    expect(within(row).getByTestId('model-challenger').textContent).toContain('v2')
+    // the RPS says which forecast it is (#20)
+    expect(within(row).getByTestId('rps-forecast').textContent).toBe(
+      'served: market (blend off) · model 0.2005',
+    )
+  })
+
+  it('is the same table as the Models screen’s rows (one component)', async () => {
+    const { api } = fakeApi({ 'tracking.models': () => [model('1', '2')], 'tracking.model': () => detail('1') })
+    await act(async () => {
+      render(<ChampionPanel api={api} />)
+    })
+    const dashboardCells = [...screen.getByTestId('champion-E0').querySelectorAll('th, td')].map(
+      (c) => c.textContent,
+    )
+    cleanup()
+    await act(async () => {
+      render(<ModelsPage api={api} />)
+    })
+    const modelsCells = [...screen.getByTestId('model-scoreline-dc-E0').querySelectorAll('th, td')].map(
+      (c) => c.textContent,
+    )
+    expect(modelsCells).toEqual(dashboardCells)
+    expect(within(screen.getByTestId('models-table')).getByTestId('rps-forecast').textContent).toContain(
+      'served: market (blend off)',
+    )
   })
 
   it('says how to get a champion when there is none', async () => {

@@ -5,6 +5,7 @@ import { useTrackingStore } from '../../stores/trackingStore'
 import { useNavigationStore } from '../../stores/navigationStore'
 import { evalWindowLabel, fmtDelta, fmtNum, fmtTime, modelVariantOf } from './format'
 import { PromotionDialog, type PendingAction } from './PromotionDialog'
+import { ModelSummaryTable } from '../../components/ModelSummaryTable'
 
 const ACTION_LABEL: Record<string, string> = {
   promote: 'promoted (beat the champion)',
@@ -65,53 +66,14 @@ export function ModelsPage({ api }: { api: ScorelineApi }) {
         </div>
       )}
       {models.data && models.data.length > 0 && (
-        <table className="table" data-testid="models-table">
-          <caption>
-            Registered models: the champion predicts; the challenger is the latest version that did not beat
-            it.
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col">League</th>
-              <th scope="col">Champion</th>
-              <th scope="col" className="num">
-                RPS
-              </th>
-              <th scope="col" className="num">
-                Market RPS
-              </th>
-              <th scope="col">Challenger</th>
-              <th scope="col">Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {models.data.map((m) => (
-              <tr
-                key={m.name}
-                className={m.name === selectedModel ? 'selected-row' : undefined}
-                data-testid={`model-${m.name}`}
-              >
-                <th scope="row">
-                  <button
-                    type="button"
-                    className="link"
-                    aria-pressed={m.name === selectedModel}
-                    onClick={() => void openModel(api, m.name)}
-                  >
-                    {m.name}
-                  </button>
-                </th>
-                <td>{m.league ?? '—'}</td>
-                <td data-testid="model-champion">{m.champion ? `v${m.champion.version}` : '—'}</td>
-                <td className="num">{fmtNum(m.champion?.rps)}</td>
-                <td className="num">{fmtNum(m.champion?.marketRps)}</td>
-                <td data-testid="model-challenger">{m.challenger ? `v${m.challenger.version}` : '—'}</td>
-                <td>{fmtTime(m.lastUpdatedTime)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ModelSummaryTable
+          models={models.data}
+          selected={selectedModel}
+          testId="models-table"
+          rowTestId={(m) => `model-${m.name}`}
+          caption="Registered models: the champion predicts; the challenger is the latest version that did not beat it."
+          onOpen={(name) => void openModel(api, name)}
+        />
       )}
       {selectedModel && <ModelDetail api={api} name={selectedModel} />}
       {detail.error && !detail.data && (
