@@ -271,7 +271,10 @@ describe('Dashboard champion panel', () => {
   })
 
   it('is the same table as the Models screen’s rows (one component)', async () => {
-    const { api } = fakeApi({ 'tracking.models': () => [model('1', '2')], 'tracking.model': () => detail('1') })
+    const { api } = fakeApi({
+      'tracking.models': () => [model('1', '2')],
+      'tracking.model': () => detail('1'),
+    })
     await act(async () => {
       render(<ChampionPanel api={api} />)
     })
