@@ -22,11 +22,11 @@
  * and a new bin starts from the answer at an old one.
  */
 import { pseudoGoalAsEngineModel } from '../shots/engineModel'
-import { DixonColesError } from '../../dixonColes'
+import { DixonColesError, toMatchArrays } from '../../dixonColes'
 import type { GoalModelVariant, VariantFitContext, VariantMatch } from '../types'
 import {
   fitExcluding,
-  fitPseudoGoalModel,
+  fitPseudoGoalArrays,
   pseudoModelForecast,
   pseudoModelInfo,
   pseudoModelSummary,
@@ -49,7 +49,22 @@ const CACHE_LIMIT = 200_000
 export interface InversionCache {
   byPrices: Map<string, Map<number, readonly [number, number] | null>>
   byMatch: WeakMap<object, Map<number, readonly [number, number] | null>>
+  /**
+   * The latest fits' pseudo-goal rows by ρ (the last {@link ROWS_KEPT} ρ): the matches and, index-aligned,
+   * λ̂, μ̂ (−1: not asked, NaN: no inversion). The next refit of a walk-forward has nearly the same matches
+   * (the window moved by a day) at one of the same few ρ, so it reads them by position instead of looking each
+   * match up (#23).
+   */
+  rows?: Map<number, PseudoRows>
 }
+
+interface PseudoRows {
+  matches: readonly VariantMatch[]
+  lambda: Float64Array
+  mu: Float64Array
+}
+
+const ROWS_KEPT = 4
 
 export function newInversionCache(): InversionCache {
   return { byPrices: new Map(), byMatch: new WeakMap() }
@@ -100,6 +115,22 @@ function param(ctx: VariantFitContext, name: string, fallback: number): number {
 
 const roundRho = (rho: number) => Math.round(rho / RHO_STEP) * RHO_STEP
 
+/**
+ * The prices as text (the key of `byPrices`), memoised per match object: a cold fit (a fresh cache) would
+ * otherwise format four doubles for every match, a third of its time outside the inversions (#23). Match
+ * objects are taken as immutable, as `byMatch` already does.
+ */
+const keyOfMatch = new WeakMap<object, string>()
+
+function pricesKey(m: VariantMatch, p: readonly number[], over: number | null): string {
+  let key = keyOfMatch.get(m)
+  if (key === undefined) {
+    key = `${p[0]}|${p[1]}|${p[2]}|${over}`
+    keyOfMatch.set(m, key)
+  }
+  return key
+}
+
 /** Market-implied λ̂, μ̂ for one match at ρ (memoised); null when the match has no usable market. */
 export function marketRates(
   m: VariantMatch,
@@ -111,7 +142,7 @@ export function marketRates(
   const over = typeof m.marketOver25 === 'number' ? m.marketOver25 : null
   let byRho = cache.byMatch.get(m)
   if (!byRho) {
-    const key = `${p[0]}|${p[1]}|${p[2]}|${over}`
+    const key = pricesKey(m, p, over)
     byRho = cache.byPrices.get(key)
     if (!byRho) {
       if (cache.byPrices.size >= CACHE_LIMIT) cache.byPrices.clear()
@@ -147,21 +178,42 @@ function pseudoGoals(
   const x = new Float64Array(n)
   const y = new Float64Array(n)
   const weight = new Float64Array(n)
+  const lambda = new Float64Array(n).fill(-1)
+  const mu = new Float64Array(n).fill(-1)
+  // the previous fit's rows at the same ρ, shifted to this history (same match objects in the same order)
+  cache.rows ??= new Map()
+  const last = n > 0 ? cache.rows.get(rho) : undefined
+  const shift = last ? last.matches.indexOf(history[0]) : -1
   let failed = 0
   let nMarket = 0
   for (let i = 0; i < n; i++) {
     const m = history[i]
     if (!m.market || m.date < ctx.from || m.date > ctx.asOf) continue
-    const r = marketRates(m, rho, cache)
-    if (!r) {
+    const j = i + shift
+    let l: number
+    let u: number
+    if (last && shift >= 0 && j < last.matches.length && last.matches[j] === m && last.lambda[j] !== -1) {
+      l = last.lambda[j]
+      u = last.mu[j]
+    } else {
+      const r = marketRates(m, rho, cache)
+      l = r ? r[0] : NaN
+      u = r ? r[1] : NaN
+    }
+    lambda[i] = l
+    mu[i] = u
+    if (Number.isNaN(l)) {
       failed++
       continue
     }
-    x[i] = r[0]
-    y[i] = r[1]
+    x[i] = l
+    y[i] = u
     weight[i] = w
     nMarket++
   }
+  cache.rows.delete(rho)
+  cache.rows.set(rho, { matches: history, lambda, mu })
+  if (cache.rows.size > ROWS_KEPT) cache.rows.delete(cache.rows.keys().next().value as number)
   return { pseudo: { x, y, weight, xi: marketXi }, failed, nMarket }
 }
 
@@ -184,8 +236,10 @@ function fitMarketOnce(history: readonly VariantMatch[], ctx: VariantFitContext)
   const cache = isInversionCache(prev?.cache) ? prev.cache : newInversionCache()
   const window = { asOf: ctx.asOf, from: ctx.from, xi: ctx.xi }
   const hasMarket = history.some((m) => m.market && m.date >= ctx.from && m.date <= ctx.asOf)
+  // One conversion of the matches for every fit below (and their goals' statistics, memoised on it)
+  const data = toMatchArrays(history)
   if (w === 0 || !hasMarket) {
-    const fit = fitPseudoGoalModel(history, window, extra, { previous: prev })
+    const fit = fitPseudoGoalArrays(data, window, extra, { previous: prev })
     if (w > 0)
       fit.warnings.push(
         `No match in the window has market probabilities: fitted to goals${shots ? ' and shots on target' : ''} alone.`,
@@ -205,7 +259,7 @@ function fitMarketOnce(history: readonly VariantMatch[], ctx: VariantFitContext)
   let rho: number
   if (prev) rho = roundRho(prev.rho)
   else {
-    warm = fitPseudoGoalModel(history, window, null)
+    warm = fitPseudoGoalArrays(data, window, null)
     rho = roundRho(warm.rho)
   }
   let fit: PseudoGoalModel | null = null
@@ -216,7 +270,7 @@ function fitMarketOnce(history: readonly VariantMatch[], ctx: VariantFitContext)
     const built = pseudoGoals(history, ctx, w, marketXi, rho, cache)
     failed = built.failed
     nMarket = built.nMarket
-    fit = fitPseudoGoalModel(history, window, [built.pseudo, ...extra], { previous: warm })
+    fit = fitPseudoGoalArrays(data, window, [built.pseudo, ...extra], { previous: warm })
     usedRho = rho
     const next = roundRho(fit.rho)
     if (next === rho) break

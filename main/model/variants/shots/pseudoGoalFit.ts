@@ -115,6 +115,49 @@ function badInput(message: string, details: Record<string, unknown> = {}): never
   throw new DixonColesError('MODEL_BAD_INPUT', message, details)
 }
 
+/** The goals' statistics of a window with the maps that place a match in its group. */
+interface GoalsOfWindow {
+  goals: MatchStats
+  asOfDay: number
+  fromDay: number
+  /** Input team index → fitted (compact) index, as buildMatchStats made them (−1: not in the fit). */
+  compact: Int32Array
+  /** (home · k + away) · 2 + neutral → group. */
+  group: Map<number, number>
+}
+
+/**
+ * The goals' statistics of `data` in `window`, memoised per arrays object (#23): a fit that refits the same
+ * matches with other pseudo-goals (the market variant at a new ρ, the cold fit for ρ) builds them once. Read
+ * only: every caller copies what it changes.
+ */
+const goalsMemo = new WeakMap<MatchArrays, { key: string; value: GoalsOfWindow }>()
+
+function goalsOf(data: MatchArrays, window: WindowSpec): GoalsOfWindow {
+  const key = `${window.asOf}|${window.from}|${window.xi}`
+  const hit = goalsMemo.get(data)
+  if (hit && hit.key === key) return hit.value
+  const asOfDay = dayNumberOf(window.asOf)
+  const fromDay = dayNumberOf(window.from)
+  const goals = buildMatchStats(data, { asOfDay, fromDay, xi: window.xi })
+  if (goals.nMatches === 0) {
+    throw new DixonColesError('MODEL_NO_DATA', `No matches between ${window.from} .. ${window.asOf}.`, {
+      asOf: window.asOf,
+      from: window.from,
+    })
+  }
+  const k = goals.nTeams
+  const compact = new Int32Array(data.teams.length).fill(-1)
+  for (let c = 0; c < k; c++) compact[goals.inputIndex[c]] = c
+  const group = new Map<number, number>()
+  for (let g = 0; g < goals.nGroups; g++) {
+    group.set((goals.home[g] * k + goals.away[g]) * 2 + goals.neutral[g], g)
+  }
+  const value = { goals, asOfDay, fromDay, compact, group }
+  goalsMemo.set(data, { key, value })
+  return value
+}
+
 /** Validate the window, build the goals' statistics and add the pseudo-goals group by group. */
 export function preparePseudoFit(
   data: MatchArrays,
@@ -128,30 +171,13 @@ export function preparePseudoFit(
     const pxi = t.xi ?? xi
     if (!(pxi >= 0) || !Number.isFinite(pxi)) badInput(`pseudo-goal xi must be finite and ≥ 0, got ${pxi}`)
   }
-  const asOfDay = dayNumberOf(window.asOf)
-  const fromDay = dayNumberOf(window.from)
   const n = data.home.length
   if (n === 0) throw new DixonColesError('MODEL_NO_DATA', 'No matches to fit: the match list is empty.', {})
-  const goals = buildMatchStats(data, { asOfDay, fromDay, xi })
-  if (goals.nMatches === 0) {
-    throw new DixonColesError('MODEL_NO_DATA', `No matches between ${window.from} .. ${window.asOf}.`, {
-      asOf: window.asOf,
-      from: window.from,
-    })
-  }
+  const { goals, asOfDay, fromDay, compact, group } = goalsOf(data, window)
   const k = goals.nTeams
   const sw = Float64Array.from(goals.sw)
   const sx = Float64Array.from(goals.sx)
   const sy = Float64Array.from(goals.sy)
-  // Input team index → fitted (compact) index, and (home, away, neutral) → group, as buildMatchStats made them.
-  const compact = new Int32Array(data.teams.length).fill(-1)
-  for (let c = 0; c < k; c++) compact[goals.inputIndex[c]] = c
-  const group = new Map<number, number>()
-  if (terms.length) {
-    for (let g = 0; g < goals.nGroups; g++) {
-      group.set((goals.home[g] * k + goals.away[g]) * 2 + goals.neutral[g], g)
-    }
-  }
   const counted = new Uint8Array(n) // rows whose pseudo-goals entered through at least one term
   for (const pseudo of terms) {
     if (pseudo.x.length !== n || pseudo.y.length !== n || pseudo.weight.length !== n) {
@@ -181,7 +207,7 @@ export function preparePseudoFit(
   }
   let nPseudo = 0
   for (let i = 0; i < n; i++) nPseudo += counted[i]
-  const augmented: MatchStats = { ...goals, sw, sx, sy }
+  const augmented: MatchStats = { ...goals, sw, sx, sy, droppedTeams: goals.droppedTeams.slice() }
   // The augmented objective has a finite maximum under the same conditions as Dixon-Coles with these counts.
   assertIdentifiable(augmented)
   const gammaFree = goals.anyHomeVenue
@@ -328,7 +354,7 @@ export function fitPseudoGoalArrays(
     iterations: res.iterations,
     converged: res.converged,
     gradientNorm: res.gradientNorm,
-    droppedTeams: goals.droppedTeams,
+    droppedTeams: goals.droppedTeams.slice(),
     excludedTeams: [],
     warnings,
   }
