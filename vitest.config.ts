@@ -8,6 +8,8 @@ const shared = fileURLToPath(new URL('./shared', import.meta.url))
 export default defineConfig({
   resolve: { alias: { '@shared': shared } },
   test: {
+    // after the summary, every skipped suite on one line with its reason (test/support/skippedReporter.ts)
+    reporters: ['default', './test/support/skippedReporter.ts'],
     projects: [
       {
         resolve: { alias: { '@shared': shared } },
@@ -15,6 +17,8 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['main/**/*.test.ts', 'shared/**/*.test.ts', 'test/**/*.test.ts'],
+          // compiles the CLI if stale; on a fresh clone builds the app once (first run = second run)
+          globalSetup: ['./test/support/globalSetup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -33,6 +37,7 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['e2e/**/*.test.ts'],
+          globalSetup: ['./test/support/globalSetup.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           fileParallelism: false,

@@ -1,7 +1,7 @@
 import { offlineError } from '../../core/offline'
 import path from 'node:path'
 import type { Command, CommandContext } from '../framework'
-import { UserError } from '../framework'
+import { printable, UserError } from '../framework'
 import { call, openScoreline, SERVICE_OPTIONS } from '../context'
 import { toApiErrorShape } from '../../core/appError'
 import { openDatabase } from '../../services/data/db'
@@ -9,6 +9,7 @@ import { importFile, importFileToPostgres, type ImportResult } from '../../servi
 import { connectPostgres } from '../../services/data/postgres/pgConnection'
 import { migratePostgres } from '../../services/data/postgres/migratePostgres'
 import { redactUrl } from '../../core/redact'
+import { listTeamAliases, removeTeamAlias } from '../../services/data/teams'
 
 type Outcome =
   | { ok: true; file: string; result: ImportResult }
@@ -52,10 +53,23 @@ export const importCommand: Command = {
     const createTeams = (ctx.values['create-team'] as string[] | undefined) ?? []
     const opts = { league, season, ...(createTeams.length ? { createTeams } : {}) }
     const outcomes: Outcome[] = []
+    const total = ctx.positionals.length
+    // progress on stderr, one whole line per file (never a partial line an error could land on)
+    const progress = (line: string) => {
+      if (!ctx.json) ctx.stderr.write(`[${outcomes.length + 1}/${total}] ${line}\n`)
+    }
     const record = async (file: string, work: () => Promise<ImportResult>) => {
+      const name = printable(path.basename(file), 120)
+      progress(`${name}: importing…`)
+      const started = Date.now()
       try {
-        outcomes.push({ ok: true, file, result: await work() })
+        const result = await work()
+        progress(
+          `${name}: ${result.matches.inserted} inserted, ${result.matches.updated} updated (${Date.now() - started} ms)`,
+        )
+        outcomes.push({ ok: true, file, result })
       } catch (error) {
+        progress(`${name}: rejected (the reason is in the report below)`)
         outcomes.push({ ok: false, file, error: toApiErrorShape(error) })
       }
     }
@@ -108,11 +122,12 @@ function renderImport(report: {
       lines.push(
         `${path.basename(o.file)}: ${o.result.league} ${o.result.season} — ${m.inserted} inserted, ${m.updated} updated, ${m.unchanged} unchanged, ${m.rejected} rejected (${o.result.durationMs.toFixed(0)} ms)`,
       )
-      for (const w of o.result.warnings.slice(0, 5)) lines.push(`  warning line ${w.line}: ${w.message}`)
+      for (const w of o.result.warnings.slice(0, 5))
+        lines.push(`  warning line ${w.line}: ${printable(w.message)}`)
       if (o.result.warnings.length > 5) lines.push(`  … and ${o.result.warnings.length - 5} more warnings`)
     } else {
-      lines.push(`${path.basename(o.file)}: REJECTED, nothing imported`)
-      for (const line of o.error.message.split('\n')) lines.push(`  ${line}`)
+      lines.push(`${printable(path.basename(o.file), 120)}: REJECTED, nothing imported`)
+      for (const line of o.error.message.split('\n')) lines.push(`  ${printable(line)}`)
     }
   }
   const t = report.totals
@@ -194,14 +209,22 @@ export const syncCommand: Command = {
         throw new UserError(offlineError('syncing from Postgres').message, 'CONFIG')
       if (!scoreline.config.databaseUrl)
         throw new UserError('No Postgres configured: pass --postgres URL or set DATABASE_URL.', 'CONFIG')
+      let progressShown = false
       const unsubscribe = scoreline.events.subscribe((event, payload) => {
         if (event !== 'data.syncProgress' || ctx.json) return
         const p = payload as { table: string; appliedAll: number; totalAll: number }
         ctx.stderr.write(`\rsync: ${p.appliedAll}/${p.totalAll} rows (${p.table})   `)
+        progressShown = true
       })
+      // the progress line is rewritten in place: end it before anything else (a result or an error) prints
+      const endProgress = () => {
+        if (progressShown) ctx.stderr.write('\n')
+        progressShown = false
+      }
       try {
-        const result = await call(scoreline, 'data.sync', { full: ctx.values.full === true })
-        if (!ctx.json) ctx.stderr.write('\n')
+        const result = await call(scoreline, 'data.sync', { full: ctx.values.full === true }).finally(
+          endProgress,
+        )
         ctx.output(result, (r: typeof result) => {
           const tables = Object.entries(r.tables)
             .filter(([, t]) => t.applied > 0 || t.deleted > 0)
@@ -268,25 +291,39 @@ export const dbCommand: Command = {
   subcommands: [migrateCommand],
 }
 
+const LEAGUE_OPTION = {
+  league: {
+    type: 'string',
+    description: 'League the alias applies in (default: every league)',
+    valueName: 'CODE',
+  },
+} as const
+
 const aliasAddCommand: Command = {
   name: 'add',
-  summary: 'Teach Scoreline another spelling of a team.',
+  summary:
+    'Teach Scoreline another spelling of a team: the team first, then its other name (alias add "Manchester United" "Man Utd").',
   usage: '<team> <alias> [--league CODE]',
-  options: {
-    ...SERVICE_OPTIONS,
-    league: {
-      type: 'string',
-      description: 'League the alias applies in (default: every league)',
-      valueName: 'CODE',
-    },
-  },
+  options: { ...SERVICE_OPTIONS, ...LEAGUE_OPTION },
   async run(ctx) {
     const [team, alias] = ctx.positionals
-    if (!team || !alias)
-      throw new UserError('Usage: scoreline alias add "Manchester United" "Man Utd" [--league E0]')
+    if (!team || !alias || ctx.positionals.length > 2)
+      throw new UserError(
+        'Usage: scoreline data alias add <team> <alias> [--league E0], the team first, e.g. scoreline data alias add "Manchester United" "Man Utd" --league E0',
+      )
+    const league = str(ctx, 'league')
     const scoreline = openScoreline(ctx)
     try {
-      const record = await call(scoreline, 'data.addAlias', { team, alias, league: str(ctx, 'league') })
+      const teams = await call(scoreline, 'data.teams', league ? { league } : {})
+      const named = (text: string) => teams.find((t) => t.name.toLowerCase() === text.trim().toLowerCase())
+      if (!named(team) && named(alias)) {
+        const quote = (text: string) => `"${printable(text, 80)}"`
+        throw new UserError(
+          `${quote(team)} is not a team${league ? ` in ${league}` : ''} but ${quote(alias)} is: the team comes first, then its other name. ` +
+            `Did you mean: scoreline data alias add ${quote(named(alias)!.name)} ${quote(team)}${league ? ` --league ${league}` : ''}`,
+        )
+      }
+      const record = await call(scoreline, 'data.addAlias', { team, alias, league })
       ctx.output(record, (r: typeof record) =>
         r.created
           ? `"${r.alias}" now means ${r.teamName}${r.league ? ` in ${r.league}` : ''}\n`
@@ -299,30 +336,112 @@ const aliasAddCommand: Command = {
   },
 }
 
-export const aliasCommand: Command = {
-  name: 'alias',
-  summary: 'Team-name aliases.',
-  usage: '<command>',
-  subcommands: [aliasAddCommand],
-}
-
-export const dataStatusCommand: Command = {
-  name: 'status',
-  summary: 'Rows per table, last sync, pending outbox items and whether Postgres is reachable.',
-  usage: '[--json]',
-  options: { ...SERVICE_OPTIONS },
+const aliasListCommand: Command = {
+  name: 'list',
+  summary: 'The aliases: of one league (with those for every league) or all of them.',
+  usage: '[--league CODE]',
+  options: { ...SERVICE_OPTIONS, league: { ...LEAGUE_OPTION.league, description: 'Only this league' } },
   async run(ctx) {
     const scoreline = openScoreline(ctx)
     try {
-      const status = await call(scoreline, 'data.status', { probe: true })
-      ctx.output(status, (s: typeof status) => {
+      const aliases = listTeamAliases(scoreline.db, { league: str(ctx, 'league') })
+      ctx.output(aliases, (rows: typeof aliases) => {
+        if (rows.length === 0) return 'no aliases\n'
+        const width = Math.max(...rows.map((r) => printable(r.alias, 60).length))
+        return (
+          rows
+            .map(
+              (r) =>
+                `${(r.league || 'all').padEnd(4)} ${printable(r.alias, 60).padEnd(width)}  → ${r.teamName}  (${r.source})`,
+            )
+            .join('\n') + '\n'
+        )
+      })
+      return 0
+    } finally {
+      await scoreline.close()
+    }
+  },
+}
+
+const aliasRemoveCommand: Command = {
+  name: 'remove',
+  summary: 'Forget a spelling of a team (the one of --league, or the one for every league).',
+  usage: '<alias> [--league CODE]',
+  options: { ...SERVICE_OPTIONS, ...LEAGUE_OPTION },
+  async run(ctx) {
+    const [alias] = ctx.positionals
+    if (!alias || ctx.positionals.length > 1)
+      throw new UserError(
+        'Usage: scoreline data alias remove <alias> [--league E0], e.g. scoreline data alias remove "Man Utd"',
+      )
+    const scoreline = openScoreline(ctx)
+    try {
+      const removed = removeTeamAlias(scoreline.db, { alias, league: str(ctx, 'league') })
+      ctx.output(
+        removed,
+        (r: typeof removed) =>
+          `"${r.alias}" no longer means ${r.teamName}${r.league ? ` in ${r.league}` : ''}\n`,
+      )
+      return 0
+    } finally {
+      await scoreline.close()
+    }
+  },
+}
+
+export const aliasCommand: Command = {
+  name: 'alias',
+  summary: 'Team-name aliases: add (team first, then its other name), list, remove.',
+  usage: '<command>',
+  subcommands: [aliasAddCommand, aliasListCommand, aliasRemoveCommand],
+}
+
+const percent = (part: number, whole: number) => (whole === 0 ? '—' : `${Math.round((100 * part) / whole)}%`)
+
+export const dataStatusCommand: Command = {
+  name: 'status',
+  summary:
+    'Per league and season: matches played, fixtures to come, the last match played, odds coverage; then rows per table, last sync, outbox and Postgres.',
+  usage: '[--league CODE] [--json]',
+  options: {
+    ...SERVICE_OPTIONS,
+    league: { type: 'string', description: 'Only this league', valueName: 'CODE' },
+  },
+  async run(ctx) {
+    const scoreline = openScoreline(ctx)
+    try {
+      const league = str(ctx, 'league')
+      const [status, seasons] = await Promise.all([
+        call(scoreline, 'data.status', { probe: true }),
+        call(scoreline, 'data.seasons', league ? { league } : {}),
+      ])
+      ctx.output({ ...status, seasons }, (s: typeof status & { seasons: typeof seasons }) => {
         const pgState = !s.postgres.configured
           ? 'not configured'
           : s.postgres.reachable
             ? 'reachable'
             : `unreachable: ${s.postgres.error ?? '?'}`
+        const header = ['league', 'season', 'played', 'to come', 'last played', 'odds (played)']
+        const rows = s.seasons.map((x) => [
+          x.league,
+          x.season,
+          String(x.played),
+          String(x.scheduled),
+          x.lastPlayedDate ?? '—',
+          `${percent(x.playedWithOdds, x.played)} (${x.playedWithOdds}/${x.played})`,
+        ])
+        const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+        const line = (cells: string[]) =>
+          '  ' +
+          cells
+            .map((c, i) => c.padEnd(widths[i]))
+            .join('  ')
+            .trimEnd()
         return (
           [
+            ...(rows.length ? ['seasons:', line(header), ...rows.map(line)] : ['seasons: none imported yet']),
+            '',
             `postgres: ${pgState}`,
             `last successful sync: ${s.lastSuccessfulSyncAt ?? 'never'}`,
             `outbox: ${s.outbox.pending} pending, ${s.outbox.conflicts} conflicts, ${s.outbox.failed} failed`,

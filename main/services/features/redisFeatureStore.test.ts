@@ -188,8 +188,15 @@ describeWithService('redis', 'RedisFeatureStore on the shared Redis', (url) => {
   })
 })
 
-describe.runIf(!!process.env.SCORELINE_TEST_REDIS_URL || process.env.SCORELINE_REQUIRE_SERVICES === '1')(
-  'RedisFeatureStore on a throw-away redis-server',
+const throwawayRedis =
+  !!process.env.SCORELINE_TEST_REDIS_URL || process.env.SCORELINE_REQUIRE_SERVICES === '1'
+const throwawayRedisSkip =
+  'SCORELINE_TEST_REDIS_URL not set (the suite starts its own redis-server only then)'
+if (!throwawayRedis)
+  console.warn(`[skipped] RedisFeatureStore on a throw-away redis-server: ${throwawayRedisSkip}`)
+
+describe.runIf(throwawayRedis)(
+  `RedisFeatureStore on a throw-away redis-server${throwawayRedis ? '' : ` — skipped: ${throwawayRedisSkip}`}`,
   () => {
     let server: ThrowawayRedis
     let store: RedisFeatureStore | undefined

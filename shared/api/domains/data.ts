@@ -26,8 +26,10 @@ export const seasonSummarySchema = z.object({
   scheduled: z.number(),
   teams: z.number(),
   withOdds: z.number(),
+  playedWithOdds: z.number(),
   firstDate: z.string().nullable(),
   lastDate: z.string().nullable(),
+  lastPlayedDate: z.string().nullable(),
 })
 
 export const teamSummarySchema = z.object({

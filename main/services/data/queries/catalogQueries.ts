@@ -20,8 +20,12 @@ export interface SeasonSummary {
   scheduled: number
   teams: number
   withOdds: number
+  /** Played matches with odds: the odds coverage of the season so far is playedWithOdds / played. */
+  playedWithOdds: number
   firstDate: string | null
   lastDate: string | null
+  /** The last match played (lastDate may be a fixture to come). */
+  lastPlayedDate: string | null
 }
 
 export interface TeamSummary {
@@ -61,7 +65,9 @@ export function listSeasons(db: Database.Database, filter: { league?: string } =
               (SELECT count(*) FROM (SELECT home_team_id FROM matches WHERE league_code = s.league_code AND season = s.code AND deleted = 0
                                       UNION SELECT away_team_id FROM matches WHERE league_code = s.league_code AND season = s.code AND deleted = 0)) AS teams,
               coalesce(sum(EXISTS (SELECT 1 FROM odds o WHERE o.match_id = m.id AND o.deleted = 0)), 0) AS withOdds,
-              min(m.date) AS firstDate, max(m.date) AS lastDate
+              coalesce(sum(m.status = 'played' AND EXISTS (SELECT 1 FROM odds o WHERE o.match_id = m.id AND o.deleted = 0)), 0) AS playedWithOdds,
+              min(m.date) AS firstDate, max(m.date) AS lastDate,
+              max(CASE WHEN m.status = 'played' THEN m.date END) AS lastPlayedDate
          FROM seasons s LEFT JOIN matches m ON m.league_code = s.league_code AND m.season = s.code AND m.deleted = 0
         WHERE s.deleted = 0 AND (@league IS NULL OR s.league_code = @league)
         GROUP BY s.league_code, s.code ORDER BY s.league_code, s.code DESC`,

@@ -53,8 +53,10 @@ describe('queries', () => {
         scheduled: 1,
         teams: 4,
         withOdds: 4,
+        playedWithOdds: 3,
         firstDate: '2023-08-12',
         lastDate: '2023-08-26',
+        lastPlayedDate: '2023-08-19',
       },
     ])
   })

@@ -16,5 +16,7 @@ export type {
   AddAliasInput,
   AliasRecord,
 } from './teamResolver'
+export { listTeamAliases, removeTeamAlias } from './teamAliases'
+export type { AliasRow } from './teamAliases'
 export { LEAGUE_CATALOG, leagueInfo } from './leagueCatalog'
 export type { LeagueInfo } from './leagueCatalog'

@@ -1,0 +1,40 @@
+/**
+ * Runs once before the test run (vitest `globalSetup` of the node and e2e projects):
+ * - compiles the `scoreline` CLI if a source changed since it was built, so the suites that spawn it
+ *   (end-to-end, faults) do not each rebuild it at once;
+ * - on a fresh clone, builds the app (electron-vite) before any suite looks for it, so the first
+ *   `npm test` runs the same tests as the second (test/stack/electronBuilder.test.ts reads `out/`, the
+ *   end-to-end suites serve it); the end-to-end suites then use this build instead of rebuilding.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const APP_ENTRY_POINTS = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']
+
+let done: Promise<void> | null = null
+
+export default async function setup(): Promise<void> {
+  // two projects share this setup: one build per run
+  done ??= (async () => {
+    // @ts-expect-error: a plain ES module without types (the build script)
+    const { ensureCliBuild } = (await import('../../scripts/build-cli.mjs')) as {
+      ensureCliBuild(o?: { log?: (line: string) => void }): Promise<unknown>
+    }
+    await ensureCliBuild({ log: (line) => console.log(line) })
+    if (APP_ENTRY_POINTS.every((f) => existsSync(path.join(repoRoot, f)))) return
+    console.log('building the app once for this run (electron-vite build): out/ is missing')
+    execFileSync(
+      process.execPath,
+      [path.join(repoRoot, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'],
+      {
+        cwd: repoRoot,
+        stdio: 'pipe',
+      },
+    )
+    process.env.SCORELINE_E2E_SKIP_BUILD = '1'
+  })()
+  await done
+}
