@@ -133,6 +133,7 @@ describe('App shell and Dashboard', () => {
       'Experiments',
       'Models',
       'Features',
+      'Fixtures',
       'Jackpots',
       'Model health',
       'Settings',

@@ -6,6 +6,7 @@ import { DashboardPage } from './pages/DashboardPage'
 import { DataPage } from './pages/data/DataPage'
 import { SettingsPage } from './pages/SettingsPage'
 import { JackpotsPage } from './pages/jackpots/JackpotsPage'
+import { FixturesPage } from './pages/fixtures/FixturesPage'
 import { TrainingPage } from './pages/training/TrainingPage'
 import { applyTheme } from './stores/settingsStore'
 import { UpcomingPage } from './pages/UpcomingPage'
@@ -62,6 +63,8 @@ export function App({ api }: { api: ScorelineApi }) {
           <DataPage api={api} />
         ) : page === 'training' ? (
           <TrainingPage api={api} />
+        ) : page === 'fixtures' ? (
+          <FixturesPage api={api} />
         ) : page === 'jackpots' ? (
           <JackpotsPage api={api} />
         ) : page === 'models' ? (

@@ -20,6 +20,11 @@ export const PAGES = [
     summary: 'Inspect team and match features served from the feature store.',
   },
   {
+    id: 'fixtures',
+    label: 'Fixtures',
+    summary: 'The fixtures to come, priced with the champions: model, market, served and the edge.',
+  },
+  {
     id: 'jackpots',
     label: 'Jackpots',
     summary: 'Build a ticket, see every probability and where it comes from.',

@@ -3,6 +3,7 @@ import type { ScorelineApi } from '../../../../shared/api/contract'
 import { useJackpotStore } from '../../stores/jackpotStore'
 import { NewJackpotForm } from './NewJackpotForm'
 import { JackpotAnalysisView } from './JackpotAnalysisView'
+import { useJackpotDraftStore } from '../fixtures/jackpotDraftStore'
 
 export function JackpotsPage({ api }: { api: ScorelineApi }) {
   const {
@@ -17,7 +18,12 @@ export function JackpotsPage({ api }: { api: ScorelineApi }) {
     setPick,
     remove,
   } = useJackpotStore()
-  const [creating, setCreating] = useState(false)
+  // fixtures handed over from the Fixtures screen open the form with them
+  const draft = useJackpotDraftStore((s) => s.draft)
+  const clearDraft = useJackpotDraftStore((s) => s.clear)
+  const draftSeq = useJackpotDraftStore((s) => s.seq)
+  const [creatingState, setCreating] = useState(false)
+  const creating = creatingState || draft !== null
   useEffect(() => {
     void loadList(api)
   }, [api, loadList])
@@ -26,14 +32,23 @@ export function JackpotsPage({ api }: { api: ScorelineApi }) {
     <section className="page" aria-labelledby="jackpots-title">
       <header className="page-header">
         <h1 id="jackpots-title">Jackpots</h1>
-        <button type="button" onClick={() => setCreating(!creating)}>
+        <button
+          type="button"
+          onClick={() => {
+            if (creating) clearDraft()
+            setCreating(!creating)
+          }}
+        >
           {creating ? 'Close' : 'New jackpot'}
         </button>
       </header>
       {creating && (
         <NewJackpotForm
+          key={draft ? `draft-${draftSeq}` : 'blank'}
           api={api}
+          draft={draft}
           onCreated={(id) => {
+            clearDraft()
             setCreating(false)
             void loadList(api)
             void select(api, id)

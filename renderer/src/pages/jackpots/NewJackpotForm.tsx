@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react'
 import type { ScorelineApi } from '../../../../shared/api/contract'
 import type { ApiErrorShape } from '../../../../shared/api/errors'
 import type { ParsedText } from '../../stores/jackpotStore'
+import type { JackpotDraft } from '../fixtures/jackpotDraftStore'
+import { DraftFixtures } from '../fixtures/DraftFixtures'
 import {
   emptyFixture,
   TypedFixtures,
@@ -10,7 +12,7 @@ import {
   type TypedFixture,
 } from './TypedFixtures'
 
-type Mode = 'type' | 'paste' | 'csv'
+type Mode = 'type' | 'paste' | 'csv' | 'fixtures'
 const MODES: { mode: Mode; label: string }[] = [
   { mode: 'paste', label: 'Paste text' },
   { mode: 'type', label: 'Type fixtures' },
@@ -24,10 +26,19 @@ const EXAMPLE = 'Arsenal v Chelsea 2.10 3.50 3.40\nLiverpool - Man United\n…'
  * A new jackpot's fixtures, three ways: paste "Home v Away [odds]" lines, type them with team autocomplete,
  * or import a CSV file (home, away, optional H/D/A). Every name must resolve (suggestions help) before saving.
  */
-export function NewJackpotForm({ api, onCreated }: { api: ScorelineApi; onCreated: (id: string) => void }) {
+export function NewJackpotForm({
+  api,
+  onCreated,
+  draft = null,
+}: {
+  api: ScorelineApi
+  onCreated: (id: string) => void
+  /** Fixtures handed over from the Fixtures screen, with their prices ("New jackpot from these"). */
+  draft?: JackpotDraft | null
+}) {
   const [leagues, setLeagues] = useState<{ code: string; name: string }[]>([])
-  const [league, setLeague] = useState('')
-  const [name, setName] = useState('')
+  const [league, setLeague] = useState(draft?.fixtures[0]?.league ?? '')
+  const [name, setName] = useState(draft?.name ?? '')
   const [provider, setProvider] = useState('')
   const [deadline, setDeadline] = useState('')
   const [text, setText] = useState('')
@@ -36,7 +47,8 @@ export function NewJackpotForm({ api, onCreated }: { api: ScorelineApi; onCreate
   const parsed = league && text.trim() !== '' ? parsedState : null
   const [error, setError] = useState<ApiErrorShape | null>(null)
   const [saving, setSaving] = useState(false)
-  const [mode, setMode] = useState<Mode>('paste')
+  const [mode, setMode] = useState<Mode>(draft ? 'fixtures' : 'paste')
+  const modes = draft ? [{ mode: 'fixtures' as Mode, label: 'From Fixtures' }, ...MODES] : MODES
   const [typed, setTyped] = useState<TypedFixture[]>(() => [emptyFixture()])
   const [csv, setCsv] = useState<{ name: string; text: string } | null>(null)
   const [csvParsed, setCsvParsed] = useState<ParsedText | null>(null)
@@ -87,14 +99,30 @@ export function NewJackpotForm({ api, onCreated }: { api: ScorelineApi; onCreate
     setText(lines.join('\n'))
   }
 
-  const chosen: {
-    fixtures: { home: string; away: string; odds: ParsedText['fixtures'][number]['odds'] }[]
+  type Chosen = {
+    fixtures: { home: string; away: string; odds: ParsedText['fixtures'][number]['odds']; league?: string }[]
     unresolved: number
     problems: number
     /** Fixtures entered, resolved or not (typed rows). */
     total?: number
-  } =
-    mode === 'paste'
+  }
+  // from the Fixtures screen: canonical names, each fixture's own league, the snapshot's prices as odds
+  const fromDraft: Chosen | null =
+    mode === 'fixtures' && draft
+      ? {
+          fixtures: draft.fixtures.map((f) => ({
+            home: f.home,
+            away: f.away,
+            odds: f.odds,
+            league: f.league,
+          })),
+          unresolved: 0,
+          problems: 0,
+        }
+      : null
+  const chosen: Chosen =
+    fromDraft ??
+    (mode === 'paste'
       ? {
           fixtures: (parsed?.fixtures ?? []).map((f) => ({
             home: f.homeTeam ?? f.home,
@@ -124,7 +152,7 @@ export function NewJackpotForm({ api, onCreated }: { api: ScorelineApi; onCreate
               problems: 0,
               total: filled.length,
             }
-          })()
+          })())
   const unresolved = chosen.unresolved
   const count = chosen.total ?? chosen.fixtures.length
   const canSave = count > 0 && unresolved === 0 && chosen.problems === 0 && name.trim() !== ''
@@ -190,7 +218,7 @@ export function NewJackpotForm({ api, onCreated }: { api: ScorelineApi; onCreate
         className="actions"
         style={{ margin: '8px 0' }}
       >
-        {MODES.map((m) => (
+        {modes.map((m) => (
           <button
             key={m.mode}
             type="button"
@@ -207,6 +235,7 @@ export function NewJackpotForm({ api, onCreated }: { api: ScorelineApi; onCreate
         ))}
       </div>
       <div role="tabpanel" id={`jackpot-panel-${mode}`} aria-labelledby={`jackpot-mode-${mode}`}>
+        {mode === 'fixtures' && draft && <DraftFixtures draft={draft} />}
         {mode === 'paste' && (
           <>
             <label className="block">
