@@ -5,6 +5,7 @@ import { BackendBadge } from '../components/BackendBadge'
 import { ChampionPanel } from './dashboard/ChampionPanel'
 import { OverviewPanels } from './dashboard/OverviewPanels'
 import { HealthAlertsPanel } from './dashboard/HealthAlertsPanel'
+import { NextRoundPanel } from './dashboard/NextRoundPanel'
 
 const NAMES: Record<string, string> = {
   sqlite: 'SQLite',
@@ -35,6 +36,7 @@ export function DashboardPage({ api }: { api: ScorelineApi }) {
       <OverviewPanels api={api} info={info} />
       <ChampionPanel api={api} />
       <HealthAlertsPanel api={api} />
+      <NextRoundPanel api={api} />
       {!info && !error && <p className="muted">Checking backends…</p>}
       {info && (
         <>
