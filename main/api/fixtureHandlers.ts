@@ -195,14 +195,14 @@ export function createFixtureHandlers(deps: FixtureHandlerDeps): Pick<Handlers, 
       return { matchId, snapshots: priceHistory(db, matchId) }
     },
 
-    'fixtures.import': async ({ paths, files }, context) => {
+    'fixtures.import': async ({ paths, files, leagues }, context) => {
       const outcomes = []
       const results: FixturesImportResult[] = []
-      const observedAt = now().toISOString()
+      const opts = { observedAt: now().toISOString(), ...(leagues ? { leagues } : {}) }
       for (const p of paths ?? []) {
         const name = path.basename(p)
         try {
-          const result = await importFixturesFile(db, p, { observedAt })
+          const result = await importFixturesFile(db, p, opts)
           results.push(result)
           outcomes.push({ ok: true as const, file: name, result })
         } catch (error) {
@@ -211,7 +211,7 @@ export function createFixtureHandlers(deps: FixtureHandlerDeps): Pick<Handlers, 
       }
       for (const f of files ?? []) {
         try {
-          const result = importFixturesContents(db, f.name, f.contents, { observedAt })
+          const result = importFixturesContents(db, f.name, f.contents, opts)
           results.push(result)
           outcomes.push({ ok: true as const, file: f.name, result })
         } catch (error) {

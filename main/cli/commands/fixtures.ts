@@ -154,6 +154,13 @@ export function renderList(o: ProcedureOutput<'fixtures.list'>, window: { league
   )
 }
 
+const LEAGUES_OPTION = {
+  type: 'string',
+  description:
+    'Import only these leagues, separated by commas (default: the leagues that already have matches in the store)',
+  valueName: 'L,L',
+} as const
+
 const downloadSub: Command = {
   name: 'download',
   summary:
@@ -161,11 +168,7 @@ const downloadSub: Command = {
   usage: '[--leagues E0,SP1] [--force] [--json]',
   options: {
     ...SERVICE_OPTIONS,
-    leagues: {
-      type: 'string',
-      description: 'Import only these leagues, separated by commas (default: the leagues in the store)',
-      valueName: 'L,L',
-    },
+    leagues: LEAGUES_OPTION,
     force: { type: 'boolean', description: 'Import even when the server says the file is unchanged' },
   },
   async run(ctx) {
@@ -188,15 +191,16 @@ const importSub: Command = {
   name: 'import',
   summary:
     'Import fixtures files (football-data fixtures.csv, or any football-data CSV whose results are empty); each file whole or not at all.',
-  usage: '<csv...> [--json]',
-  options: { ...SERVICE_OPTIONS },
+  usage: '<csv...> [--leagues E0,SP1] [--json]',
+  options: { ...SERVICE_OPTIONS, leagues: LEAGUES_OPTION },
   async run(ctx) {
     if (ctx.positionals.length === 0)
       throw new UserError('Name at least one fixtures file: scoreline fixtures import fixtures.csv')
     const paths = ctx.positionals.map((p) => path.resolve(p))
+    const leagues = parseLeagues(ctx.values.leagues)
     const scoreline = openScoreline(ctx)
     try {
-      const result = await call(scoreline, 'fixtures.import', { paths })
+      const result = await call(scoreline, 'fixtures.import', { paths, ...(leagues ? { leagues } : {}) })
       ctx.output(result, renderImport)
       return result.files.some((f) => !f.ok) ? 1 : 0
     } finally {
@@ -245,6 +249,11 @@ const priceSub: Command = {
     try {
       const result = await call(scoreline, 'fixtures.price', window)
       if (result.fixtures.length === 0) throw new UserError(noFixturesHint(window), 'DATA_NO_FIXTURES')
+      if (result.counts.priced === 0 && result.models.length === 0) {
+        // no league has a champion: say how to make one, once per league
+        const reasons = [...new Set(result.fixtures.flatMap((f) => f.warnings.map((w) => w.message)))]
+        throw new UserError(reasons.join('\n'), 'MODEL_NO_CHAMPION')
+      }
       if (out !== undefined) {
         await writeTextFile(out, pricedCsv(result))
         ctx.stdout.write(

@@ -48,6 +48,27 @@ export function renderModels(models: readonly ModelUsed[]): string {
   return models.map((m) => `${m.league}: ${m.summary}\n`).join('')
 }
 
+const LEGEND =
+  "market: the bookmaker's latest price before kick-off, margin removed by the method named; edge: points of served (or model) probability minus the market's, H D A; best EV: served probability × the best price in the snapshot − 1, at that bookmaker.\n"
+
+/** Each warning once: per fixture, or once with a count when several fixtures share the same message. */
+export function warningNotes(fixtures: readonly PricedFixture[]): string[] {
+  const byMessage = new Map<string, { code: string; fixtures: string[] }>()
+  for (const f of fixtures)
+    for (const w of f.warnings) {
+      const entry = byMessage.get(w.message) ?? { code: w.code, fixtures: [] }
+      entry.fixtures.push(`${f.league} ${f.home} v ${f.away}`)
+      byMessage.set(w.message, entry)
+    }
+  const said = (code: string, message: string) =>
+    message.startsWith(`${code}:`) ? message : `${code}: ${message}`
+  return [...byMessage].map(([message, { code, fixtures: on }]) =>
+    on.length === 1
+      ? `  ${on[0]}: ${said(code, message)}\n`
+      : `  ${on.length} fixtures: ${said(code, message)}\n`,
+  )
+}
+
 /** The `fixtures price` table, with the models above and the warnings below. */
 export function renderPriced(o: {
   fixtures: readonly PricedFixture[]
@@ -75,22 +96,20 @@ export function renderPriced(o: {
         'fixture',
         'model % H D A',
         'market % H D A',
-        'market: bookmaker, margin, snapshot UTC',
+        'market from (UTC)',
         'served % H D A',
-        'served stage',
-        'edge pts (served−market)',
-        'edge pts (model−market)',
-        'best EV (served p × price − 1)',
+        'served by',
+        'edge served',
+        'edge model',
+        'best EV',
         'warnings',
       ],
       rows,
       ['l', 'l', 'r', 'r', 'l', 'r', 'l', 'r', 'r', 'l', 'l'],
     ),
   )
-  const notes = o.fixtures.flatMap((f) =>
-    f.warnings.map((w) => `  ${f.league} ${f.home} v ${f.away}: ${w.code}: ${w.message}\n`),
-  )
-  if (notes.length) parts.push('warnings:\n', ...notes)
+  parts.push(LEGEND)
+  if (o.fixtures.some((f) => f.warnings.length)) parts.push('warnings:\n', ...warningNotes(o.fixtures))
   if (o.counts)
     parts.push(
       `${o.counts.total} fixture${o.counts.total === 1 ? '' : 's'}: ${o.counts.priced} priced, ${o.counts.noMarket} without a market, ${o.counts.stale} stale, ${o.counts.unrated} with a team rated on few or no matches\n`,

@@ -64,6 +64,11 @@ export const commands: Command[] = [
     'The model registry: champions and challengers per league, promote or roll back by hand.',
     () => import('./models').then((m) => m.modelsCommand),
   ),
+  lazy(
+    'fixtures',
+    "Fixtures to come: download or import them with today's prices, list them, price them with each league's champion.",
+    () => import('./fixtures').then((m) => m.fixturesCommand),
+  ),
   // The spellings before everything about the cache moved under `data`: still accepted, not listed.
   lazy(
     'import',

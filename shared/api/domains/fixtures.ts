@@ -155,6 +155,8 @@ export const fixtureProcedures = {
           )
           .max(100)
           .optional(),
+        /** Leagues to import (others are skipped); default: the leagues that already have matches in the store. */
+        leagues: z.array(leagueCode).max(60).optional(),
       })
       .strict()
       .refine((i) => (i.paths?.length ?? 0) + (i.files?.length ?? 0) > 0, {
