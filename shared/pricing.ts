@@ -136,6 +136,8 @@ export const pricedFixtureSchema = z.object({
     .object({
       probabilities: tripleSchema,
       stage: servedStageSchema,
+      /** The blend stage's output (the market when α is 0, the model without a market), before calibration. */
+      beforeCalibration: tripleSchema,
       /** Weight on the model: 0 serves the market, 1 the model (no market). */
       alpha: z.number(),
       blendKind: z.string().nullable(),

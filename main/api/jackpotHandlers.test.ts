@@ -102,9 +102,9 @@ describe.skipIf(!dataDir)(
         expect(f.problems).toEqual([])
         const p = f.final!.probabilities
         expect(p[0] + p[1] + p[2]).toBeCloseTo(1, 9)
-        // Shapley: the contributions add up exactly to final − baseline for the explained outcome
+        // the model's Shapley components and the serving stages add up exactly to served − baseline
         const j = ['H', 'D', 'A'].indexOf(f.explanation!.outcome)
-        const total = f.explanation!.contributions.reduce((s, c) => s + c.delta[j], 0)
+        const total = f.explanation!.steps.reduce((s, c) => s + c.delta[j], 0)
         expect(f.explanation!.baseline[j] + total).toBeCloseTo(p[j], 10)
         expect(f.pick!.outcomes).toHaveLength(1)
       }

@@ -9,6 +9,7 @@ import { parseFixtureCsv } from '../services/jackpots/parseFixtureCsv'
 import { createTeamSearch } from '../services/jackpots/teamSearch'
 import type { ParsedFixtureLine } from '../services/jackpots/parseFixtureText'
 import { createTeamResolver } from '../services/data/teams'
+import { findUpcomingFixture } from '../services/data/fixtures'
 import type { ScorelineConfig } from '../core/config'
 import type { TrackingAccess } from './trackingHandlers'
 import { jackpotCsv } from '../services/jackpots/exportJackpot'
@@ -38,7 +39,16 @@ export function createJackpotHandlers(deps: JackpotHandlerDeps): Pick<Handlers, 
     })
   const resolver = createTeamResolver(deps.db)
   const teamSearch = createTeamSearch(deps.db)
-  const analyse = (id: string) => priceJackpot(store.get(id), models, { margin: defaults()?.margin })
+  // a fixture entered without odds takes the latest snapshot of the matching fixture to come
+  const findUpcoming = (q: { league: string; home: string; away: string }) => {
+    try {
+      return findUpcomingFixture(deps.db, q)
+    } catch {
+      return null // a name the resolver does not know: no snapshot, the fixture is priced without one
+    }
+  }
+  const analyse = (id: string) =>
+    priceJackpot(store.get(id), models, { margin: defaults()?.margin, findUpcoming })
   const resolveAll = (fixtures: ParsedFixtureLine[], league: string) =>
     fixtures.map((f) => {
       const home = resolver.lookup(f.home, league)

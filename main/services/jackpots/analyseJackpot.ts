@@ -1,13 +1,10 @@
-import { predictFixture } from '../../model/dixonColes'
-import { removeMargin } from '../../model/market'
-import { servedForecast } from '../../model/blend'
-import { applyCalibrator } from '../../model/calibration'
-import { explainFixture, explainInputFromFit, explanationSentence } from '../../model/explain'
 import { analyseJackpot as jackpotDistribution } from '../../model/jackpot'
 import type { Triple } from '../../model/metrics/probabilities'
 import { toApiErrorShape } from '../../core/appError'
-import type { JackpotRecord, Pick } from './jackpotStore'
+import type { PricedFixture, PricingWarning, ServedExplanationDto } from '../../../shared/pricing'
 import type { MarginMethod } from '../../model/market'
+import { priceFixture, priceWithoutModel, type FixtureToPrice, type PriceSnapshotLike } from '../pricing'
+import type { JackpotRecord, Pick } from './jackpotStore'
 import {
   MARGIN_METHOD,
   type LeagueModel,
@@ -18,6 +15,10 @@ import {
 type Letter = 'H' | 'D' | 'A'
 const LETTERS: Letter[] = ['H', 'D', 'A']
 
+/**
+ * A jackpot fixture priced through the one served-forecast rule (`priceFixture`): the figures the ticket
+ * shows, the pick, the explanation ending at the served number, and the whole priced fixture.
+ */
 export interface FixtureAnalysis {
   position: number
   league: string | null
@@ -29,19 +30,42 @@ export interface FixtureAnalysis {
     mu: number
     topScores: { home: number; away: number; probability: number }[]
   } | null
-  market: { probabilities: Triple; method: string; margin: number; source: string } | null
+  market: {
+    probabilities: Triple
+    method: string
+    margin: number
+    /** "Pinnacle, snapshot 2032-06-05 09:00 UTC" or "odds entered on the jackpot". */
+    source: string
+    bookmaker: string
+    prices: Triple
+    observedAt: string | null
+  } | null
+  /** The blend stage (α 0: the market itself) when there are a model and a market. */
   blend: { probabilities: Triple; kind: string; alpha: number } | null
   calibrated: { probabilities: Triple; kind: string } | null
-  /** What the pick is judged on: calibrated, else blend, else model, else market. */
+  /** The served forecast the pick is judged on, and the stage that served it. */
   final: { probabilities: Triple; stage: 'calibrated' | 'blend' | 'model' | 'market' } | null
   pick: { outcomes: Letter[]; probability: number; chosen: boolean } | null
-  explanation: {
-    outcome: Letter
-    baseline: Triple
-    contributions: { component: string; delta: Triple }[]
-    sentence: string
-  } | null
+  explanation: ServedExplanationDto | null
+  warnings: PricingWarning[]
+  priced: PricedFixture
   problems: string[]
+}
+
+/** What the data layer knows of a jackpot fixture to come (its latest snapshots before kick-off). */
+export interface UpcomingMatch {
+  matchId: number
+  date: string
+  kickoffUtc: string
+  snapshots: PriceSnapshotLike[]
+}
+
+export interface AnalyseOptions {
+  /** Margin method for the market when no model prices a fixture. */
+  margin?: MarginMethod
+  /** The fixture to come for a pairing (its snapshots price a fixture entered without odds). */
+  findUpcoming?: (q: { league: string; home: string; away: string }) => UpcomingMatch | null
+  now?: Date
 }
 
 export interface JackpotAnalysisResult {
@@ -95,7 +119,7 @@ export async function resolveLeagueModels(
 export async function priceJackpot(
   jackpot: JackpotRecord,
   models: LeagueModelProvider,
-  options: { margin?: MarginMethod } = {},
+  options: AnalyseOptions = {},
 ): Promise<JackpotAnalysisResult> {
   return analyseJackpotRecord(jackpot, await resolveLeagueModels(jackpot, models), options)
 }
@@ -108,15 +132,77 @@ function argMax(p: Triple): Letter {
   return p[0] >= p[1] && p[0] >= p[2] ? 'H' : p[1] >= p[2] ? 'D' : 'A'
 }
 
+const snapshotTime = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`
+
+/** The ticket's figures of a priced fixture (the served forecast is what the pick is judged on). */
+function fixtureFigures(
+  p: PricedFixture,
+  chosen: Pick | null,
+): Omit<FixtureAnalysis, 'position' | 'league' | 'problems'> {
+  const served = p.served
+  const final = served ? { probabilities: served.probabilities, stage: served.stage } : null
+  let pick: FixtureAnalysis['pick'] = null
+  if (final) {
+    const outcomes = chosen ? pickLetters(chosen) : [argMax(final.probabilities)]
+    pick = {
+      outcomes,
+      probability: outcomes.reduce((s, l) => s + final.probabilities[LETTERS.indexOf(l)], 0),
+      chosen: chosen !== null,
+    }
+  }
+  return {
+    home: p.home,
+    away: p.away,
+    model: p.model
+      ? {
+          probabilities: p.model.probabilities,
+          lambda: p.model.lambda,
+          mu: p.model.mu,
+          topScores: p.model.topScores,
+        }
+      : null,
+    market: p.market
+      ? {
+          probabilities: p.market.probabilities,
+          method: p.market.marginMethod,
+          margin: p.market.margin,
+          source: p.market.observedAt
+            ? `${p.market.label}, snapshot ${snapshotTime(p.market.observedAt)}`
+            : p.market.label,
+          bookmaker: p.market.bookmaker,
+          prices: p.market.prices,
+          observedAt: p.market.observedAt,
+        }
+      : null,
+    blend:
+      served && p.model && p.market
+        ? {
+            probabilities: served.beforeCalibration,
+            kind: served.blendKind ?? p.source?.blend?.kind ?? 'log',
+            alpha: served.alpha,
+          }
+        : null,
+    calibrated: served?.calibrator ? { probabilities: served.probabilities, kind: served.calibrator } : null,
+    final,
+    pick,
+    explanation: p.explanation,
+    warnings: p.warnings,
+    priced: p,
+  }
+}
+
 /**
- * Every probability of every fixture, where it comes from, and the coupon as a whole. A fixture
- * the model cannot price (unknown league, a team without matches in the window) keeps the market
- * figure when odds were entered and says why the model is missing.
+ * Every probability of every fixture, where it comes from, and the coupon as a whole, each fixture priced
+ * through `priceFixture` (the rule every screen and command serves by: α null or 0 serves the market, no
+ * market serves the model, then the calibrator). Odds entered on the jackpot win; a fixture entered without
+ * odds takes the latest snapshot of the matching fixture to come. A fixture no model can price (no league,
+ * no model) keeps the market figure when it has a price and says why the model is missing; a team without a
+ * rating is priced from the promoted-team prior, said so in its warnings.
  */
 export function analyseJackpotRecord(
   jackpot: JackpotRecord,
   models: ResolvedLeagueModels,
-  options: { margin?: MarginMethod } = {},
+  options: AnalyseOptions = {},
 ): JackpotAnalysisResult {
   const used = new Map<string, LeagueModel>()
   const fixtures = jackpot.fixtures.map((f): FixtureAnalysis => {
@@ -132,110 +218,26 @@ export function analyseJackpotRecord(
         used.set(f.league, found)
       }
     }
-
-    let model: FixtureAnalysis['model'] = null
-    let prediction: ReturnType<typeof predictFixture> | null = null
-    if (leagueModel) {
-      try {
-        prediction = predictFixture(leagueModel.model, f.homeTeam ?? f.home, f.awayTeam ?? f.away)
-        model = {
-          probabilities: [prediction.pHome, prediction.pDraw, prediction.pAway],
-          lambda: prediction.lambda,
-          mu: prediction.mu,
-          topScores: prediction.topScores
-            .slice(0, 5)
-            .map((s) => ({ home: s.homeGoals, away: s.awayGoals, probability: s.p })),
-        }
-      } catch (error) {
-        problems.push(toApiErrorShape(error).message)
-      }
+    const home = f.homeTeam ?? f.home
+    const away = f.awayTeam ?? f.away
+    const upcoming =
+      f.league && options.findUpcoming ? options.findUpcoming({ league: f.league, home, away }) : null
+    const input: FixtureToPrice = {
+      league: f.league ?? '',
+      home,
+      away,
+      date: upcoming?.date ?? jackpot.deadline?.slice(0, 10) ?? null,
+      kickoffUtc: upcoming?.kickoffUtc ?? null,
+      matchId: upcoming?.matchId ?? null,
+      snapshots: upcoming?.snapshots ?? [],
+      enteredOdds: f.odds,
     }
-
-    let market: FixtureAnalysis['market'] = null
-    if (f.odds) {
-      const removed = removeMargin(
-        [f.odds.home, f.odds.draw, f.odds.away],
-        leagueModel?.margin ?? options.margin ?? MARGIN_METHOD,
-      )
-      market = {
-        probabilities: removed.probabilities,
-        method: removed.method,
-        margin: removed.margin,
-        source: 'odds entered on the jackpot',
-      }
-    }
-
-    let blend: FixtureAnalysis['blend'] = null
-    if (model && market && leagueModel?.blend) {
-      const served = servedForecast(model.probabilities, market.probabilities, {
-        blend: leagueModel.blend,
-        calibrator: null,
-      })
-      blend = { probabilities: served.blend, kind: leagueModel.blend.kind, alpha: served.alpha }
-    }
-    let calibrated: FixtureAnalysis['calibrated'] = null
-    const beforeCalibration = blend?.probabilities ?? model?.probabilities ?? null
-    if (beforeCalibration && leagueModel?.calibrator) {
-      calibrated = {
-        probabilities: applyCalibrator(leagueModel.calibrator, beforeCalibration),
-        kind: leagueModel.calibrator.kind,
-      }
-    }
-    const final: FixtureAnalysis['final'] = calibrated
-      ? { probabilities: calibrated.probabilities, stage: 'calibrated' }
-      : blend
-        ? { probabilities: blend.probabilities, stage: 'blend' }
-        : model
-          ? { probabilities: model.probabilities, stage: 'model' }
-          : market
-            ? { probabilities: market.probabilities, stage: 'market' }
-            : null
-
-    let pick: FixtureAnalysis['pick'] = null
-    if (final) {
-      const outcomes = f.pick ? pickLetters(f.pick) : [argMax(final.probabilities)]
-      pick = {
-        outcomes,
-        probability: outcomes.reduce((s, l) => s + final.probabilities[LETTERS.indexOf(l)], 0),
-        chosen: f.pick !== null,
-      }
-    }
-
-    let explanation: FixtureAnalysis['explanation'] = null
-    if (leagueModel && prediction && final && pick) {
-      const input = explainInputFromFit(leagueModel.model, f.homeTeam ?? f.home, f.awayTeam ?? f.away, {
-        ...(market && leagueModel.blend
-          ? { market: { probabilities: market.probabilities, blend: leagueModel.blend } }
-          : {}),
-        ...(calibrated && leagueModel.calibrator ? { calibrator: leagueModel.calibrator } : {}),
-      })
-      const result = explainFixture(input)
-      const outcome = pick.outcomes.length === 1 ? pick.outcomes[0] : argMax(final.probabilities)
-      explanation = {
-        outcome,
-        baseline: result.baseline,
-        contributions: result.contributions.map((c) => ({ component: c.component, delta: c.delta })),
-        sentence: explanationSentence(result, outcome, {
-          home: f.homeTeam ?? f.home,
-          away: f.awayTeam ?? f.away,
-        }),
-      }
-    }
-
-    return {
-      position: f.position,
-      league: f.league,
-      home: f.homeTeam ?? f.home,
-      away: f.awayTeam ?? f.away,
-      model,
-      market,
-      blend,
-      calibrated,
-      final,
-      pick,
-      explanation,
-      problems,
-    }
+    const picked = f.pick && f.pick.length === 1 ? (f.pick as Letter) : undefined
+    const priced = leagueModel
+      ? priceFixture(leagueModel, input, { ...(picked ? { outcome: picked } : {}), now: options.now })
+      : priceWithoutModel(input, problems.join(' '), options.margin ?? MARGIN_METHOD)
+    for (const w of priced.warnings) if (w.code === 'no-model' && leagueModel) problems.push(w.message)
+    return { position: f.position, league: f.league, ...fixtureFigures(priced, f.pick), problems }
   })
 
   const priced = fixtures.filter((f) => f.final && f.pick)

@@ -5,7 +5,7 @@
  * model's method; and the best (highest) price of each outcome across the bookmakers in the snapshot.
  */
 import { MARKET_PREFERENCE } from '../../../shared/marketPreference'
-import type { MarketPrice } from '../../../shared/pricing'
+import type { MarketPrice, PricedFixture } from '../../../shared/pricing'
 import { removeMargin, removeMarginN, type MarginMethod } from '../../model/market'
 import type { Triple } from '../../model/metrics'
 import { bookmakerName } from '../data/csv/headerLayout'
@@ -116,4 +116,21 @@ export function bestPrices(input: Pick<FixtureToPrice, 'snapshots' | 'enteredOdd
     const best = pool.reduce((a, b) => (b.prices[j] > a.prices[j] ? b : a))
     return { price: best.prices[j], bookmaker: labelOf(best.bookmaker), observedAt: best.observedAt }
   })
+}
+
+/** The expected value p·o − 1 of each outcome at its best price in the snapshot (null without a price). */
+export function expectedValues(
+  input: Pick<FixtureToPrice, 'snapshots' | 'enteredOdds'>,
+  probabilities: Triple,
+): PricedFixture['ev'] {
+  const best = bestPrices(input)
+  return best
+    ? best.map((b, j) => ({
+        outcome: (['H', 'D', 'A'] as const)[j],
+        price: b.price,
+        bookmaker: b.bookmaker,
+        observedAt: b.observedAt,
+        ev: probabilities[j] * b.price - 1,
+      }))
+    : null
 }

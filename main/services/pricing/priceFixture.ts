@@ -12,7 +12,7 @@ import { explainServed } from '../../model/explain'
 import type { Triple } from '../../model/metrics'
 import { asianHandicap, promotedTeamPrior } from '../../model/pricing'
 import type { LeagueModel } from '../jackpots/leagueModel'
-import { bestPrices, marketOf } from './marketFromSnapshots'
+import { expectedValues, marketOf } from './marketFromSnapshots'
 import { modelUsedOf } from './modelUsed'
 import type { FixtureToPrice, PriceOptions } from './types'
 
@@ -21,7 +21,6 @@ export const STALE_DAYS = 14
 /** Fewer matches than this in the model's window: the rating says so. */
 export const FEW_MATCHES = 10
 
-const LETTERS = ['H', 'D', 'A'] as const
 const DAY_MS = 86_400_000
 const diff = (a: Triple, b: Triple): Triple => [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
 
@@ -119,6 +118,7 @@ export function priceFixture(
     served = {
       probabilities: s.calibrated,
       stage,
+      beforeCalibration: s.blend,
       alpha: s.alpha,
       blendKind: market && s.alpha > 0 ? (leagueModel.blend?.kind ?? null) : null,
       calibrator: leagueModel.calibrator?.kind ?? null,
@@ -128,13 +128,13 @@ export function priceFixture(
     served = {
       probabilities: market.probabilities,
       stage: 'market',
+      beforeCalibration: market.probabilities,
       alpha: 0,
       blendKind: null,
       calibrator: null,
     }
   }
 
-  const best = served ? bestPrices(input) : null
   const explanation =
     opts.explain === false || !prediction || !served || !modelP || !blendOut
       ? null
@@ -190,16 +190,7 @@ export function priceFixture(
             model: modelP ? diff(modelP, market.probabilities) : null,
           }
         : null,
-    ev:
-      best && served
-        ? best.map((b, j) => ({
-            outcome: LETTERS[j],
-            price: b.price,
-            bookmaker: b.bookmaker,
-            observedAt: b.observedAt,
-            ev: served!.probabilities[j] * b.price - 1,
-          }))
-        : null,
+    ev: served ? expectedValues(input, served.probabilities) : null,
     warnings,
     explanation,
     source,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { procedure } from '../define'
+import { pricedFixtureSchema, pricingWarningSchema, servedExplanationSchema } from '../../pricing'
 
 const triple = z.tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().min(0).max(1)])
 const letter = z.enum(['H', 'D', 'A'])
@@ -55,7 +56,15 @@ export const fixtureAnalysisSchema = z.object({
     })
     .nullable(),
   market: z
-    .object({ probabilities: triple, method: z.string(), margin: z.number(), source: z.string() })
+    .object({
+      probabilities: triple,
+      method: z.string(),
+      margin: z.number(),
+      source: z.string(),
+      bookmaker: z.string(),
+      prices: z.tuple([z.number(), z.number(), z.number()]).readonly(),
+      observedAt: z.string().nullable(),
+    })
     .nullable(),
   blend: z.object({ probabilities: triple, kind: z.string(), alpha: z.number() }).nullable(),
   calibrated: z.object({ probabilities: triple, kind: z.string() }).nullable(),
@@ -63,16 +72,11 @@ export const fixtureAnalysisSchema = z.object({
     .object({ probabilities: triple, stage: z.enum(['calibrated', 'blend', 'model', 'market']) })
     .nullable(),
   pick: z.object({ outcomes: z.array(letter), probability: z.number(), chosen: z.boolean() }).nullable(),
-  explanation: z
-    .object({
-      outcome: letter,
-      baseline: triple,
-      contributions: z.array(
-        z.object({ component: z.string(), delta: z.tuple([z.number(), z.number(), z.number()]) }),
-      ),
-      sentence: z.string(),
-    })
-    .nullable(),
+  /** Ends at the served number: the model's components, then the market / blend / calibration steps. */
+  explanation: servedExplanationSchema.nullable(),
+  warnings: z.array(pricingWarningSchema),
+  /** The fixture as the one pricing rule gave it (edges, EV, over/under, Asian handicap, source). */
+  priced: pricedFixtureSchema,
   problems: z.array(z.string()),
 })
 export type FixtureAnalysisDto = z.infer<typeof fixtureAnalysisSchema>

@@ -1,8 +1,8 @@
 import { useState } from 'react'
 import type { FixtureAnalysisDto } from '../../../../shared/api/domains/jackpots'
 import type { Pick } from '../../stores/jackpotStore'
-import { COMPONENT_LABELS, OUTCOME_LABEL, pct, points } from './format'
-import { Waterfall } from './Waterfall'
+import { OUTCOME_LABEL, pct, points } from './format'
+import { STAGE_WORDS, Waterfall } from './Waterfall'
 
 const PICKS: Pick[] = ['H', 'D', 'A', 'HD', 'HA', 'DA']
 
@@ -47,6 +47,14 @@ export function FixtureRow({
             {f.home} v {f.away}
           </button>
           {f.problems.length > 0 && <div className="bad small">{f.problems.join(' ')}</div>}
+          {f.warnings.length > 0 && (
+            <div className="warn small" data-testid={`warnings-${f.position}`}>
+              {f.warnings
+                .filter((w) => w.code !== 'no-model' || f.problems.length === 0)
+                .map((w) => w.message)
+                .join(' · ')}
+            </div>
+          )}
         </th>
         <Triple p={f.model?.probabilities} />
         <Triple p={f.market?.probabilities} />
@@ -74,25 +82,25 @@ export function FixtureRow({
             <div className="fixture-detail" data-testid={`explanation-${f.position}`}>
               {f.explanation ? (
                 <>
+                  <p className="sentence" data-testid={`served-source-${f.position}`}>
+                    {f.explanation.source}
+                  </p>
                   <p className="sentence">{f.explanation.sentence}</p>
                   <div className="grid-2">
                     <Waterfall
-                      baseline={f.explanation.baseline[j]}
-                      contributions={f.explanation.contributions.map((c) => ({
-                        component: c.component,
-                        delta: c.delta[j],
-                      }))}
+                      explanation={f.explanation}
                       outcomeIndex={j}
                       label={OUTCOME_LABEL[f.explanation.outcome]}
                     />
                     <table className="table compact">
                       <caption>
-                        Contributions to P({OUTCOME_LABEL[f.explanation.outcome]}), percentage points (Shapley
-                        values; they add up exactly)
+                        From an even match-up to the served P({OUTCOME_LABEL[f.explanation.outcome]}),
+                        percentage points: the model&apos;s components (Shapley values, they add up to the
+                        model exactly), then the serving stages. {f.explanation.note}
                       </caption>
                       <thead>
                         <tr>
-                          <th scope="col">Component</th>
+                          <th scope="col">Step</th>
                           <th scope="col">Home</th>
                           <th scope="col">Draw</th>
                           <th scope="col">Away</th>
@@ -107,9 +115,9 @@ export function FixtureRow({
                             </td>
                           ))}
                         </tr>
-                        {f.explanation.contributions.map((c) => (
-                          <tr key={c.component}>
-                            <td>{COMPONENT_LABELS[c.component] ?? c.component}</td>
+                        {f.explanation.steps.map((c) => (
+                          <tr key={c.key} className={c.kind === 'stage' ? 'stage-step' : undefined}>
+                            <td>{c.label}</td>
                             {c.delta.map((x, i) => (
                               <td key={i} className="num">
                                 {points(x)}
@@ -118,8 +126,16 @@ export function FixtureRow({
                           </tr>
                         ))}
                         <tr>
-                          <th scope="row">Final ({f.final?.stage})</th>
-                          {f.final?.probabilities.map((x, i) => (
+                          <td>Model alone</td>
+                          {f.explanation.model.map((x, i) => (
+                            <td key={i} className="num">
+                              {pct(x)}
+                            </td>
+                          ))}
+                        </tr>
+                        <tr>
+                          <th scope="row">Served: {STAGE_WORDS[f.explanation.stage]}</th>
+                          {f.explanation.served.map((x, i) => (
                             <td key={i} className="num">
                               <strong>{pct(x)}</strong>
                             </td>
@@ -137,8 +153,8 @@ export function FixtureRow({
                   <>
                     <dt>Market</dt>
                     <dd>
-                      {f.market.source}; margin {pct(f.market.margin)} removed with the {f.market.method}{' '}
-                      method
+                      {f.market.source}: {f.market.prices.map((o) => o.toFixed(2)).join(' / ')}; margin{' '}
+                      {pct(f.market.margin)} removed with the {f.market.method} method
                     </dd>
                   </>
                 )}

@@ -1,15 +1,4 @@
 export const pct = (p: number, digits = 1) => `${(p * 100).toFixed(digits)}%`
 export const points = (delta: number) => `${delta >= 0 ? '+' : '−'}${Math.abs(delta * 100).toFixed(1)}`
 
-export const COMPONENT_LABELS: Record<string, string> = {
-  homeAdvantage: 'Home advantage',
-  homeAttack: 'Home attack',
-  homeDefence: 'Home defence',
-  awayAttack: 'Away attack',
-  awayDefence: 'Away defence',
-  lowScoreCorrection: 'Low-score correction (ρ)',
-  marketBlend: 'Market blend',
-  calibration: 'Calibration',
-}
-
 export const OUTCOME_LABEL = { H: 'home win', D: 'draw', A: 'away win' } as const
