@@ -11,7 +11,6 @@ import type { BlendKind } from '../../model/blend'
 import type { MarginMethod } from '../../model/market'
 import type { LeagueModel } from '../../services/jackpots/leagueModel'
 import { modelUsedOf, priceFixture } from '../../services/pricing'
-import { call, openScoreline } from '../context'
 import { UserError, type CommandContext } from '../framework'
 import { MODEL_KINDS, modelFromContext, stringOption } from './modelInput'
 
@@ -61,6 +60,8 @@ export async function priceWithChampion(
   ctx: CommandContext,
   fixtures: readonly NamedFixture[],
 ): Promise<{ fixtures: PricedFixture[]; models: ModelUsed[] }> {
+  // loaded here, not at the top: a model file or a CSV fit never opens the app's services
+  const { call, openScoreline } = await import('../context')
   const scoreline = openScoreline(ctx)
   try {
     return await call(scoreline, 'fixtures.priceNamed', {
