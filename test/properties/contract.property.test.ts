@@ -157,6 +157,22 @@ describe('every contract procedure, random input (property, real in-process back
       'data.download': [{ league: 'SIM', seasons: ['2019-20'] }],
       'health.report': [{ league: 'SIM' }],
       'settings.testConnection': [{ backend: 'redis', url: `redis://127.0.0.1:${await closedPort()}` }],
+      'fixtures.list': [{ league: 'SIM' }, { from: '2019-08-01', to: '2031-01-01' }],
+      'fixtures.price': [{ league: 'SIM' }],
+      'fixtures.priceNamed': [{ fixtures: [{ league: 'SIM', home: 'Team 01', away: 'Team 02' }] }],
+      'fixtures.history': [{ matchId: 1 }],
+      'fixtures.import': [
+        {
+          files: [
+            {
+              name: 'fixtures.csv',
+              contents:
+                'Div,Date,Time,HomeTeam,AwayTeam,PSH,PSD,PSA\nSIM,01/08/2031,15:00,Team 01,Team 02,2.1,3.4,3.6\n',
+            },
+          ],
+        },
+      ],
+      'fixtures.download': [{ leagues: ['SIM'] }],
     })
     const created = await scoreline.dispatch('jackpots.create', valid['jackpots.create'][0], {
       transport: 'test',
