@@ -18,12 +18,16 @@ export interface ServedStageInput {
   alpha: number | null | undefined
   /** Whether the calibrator is served (its gate open). */
   calibrated?: boolean | null
+  /** Whether the matches had market odds (default: yes when α is set). */
+  hasMarket?: boolean | null
 }
 
-export function servedForecastLabel({ alpha, calibrated }: ServedStageInput): string {
+export function servedForecastLabel({ alpha, calibrated, hasMarket }: ServedStageInput): string {
   const base =
     alpha === null || alpha === undefined
-      ? 'model (no market)'
+      ? hasMarket
+        ? 'market (no blend fitted)'
+        : 'model (no market)'
       : alpha === 0
         ? 'market (blend off)'
         : `blend (α ${alpha.toFixed(2)})`
@@ -42,6 +46,7 @@ export interface RpsQuoteInput extends ServedStageInput {
 
 /** "served: market (blend off), 0.1971; model 0.2005; market 0.1971 (378 matches)". */
 export function describeRps(q: RpsQuoteInput): string {
+  if (q.hasMarket === undefined && q.market !== undefined && q.market !== null) q = { ...q, hasMarket: true }
   const parts = [`served: ${servedForecastLabel(q)}, ${fmt4(q.served)}`, `model ${fmt4(q.model)}`]
   if (q.market !== undefined && q.market !== null) parts.push(`market ${fmt4(q.market)}`)
   const n = q.n !== undefined && q.n !== null ? ` (${q.n} matches)` : ''
@@ -107,6 +112,21 @@ export function decisionLabel(d: { outcome?: string | null; action: string }): s
 export function shortText(text: string, max = DECISION_TEXT_MAX): string {
   const t = text.replace(/\s+/g, ' ').trim()
   return t.length <= max ? t : `${t.slice(0, max - 1).trimEnd()}…`
+}
+
+/** Why fewer matches were scored than the evaluation window holds ("2 without odds, 1 with an unrated team"). */
+export function evaluationCountNote(c: {
+  evaluation: number
+  scored: number
+  noOdds: number
+  noRating: number
+}): string {
+  if (c.scored === c.evaluation) return `all ${c.evaluation} matches scored`
+  const why = [
+    c.noOdds > 0 ? `${c.noOdds} without odds` : null,
+    c.noRating > 0 ? `${c.noRating} with a team the model had no rating for` : null,
+  ].filter((x): x is string => x !== null)
+  return `${c.scored} of ${c.evaluation} matches scored${why.length ? `: ${why.join(', ')}` : ''}`
 }
 
 /** Teams rated on fewer matches than this are marked ("rated on 4 matches") and shrunk toward a prior. */

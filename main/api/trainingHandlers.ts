@@ -83,8 +83,8 @@ export function createTrainingDeps(input: {
 export function createTrainingHandlers(deps: TrainingHandlerDeps): Pick<Handlers, TrainingProcedures> {
   const { training, scheduler } = deps
   return {
-    'training.runPipeline': async ({ leagues, wait, trigger, model }) => {
-      const started = training.start({ leagues, trigger: trigger ?? 'manual', model })
+    'training.runPipeline': async ({ leagues, wait, trigger, model, force }) => {
+      const started = training.start({ leagues, trigger: trigger ?? 'manual', model, force })
       if (!wait) {
         started.done.catch(() => {}) // the outcome is recorded in the history and sent as events
         return { id: started.id, leagues: started.leagues, run: null }

@@ -31,6 +31,8 @@ export interface ForecastRow {
   market: Triple | null
   blend: Triple | null
   calibrated: Triple | null
+  /** The store's match id (`predictions.csv` written since #20; null in older files). */
+  matchId?: number | null
 }
 
 export interface ReliabilityBinDto {
@@ -303,6 +305,7 @@ export function parsePredictionsCsv(text: string): ForecastRow[] {
     if (i < 0) throw new Error(`predictions.csv has no "${name}" column`)
     return i
   }
+  const matchIdCol = head.indexOf('match_id')
   const idx = {
     date: col('date'),
     home: col('home'),
@@ -333,6 +336,7 @@ export function parsePredictionsCsv(text: string): ForecastRow[] {
       market: triple('market'),
       blend: triple('blend'),
       calibrated: triple('calibrated'),
+      matchId: matchIdCol >= 0 && cells[matchIdCol] !== '' ? Number(cells[matchIdCol]) : null,
     }
   })
 }

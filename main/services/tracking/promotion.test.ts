@@ -122,7 +122,9 @@ function promotionSuite(makeStore: () => TrackingStore): void {
     const win = await promote(v2)
     expect(win).toMatchObject({ action: 'promote', promoted: true, previousChampion: v1 })
     expect(win.outcome).toBe('tie-break')
-    expect(win.reason).toBe('promoted: RPS ties v1 (0.1914 vs 0.1914); better model RPS 0.1916 vs 0.1994')
+    expect(win.reason).toBe(
+      'promoted: RPS ties v1 on the same matches (0.1914 vs 0.1914); better model RPS 0.1916 vs 0.1994',
+    )
     expect(win.detail).toMatch(/within the margin either way, so model_rps decides: 0\.191600 vs 0\.199400/i)
     // a served forecast worse by the margin is never rescued by the second metric
     const v3 = await version(store, model, 0.193, 'w1', { model_rps: 0.15 })
@@ -131,7 +133,9 @@ function promotionSuite(makeStore: () => TrackingStore): void {
     const v4 = await version(store, model, 0.1914, 'w1', { model_rps: 0.1912 })
     const tie = await promote(v4)
     expect(tie).toMatchObject({ action: 'challenger', outcome: 'below-margin' })
-    expect(tie.reason).toMatch(/^kept v2: RPS ties .*model RPS 0\.1912 vs 0\.1916 not better by the margin$/)
+    expect(tie.reason).toMatch(
+      /^kept v2: RPS ties on the same matches .*; model RPS 0\.1912 vs 0\.1916 not better by the margin$/,
+    )
     // "promoted" never sits beside "below the margin"
     expect(win.reason).not.toMatch(/below the margin/)
     const passed = await promote(v4, { tieBreak: { metric: 'model_rps', championScore: 0.25 } })

@@ -83,6 +83,11 @@ export interface PromoteIfBetterInput {
    */
   notServable?: string
   /**
+   * Why the two versions cannot be compared fairly (e.g. no match scored by both): it becomes challenger
+   * with this reason (outcome 'not-comparable').
+   */
+  notComparable?: string
+  /**
    * A second metric that decides when the first is within the margin either way (same direction and margin),
    * e.g. the goal model's own RPS when both versions' served forecasts defer to the market and tie. Its
    * scores default like the first metric's: the runs' metric, the champion's only on the same matches.
@@ -215,6 +220,23 @@ export async function promoteIfBetter(
   }
 
   const n = input.matches ? ` on ${input.matches.n} matches` : ''
+  if (champion && input.notComparable) {
+    return decide(
+      store,
+      {
+        ...base,
+        action: 'challenger',
+        outcome: 'not-comparable',
+        promoted: false,
+        previousChampion: champion.version,
+        reason: shortText(
+          `challenger: not comparable with champion v${champion.version}, ${input.notComparable}`,
+        ),
+        detail: `Not compared with champion v${champion.version}: ${input.notComparable}.`,
+      },
+      now,
+    )
+  }
   if (!champion) {
     return decide(
       store,
@@ -318,8 +340,8 @@ export async function promoteIfBetter(
           promoted: better,
           reason: shortText(
             better
-              ? `promoted: ${word} ties ${cv} (${fmt4(candidateScore)} vs ${fmt4(championScore)}); better ${tieWord} ${fmt4(cand)} vs ${fmt4(champ)}`
-              : `kept ${cv}: ${word} ties (${fmt4(candidateScore)} vs ${fmt4(championScore)}), ${tieWord} ${fmt4(cand)} vs ${fmt4(champ)} not better by the margin`,
+              ? `promoted: ${word} ties ${cv} on ${on} (${fmt4(candidateScore)} vs ${fmt4(championScore)}); better ${tieWord} ${fmt4(cand)} vs ${fmt4(champ)}`
+              : `kept ${cv}: ${word} ties on ${on} (${fmt4(candidateScore)} vs ${fmt4(championScore)}); ${tieWord} ${fmt4(cand)} vs ${fmt4(champ)} not better by the margin`,
           ),
           detail:
             `${detailHead} Within the margin either way, so ${tie.metric} decides: ${fmt6(cand)} vs ${fmt6(champ)}, ` +

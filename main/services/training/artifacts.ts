@@ -37,14 +37,21 @@ export interface ModelArtifact {
 const csvLine = (cells: unknown[]) =>
   cells.map((v) => csvCell(v === null || v === undefined || typeof v === 'number' ? v : String(v))).join(',')
 
-export function predictionsCsv(rows: readonly BacktestRow[]): string {
-  const head = ['date', 'home', 'away', 'home_goals', 'away_goals', 'result']
+/**
+ * The walk-forward's per-match forecasts; `match_id` (the store's id, from `matchIdOf`) lets two versions be
+ * compared on the identical matches later (#20).
+ */
+export function predictionsCsv(
+  rows: readonly BacktestRow[],
+  matchIdOf: (row: BacktestRow) => number | null = () => null,
+): string {
+  const head = ['match_id', 'date', 'home', 'away', 'home_goals', 'away_goals', 'result']
   const sets = ['model', 'market', 'blend', 'calibrated'] as const
   for (const s of sets) head.push(`${s}_h`, `${s}_d`, `${s}_a`)
   head.push('alpha', 'skip_reason')
   const lines = [head.join(',')]
   for (const r of rows) {
-    const cells: unknown[] = [r.date, r.home, r.away, r.homeGoals, r.awayGoals, r.result]
+    const cells: unknown[] = [matchIdOf(r), r.date, r.home, r.away, r.homeGoals, r.awayGoals, r.result]
     for (const s of sets) cells.push(...(r[s] ?? [null, null, null]))
     cells.push(r.alpha, r.skipReason)
     lines.push(csvLine(cells))

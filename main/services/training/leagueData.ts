@@ -24,6 +24,8 @@ export interface LeagueData {
   evalWindow: string
   /** Matches with odds from the preference list. */
   withOdds: number
+  /** The store's id of a loaded match (null when it is not one of them): joins forecasts across runs (#20). */
+  matchIdOf: (m: { date: string; home: string; away: string }) => number | null
   seasons: string[]
 }
 
@@ -121,6 +123,13 @@ export function loadLeagueData(
       market: trainingMarket(r, preference, margin),
     }))
   const evalMatches = matches.filter((m) => m.date >= from)
+  // a team plays once a day, so date + home + away names one match of a league
+  const key = (m: { date: string; home: string; away: string }) => `${m.date}|${m.home}|${m.away}`
+  const ids = new Map(
+    rows
+      .filter((r) => r.date >= start && r.date <= to)
+      .map((r) => [key({ date: r.date, home: r.homeTeam, away: r.awayTeam }), r.id]),
+  )
   return {
     league,
     matches,
@@ -129,5 +138,6 @@ export function loadLeagueData(
     evalWindow: `${league}:${from}..${to}:${hashRows(evalMatches).slice(0, 12)}`,
     withOdds: matches.filter((m) => m.odds).length,
     seasons,
+    matchIdOf: (m) => ids.get(key(m)) ?? null,
   }
 }

@@ -89,7 +89,21 @@ describe('training pipeline (local tracking and feature stores)', () => {
       expect.stringMatching(/^team_ratings@\d+$/),
       expect.stringMatching(/^team_form@\d+$/),
     ])
-    expect(first.summary).toMatch(/E0 RPS 0\.\d{4}, promoted v1 to champion, features rebuilt/)
+    // every RPS says which forecast it is; a first version is "champion (first version)"
+    expect(first.summary).toMatch(
+      /E0 served: (market|blend|model)[^,]*(, calibrated)?, 0\.\d{4}; model 0\.\d{4}; market 0\.\d{4} \(56 matches\), promoted v1 to champion \(champion \(first version\): RPS 0\.\d{4}, no earlier champion\), features rebuilt/,
+    )
+    expect(first.leagues[0].decision).toMatchObject({ outcome: 'first-version', matches: null })
+    expect(first.leagues[0].counts).toEqual({
+      evaluation: 56,
+      scored: 56,
+      noOdds: 0,
+      noRating: 0,
+      note: 'all 56 matches scored',
+    })
+    // progress never goes backwards
+    const fractions = events.flatMap((e) => (e.type === 'progress' ? [e.fraction] : []))
+    fractions.forEach((f, i) => expect(f).toBeGreaterThanOrEqual(fractions[i - 1] ?? 0))
     const ratings = await features.getTeams('team_ratings', 'D1')
     expect(ratings.entities).toHaveLength(8)
     expect(events.some((e) => e.type === 'progress' && e.stage === 'xi' && e.league === 'E0')).toBe(true)
@@ -107,6 +121,30 @@ describe('training pipeline (local tracking and feature stores)', () => {
     })
     expect(parent.metrics.rps).toBe(first.leagues[0].metrics?.calibrated?.rps)
     expect(parent.tags['scoreline.eval_window']).toMatch(/^E0:2021-08-\d\d\.\.2022-05-\d\d:[0-9a-f]{12}$/)
+    // durations are real: the run starts when the league's work started, not when it was logged
+    const ms = (step: string) => first.leagues[0].steps.find((t) => t.step === step)?.ms ?? 0
+    const duration = (parent.info.endTime ?? 0) - parent.info.startTime
+    expect(duration).toBeGreaterThanOrEqual(
+      Math.floor(ms('load') + ms('xi') + ms('backtest') + ms('track')) - 5,
+    )
+    expect(duration).toBeLessThan(first.leagues.length * 60_000)
+    const fitRun = (
+      await tracking.searchRuns({
+        experimentIds: [(await tracking.getExperimentByName(EXPERIMENTS.poisson))!.id],
+        filter: `tags.\`mlflow.parentRunId\` = '${runId}'`,
+      })
+    ).items[0]
+    expect(fitRun.info.startTime).toBeGreaterThanOrEqual(parent.info.startTime)
+    expect(Math.abs((fitRun.info.endTime ?? 0) - fitRun.info.startTime - ms('fit'))).toBeLessThan(50)
+    // per-match forecasts carry the store's match id, so a later version compares on the identical matches
+    const predictions = Buffer.from(await tracking.downloadArtifact(runId, 'predictions.csv')).toString(
+      'utf8',
+    )
+    expect(predictions.split('\n')[0]).toMatch(/^match_id,date,home,away,/)
+    expect(predictions.split('\n')[1]).toMatch(/^\d+,/)
+    expect(parent.tags['scoreline.scored_matches']).toMatch(/^[0-9a-f]{12}$/)
+    expect(parent.tags['scoreline.rps_summary']).toMatch(/^served: .*; model 0\.\d{4}/)
+    expect(parent.metrics).toMatchObject({ eval_matches: 56, eval_no_odds: 0, eval_no_rating: 0 })
     const artifacts = (await tracking.listArtifacts(runId)).map((a) => a.path).sort()
     expect(artifacts).toEqual(['model', 'predictions.csv', 'reliability.svg', 'team_ratings.csv'])
     for (const name of Object.values(EXPERIMENTS)) {
@@ -126,17 +164,53 @@ describe('training pipeline (local tracking and feature stores)', () => {
     }
   })
 
-  it('a second run on the same data gives the same parameters, is not promoted, says so and leaves features alone', async () => {
+  it('a rerun on unchanged data and settings registers nothing: "nothing changed since v1"', async () => {
     const before = await features.activeVersion('team_ratings')
-    const second = await run('p2', ['E0', 'D1'])
+    const again = await run('p2a', ['E0', 'D1'])
+    expect(again.state).toBe('succeeded')
+    for (const l of again.leagues) {
+      expect(l).toMatchObject({
+        state: 'succeeded',
+        version: '1',
+        unchanged: { version: '1' },
+        decision: null,
+      })
+    }
+    expect(again.summary).toBe(
+      'E0: nothing changed since v1 (same data and settings), no new version; D1: nothing changed since v1 (same data and settings), no new version',
+    )
+    expect((await tracking.searchModelVersions({ name: 'scoreline-dc-E0' })).items).toHaveLength(1)
+    expect(await features.activeVersion('team_ratings')).toBe(before)
+  })
+
+  it('a forced second run on the same data gives the same parameters, compares on the same matches, is not promoted, says so and leaves features alone', async () => {
+    const before = await features.activeVersion('team_ratings')
+    const second = await runPipeline(
+      ['E0', 'D1'],
+      settings,
+      { db, tracking, pool, rebuildFeatures: featureStoreRebuilder(features, db), force: true },
+      { id: 'p2', trigger: 'manual' },
+    )
     expect(second.state).toBe('succeeded')
     second.leagues.forEach((l, i) => {
       const was = first.leagues[i]
       expect(l.xi).toBe(was.xi)
       expect(l.logLikelihood).toBe(was.logLikelihood)
       expect(l.metrics).toEqual(was.metrics)
-      expect(l).toMatchObject({ version: '2', decision: { action: 'challenger', promoted: false } })
-      expect(l.decision?.reason).toMatch(/below the margin/)
+      expect(l).toMatchObject({
+        version: '2',
+        decision: {
+          action: 'challenger',
+          outcome: 'below-margin',
+          promoted: false,
+          // the champion's per-match scores come from its run's predictions.csv, joined by match id
+          matches: { n: 56, identical: true, candidateOnly: 0, championOnly: 0 },
+        },
+      })
+      expect(l.decision?.reason).toMatch(
+        /^kept v1: RPS ties on 56 same matches \((0\.\d{4}) vs \1\); model RPS (0\.\d{4}) vs \2 not better by the margin$/,
+      )
+      expect(l.decision?.detail).toMatch(/per-match scores read from its run/)
       expect(l.features).toMatchObject({ rebuilt: false })
     })
     expect(second.summary).toMatch(/v2 kept as challenger/)
@@ -223,8 +297,11 @@ describe('champion comparison after new results', () => {
       const l = after.leagues[0]
       expect(l.evaluation?.matches).toBe(56)
       expect(l.decision?.championScore).toEqual(expect.any(Number))
-      expect(l.decision?.reason).toMatch(/champion v1's/)
-      expect(l.decision?.reason).not.toMatch(/has no rps/)
+      expect(l.decision?.reason).toMatch(/v1/)
+      expect(l.decision?.outcome).not.toBe('not-comparable')
+      // both on the same 56 matches by match id: the champion re-scored on this window
+      expect(l.decision?.matches).toEqual({ n: 56, identical: true, candidateOnly: 0, championOnly: 0 })
+      expect(l.decision?.detail).toMatch(/v1 re-scored on this window with its own settings/)
     } finally {
       await pool.close()
       tracking.close()

@@ -11,7 +11,13 @@ import { openTrackingDatabase } from '../tracking/localSchema'
 import { availableVariants, requireVariant } from '../../model/variants'
 import { simulateLeagueForVariants } from '../../model/backtest/simulatedMarket'
 import { createWorkerPool, type WorkerPool } from './workerPool'
-import { DEFAULT_PIPELINE_SETTINGS, modelNameOf, runPipeline, type PipelineSettings } from './pipeline'
+import {
+  DEFAULT_PIPELINE_SETTINGS,
+  modelNameOf,
+  runPipeline,
+  type PipelineEvent,
+  type PipelineSettings,
+} from './pipeline'
 import { simulatedAppDatabase } from './testing/simulatedStore'
 import { loadLeagueData } from './leagueData'
 import { packMatches, unpackMatches } from './packedMatches'
@@ -83,8 +89,13 @@ describe('pipeline with a model variant', () => {
     tracking.close()
     fs.rmSync(dir, { recursive: true, force: true })
   })
-  const run = (id: string, settings: PipelineSettings, leagues = ['E0']) =>
-    runPipeline(leagues, settings, { db, tracking, pool }, { id, trigger: 'manual' })
+  const run = (id: string, settings: PipelineSettings, leagues = ['E0'], events?: PipelineEvent[]) =>
+    runPipeline(
+      leagues,
+      settings,
+      { db, tracking, pool, onEvent: (e) => events?.push(e) },
+      { id, trigger: 'manual' },
+    )
 
   it('the league data carries shots and the margin-free training market', () => {
     const data = loadLeagueData(db, 'E0', { windowYears: 2, margin: 'multiplicative' })
@@ -126,8 +137,15 @@ describe('pipeline with a model variant', () => {
   })
 
   it('model auto: chosen on the year before the evaluation window, recorded with its candidates', async () => {
-    const r = await run('v2', { ...base, model: 'auto' }, ['E0', 'D1'])
+    const events: PipelineEvent[] = []
+    const r = await run('v2', { ...base, model: 'auto' }, ['E0', 'D1'], events)
     expect(r.state).toBe('succeeded')
+    // progress never goes backwards, through the model choice, the ξ search and both leagues (#20)
+    const progress = events.flatMap((e) => (e.type === 'progress' ? [e] : []))
+    expect(progress.some((e) => e.stage === 'model')).toBe(true)
+    progress.forEach((e, i) =>
+      expect(e.fraction, `${e.stage}: ${e.message}`).toBeGreaterThanOrEqual(progress[i - 1]?.fraction ?? 0),
+    )
     for (const l of r.leagues) {
       const sel = l.variantSelection!
       expect(sel.period.to < l.evaluation!.from).toBe(true)
@@ -163,7 +181,9 @@ describe('pipeline with a model variant', () => {
       expect(l.decision).toMatchObject({
         action: 'challenger',
         promoted: false,
-        reason: expect.stringMatching(
+        outcome: 'not-servable',
+        reason: expect.stringMatching(/^challenger: RPS 0\.\d{4}, but the app cannot serve this model yet$/),
+        detail: expect.stringMatching(
           /need its own code, which the app's prediction paths .* cannot run yet/,
         ),
       })

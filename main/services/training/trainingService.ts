@@ -102,6 +102,8 @@ export interface TrainingService {
     leagues?: string[]
     trigger?: PipelineTrigger
     model?: PipelineSettings['model']
+    /** Train and register even when nothing changed since the newest version (same data and settings). */
+    force?: boolean
   }): StartedRun
   status(): TrainingStatus
   history(limit?: number): PipelineRunRecord[]
@@ -133,6 +135,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
         controller: AbortController
         done: Promise<PipelineRunRecord>
         model?: PipelineSettings['model']
+        force?: boolean
       })
     | null = null
   let closed = false
@@ -237,6 +240,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
           signal: run.controller.signal,
           now,
           codeVersion: options.codeVersion,
+          force: run.force ?? false,
         },
         { id: run.id, trigger: run.trigger },
       )
@@ -300,6 +304,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       const pipelineSettings = runSettings(input.model)
       const run = {
         model: input.model,
+        force: input.force,
         id,
         trigger,
         startedAt,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { MODEL_VARIANTS } from '../../modelVariants'
+import { DECISION_OUTCOMES } from '../../modelReport'
 import { event, procedure } from '../define'
 
 /**
@@ -51,13 +52,48 @@ export const leagueOutcomeSchema = z.object({
   decision: z
     .object({
       action: z.enum(['promote', 'challenger', 'rollback', 'manual-promote', 'unchanged']),
+      outcome: z
+        .enum(DECISION_OUTCOMES)
+        .optional()
+        .describe('what the label says: shared/modelReport.ts decisionLabel (absent on runs before #20)'),
       promoted: z.boolean(),
-      reason: z.string(),
-      candidateScore: z.number(),
+      reason: z.string().describe('one plain sentence, ≤ 120 characters, 4 decimals'),
+      detail: z.string().optional().describe('the full account behind `reason` (one click away)'),
+      candidateScore: z.number().describe('on `matches` when given'),
       championScore: z.number().nullable(),
       previousChampion: z.string().nullable(),
+      matches: z
+        .object({
+          n: z.number(),
+          identical: z.boolean(),
+          candidateOnly: z.number(),
+          championOnly: z.number(),
+        })
+        .nullable()
+        .optional()
+        .describe('the matches both versions scored, by match id (null: no champion to compare with)'),
     })
     .nullable(),
+  unchanged: z
+    .object({ version: z.string(), runId: z.string().nullable() })
+    .nullable()
+    .optional()
+    .describe('same data and settings as this registered version: nothing trained or registered'),
+  rpsSummary: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('"served: market (blend off), 0.1971; model 0.2005; market 0.1971 (378 matches)"'),
+  counts: z
+    .object({
+      evaluation: z.number().describe('played matches in the evaluation window'),
+      scored: z.number().describe('matches every metric is computed on'),
+      noOdds: z.number().describe('left out: no market odds'),
+      noRating: z.number().describe('left out: a team the model had no rating for'),
+      note: z.string().describe('why scored < evaluation, in words'),
+    })
+    .nullable()
+    .optional(),
   features: z
     .object({ rebuilt: z.boolean(), views: z.array(z.string()), note: z.string().nullable() })
     .nullable(),
@@ -159,6 +195,11 @@ export const trainingProcedures = {
         trigger: z.enum(['manual', 'cli']).optional(),
         /** Goal-model variant for this run only (default: the stored setting, Dixon-Coles). */
         model: modelChoiceSchema.optional(),
+        /**
+         * Train and register even when a league's newest version was trained on the same data with the same
+         * settings (default: such a league says "nothing changed since vN" and registers nothing).
+         */
+        force: z.boolean().optional(),
       })
       .strict(),
     output: z.object({ id: z.string(), leagues: z.array(z.string()), run: pipelineRunSchema.nullable() }),

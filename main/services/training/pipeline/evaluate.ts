@@ -6,6 +6,8 @@ import type { LeagueData } from '../leagueData'
 import { backtestInPool, fitInPool, fitVariantInPool } from '../modelJobClient'
 import type { FitVariantResult } from '../modelJobs'
 import { packMatches } from '../packedMatches'
+import { matchScores, type MatchScore } from '../../tracking/sameMatches'
+import { describeRps, evaluationCountNote } from '../../../../shared/modelReport'
 import { walkOptions } from './records'
 import type { ChosenVariant, LeagueStep } from './step'
 
@@ -20,6 +22,8 @@ export interface Evaluated {
   fitMs: number
   /** The promotion score: the served (calibrated) forecast's RPS, else the model's. */
   candidateScore: number
+  /** Per-match served and model RPS by match id: what a later comparison joins on (#20). */
+  scores: MatchScore[]
 }
 
 export async function evaluateAndFit(
@@ -89,5 +93,23 @@ export async function evaluateAndFit(
       `${league}: the walk-forward scored no match in ${data.evaluation.season}`,
     )
   }
-  return { packed, backtest, fitted, variantFit, isEngine, servable, fitMs, candidateScore }
+  const anyMarket = backtest.rows.some((r) => r.market !== null)
+  const counts = {
+    evaluation: data.evaluation.matches,
+    scored: backtest.nScored,
+    noOdds: anyMarket ? backtest.rows.filter((r) => r.model !== null && r.market === null).length : 0,
+    noRating: backtest.rows.filter((r) => r.model === null).length,
+  }
+  out.counts = { ...counts, note: evaluationCountNote(counts) }
+  out.rpsSummary = describeRps({
+    alpha: backtest.final.alpha,
+    calibrated: backtest.final.calibrator !== null,
+    hasMarket: anyMarket,
+    served: backtest.metrics.calibrated?.rps,
+    model: backtest.metrics.model?.rps,
+    market: backtest.metrics.market?.rps,
+    n: backtest.nScored,
+  })
+  const scores = matchScores(backtest.rows.map((r) => ({ ...r, matchId: data.matchIdOf(r) })))
+  return { packed, backtest, fitted, variantFit, isEngine, servable, fitMs, candidateScore, scores }
 }

@@ -5,7 +5,14 @@ import { emptyOutcome } from './records'
 import { chooseVariant, chooseXi, loadStep } from './select'
 import { leagueStep } from './step'
 import { trackStep } from './track'
-import type { LeagueOutcome, PipelineDeps, PipelineSettings, PipelineTrigger } from './types'
+import {
+  modelNameOf,
+  type LeagueOutcome,
+  type PipelineDeps,
+  type PipelineSettings,
+  type PipelineTrigger,
+} from './types'
+import { unchangedVersion } from './unchanged'
 
 export async function runLeague(
   league: string,
@@ -18,6 +25,16 @@ export async function runLeague(
   const ctx = leagueStep(league, s, deps, meta, out, progress)
   try {
     const data = await loadStep(ctx)
+    if (!deps.force) {
+      const same = await unchangedVersion(deps.tracking, modelNameOf(league), data, s)
+      if (same) {
+        out.unchanged = same
+        out.version = same.version
+        out.runId = same.runId
+        progress('done', 1, `${league}: nothing changed since v${same.version} (same data and settings)`)
+        return out
+      }
+    }
     const variant = await chooseVariant(ctx, data)
     const xiChoice = await chooseXi(ctx, data, variant)
     const evaluated = await evaluateAndFit(ctx, data, variant, xiChoice)

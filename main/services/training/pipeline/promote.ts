@@ -15,6 +15,8 @@ import type { LeagueData } from '../leagueData'
 import { backtestInPool } from '../modelJobClient'
 import type { packMatches } from '../packedMatches'
 import type { WorkerPool } from '../workerPool'
+import { parsePredictionsCsv } from '../../health/healthMath'
+import { compareOnSameMatches, matchScores, type MatchScore } from '../../tracking/sameMatches'
 import type { Evaluated } from './evaluate'
 import { parseParams, walkOptions, warmUpFromOf } from './records'
 import type { ChosenVariant, LeagueStep } from './step'
@@ -29,24 +31,49 @@ export async function promoteStep(
 ): Promise<void> {
   const { league, s, deps, meta, out, progress, time, jobOptions } = ctx
   const { tracking, pool } = deps
-  const { packed, backtest, fitted, servable, candidateScore } = evaluated
+  const { packed, backtest, fitted, servable, candidateScore, scores } = evaluated
   const modelName = modelNameOf(league)
   progress('promote', 0.9, `${league}: comparing v${version.version} with the champion`)
-  const decision = await time('promote', async () => {
-    const rescored = await championScoreOnWindow(tracking, pool, modelName, data, packed, s, jobOptions)
-    return promoteIfBetter(tracking, {
+  const { decision, compared } = await time('promote', async () => {
+    const champion = await championScores(tracking, pool, modelName, data, packed, s, jobOptions)
+    const compared = champion ? compareOnSameMatches(scores, champion.scores) : null
+    const fair =
+      compared && compared.n > 0 && compared.candidate.served !== null && compared.champion.served !== null
+    const decision = await promoteIfBetter(tracking, {
       modelName,
       candidateVersion: version.version,
-      candidateScore,
+      // on the matches both versions scored (by match id), so the two figures are like for like
+      candidateScore: fair ? (compared.candidate.served as number) : candidateScore,
       margin: s.promotionMargin,
       evalWindow: data.evalWindow,
-      ...(rescored?.score === undefined ? {} : { championScore: rescored.score }),
+      ...(fair ? { championScore: compared.champion.served as number } : {}),
+      ...(compared && champion
+        ? {
+            matches: {
+              n: compared.n,
+              identical: compared.identical,
+              candidateOnly: compared.candidateOnly,
+              championOnly: compared.championOnly,
+              matchSet: compared.matchSet,
+              note: champion.note,
+            },
+          }
+        : {}),
+      ...(compared && !fair
+        ? { notComparable: `no match of ${data.evaluation.season} was scored by both (${champion?.note})` }
+        : {}),
       // when both served forecasts tie within the margin (typically: both defer to the market), the
       // better goal model wins: it serves fixtures without odds, the team ratings and the feature views
       tieBreak: {
         metric: 'model_rps',
-        ...(backtest.metrics.model ? { candidateScore: backtest.metrics.model.rps } : {}),
-        ...(rescored?.modelScore === undefined ? {} : { championScore: rescored.modelScore }),
+        ...(fair && compared.modelN > 0
+          ? {
+              candidateScore: compared.candidate.model as number,
+              championScore: compared.champion.model as number,
+            }
+          : backtest.metrics.model
+            ? { candidateScore: backtest.metrics.model.rps }
+            : {}),
       },
       decidedBy: `scoreline:pipeline:${meta.trigger}`,
       // The app's prediction paths (jackpots, feature views, model health) run the engine's fit; a
@@ -57,14 +84,25 @@ export async function promoteStep(
             notServable: `${variant.model} scored RPS ${candidateScore.toFixed(4)} on the evaluation window, but its forecasts need its own code, which the app's prediction paths (jackpots, feature views, model health) cannot run yet; they are in this run (compare with \`scoreline compare-models\`)`,
           }),
     })
+    return { decision, compared }
   })
   out.decision = {
     action: decision.action,
+    outcome: decision.outcome,
     promoted: decision.promoted,
     reason: decision.reason,
+    detail: decision.detail,
     candidateScore: decision.candidateScore,
     championScore: decision.championScore ?? null,
     previousChampion: decision.previousChampion ?? null,
+    matches: compared
+      ? {
+          n: compared.n,
+          identical: compared.identical,
+          candidateOnly: compared.candidateOnly,
+          championOnly: compared.championOnly,
+        }
+      : null,
   }
 
   out.champion = decision.promoted
@@ -78,11 +116,6 @@ export async function promoteStep(
     : null
 }
 
-/**
- * The champion's RPS on this evaluation window: undefined when there is no champion, or when its run was
- * evaluated on exactly these matches (`promoteIfBetter` then reads it from the run); otherwise its
- * settings are re-run on this window (same matches, its own ξ and methods), so the two compare like with like.
- */
 /**
  * A champion's stored score compares with a candidate's only when it was scored on the same matches (its eval
  * window tag) by the same protocol (stages gated on out-of-sample evidence, warmed up on the season before);
@@ -100,7 +133,13 @@ export function storedScoreComparable(
   )
 }
 
-async function championScoreOnWindow(
+/**
+ * The champion's per-match scores on this window, by match id: read from its run's `predictions.csv` when it
+ * was scored on these matches by this protocol and stored match ids; otherwise its settings are re-run on
+ * this window (its own ξ and methods) and the note says why. Undefined when there is no champion (or its run
+ * cannot be read).
+ */
+async function championScores(
   tracking: TrackingStore,
   pool: WorkerPool,
   modelName: string,
@@ -108,12 +147,26 @@ async function championScoreOnWindow(
   packed: ReturnType<typeof packMatches>,
   s: PipelineSettings,
   jobOptions: { signal?: AbortSignal; timeoutMs: number },
-): Promise<{ score: number | undefined; modelScore: number | undefined } | undefined> {
+): Promise<{ scores: MatchScore[]; note: string } | undefined> {
   const champion = await tracking.getVersionByAlias(modelName, CHAMPION)
   if (!champion?.runId) return undefined
   const run = await tracking.getRun(champion.runId).catch(() => null)
   if (!run) return undefined
-  if (storedScoreComparable(run, data)) return undefined
+  const v = `v${champion.version}`
+  let why = `${v} was scored on another window or protocol`
+  if (storedScoreComparable(run, data)) {
+    const stored = await tracking
+      .downloadArtifact(champion.runId, 'predictions.csv')
+      .then((bytes) => parsePredictionsCsv(Buffer.from(bytes).toString('utf8')))
+      .catch(() => null)
+    if (stored && stored.length > 0 && stored.every((r) => r.matchId !== null && r.matchId !== undefined)) {
+      return {
+        scores: matchScores(stored.map((r) => ({ ...r, matchId: r.matchId ?? null }))),
+        note: `${v}'s per-match scores read from its run`,
+      }
+    }
+    why = `${v}'s run stored no per-match scores (before #20)`
+  }
   const p = run.params
   const num = (k: string, d: number) =>
     p[k] !== undefined && Number.isFinite(Number(p[k])) ? Number(p[k]) : d
@@ -133,5 +186,8 @@ async function championScoreOnWindow(
     ...jobOptions,
     label: `${modelName} champion re-score`,
   })
-  return { score: r.metrics.calibrated?.rps ?? r.metrics.model?.rps, modelScore: r.metrics.model?.rps }
+  return {
+    scores: matchScores(r.rows.map((row) => ({ ...row, matchId: data.matchIdOf(row) }))),
+    note: `${v} re-scored on this window with its own settings: ${why}`,
+  }
 }

@@ -21,14 +21,18 @@ export function summariseRun(
   const parts = leagues.map((l) => {
     if (l.state === 'failed') return `${l.league} failed: ${l.error?.message ?? 'unknown error'}`
     if (l.state === 'cancelled') return `${l.league} cancelled`
+    if (l.unchanged)
+      return `${l.league}: nothing changed since v${l.unchanged.version} (same data and settings), no new version`
     const d = l.decision
-    const rps = l.metrics?.calibrated?.rps
+    // every RPS says which forecast it is (#20)
+    const rps = l.rpsSummary ?? `RPS ${l.metrics?.calibrated?.rps?.toFixed(4) ?? '—'}`
+    const counts = l.counts && l.counts.scored < l.counts.evaluation ? ` [${l.counts.note}]` : ''
     const verdict = d
       ? d.promoted
-        ? `promoted v${l.version} to champion`
+        ? `promoted v${l.version} to champion (${d.reason})`
         : `v${l.version} kept as challenger (${d.reason})`
       : ''
-    return `${l.league} RPS ${rps?.toFixed(4) ?? '—'}, ${verdict}${l.features?.rebuilt ? ', features rebuilt' : ''}`
+    return `${l.league} ${rps}${counts}, ${verdict}${l.features?.rebuilt ? ', features rebuilt' : ''}`
   })
   const state: PipelineState = cancelled
     ? 'cancelled'
@@ -59,7 +63,15 @@ export async function runPipeline(
     settings: settingsRecord(settings),
     summary: '',
   }
-  const emit = (e: PipelineEvent) => {
+  // Progress never goes backwards (#20): a stage reporting late (a worker's last grid point after the next
+  // stage began) keeps the fraction already shown.
+  let shown = 0
+  const emit = (event: PipelineEvent) => {
+    let e = event
+    if (e.type === 'progress') {
+      shown = Math.max(shown, Math.min(1, e.fraction))
+      e = { ...e, fraction: shown }
+    }
     try {
       deps.onEvent?.(e)
     } catch {

@@ -79,7 +79,9 @@ export async function chooseXi(
   variant: ChosenVariant,
 ): Promise<XiSelection> {
   const { league, s, deps, out, jobOptions, progress } = ctx
-  progress('xi', 0.05, `${league}: ξ search over ${s.xiGrid.length} values`)
+  // after the model choice (0.02–0.10) when there was one, so the fraction never goes back
+  const start = s.model === 'auto' ? 0.1 : 0.05
+  progress('xi', start, `${league}: ξ search over ${s.xiGrid.length} values`)
   const xiChoice = await ctx.time('xi', () =>
     selectXi(
       data.matches,
@@ -91,7 +93,7 @@ export async function chooseXi(
         onProgress: (done, total, last) =>
           progress(
             'xi',
-            0.05 + 0.55 * (done / total),
+            start + (0.6 - start) * (done / total),
             `${league}: ξ = ${last.xi} RPS ${last.rps?.toFixed(5) ?? '—'} (${done}/${total})`,
           ),
       }),

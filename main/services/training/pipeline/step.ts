@@ -15,6 +15,10 @@ export interface LeagueStep {
   time: <T>(name: string, work: () => Promise<T> | T) => Promise<T>
   /** The step running now (its name prefixes a failure's message). */
   readonly step: string
+  /** Wall-clock time (epoch ms) the league's work started: its tracking run's start time. */
+  startedAt: number
+  /** Wall-clock start and end (epoch ms) of each step, for the tracking runs' start and end times. */
+  wall: Map<string, { start: number; end: number }>
   /** Runs started in the tracking store (ended FAILED/KILLED when the league fails). */
   parentRunId: string | null
   childRuns: string[]
@@ -31,6 +35,8 @@ export function leagueStep(
   progress: LeagueStep['progress'],
 ): LeagueStep {
   let step = ''
+  const clock = deps.now ?? Date.now
+  const wall = new Map<string, { start: number; end: number }>()
   const ctx: LeagueStep = {
     league,
     s,
@@ -48,12 +54,17 @@ export function leagueStep(
       const timing = { step: name, ms: 0 }
       out.steps.push(timing)
       const t0 = performance.now()
+      const span = { start: clock(), end: 0 }
+      wall.set(name, span)
       try {
         return await work()
       } finally {
         timing.ms = round(performance.now() - t0)
+        span.end = clock()
       }
     },
+    startedAt: clock(),
+    wall,
     parentRunId: null,
     childRuns: [],
   }

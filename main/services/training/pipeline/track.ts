@@ -6,7 +6,9 @@ import { predictionsCsv, ratingsCsv, reliabilitySvg, type ModelArtifact } from '
 import type { LeagueData } from '../leagueData'
 import type { Evaluated } from './evaluate'
 import { gateRecord, metricRecord, settingsRecord, warmUpFromOf } from './records'
+import { matchSetId, scoredIds } from '../../tracking/sameMatches'
 import type { ChosenVariant, LeagueStep } from './step'
+import { configFingerprint, RUN_TAGS } from './unchanged'
 import { EXPERIMENTS, modelNameOf } from './types'
 
 export async function trackStep(
@@ -34,6 +36,13 @@ export async function trackStep(
       [TAGS.dataFingerprint]: data.dataFingerprint,
       [TAGS.evalWindow]: data.evalWindow,
       'scoreline.model_variant': variant.model,
+      // the matches the served forecast scored, by match id: two runs compare only on the same set (#20)
+      [TAGS.scoredMatches]: matchSetId(scoredIds(evaluated.scores)),
+      // with the data fingerprint: a rerun on unchanged data and settings registers nothing new
+      [TAGS.configFingerprint]: configFingerprint(s),
+      // which forecast each RPS is, for the screens: "served: market (blend off), 0.1971; model 0.2005; …"
+      ...(out.rpsSummary ? { [RUN_TAGS.rpsSummary]: out.rpsSummary } : {}),
+      ...(out.counts ? { [RUN_TAGS.countsNote]: out.counts.note } : {}),
     }
     const params = {
       league,
@@ -60,10 +69,12 @@ export async function trackStep(
       market: settingsRecord(s).market.join(' '),
       code_version: deps.codeVersion ?? 'dev',
     }
+    // the run starts when the league's work started (loading its matches), not when it is logged (#20)
     const parent = await tracking.startRun({
       experimentId: poisson.id,
       runName: `${league} pipeline ${meta.id}`,
       tags,
+      startTime: ctx.startedAt,
     })
     ctx.parentRunId = parent.runId
     await tracking.log(parent.runId, {
@@ -78,6 +89,13 @@ export async function trackStep(
         iterations: fitted.iterations,
         fit_seconds: fitMs / 1000,
         ...(backtest.final.alpha !== null ? { alpha: backtest.final.alpha } : {}),
+        ...(out.counts
+          ? {
+              eval_matches: out.counts.evaluation,
+              eval_no_odds: out.counts.noOdds,
+              eval_no_rating: out.counts.noRating,
+            }
+          : {}),
       },
     })
     await tracking.log(parent.runId, {
@@ -87,21 +105,24 @@ export async function trackStep(
         )
         .filter((x): x is { key: string; value: number; timestamp: number; step: number } => x !== null),
     })
+    // a child run spans the step that did its work: the fit, or the walk-forward (blend and calibration)
     const child = async (
       experimentId: string,
       name: string,
       p: Record<string, string | number>,
       m: Record<string, number>,
     ) => {
+      const span = ctx.wall.get(name === 'fit' ? 'fit' : 'backtest')
       const run = await tracking.startRun({
         experimentId,
         runName: `${league} ${name}`,
         parentRunId: parent.runId,
         tags,
+        ...(span ? { startTime: span.start } : {}),
       })
       ctx.childRuns.push(run.runId)
       await tracking.log(run.runId, { params: p, metrics: m })
-      await tracking.endRun(run.runId, 'FINISHED')
+      await tracking.endRun(run.runId, 'FINISHED', span?.end || undefined)
     }
     await child(
       poisson.id,
@@ -172,7 +193,11 @@ export async function trackStep(
         `blend ${s.blend} with the market (margin method ${s.margin}) at weight alpha on the model; then the calibrator.`,
     }
     await tracking.logArtifact(parent.runId, 'model/model.json', JSON.stringify(artifact, null, 2))
-    await tracking.logArtifact(parent.runId, 'predictions.csv', predictionsCsv(backtest.rows))
+    await tracking.logArtifact(
+      parent.runId,
+      'predictions.csv',
+      predictionsCsv(backtest.rows, (r) => data.matchIdOf(r)),
+    )
     await tracking.logArtifact(parent.runId, 'team_ratings.csv', ratingsCsv(fitted))
     await tracking.logArtifact(
       parent.runId,

@@ -90,12 +90,26 @@ export interface LeagueOutcome {
   version: string | null
   decision: {
     action: PromotionDecision['action']
+    /** What the label says (`shared/modelReport.ts` `decisionLabel`). */
+    outcome: PromotionDecision['outcome']
     promoted: boolean
+    /** One plain sentence (≤ 120 characters, 4 decimals). */
     reason: string
+    /** The full account behind `reason`. */
+    detail: string
+    /** Both on `matches` when given (by match id). */
     candidateScore: number
     championScore: number | null
     previousChampion: string | null
+    /** The matches both versions scored (null without a champion): n, and whether the sets were identical. */
+    matches: { n: number; identical: boolean; candidateOnly: number; championOnly: number } | null
   } | null
+  /** "served: market (blend off), 0.1971; model 0.2005; market 0.1971 (378 matches)" (shared/modelReport). */
+  rpsSummary?: string | null
+  /** Matches of the evaluation window, scored, and why the rest were left out. */
+  counts?: { evaluation: number; scored: number; noOdds: number; noRating: number; note: string } | null
+  /** Set when the data and settings are those of an existing version: nothing was trained or registered. */
+  unchanged?: { version: string; runId: string | null } | null
   features: { rebuilt: boolean; views: string[]; note: string | null } | null
   /** The new champion when this run promoted one (kept in memory for the feature rebuild, not stored). */
   champion?: ChampionModel | null
@@ -158,4 +172,9 @@ export interface PipelineDeps {
   signal?: AbortSignal
   now?: () => number
   codeVersion?: string
+  /**
+   * Train and register even when the newest version was trained on the same data with the same settings
+   * (default false: such a league says "nothing changed since vN" and registers nothing).
+   */
+  force?: boolean
 }
