@@ -336,7 +336,8 @@ export function parsePredictionsCsv(text: string): ForecastRow[] {
       market: triple('market'),
       blend: triple('blend'),
       calibrated: triple('calibrated'),
-      matchId: matchIdCol >= 0 && cells[matchIdCol] !== '' ? Number(cells[matchIdCol]) : null,
+      // files written before #20 have no match_id column: the field is left out
+      ...(matchIdCol >= 0 ? { matchId: cells[matchIdCol] !== '' ? Number(cells[matchIdCol]) : null } : {}),
     }
   })
 }
