@@ -6,6 +6,7 @@ import { createTrainingDeps } from '../../api/trainingHandlers'
 import type { Scoreline } from '../../core/scoreline'
 import type { VariantId } from '../../model/variants'
 import { parseVariant } from './modelInput'
+import { trainingWorkerPath } from '../trainingWorker'
 
 /** Training errors the user can act on (busy, no data, bad cron) exit with 1 like other usage errors. */
 async function userErrors<T>(work: () => Promise<T>): Promise<T> {
@@ -52,14 +53,18 @@ export function renderRun(run: PipelineRunDto): string {
       ? `  features rebuilt: ${run.features.views.join(', ')}`
       : `  features: ${run.features.error ? `rebuild failed: ${run.features.error}` : (run.features.note ?? 'unchanged')}`,
   )
-  lines.push(`summary: ${run.summary}`)
+  // the summary repeats a failed league's reason, already on its line above: one failure, printed once
+  if (run.leagues.every((l) => l.state === 'succeeded')) lines.push(`summary: ${run.summary}`)
   return lines.join('\n') + '\n'
 }
+
+/** A league's failure as the service words it in progress and log lines ("ZZ failed: load: …"). */
+const LEAGUE_FAILURE = /\b[A-Z][A-Z0-9]{0,4} failed: /
 
 const runCommand: Command = {
   name: 'run',
   summary: 'Retrain: choose ξ, fit, blend, calibrate, evaluate, track, register and promote if better.',
-  usage: '[--league CODE ...] [--model VARIANT|auto] [--json]',
+  usage: '[--league CODE ...] [--model VARIANT|auto] [--due] [--json]',
   options: {
     ...SERVICE_OPTIONS,
     league: {
@@ -74,19 +79,35 @@ const runCommand: Command = {
         'Goal-model variant for this run (default dixon-coles; see compare-models), or auto: per league, the variant with the lowest walk-forward RPS over the year before the evaluation season',
       valueName: 'variant|auto',
     },
+    due: {
+      type: 'boolean',
+      description:
+        'Run only if the schedule (pipeline schedule) says a run is due or was missed, as the desktop app would; otherwise say why not and exit 0. For cron, a systemd timer or a Kubernetes CronJob (see deploy/)',
+    },
   },
   async run(ctx) {
     const model = parseVariant(typeof ctx.values.model === 'string' ? ctx.values.model : undefined, true)
-    const scoreline = openScoreline(ctx)
     const leagues = (ctx.values.league as string[] | undefined) ?? undefined
+    const due = ctx.values.due === true
+    if (due && (leagues || model))
+      throw new UserError(
+        '--due runs what the schedule runs (the configured leagues, the stored settings): leave out --league and --model.',
+      )
+    const scoreline = openScoreline(ctx)
     const unsubscribe = scoreline.events.subscribe((event, payload) => {
       if (ctx.json) return
       if (event === 'training.progress') {
         const p = payload as { fraction: number; message: string }
-        ctx.stderr.write(`[${String(Math.round(p.fraction * 100)).padStart(3)}%] ${p.message}\n`)
+        const failed = LEAGUE_FAILURE.exec(p.message)
+        const message = failed
+          ? `${p.message.slice(0, failed.index + failed[0].length - 2)} (the reason is in the report below)`
+          : p.message
+        ctx.stderr.write(`[${String(Math.round(p.fraction * 100)).padStart(3)}%] ${message}\n`)
       } else if (event === 'training.log') {
         const p = payload as { level: string; message: string }
-        if (p.level !== 'info') ctx.stderr.write(`${p.level}: ${p.message}\n`)
+        // a league's failure is in the report: not again as a log line
+        if (p.level !== 'info' && !LEAGUE_FAILURE.test(p.message))
+          ctx.stderr.write(`${p.level}: ${p.message}\n`)
       }
     })
     const onSigint = () => {
@@ -95,13 +116,26 @@ const runCommand: Command = {
     }
     process.once('SIGINT', onSigint)
     try {
-      const run = model
-        ? await userErrors(() => runWithModel(scoreline, model, leagues))
-        : ((
-            await userErrors(() =>
-              call(scoreline, 'training.runPipeline', { leagues, wait: true, trigger: 'cli' }),
-            )
-          ).run as PipelineRunDto)
+      let run: PipelineRunDto
+      if (due) {
+        const outcome = await runDue(scoreline)
+        if (outcome.state === 'not-due') {
+          ctx.output(
+            { ran: false, reason: outcome.reason },
+            (r: { reason: string }) => `nothing to run: ${r.reason}\n`,
+          )
+          return 0
+        }
+        run = outcome.run
+      } else if (model) {
+        run = await userErrors(() => runWithDeps(scoreline, model ?? undefined, leagues))
+      } else {
+        run = (
+          await userErrors(() =>
+            call(scoreline, 'training.runPipeline', { leagues, wait: true, trigger: 'cli' }),
+          )
+        ).run as PipelineRunDto
+      }
       ctx.output(run, renderRun)
       return run.state === 'succeeded' ? 0 : 1
     } finally {
@@ -113,32 +147,52 @@ const runCommand: Command = {
 }
 
 /**
- * A run with a model variant for this run only: the same training service the app uses (same database,
- * lock, events, tracking and feature stores, stored defaults), with `model` on top of the stored settings.
+ * The same training service and schedule the app uses (same database, pipeline lock, events, tracking and
+ * feature stores, stored defaults), with the compiled worker when the CLI runs compiled and, when given,
+ * `model` on top of the stored settings for this run only.
  */
-async function runWithModel(
-  scoreline: Scoreline,
-  model: VariantId | 'auto',
-  leagues: string[] | undefined,
-): Promise<PipelineRunDto> {
-  const deps = createTrainingDeps({
+function trainingDeps(scoreline: Scoreline, model?: VariantId | 'auto') {
+  return createTrainingDeps({
     db: scoreline.db,
     settings: scoreline.settings,
     paths: scoreline.paths,
     config: () => scoreline.config,
     events: scoreline.events,
+    workerUrl: trainingWorkerPath(),
     poolSize: scoreline.config.workers,
     pipelineSettings: () => ({
       margin: scoreline.config.modelling.margin,
       blend: scoreline.config.modelling.blend,
       calibration: scoreline.config.modelling.calibration,
       promotionMargin: scoreline.config.modelling.promotionMargin,
-      model,
+      ...(model ? { model } : {}),
     }),
   })
+}
+
+async function runWithDeps(
+  scoreline: Scoreline,
+  model: VariantId | 'auto' | undefined,
+  leagues: string[] | undefined,
+): Promise<PipelineRunDto> {
+  const deps = trainingDeps(scoreline, model)
   try {
     const started = deps.training.start({ leagues, trigger: 'cli' })
     return (await started.done) as unknown as PipelineRunDto
+  } finally {
+    await deps.close()
+  }
+}
+
+/** `--due`: the schedule's check and claim (the app's), then the run under the pipeline lock. */
+async function runDue(
+  scoreline: Scoreline,
+): Promise<{ state: 'not-due'; reason: string } | { state: 'ran'; run: PipelineRunDto }> {
+  const deps = trainingDeps(scoreline)
+  try {
+    const outcome = await userErrors(async () => deps.scheduler.runDue())
+    if (outcome.state === 'not-due') return outcome
+    return { state: 'ran', run: (await outcome.run.done) as unknown as PipelineRunDto }
   } finally {
     await deps.close()
   }
@@ -241,7 +295,8 @@ const scheduleCommand: Command = {
         info,
         (s: ScheduleDto) =>
           `schedule: ${s.description}${s.enabled ? ` (cron "${s.cron}"), next run ${fmtTime(s.nextRunAt)}` : ''}\n` +
-          'The desktop app runs it; a run missed while the machine was off runs once at the next start.\n',
+          'The desktop app runs it (a run missed while the machine was off runs once at the next start); on a\n' +
+          'server, run `scoreline pipeline run --due` from cron or a timer (see deploy/).\n',
       )
       return 0
     } finally {

@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3'
 import type { SettingsStore } from '../data/db'
 import { DEFAULT_CRON, describeCron, nextRun, parseCron, previousRun } from './cron'
 import { isTrainingError } from './errors'
-import type { TrainingService } from './trainingService'
+import type { StartedRun, TrainingService } from './trainingService'
 
 export const SCHEDULE_KEY = 'training.schedule'
 export const LAST_SLOT_KEY = 'training.schedule.lastSlot'
@@ -37,11 +37,21 @@ export interface SchedulerOptions {
   onLog?: (level: 'info' | 'warn', message: string) => void
 }
 
+/** What `runDue()` did: started the run of the latest slot, or nothing, with the reason. */
+export type DueRun =
+  { state: 'started'; slot: number; run: StartedRun } | { state: 'not-due'; reason: string }
+
 export interface Scheduler {
   /** Runs a missed slot (once), then arms the timer. */
   start(): { ranMissed: boolean }
   /** Checks the clock now: runs the latest slot if it has not run yet. */
   tick(): boolean
+  /**
+   * The same check as `tick()` for a timer outside the app (`scoreline pipeline run --due` from cron, a
+   * systemd timer, a Kubernetes CronJob): the latest slot's run when it is due or was missed, claimed in
+   * the same transaction the app claims it in and run under the same pipeline lock; otherwise why not.
+   */
+  runDue(): DueRun
   info(): ScheduleInfo
   configure(change: Partial<ScheduleConfig>): ScheduleInfo
   stop(): void
@@ -87,31 +97,64 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return true
   })
 
-  const tick = (): boolean => {
+  const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + 'Z'
+
+  /** Claims the latest slot when it has not run; otherwise says why there is nothing to run. */
+  const claimLatest = (): { slot: number } | { reason: string } => {
     const config = readScheduleConfig(settings)
-    if (!config.enabled) return false
+    if (!config.enabled)
+      return { reason: 'the schedule is off (turn it on: scoreline pipeline schedule --on)' }
     const schedule = parseCron(config.cron)
     const t = now()
     const slot = previousRun(schedule, t)
-    if (slot === null) return false
-    if (lastSlot() === null) {
+    const next = nextRun(schedule, t)
+    const nextText = next === null ? '' : `; the next run is due ${when(next)}`
+    if (slot === null)
+      return { reason: `no scheduled time (${describeCron(schedule)}) has passed yet${nextText}` }
+    const last = lastSlot()
+    if (last === null) {
       // first time the schedule is seen: start counting from now, do not train on the spot
       claim.immediate(slot)
-      return false
+      return {
+        reason: `the schedule (${describeCron(schedule)}) is counted from now on: no run was missed${nextText}`,
+      }
     }
-    if (!claim.immediate(slot)) return false
+    if (!claim.immediate(slot)) {
+      return {
+        reason: `the run due ${when(Math.max(slot, lastSlot() ?? slot))} has already run or been started${nextText}`,
+      }
+    }
+    return { slot }
+  }
+
+  const startClaimed = (slot: number): DueRun => {
     try {
-      const started = service.start({ trigger: 'schedule' })
-      log('info', `scheduled pipeline run ${started.id} for the ${new Date(slot).toISOString()} slot`)
-      return true
+      const run = service.start({ trigger: 'schedule' })
+      log('info', `scheduled pipeline run ${run.id} for the ${new Date(slot).toISOString()} slot`)
+      return { state: 'started', slot, run }
     } catch (error) {
       if (isTrainingError(error, 'PIPELINE_BUSY')) {
         log('warn', `scheduled run skipped: ${error.message}`)
-        return false
+        return { state: 'not-due', reason: `the run due ${when(slot)} was skipped: ${error.message}` }
       }
       log('warn', `scheduled run could not start: ${(error as Error).message}`)
+      throw error
+    }
+  }
+
+  const tick = (): boolean => {
+    const claimed = claimLatest()
+    if ('reason' in claimed) return false
+    try {
+      return startClaimed(claimed.slot).state === 'started'
+    } catch {
       return false
     }
+  }
+
+  const runDue = (): DueRun => {
+    const claimed = claimLatest()
+    return 'reason' in claimed ? { state: 'not-due', reason: claimed.reason } : startClaimed(claimed.slot)
   }
 
   const arm = () => {
@@ -148,6 +191,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return { ranMissed }
     },
     tick,
+    runDue,
     info,
     configure(change) {
       const current = readScheduleConfig(settings)
