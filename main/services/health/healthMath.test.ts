@@ -157,36 +157,39 @@ describe('judgeHealth', () => {
 
 describe('parsePredictionsCsv', () => {
   it('reads back what the pipeline writes, skipped matches and quoted names included', () => {
-    const csv = predictionsCsv([
-      {
-        date: '2024-01-01',
-        home: 'Brighton, Hove',
-        away: 'B',
-        homeGoals: 2,
-        awayGoals: 1,
-        result: 'H',
-        model: [0.5, 0.3, 0.2],
-        market: [0.45, 0.3, 0.25],
-        blend: [0.47, 0.3, 0.23],
-        calibrated: [0.48, 0.29, 0.23],
-        alpha: 0.4,
-        skipReason: null,
-      },
-      {
-        date: '2024-01-02',
-        home: 'C',
-        away: 'D',
-        homeGoals: 0,
-        awayGoals: 0,
-        result: 'D',
-        model: null,
-        market: [0.45, 0.3, 0.25],
-        blend: null,
-        calibrated: null,
-        alpha: null,
-        skipReason: 'no rating for C',
-      },
-    ])
+    const csv = predictionsCsv(
+      [
+        {
+          date: '2024-01-01',
+          home: 'Brighton, Hove',
+          away: 'B',
+          homeGoals: 2,
+          awayGoals: 1,
+          result: 'H',
+          model: [0.5, 0.3, 0.2],
+          market: [0.45, 0.3, 0.25],
+          blend: [0.47, 0.3, 0.23],
+          calibrated: [0.48, 0.29, 0.23],
+          alpha: 0.4,
+          skipReason: null,
+        },
+        {
+          date: '2024-01-02',
+          home: 'C',
+          away: 'D',
+          homeGoals: 0,
+          awayGoals: 0,
+          result: 'D',
+          model: null,
+          market: [0.45, 0.3, 0.25],
+          blend: null,
+          calibrated: null,
+          alpha: null,
+          skipReason: 'no rating for C',
+        },
+      ],
+      (r) => (r.home === 'C' ? null : 17),
+    )
     const rows = parsePredictionsCsv(csv)
     expect(rows).toEqual([
       {
@@ -198,6 +201,7 @@ describe('parsePredictionsCsv', () => {
         market: [0.45, 0.3, 0.25],
         blend: [0.47, 0.3, 0.23],
         calibrated: [0.48, 0.29, 0.23],
+        matchId: 17,
       },
       {
         date: '2024-01-02',
@@ -208,6 +212,7 @@ describe('parsePredictionsCsv', () => {
         market: [0.45, 0.3, 0.25],
         blend: null,
         calibrated: null,
+        matchId: null,
       },
     ])
     expect(comparableRows(rows)).toHaveLength(1)
