@@ -10,6 +10,7 @@ import type {
   FixturesImportResultDto,
   UpcomingFixtureDto,
 } from '../../../shared/api/domains/fixtures'
+import { offlineError } from '../../core/offline'
 import { call, openScoreline, SERVICE_OPTIONS } from '../context'
 import { UserError, type Command, type CommandContext } from '../framework'
 import { parseDate, stringOption, table, writeTextFile } from './modelInput'
@@ -175,6 +176,8 @@ const downloadSub: Command = {
     const leagues = parseLeagues(ctx.values.leagues)
     const scoreline = openScoreline(ctx)
     try {
+      if (scoreline.config.offline)
+        throw new UserError(offlineError("downloading football-data's fixtures.csv").message, 'CONFIG')
       const result = await call(scoreline, 'fixtures.download', {
         ...(leagues ? { leagues } : {}),
         ...(ctx.values.force === true ? { force: true } : {}),
