@@ -168,6 +168,10 @@ const toRecordDto = (r: PromotionRecord): PromotionRecordDto => ({
   evalWindow: r.evalWindow ?? null,
   decidedBy: r.decidedBy,
   reason: r.reason,
+  outcome: r.outcome ?? null,
+  detail: r.detail ?? null,
+  matches: finite(r.matches),
+  matchesIdentical: r.matchesIdentical ?? null,
 })
 
 const toResultDto = (d: PromotionDecision): PromotionResultDto => ({
@@ -285,6 +289,9 @@ async function describeModel(store: TrackingStore, model: RegisteredModel): Prom
   }
 }
 
+/** The pipeline's run tag saying which forecast each RPS is (training/pipeline RUN_TAGS.rpsSummary). */
+const RPS_SUMMARY_TAG = 'scoreline.rps_summary'
+
 /** `aliases`: the registered model's alias → version map (MLflow's version search leaves aliases out). */
 function versionDto(v: ModelVersion, run: Run | null, aliases: Record<string, string>): ModelVersionDto {
   const t = v.tags
@@ -309,6 +316,8 @@ function versionDto(v: ModelVersion, run: Run | null, aliases: Record<string, st
           evalFrom: p.eval_from ?? null,
           evalTo: p.eval_to ?? null,
           matches: finite(run.metrics.calibrated_n ?? run.metrics.model_n),
+          scoredMatches: run.tags[TAGS.scoredMatches] ?? null,
+          rpsSummary: run.tags[RPS_SUMMARY_TAG] ?? null,
           metrics: toRunDto(run).metrics,
           params: run.params,
         }

@@ -112,6 +112,18 @@ export const promotionRecordSchema = z.object({
   evalWindow: z.string().nullable(),
   decidedBy: z.string(),
   reason: z.string(),
+  outcome: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('what the label says (shared/modelReport decisionLabel)'),
+  detail: z.string().nullable().optional().describe('the full account behind the one-line reason'),
+  matches: z.number().nullable().optional().describe('n: the matches both scores were taken on'),
+  matchesIdentical: z
+    .boolean()
+    .nullable()
+    .optional()
+    .describe('both versions scored exactly those matches (false: re-scored on the ones both scored)'),
 })
 export type PromotionRecordDto = z.infer<typeof promotionRecordSchema>
 
@@ -124,6 +136,12 @@ export const versionEvaluationSchema = z.object({
   evalFrom: z.string().nullable(),
   evalTo: z.string().nullable(),
   matches: z.number().nullable(),
+  scoredMatches: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('id of the match ids the served forecast scored (equal id = identical matches)'),
+  rpsSummary: z.string().nullable().optional().describe('which forecast each RPS is, in words'),
   metrics: z
     .record(z.string(), z.number())
     .describe(

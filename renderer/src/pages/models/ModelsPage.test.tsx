@@ -9,6 +9,7 @@ import type {
 import { useTrackingStore } from '../../stores/trackingStore'
 import { ChampionPanel } from '../dashboard/ChampionPanel'
 import { ModelsPage, rollbackTarget } from './ModelsPage'
+import { compareMatchSets, PromotionDialog } from './PromotionDialog'
 import { modelVariantOf } from './format'
 
 function fakeApi(handlers: Record<string, (input: unknown) => unknown>) {
@@ -176,13 +177,13 @@ describe('Models screen', () => {
       within(screen.getByTestId('model-scoreline-dc-E0')).getByTestId('model-champion').textContent,
     ).toBe('v1')
     expect(screen.getByTestId('version-2').textContent).toContain('challenger')
-    expect(screen.getByTestId('promotion-history').textContent).toContain('kept as challenger')
+    expect(screen.getByTestId('promotion-history').textContent).toContain('challenger')
 
     fireEvent.click(screen.getByTestId('promote-2'))
     const dialog = screen.getByTestId('promotion-dialog')
     expect(dialog.textContent).toContain('moves from v1 to v2')
     const rows = within(screen.getByTestId('promotion-comparison')).getAllByRole('row')
-    const rpsRow = rows.find((r) => r.textContent?.startsWith('RPS (calibrated'))!
+    const rpsRow = rows.find((r) => r.textContent?.startsWith('RPS (served'))!
     expect(rpsRow.textContent).toContain('0.1990')
     expect(rpsRow.textContent).toContain('0.1985')
     expect(rpsRow.textContent).toContain('−0.0005')
@@ -300,5 +301,110 @@ describe('Dashboard champion panel', () => {
       render(<ChampionPanel api={api} />)
     })
     expect(screen.getByTestId('no-champions').textContent).toContain('run the training pipeline')
+  })
+})
+
+describe('promote dialog: n for both, "same matches" only when identical (#20)', () => {
+  const withMatches = (v: ModelVersionDto, matches: number, scoredMatches: string | null) => ({
+    ...v,
+    evaluation: { ...v.evaluation!, matches, scoredMatches, evalWindow: 'E0:w1' },
+  })
+  const open = (champion: ModelVersionDto, target: ModelVersionDto) =>
+    render(
+      <PromotionDialog
+        action={{ kind: 'promote', modelName: 'scoreline-dc-E0', target, current: champion }}
+        busy={false}
+        error={null}
+        onConfirm={() => {}}
+        onCancel={() => {}}
+      />,
+    )
+
+  it('says "same matches" with n on both sides only when both scored the identical match ids', () => {
+    open(
+      withMatches(version('1', 0.199, ['champion']), 378, 'a1b2c3'),
+      withMatches(version('2', 0.1985, []), 378, 'a1b2c3'),
+    )
+    expect(screen.getByTestId('champion-n').textContent).toBe('378 matches')
+    expect(screen.getByTestId('target-n').textContent).toBe('378 matches')
+    expect(screen.getByTestId('match-set').textContent).toBe('same matches')
+    expect(screen.queryByTestId('window-warning')).toBeNull()
+  })
+
+  it('never says "same matches" for 378 vs 379, nor for the same window name with different match ids', () => {
+    open(
+      withMatches(version('1', 0.199, ['champion']), 379, 'a1b2c3'),
+      withMatches(version('2', 0.1985, []), 378, 'ffffff'),
+    )
+    expect(screen.getByTestId('champion-n').textContent).toBe('379 matches')
+    expect(screen.getByTestId('target-n').textContent).toBe('378 matches')
+    expect(screen.getByTestId('match-set').textContent).toBe('different matches')
+    expect(screen.getByTestId('window-warning').textContent).toContain('379 matches vs 378 matches')
+    cleanup()
+    const a = withMatches(version('1', 0.199, ['champion']), 378, 'a1b2c3')
+    const b = withMatches(version('2', 0.1985, []), 378, 'd4e5f6')
+    expect(compareMatchSets(a.evaluation, b.evaluation)).toEqual({ kind: 'different', a: 378, b: 378 })
+    // without the recorded match ids an equal n and window are not proof
+    const c = withMatches(version('2', 0.1985, []), 378, null)
+    expect(compareMatchSets(a.evaluation, c.evaluation)?.kind).toBe('unknown')
+  })
+})
+
+describe('decision texts (#20)', () => {
+  it('labels a first version "champion (first version)", keeps the text short and the detail one click away', async () => {
+    const d = detail('1')
+    const long = `First registered version: it is the champion. ${'The model RPS 0.2005 on 378 matches. '.repeat(5)}`
+    d.versions[1] = {
+      ...d.versions[1],
+      tags: {
+        'scoreline.promotion.outcome': 'first-version',
+        'scoreline.promotion.detail': long,
+      },
+      decision: {
+        action: 'promote',
+        decidedBy: 'scoreline:pipeline:manual',
+        decidedAt: null,
+        reason: 'First version of scoreline-dc-E0: champion by default.',
+        metric: 'rps',
+        candidateScore: 0.199,
+        championScore: null,
+        championVersion: null,
+        margin: 0.001,
+      },
+    }
+    const { api } = fakeApi({ 'tracking.models': () => [model('1', '2')], 'tracking.model': () => d })
+    await act(async () => {
+      render(<ModelsPage api={api} />)
+    })
+    const cell = within(screen.getByTestId('version-1'))
+    expect(cell.getByTestId('decision-label').textContent).toBe('champion (first version)')
+    expect(cell.getByTestId('decision').textContent).not.toContain('beat the champion')
+    expect(cell.getByTestId('decision-reason').textContent!.length).toBeLessThanOrEqual(123)
+    const disclosure = cell.getByText('Detail').closest('details')!
+    expect(disclosure.open).toBe(false)
+    expect(cell.getByTestId('decision-detail').textContent).toBe(long)
+  })
+
+  it('falls back on the action for decisions recorded before outcomes: a promotion says only "promoted"', async () => {
+    const d = detail('1')
+    d.versions[1] = {
+      ...d.versions[1],
+      decision: {
+        action: 'promote',
+        decidedBy: null,
+        decidedAt: null,
+        reason: null,
+        metric: null,
+        candidateScore: null,
+        championScore: null,
+        championVersion: null,
+        margin: null,
+      },
+    }
+    const { api } = fakeApi({ 'tracking.models': () => [model('1', '2')], 'tracking.model': () => d })
+    await act(async () => {
+      render(<ModelsPage api={api} />)
+    })
+    expect(within(screen.getByTestId('version-1')).getByTestId('decision-label').textContent).toBe('promoted')
   })
 })

@@ -6,13 +6,50 @@ import { useNavigationStore } from '../../stores/navigationStore'
 import { evalWindowLabel, fmtDelta, fmtNum, fmtTime, modelVariantOf } from './format'
 import { PromotionDialog, type PendingAction } from './PromotionDialog'
 import { ModelSummaryTable } from '../../components/ModelSummaryTable'
+import { decisionLabel, shortText } from '../../../../shared/modelReport'
 
-const ACTION_LABEL: Record<string, string> = {
-  promote: 'promoted (beat the champion)',
-  challenger: 'kept as challenger',
-  rollback: 'rolled back to',
-  'manual-promote': 'promoted by hand',
-  unchanged: 'unchanged',
+/** Tags the promotion writes on a version (main/services/tracking/promotion.ts PROMOTION_TAGS). */
+const OUTCOME_TAG = 'scoreline.promotion.outcome'
+const DETAIL_TAG = 'scoreline.promotion.detail'
+
+/**
+ * A decision as the analyst reads it (#20): the label that agrees with what happened (shared/modelReport:
+ * "champion (first version)", never "beat the champion" for a first version), one short sentence, and the
+ * full account one click away.
+ */
+export function DecisionText({
+  outcome,
+  action,
+  reason,
+  detail,
+  decidedBy,
+  showLabel = true,
+}: {
+  showLabel?: boolean
+  outcome: string | null | undefined
+  action: string
+  reason: string | null | undefined
+  detail: string | null | undefined
+  decidedBy?: string | null
+}) {
+  return (
+    <div className="decision" data-testid="decision">
+      {showLabel && <strong data-testid="decision-label">{decisionLabel({ outcome, action })}</strong>}
+      {reason ? (
+        <span data-testid="decision-reason">
+          {showLabel ? ' — ' : ''}
+          {shortText(reason)}
+        </span>
+      ) : null}
+      {decidedBy ? <span className="muted"> ({decidedBy})</span> : null}
+      {detail && detail !== reason && (
+        <details className="decision-detail">
+          <summary>Detail</summary>
+          <p data-testid="decision-detail">{detail}</p>
+        </details>
+      )}
+    </div>
+  )
 }
 
 /** The version the champion would roll back to: the one it replaced, from the promotion log. */
@@ -200,13 +237,13 @@ function ModelDetail({ api, name }: { api: ScorelineApi; name: string }) {
                   <td className="num">{fmtNum(e?.metrics.calibrated_log_loss)}</td>
                   <td className="small">
                     {v.decision ? (
-                      <>
-                        <strong>{ACTION_LABEL[v.decision.action] ?? v.decision.action}</strong>
-                        {v.decision.reason ? ` — ${v.decision.reason}` : ''}
-                        {v.decision.decidedBy ? (
-                          <span className="muted"> ({v.decision.decidedBy})</span>
-                        ) : null}
-                      </>
+                      <DecisionText
+                        outcome={v.tags[OUTCOME_TAG]}
+                        action={v.decision.action}
+                        reason={v.decision.reason}
+                        detail={v.tags[DETAIL_TAG]}
+                        decidedBy={v.decision.decidedBy}
+                      />
                     ) : (
                       <span className="muted">no decision recorded</span>
                     )}
@@ -250,6 +287,9 @@ function ModelDetail({ api, name }: { api: ScorelineApi; name: string }) {
                 <th scope="col" className="num">
                   Margin
                 </th>
+                <th scope="col" className="num">
+                  Matches (n)
+                </th>
                 <th scope="col">Decided by</th>
                 <th scope="col">Why</th>
               </tr>
@@ -258,7 +298,7 @@ function ModelDetail({ api, name }: { api: ScorelineApi; name: string }) {
               {data.history.map((r) => (
                 <tr key={r.id}>
                   <td>{fmtTime(r.decidedAt)}</td>
-                  <td>{ACTION_LABEL[r.action] ?? r.action}</td>
+                  <td>{decisionLabel(r)}</td>
                   <td>v{r.version}</td>
                   <td>{r.previousVersion ? `v${r.previousVersion}` : '—'}</td>
                   <td className="num">
@@ -267,8 +307,23 @@ function ModelDetail({ api, name }: { api: ScorelineApi; name: string }) {
                   </td>
                   <td className="num">{fmtNum(r.championScore)}</td>
                   <td className="num">{fmtNum(r.margin)}</td>
+                  <td className="num" data-testid="history-n">
+                    {r.matches ?? '—'}
+                    {r.matchesIdentical === true && <div className="muted small">same matches</div>}
+                    {r.matchesIdentical === false && (
+                      <div className="muted small">re-scored on the matches both scored</div>
+                    )}
+                  </td>
                   <td>{r.decidedBy}</td>
-                  <td className="small">{r.reason}</td>
+                  <td className="small">
+                    <DecisionText
+                      outcome={r.outcome}
+                      action={r.action}
+                      reason={r.reason}
+                      detail={r.detail}
+                      showLabel={false}
+                    />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -4,7 +4,7 @@ import { evalWindowLabel, fmtDelta, fmtNum } from './format'
 
 /** The metrics a promotion is judged on, in the order an analyst reads them. */
 export const JUDGED_METRICS: { key: string; label: string }[] = [
-  { key: 'rps', label: 'RPS (calibrated, promotion metric)' },
+  { key: 'rps', label: 'RPS (served forecast, promotion metric)' },
   { key: 'market_rps', label: 'Market RPS' },
   { key: 'model_rps', label: 'Model RPS' },
   { key: 'blend_rps', label: 'Blend RPS' },
@@ -22,6 +22,34 @@ export interface PendingAction {
 }
 
 const evalOf = (v: ModelVersionDto | null) => v?.evaluation ?? null
+
+export type MatchSet =
+  | { kind: 'identical'; n: number | null }
+  | { kind: 'different'; a: number | null; b: number | null }
+  | { kind: 'unknown'; a: number | null; b: number | null }
+
+/**
+ * Whether two versions were scored on the identical matches (#20): only when both runs recorded the id of the
+ * match ids they scored and the ids agree — never from an equal window name or an equal count alone.
+ */
+export function compareMatchSets(
+  champion: ModelVersionDto['evaluation'],
+  target: ModelVersionDto['evaluation'],
+): MatchSet | null {
+  if (!champion || !target) return null
+  const a = champion.matches
+  const b = target.matches
+  if (champion.scoredMatches && target.scoredMatches)
+    return champion.scoredMatches === target.scoredMatches && a === b
+      ? { kind: 'identical', n: a }
+      : { kind: 'different', a, b }
+  if (a !== null && b !== null && a !== b) return { kind: 'different', a, b }
+  if (champion.evalWindow && target.evalWindow && champion.evalWindow !== target.evalWindow)
+    return { kind: 'different', a, b }
+  return { kind: 'unknown', a, b }
+}
+
+const nText = (n: number | null) => (n === null ? '—' : `${n} matches`)
 
 /**
  * Confirmation before a promote or rollback: what changes (champion vX → vY), the two versions' scores on
@@ -46,7 +74,7 @@ export function PromotionDialog({
   const { target, current } = action
   const te = evalOf(target)
   const ce = evalOf(current)
-  const sameWindow = te?.evalWindow && ce?.evalWindow ? te.evalWindow === ce.evalWindow : null
+  const matchSet = compareMatchSets(ce, te)
   const verb = action.kind === 'promote' ? 'Promote' : 'Roll back to'
   const title = `${verb} v${target.version} of ${action.modelName}`
   return (
@@ -102,8 +130,24 @@ export function PromotionDialog({
               <th scope="row">Evaluation window</th>
               <td className="num">{ce ? evalWindowLabel(ce) : '—'}</td>
               <td className="num">{te ? evalWindowLabel(te) : '—'}</td>
-              <td className="num">
-                {sameWindow === null ? '' : sameWindow ? 'same matches' : 'different matches'}
+              <td />
+            </tr>
+            <tr data-testid="promotion-n">
+              <th scope="row">Matches scored (n)</th>
+              <td className="num" data-testid="champion-n">
+                {nText(ce?.matches ?? null)}
+              </td>
+              <td className="num" data-testid="target-n">
+                {nText(te?.matches ?? null)}
+              </td>
+              <td className="num" data-testid="match-set">
+                {matchSet === null
+                  ? ''
+                  : matchSet.kind === 'identical'
+                    ? 'same matches'
+                    : matchSet.kind === 'different'
+                      ? 'different matches'
+                      : 'not known to be the same matches'}
               </td>
             </tr>
             {JUDGED_METRICS.filter(
@@ -122,10 +166,31 @@ export function PromotionDialog({
             })}
           </tbody>
         </table>
-        {sameWindow === false && (
+        {matchSet?.kind === 'different' && (
           <p className="warn-panel" data-testid="window-warning">
-            These versions were evaluated on different matches, so their scores are not directly comparable.
+            These versions were scored on different matches ({nText(matchSet.a)} vs {nText(matchSet.b)}), so
+            their scores are not directly comparable.
           </p>
+        )}
+        {matchSet?.kind === 'unknown' && (
+          <p className="warn-panel" data-testid="window-warning">
+            One of these runs did not record which matches it scored, so the scores may not be on the same
+            matches ({nText(matchSet.a)} vs {nText(matchSet.b)}).
+          </p>
+        )}
+        {(ce?.rpsSummary || te?.rpsSummary) && (
+          <ul className="small muted" data-testid="rps-summaries">
+            {current && ce?.rpsSummary && (
+              <li>
+                v{current.version}: {ce.rpsSummary}
+              </li>
+            )}
+            {te?.rpsSummary && (
+              <li>
+                v{target.version}: {te.rpsSummary}
+              </li>
+            )}
+          </ul>
         )}
         <label className="block">
           Reason (recorded with the decision)
