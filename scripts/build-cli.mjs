@@ -234,19 +234,28 @@ export async function ensureCliBuild({ root = repoRoot, log = () => {} } = {}) {
         manifest.sources.map(([file]) => file),
       ) === manifest.hash
     ) {
-      // touched, not changed (a checkout, a formatter): remember the new times
+      // touched, not changed (a checkout, a formatter): remember the new times when the folder is writable
       const refreshed = { ...manifest, sources: manifest.sources.map(([file]) => stamp(root, file)) }
-      writeManifest(root, refreshed)
+      try {
+        writeManifest(root, refreshed)
+      } catch (error) {
+        if (!READ_ONLY.has(error?.code)) throw error
+      }
       return refreshed
     }
   }
   try {
     return await buildCli({ root, log })
   } catch (error) {
-    if (error?.code === 'ERR_MODULE_NOT_FOUND' && usable) return manifest
+    // a production install (no esbuild) or a read-only checkout (a service user, ProtectSystem=strict):
+    // the build there is the one `npm ci` made
+    const noEsbuild = error?.code === 'ERR_MODULE_NOT_FOUND' && /esbuild/.test(String(error.message))
+    if (usable && (noEsbuild || READ_ONLY.has(error?.code))) return manifest
     throw error
   }
 }
+
+const READ_ONLY = new Set(['EACCES', 'EPERM', 'EROFS'])
 
 /** The file URL of the compiled CLI's entry for a manifest. */
 export function cliEntryUrl(manifest, root = repoRoot) {

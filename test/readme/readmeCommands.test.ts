@@ -1,7 +1,7 @@
 // Every `scoreline …` command README.md shows (code spans and code blocks) exists: its command path
 // answers `--help`, and every flag it names is an option of that command. A renamed command or flag
 // fails here instead of in a new user's terminal.
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -23,7 +23,9 @@ export function readmeCommands(markdown: string): string[] {
   for (const snippet of snippets) {
     for (const m of snippet
       .replace(/\\\|/g, '|')
-      .matchAll(/(?:^|[\s(;&|])(?:npx )?scoreline ((?:[a-z][a-z-]*)(?:\|[a-z][a-z-]*)*(?=[\s[\]]|$).*)/g))
+      .matchAll(
+        /(?:(?:^|[\s(;&|])(?:npx )?scoreline|bin\/scoreline\.mjs) ((?:[a-z-][a-z-]*)(?:\|[a-z][a-z-]*)*(?=[\s[\]]|$).*)/g,
+      ))
       commands.push(`scoreline ${m[1].split(/\s+#/)[0].trim().replace(/\s+/g, ' ')}`)
   }
   return [...new Set(commands)]
@@ -56,6 +58,17 @@ async function resolve(
   return { paths: frontier, flags }
 }
 
+/** A flag the command accepts: its own, a common one, or `--version` of `scoreline` itself. */
+function knownFlag(paths: { path: string[]; command: Command | null }[], flag: string): boolean {
+  return paths.some(
+    ({ path: commandPath, command }) =>
+      flag in (command?.options ?? {}) ||
+      flag in SERVICE_OPTIONS ||
+      ['help', 'json'].includes(flag) ||
+      (flag === 'version' && commandPath.length === 0),
+  )
+}
+
 describe('README commands', () => {
   const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8')
   const lines = readmeCommands(readme)
@@ -75,10 +88,7 @@ describe('README commands', () => {
       expect(command, line).not.toBeNull()
     }
     for (const flag of flags) {
-      const known = paths.some(
-        ({ command }) =>
-          flag in (command?.options ?? {}) || flag in SERVICE_OPTIONS || ['help', 'json'].includes(flag),
-      )
+      const known = knownFlag(paths, flag)
       expect(
         known,
         `${line}: --${flag} is not an option of scoreline ${paths.map((p) => p.path.join(' ')).join(' | ')}`,
@@ -94,4 +104,53 @@ describe('README commands', () => {
     expect(flags).toEqual(['bogus'])
     expect('bogus' in (paths[0].command?.options ?? {})).toBe(false)
   })
+})
+
+describe('deploy/trainer: the pipeline on a timer without a desktop', () => {
+  const dir = path.join(repoRoot, 'deploy', 'trainer')
+  const read = (file: string) => readFileSync(path.join(dir, file), 'utf8')
+  /** Every command a deploy file runs (shell lines, ExecStart= lines, YAML block scalars). */
+  const commandsOf = (text: string) =>
+    readmeCommands(
+      ['```sh', ...text.split('\n').map((l) => l.replace(/^\s*(Exec\w*=)?/, '')), '```'].join('\n'),
+    )
+
+  it('the systemd service syncs, then runs the pipeline only when due; the timer starts it persistently', () => {
+    const service = read('scoreline-trainer.service')
+    expect(commandsOf(service)).toEqual(['scoreline data sync', 'scoreline pipeline run --due'])
+    expect(service).toMatch(/^Type=oneshot$/m)
+    expect(service).toMatch(/^EnvironmentFile=\/etc\/scoreline\/trainer\.env$/m)
+    const timer = read('scoreline-trainer.timer')
+    expect(timer).toMatch(/^Persistent=true$/m)
+    expect(timer).toMatch(/^OnCalendar=/m)
+    // the env file names the variables the CLI reads (README, Configuration)
+    const env = read('trainer.env.example')
+    for (const name of ['SCORELINE_HOME', 'DATABASE_URL', 'REDIS_URL', 'MLFLOW_TRACKING_URI'])
+      expect(env).toMatch(new RegExp(`^${name}=`, 'm'))
+  })
+
+  it('the Kubernetes CronJob runs node with the checkout, one at a time, keeping the data folder', () => {
+    const yaml = read('cronjob.yaml')
+    expect(commandsOf(yaml)).toEqual([
+      'scoreline --version',
+      'scoreline data sync',
+      'scoreline pipeline run --due',
+    ])
+    expect(yaml).toMatch(/^kind: CronJob$/m)
+    expect(yaml).toMatch(/concurrencyPolicy: Forbid/)
+    expect(yaml).toMatch(/image: node:20-bookworm-slim/)
+    expect(yaml).toMatch(/name: SCORELINE_HOME, value: \/srv\/data/)
+  })
+
+  it.each(readdirSync(dir).flatMap((file) => commandsOf(read(file)).map((line) => [file, line] as const)))(
+    '%s: %s exists with its flags',
+    async (_file, line) => {
+      const { paths, flags } = await resolve(line)
+      for (const { path: commandPath, command } of paths) {
+        expect(command, line).not.toBeNull()
+        expect((await runCli([...commandPath, '--help'])).code, line).toBe(0)
+      }
+      for (const flag of flags) expect(knownFlag(paths, flag), `${line}: --${flag}`).toBe(true)
+    },
+  )
 })
