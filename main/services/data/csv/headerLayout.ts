@@ -23,6 +23,7 @@ export interface HeaderLayout {
   awayShotsOnTarget: number
   odds: OddsColumns[]
   totals: TotalsColumns[]
+  asianHandicap: AsianHandicapColumns[]
 }
 
 export interface OddsColumns {
@@ -42,6 +43,16 @@ export interface TotalsColumns {
   line: number
   over: number
   under: number
+}
+
+export interface AsianHandicapColumns {
+  prefix: string
+  bookmaker: string
+  kind: OddsKind
+  /** The handicap line's column (`AHh`, `AHCh`, `BbAHh`). */
+  line: number
+  home: number
+  away: number
 }
 
 /** Alternative header spellings, first match wins. */
@@ -171,6 +182,7 @@ export function buildHeaderLayout(columns: readonly string[]): HeaderLayout {
     pairs.push({ prefix, line, over: i, under })
   })
   const siblings = new Set<string>([...triples.map((t) => t.prefix), ...pairs.map((p) => p.prefix)])
+  const asianHandicap = asianHandicapGroups(columns, index, siblings)
 
   return {
     div: find('div'),
@@ -191,9 +203,39 @@ export function buildHeaderLayout(columns: readonly string[]): HeaderLayout {
     awayShotsOnTarget: find('awayShotsOnTarget'),
     odds: triples.map((t) => ({ ...t, ...normaliseGroup(t.prefix, siblings) })),
     totals: pairs.map((p) => ({ ...p, ...normaliseGroup(p.prefix, siblings) })),
+    asianHandicap,
   }
 }
 
-export function missingRequired(layout: HeaderLayout): ScalarKey[] {
-  return REQUIRED.filter((key) => layout[key] < 0)
+/**
+ * Asian-handicap groups: `<P>AHH` with a matching `<P>AHA` (`B365AHH`, `PAHH`, `MaxAHH`, `AvgAHH`, closing
+ * `B365CAHH`, `PCAHH`, …; Betbrain era `BbMxAHH`, `BbAvAHH`). The line is the file's one handicap column for
+ * the group's kind: `AHCh` for closing groups, `AHh` (or the older `BbAHh`) otherwise; a group without a
+ * line column is left out.
+ */
+function asianHandicapGroups(
+  columns: readonly string[],
+  index: ReadonlyMap<string, number>,
+  siblings: ReadonlySet<string>,
+): AsianHandicapColumns[] {
+  const preLine = index.get('AHh') ?? index.get('BbAHh') ?? -1
+  const closingLine = index.get('AHCh') ?? -1
+  const groups: AsianHandicapColumns[] = []
+  columns.forEach((name, i) => {
+    if (name.length < 4 || !name.endsWith('AHH') || index.get(name) !== i) return
+    const prefix = name.slice(0, -3)
+    const away = index.get(`${prefix}AHA`)
+    if (prefix === '' || away === undefined) return
+    const group = normaliseGroup(prefix, siblings)
+    const line = group.kind === 'closing' ? closingLine : preLine
+    if (line < 0) return
+    groups.push({ prefix, ...group, line, home: i, away })
+  })
+  return groups
+}
+
+export function missingRequired(layout: HeaderLayout, allowMissingResult = false): ScalarKey[] {
+  return REQUIRED.filter(
+    (key) => layout[key] < 0 && !(allowMissingResult && (key === 'homeGoals' || key === 'awayGoals')),
+  )
 }

@@ -8,6 +8,7 @@ export { CsvParseError, formatProblem, DEFAULT_MAX_PROBLEMS } from './csvParseEr
 export type { CsvProblem } from './csvParseError'
 export { normaliseGroup, bookmakerName } from './headerLayout'
 export type {
+  AsianHandicapQuote,
   MarketKey,
   MarketOdds,
   MatchStats,

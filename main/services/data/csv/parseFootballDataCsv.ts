@@ -15,7 +15,15 @@ import {
 } from './parseCells'
 import { tokenizeCsvTable, UnterminatedQuoteError } from './tokenizeCsv'
 import type { CsvTable } from './tokenizeCsv'
-import type { MatchStats, OddsQuote, ParsedFile, ParsedMatch, ParseOptions, TotalsQuote } from './types'
+import type {
+  AsianHandicapQuote,
+  MatchStats,
+  OddsQuote,
+  ParsedFile,
+  ParsedMatch,
+  ParseOptions,
+  TotalsQuote,
+} from './types'
 
 /**
  * Parses one football-data.co.uk season CSV. Pure: bytes (or an already decoded string) and the file name
@@ -56,7 +64,7 @@ export function parseFootballDataCsv(
   const columns = table.recordFields(r).map(trimCell)
   while (columns.length > 0 && columns[columns.length - 1] === '') columns.pop()
   const layout = buildHeaderLayout(columns)
-  const missing = missingRequired(layout)
+  const missing = missingRequired(layout, opts.allowMissingResult ?? false)
   if (missing.length > 0) {
     for (const key of missing) {
       const names = describeAliases(key)
@@ -285,6 +293,21 @@ class RowReader {
       }
     }
 
+    let asianHandicap: AsianHandicapQuote[] | undefined
+    if (L.asianHandicap.length > 0) {
+      asianHandicap = []
+      for (const g of L.asianHandicap) {
+        const lineText = this.cell(g.line)
+        const line = lineText === '' ? NaN : Number(lineText.replace(/^\+/, ''))
+        if (!Number.isFinite(line)) continue // no (or no readable) handicap on this row: no AH prices
+        const h = this.priceAt(g.home)
+        const a = this.priceAt(g.away)
+        if (typeof h === 'number' && typeof a === 'number') {
+          asianHandicap.push({ bookmaker: g.bookmaker, kind: g.kind, line, home: h, away: a })
+        }
+      }
+    }
+
     if (this.problems.count > before) return undefined
     const played = typeof homeGoals === 'number' && typeof awayGoals === 'number'
     return {
@@ -302,6 +325,7 @@ class RowReader {
       referee,
       odds,
       totals,
+      ...(asianHandicap ? { asianHandicap } : {}),
     }
   }
 

@@ -28,6 +28,20 @@ export interface TotalsQuote {
   under: number
 }
 
+/**
+ * One bookmaker group's Asian-handicap decimal odds: `line` is the home side's handicap as the file gives
+ * it (`AHh` pre-match, `AHCh` closing, `BbAHh` in the Betbrain era), `home`/`away` the prices of
+ * `<P>AHH`/`<P>AHA` (closing `<P>CAHH`/`<P>CAHA`).
+ */
+export interface AsianHandicapQuote {
+  /** Normalised like {@link OddsQuote.bookmaker} ('B365', 'PS', 'Max', 'Avg', 'BFE', 'BbAv', …). */
+  bookmaker: string
+  kind: OddsKind
+  line: number
+  home: number
+  away: number
+}
+
 export interface MatchStats {
   homeShots: number | null
   awayShots: number | null
@@ -61,6 +75,11 @@ export interface ParsedMatch {
   odds: OddsQuote[]
   /** Every over/under group with both prices present on this row, in header order. */
   totals: TotalsQuote[]
+  /**
+   * Every Asian-handicap group with its line and both prices present on this row, in header order. Present
+   * only when the header has Asian-handicap columns.
+   */
+  asianHandicap?: AsianHandicapQuote[]
 }
 
 export interface ParsedFile {
@@ -94,6 +113,11 @@ export interface ParseOptions {
    * always an error.
    */
   strictOdds?: boolean
+  /**
+   * Accept a header without the full-time goal columns (a football-data `fixtures.csv`: fixtures to come,
+   * no results); every row is then 'scheduled'. Default false: a season file must have them.
+   */
+  allowMissingResult?: boolean
 }
 
 /** A market chosen for a match by {@link selectMarketOdds}. */

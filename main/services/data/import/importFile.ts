@@ -8,10 +8,15 @@
  *   when a field differs, so importing the same file twice reports every row unchanged, and a
  *   corrected file updates exactly the changed rows. Odds are keyed by (match, bookmaker, kind).
  * - A row repeating a match already seen in the same file is rejected (counted, with a warning).
+ * - Fixtures (status 'scheduled', fixtures/importFixtures.ts) are the same rows: the season file fills in
+ *   the result, and a fixture still scheduled on another date for the same pairing and league season is
+ *   moved to the date the file gives (no second row). Nothing is ever deleted, so fixtures of later
+ *   dates stay.
  * Team rules: see planImport.ts.
  */
 import path from 'node:path'
 import { packMatchOdds } from '../db/packMatchOdds'
+import { prepareCatalogStatements } from './catalogStatements'
 import type Database from 'better-sqlite3'
 import { parseFootballDataCsv, readFootballDataFile } from '../csv/index'
 import type { ParsedFile, ParsedMatch } from '../csv/index'
@@ -85,24 +90,7 @@ function prepare(db: Database.Database) {
   const cols = MATCH_FIELDS.join(', ')
   return {
     league: db.prepare('SELECT code, deleted FROM leagues WHERE code = ?'),
-    insertLeague: db.prepare(
-      `INSERT INTO leagues (code, name, country, tier, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(code) DO UPDATE SET deleted = 0, updated_at = excluded.updated_at WHERE leagues.deleted = 1`,
-    ),
-    insertSeason: db.prepare(
-      `INSERT INTO seasons (league_code, code, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT(league_code, code) DO UPDATE SET deleted = 0, updated_at = excluded.updated_at WHERE seasons.deleted = 1`,
-    ),
-    seasonSpan: db.prepare(
-      `UPDATE seasons SET start_date = m.lo, end_date = m.hi, updated_at = ?
-         FROM (SELECT min(date) AS lo, max(date) AS hi FROM matches WHERE league_code = ? AND season = ? AND deleted = 0) m
-        WHERE league_code = ? AND code = ? AND (start_date IS NOT m.lo OR end_date IS NOT m.hi)`,
-    ),
-    insertTeam: db.prepare('INSERT INTO teams (name, country, updated_at) VALUES (?, ?, ?)'),
-    insertAlias: db.prepare(
-      `INSERT INTO team_aliases (team_id, league_code, alias, normalized, source, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT(league_code, alias) DO NOTHING`,
-    ),
+    ...prepareCatalogStatements(db),
     findMatch: db.prepare(
       `SELECT id, deleted, ${cols} FROM matches WHERE league_code = ? AND date = ? AND home_team_id = ? AND away_team_id = ?`,
     ),
@@ -114,6 +102,13 @@ function prepare(db: Database.Database) {
       `UPDATE matches SET ${MATCH_FIELDS.map((f) => `${f} = ?`).join(', ')}, source = ?, updated_at = ?, deleted = 0
         WHERE id = ?`,
     ),
+    // A fixture imported earlier (fixtures/importFixtures.ts) of the same pairing in the same league season,
+    // still scheduled on another date: the season file shows when it was really played, so it is moved.
+    scheduledOfSeason: db.prepare(
+      `SELECT id, date, home_team_id AS home, away_team_id AS away FROM matches
+        WHERE league_code = ? AND season = ? AND status = 'scheduled' AND deleted = 0`,
+    ),
+    moveMatch: db.prepare('UPDATE matches SET date = ? WHERE id = ?'),
     findOdds: db.prepare(
       'SELECT id, bookmaker, kind, home, draw, away, deleted FROM odds WHERE match_id = ?',
     ),
@@ -122,12 +117,6 @@ function prepare(db: Database.Database) {
     ),
     updateOdds: db.prepare(
       'UPDATE odds SET home = ?, draw = ?, away = ?, updated_at = ?, deleted = 0 WHERE id = ?',
-    ),
-    unresolved: db.prepare(
-      `INSERT INTO unresolved_names (league_code, name, source, suggestions, first_seen_at, last_seen_at)
-       VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT(league_code, name) DO UPDATE SET source = excluded.source, suggestions = excluded.suggestions,
-         last_seen_at = excluded.last_seen_at`,
     ),
   }
 }
@@ -210,6 +199,15 @@ export function importParsedFile(
       }
     }
 
+    const scheduled = new Map<string, { id: number; date: string }>()
+    for (const m of s.scheduledOfSeason.all(league, season) as {
+      id: number
+      date: string
+      home: number
+      away: number
+    }[]) {
+      scheduled.set(`${m.home}|${m.away}`, m)
+    }
     const seen = new Set<string>()
     for (const row of parsed.rows) {
       const home = teamIds.get(row.home) as number
@@ -229,8 +227,15 @@ export function importParsedFile(
       seen.add(key)
       const values = matchFieldValues(row, season)
       const existing = s.findMatch.get(league, row.date, home, away) as Record<string, unknown> | undefined
+      const pending = scheduled.get(`${home}|${away}`)
+      const moved = !existing && pending && pending.date !== row.date ? pending : undefined
       let matchId: number
-      if (!existing) {
+      if (moved) {
+        matchId = moved.id
+        s.moveMatch.run(row.date, matchId)
+        s.updateMatch.run(...values, source, now, matchId)
+        result.matches.updated++
+      } else if (!existing) {
         matchId = Number(
           s.insertMatch.run(league, row.date, home, away, source, now, ...values).lastInsertRowid,
         )
@@ -245,7 +250,7 @@ export function importParsedFile(
           result.matches.unchanged++
         }
       }
-      const current = existing ? (s.findOdds.all(matchId) as OddsRow[]) : []
+      const current = existing || moved ? (s.findOdds.all(matchId) as OddsRow[]) : []
       for (const q of row.odds) {
         const old = current.find((o) => o.bookmaker === q.bookmaker && o.kind === q.kind)
         if (!old) {

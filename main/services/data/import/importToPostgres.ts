@@ -7,6 +7,7 @@ import type pg from 'pg'
 import { readFootballDataFile } from '../csv/index'
 import type { ParsedFile } from '../csv/index'
 import { createTeamResolverFrom, leagueInfo, memoryTeamDirectory } from '../teams/index'
+import { PG_SEASON_SPAN_SQL } from './catalogStatements'
 import { MATCH_FIELDS, matchFieldValues } from './importFile'
 import { emptyImportResult, type ImportResult } from './importFile'
 import { fileLeague, fileSeason, planTeams, unknownTeamsError } from './planImport'
@@ -159,12 +160,7 @@ export async function importParsedFileToPostgres(
       }
       result.odds.unchanged = o[0].length - odds.rows.length
     }
-    await client.query(
-      `UPDATE seasons s SET start_date = m.lo, end_date = m.hi
-         FROM (SELECT min(date) AS lo, max(date) AS hi FROM matches WHERE league_code = $1 AND season = $2 AND NOT deleted) m
-        WHERE s.league_code = $1 AND s.code = $2 AND (s.start_date IS DISTINCT FROM m.lo OR s.end_date IS DISTINCT FROM m.hi)`,
-      [league, season],
-    )
+    await client.query(PG_SEASON_SPAN_SQL, [league, season])
     await client.query('COMMIT')
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined)

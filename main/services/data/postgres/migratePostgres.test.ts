@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
@@ -46,11 +46,16 @@ describeWithService('postgres', 'migratePostgres', (baseUrl) => {
     const d = await fresh()
     const c = new pg.Client({ connectionString: d.url })
     await c.connect()
-    await c.query(readFileSync(path.join(postgresMigrationsDir(), '0001_init.sql'), 'utf8'))
+    // every file in order, as deploy/postgres/initdb.d/20-scoreline-migrations.sh runs them
+    const files = readdirSync(postgresMigrationsDir())
+      .filter((f) => f.endsWith('.sql'))
+      .sort()
+    for (const f of files) await c.query(readFileSync(path.join(postgresMigrationsDir(), f), 'utf8'))
     await c.end()
     const r = await migratePostgres(d.url)
     expect(r.applied).toEqual([])
-    expect(r.adopted).toEqual(['0001_init.sql'])
+    expect(r.adopted).toEqual(files)
+    expect(files.slice(0, 2)).toEqual(['0001_init.sql', '0002_price_snapshots.sql'])
   })
 
   it('refuses an edited applied migration and a database newer than this build', async () => {

@@ -33,6 +33,7 @@ const COUNTED = [
   'team_aliases',
   'matches',
   'odds',
+  'price_snapshots',
   'jackpots',
   'jackpot_fixtures',
 ] as const

@@ -31,6 +31,7 @@ export const SYNC_TABLES = [
   'team_aliases',
   'matches',
   'odds',
+  'price_snapshots',
   'jackpots',
   'jackpot_fixtures',
 ] as const
@@ -114,6 +115,10 @@ const SELECTS: Record<SyncTable, { cols: string; key: string }> = {
   },
   odds: {
     cols: `id, match_id, bookmaker, kind, home, draw, away, ${TS('captured_at')} AS captured_at, deleted`,
+    key: 'id',
+  },
+  price_snapshots: {
+    cols: `id, match_id, bookmaker, market, line, price1, price2, price3, ${TS('observed_at')} AS observed_at, source, deleted`,
     key: 'id',
   },
   jackpots: {
@@ -208,6 +213,14 @@ function makeAppliers(db: Database.Database) {
          draw = excluded.draw, away = excluded.away, captured_at = excluded.captured_at, updated_at = excluded.updated_at,
          deleted = excluded.deleted`,
     ),
+    // the same observation imported locally (same natural key) is adopted, never duplicated
+    snapshot: db.prepare(
+      `INSERT INTO price_snapshots (remote_id, match_id, bookmaker, market, line, price1, price2, price3, observed_at, source, updated_at, deleted)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(match_id, bookmaker, market, observed_at) DO UPDATE SET remote_id = excluded.remote_id,
+         line = excluded.line, price1 = excluded.price1, price2 = excluded.price2, price3 = excluded.price3,
+         source = excluded.source, updated_at = excluded.updated_at, deleted = excluded.deleted`,
+    ),
     pendingJackpot: db
       .prepare(
         "SELECT id FROM outbox WHERE entity = 'jackpot' AND entity_id = ? AND status IN ('pending', 'conflict') LIMIT 1",
@@ -286,6 +299,32 @@ function makeAppliers(db: Database.Database) {
         r.draw,
         r.away,
         r.captured_at,
+        r.ts,
+        bool(r.deleted),
+      )
+    },
+    price_snapshots: (r) => {
+      const match = localMatch.get(r.match_id) as number | undefined
+      if (match === undefined) {
+        throw new DataError(
+          'SYNC_FAILED',
+          `price snapshot ${String(r.id)} refers to Postgres match ${String(r.match_id)}, which is not in the cache`,
+          { remoteMatchId: r.match_id },
+        )
+      }
+      // observed_at in the local ISO form (milliseconds), so a snapshot imported on both sides is one key
+      const observedAt = new Date(String(r.observed_at)).toISOString()
+      s.snapshot.run(
+        r.id,
+        match,
+        r.bookmaker,
+        r.market,
+        r.line,
+        r.price1,
+        r.price2,
+        r.price3,
+        observedAt,
+        r.source,
         r.ts,
         bool(r.deleted),
       )
