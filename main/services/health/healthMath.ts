@@ -17,8 +17,11 @@ import {
 
 export const SERIES = ['model', 'market', 'blend', 'calibrated'] as const
 export type SeriesKey = (typeof SERIES)[number]
-/** The forecasts whose calibration the screen shows (the market is the yardstick, not a forecast we serve). */
-export const RELIABILITY_SERIES = ['model', 'blend', 'calibrated'] as const
+/**
+ * The forecasts whose calibration the screen shows: the market too, since it is what the app serves while the
+ * blend's gate is closed (α = 0) (#20).
+ */
+export const RELIABILITY_SERIES = ['market', 'model', 'blend', 'calibrated'] as const
 export type ReliabilitySeriesKey = (typeof RELIABILITY_SERIES)[number]
 
 /** One match with the four 1X2 forecasts (null where a forecast does not exist). */

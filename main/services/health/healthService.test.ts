@@ -135,7 +135,10 @@ describe('model health service (real pipeline, local tracking store)', () => {
       expect(r.evaluation!.metrics[key]!.ece).toBeCloseTo(e0.metrics![key]!.ece, 12)
     }
     const cal = r.evaluation!.reliability.find((d) => d.series === 'calibrated')!
-    expect(r.evaluation!.reliability.map((d) => d.series)).toEqual(['model', 'blend', 'calibrated'])
+    // the market is on the reliability chart too: it is what is served while the blend is off (#20)
+    expect(r.evaluation!.reliability.map((d) => d.series)).toEqual(['market', 'model', 'blend', 'calibrated'])
+    const market = r.evaluation!.reliability.find((d) => d.series === 'market')!
+    expect(market.ece).toBeCloseTo(e0.metrics!.market!.ece, 12)
     expect(cal.ece).toBeCloseTo(e0.metrics!.calibrated!.ece, 12)
     expect(cal.bins.reduce((s, b) => s + b.count, 0)).toBe(r.evaluation!.n)
     // nothing played after the champion yet

@@ -9,7 +9,7 @@ import { metricsSummarySchema } from './training'
 
 const leagueCode = z.string().min(1).max(16).describe('league code, e.g. E0')
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-const reliabilitySeries = z.enum(['model', 'blend', 'calibrated'])
+const reliabilitySeries = z.enum(['market', 'model', 'blend', 'calibrated'])
 
 export const healthThresholdsSchema = z
   .object({

@@ -16,6 +16,8 @@ import { useHealthStore } from '../../stores/healthStore'
 import { useNavigationStore } from '../../stores/navigationStore'
 import { HealthPage } from './HealthPage'
 import { HealthAlertsPanel } from '../dashboard/HealthAlertsPanel'
+import { ReliabilityChart } from './ReliabilityChart'
+import { RollingRpsChart } from './RollingRpsChart'
 import {
   dayOf,
   maxBinCount,
@@ -79,7 +81,7 @@ const rpsOf = (p: Triple, o: Outcome) => {
   return ((p[0] - y[0]) ** 2 + (p[0] + p[1] - y[0] - y[1]) ** 2) / 2
 }
 const top = (p: Triple) => (p[0] >= p[1] && p[0] >= p[2] ? 0 : p[1] >= p[2] ? 1 : 2)
-function diagram(series: 'model' | 'blend' | 'calibrated', rows: Row[]) {
+function diagram(series: Key, rows: Row[]) {
   const bins = Array.from({ length: 10 }, (_, b) => ({
     lo: b / 10,
     hi: (b + 1) / 10,
@@ -458,5 +460,48 @@ describe('Dashboard panel', () => {
     fireEvent.click(within(panel).getAllByRole('button', { name: 'Open E0 model health' })[0])
     expect(useNavigationStore.getState().page).toBe('health')
     expect(useHealthStore.getState().league).toBe('E0')
+  })
+})
+
+describe('the market on the health charts (#20)', () => {
+  afterEach(cleanup)
+  // α = 0: the blend and the calibrator pass the market through, so their forecasts ARE the market's
+  const served = forecasts(240, 11, 19_000).map((r) => ({ ...r, blend: r.market, calibrated: r.market }))
+
+  it('draws the market on the reliability chart, last and dashed, and says which series are identical to it', () => {
+    const diagrams = (['market', 'model', 'blend', 'calibrated'] as const).map((k) => diagram(k, served))
+    render(<ReliabilityChart title="Evaluation" diagrams={diagrams} testId="rel" />)
+    const fig = screen.getByTestId('rel')
+    const groups = [...fig.querySelectorAll('g[data-testid^="reliability-"]')]
+    expect(groups.map((g) => g.getAttribute('data-testid'))).toEqual([
+      'reliability-model',
+      'reliability-blend',
+      'reliability-calibrated',
+      'reliability-market',
+    ])
+    expect(groups[3].querySelector('polyline')!.getAttribute('stroke-dasharray')).toBe('6 4')
+    expect(groups[3].querySelectorAll('circle').length).toBeGreaterThan(0)
+    expect(within(fig).getByTestId('ece-market').textContent).toContain('Market ECE')
+    expect(within(fig).getByTestId('ece-blend').textContent).toContain('identical to market')
+    expect(within(fig).getByTestId('ece-calibrated').textContent).toContain('identical to market')
+    expect(within(fig).getByTestId('ece-model').textContent).not.toContain('identical')
+  })
+
+  it('keeps the market’s rolling-RPS line visible when blend and calibrated coincide with it', () => {
+    const points = rolling(
+      served.map((r) => ({ ...r, phase: 'evaluation' as const })),
+      50,
+    )
+    render(<RollingRpsChart points={points} window={50} boundaryDate={null} trainedTo={null} />)
+    const paths = [...screen.getByTestId('rolling-chart').querySelectorAll('path[data-testid^="rolling-"]')]
+    // drawn last (on top), dashed and thicker than the solid lines under it
+    expect(paths.at(-1)!.getAttribute('data-testid')).toBe('rolling-market')
+    expect(paths.at(-1)!.getAttribute('stroke-dasharray')).toBe('6 4')
+    expect(screen.getByTestId('rolling-market').getAttribute('d')).toBe(
+      screen.getByTestId('rolling-calibrated').getAttribute('d'),
+    )
+    expect(screen.getByTestId('rolling-last-blend').textContent).toContain('(identical to market)')
+    expect(screen.getByTestId('rolling-last-calibrated').textContent).toContain('(identical to market)')
+    expect(screen.getByTestId('rolling-last-model').textContent).not.toContain('identical')
   })
 })

@@ -1,5 +1,11 @@
 import type { ReliabilityDiagramDto } from '../../../../shared/api/domains/health'
-import { maxBinCount, reliabilityPoints, SERIES_STYLE } from './chartData'
+import {
+  drawOrder,
+  maxBinCount,
+  reliabilityIdenticalToMarket,
+  reliabilityPoints,
+  SERIES_STYLE,
+} from './chartData'
 
 const W = 360
 const PLOT = 260
@@ -25,6 +31,7 @@ export function ReliabilityChart({
   testId: string
 }) {
   const max = maxBinCount(diagrams)
+  const identical = reliabilityIdenticalToMarket(diagrams)
   const n = Math.max(0, ...diagrams.map((d) => d.n))
   const barY = M.top + PLOT + 34
   const barW = PLOT / 10 / (diagrams.length + 1)
@@ -68,16 +75,18 @@ export function ReliabilityChart({
         >
           observed frequency
         </text>
-        {diagrams.map((d) => {
+        {drawOrder(diagrams).map((d) => {
           const style = SERIES_STYLE[d.series]
           const pts = reliabilityPoints(d)
+          const market = d.series === 'market'
           return (
             <g key={d.series} data-testid={`reliability-${d.series}`}>
               {pts.length > 1 && (
                 <polyline
                   fill="none"
                   stroke={style.color}
-                  strokeWidth={1.5}
+                  strokeDasharray={style.dash}
+                  strokeWidth={market ? 2 : 1.5}
                   strokeOpacity={0.8}
                   points={pts.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')}
                 />
@@ -88,8 +97,10 @@ export function ReliabilityChart({
                   cx={sx(p.x)}
                   cy={sy(p.y)}
                   r={2.5 + 5.5 * Math.sqrt(p.count / max)}
-                  fill={style.color}
+                  fill={market ? 'none' : style.color}
                   fillOpacity={0.75}
+                  stroke={market ? style.color : undefined}
+                  strokeWidth={market ? 2 : undefined}
                   className="health-dot"
                 >
                   <title>
@@ -144,6 +155,7 @@ export function ReliabilityChart({
               aria-hidden="true"
             />{' '}
             {SERIES_STYLE[d.series].label} ECE {d.ece.toFixed(4)}
+            {identical.includes(d.series) && <span className="muted"> (identical to market)</span>}
           </span>
         ))}
         <span className="muted">n = {n}</span>

@@ -2,6 +2,8 @@ import type { RollingPointDto } from '../../../../shared/api/domains/health'
 import {
   dateOfDay,
   dayOf,
+  drawOrder,
+  identicalToMarket,
   monthTicks,
   niceTicks,
   rollingSeries,
@@ -30,6 +32,7 @@ export function RollingRpsChart({
   trainedTo: string | null
 }) {
   const series = rollingSeries(points)
+  const identical = identicalToMarket(series)
   const extent = valueExtent(series)
   if (!extent || points.length === 0) {
     return (
@@ -103,14 +106,15 @@ export function RollingRpsChart({
         >
           RPS, {window}-match window
         </text>
-        {series.map((s) => (
+        {drawOrder(series).map((s) => (
           <path
             key={s.key}
             data-testid={`rolling-${s.key}`}
             data-points={s.points.length}
+            data-identical-to-market={identical.includes(s.key) || undefined}
             fill="none"
             stroke={s.color}
-            strokeWidth={s.key === 'calibrated' ? 2.2 : 1.6}
+            strokeWidth={s.key === 'market' ? 2.4 : s.key === 'calibrated' ? 2.2 : 1.6}
             strokeDasharray={s.dash}
             strokeLinejoin="round"
             d={segmentedPath(s.points, sx, sy)}
@@ -130,6 +134,7 @@ export function RollingRpsChart({
               aria-hidden="true"
             />{' '}
             {s.label} {s.last?.toFixed(4) ?? '—'}
+            {identical.includes(s.key) && <span className="muted"> (identical to market)</span>}
           </span>
         ))}
         <span className="muted">latest window, lower is better</span>

@@ -72,6 +72,52 @@ export interface RollingSeries {
 
 const ORDER: SeriesKey[] = ['market', 'model', 'blend', 'calibrated']
 
+/**
+ * The order lines and dots are drawn in (#20): the market last, dashed and on top, so it stays visible when the
+ * blend and the calibrator coincide with it (α = 0: the market is what is served).
+ */
+export const DRAW_ORDER: SeriesKey[] = ['model', 'blend', 'calibrated', 'market']
+
+export function drawOrder<T extends { key: SeriesKey } | { series: SeriesKey }>(items: readonly T[]): T[] {
+  const keyOf = (x: T) => ('key' in x ? x.key : x.series)
+  return [...items].sort((a, b) => DRAW_ORDER.indexOf(keyOf(a)) - DRAW_ORDER.indexOf(keyOf(b)))
+}
+
+/** Series whose every value equals the market's (within 1e-9): the legend says "identical to market". */
+export function identicalToMarket(series: readonly RollingSeries[]): SeriesKey[] {
+  const market = series.find((s) => s.key === 'market')
+  if (!market || market.points.length === 0) return []
+  return series
+    .filter(
+      (s) =>
+        s.key !== 'market' &&
+        s.points.length === market.points.length &&
+        s.points.every((p, i) => Math.abs(p.value - market.points[i].value) <= 1e-9),
+    )
+    .map((s) => s.key)
+}
+
+/** Reliability diagrams with the same bins as the market's (the blend is off: the market passes through). */
+export function reliabilityIdenticalToMarket(diagrams: readonly ReliabilityDiagramDto[]): SeriesKey[] {
+  const market = diagrams.find((d) => d.series === 'market')
+  if (!market) return []
+  const same = (a: number | null, b: number | null) =>
+    a === null || b === null ? a === b : Math.abs(a - b) <= 1e-9
+  return diagrams
+    .filter(
+      (d) =>
+        d.series !== 'market' &&
+        d.n === market.n &&
+        d.bins.every(
+          (b, i) =>
+            b.count === market.bins[i]?.count &&
+            same(b.confidence, market.bins[i].confidence) &&
+            same(b.accuracy, market.bins[i].accuracy),
+        ),
+    )
+    .map((d) => d.series)
+}
+
 export function rollingSeries(points: readonly RollingPointDto[]): RollingSeries[] {
   return ORDER.map((key) => {
     const style = SERIES_STYLE[key]
