@@ -9,6 +9,10 @@ export interface LeagueSummary {
   matches: number
   teams: number
   firstDate: string | null
+  /**
+   * The last match played: the league's data freshness. Scheduled fixtures (imported from a fixtures file)
+   * never count, so one future fixture cannot hide a stale league (#20).
+   */
   lastDate: string | null
 }
 
@@ -46,7 +50,7 @@ export function listLeagues(db: Database.Database): LeagueSummary[] {
               count(m.id) AS matches,
               (SELECT count(*) FROM (SELECT home_team_id FROM matches WHERE league_code = l.code AND deleted = 0
                                       UNION SELECT away_team_id FROM matches WHERE league_code = l.code AND deleted = 0)) AS teams,
-              min(m.date) AS firstDate, max(m.date) AS lastDate
+              min(m.date) AS firstDate, max(CASE WHEN m.status = 'played' THEN m.date END) AS lastDate
          FROM leagues l LEFT JOIN matches m ON m.league_code = l.code AND m.deleted = 0
         WHERE l.deleted = 0
         GROUP BY l.code ORDER BY l.country, l.tier, l.code`,

@@ -16,7 +16,8 @@ export interface FootballDataServer {
 
 /**
  * A loopback stand-in for football-data.co.uk serving `<dir>/<league>/<league>_<season>.csv` at
- * `/mmz4281/<yyyy>/<league>.csv`, with ETag / Last-Modified and 304s. Tests never touch the internet.
+ * `/mmz4281/<yyyy>/<league>.csv` and `<dir>/fixtures.csv` at `/fixtures.csv`, with ETag / Last-Modified and
+ * 304s. Tests never touch the internet.
  */
 export async function startFootballDataServer(dir: string): Promise<FootballDataServer> {
   const log: string[] = []
@@ -33,10 +34,10 @@ export async function startFootballDataServer(dir: string): Promise<FootballData
       return reply(failStatus, 'try later', { 'retry-after': '0' })
     }
     const m = /^\/mmz4281\/(\d{2})(\d{2})\/([A-Za-z0-9]+)\.csv$/.exec(req.url ?? '')
-    if (!m) return reply(404, 'not found')
-    const start = 2000 + Number(m[1])
-    const season = `${start}-${m[2]}`
-    const file = path.join(dir, m[3], `${m[3]}_${season}.csv`)
+    if (!m && req.url !== '/fixtures.csv') return reply(404, 'not found')
+    const file = m
+      ? path.join(dir, m[3], `${m[3]}_${2000 + Number(m[1])}-${m[2]}.csv`)
+      : path.join(dir, 'fixtures.csv')
     try {
       const [bytes, info] = await Promise.all([readFile(file), stat(file)])
       const etag = `"${createHash('sha1').update(bytes).digest('hex')}"`
