@@ -432,12 +432,20 @@ export function missMessage(
   entity: string,
   expiredAt?: number,
 ): string {
+  // match_probabilities holds the fixtures to come: a rebuild helps only once a fixture is in the store
+  const fixtures = view === 'match_probabilities'
   switch (status) {
     case 'no_active_version':
-      return `${view} has no active version yet: publish or rebuild it (npx scoreline features rebuild)`
+      return fixtures
+        ? `${view} has no active version yet: it prices the fixtures to come with the champions; import them (scoreline fixtures download or fixtures import <csv>, which rebuilds it) once the league has a champion (scoreline pipeline run)`
+        : `${view} has no active version yet: publish or rebuild it (npx scoreline features rebuild)`
     case 'expired':
-      return `${league} ${entity} in ${view}@${version} expired at ${new Date(expiredAt ?? 0).toISOString()}; rebuild the view for fresh values`
+      return fixtures
+        ? `${league} ${entity} in ${view}@${version} expired at ${new Date(expiredAt ?? 0).toISOString()}: the match has kicked off, its result comes with the season file`
+        : `${league} ${entity} in ${view}@${version} expired at ${new Date(expiredAt ?? 0).toISOString()}; rebuild the view for fresh values`
     default:
-      return `${league} ${entity} is not in ${view}@${version}`
+      return fixtures
+        ? `${league} ${entity} is not in ${view}@${version}: it is not a fixture to come in the local store; import it (scoreline fixtures download or fixtures import <csv>)`
+        : `${league} ${entity} is not in ${view}@${version}`
   }
 }

@@ -2,7 +2,7 @@
  * Plain-text renderings of feature store answers for the terminal (`scoreline features stats|get`);
  * `--json` prints the objects themselves.
  */
-import type { EntityRead, FeatureStoreStats, LeagueRead } from './featureStore'
+import { missMessage, type EntityRead, type FeatureStoreStats, type LeagueRead } from './featureStore'
 
 const when = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('.000Z', 'Z'))
 const kb = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`)
@@ -63,7 +63,9 @@ export function formatEntityRead(read: EntityRead): string {
 
 export function formatLeagueRead(read: LeagueRead): string {
   if (read.version === null)
-    return `${read.view} has no active version yet: run \`scoreline features rebuild\``
+    return read.view === 'match_probabilities'
+      ? missMessage('no_active_version', read.view, null, read.league, '')
+      : `${read.view} has no active version yet: run \`scoreline features rebuild\``
   const names = [...new Set(read.entities.flatMap((e) => Object.keys(e.values)))]
   const rows = [
     ['entity', ...names],

@@ -11,7 +11,7 @@ import {
   computeTeamRatings,
   fingerprintMatches,
 } from './computeFeatures'
-import type { FeatureStore, PublishResult } from './featureStore'
+import type { FeatureStore, MatchRow, PublishResult } from './featureStore'
 import { DEFAULT_FORM_WINDOW, teamFormView } from './views'
 
 export interface RebuildInput {
@@ -27,6 +27,8 @@ export interface RebuildInput {
   asOf: string
   /** Upcoming fixtures for match_probabilities (skipped when empty). */
   fixtures?: readonly Fixture[]
+  /** match_probabilities rows priced by the caller (the served rule, `main/services/pricing`); win over `fixtures`. */
+  matchRows?: readonly MatchRow[]
   blend?: MatchProbabilityOptions['blend']
   calibrate?: MatchProbabilityOptions['calibrate']
   /** Per-league blend and calibration (each champion has its own α and calibrator); wins over the above. */
@@ -91,18 +93,21 @@ export async function rebuildFeatureViews(input: RebuildInput): Promise<RebuildR
       }),
     )
   }
-  if (views.includes('match_probabilities') && input.fixtures && input.fixtures.length > 0) {
-    const rows = Object.entries(input.models).flatMap(([league, model]) =>
-      computeMatchProbabilities(
-        model,
-        input.fixtures!.filter((f) => f.league === league),
-        {
-          modelVersion: input.modelVersion,
-          blend: input.perLeague?.[league]?.blend ?? input.blend,
-          calibrate: input.perLeague?.[league]?.calibrate ?? input.calibrate,
-        },
-      ),
-    )
+  const priced = input.matchRows
+  if (views.includes('match_probabilities') && (priced?.length || (!priced && input.fixtures?.length))) {
+    const rows = priced
+      ? [...priced]
+      : Object.entries(input.models).flatMap(([league, model]) =>
+          computeMatchProbabilities(
+            model,
+            input.fixtures!.filter((f) => f.league === league),
+            {
+              modelVersion: input.modelVersion,
+              blend: input.perLeague?.[league]?.blend ?? input.blend,
+              calibrate: input.perLeague?.[league]?.calibrate ?? input.calibrate,
+            },
+          ),
+        )
     const note = input.marketMethod
       ? `market margin removed with the ${input.marketMethod} method`
       : undefined

@@ -11,7 +11,7 @@ import { simulatedAppDatabase } from '../training/testing/simulatedStore'
 import { LocalTrackingStore } from '../tracking/localTrackingStore'
 import { openTrackingDatabase } from '../tracking/localSchema'
 import type { TrackingStore } from '../tracking/trackingStore'
-import { CHAMPION } from '../tracking/promotion'
+import { registerTestChampion } from '../pricing/testing'
 import { listMatches } from '../data/queries'
 import { fitDixonColes, predictFixture, toMatchArrays } from '../../model/dixonColes'
 import { applyBlend } from '../../model/blend'
@@ -72,8 +72,6 @@ async function registerChampion(tracking: TrackingStore, db: ReturnType<typeof s
     evalWindow: 'E0 2021-22',
     howToPredict: '…',
   }
-  const experiment = await tracking.ensureExperiment('dixon_coles_poisson')
-  const run = await tracking.startRun({ experimentId: experiment.id, runName: 'E0 pipeline test' })
   const metrics: Record<string, number> = {}
   for (const [prefix, rps] of [
     ['model_', 0.205],
@@ -89,17 +87,8 @@ async function registerChampion(tracking: TrackingStore, db: ReturnType<typeof s
       [`${prefix}accuracy`]: 0.5,
       [`${prefix}ece`]: 0.02,
     })
-  await tracking.log(run.runId, { metrics })
-  await tracking.logArtifact(run.runId, 'model/model.json', JSON.stringify(artifact))
-  await tracking.endRun(run.runId, 'FINISHED')
-  await tracking.ensureRegisteredModel('scoreline-dc-E0')
-  const version = await tracking.createModelVersion({
-    name: 'scoreline-dc-E0',
-    runId: run.runId,
-    artifactPath: 'model',
-  })
-  await tracking.setAlias('scoreline-dc-E0', CHAMPION, version.version)
-  return { artifact, runId: run.runId, version: version.version }
+  const { runId, version } = await registerTestChampion(tracking, artifact, metrics)
+  return { artifact, runId, version }
 }
 
 describe('jackpot league models', () => {

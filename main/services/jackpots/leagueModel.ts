@@ -143,32 +143,73 @@ async function readChampionModel(
   const margin = (MARGIN_METHODS as readonly string[]).includes(marginSetting)
     ? (marginSetting as MarginMethod)
     : MARGIN_METHOD
-  const blendKind = artifact.blend?.kind === 'linear' ? 'linear' : 'log'
-  // α null (never fitted: too few earlier forecasts) serves the market, as in the walk-forward it was scored by
-  const blend: BlendSpec = { kind: blendKind, alpha: artifact.blend?.alpha ?? 0 }
-  const result: LeagueModel = {
+  const result = championLeagueModel(
     league,
-    model: artifact.model,
+    {
+      model: artifact.model,
+      version: version.version,
+      runId: version.runId,
+      alpha: artifact.blend?.alpha ?? null,
+      calibrator: artifact.calibrator ?? null,
+    },
+    {
+      margin,
+      blend: artifact.blend?.kind === 'linear' ? 'linear' : 'log',
+      evalWindow: artifact.evalWindow,
+      evaluation,
+    },
+  )
+  cache.set(`${modelName}@${version.version}:${version.runId}`, result)
+  return result
+}
+
+/** A champion as read from the registry (the pipeline's `ChampionModel`). */
+export interface ChampionParts {
+  model: FittedModel
+  version: string
+  runId: string
+  alpha: number | null
+  calibrator: Calibrator | null
+}
+
+/**
+ * A champion as a league model, the one conversion the jackpots, fixtures and the feature views price by:
+ * α null (never fitted: too few earlier forecasts) serves the market, as in the walk-forward it was scored by.
+ */
+export function championLeagueModel(
+  league: string,
+  champion: ChampionParts,
+  settings: {
+    margin: MarginMethod
+    blend: BlendKind
+    evalWindow?: string | null
+    evaluation?: WalkForwardMetrics | null
+  },
+): LeagueModel {
+  const modelName = modelNameOf(league)
+  const { model, version, runId, calibrator } = champion
+  const blend: BlendSpec = { kind: settings.blend, alpha: champion.alpha ?? 0 }
+  return {
+    league,
+    model,
     blend,
-    alphaFitted: artifact.blend?.alpha !== null && artifact.blend?.alpha !== undefined,
-    calibrator: artifact.calibrator ?? null,
-    margin,
-    evaluation,
+    alphaFitted: champion.alpha !== null && champion.alpha !== undefined,
+    calibrator,
+    margin: settings.margin,
+    evaluation: settings.evaluation ?? null,
     source: {
       kind: 'champion',
       modelName,
-      version: version.version,
-      runId: version.runId,
-      matches: artifact.model.nMatches,
-      description: `Champion ${modelName} v${version.version}: Dixon-Coles on ${artifact.model.nMatches} matches (${artifact.evalWindow ?? 'evaluation window unknown'})${
+      version,
+      runId,
+      matches: model.nMatches,
+      description: `Champion ${modelName} v${version}: Dixon-Coles on ${model.nMatches} matches (${settings.evalWindow ?? 'evaluation window unknown'})${
         blend.alpha > 0
           ? `; ${blend.kind}-pool blend α = ${blend.alpha.toFixed(3)}`
           : '; the market where odds are given'
-      }${artifact.calibrator ? `, ${artifact.calibrator.kind} calibration` : ''}; market margin removed with ${margin}`,
+      }${calibrator ? `, ${calibrator.kind} calibration` : ''}; market margin removed with ${settings.margin}`,
     },
   }
-  cache.set(`${modelName}@${version.version}:${version.runId}`, result)
-  return result
 }
 
 /**

@@ -9,6 +9,10 @@ import type { Calibrator } from '../../model/calibration'
 import type { MarginMethod } from '../../model/market'
 import type { LeagueModel } from '../jackpots/leagueModel'
 import type { PriceSnapshotLike } from './types'
+import type { TrackingStore } from '../tracking/trackingStore'
+import { CHAMPION } from '../tracking/promotion'
+import type { ModelArtifact } from '../training/artifacts'
+import { modelNameOf } from '../training/pipeline'
 
 export interface SimulatedLeagueModelOptions {
   league?: string
@@ -92,4 +96,25 @@ export function inventedSnapshots(observedAt = '2032-06-05T09:00:00.000Z', shift
     at('PS', 'ou25', 2.5, [1.95, 1.93]),
     at('PS', 'ah', -0.25, [1.98, 1.9]),
   ]
+}
+
+/** What a pipeline run leaves in a (throwaway, local) registry: a run with model/model.json, its version the champion. */
+export async function registerTestChampion(
+  tracking: TrackingStore,
+  artifact: ModelArtifact,
+  metrics: Record<string, number> = {},
+): Promise<{ runId: string; version: string }> {
+  const experiment = await tracking.ensureExperiment('dixon_coles_poisson')
+  const run = await tracking.startRun({
+    experimentId: experiment.id,
+    runName: `${artifact.league} pipeline test`,
+  })
+  if (Object.keys(metrics).length) await tracking.log(run.runId, { metrics })
+  await tracking.logArtifact(run.runId, 'model/model.json', JSON.stringify(artifact))
+  await tracking.endRun(run.runId, 'FINISHED')
+  const name = modelNameOf(artifact.league)
+  await tracking.ensureRegisteredModel(name)
+  const version = await tracking.createModelVersion({ name, runId: run.runId, artifactPath: 'model' })
+  await tracking.setAlias(name, CHAMPION, version.version)
+  return { runId: run.runId, version: version.version }
 }

@@ -8,7 +8,7 @@ import { removeMargin } from '../../model/market'
 import { listMatches } from '../data/queries'
 import { importFileContents } from '../data/import'
 import { SqliteFeatureStore } from '../features/sqliteFeatureStore'
-import { featureStoreRebuilder, upcomingFixtures } from './featureRebuild'
+import { featureStoreRebuilder, pricedUpcomingFixtures } from './featureRebuild'
 import type { ChampionModel } from './pipeline'
 import { simulatedAppDatabase } from './testing/simulatedStore'
 
@@ -47,29 +47,39 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scoreline-rebuild-'))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
 describe('feature rebuild on promotion', () => {
-  it('finds the upcoming fixtures the champion can rate, with the market margin removed', () => {
-    const { fixtures, unrated } = upcomingFixtures(db, 'E0', champion, last, 'multiplicative')
-    expect(fixtures.map((f) => `${f.home} v ${f.away}`)).toEqual([
+  it('prices every fixture to come through the served rule, a newcomer from the promoted-team prior', () => {
+    const now = new Date(`${last}T12:00:00Z`)
+    const priced = pricedUpcomingFixtures(db, 'E0', champion, { margin: 'multiplicative', blend: 'log', now })
+    expect(priced.map((f) => `${f.home} v ${f.away}`)).toEqual([
       `${teams[0]} v ${teams[1]}`,
       `${teams[2]} v ${teams[3]}`,
+      `${teams[4]} v Newcomers FC`,
     ])
-    expect(unrated).toEqual(['Newcomers FC'])
-    expect(fixtures[0].market).toEqual(removeMargin([2.1, 3.4, 3.6], 'multiplicative').probabilities)
-    expect(fixtures[1].market).toBeNull()
+    expect(priced[0].market!.probabilities).toEqual(
+      removeMargin([2.1, 3.4, 3.6], 'multiplicative').probabilities,
+    )
+    expect(priced[0].served!.stage).toBe('blend')
+    expect(priced[1].market).toBeNull()
+    expect(priced[1].served!.stage).toBe('model')
+    expect(priced[2].warnings.map((w) => w.code)).toContain('promoted-prior')
   })
 
   it('writes match_probabilities priced by the champion with its own α, next to the team views', async () => {
     const store = SqliteFeatureStore.open(path.join(dir, 'features.sqlite'))
     try {
-      const rebuild = featureStoreRebuilder(store, db, { margin: 'multiplicative', blend: 'log' })
+      const rebuild = featureStoreRebuilder(store, db, {
+        margin: 'multiplicative',
+        blend: 'log',
+        now: () => new Date(`${last}T12:00:00Z`),
+      })
       const out = await rebuild({ promoted: ['E0'], champions: { E0: champion } })
       expect(out.views).toEqual([
         expect.stringMatching(/^team_ratings@\d+$/),
         expect.stringMatching(/^team_form@\d+$/),
         expect.stringMatching(/^match_probabilities@\d+$/),
       ])
-      expect(out.note).toMatch(/match_probabilities: 2 written, 0 rejected/)
-      expect(out.note).toMatch(/no rating yet for: E0 Newcomers FC/)
+      expect(out.note).toMatch(/match_probabilities: 3 written, 0 rejected/)
+      expect(out.note).toMatch(/priced from the promoted-team prior: E0 Newcomers FC/)
       const row = await store.getMatch('match_probabilities', 'E0', '2030-08-01', teams[0], teams[1])
       if (row.status !== 'hit') throw new Error(`expected a hit, got ${row.status}: ${row.message}`)
       const v = row.values as Record<string, number | string>

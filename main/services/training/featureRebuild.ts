@@ -1,20 +1,21 @@
 /**
- * The pipeline's feature rebuild on promotion, through the feature store's `rebuildFeatureViews`:
- * `team_ratings` from every league's champion, `team_form` from the played matches of those leagues and
- * `match_probabilities` for their upcoming fixtures (scheduled matches in the local store from the last
- * played date on, priced by the champion with its own α and calibrator, the market from the app's market
- * preference with the margin removed), each written completely, then switched atomically.
+ * The pipeline's feature rebuild on promotion (and after every fixtures import), through the feature store's
+ * `rebuildFeatureViews`: `team_ratings` from every league's champion, `team_form` from the played matches of
+ * those leagues and `match_probabilities` for their fixtures to come, each fixture priced by `priceFixture`
+ * (the one served rule: the champion's model, the market from the preferred bookmaker's latest snapshot, its
+ * α and calibrator), each view written completely, then switched atomically.
  */
 import type Database from 'better-sqlite3'
-import { pickMarketQuote } from '../../../shared/marketPreference'
-import { servedForecast, type BlendKind } from '../../model/blend'
-import type { Triple } from '../../model/metrics'
-import { applyCalibrator } from '../../model/calibration'
-import { removeMargin, type MarginMethod } from '../../model/market'
+import type { PricedFixture } from '../../../shared/pricing'
+import type { BlendKind } from '../../model/blend'
+import type { MarginMethod } from '../../model/market'
 import { listMatches } from '../data/queries'
-import type { Fixture } from '../features/computeFeatures'
-import type { FeatureStore } from '../features/featureStore'
+import { listUpcomingFixtures } from '../data/fixtures'
+import { asOfEventTime } from '../features/computeFeatures'
+import type { FeatureStore, MatchRow } from '../features/featureStore'
 import { rebuildFeatureViews } from '../features/rebuildFeatures'
+import { championLeagueModel } from '../jackpots/leagueModel'
+import { fixtureToPrice, priceFixture } from '../pricing'
 import type { ChampionModel, FeatureRebuilder } from './pipeline'
 
 export interface RebuilderOptions {
@@ -23,37 +24,52 @@ export interface RebuilderOptions {
   margin?: MarginMethod
   /** Opinion pool the champions' α belongs to (the pipeline's setting). Default 'log'. */
   blend?: BlendKind
+  /** Fixtures to come are those from the day before this on. */
+  now?: () => Date
 }
 
-/** Upcoming fixtures of `league` (scheduled, on or after `from`) whose teams the champion rates. */
-export function upcomingFixtures(
+/** Every fixture to come of `league`, priced by its champion through the one served rule. */
+export function pricedUpcomingFixtures(
   db: Database.Database,
   league: string,
   champion: ChampionModel,
-  from: string,
-  margin: MarginMethod,
-): { fixtures: Fixture[]; unrated: string[] } {
-  const rated = new Set(champion.model.teams.map((t) => t.name))
-  const unrated = new Set<string>()
-  const fixtures: Fixture[] = []
-  for (const m of listMatches(db, { league, status: 'scheduled', from })) {
-    const missing = [m.homeTeam, m.awayTeam].filter((t) => !rated.has(t))
-    if (missing.length) {
-      missing.forEach((t) => unrated.add(t))
-      continue
-    }
-    const quote = pickMarketQuote(m.odds)
-    fixtures.push({
-      league,
-      date: m.date,
-      home: m.homeTeam,
-      away: m.awayTeam,
-      neutral: m.neutral,
-      kickoff: Date.parse(`${m.date}T${m.time ?? '15:00'}:00Z`),
-      market: quote ? removeMargin([quote.home, quote.draw, quote.away], margin).probabilities : null,
-    })
+  settings: { margin: MarginMethod; blend: BlendKind; now: Date },
+): PricedFixture[] {
+  const model = championLeagueModel(league, champion, settings)
+  return listUpcomingFixtures(db, { league, now: settings.now }).map((f) =>
+    priceFixture(model, fixtureToPrice(f), { now: settings.now, explain: false }),
+  )
+}
+
+const hda = (kind: string, t: readonly number[] | null | undefined) =>
+  t ? { [`p_home_${kind}`]: t[0], [`p_draw_${kind}`]: t[1], [`p_away_${kind}`]: t[2] } : {}
+
+/** A priced fixture as a match_probabilities row (model, market, blend stage, served = calibrated). */
+export function matchProbabilityRow(
+  p: PricedFixture,
+  modelVersion: string,
+  eventTime: number,
+): MatchRow | null {
+  if (!p.model || !p.served || !p.date) return null
+  return {
+    league: p.league,
+    date: p.date,
+    home: p.home,
+    away: p.away,
+    ...(p.kickoffUtc ? { kickoff: Date.parse(p.kickoffUtc) } : {}),
+    eventTime,
+    values: {
+      lambda: p.model.lambda,
+      mu: p.model.mu,
+      ...hda('model', p.model.probabilities),
+      ...hda('market', p.market?.probabilities),
+      ...hda('blend', p.served.beforeCalibration),
+      ...hda('calibrated', p.served.probabilities),
+      p_over_2_5: p.model.over25,
+      p_btts: p.model.btts,
+      model_version: modelVersion,
+    },
   }
-  return { fixtures, unrated: [...unrated].sort() }
 }
 
 export function featureStoreRebuilder(
@@ -64,9 +80,10 @@ export function featureStoreRebuilder(
   const o = typeof options === 'string' ? { writtenBy: options } : options
   const writtenBy = o.writtenBy ?? 'scoreline:pipeline'
   const margin = o.margin ?? 'shin'
-  const blendKind = o.blend ?? 'log'
+  const blend = o.blend ?? 'log'
   return async ({ champions }) => {
     const leagues = Object.keys(champions).sort()
+    const now = (o.now ?? (() => new Date()))()
     const matches = leagues.flatMap((league) =>
       listMatches(db, { league, status: 'played', withOdds: false })
         .filter((m) => m.homeGoals !== null && m.awayGoals !== null)
@@ -80,43 +97,42 @@ export function featureStoreRebuilder(
         })),
     )
     const asOf = matches.reduce((max, m) => (m.date > max ? m.date : max), '0000-00-00')
-    const fixtures: Fixture[] = []
-    const unrated: string[] = []
+    const modelVersion = leagues.map((l) => `${l}@${champions[l].version}`).join(' ')
+    const rows: MatchRow[] = []
+    const notes: string[] = []
+    const prior: string[] = []
     for (const league of leagues) {
-      const up = upcomingFixtures(db, league, champions[league], asOf, margin)
-      fixtures.push(...up.fixtures)
-      unrated.push(...up.unrated.map((t) => `${league} ${t}`))
+      const eventTime = asOfEventTime(champions[league].model.asOf)
+      for (const p of pricedUpcomingFixtures(db, league, champions[league], { margin, blend, now })) {
+        const row = matchProbabilityRow(p, modelVersion, eventTime)
+        if (row) rows.push(row)
+        else
+          notes.push(
+            `${league} ${p.home} v ${p.away} not priced: ${p.warnings.map((w) => w.message).join('; ')}`,
+          )
+        for (const w of p.warnings)
+          if (w.code === 'promoted-prior') prior.push(`${league} ${w.message.split(' has no rating')[0]}`)
+      }
     }
-    const perLeague = Object.fromEntries(
-      leagues.map((l) => {
-        // the champion's served forecast (servedForecast): α null or 0 serves the market
-        const { alpha, calibrator } = champions[l]
-        const stages = { blend: { kind: blendKind, alpha }, calibrator: null }
-        return [
-          l,
-          {
-            blend: (model: Triple, market: Triple) => servedForecast(model, market, stages).blend,
-            calibrate: calibrator ? (p: Triple) => applyCalibrator(calibrator, p) : undefined,
-          },
-        ]
-      }),
-    )
     const results = await rebuildFeatureViews({
       store,
       matches,
       models: Object.fromEntries(leagues.map((l) => [l, champions[l].model])),
-      modelVersion: leagues.map((l) => `${l}@${champions[l].version}`).join(' '),
+      modelVersion,
       runId: leagues.length === 1 ? champions[leagues[0]].runId : null,
       asOf,
-      fixtures,
-      perLeague,
+      matchRows: rows,
       marketMethod: margin,
       writtenBy,
       views: ['team_ratings', 'team_form', 'match_probabilities'],
     })
-    const notes = results.map((r) => `${r.view}: ${r.written} written, ${r.rejected} rejected`)
-    if (fixtures.length === 0) notes.push('match_probabilities: no upcoming fixtures in the local store')
-    if (unrated.length) notes.push(`fixtures skipped, no rating yet for: ${unrated.join(', ')}`)
-    return { views: results.map((r) => `${r.view}@${r.version}`), note: notes.join('; ') }
+    const out = results.map((r) => `${r.view}: ${r.written} written, ${r.rejected} rejected`)
+    if (rows.length === 0)
+      out.push(
+        'match_probabilities: no fixtures to come in the local store (import them: scoreline fixtures download)',
+      )
+    if (prior.length) out.push(`priced from the promoted-team prior: ${[...new Set(prior)].join(', ')}`)
+    out.push(...notes)
+    return { views: results.map((r) => `${r.view}@${r.version}`), note: out.join('; ') }
   }
 }

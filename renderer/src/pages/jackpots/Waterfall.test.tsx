@@ -87,7 +87,7 @@ describe('the served waterfall', () => {
       warnings: [{ code: 'few-matches', message: 'Southmoor rated on 2 matches' }],
       priced: {} as FixtureAnalysisDto['priced'],
       problems: [],
-    } as FixtureAnalysisDto
+    } as unknown as FixtureAnalysisDto
     render(
       <table>
         <tbody>

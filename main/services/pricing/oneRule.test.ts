@@ -1,0 +1,193 @@
+/**
+ * #19's one pricing rule: the same fixture to come gets bit-identical served probabilities (and model and
+ * market) through every path that prices it. Add a path by appending to PATHS (fixtures-api: `fixtures
+ * price` and `predict --league` through dispatch); each returns the fixture's model, market and served triples.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listMatches } from '../data/queries'
+import { findUpcomingFixture, importFixturesContents, listUpcomingFixtures } from '../data/fixtures'
+import { SqliteFeatureStore } from '../features/sqliteFeatureStore'
+import { createJackpotStore } from '../jackpots/jackpotStore'
+import { createLeagueModels, type LeagueModelProvider } from '../jackpots/leagueModel'
+import { priceJackpot } from '../jackpots/analyseJackpot'
+import { LocalTrackingStore } from '../tracking/localTrackingStore'
+import { openTrackingDatabase } from '../tracking/localSchema'
+import type { TrackingStore } from '../tracking/trackingStore'
+import { featureStoreRebuilder } from '../training/featureRebuild'
+import { readChampion } from '../training/pipeline'
+import type { ModelArtifact } from '../training/artifacts'
+import { simulatedAppDatabase } from '../training/testing/simulatedStore'
+import { fitDixonColes, toMatchArrays } from '../../model/dixonColes'
+import { fixtureToPrice, priceFixture, priceUpcoming } from './index'
+import { registerTestChampion } from './testing'
+
+type Triple = readonly [number, number, number]
+export interface PricedTriples {
+  model: Triple | null
+  market: Triple | null
+  served: Triple
+}
+export interface OneRuleContext {
+  db: ReturnType<typeof simulatedAppDatabase>
+  tracking: TrackingStore
+  models: LeagueModelProvider
+  dir: string
+  now: Date
+  league: string
+  home: string
+  away: string
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scoreline-one-rule-'))
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+const LEAGUE = 'E0'
+
+async function registerChampion(tracking: TrackingStore, db: OneRuleContext['db']) {
+  const matches = listMatches(db, { league: LEAGUE, status: 'played', limit: 100_000 }).map((m) => ({
+    date: m.date,
+    home: m.homeTeam,
+    away: m.awayTeam,
+    homeGoals: m.homeGoals!,
+    awayGoals: m.awayGoals!,
+  }))
+  const model = fitDixonColes(toMatchArrays(matches), { xi: 0.0019 })
+  const artifact: ModelArtifact = {
+    format: 'scoreline-dixon-coles/1',
+    league: LEAGUE,
+    model,
+    blend: { kind: 'log', alpha: 0.35 },
+    calibrator: {
+      kind: 'temperature',
+      temperature: 1.1,
+      floor: 1e-6,
+      n: 300,
+      logLossBefore: 1,
+      logLossAfter: 0.99,
+    },
+    settings: { margin_method: 'shin', blend: 'log', calibration: 'temperature' },
+    dataFingerprint: 'test',
+    evalWindow: 'E0 test window',
+    howToPredict: '…',
+  }
+  await registerTestChampion(tracking, artifact)
+}
+
+const triples = (p: {
+  model: { probabilities: Triple } | null
+  market: { probabilities: Triple } | null
+  served: { probabilities: Triple } | null
+}): PricedTriples => ({
+  model: p.model?.probabilities ?? null,
+  market: p.market?.probabilities ?? null,
+  served: p.served!.probabilities,
+})
+
+/** Every path that prices a fixture to come. */
+export const PATHS: { name: string; price: (ctx: OneRuleContext) => Promise<PricedTriples> }[] = [
+  {
+    name: 'priceFixture',
+    price: async (c) => {
+      const f = listUpcomingFixtures(c.db, { league: c.league, now: c.now }).find((x) => x.home === c.home)!
+      return triples(priceFixture(await c.models.get(c.league), fixtureToPrice(f), { now: c.now }))
+    },
+  },
+  {
+    name: 'priceUpcoming',
+    price: async (c) => {
+      const r = await priceUpcoming(c.db, c.models, { league: c.league, now: c.now })
+      return triples(r.fixtures.find((f) => f.home === c.home)!)
+    },
+  },
+  {
+    name: 'jackpot (no odds entered: the snapshot of the fixture to come)',
+    price: async (c) => {
+      const store = createJackpotStore(c.db)
+      const jackpot = store.create({
+        name: 'one rule',
+        league: c.league,
+        fixtures: [{ home: c.home, away: c.away }],
+      })
+      const analysis = await priceJackpot(store.get(jackpot.id), c.models, {
+        findUpcoming: (q) => findUpcomingFixture(c.db, { ...q, now: c.now }),
+        now: c.now,
+      })
+      return triples(analysis.fixtures[0].priced)
+    },
+  },
+  {
+    name: 'match_probabilities feature view',
+    price: async (c) => {
+      const store = SqliteFeatureStore.open(path.join(c.dir, 'features.sqlite'))
+      try {
+        const champion = (await readChampion(c.tracking, c.league))!
+        const rebuild = featureStoreRebuilder(store, c.db, { margin: 'shin', blend: 'log', now: () => c.now })
+        await rebuild({ promoted: [c.league], champions: { [c.league]: champion } })
+        const f = listUpcomingFixtures(c.db, { league: c.league, now: c.now }).find((x) => x.home === c.home)!
+        const row = await store.getMatch('match_probabilities', c.league, f.date, c.home, c.away)
+        if (row.status !== 'hit') throw new Error(`${row.status}: ${row.message}`)
+        const v = row.values as Record<string, number>
+        const t = (k: string): Triple => [v[`p_home_${k}`], v[`p_draw_${k}`], v[`p_away_${k}`]]
+        return { model: t('model'), market: t('market'), served: t('calibrated') }
+      } finally {
+        await store.close()
+      }
+    },
+  },
+]
+
+describe('one pricing rule', () => {
+  let ctx: OneRuleContext
+  beforeAll(async () => {
+    const db = simulatedAppDatabase([{ code: LEAGUE, seed: 5, seasons: 3, teams: 8 }])
+    const tracking = new LocalTrackingStore({
+      db: openTrackingDatabase(path.join(dir, 'tracking.sqlite')),
+      artifactsDir: path.join(dir, 'artifacts'),
+      ownsDb: true,
+    })
+    await registerChampion(tracking, db)
+    const teams = (db.prepare('SELECT name FROM teams ORDER BY name').pluck().all() as string[]).slice(0, 2)
+    // kick-off ten days ahead of the real clock: the feature view expires match rows a day after kick-off
+    const today = new Date()
+    const day = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 10))
+    const ddmmyyyy = `${String(day.getUTCDate()).padStart(2, '0')}/${String(day.getUTCMonth() + 1).padStart(2, '0')}/${day.getUTCFullYear()}`
+    importFixturesContents(
+      db,
+      'fixtures.csv',
+      [
+        'Div,Date,Time,HomeTeam,AwayTeam,B365H,B365D,B365A,PSH,PSD,PSA,P>2.5,P<2.5,AHh,PAHH,PAHA',
+        `${LEAGUE},${ddmmyyyy},15:00,${teams[0]},${teams[1]},2.05,3.50,3.70,2.10,3.45,3.60,1.95,1.93,-0.25,1.98,1.90`,
+      ].join('\n') + '\n',
+      { observedAt: new Date(day.getTime() - 86_400_000).toISOString() },
+    )
+    ctx = {
+      db,
+      tracking,
+      models: createLeagueModels(db, { tracking: () => tracking }),
+      dir,
+      now: new Date(day.getTime() - 2 * 86_400_000),
+      league: LEAGUE,
+      home: teams[0],
+      away: teams[1],
+    }
+  })
+  afterAll(() => ctx?.tracking.close?.())
+
+  it('every path gives bit-identical model, market and served probabilities for the same fixture', async () => {
+    const results = []
+    for (const p of PATHS) results.push({ name: p.name, ...(await p.price(ctx)) })
+    const [first, ...rest] = results
+    expect(first.market).not.toBeNull()
+    for (const r of rest) {
+      expect({ name: r.name, model: r.model, market: r.market, served: r.served }).toEqual({
+        name: r.name,
+        model: first.model,
+        market: first.market,
+        served: first.served,
+      })
+      r.served.forEach((x, j) => expect(Object.is(x, first.served[j])).toBe(true))
+    }
+  })
+})
