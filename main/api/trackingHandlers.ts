@@ -6,6 +6,8 @@ import type { ScorelineConfig } from '../core/config'
 import type { DataPaths } from '../core/paths'
 import { createTrackingStore } from '../services/tracking/createTrackingStore'
 import { compare, metricHigherIsBetter } from '../services/tracking/compareRuns'
+import { compareVersions } from '../services/tracking/compareVersions'
+import { RUN_TAGS } from '../services/training/pipeline/unchanged'
 import { TrackingError } from '../services/tracking/errors'
 import { collectPages } from '../services/tracking/pagedSearch'
 import {
@@ -267,6 +269,9 @@ function aliasTarget(version: ModelVersion, run: Run | null): AliasTargetDto {
     evalTo: p.eval_to ?? null,
     matches: finite(m.calibrated_n ?? m.model_n ?? m.market_n),
     marginMethod: p.margin_method ?? null,
+    evaluationMatches: finite(m.eval_matches),
+    countsNote: run?.tags[RUN_TAGS.countsNote] ?? null,
+    rpsSummary: run?.tags[RUN_TAGS.rpsSummary] ?? null,
   }
 }
 
@@ -289,8 +294,8 @@ async function describeModel(store: TrackingStore, model: RegisteredModel): Prom
   }
 }
 
-/** The pipeline's run tag saying which forecast each RPS is (training/pipeline RUN_TAGS.rpsSummary). */
-const RPS_SUMMARY_TAG = 'scoreline.rps_summary'
+const matchSetOf = (tag: string | undefined): 'identical' | 'common' | null =>
+  tag === 'identical' || tag === 'common' ? tag : null
 
 /** `aliases`: the registered model's alias → version map (MLflow's version search leaves aliases out). */
 function versionDto(v: ModelVersion, run: Run | null, aliases: Record<string, string>): ModelVersionDto {
@@ -316,8 +321,10 @@ function versionDto(v: ModelVersion, run: Run | null, aliases: Record<string, st
           evalFrom: p.eval_from ?? null,
           evalTo: p.eval_to ?? null,
           matches: finite(run.metrics.calibrated_n ?? run.metrics.model_n),
+          evaluationMatches: finite(run.metrics.eval_matches),
+          countsNote: run.tags[RUN_TAGS.countsNote] ?? null,
           scoredMatches: run.tags[TAGS.scoredMatches] ?? null,
-          rpsSummary: run.tags[RPS_SUMMARY_TAG] ?? null,
+          rpsSummary: run.tags[RUN_TAGS.rpsSummary] ?? null,
           metrics: toRunDto(run).metrics,
           params: run.params,
         }
@@ -333,6 +340,10 @@ function versionDto(v: ModelVersion, run: Run | null, aliases: Record<string, st
           championScore: num(t[PROMOTION_TAGS.championScore]),
           championVersion: t[PROMOTION_TAGS.championVersion] ?? null,
           margin: num(t[PROMOTION_TAGS.margin]),
+          outcome: t[PROMOTION_TAGS.outcome] ?? null,
+          detail: t[PROMOTION_TAGS.detail] ?? null,
+          matches: num(t[PROMOTION_TAGS.matches]),
+          matchSet: matchSetOf(t[PROMOTION_TAGS.matchSet]),
         }
       : null,
   }
@@ -540,6 +551,8 @@ export function createTrackingHandlers(deps: TrackingHandlerDeps): Pick<Handlers
         history: s.promotions.history(name, 200).map(toRecordDto),
       }
     },
+
+    'tracking.compareVersions': ({ name, base, other }) => compareVersions(store(), { name, base, other }),
 
     'tracking.promote': async ({ name, version, reason }, context) => {
       const s = store()

@@ -135,7 +135,17 @@ export const versionEvaluationSchema = z.object({
   evalSeason: z.string().nullable(),
   evalFrom: z.string().nullable(),
   evalTo: z.string().nullable(),
-  matches: z.number().nullable(),
+  matches: z.number().nullable().describe('matches every metric was computed on (scored)'),
+  evaluationMatches: z
+    .number()
+    .nullable()
+    .optional()
+    .describe('played matches in the evaluation window (≥ matches; countsNote says why they differ)'),
+  countsNote: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('"378 of 380 matches scored: 2 without odds" (runs since #20)'),
   scoredMatches: z
     .string()
     .nullable()
@@ -171,6 +181,18 @@ export const modelVersionSchema = z.object({
       championScore: z.number().nullable(),
       championVersion: z.string().nullable(),
       margin: z.number().nullable(),
+      outcome: z
+        .string()
+        .nullable()
+        .optional()
+        .describe('what the label says: shared/modelReport.ts decisionLabel({ outcome, action })'),
+      detail: z.string().nullable().optional().describe('the full account behind `reason` (one click away)'),
+      matches: z.number().nullable().optional().describe('n: matches both scores were taken on'),
+      matchSet: z
+        .enum(['identical', 'common'])
+        .nullable()
+        .optional()
+        .describe('identical: both scored the same matches; common: re-scored on the matches both scored'),
     })
     .nullable()
     .describe('the latest promotion decision recorded on the version (its tags)'),
@@ -196,6 +218,9 @@ const aliasTargetSchema = z.object({
   evalTo: z.string().nullable(),
   matches: z.number().nullable(),
   marginMethod: z.string().nullable(),
+  evaluationMatches: z.number().nullable().optional().describe('played matches in the evaluation window'),
+  countsNote: z.string().nullable().optional().describe('why matches < evaluationMatches, in words'),
+  rpsSummary: z.string().nullable().optional().describe('which forecast each RPS is'),
 })
 export type AliasTargetDto = z.infer<typeof aliasTargetSchema>
 
@@ -228,6 +253,31 @@ export const promotionResultSchema = z.object({
   record: promotionRecordSchema.nullable(),
 })
 export type PromotionResultDto = z.infer<typeof promotionResultSchema>
+
+export const versionComparisonSchema = z.object({
+  name: z.string(),
+  base: z.string().describe('usually the champion'),
+  other: z.string().describe('usually the challenger / candidate'),
+  comparable: z.boolean(),
+  reason: z.string().nullable().describe('why not comparable'),
+  comparison: z
+    .object({
+      n: z.number().describe('matches both scored with their served forecast'),
+      modelN: z.number(),
+      identical: z.boolean().describe('both scored exactly the same matches'),
+      candidateN: z.number().describe('matches `other` scored'),
+      championN: z.number().describe('matches `base` scored'),
+      candidateOnly: z.number(),
+      championOnly: z.number(),
+      candidate: z.object({ served: z.number().nullable(), model: z.number().nullable() }),
+      champion: z.object({ served: z.number().nullable(), model: z.number().nullable() }),
+      matchSet: z.string(),
+    })
+    .nullable()
+    .describe('candidate = `other`, champion = `base`; RPS means on the n common matches'),
+  note: z.string().describe('"378 same matches", "377 common matches (…)" or why not comparable'),
+})
+export type VersionComparisonDto = z.infer<typeof versionComparisonSchema>
 
 const modelName = z.string().min(1).max(250)
 const versionId = z.string().regex(/^\d+$/, 'a version number, e.g. "3"')
@@ -314,6 +364,12 @@ export const trackingProcedures = {
       'One registered model: every version with its aliases, the metrics it was judged on and its promotion decision, plus the promotion history.',
     input: z.object({ name: modelName }).strict(),
     output: modelDetailSchema,
+  }),
+  'tracking.compareVersions': procedure({
+    summary:
+      'Two versions of a model scored on the IDENTICAL matches (joined by match id): n, whether both scored exactly the same matches, and both RPS (served and model) on the matches both scored; or why they cannot be compared.',
+    input: z.object({ name: modelName, base: versionId, other: versionId }).strict(),
+    output: versionComparisonSchema,
   }),
   'tracking.promote': procedure({
     summary:
