@@ -23,6 +23,13 @@ import { simulatedAppDatabase } from '../training/testing/simulatedStore'
 import { fitDixonColes, toMatchArrays } from '../../model/dixonColes'
 import { fixtureToPrice, priceFixture, priceUpcoming } from './index'
 import { registerTestChampion } from './testing'
+import { createDispatch, type Handlers } from '../../core/dispatch'
+import { createEventBus } from '../../core/eventBus'
+import type { ScorelineConfig } from '../../core/config'
+import { procedureNames } from '../../../shared/api/contract'
+import type { PricedFixture } from '../../../shared/pricing'
+import { createFixtureHandlers } from '../../api/fixtureHandlers'
+import { toPredicted } from '../../cli/commands/predict'
 
 type Triple = readonly [number, number, number]
 export interface PricedTriples {
@@ -137,6 +144,52 @@ export const PATHS: { name: string; price: (ctx: OneRuleContext) => Promise<Pric
     },
   },
 ]
+
+/** The app's dispatch with the fixtures procedures, reading the champion from the registry as the app does. */
+function fixturesDispatch(c: OneRuleContext) {
+  const handlers: Record<string, unknown> = createFixtureHandlers({
+    db: c.db,
+    config: () =>
+      ({ modelling: { margin: 'shin', blend: 'log', calibration: 'temperature' } }) as ScorelineConfig,
+    events: createEventBus(),
+    trackingAccess: { store: () => c.tracking, close: () => {} },
+    now: () => c.now,
+  })
+  for (const name of procedureNames) handlers[name] ??= () => Promise.reject(new Error('unused'))
+  const dispatch = createDispatch(handlers as Handlers, { validateOutput: true })
+  return async <T>(name: string, input: unknown): Promise<T> => {
+    const r = await dispatch(name, input, { transport: 'test' })
+    if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`)
+    return r.value as T
+  }
+}
+
+PATHS.push(
+  {
+    name: '`fixtures price` (fixtures.price through dispatch)',
+    price: async (c) => {
+      const r = await fixturesDispatch(c)<{ fixtures: PricedFixture[] }>('fixtures.price', {
+        league: c.league,
+      })
+      return triples(r.fixtures.find((f) => f.home === c.home)!)
+    },
+  },
+  {
+    name: '`predict --league` (fixtures.priceNamed through dispatch, then the CLI output)',
+    price: async (c) => {
+      const r = await fixturesDispatch(c)<{ fixtures: PricedFixture[] }>('fixtures.priceNamed', {
+        fixtures: [{ league: c.league, home: c.home, away: c.away }],
+      })
+      const p = toPredicted(r.fixtures[0])
+      const m = p.market?.probabilities
+      return {
+        model: [p.model.home, p.model.draw, p.model.away],
+        market: m ? [m.home, m.draw, m.away] : null,
+        served: [p.p_home, p.p_draw, p.p_away],
+      }
+    },
+  },
+)
 
 describe('one pricing rule', () => {
   let ctx: OneRuleContext
