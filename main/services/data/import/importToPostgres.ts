@@ -108,6 +108,17 @@ export async function importParsedFileToPostgres(
       const values = [league, row.date, home, away, ...matchFieldValues(row, season)]
       values.forEach((v, i) => cols[i].push(v))
     }
+    // A fixture still scheduled on another date for the same pairing and league season is the same match:
+    // move it to the file's date so the upsert below fills it in (no second row; see importFile.ts).
+    await client.query(
+      `UPDATE matches m SET date = k.date
+         FROM unnest($1::date[], $2::bigint[], $3::bigint[]) AS k(date, home, away)
+        WHERE m.league_code = $4 AND m.season = $5 AND m.status = 'scheduled' AND NOT m.deleted
+          AND m.home_team_id = k.home AND m.away_team_id = k.away AND m.date <> k.date
+          AND NOT EXISTS (SELECT 1 FROM matches x WHERE x.league_code = $4 AND x.date = k.date
+                             AND x.home_team_id = k.home AND x.away_team_id = k.away)`,
+      [cols[1], cols[2], cols[3], league, season],
+    )
     const types = ['text', 'date', 'bigint', 'bigint', ...MATCH_FIELDS.map((f) => FIELD_TYPES[f])]
     const names = ['league_code', 'date', 'home_team_id', 'away_team_id', ...MATCH_FIELDS]
     const upsert = await client.query(
