@@ -171,6 +171,51 @@ describe('scoreline CLI', () => {
     expect(bytes.stderr.split('\n').length).toBe(2)
   })
 
+  it('words a contract validation error by the flag and the form it expects, never the field path or a regex', async () => {
+    const date = await run([
+      'features',
+      'get',
+      'E0',
+      '--fixture',
+      'A v B',
+      '--date',
+      '31/12/2026',
+      '--home',
+      home,
+    ])
+    expect(date.code).toBe(1)
+    expect(date.stderr).toBe('error: --date must be YYYY-MM-DD, got "31/12/2026"\n')
+    const seasons = await run([
+      'data',
+      'download',
+      '--league',
+      'E0',
+      '--seasons',
+      '2023/24',
+      '--offline',
+      '--home',
+      home,
+    ])
+    expect(seasons.stderr).toBe('error: --seasons must be 2023-24 or 2019-20..2024-25, got "2023/24"\n')
+    const json = await run([
+      'features',
+      'get',
+      'E0',
+      '--fixture',
+      'A v B',
+      '--date',
+      'x',
+      '--json',
+      '--home',
+      home,
+    ])
+    expect(JSON.parse(json.stdout).error).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: '--date must be YYYY-MM-DD, got "x"',
+    })
+    for (const r of [date, seasons]) expect(r.stderr).not.toMatch(/\\d|features\.getMatch|Invalid string/)
+  })
+
   it('exits 1 for typed errors and 2 for internal errors, with JSON errors on --json', async () => {
     const root: Command = {
       name: 'scoreline',

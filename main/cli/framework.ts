@@ -262,8 +262,53 @@ export async function runCommand(root: Command, argv: string[], io: RunOptions =
     const code = await command.run(ctx)
     return typeof code === 'number' ? code : 0
   } catch (error) {
-    return reportError(error, json, stdout, stderr)
+    return reportError(error, json, stdout, stderr, { values: ctx.values, options })
   }
+}
+
+/** Forms the contract's patterns stand for, in the words a user types. */
+const PATTERN_FORMS: Record<string, string> = {
+  '^\\d{4}-\\d{2}-\\d{2}$': 'YYYY-MM-DD',
+  '^\\d{4}-\\d{2}$': 'a season like 2023-24',
+  '^\\d+$': 'a whole number',
+}
+
+/** What a contract issue expects, without the field path or a regular expression. */
+function expectedForm(message: string): string {
+  const pattern = /must match pattern \/(.*)\/[a-z]*$/.exec(message)
+  if (pattern) return PATTERN_FORMS[pattern[1]] ?? 'in the form its --help shows'
+  return message.replace(/^(Invalid input|Invalid string|Invalid value): /i, '').replace(/^expected /, '')
+}
+
+const kebab = (field: string) => field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+
+/**
+ * A contract validation error (INVALID_INPUT, issues with field paths) in the command line's words: the
+ * flag the field came from, the form it expects and the value given (`--date must be YYYY-MM-DD, got
+ * "31/12/2026"`); a field no flag gave is named in plain words. Other errors are left alone.
+ */
+export function inputErrorMessage(
+  error: { code?: unknown; details?: unknown },
+  values: CommandContext['values'],
+  options: Record<string, OptionSpec>,
+): string | null {
+  const issues = (error.details as { issues?: { path: string; message: string }[] } | undefined)?.issues
+  if (error.code !== 'INVALID_INPUT' || !issues?.length) return null
+  return issues
+    .slice(0, 3)
+    .map((issue) => {
+      const field = issue.path.split('.')[0]
+      const flag = kebab(field)
+      const expected = expectedForm(issue.message)
+      const given = values[flag]
+      if (flag in options && given !== undefined && typeof given !== 'boolean') {
+        const shown = Array.isArray(given) ? given.join(', ') : given
+        return `--${flag} must be ${expected}, got "${printable(shown, 80)}"`
+      }
+      const words = field === '(root)' ? 'the input' : kebab(field).replace(/-/g, ' ')
+      return `${words}: ${expected}`
+    })
+    .join('; ')
 }
 
 function stripDescriptions(options: Record<string, OptionSpec>): NonNullable<ParseArgsConfig['options']> {
@@ -340,14 +385,17 @@ async function reportError(
   json: boolean,
   stdout: NodeJS.WritableStream,
   stderr: NodeJS.WritableStream,
+  command?: { values: CommandContext['values']; options: Record<string, OptionSpec> },
 ): Promise<number> {
   const fileMessage = error instanceof Error ? fileErrorMessage(error as Error & { code?: unknown }) : null
-  const shape =
+  let shape =
     error instanceof UserError
       ? { code: error.code, message: error.message }
       : fileMessage
         ? { code: 'ENOENT', message: fileMessage }
         : (await import('../core/appError')).toApiErrorShape(error)
+  const inputMessage = command && inputErrorMessage(shape, command.values, command.options)
+  if (inputMessage) shape = { ...shape, message: inputMessage }
   const code = (error as { code?: unknown })?.code
   const userError =
     error instanceof UserError || fileMessage !== null || (typeof code === 'string' && isUserError(code))

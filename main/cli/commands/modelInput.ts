@@ -18,7 +18,8 @@ import { DEFAULT_MARKET_PREFERENCE, selectMarketOdds, type MarketPreference } fr
 import { removeMargin, removeMarginN, type MarginMethod } from '../../model/market'
 import type { Triple } from '../../model/metrics'
 import { availableVariants, variantById, type VariantId, type VariantMatch } from '../../model/variants'
-import { UserError, type CommandContext } from '../framework'
+import { printable, UserError, type CommandContext } from '../framework'
+import { createTeamResolverFrom, memoryTeamDirectory } from '../../services/data/teams'
 
 export const MODEL_KINDS: readonly ModelKind[] = ['dixon-coles', 'poisson']
 
@@ -303,18 +304,48 @@ export function closeMatches(name: string, known: readonly string[]): string[] {
     .map((x) => x.k)
 }
 
-/** The model's rating for a team (exact name, or the unique case-insensitive match); UNKNOWN_TEAM otherwise. */
-export function findTeam(model: FittedModel, name: string, where = ''): TeamRating {
+/**
+ * The model's rating for a team: the exact name, the unique case-insensitive match, or a spelling the user
+ * taught (`aliases`, from `data alias add`) of one of its teams. Otherwise UNKNOWN_TEAM with "did you
+ * mean": the model's teams whose name or alias is the same once normalised ("Man Utd" → "Man United") or
+ * similar, ranked by the team resolver's similarity (as the jackpot parser ranks them), then by edit
+ * distance.
+ */
+export function findTeam(
+  model: FittedModel,
+  name: string,
+  where = '',
+  aliases: readonly { alias: string; team: string }[] = [],
+): TeamRating {
   const exact = model.teams.find((t) => t.name === name)
   if (exact) return exact
   const folded = model.teams.filter((t) => t.name.toLowerCase() === name.toLowerCase())
   if (folded.length === 1) return folded[0]
-  const close = closeMatches(
-    name,
-    model.teams.map((t) => t.name),
+  // the model's teams as a one-league directory: names and the aliases that point at them
+  const ids = new Map(model.teams.map((t, i) => [t.name, i]))
+  const directory = memoryTeamDirectory(
+    model.teams.map((t, i) => ({ id: i, name: t.name, country: 'model' })),
+    aliases.flatMap((a) =>
+      ids.has(a.team) ? [{ teamId: ids.get(a.team)!, league: '', alias: a.alias }] : [],
+    ),
+    [{ code: 'model', country: 'model' }],
   )
+  const resolver = createTeamResolverFrom(directory)
+  const found = resolver.lookup(name, 'model')
+  if (found?.via === 'alias') return model.teams[found.teamId]
+  // the same team once normalised first, then by edit distance, then the resolver's similar spellings
+  const close = [
+    ...new Set([
+      ...(found ? [found.teamName] : []),
+      ...closeMatches(
+        name,
+        model.teams.map((t) => t.name),
+      ),
+      ...resolver.suggest(name, 'model', { limit: 3, minScore: 0.5 }).map((s) => s.name),
+    ]),
+  ].slice(0, 3)
   throw new UserError(
-    `${where}Unknown team "${name}": the model (as of ${model.asOf}, ${model.teams.length} teams) has no rating for it.` +
+    `${where}Unknown team "${printable(name, 80)}": the model (as of ${model.asOf}, ${model.teams.length} teams) has no rating for it.` +
       (close.length ? ` Did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : ' Check the spelling.'),
     'UNKNOWN_TEAM',
   )
