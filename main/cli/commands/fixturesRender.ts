@@ -45,7 +45,9 @@ export const marketText = (f: PricedFixture): string =>
 
 /** One line per model: what priced the fixtures (champion version and run, data as-of, ξ, matches). */
 export function renderModels(models: readonly ModelUsed[]): string {
-  return models.map((m) => `${m.league}: ${m.summary}\n`).join('')
+  return models
+    .map((m) => (m.kind === 'champion' ? `${m.league}: ${m.summary}\n` : `model used: ${m.summary}\n`))
+    .join('')
 }
 
 const LEGEND =

@@ -86,6 +86,7 @@ describe('scoreline predict (simulated league)', () => {
     expect(code).toBe(0)
     expect(stdout).toMatch(/fixture\s+xG home\s+xG away\s+home\s+draw\s+away\s+over 2.5\s+btts/)
     expect(stdout).toMatch(/Team 01 v Team 02 .*%/)
+    expect(stdout).toMatch(/^model used: model file model\.json: fitted on \d+ matches, ξ 0\.0019, data as of /)
   })
 
   it('an unknown team exits 1 naming it and the close matches', async () => {
