@@ -1,3 +1,4 @@
+import { MAX_MISSES, parsePrizeTiers } from '../../shared/jackpotPrizeTiers'
 import type { Handlers } from '../core/dispatch'
 import {
   blendTypeSchema,
@@ -76,6 +77,7 @@ export function readSettings(store: SettingsStore, defaultDataDir?: string): Set
       SETTING_LIMITS.promotionMargin.max,
       false,
     ),
+    jackpotPrizeTiers: parsePrizeTiers(value('jackpotPrizeTiers')),
   }
 }
 
@@ -159,6 +161,14 @@ function validateSetting(key: SettingKey, value: string): string {
         enumValue(calibrationMethodSchema.options, value) ??
         refuse(calibrationMethodSchema.options.join(', '))
       )
+    case 'jackpotPrizeTiers': {
+      const tiers = parsePrizeTiers(value)
+      return tiers
+        ? JSON.stringify(tiers)
+        : refuse(
+            `JSON naming each provider's tiers as the misses it pays for, e.g. {"Pools": [0, 1, 2]} (0 = all right, at most ${MAX_MISSES})`,
+          )
+    }
     case 'databaseUrl':
     case 'redisUrl':
     case 'mlflowTrackingUri':

@@ -124,6 +124,12 @@ describe('settings.set validates, settings.effective reports what is in use', ()
       ['promotionMargin', '0.5', /promotionMargin must be an RPS difference from 0 to 0.05/],
       ['offline', 'maybe', /offline must be true or false/],
       ['dataDir', 'relative/folder', /absolute path/],
+      [
+        'jackpotPrizeTiers',
+        '{"Pools": [0, 0]}',
+        /jackpotPrizeTiers must be JSON naming each provider's tiers/,
+      ],
+      ['jackpotPrizeTiers', '{"Pools": [9]}', /jackpotPrizeTiers must be JSON/],
     ] as const) {
       const result = await call(scoreline, 'settings.set', { key, value })
       expect(result.ok, `${key}=${value}`).toBe(false)
@@ -131,6 +137,18 @@ describe('settings.set validates, settings.effective reports what is in use', ()
     }
     const stored = await call(scoreline, 'settings.get')
     expect(stored.ok && stored.value).toMatchObject({ workers: null, marginMethod: null, offline: null })
+  })
+
+  it('stores prize tiers per jackpot provider and reads them back (#20)', async () => {
+    const { scoreline } = open({ SCORELINE_HOME: path.join(root, 'tiers') })
+    const value = JSON.stringify({ 'Invented Pools': [0, 1, 2], 'Other Pools': [0] })
+    const result = await call(scoreline, 'settings.set', { key: 'jackpotPrizeTiers', value })
+    expect(result.ok).toBe(true)
+    const stored = await call(scoreline, 'settings.get')
+    expect(stored.ok && stored.value.jackpotPrizeTiers).toEqual({
+      'Invented Pools': [0, 1, 2],
+      'Other Pools': [0],
+    })
   })
 
   it('stores defaults, reports them with their source, and the pipeline runs with them', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { event, procedure } from '../define'
+import { prizeTiersByProviderSchema } from '../../jackpotPrizeTiers'
 
 export const backendNameSchema = z.enum(['sqlite', 'postgres', 'redis', 'mlflow'])
 export type BackendName = z.infer<typeof backendNameSchema>
@@ -47,6 +48,7 @@ export const settingKeySchema = z.enum([
   'blendType',
   'calibrationMethod',
   'promotionMargin',
+  'jackpotPrizeTiers',
 ])
 export type SettingKey = z.infer<typeof settingKeySchema>
 
@@ -74,6 +76,8 @@ export const settingsSchema = z.object({
   blendType: blendTypeSchema.nullable(),
   calibrationMethod: calibrationMethodSchema.nullable(),
   promotionMargin: z.number().nullable(),
+  /** Prize tiers per jackpot provider (stored as JSON text; shared/jackpotPrizeTiers.ts). */
+  jackpotPrizeTiers: prizeTiersByProviderSchema.nullable().optional(),
 })
 export type Settings = z.infer<typeof settingsSchema>
 

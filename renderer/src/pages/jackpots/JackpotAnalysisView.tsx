@@ -1,7 +1,8 @@
 import { useState } from 'react'
 import type { ScorelineApi } from '../../../../shared/api/contract'
 import type { JackpotAnalysisDto } from '../../../../shared/api/domains/jackpots'
-import type { Pick } from '../../stores/jackpotStore'
+import { useJackpotStore, type Pick } from '../../stores/jackpotStore'
+import { oneInText, PrizeTiers } from './PrizeTiers'
 import { FixtureRow } from './FixtureRow'
 import { CorrectDistribution } from './CorrectDistribution'
 import { pct } from './format'
@@ -27,6 +28,7 @@ export function JackpotAnalysisView({
   initiallyExpanded?: boolean
 }) {
   const [expandAll, setExpandAll] = useState(initiallyExpanded)
+  const provider = useJackpotStore((s) => s.list?.find((j) => j.id === selectedId)?.provider ?? null)
   return (
     <article aria-labelledby="analysis-title" data-testid="jackpot-analysis">
       <header className="page-header">
@@ -68,7 +70,8 @@ export function JackpotAnalysisView({
               <dd data-testid="p-all">
                 {analysis.summary.pAllCorrect < 0.0001
                   ? analysis.summary.pAllCorrect.toExponential(2)
-                  : pct(analysis.summary.pAllCorrect, 3)}
+                  : pct(analysis.summary.pAllCorrect, 3)}{' '}
+                <span className="muted">({oneInText(analysis.summary.pAllCorrect)})</span>
               </dd>
               <dt>Expected correct</dt>
               <dd data-testid="expected-correct">
@@ -90,6 +93,7 @@ export function JackpotAnalysisView({
             distribution={analysis.summary.distribution}
             atLeast={analysis.summary.atLeast}
           />
+          <PrizeTiers api={api} provider={provider} distribution={analysis.summary.distribution} />
         </section>
       )}
       {selectedId && <TicketPlanner key={selectedId} api={api} id={selectedId} />}
