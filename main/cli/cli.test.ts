@@ -153,6 +153,13 @@ describe('scoreline CLI', () => {
           },
         },
         {
+          name: 'names',
+          summary: '',
+          usage: '',
+          run: (ctx) =>
+            ctx.output({ team: 'Ri\u001b[31mver\u0007' }, (r: { team: string }) => `${r.team}\tok\n`),
+        },
+        {
           name: 'bytes',
           summary: '',
           usage: '',
@@ -161,6 +168,10 @@ describe('scoreline CLI', () => {
         },
       ],
     }
+    const names = await run(['names'], root)
+    expect(names.stdout).toBe('Ri\\x1b[31mver\\x07\tok\n')
+    // JSON keeps the text as it is (escaped by JSON itself)
+    expect(JSON.parse((await run(['names', '--json'], root)).stdout).team).toBe('Ri\u001b[31mver\u0007')
     const missing = await run(['read'], root)
     expect(missing.code).toBe(1)
     expect(missing.stderr).toBe('error: No such file or folder: /nonexistent/x.csv\n')

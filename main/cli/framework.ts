@@ -255,7 +255,8 @@ export async function runCommand(root: Command, argv: string[], io: RunOptions =
     env,
     output(value, human) {
       if (json || !human) stdout.write(JSON.stringify(value, null, 2) + '\n')
-      else stdout.write(human(value as never))
+      // names and texts in a result come from users' files: their control bytes are shown, not obeyed
+      else stdout.write(escapeControls(human(value as never)))
     },
   }
   try {
@@ -343,26 +344,33 @@ export function isUserError(code: string): boolean {
 
 const MAX_ECHO = 300
 
+// C0 and C1 control characters but tab and newline, the replacement character (undecodable bytes), and
+// the Unicode line separators
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd\u2028\u2029]/g
+
+/** Control and undecodable characters as visible escapes (`\x1b`, `\ufffd`); tabs and newlines kept. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL, (c) =>
+    c.charCodeAt(0) < 0x100
+      ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
+      : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+}
+
 /**
  * Text that came from a user's file or argument, safe to print: control and binary bytes escaped
  * (`\x1b`, `\u0000`; tab and newline kept), capped at `max` characters.
  */
 export function printable(text: string, max = MAX_ECHO): string {
-  // eslint-disable-next-line no-control-regex
-  const escaped = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd\u2028\u2029]/g, (c) =>
-    c === '\ufffd'
-      ? '\\ufffd'
-      : c.charCodeAt(0) < 0x100
-        ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
-        : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  )
+  const escaped = escapeControls(text)
   return escaped.length > max
     ? `${escaped.slice(0, max)}… (${escaped.length - max} more characters)`
     : escaped
 }
 
 /** A missing or unreadable file as one line, instead of Node's `ENOENT: no such file …, open '…'`. */
-function fileErrorMessage(error: { code?: unknown; path?: unknown; message: string }): string | null {
+export function fileErrorMessage(error: { code?: unknown; path?: unknown; message: string }): string | null {
   const file = typeof error.path === 'string' ? error.path : null
   if (!file) return null
   switch (error.code) {

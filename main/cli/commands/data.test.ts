@@ -128,6 +128,15 @@ describe('data commands: aliases, status, import progress', () => {
     expect(result.stdout).not.toContain('\u001b')
   })
 
+  it("a missing file is one line in the report, without Node's ENOENT text", async () => {
+    const result = await run(['data', 'import', path.join(home, 'nope.csv'), '--home', home], {})
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(
+      `nope.csv: REJECTED, nothing imported\n  No such file or folder: ${path.join(home, 'nope.csv')}\n`,
+    )
+    expect(result.stdout + result.stderr).not.toMatch(/ENOENT|no such file or directory/)
+  })
+
   it('alias add takes the team first and refuses the reversed order with the command meant', async () => {
     const reversed = await run(['data', 'alias', 'add', 'Rovers', 'Riverside Rovers', '--home', home], {})
     expect(reversed.code).toBe(1)

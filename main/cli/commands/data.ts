@@ -1,7 +1,7 @@
 import { offlineError } from '../../core/offline'
 import path from 'node:path'
 import type { Command, CommandContext } from '../framework'
-import { printable, UserError } from '../framework'
+import { fileErrorMessage, printable, UserError } from '../framework'
 import { call, openScoreline, SERVICE_OPTIONS } from '../context'
 import { toApiErrorShape } from '../../core/appError'
 import { openDatabase } from '../../services/data/db'
@@ -70,7 +70,13 @@ export const importCommand: Command = {
         outcomes.push({ ok: true, file, result })
       } catch (error) {
         progress(`${name}: rejected (the reason is in the report below)`)
-        outcomes.push({ ok: false, file, error: toApiErrorShape(error) })
+        // a missing or unreadable file in one line, not Node's `ENOENT: no such file …, open '…'`
+        const unreadable = error instanceof Error ? fileErrorMessage(error) : null
+        outcomes.push({
+          ok: false,
+          file,
+          error: unreadable ? { code: 'ENOENT', message: unreadable } : toApiErrorShape(error),
+        })
       }
     }
     if (postgres) {

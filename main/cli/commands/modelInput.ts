@@ -307,9 +307,9 @@ export function closeMatches(name: string, known: readonly string[]): string[] {
 /**
  * The model's rating for a team: the exact name, the unique case-insensitive match, or a spelling the user
  * taught (`aliases`, from `data alias add`) of one of its teams. Otherwise UNKNOWN_TEAM with "did you
- * mean": the model's teams whose name or alias is the same once normalised ("Man Utd" → "Man United") or
- * similar, ranked by the team resolver's similarity (as the jackpot parser ranks them), then by edit
- * distance.
+ * mean": first the model's team whose name or alias is the same once normalised ("Man Utd" → "Man
+ * United"), then close names by edit distance, then similar spellings by the team resolver's similarity
+ * (the jackpot parser's).
  */
 export function findTeam(
   model: FittedModel,
