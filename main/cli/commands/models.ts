@@ -9,8 +9,19 @@ import type {
   RegisteredModelDto,
 } from '../../../shared/api/domains/tracking'
 import { fmtNum, fmtTime, table, trackingUserErrors } from './trackingFormat'
+import { decisionLabel } from '../../../shared/modelReport'
 
 const JUDGED = ['rps', 'market_rps', 'model_rps', 'blend_rps', 'calibrated_log_loss', 'calibrated_brier']
+
+/** "378" or "378 of 380: 2 without odds" — the scored matches, and why fewer than were played. */
+const scoredOf = (t: {
+  matches: number | null
+  evaluationMatches?: number | null
+  countsNote?: string | null
+}) =>
+  t.evaluationMatches != null && t.matches != null && t.evaluationMatches !== t.matches
+    ? (t.countsNote ?? `${t.matches} of ${t.evaluationMatches}`)
+    : String(t.matches ?? '?')
 
 export function renderModels(models: RegisteredModelDto[]): string {
   if (models.length === 0)
@@ -24,9 +35,7 @@ export function renderModels(models: RegisteredModelDto[]): string {
       fmtTime(m.champion?.creationTime),
       fmtNum(m.champion?.rps),
       fmtNum(m.champion?.marketRps),
-      m.champion?.evalFrom
-        ? `${m.champion.evalFrom}..${m.champion.evalTo} (${m.champion.matches ?? '?'})`
-        : '—',
+      m.champion?.evalFrom ? `${m.champion.evalFrom}..${m.champion.evalTo} (${scoredOf(m.champion)})` : '—',
       m.challenger ? `v${m.challenger.version} (rps ${fmtNum(m.challenger.rps)})` : '—',
     ]),
     [false, false, false, false, true, true, false, false],
@@ -43,7 +52,7 @@ export function renderModel(d: ModelDetailDto): string {
       v.evaluation?.evalFrom ? `${v.evaluation.evalFrom}..${v.evaluation.evalTo}` : '—',
       fmtNum(v.evaluation?.metrics.rps),
       fmtNum(v.evaluation?.metrics.market_rps),
-      v.decision ? `${v.decision.action}: ${v.decision.reason ?? ''}` : '—',
+      v.decision ? `${decisionLabel(v.decision)}: ${v.decision.reason ?? ''}` : '—',
     ]),
     [false, false, false, false, true, true, false],
   )
@@ -74,7 +83,9 @@ export function renderAction(current: ModelVersionDto | null, target: ModelVersi
     const b = te?.metrics[k]
     return [k, fmtNum(a), fmtNum(b), a !== undefined && b !== undefined ? fmtNum(b - a) : '—']
   })
-  const same = ce?.evalWindow && te?.evalWindow ? ce.evalWindow === te.evalWindow : null
+  // the same matches only when both runs recorded the identical set of match ids (#20), never from a window name
+  const same = ce?.scoredMatches && te?.scoredMatches ? ce.scoredMatches === te.scoredMatches : null
+  const n = `n: ${current ? `champion ${ce?.matches ?? '?'}, ` : ''}v${target.version} ${te?.matches ?? '?'}`
   return (
     table(
       [
@@ -87,10 +98,10 @@ export function renderAction(current: ModelVersionDto | null, target: ModelVersi
       [false, true, true, true],
     ) +
     (same === null
-      ? ''
+      ? `${n}; not known to be the same matches (runs before #20 recorded no match ids)\n`
       : same
-        ? 'evaluated on the same matches\n'
-        : 'evaluated on DIFFERENT matches: the scores are not directly comparable\n')
+        ? `evaluated on the same ${te?.matches ?? ''} matches (by match id)\n`
+        : `evaluated on DIFFERENT matches (${n}): the scores are not directly comparable\n`)
   )
 }
 

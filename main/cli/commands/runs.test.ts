@@ -92,7 +92,7 @@ describe('scoreline runs and scoreline models', () => {
     const promote = await run(['models', 'promote', 'scoreline-dc-E0', '2', '--reason', 'cli test'])
     expect(promote.code).toBe(0)
     expect(promote.stdout).toMatch(/metric\s+champion v1\s+v2\s+difference/)
-    expect(promote.stdout).toMatch(/evaluated on the same matches/)
+    expect(promote.stdout).toMatch(/evaluated on the same 56 matches \(by match id\)/)
     expect(promote.stdout).toMatch(
       /scoreline-dc-E0: champion is now v2 \(was v1\) — cli test \[.+ via the CLI\]/,
     )
