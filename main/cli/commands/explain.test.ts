@@ -184,7 +184,15 @@ describe('scoreline explain (simulated league)', () => {
 describe.skipIf(!dataDir)(`scoreline explain on real data ${dataDir ? '' : SHARED_DATA_SKIP_REASON}`, () => {
   it('EPL 2011-12: Arsenal v Fulham decomposes 0.6117 / 0.2268 / 0.1615 exactly; Arsenal’s attack is a main driver', async () => {
     const csv = path.join(dataDir as string, 'E0', 'E0_2011-12.csv')
-    const { code, stdout } = await runCli(['explain', csv, '--fixture', 'Arsenal v Fulham', '--json'])
+    const { code, stdout } = await runCli([
+      'explain',
+      csv,
+      '--xi',
+      '0',
+      '--fixture',
+      'Arsenal v Fulham',
+      '--json',
+    ])
     expect(code).toBe(0)
     const f = JSON.parse(stdout).fixtures[0]
     expect(

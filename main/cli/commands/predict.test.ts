@@ -86,7 +86,9 @@ describe('scoreline predict (simulated league)', () => {
     expect(code).toBe(0)
     expect(stdout).toMatch(/fixture\s+xG home\s+xG away\s+home\s+draw\s+away\s+over 2.5\s+btts/)
     expect(stdout).toMatch(/Team 01 v Team 02 .*%/)
-    expect(stdout).toMatch(/^model used: model file model\.json: fitted on \d+ matches, ξ 0\.0019, data as of /)
+    expect(stdout).toMatch(
+      /^model used: model file model\.json: fitted on \d+ matches, ξ 0\.0019, data as of /,
+    )
   })
 
   it('an unknown team exits 1 naming it and the close matches', async () => {
@@ -136,7 +138,15 @@ describe('scoreline predict (simulated league)', () => {
 describe.skipIf(!dataDir)(`scoreline predict on real data ${dataDir ? '' : SHARED_DATA_SKIP_REASON}`, () => {
   it('EPL 2011-12, xi = 0: Arsenal v Fulham 0.6117 / 0.2268 / 0.1615 (goalmodel README)', async () => {
     const csv = path.join(dataDir as string, 'E0', 'E0_2011-12.csv')
-    const { code, stdout } = await runCli(['predict', csv, '--fixture', 'Arsenal v Fulham', '--json'])
+    const { code, stdout } = await runCli([
+      'predict',
+      csv,
+      '--xi',
+      '0',
+      '--fixture',
+      'Arsenal v Fulham',
+      '--json',
+    ])
     expect(code).toBe(0)
     const f = JSON.parse(stdout).fixtures[0]
     expect([f.p_home, f.p_draw, f.p_away].map((p: number) => p.toFixed(4))).toEqual([
