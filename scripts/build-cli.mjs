@@ -155,7 +155,6 @@ export async function buildCli({ root = repoRoot, log = () => {} } = {}) {
     },
     minifySyntax: true,
     minifyWhitespace: true,
-    keepNames: true,
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'warning',
