@@ -98,6 +98,12 @@ export function formatHelp(command: Command, path: string[]): string {
     lines.push('', 'Commands:')
     const width = Math.max(...listed.map((c) => c.name.length))
     for (const sub of listed) lines.push(`  ${sub.name.padEnd(width)}  ${sub.summary}`)
+    const hidden = (command.subcommands ?? []).filter((c) => c.hidden)
+    if (hidden.length)
+      lines.push(
+        '',
+        `Older spellings, still accepted: ${hidden.map((c) => c.name).join(', ')} (now under \`data\`).`,
+      )
     lines.push('', `Run \`scoreline <command> --help\` for a command's options.`)
   } else if (listed.length) {
     lines.push('', 'Commands:')
