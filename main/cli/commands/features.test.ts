@@ -95,6 +95,6 @@ describe('scoreline features', () => {
     expect(bad.stderr).toMatch(/--fixture must look like "Home v Away"/)
     const help = await run(['features', '--help'])
     expect(help.code).toBe(0)
-    expect(help.stdout).toMatch(/stats\s+Views and versions/)
+    expect(help.stdout).toMatch(/scoreline features stats \[--json\]\n\s+Views and versions/)
   })
 })
