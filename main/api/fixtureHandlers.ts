@@ -17,7 +17,13 @@ import {
   type FixturesImportResult,
 } from '../services/data/fixtures'
 import { createTeamResolver } from '../services/data/teams'
-import { priceFixture, priceUpcoming, modelUsedOf } from '../services/pricing'
+import {
+  fixtureToPrice,
+  modelUsedOf,
+  priceFixture,
+  priceUpcoming,
+  type FixtureToPrice,
+} from '../services/pricing'
 import {
   createLeagueModels,
   type LeagueModel,
@@ -166,24 +172,13 @@ export function createFixtureHandlers(deps: FixtureHandlerDeps): Pick<Handlers, 
         const home = resolveTeam(resolver, f.home, f.league, where)
         const away = resolveTeam(resolver, f.away, f.league, where)
         if (home === away) throw new ApiError('INVALID_INPUT', `${where}${home} cannot play itself.`)
+        // the scheduled match of this pairing, priced from exactly what `fixtures.price` prices it from
         const upcoming = findUpcomingFixture(db, { league: f.league, home, away, now: now() })
-        const date = f.date ?? upcoming?.date ?? null
-        priced.push(
-          priceFixture(
-            model,
-            {
-              league: f.league,
-              home,
-              away,
-              date,
-              kickoffUtc: upcoming && (!f.date || f.date === upcoming.date) ? upcoming.kickoffUtc : null,
-              matchId: upcoming?.matchId ?? null,
-              snapshots: upcoming && (!f.date || f.date === upcoming.date) ? upcoming.snapshots : [],
-              enteredOdds: f.odds ?? null,
-            },
-            { now: now() },
-          ),
-        )
+        const matched = upcoming && (!f.date || f.date === upcoming.date) ? upcoming : null
+        const input: FixtureToPrice = matched
+          ? fixtureToPrice(matched)
+          : { league: f.league, home, away, date: f.date ?? null, snapshots: [] }
+        priced.push(priceFixture(model, { ...input, enteredOdds: f.odds ?? null }, { now: now() }))
       }
       const models: ModelUsed[] = [...byLeague.values()].map((m) => modelUsedOf(m))
       return { fixtures: priced, models }
