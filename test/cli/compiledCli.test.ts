@@ -10,6 +10,7 @@ import { fitDixonColes, toMatchArrays } from '../../main/model/dixonColes'
 import { simulateLeagueWithOdds } from '../../main/model/backtest/simulatedMarket'
 import { createWorkerPool } from '../../main/services/training/workerPool'
 import { fitInPool } from '../../main/services/training/modelJobClient'
+import { describeWithService } from '../support/services'
 // @ts-expect-error: a plain ES module without types (the build script)
 import * as builder from '../../scripts/build-cli.mjs'
 
@@ -100,5 +101,32 @@ describe('rebuilding the compiled CLI', () => {
     const changed = await ensureCliBuild({ root })
     expect(changed.hash).not.toBe(first.hash)
     expect((await import(path.join(cliOutDir(root), changed.dir, 'cli.js'))).main()).toBe('changed')
+  })
+})
+
+// pg and ioredis load on first use in the compiled CLI (a stand-in per import, see build-cli.mjs): the
+// real clients must work through it
+describeWithService('postgres', 'the compiled CLI against Postgres and Redis', (postgres) => {
+  it('reaches both through the lazily loaded clients', () => {
+    const redis = process.env.SCORELINE_TEST_REDIS_URL
+    const home = mkdtempSync(path.join(os.tmpdir(), 'scoreline-compiled-'))
+    try {
+      const result = spawnSync(
+        process.execPath,
+        [BIN, 'info', '--json', '--postgres', postgres, ...(redis ? ['--redis', redis] : [])],
+        { encoding: 'utf8', env: { PATH: process.env.PATH, SCORELINE_HOME: home } },
+      )
+      expect(result.status, result.stderr).toBe(0)
+      const backends = (
+        JSON.parse(result.stdout) as { backends: { name: string; state: string; detail: string }[] }
+      ).backends
+      expect(backends.find((b) => b.name === 'postgres')).toMatchObject({
+        state: 'reachable',
+        detail: expect.stringMatching(/PostgreSQL/),
+      })
+      if (redis) expect(backends.find((b) => b.name === 'redis')).toMatchObject({ state: 'reachable' })
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
   })
 })
