@@ -1,6 +1,9 @@
 import { pct } from './format'
 
-/** Bar chart of P(exactly k picks right), k = 0..n, with the prize tiers' P(at least k) beside it. */
+/**
+ * Bar chart of P(exactly k picks right), k = 0..n, with P(at least k) on each bar; the prize tiers the
+ * jackpot's provider pays are beside it (PrizeTiers, #20), no longer a fixed n, n−1, n−2, n−4.
+ */
 export function CorrectDistribution({
   distribution,
   atLeast,
@@ -8,12 +11,10 @@ export function CorrectDistribution({
   distribution: number[]
   atLeast: number[]
 }) {
-  const n = distribution.length - 1
   const max = Math.max(...distribution)
   const width = 560
   const height = 160
   const barWidth = (width - 40) / distribution.length
-  const tiers = [n, n - 1, n - 2, n - 4].filter((k, i, all) => k >= 0 && all.indexOf(k) === i)
   return (
     <div className="distribution">
       <svg
@@ -28,7 +29,7 @@ export function CorrectDistribution({
           return (
             <g key={k}>
               <rect className="bar" x={20 + k * barWidth + 2} y={height - h} width={barWidth - 4} height={h}>
-                <title>{`${k} correct: ${pct(p, 2)}`}</title>
+                <title>{`${k} correct: ${pct(p, 2)}; ${k} or more: ${pct(atLeast[k] ?? 0, 2)}`}</title>
               </rect>
               <text x={20 + k * barWidth + barWidth / 2} y={height + 16} textAnchor="middle" className="axis">
                 {k}
@@ -37,22 +38,6 @@ export function CorrectDistribution({
           )
         })}
       </svg>
-      <table className="table compact" data-testid="prize-tiers">
-        <thead>
-          <tr>
-            <th scope="col">Prize tier</th>
-            <th scope="col">Probability</th>
-          </tr>
-        </thead>
-        <tbody>
-          {tiers.map((k) => (
-            <tr key={k}>
-              <td>{k === n ? `all ${n}` : `${k}+ of ${n}`}</td>
-              <td>{atLeast[k] < 0.0001 ? atLeast[k].toExponential(2) : pct(atLeast[k], 2)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
     </div>
   )
 }

@@ -408,3 +408,24 @@ describe('decision texts (#20)', () => {
     expect(within(screen.getByTestId('version-1')).getByTestId('decision-label').textContent).toBe('promoted')
   })
 })
+
+describe('versions table at 1024 px (#20)', () => {
+  it('puts the version, RPS and market RPS first, the version pinned, and names the served forecast', async () => {
+    const { api } = fakeApi({
+      'tracking.models': () => [model('1', '2')],
+      'tracking.model': () => detail('1'),
+    })
+    await act(async () => {
+      render(<ModelsPage api={api} />)
+    })
+    const table = screen.getByTestId('versions-table')
+    const headers = within(table)
+      .getAllByRole('columnheader')
+      .map((h) => h.textContent)
+    expect(headers.slice(0, 4)).toEqual(['Version', 'RPS', 'Market', 'vs market'])
+    expect(within(table).getAllByRole('columnheader')[0].className).toContain('pin-left')
+    expect(within(screen.getByTestId('version-1')).getByTestId('version-served').textContent).toBe(
+      'served: market (blend off)',
+    )
+  })
+})

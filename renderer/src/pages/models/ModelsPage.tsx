@@ -7,6 +7,7 @@ import { evalWindowLabel, fmtDelta, fmtNum, fmtTime, modelVariantOf } from './fo
 import { PromotionDialog, type PendingAction } from './PromotionDialog'
 import { ModelSummaryTable } from '../../components/ModelSummaryTable'
 import { decisionLabel, shortText } from '../../../../shared/modelReport'
+import { servedLabelFromMetrics } from '../../../../shared/servedFromMetrics'
 
 /** Tags the promotion writes on a version (main/services/tracking/promotion.ts PROMOTION_TAGS). */
 const OUTCOME_TAG = 'scoreline.promotion.outcome'
@@ -187,11 +188,9 @@ function ModelDetail({ api, name }: { api: ScorelineApi; name: string }) {
         <table className="table compact" data-testid="versions-table">
           <thead>
             <tr>
-              <th scope="col">Version</th>
-              <th scope="col">Aliases</th>
-              <th scope="col">Registered</th>
-              <th scope="col">Evaluation window</th>
-              <th scope="col">Model</th>
+              <th scope="col" className="pin-left pin-edge">
+                Version
+              </th>
               <th scope="col" className="num">
                 RPS
               </th>
@@ -201,6 +200,10 @@ function ModelDetail({ api, name }: { api: ScorelineApi; name: string }) {
               <th scope="col" className="num">
                 vs market
               </th>
+              <th scope="col">Aliases</th>
+              <th scope="col">Model</th>
+              <th scope="col">Evaluation window</th>
+              <th scope="col">Registered</th>
               <th scope="col" className="num">
                 Log loss
               </th>
@@ -215,10 +218,25 @@ function ModelDetail({ api, name }: { api: ScorelineApi; name: string }) {
               const e = v.evaluation
               const rps = e?.metrics.rps
               const market = e?.metrics.market_rps
+              const served = e ? servedLabelFromMetrics(e.metrics) : null
               const isChampion = v.aliases.includes('champion')
               return (
                 <tr key={v.version} data-testid={`version-${v.version}`}>
-                  <th scope="row">v{v.version}</th>
+                  <th scope="row" className="pin-left pin-edge">
+                    v{v.version}
+                  </th>
+                  <td className="num">
+                    {fmtNum(rps)}
+                    {served && (
+                      <div className="muted small" data-testid="version-served">
+                        served: {served}
+                      </div>
+                    )}
+                  </td>
+                  <td className="num">{fmtNum(market)}</td>
+                  <td className="num">
+                    {rps !== undefined && market !== undefined ? fmtDelta(rps - market) : '—'}
+                  </td>
                   <td>
                     {v.aliases.map((a) => (
                       <span key={a} className={`badge alias-${a}`}>
@@ -226,14 +244,9 @@ function ModelDetail({ api, name }: { api: ScorelineApi; name: string }) {
                       </span>
                     ))}
                   </td>
-                  <td>{fmtTime(v.creationTime)}</td>
-                  <td>{e ? evalWindowLabel(e) : <span className="muted">run not readable</span>}</td>
                   <td data-testid="version-variant">{modelVariantOf(v) ?? '—'}</td>
-                  <td className="num">{fmtNum(rps)}</td>
-                  <td className="num">{fmtNum(market)}</td>
-                  <td className="num">
-                    {rps !== undefined && market !== undefined ? fmtDelta(rps - market) : '—'}
-                  </td>
+                  <td>{e ? evalWindowLabel(e) : <span className="muted">run not readable</span>}</td>
+                  <td>{fmtTime(v.creationTime)}</td>
                   <td className="num">{fmtNum(e?.metrics.calibrated_log_loss)}</td>
                   <td className="small">
                     {v.decision ? (
