@@ -215,6 +215,8 @@ describe.skipIf(notBuilt)(
           (f) => f.startsWith('node_modules/tsx/') || f.startsWith('node_modules/esbuild/'),
         ),
       ).toBe(false)
+      // so does the compiled CLI (out/cli/, scripts/build-cli.mjs): it runs from a checkout
+      expect([...files.keys()].filter((f) => f.startsWith('out/cli/'))).toEqual([])
     })
 
     it('unpacks better-sqlite3 (its JS and one binary, no sources) and the worker chunks', () => {
