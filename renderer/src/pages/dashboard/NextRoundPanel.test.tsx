@@ -81,16 +81,43 @@ describe('Dashboard: Next round', () => {
       .map((c) => c.textContent)
     expect(cells[1]).toBe('E0 Home 11 v Away 11')
     expect(cells[2]).toBe('home')
-    expect(cells[3]).toBe('39.0')
-    expect(cells[4]).toBe('45.0')
-    expect(cells[5]).toBe('−6.0')
-    expect(cells[6]).toBe('Home 11 rated on 3 matches')
-    expect(within(rows[1]).getAllByRole('cell')[5].textContent).toBe('+5.5')
-    expect(within(rows[8]).getAllByRole('cell')[6].textContent).toBe('stale: last match used 2031-05-20')
+    expect(cells.slice(3)).toEqual([
+      '39.0',
+      '33.0',
+      '45.0',
+      '−6.0',
+      'served − market',
+      'Home 11 rated on 3 matches',
+    ])
+    expect(within(rows[1]).getAllByRole('cell')[6].textContent).toBe('+5.5')
+    expect(within(rows[8]).getAllByRole('cell')[8].textContent).toBe('stale: last match used 2031-05-20')
     // no market, no edge: never in the list however far the model is from anything
     expect(screen.queryByText(/Glenrock|Tollbury/)).toBeNull()
     fireEvent.click(screen.getByRole('button', { name: 'Open Fixtures' }))
     expect(useNavigationStore.getState().page).toBe('fixtures')
+  })
+
+  it("ranks a fixture served by the market (α 0) by the model's edge, and says so", async () => {
+    const marketServed = pricedFixture({
+      matchId: 300,
+      home: 'Quarry Bank',
+      away: 'Ravenscourt',
+      kickoffUtc: '2031-09-13T14:00:00.000Z',
+      model: [0.5, 0.25, 0.25],
+      market: [0.4, 0.28, 0.32],
+      alpha: 0,
+    })
+    await act(async () => {
+      render(<NextRoundPanel api={fakeApi(() => priceResult([...fixtures, marketServed]))} />)
+    })
+    const first = within(screen.getByTestId('next-round-table')).getAllByRole('row')[1]
+    expect(first.dataset.testid).toBe('next-round-300')
+    expect(
+      within(first)
+        .getAllByRole('cell')
+        .map((c) => c.textContent)
+        .slice(2, 8),
+    ).toEqual(['home', '40.0', '50.0', '40.0', '+10.0', 'model − market'])
   })
 
   it('says what to do when there is nothing to come, and why when pricing fails', async () => {

@@ -5,8 +5,8 @@ import { useNavigationStore } from '../../stores/navigationStore'
 import type { PriceResultView } from '../fixtures/fixtureTypes'
 import {
   fixtureKey,
+  headlineEdge,
   kickoffTime,
-  largestEdge,
   largestEdges,
   pct,
   pp,
@@ -75,7 +75,8 @@ export function NextRoundPanel({ api }: { api: ScorelineApi }) {
             <div className="table-scroll">
               <table className="table compact" data-testid="next-round-table">
                 <caption className="muted small">
-                  Largest |edge| first: served minus the market&apos;s margin-free probability, in points
+                  Largest |edge| first, in points: served minus the market&apos;s margin-free probability, or
+                  the model&apos;s where the market itself is served (α 0)
                 </caption>
                 <thead>
                   <tr>
@@ -86,17 +87,21 @@ export function NextRoundPanel({ api }: { api: ScorelineApi }) {
                       Served %
                     </th>
                     <th scope="col" className="num">
+                      Model %
+                    </th>
+                    <th scope="col" className="num">
                       Market %
                     </th>
                     <th scope="col" className="num">
                       Edge
                     </th>
+                    <th scope="col">of</th>
                     <th scope="col">Warnings</th>
                   </tr>
                 </thead>
                 <tbody>
                   {top.map((f) => {
-                    const e = largestEdge(f, 'served')!
+                    const e = headlineEdge(f)!
                     return (
                       <tr key={fixtureKey(f)} data-testid={`next-round-${fixtureKey(f)}`}>
                         <td>
@@ -107,6 +112,7 @@ export function NextRoundPanel({ api }: { api: ScorelineApi }) {
                         </td>
                         <td>{OUTCOME_WORD[e.outcome]}</td>
                         <td className="num">{f.served ? pct(f.served.probabilities[e.index]) : '—'}</td>
+                        <td className="num">{f.model ? pct(f.model.probabilities[e.index]) : '—'}</td>
                         <td
                           className="num"
                           title={f.market ? `${f.market.bookmaker}, ${f.market.marginMethod}` : ''}
@@ -114,6 +120,7 @@ export function NextRoundPanel({ api }: { api: ScorelineApi }) {
                           {f.market ? pct(f.market.probabilities[e.index]) : '—'}
                         </td>
                         <td className="num">{pp(e.edge)}</td>
+                        <td className="muted small">{e.basis} − market</td>
                         <td className="small">
                           {f.warnings.length === 0 ? (
                             <span className="muted">—</span>
