@@ -63,8 +63,12 @@ describe.skipIf(!runnable)(
       redis: serviceUrl('redis'),
       mlflow: serviceUrl('mlflow'),
     }
-    it.skipIf((!services.postgres || !services.redis || !services.mlflow) && !servicesRequired())(
-      'Test buttons against the real services report reachable with version; a saved URL reaches the Dashboard',
+    const noServices = (!services.postgres || !services.redis || !services.mlflow) && !servicesRequired()
+    const noServicesReason =
+      'needs SCORELINE_TEST_DATABASE_URL, SCORELINE_TEST_REDIS_URL and SCORELINE_TEST_MLFLOW_URI'
+    if (noServices) console.warn(`[skipped] settings e2e against the real services: ${noServicesReason}`)
+    it.skipIf(noServices)(
+      `Test buttons against the real services report reachable with version; a saved URL reaches the Dashboard${noServices ? ` — skipped: ${noServicesReason}` : ''}`,
       async () => {
         const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } })
         await page.goto(`${served.url}#/settings`)
