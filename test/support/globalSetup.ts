@@ -14,11 +14,12 @@ import { fileURLToPath } from 'node:url'
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const APP_ENTRY_POINTS = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']
 
-let done: Promise<void> | null = null
+// the node and e2e projects each load this setup (possibly as two module instances) in vitest's main
+// process: one build per run, shared through the process
+const shared = globalThis as { scorelineSetup?: Promise<void> }
 
 export default async function setup(): Promise<void> {
-  // two projects share this setup: one build per run
-  done ??= (async () => {
+  shared.scorelineSetup ??= (async () => {
     // @ts-expect-error: a plain ES module without types (the build script)
     const { ensureCliBuild } = (await import('../../scripts/build-cli.mjs')) as {
       ensureCliBuild(o?: { log?: (line: string) => void }): Promise<unknown>
@@ -42,5 +43,5 @@ export default async function setup(): Promise<void> {
     )
     process.env.SCORELINE_E2E_SKIP_BUILD = '1'
   })()
-  await done
+  await shared.scorelineSetup
 }
