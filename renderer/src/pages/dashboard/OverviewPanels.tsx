@@ -117,6 +117,22 @@ export function OverviewPanels({ api, info }: { api: ScorelineApi; info: AppInfo
           <dl className="facts">
             <dt>Last run</dt>
             <dd>{last ? `${when(last.startedAt)} — ${last.state}: ${last.summary}` : 'never'}</dd>
+            {last && last.leagues.some((l) => l.rpsSummary) && (
+              <>
+                <dt>RPS</dt>
+                <dd>
+                  <ul className="plain-list" data-testid="last-run-rps">
+                    {last.leagues
+                      .filter((l) => l.rpsSummary)
+                      .map((l) => (
+                        <li key={l.league}>
+                          <strong>{l.league}</strong> {l.rpsSummary}
+                        </li>
+                      ))}
+                  </ul>
+                </dd>
+              </>
+            )}
             <dt>Next run</dt>
             <dd>
               {training?.schedule?.enabled

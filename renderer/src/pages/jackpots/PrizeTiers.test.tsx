@@ -33,7 +33,7 @@ function fakeApi(tiers: Record<string, number[]> | null) {
       }
       return { ok: false, error: { code: 'NOT_FOUND', message: name } }
     },
-    on: () => () => {},
+    subscribe: () => () => {},
   }
   return { api: buildApi(transport), calls }
 }
