@@ -98,14 +98,8 @@ export function scoreMatrix(
   return m
 }
 
-/**
- * [P(home win), P(draw), P(away win)] under Dixon-Coles with rates λ (home), μ (away) and ρ, summing
- * to 1 within 1e-12. Allocation-light O(N) path (no matrix) for callers that need many of these.
- */
-export function outcomeProbabilities(lambda: number, mu: number, rho: number): [number, number, number] {
-  checkRates(lambda, mu, rho)
-  const r = clampRho(lambda, mu, rho).rho
-  const { px, py, n } = poissonPair(lambda, mu)
+/** P(X > Y), P(X = Y), P(X < Y) of independent Poisson pmfs on 0..n (before the τ adjustments). */
+function poissonOutcomeSums(px: number[], py: number[], n: number) {
   let home = 0
   let draw = 0
   let away = 0
@@ -118,7 +112,20 @@ export function outcomeProbabilities(lambda: number, mu: number, rho: number): [
     cx += px[x]
     cy += py[x]
   }
-  // τ adjustments of the four low-score cells.
+  return { home, draw, away }
+}
+
+/** The sums with the τ adjustments of the four low-score cells for one ρ, normalised. */
+function tauAdjusted(
+  sums: { home: number; draw: number; away: number },
+  pair: { px: number[]; py: number[]; n: number },
+  lambda: number,
+  mu: number,
+  rho: number,
+): [number, number, number] {
+  const { px, py, n } = pair
+  const r = clampRho(lambda, mu, rho).rho
+  let { home, draw, away } = sums
   const p00 = px[0] * py[0]
   draw += p00 * (Math.max(0, 1 - lambda * mu * r) - 1)
   if (n >= 1) {
@@ -131,6 +138,65 @@ export function outcomeProbabilities(lambda: number, mu: number, rho: number): [
   away = Math.max(0, away)
   const total = home + draw + away
   return [home / total, draw / total, away / total]
+}
+
+/**
+ * [P(home win), P(draw), P(away win)] under Dixon-Coles with rates λ (home), μ (away) and ρ, summing
+ * to 1 within 1e-12. Allocation-light O(N) path (no matrix) for callers that need many of these.
+ */
+export function outcomeProbabilities(lambda: number, mu: number, rho: number): [number, number, number] {
+  checkRates(lambda, mu, rho)
+  const pair = poissonPair(lambda, mu)
+  return tauAdjusted(poissonOutcomeSums(pair.px, pair.py, pair.n), pair, lambda, mu, rho)
+}
+
+/** A rate's Poisson pmf and cdf, extended on demand: the same values, summed in the same order, as
+ * `poissonPair` computes for any pair the rate is in. */
+function poissonSeries(rate: number) {
+  const p = [Math.exp(-rate)]
+  const F = [p[0]]
+  return {
+    p,
+    F,
+    upTo(n: number) {
+      for (let k = p.length; k <= n; k++) {
+        p.push((p[k - 1] * rate) / k)
+        F.push(F[k - 1] + p[k])
+      }
+    },
+  }
+}
+
+/**
+ * `outcomeProbabilities(λ, μ, ρ)` for every λ × μ × ρ of a grid, bit for bit, each rate's Poisson pmf computed
+ * once (an explanation's 64 coalitions use 8 λ, 4 μ and 2 ρ). `out[i][j][k]` is for λ_i, μ_j, ρ_k.
+ */
+export function outcomeProbabilitiesGrid(
+  lambdas: readonly number[],
+  mus: readonly number[],
+  rhos: readonly number[],
+): [number, number, number][][][] {
+  for (const l of lambdas) for (const m of mus) for (const r of rhos) checkRates(l, m, r)
+  const xs = lambdas.map(poissonSeries)
+  const ys = mus.map(poissonSeries)
+  return lambdas.map((lambda, i) =>
+    mus.map((mu, j) => {
+      const x = xs[i]
+      const y = ys[j]
+      // poissonPair's cap: the smallest n ≥ 1 with 1 − F_λ(n)·F_μ(n) below the tail mass
+      let n = 1
+      x.upTo(n)
+      y.upTo(n)
+      while (!(1 - x.F[n] * y.F[n] < SCORE_TAIL_MASS) && n < HARD_GOAL_CAP) {
+        n++
+        x.upTo(n)
+        y.upTo(n)
+      }
+      const pair = { px: x.p, py: y.p, n }
+      const sums = poissonOutcomeSums(x.p, y.p, n)
+      return rhos.map((rho) => tauAdjusted(sums, pair, lambda, mu, rho))
+    }),
+  )
 }
 
 /** Over/under a goal line on a score matrix; integer lines have a push (total exactly equal). */
@@ -167,17 +233,28 @@ export interface ScoreProbability {
   p: number
 }
 
-/** The k most likely exact scores, most likely first (ties: fewer total goals, then home goals). */
+const scoreOrder = (a: ScoreProbability, b: ScoreProbability) =>
+  b.p - a.p || a.homeGoals + a.awayGoals - (b.homeGoals + b.awayGoals) || a.homeGoals - b.homeGoals
+
+/** The k most likely exact scores, most likely first (ties: fewer total goals, then home goals). Keeps only
+ * the k best while scanning (a full sort of the grid dominated pricing a fixture); same order as sorting. */
 export function topScores(matrix: number[][], k = 5): ScoreProbability[] {
-  const all: ScoreProbability[] = []
+  const best: ScoreProbability[] = []
+  if (k <= 0) return best
   for (let x = 0; x < matrix.length; x++) {
-    for (let y = 0; y < matrix[x].length; y++) all.push({ homeGoals: x, awayGoals: y, p: matrix[x][y] })
+    for (let y = 0; y < matrix[x].length; y++) {
+      const s = { homeGoals: x, awayGoals: y, p: matrix[x][y] }
+      if (best.length === k && scoreOrder(s, best[k - 1]) >= 0) continue
+      let i = best.length === k ? k - 1 : best.length
+      if (best.length < k) best.push(s)
+      while (i > 0 && scoreOrder(s, best[i - 1]) < 0) {
+        best[i] = best[i - 1]
+        i--
+      }
+      best[i] = s
+    }
   }
-  all.sort(
-    (a, b) =>
-      b.p - a.p || a.homeGoals + a.awayGoals - (b.homeGoals + b.awayGoals) || a.homeGoals - b.homeGoals,
-  )
-  return all.slice(0, k)
+  return best
 }
 
 /** 1X2 from a score matrix. */

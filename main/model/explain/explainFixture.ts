@@ -1,6 +1,10 @@
 // Shapley decomposition of one fixture's final 1X2 probabilities into the model's ingredients, from an
 // "average team v average team at a neutral venue" baseline. See shapley.ts for the game itself.
-import { outcomeProbabilities as dixonColesOutcomes, teamRating } from '../dixonColes/predict'
+import {
+  outcomeProbabilities as dixonColesOutcomes,
+  outcomeProbabilitiesGrid,
+  teamRating,
+} from '../dixonColes/predict'
 import type { FittedModel } from '../dixonColes/types'
 import { applyBlend, type BlendSpec } from '../blend/blend'
 import { applyCalibrator, type Calibrator } from '../calibration/calibrator'
@@ -101,7 +105,8 @@ export function explainFixture(
   const components = [...MODEL_COMPONENTS]
   if (input.market) components.push('marketBlend')
   if (input.calibrator) components.push('calibration')
-  const on = (mask: number, c: ComponentName) => (mask & (1 << components.indexOf(c))) !== 0
+  const bits = new Map(components.map((c, i) => [c, 1 << i] as const))
+  const on = (mask: number, c: ComponentName) => (mask & (bits.get(c) ?? 0)) !== 0
   const gamma = input.neutral ? 0 : input.gamma
   const rates = (mask: number) => ({
     lambda: Math.exp(
@@ -114,15 +119,31 @@ export function explainFixture(
         (on(mask, 'homeDefence') ? input.betaHome : input.betaMean),
     ),
   })
+  // the coalitions take only 8 values of λ (3 players), 4 of μ (2) and 2 of ρ (1): one grid, each rate's
+  // Poisson pmf computed once, λ and μ exactly as rates() computes them
+  const m = components.length
+  const bit = (c: ComponentName) => bits.get(c) ?? 0
+  const lambdaBits = [bit('homeAdvantage'), bit('homeAttack'), bit('awayDefence')]
+  const muBits = [bit('awayAttack'), bit('homeDefence')]
+  const pack = (mask: number, of: number[]) => of.reduce((k, b, i) => k | (mask & b ? 1 << i : 0), 0)
+  const unpack = (k: number, of: number[]) => of.reduce((mask, b, i) => mask | (k & (1 << i) ? b : 0), 0)
+  const lambdas = Array.from({ length: 8 }, (_, k) => rates(unpack(k, lambdaBits)).lambda)
+  const mus = Array.from({ length: 4 }, (_, k) => rates(unpack(k, muBits)).mu)
+  const rhos = [0, input.rho]
+  const grid =
+    outcomeProbabilities === dixonColesOutcomes
+      ? outcomeProbabilitiesGrid(lambdas, mus, rhos)
+      : lambdas.map((l) => mus.map((u) => rhos.map((r) => outcomeProbabilities(l, u, r))))
+  const rhoBit = bit('lowScoreCorrection')
+  const model = (mask: number): Triple =>
+    grid[pack(mask, lambdaBits)][pack(mask, muBits)][mask & rhoBit ? 1 : 0]
   const value = (mask: number): Triple => {
-    const { lambda, mu } = rates(mask)
-    let p: Triple = outcomeProbabilities(lambda, mu, on(mask, 'lowScoreCorrection') ? input.rho : 0)
+    let p: Triple = model(mask)
     if (input.market && on(mask, 'marketBlend'))
       p = applyBlend(input.market.blend, p, input.market.probabilities)
     if (input.calibrator && on(mask, 'calibration')) p = applyCalibrator(input.calibrator, p)
     return p
   }
-  const m = components.length
   const r = shapleyValues(m, value)
   const triple = (x: readonly number[]): Triple => [x[0], x[1], x[2]]
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { scoreMatrix } from '../dixonColes/predict'
+import { outcomeProbabilities, outcomeProbabilitiesGrid, scoreMatrix, topScores } from '../dixonColes/predict'
 import type { TeamRating } from '../dixonColes/types'
 import { asianHandicap } from './asianHandicap'
 import { promotedTeamPrior } from './promotedPrior'
@@ -107,5 +107,43 @@ describe('asianHandicap', () => {
       14,
     )
     expect(() => asianHandicap(m, 0.3)).toThrow(/multiple of 0.25/)
+  })
+})
+
+describe('topScores (kept k best while scanning)', () => {
+  it('gives exactly the first k of the full sort, ties by fewer goals then home goals', () => {
+    const full = (m: number[][]) =>
+      m
+        .flatMap((row, x) => row.map((p, y) => ({ homeGoals: x, awayGoals: y, p })))
+        .sort(
+          (a, b) =>
+            b.p - a.p || a.homeGoals + a.awayGoals - (b.homeGoals + b.awayGoals) || a.homeGoals - b.homeGoals,
+        )
+    const tied = [
+      [0.1, 0.1, 0.05],
+      [0.1, 0.2, 0.05],
+      [0.05, 0.2, 0.15],
+    ]
+    for (const m of [scoreMatrix(1.6, 1.1, -0.05), scoreMatrix(0.4, 3.2, 0), tied]) {
+      for (const k of [0, 1, 5, 9, 400]) expect(topScores(m, k)).toEqual(full(m).slice(0, k))
+    }
+  })
+})
+
+describe("outcomeProbabilitiesGrid (an explanation's 64 coalitions from one pmf per rate)", () => {
+  it('is outcomeProbabilities bit for bit for every λ × μ × ρ', () => {
+    const lambdas = [0.05, 0.4, 1.1, 1.6, 3.2, 9.5, 40]
+    const mus = [0.02, 0.7, 1.3, 2.4, 15]
+    const rhos = [0, -0.12, 0.05, -0.9]
+    const grid = outcomeProbabilitiesGrid(lambdas, mus, rhos)
+    lambdas.forEach((l, i) =>
+      mus.forEach((m, j) =>
+        rhos.forEach((r, k) => {
+          const direct = outcomeProbabilities(l, m, r)
+          grid[i][j][k].forEach((p, o) => expect(Object.is(p, direct[o])).toBe(true))
+        }),
+      ),
+    )
+    expect(() => outcomeProbabilitiesGrid([1], [101], [0])).toThrow(/at most 100 goals/)
   })
 })

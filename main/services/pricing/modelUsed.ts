@@ -1,8 +1,16 @@
 import type { ModelUsed } from '../../../shared/pricing'
 import type { LeagueModel } from '../jackpots/leagueModel'
 
+const said = new WeakMap<LeagueModel, ModelUsed>()
+
 /** Where a league's prices come from, said the same way on every screen, command and export. */
 export function modelUsedOf(m: LeagueModel): ModelUsed {
+  let used = said.get(m)
+  if (!used) said.set(m, (used = describeModel(m)))
+  return used
+}
+
+function describeModel(m: LeagueModel): ModelUsed {
   const { asOf, xi, nMatches } = m.model
   const champion = m.source.kind === 'champion' ? m.source : null
   const summary = champion
