@@ -79,6 +79,8 @@ export function ReliabilityChart({
           const style = SERIES_STYLE[d.series]
           const pts = reliabilityPoints(d)
           const market = d.series === 'market'
+          // a series identical to the market is drawn faintly under it: the market's dashed line stays readable
+          const faint = identical.includes(d.series) ? 0.3 : 1
           return (
             <g key={d.series} data-testid={`reliability-${d.series}`}>
               {pts.length > 1 && (
@@ -87,7 +89,7 @@ export function ReliabilityChart({
                   stroke={style.color}
                   strokeDasharray={style.dash}
                   strokeWidth={market ? 2 : 1.5}
-                  strokeOpacity={0.8}
+                  strokeOpacity={0.8 * faint}
                   points={pts.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')}
                 />
               )}
@@ -98,7 +100,7 @@ export function ReliabilityChart({
                   cy={sy(p.y)}
                   r={2.5 + 5.5 * Math.sqrt(p.count / max)}
                   fill={market ? 'none' : style.color}
-                  fillOpacity={0.75}
+                  fillOpacity={0.75 * faint}
                   stroke={market ? style.color : undefined}
                   strokeWidth={market ? 2 : undefined}
                   className="health-dot"

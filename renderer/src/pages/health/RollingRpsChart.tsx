@@ -114,6 +114,7 @@ export function RollingRpsChart({
             data-identical-to-market={identical.includes(s.key) || undefined}
             fill="none"
             stroke={s.color}
+            strokeOpacity={identical.includes(s.key) ? 0.35 : 1}
             strokeWidth={s.key === 'market' ? 2.4 : s.key === 'calibrated' ? 2.2 : 1.6}
             strokeDasharray={s.dash}
             strokeLinejoin="round"

@@ -9,7 +9,8 @@ export const SERIES_STYLE = {
   model: { label: 'Model', color: '#1f77b4', dash: undefined },
   blend: { label: 'Blend', color: '#d97706', dash: undefined },
   calibrated: { label: 'Calibrated', color: '#16a34a', dash: undefined },
-  market: { label: 'Market', color: '#8b98a5', dash: '6 4' },
+  // a mid grey that reads on the light and the dark theme, dashed: the yardstick (and, α = 0, what is served)
+  market: { label: 'Market', color: '#6e7781', dash: '6 4' },
 } as const
 export type SeriesKey = keyof typeof SERIES_STYLE
 
