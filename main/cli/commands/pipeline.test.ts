@@ -20,7 +20,7 @@ describe('scoreline pipeline', () => {
     db.close()
   })
 
-  it('run --json trains, tracks and promotes; run again keeps the new version as challenger', async () => {
+  it('run --json trains, tracks and promotes; run again on the same data and settings registers nothing', async () => {
     const first = await run(['pipeline', 'run', '--league', 'E0', '--json'])
     expect(first.code).toBe(0)
     const run1 = JSON.parse(first.stdout)
@@ -30,8 +30,9 @@ describe('scoreline pipeline', () => {
 
     const second = await run(['pipeline', 'run', '--league', 'E0'])
     expect(second.code).toBe(0)
-    expect(second.stderr).toMatch(/\[ *\d+%\] E0: ξ search over 10 values/)
-    expect(second.stdout).toMatch(/scoreline-dc-E0 v2: kept as challenger — .*below the margin/)
+    // the same data fingerprint and settings as v1: nothing is refitted or registered (#20)
+    expect(second.stderr).toMatch(/\[ *\d+%\] E0: nothing changed since v1 \(same data and settings\)/)
+    expect(second.stdout).not.toMatch(/v2/)
     expect(second.stdout).toMatch(/features: no champion changed/)
   })
 
