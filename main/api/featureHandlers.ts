@@ -133,7 +133,7 @@ export function createFeatureHandlers(deps: FeatureHandlerDeps): Pick<Handlers, 
       if (wanted.length === 0) {
         throw new ApiError(
           'FEATURES_NO_DATA',
-          'No league to rebuild: the local store has no matches. Import season CSVs (scoreline import) or sync, then run the pipeline.',
+          'No league to rebuild: the local store has no matches. Import season CSVs (scoreline data import) or sync (scoreline data sync), then run the pipeline.',
         )
       }
       const lockId = `features-rebuild-${Date.now().toString(36)}`

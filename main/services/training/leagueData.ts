@@ -88,7 +88,7 @@ export function loadLeagueData(
   if (rows.length === 0) {
     throw new TrainingError(
       'PIPELINE_NO_DATA',
-      `No played matches for league ${league} in the local store: import its season CSVs (scoreline import) or sync from Postgres first.`,
+      `No played matches for league ${league} in the local store: import its season CSVs (scoreline data import) or sync from Postgres (scoreline data sync) first.`,
       { league },
     )
   }

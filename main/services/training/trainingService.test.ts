@@ -153,7 +153,7 @@ describe('training service', () => {
         throw new Error('unused')
       },
     })
-    expect(() => service.start()).toThrow(/No league to train.*scoreline import/)
+    expect(() => service.start()).toThrow(/No league to train.*scoreline data import/)
     await service.close()
   })
 })

@@ -286,7 +286,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       if (leagues.length === 0) {
         throw new TrainingError(
           'PIPELINE_NO_DATA',
-          'No league to train: the local store has no matches. Import season CSVs (scoreline import) or sync first.',
+          'No league to train: the local store has no matches. Import season CSVs (scoreline data import) or sync (scoreline data sync) first.',
         )
       }
       const id = `run-${new Date(now()).toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 6)}`

@@ -196,7 +196,7 @@ export function createTeamResolverFrom(directory: TeamDirectory): TeamResolver {
       : 'no similar team is known; '
     throw new DataError(
       'UNKNOWN_TEAM',
-      `unknown team "${name}" in league ${league}: ${hint}add an alias (scoreline alias add "<team>" "${name}" --league ${league})`,
+      `unknown team "${name}" in league ${league}: ${hint}add an alias (scoreline data alias add "<team>" "${name}" --league ${league})`,
       { name, league, suggestions },
     )
   }
