@@ -259,7 +259,7 @@ describe('walkForward on a simulated league with odds', () => {
     expect(r.nScored).toBe(r.rows.filter((x) => x.model && x.market).length)
   })
 
-  it('leaves out a team whose matches make the MLE non-existent (has not scored yet) instead of failing the date', () => {
+  it('rates a team whose matches make the MLE non-existent (has not scored yet) from the promoted-team prior (#20)', () => {
     const start = matches.filter((m) => m.date < FROM)
     const d0 = matches.find((m) => m.date >= FROM)!.date
     // A newcomer loses 0-2 on the first date, then plays again later.
@@ -282,12 +282,10 @@ describe('walkForward on a simulated league with odds', () => {
     })
     const refit = r.refits.find((x) => x.date === laterDate)!
     expect(refit.fit).not.toBeNull()
-    expect(refit.fit!.excludedTeams).toEqual(['Blank FC'])
-    expect(r.rows.find((x) => x.home === 'Blank FC')!.model).toBeNull()
-    expect(r.rows.find((x) => x.home === 'Blank FC')!.skipReason).toMatch(/Blank FC \(left out of the fit/)
-    expect(r.rows.filter((x) => x.date === laterDate && x.home !== 'Blank FC').every((x) => x.model)).toBe(
-      true,
-    )
+    // before #20 it was left out and its match skipped; now the prior gives it a rating and a forecast
+    expect(refit.fit!.excludedTeams).toEqual([])
+    expect(r.rows.find((x) => x.home === 'Blank FC')!.model).not.toBeNull()
+    expect(r.rows.filter((x) => x.date === laterDate).every((x) => x.model)).toBe(true)
   })
 
   it('league: predicts only that division while every match still trains the model', () => {

@@ -12,7 +12,16 @@ import { logLikelihood, minTau, rhoInterval } from './likelihood'
 import { SpdSolver } from './linalg'
 import { defaultStart, solveConstrainedNewton } from './newton'
 import { assertIdentifiable, buildMatchStats, type MatchStats } from './stats'
-import { dateOfDayNumber, dayNumberOf, type FitOptions, type FittedModel, type MatchArrays } from './types'
+import {
+  dateOfDayNumber,
+  dayNumberOf,
+  SHRINKAGE_DEFAULTS,
+  type FitOptions,
+  type FittedModel,
+  type MatchArrays,
+  type ShrinkageReport,
+} from './types'
+import { promotedTeamPrior } from '../pricing/promotedPrior'
 
 /** Everything `fit` decided before iterating; exported for tests and benchmarks. */
 export interface PreparedFit {
@@ -24,6 +33,56 @@ export interface PreparedFit {
   gammaFree: boolean
   rhoFree: boolean
   warnings: string[]
+  /** Teams shrunk toward a prior (few matches), or null for the plain MLE. */
+  shrink: ShrinkPlan | null
+}
+
+/** A warm start's promoted-team prior is reused when its fit is at most this many days older. */
+const PRIOR_REUSE_DAYS = 60
+
+const shrinkageWarning = (r: ShrinkageReport) =>
+  `${r.teams.length} team(s) with few matches shrunk toward the promoted-team prior (${r.prior.description}): ` +
+  r.teams.map((t) => `${t.name} (${t.matches})`).join(', ')
+
+/** The prior's per-team weights before its mean is known (stage 1 shrinks toward the league average). */
+export interface ShrinkPlan {
+  prior: { precision: Float64Array; mean: Float64Array }
+  /** Fitted-team indices shrunk, with their weight in pseudo-matches. */
+  teams: { index: number; weight: number }[]
+}
+
+/**
+ * Prior weights (#20): a team with n matches in the window gets `matches`·(1 − n/fullFrom)² pseudo-matches of
+ * prior (none from `fullFrom` matches on), a pseudo-match weighing like a match on the as-of date (weight 1)
+ * with the data's mean goals per side. Null when no team is shrunk.
+ */
+function shrinkageWeights(s: MatchStats, option: FitOptions['shrinkage']): ShrinkPlan | null {
+  if (option === false) return null
+  const matches = option?.matches ?? SHRINKAGE_DEFAULTS.matches
+  const fullFrom = option?.fullFrom ?? SHRINKAGE_DEFAULTS.fullFrom
+  if (!(matches > 0) || !(fullFrom > 0)) return null
+  const k = s.nTeams
+  let weight = 0
+  let goals = 0
+  for (let g = 0; g < s.nGroups; g++) {
+    weight += s.sw[g]
+    goals += s.sx[g] + s.sy[g]
+  }
+  // a pseudo-match weighs like a match on the as-of date (weight 1): a newcomer's matches are the latest
+  const perMatch = goals / (2 * weight)
+  if (!(perMatch > 0)) return null
+  const teams: ShrinkPlan['teams'] = []
+  const precision = new Float64Array(2 * k)
+  for (let i = 0; i < k; i++) {
+    const n = s.teamMatches[i]
+    if (n >= fullFrom) continue
+    const w = matches * (1 - n / fullFrom) ** 2
+    teams.push({ index: i, weight: w })
+    precision[i] = w * perMatch
+    precision[k + i] = w * perMatch
+  }
+  if (teams.length === 0 || teams.length === k) return null
+  return { prior: { precision, mean: new Float64Array(2 * k) }, teams }
 }
 
 export function prepareFit(data: MatchArrays, options: FitOptions = {}): PreparedFit {
@@ -59,6 +118,8 @@ export function prepareFit(data: MatchArrays, options: FitOptions = {}): Prepare
       { asOf: options.asOf ?? null, from: options.from ?? null },
     )
   }
+  const shrink = shrinkageWeights(stats, options.shrinkage)
+  if (shrink) stats.prior = shrink.prior
   assertIdentifiable(stats)
   const warnings: string[] = []
   if (stats.droppedTeams.length) {
@@ -73,7 +134,7 @@ export function prepareFit(data: MatchArrays, options: FitOptions = {}): Prepare
     rhoFree = false
     warnings.push('No match ended 0-0, 0-1, 1-0 or 1-1: the data say nothing about rho, fixed at 0.')
   }
-  return { stats, asOfDay, fromDay, xi, model, gammaFree, rhoFree, warnings }
+  return { stats, asOfDay, fromDay, xi, model, gammaFree, rhoFree, warnings, shrink }
 }
 
 /** Start from a previous fit: teams matched by name; new teams get α = 0 and the mean β. */
@@ -161,9 +222,76 @@ export function fitDixonColesDetailed(
     // A warm start can be infeasible for new data; the default start (ρ = 0) never is.
     start = defaultStart(s, gammaFree)
   }
-  const res = solveConstrainedNewton(s, start, { gammaFree, rhoFree, maxIterations, tolerance })
+  // A warm start from a recent fit (the walk-forward's previous date: earlier matches only) lends its
+  // promoted-team prior, which saves the first stage below; a cold fit estimates the prior itself.
+  const lent = options.warmStart?.shrinkage?.prior
+  const reuse =
+    prepared.shrink && lent && options.warmStart
+      ? prepared.asOfDay - dayNumberOf(options.warmStart.asOf) <= PRIOR_REUSE_DAYS
+      : false
+  if (prepared.shrink && reuse && lent) {
+    for (const { index } of prepared.shrink.teams) {
+      prepared.shrink.prior.mean[index] = lent.attack
+      prepared.shrink.prior.mean[k + index] = lent.defence
+    }
+  } else if (prepared.shrink) {
+    // stage 1's prior mean: the league average (α 0, β the mean data-based start of the other teams)
+    const { prior, teams } = prepared.shrink
+    const shrunk = new Set(teams.map((t) => t.index))
+    const ds = defaultStart(s, gammaFree)
+    let beta = 0
+    for (let i = 0; i < k; i++) if (!shrunk.has(i)) beta += ds[k + i]
+    beta /= k - shrunk.size
+    for (const { index } of teams) prior.mean[k + index] = beta
+  }
+  let res = solveConstrainedNewton(s, start, { gammaFree, rhoFree, maxIterations, tolerance })
+  let shrinkage: ShrinkageReport | undefined
+  if (prepared.shrink && reuse && lent) {
+    shrinkage = {
+      prior: { ...lent },
+      teams: prepared.shrink.teams.map((t) => ({
+        name: s.teams[t.index],
+        matches: s.teamMatches[t.index],
+        weight: t.weight,
+      })),
+    }
+    warnings.push(shrinkageWarning(shrinkage))
+  } else if (prepared.shrink) {
+    // Stage 1 (above) shrank the teams with few matches toward the league average; the promoted-team prior
+    // (pricing's one function) is read from the teams with enough matches, and stage 2 shrinks toward it.
+    const { prior, teams } = prepared.shrink
+    const shrunk = new Set(teams.map((t) => t.index))
+    const stage1 = s.teams.map((name, i) => ({
+      name,
+      attack: res.theta[i],
+      defence: res.theta[k + i],
+      matches: s.teamMatches[i],
+    }))
+    const pp = promotedTeamPrior({
+      teams: stage1.filter((_, i) => !shrunk.has(i)).map((t) => ({ ...t, attackSe: null, defenceSe: null })),
+    })
+    if (pp) {
+      for (const { index } of teams) {
+        prior.mean[index] = pp.attack
+        prior.mean[k + index] = pp.defence
+      }
+      const stage1Iterations = res.iterations
+      res = solveConstrainedNewton(s, res.theta, { gammaFree, rhoFree, maxIterations, tolerance })
+      res.iterations += stage1Iterations
+      shrinkage = {
+        prior: { attack: pp.attack, defence: pp.defence, basis: pp.basis, description: pp.description },
+        teams: teams.map((t) => ({
+          name: s.teams[t.index],
+          matches: s.teamMatches[t.index],
+          weight: t.weight,
+        })),
+      }
+      warnings.push(shrinkageWarning(shrinkage))
+    }
+  }
   const { theta, iterations, onEdge, converged, freeIndices: free } = res
-  const ll = res.logLikelihood
+  // the reported log-likelihood is the data's alone (comparable with other software), without the prior
+  const ll = s.prior ? logLikelihood({ ...s, prior: null }, theta) : res.logLikelihood
   const gnorm = res.gradientNorm
   const m = free.length
 
@@ -235,6 +363,7 @@ export function fitDixonColesDetailed(
     minTau: tauMin,
     droppedTeams: s.droppedTeams,
     warnings,
+    ...(shrinkage ? { shrinkage } : {}),
   }
   return { model, theta, prepared, freeIndices: free, covariance }
 }

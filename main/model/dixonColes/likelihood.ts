@@ -109,7 +109,20 @@ export function logLikelihood(s: MatchStats, theta: Float64Array): number {
       if (c11[g] !== 0) ll += c11[g] * c11Log
     }
   }
-  return ll - s.logFactorials
+  return ll - s.logFactorials - priorPenalty(s, theta)
+}
+
+/** ½ Σ precision·(θ − mean)² of the stats' prior (0 without one). */
+export function priorPenalty(s: MatchStats, theta: Float64Array): number {
+  if (!s.prior) return 0
+  const { precision, mean } = s.prior
+  let p = 0
+  for (let i = 0; i < precision.length; i++) {
+    if (precision[i] === 0) continue
+    const d = theta[i] - mean[i]
+    p += precision[i] * d * d
+  }
+  return p / 2
 }
 
 /**
@@ -270,5 +283,14 @@ export function logLikelihoodDerivatives(
     // Mirror the ρ column into the ρ row.
     for (let i = 0; i < R; i++) hess[R * P + i] = hess[i * P + R]
   }
-  return ll - s.logFactorials
+  if (s.prior) {
+    const { precision, mean } = s.prior
+    for (let i = 0; i < precision.length; i++) {
+      const q = precision[i]
+      if (q === 0) continue
+      grad[i] -= q * (theta[i] - mean[i])
+      if (hess) hess[i * P + i] -= q
+    }
+  }
+  return ll - s.logFactorials - priorPenalty(s, theta)
 }

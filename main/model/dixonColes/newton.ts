@@ -54,9 +54,10 @@ export function defaultStart(s: MatchStats, gammaFree: boolean): Float64Array {
   const awayRate = gammaFree ? rate * Math.exp(-gamma / 2) : rate
   let mean = 0
   for (let i = 0; i < k; i++) {
-    theta[i] = Math.log(scored[i] / played[i] / rate)
+    // (a team that never scored or conceded has a rating only under a prior: start it from half a goal)
+    theta[i] = Math.log((scored[i] || 0.5) / played[i] / rate)
     mean += theta[i]
-    theta[k + i] = Math.log(conceded[i] / played[i] / rate) + Math.log(awayRate)
+    theta[k + i] = Math.log((conceded[i] || 0.5) / played[i] / rate) + Math.log(awayRate)
   }
   for (let i = 0; i < k; i++) theta[i] -= mean / k
   theta[2 * k] = gamma

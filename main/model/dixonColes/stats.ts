@@ -36,6 +36,11 @@ export interface MatchStats {
   /** Σw over matches that ended in one of the four τ-scores (ρ is informed only when > 0). */
   lowScoreWeight: number
   droppedTeams: string[]
+  /**
+   * A Gaussian prior on the team ratings (#20: teams with few matches shrunk toward a prior): the fit maximises
+   * ℓ(θ) − ½ Σ_i precision[i]·(θ_i − mean[i])² over the first 2K entries (α then β). Absent = plain MLE.
+   */
+  prior?: { precision: Float64Array; mean: Float64Array } | null
 }
 
 export interface Window {
@@ -226,8 +231,10 @@ export function assertIdentifiable(s: MatchStats): void {
       {},
     )
   }
-  const neverScored = s.teams.filter((_, i) => scored[i] === 0)
-  const neverConceded = s.teams.filter((_, i) => conceded[i] === 0)
+  // a team under a prior has a finite rating even if it never scored or conceded
+  const priorOn = (i: number, offset: number) => (s.prior ? s.prior.precision[offset + i] > 0 : false)
+  const neverScored = s.teams.filter((_, i) => scored[i] === 0 && !priorOn(i, 0))
+  const neverConceded = s.teams.filter((_, i) => conceded[i] === 0 && !priorOn(i, k))
   if (neverScored.length || neverConceded.length) {
     const parts: string[] = []
     if (neverScored.length) parts.push(`never scored: ${neverScored.join(', ')}`)

@@ -51,6 +51,23 @@ export interface FitOptions {
   maxIterations?: number
   /** Convergence threshold on the Euclidean norm of the (constrained) gradient. Default 1e-8. */
   tolerance?: number
+  /**
+   * Teams with few matches in the window are shrunk toward the promoted-team prior (#20): a Gaussian prior worth
+   * `matches` pseudo-matches (default {@link SHRINKAGE_DEFAULTS}), tapering to nothing at `fullFrom` matches, so
+   * well-observed teams are unchanged. `false`: the plain maximum-likelihood fit.
+   */
+  shrinkage?: false | { matches?: number; fullFrom?: number }
+}
+
+/** A team with 2 matches is shrunk about two thirds of the way to the prior; from 20 matches not at all. */
+export const SHRINKAGE_DEFAULTS = { matches: 4, fullFrom: 20 } as const
+
+/** How a fit shrank its teams with few matches (absent when no team had fewer than `fullFrom`). */
+export interface ShrinkageReport {
+  /** The prior's attack and defence (`main/model/pricing/promotedPrior.ts`) and where it comes from. */
+  prior: { attack: number; defence: number; basis: string; description: string }
+  /** Teams shrunk, with the prior's weight in pseudo-matches. */
+  teams: { name: string; matches: number; weight: number }[]
 }
 
 export interface TeamRating {
@@ -96,6 +113,8 @@ export interface FittedModel {
   droppedTeams: string[]
   /** Human-readable notes (dropped teams, parameters fixed because the data cannot inform them, ...). */
   warnings: string[]
+  /** Teams with few matches shrunk toward the promoted-team prior (absent when none were). */
+  shrinkage?: ShrinkageReport
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/

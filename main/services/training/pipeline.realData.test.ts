@@ -66,7 +66,7 @@ function endToEnd(
       db?.close()
     })
 
-    it('promotes on the first run, keeps the second (identical data) as challenger, rebuilds features once', async () => {
+    it('promotes on the first run, registers nothing on a rerun, keeps a forced second (identical data) as challenger, rebuilds features once', async () => {
       const deps = {
         db,
         tracking: ctx.tracking,
@@ -88,14 +88,28 @@ function endToEnd(
       expect(ratings.entities.length).toBeGreaterThanOrEqual(20)
       const active = await ctx.features.activeVersion('team_ratings')
 
-      const second = await runPipeline(ctx.leagues, settings, deps, { id: 'real-2', trigger: 'manual' })
+      // the same data and settings again: nothing to train (#20)
+      const again = await runPipeline(ctx.leagues, settings, deps, { id: 'real-1b', trigger: 'manual' })
+      expect(again.state).toBe('succeeded')
+      for (const l of again.leagues) expect(l.unchanged).toMatchObject({ version: '1' })
+      expect(again.summary).toMatch(/nothing changed since v1/)
+
+      const second = await runPipeline(
+        ctx.leagues,
+        settings,
+        { ...deps, force: true },
+        { id: 'real-2', trigger: 'manual' },
+      )
       expect(second.state).toBe('succeeded')
       second.leagues.forEach((l, i) => {
         expect(l.xi).toBe(first.leagues[i].xi)
         expect(l.logLikelihood).toBe(first.leagues[i].logLikelihood)
-        expect(l).toMatchObject({ version: '2', decision: { action: 'challenger', promoted: false } })
+        expect(l).toMatchObject({
+          version: '2',
+          decision: { action: 'challenger', promoted: false, matches: { identical: true } },
+        })
       })
-      expect(second.summary).toMatch(/v2 kept as challenger \(rps .* below the margin/)
+      expect(second.summary).toMatch(/v2 kept as challenger \(kept v1: RPS/)
       expect(second.features).toMatchObject({
         rebuilt: false,
         note: expect.stringMatching(/no champion changed/),

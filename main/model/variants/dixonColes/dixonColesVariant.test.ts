@@ -85,14 +85,19 @@ describe('dixon-coles and poisson variants (adapters over the engine)', () => {
     for (let i = 0; i < 12; i++) expect(warm.model.teams[i].attack).toBeCloseTo(cold.model.teams[i].attack, 7)
   })
 
-  it('leaves out a newcomer that has not scored (no finite MLE) instead of failing', () => {
+  it('rates a newcomer that has not scored (no finite MLE) from the promoted-team prior instead of failing (#20)', () => {
     const extra = [
       ...history,
       { date: '2022-07-30', home: 'Team 01', away: 'Blank FC', homeGoals: 2, awayGoals: 0 },
     ]
     const f = dixonColesVariant.fit(extra, ctx) as DixonColesVariantFit
-    expect(f.excluded).toEqual(['Blank FC'])
-    expect(dixonColesVariant.predict(f, { date: '2022-08-06', home: 'Blank FC', away: 'Team 02' })).toBeNull()
+    expect(f.excluded).toEqual([])
+    const blank = f.model.teams.find((t) => t.name === 'Blank FC')!
+    expect(blank).toMatchObject({ matches: 1, attackSe: expect.any(Number), defenceSe: expect.any(Number) })
+    expect(f.model.shrinkage?.teams.map((t) => t.name)).toContain('Blank FC')
+    expect(
+      dixonColesVariant.predict(f, { date: '2022-08-06', home: 'Blank FC', away: 'Team 02' }),
+    ).not.toBeNull()
     expect(
       dixonColesVariant.predict(f, { date: '2022-08-06', home: 'Team 01', away: 'Team 02' }),
     ).not.toBeNull()

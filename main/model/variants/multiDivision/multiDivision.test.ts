@@ -149,8 +149,8 @@ describe('fitMultiDivision', () => {
       ...matches,
       { date: last, home: 'Fresh FC', away: 'Top 05', homeGoals: 0, awayGoals: 2, league: 'D0' },
     ].sort(byDate)
-    // The engine refuses it (never scored); the prior makes the MAP estimate exist.
-    expect(() => fitDixonColes(toMatchArrays(h), {})).toThrow(DixonColesError)
+    // The engine's plain MLE refuses it (never scored); the prior makes the MAP estimate exist.
+    expect(() => fitDixonColes(toMatchArrays(h), { shrinkage: false })).toThrow(DixonColesError)
     const fit = fitMultiDivision(h, ctxOf(h))
     expect(fit.converged).toBe(true)
     const fresh = fit.teams.find((t) => t.name === 'Fresh FC')!
