@@ -121,7 +121,11 @@ export async function priceJackpot(
   models: LeagueModelProvider,
   options: AnalyseOptions = {},
 ): Promise<JackpotAnalysisResult> {
-  return analyseJackpotRecord(jackpot, await resolveLeagueModels(jackpot, models), options)
+  // without a kick-off date, today bounds it from below: data staler than 14 days today is stale at kick-off
+  return analyseJackpotRecord(jackpot, await resolveLeagueModels(jackpot, models), {
+    ...options,
+    now: options.now ?? new Date(),
+  })
 }
 
 function pickLetters(pick: Pick): Letter[] {
