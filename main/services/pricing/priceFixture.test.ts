@@ -4,6 +4,7 @@ import { servedForecast } from '../../model/blend'
 import { predictFixture } from '../../model/dixonColes'
 import { removeMargin } from '../../model/market'
 import { priceFixture } from './priceFixture'
+import { priceFixtures } from './priceUpcoming'
 import { inventedSnapshots, simulatedLeagueModel, TEMPERATURE } from './testing'
 import type { FixtureToPrice } from './types'
 
@@ -113,5 +114,36 @@ describe('priceFixture', () => {
         expect(Math.abs(total - p.served!.probabilities[j])).toBeLessThan(1e-12)
       }
     }
+  })
+})
+
+describe('priceFixtures (what priceUpcoming prices the fixtures to come with)', () => {
+  it('looks each league up once, keeps a league without a model unpriced with the reason, and counts', async () => {
+    const looked: string[] = []
+    const provider = {
+      get: async (league: string) => {
+        looked.push(league)
+        if (league === 'SP1')
+          throw new Error('No champion model for SP1: make one with `scoreline pipeline run --league SP1`')
+        return lm
+      },
+    }
+    const r = await priceFixtures(
+      [
+        fixture(),
+        fixture({ away: lm.model.teams[2].name, snapshots: [] }),
+        fixture({ home: 'Newtown Rovers', date: day(30) }),
+        fixture({ league: 'SP1' }),
+      ],
+      provider,
+    )
+    expect(looked).toEqual(['E0', 'SP1'])
+    expect(r.models.map((m) => m.league)).toEqual(['E0'])
+    expect(r.counts).toEqual({ total: 4, priced: 3, stale: 1, unrated: 2, noMarket: 2 })
+    expect(r.fixtures[3]).toMatchObject({ served: null, source: null })
+    expect(r.fixtures[3].warnings[0]).toEqual({
+      code: 'no-model',
+      message: 'No champion model for SP1: make one with `scoreline pipeline run --league SP1`',
+    })
   })
 })
