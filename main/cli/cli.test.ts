@@ -13,6 +13,14 @@ afterAll(() => rmSync(home, { recursive: true, force: true }))
 const run = (argv: string[], root: Command = rootCommand, env: NodeJS.ProcessEnv = {}) =>
   runCli(argv, { SCORELINE_HOME: home, ...env }, root)
 
+/** A `scoreline` with only the given test commands. */
+const testRoot = (...subcommands: (Pick<Command, 'name'> & Partial<Command>)[]): Command => ({
+  name: 'scoreline',
+  summary: 'test',
+  usage: '',
+  subcommands: subcommands.map((c) => ({ summary: '', usage: '', ...c })),
+})
+
 describe('scoreline CLI', () => {
   it('info --json reports the data folder and every backend, exit 0', async () => {
     const { code, stdout } = await run(['info', '--json', '--home', home])
@@ -88,20 +96,11 @@ describe('scoreline CLI', () => {
     const flag = await run(['info', '--hom', home])
     expect(flag.stderr).toContain("Unknown option '--hom' for `scoreline info` (did you mean --home?)")
     const seen: unknown[] = []
-    const root: Command = {
-      name: 'scoreline',
-      summary: 'test',
-      usage: '',
-      subcommands: [
-        {
-          name: 'probe',
-          summary: '',
-          usage: '',
-          options: { xi: { type: 'string', description: 'x' } },
-          run: (ctx) => void seen.push(ctx.values.xi),
-        },
-      ],
-    }
+    const root = testRoot({
+      name: 'probe',
+      options: { xi: { type: 'string', description: 'x' } },
+      run: (ctx) => void seen.push(ctx.values.xi),
+    })
     expect((await run(['probe', '--xi', '-1'], root)).code).toBe(0)
     expect((await run(['probe', '--xi', '-.5'], root)).code).toBe(0)
     expect(seen).toEqual(['-1', '-.5'])
@@ -139,35 +138,24 @@ describe('scoreline CLI', () => {
   })
 
   it('prints one line for a missing file, and escapes control bytes from user text', async () => {
-    const root: Command = {
-      name: 'scoreline',
-      summary: 'test',
-      usage: '',
-      subcommands: [
-        {
-          name: 'read',
-          summary: '',
-          usage: '',
-          run: async () => {
-            await (await import('node:fs/promises')).readFile('/nonexistent/x.csv')
-          },
+    const root = testRoot(
+      {
+        name: 'read',
+        run: async () => {
+          await (await import('node:fs/promises')).readFile('/nonexistent/x.csv')
         },
-        {
-          name: 'names',
-          summary: '',
-          usage: '',
-          run: (ctx) =>
-            ctx.output({ team: 'Ri\u001b[31mver\u0007' }, (r: { team: string }) => `${r.team}\tok\n`),
-        },
-        {
-          name: 'bytes',
-          summary: '',
-          usage: '',
-          run: () =>
-            Promise.reject(new ApiError('CSV_PARSE', `bad value "\u001b[31mred\u0000${'x'.repeat(5000)}"`)),
-        },
-      ],
-    }
+      },
+      {
+        name: 'names',
+        run: (ctx) =>
+          ctx.output({ team: 'Ri\u001b[31mver\u0007' }, (r: { team: string }) => `${r.team}\tok\n`),
+      },
+      {
+        name: 'bytes',
+        run: () =>
+          Promise.reject(new ApiError('CSV_PARSE', `bad value "\u001b[31mred\u0000${'x'.repeat(5000)}"`)),
+      },
+    )
     const names = await run(['names'], root)
     expect(names.stdout).toBe('Ri\\x1b[31mver\\x07\tok\n')
     // JSON keeps the text as it is (escaped by JSON itself)
@@ -228,25 +216,16 @@ describe('scoreline CLI', () => {
   })
 
   it('exits 1 for typed errors and 2 for internal errors, with JSON errors on --json', async () => {
-    const root: Command = {
-      name: 'scoreline',
-      summary: 'test',
-      usage: '',
-      subcommands: [
-        {
-          name: 'typed',
-          summary: '',
-          usage: '',
-          run: () => Promise.reject(new ApiError('UNKNOWN_TEAM', 'No team "X"')),
-        },
-        {
-          name: 'crash',
-          summary: '',
-          usage: '',
-          run: () => Promise.reject(new TypeError('undefined is not a function')),
-        },
-      ],
-    }
+    const root = testRoot(
+      {
+        name: 'typed',
+        run: () => Promise.reject(new ApiError('UNKNOWN_TEAM', 'No team "X"')),
+      },
+      {
+        name: 'crash',
+        run: () => Promise.reject(new TypeError('undefined is not a function')),
+      },
+    )
     const typed = await run(['typed', '--json'], root)
     expect(typed.code).toBe(1)
     expect(JSON.parse(typed.stdout)).toEqual({ error: { code: 'UNKNOWN_TEAM', message: 'No team "X"' } })
