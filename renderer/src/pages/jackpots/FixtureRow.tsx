@@ -6,7 +6,16 @@ import { STAGE_WORDS, Waterfall } from './Waterfall'
 
 const PICKS: Pick[] = ['H', 'D', 'A', 'HD', 'HA', 'DA']
 
-function Triple({ p, testid }: { p: readonly number[] | null | undefined; testid?: string }) {
+function Triple({
+  p,
+  testid,
+  prices,
+}: {
+  p: readonly number[] | null | undefined
+  testid?: string
+  /** Decimal odds shown under each probability (the market's: entered or from the snapshot). */
+  prices?: readonly number[]
+}) {
   if (!p)
     return (
       <td className="muted" colSpan={3}>
@@ -18,6 +27,7 @@ function Triple({ p, testid }: { p: readonly number[] | null | undefined; testid
       {p.map((x, i) => (
         <td key={i} className="num" data-testid={testid ? `${testid}-${i}` : undefined}>
           {pct(x)}
+          {prices && <span className="jp-odds">@ {prices[i].toFixed(2)}</span>}
         </td>
       ))}
     </>
@@ -47,6 +57,13 @@ export function FixtureRow({
             {f.home} v {f.away}
           </button>
           {f.problems.length > 0 && <div className="bad small">{f.problems.join(' ')}</div>}
+          {f.market && (
+            <div className="muted small" data-testid={`odds-source-${f.position}`}>
+              {f.market.bookmaker === 'entered'
+                ? 'odds entered on the jackpot'
+                : `odds from the latest snapshot: ${f.market.source}`}
+            </div>
+          )}
           {f.warnings.length > 0 && (
             <div className="warn small" data-testid={`warnings-${f.position}`}>
               {f.warnings
@@ -57,7 +74,7 @@ export function FixtureRow({
           )}
         </th>
         <Triple p={f.model?.probabilities} />
-        <Triple p={f.market?.probabilities} />
+        <Triple p={f.market?.probabilities} prices={f.market?.prices} testid={`market-${f.position}`} />
         <Triple p={f.final?.probabilities} testid={`final-${f.position}`} />
         <td className="num">{f.model ? `${f.model.lambda.toFixed(2)} / ${f.model.mu.toFixed(2)}` : '—'}</td>
         <td>

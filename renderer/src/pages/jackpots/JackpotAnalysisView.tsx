@@ -104,7 +104,7 @@ export function JackpotAnalysisView({
               <th rowSpan={2}>#</th>
               <th rowSpan={2}>Fixture</th>
               <th colSpan={3}>Model</th>
-              <th colSpan={3}>Market (margin removed)</th>
+              <th colSpan={3}>Market (margin removed) @ odds</th>
               <th colSpan={3}>Final</th>
               <th rowSpan={2}>λ / μ</th>
               <th rowSpan={2}>Pick</th>
