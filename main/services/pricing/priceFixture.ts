@@ -14,6 +14,7 @@ import { asianHandicap, promotedTeamPrior } from '../../model/pricing'
 import type { LeagueModel } from '../jackpots/leagueModel'
 import { expectedValues, marketOf } from './marketFromSnapshots'
 import { modelUsedOf } from './modelUsed'
+import { fixtureIdentity, marketServed } from './priceWithoutModel'
 import type { FixtureToPrice, PriceOptions } from './types'
 
 /** Champion data older than this before kick-off is stale. */
@@ -125,14 +126,7 @@ export function priceFixture(
     }
   } else if (market) {
     // no model for this fixture: the market alone, said so by the 'no-model' warning
-    served = {
-      probabilities: market.probabilities,
-      stage: 'market',
-      beforeCalibration: market.probabilities,
-      alpha: 0,
-      blendKind: null,
-      calibrator: null,
-    }
+    served = marketServed(market)
   }
 
   const explanation =
@@ -159,12 +153,7 @@ export function priceFixture(
         })
 
   return {
-    league: input.league,
-    home: input.home,
-    away: input.away,
-    date: input.date,
-    kickoffUtc: input.kickoffUtc ?? null,
-    matchId: input.matchId ?? null,
+    ...fixtureIdentity(input),
     model: prediction
       ? {
           probabilities: modelP!,
