@@ -56,7 +56,7 @@ export interface ShrinkPlan {
  * prior (none from `fullFrom` matches on), a pseudo-match weighing like a match on the as-of date (weight 1)
  * with the data's mean goals per side. Null when no team is shrunk.
  */
-function shrinkageWeights(s: MatchStats, option: FitOptions['shrinkage']): ShrinkPlan | null {
+export function shrinkageWeights(s: MatchStats, option: FitOptions['shrinkage']): ShrinkPlan | null {
   if (option === false) return null
   const matches = option?.matches ?? SHRINKAGE_DEFAULTS.matches
   const fullFrom = option?.fullFrom ?? SHRINKAGE_DEFAULTS.fullFrom

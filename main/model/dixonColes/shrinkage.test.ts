@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { randomTeams, simulateLeague } from '../simulate/simulateLeague'
 import { DixonColesError } from './errors'
 import { fitDixonColes } from './fit'
+import { standardErrorsAt } from './standardErrors'
 import { toMatchArrays, type FittedModel, type MatchInput } from './types'
 
 /**
@@ -82,5 +83,18 @@ describe('teams with few matches are shrunk toward the promoted-team prior', () 
       expect(Math.abs(r.defence - t.defence)).toBeLessThan(4 * (r.defenceSe as number))
     }
     expect(Math.abs(m.homeAdvantage - 0.27)).toBeLessThan(4 * (m.homeAdvantageSe as number))
+  })
+})
+
+describe('standardErrorsAt (the SEs every servable variant reports)', () => {
+  it('equals the engine fit’s own standard errors at its optimum, the newcomer’s under the prior included', () => {
+    const data = toMatchArrays([...league, ...newcomer([0, 1])])
+    const fit = fitDixonColes(data, { xi: 0.0019, from: league[0].date })
+    const at = standardErrorsAt(data, { asOf: fit.asOf, from: league[0].date, xi: 0.0019 }, fit)!
+    for (const t of fit.teams) {
+      expect(at.teams.get(t.name)!.attackSe).toBeCloseTo(t.attackSe as number, 6)
+      expect(at.teams.get(t.name)!.defenceSe).toBeCloseTo(t.defenceSe as number, 6)
+    }
+    expect(at.homeAdvantageSe).toBeCloseTo(fit.homeAdvantageSe as number, 6)
   })
 })

@@ -43,17 +43,22 @@ describe.each(servable)('%s variant in the engine form', (id) => {
     expect(compared).toBe(teams.length * (teams.length - 1))
   })
 
-  it('carries the window, match counts and a valid τ bound, with no standard errors it cannot back', () => {
+  it('carries the window, match counts, a valid τ bound and standard errors from the goals (#20)', () => {
     // (the dynamic filter forgets through its random walk, not a time decay: ξ 0)
     expect(engine).toMatchObject({
       model: 'dixon-coles',
       asOf: ctx.asOf,
       xi: id === 'dynamic' ? 0 : 0.0019,
-      rhoSe: null,
     })
     const total = engine.teams.reduce((n, t) => n + t.matches, 0)
     expect(total).toBe(2 * history.filter((m) => m.date >= engine.from! && m.date <= engine.asOf).length)
-    expect(engine.teams.every((t) => t.attackSe === null && t.defenceSe === null)).toBe(true)
+    // every servable variant reports standard errors: the goals' information at its ratings (conservative)
+    for (const t of engine.teams) {
+      expect(t.attackSe).toBeGreaterThan(0)
+      expect(t.defenceSe).toBeGreaterThan(0)
+      expect(t.attackSe).toBeLessThan(1)
+    }
+    expect(engine.homeAdvantageSe).toBeGreaterThan(0)
     expect(engine.minTau).toBeGreaterThan(0)
     expect(engine.minTau).toBeLessThanOrEqual(1)
     expect(Math.abs(engine.teams.reduce((s, t) => s + t.attack, 0))).toBeLessThan(1e-9) // Σα = 0

@@ -5,10 +5,14 @@
  * model health) with exactly the variant's probabilities.
  *
  * Ratings are re-centred so that Σα = 0 as in the engine (the mean attack moves into every β: λ and μ are
- * unchanged). Standard errors are null: a pseudo-goal objective's information matrix mixes goals with
- * pseudo-goals, a filter's covariances are not a likelihood's, so neither is the goals' observed information.
+ * unchanged). Standard errors (#20: every servable variant reports them) come from the goals' observed
+ * information at these ratings (`dixonColes/standardErrors.ts`): a pseudo-goal objective's information mixes
+ * goals with pseudo-goals and a filter's covariances are not a likelihood's, so the goals alone are counted,
+ * which makes them conservative (an upper bound of the variant's own uncertainty); null when that information
+ * is not positive definite there.
  */
-import type { FittedModel } from '../../dixonColes/types'
+import { standardErrorsAt } from '../../dixonColes/standardErrors'
+import { toMatchArrays, type FittedModel } from '../../dixonColes/types'
 import type { VariantMatch } from '../types'
 
 export interface EngineRatings {
@@ -53,6 +57,20 @@ export function ratingsAsEngineModel(r: EngineRatings, history: readonly Variant
     const mu = Math.exp(attack[a] + defence[h])
     minTau = Math.min(minTau, minLowScoreTau(lambda, mu, r.rho))
   }
+  let errors: ReturnType<typeof standardErrorsAt> = null
+  try {
+    errors = standardErrorsAt(
+      toMatchArrays(history),
+      { asOf: r.asOf, from: r.from, xi: r.xi },
+      {
+        teams: r.teams.map((t, i) => ({ name: t.name, attack: attack[i], defence: defence[i] })),
+        homeAdvantage: r.homeAdvantage,
+        rho: r.rho,
+      },
+    )
+  } catch {
+    errors = null // no goals in the window to measure them on
+  }
   return {
     model: 'dixon-coles',
     asOf: r.asOf,
@@ -62,14 +80,14 @@ export function ratingsAsEngineModel(r: EngineRatings, history: readonly Variant
       name: t.name,
       attack: attack[i],
       defence: defence[i],
-      attackSe: null,
-      defenceSe: null,
+      attackSe: errors?.teams.get(t.name)?.attackSe ?? null,
+      defenceSe: errors?.teams.get(t.name)?.defenceSe ?? null,
       matches: matches[i],
     })),
     homeAdvantage: r.homeAdvantage,
-    homeAdvantageSe: null,
+    homeAdvantageSe: errors?.homeAdvantageSe ?? null,
     rho: r.rho,
-    rhoSe: null,
+    rhoSe: errors?.rhoSe ?? null,
     logLikelihood: r.logLikelihood,
     nMatches: r.nMatches,
     nTeams: n,
