@@ -308,7 +308,7 @@ const LEAGUE_OPTION = {
 const aliasAddCommand: Command = {
   name: 'add',
   summary:
-    'Teach Scoreline another spelling of a team: the team first, then its other name (alias add "Manchester United" "Man Utd").',
+    'Teach Scoreline another spelling of a team: the team first, then its other name (data alias add "Manchester United" "Man Utd").',
   usage: '<team> <alias> [--league CODE]',
   options: { ...SERVICE_OPTIONS, ...LEAGUE_OPTION },
   async run(ctx) {
