@@ -140,6 +140,8 @@ function trackingSuite(options: { env: () => NodeJS.ProcessEnv; tag: string }) {
     expect(rps).toMatchObject({ higherIsBetter: false, best: seeded.runIds[1] })
     const accuracy = cmp.metrics.find((m) => m.key === 'calibrated_accuracy')!
     expect(accuracy).toMatchObject({ higherIsBetter: true, best: seeded.runIds[2] })
+    // a count has no best (#20, shared/bestMetric.ts): the CLI's * and the screen's ★ follow `best`
+    expect(cmp.metrics.find((m) => m.key === 'calibrated_n')!.best).toBeNull()
     const xi = cmp.metrics.find((m) => m.key === 'xi_search_rps')!
     expect(xi.stats[0]).toMatchObject({ points: 10 })
     expect(xi.stats[0]!.min).toBeCloseTo(0.2, 12)

@@ -1,4 +1,5 @@
 import { servedLabelFromMetrics } from '../../shared/servedFromMetrics'
+import { bestOf } from '../../shared/bestMetric'
 import os from 'node:os'
 import type { CallContext, Handlers } from '../core/dispatch'
 import type { EventBus } from '../core/eventBus'
@@ -253,6 +254,17 @@ const leagueOf = (model: RegisteredModel, version?: ModelVersion | null): string
   /^scoreline-dc-(.+)$/.exec(model.name)?.[1] ??
   null
 
+/** The run whose value is ★best (shared/bestMetric.ts), null where best means nothing. */
+function bestRunId(
+  key: string,
+  ids: readonly string[],
+  values: readonly (number | undefined)[],
+  params: readonly Record<string, string>[],
+): string | null {
+  const i = bestOf(key, values, params).best.indexOf(true)
+  return i < 0 ? null : ids[i]
+}
+
 function aliasTarget(version: ModelVersion, run: Run | null): AliasTargetDto {
   const m = run?.metrics ?? {}
   const p = run?.params ?? {}
@@ -401,7 +413,13 @@ export async function compareRunsWithHistory(
       return {
         key: m.key,
         higherIsBetter: metricHigherIsBetter(m.key),
-        best: m.best ?? null,
+        // ★best by the one shared rule: none on counts, flags, fitted values, or unlike log-likelihoods (#20)
+        best: bestRunId(
+          m.key,
+          runs.map((r) => r.info.runId),
+          runs.map((r) => r.metrics[m.key]),
+          runs.map((r) => r.params),
+        ),
         stats: runs.map((r, i) => {
           const points = series[i]
           const last = r.metrics[m.key]
