@@ -11,8 +11,7 @@ import { simulatedAppDatabase } from '../training/testing/simulatedStore'
 import { LocalTrackingStore } from '../tracking/localTrackingStore'
 import { openTrackingDatabase } from '../tracking/localSchema'
 import type { TrackingStore } from '../tracking/trackingStore'
-import { registerTestChampion } from '../pricing/testing'
-import { listMatches } from '../data/queries'
+import { playedMatches, registerTestChampion } from '../pricing/testing'
 import { fitDixonColes, predictFixture, toMatchArrays } from '../../model/dixonColes'
 import { applyBlend } from '../../model/blend'
 import { removeMargin } from '../../model/market'
@@ -45,13 +44,7 @@ function setup(name: string) {
 
 /** What a pipeline run leaves in the registry: a run with metrics and model/model.json, version 1 as champion. */
 async function registerChampion(tracking: TrackingStore, db: ReturnType<typeof setup>['db']) {
-  const matches = listMatches(db, { league: 'E0', status: 'played', limit: 100_000 }).map((m) => ({
-    date: m.date,
-    home: m.homeTeam,
-    away: m.awayTeam,
-    homeGoals: m.homeGoals!,
-    awayGoals: m.awayGoals!,
-  }))
+  const matches = playedMatches(db, 'E0')
   // deliberately not what the on-the-fly fit does (no time decay, every season), so the prices differ
   const model = fitDixonColes(toMatchArrays(matches), { xi: 0 })
   const artifact: ModelArtifact = {

@@ -7,7 +7,6 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listMatches } from '../data/queries'
 import { findUpcomingFixture, importFixturesContents, listUpcomingFixtures } from '../data/fixtures'
 import { SqliteFeatureStore } from '../features/sqliteFeatureStore'
 import { createJackpotStore } from '../jackpots/jackpotStore'
@@ -22,7 +21,7 @@ import type { ModelArtifact } from '../training/artifacts'
 import { simulatedAppDatabase } from '../training/testing/simulatedStore'
 import { fitDixonColes, toMatchArrays } from '../../model/dixonColes'
 import { fixtureToPrice, priceFixture, priceUpcoming } from './index'
-import { registerTestChampion } from './testing'
+import { playedMatches, registerTestChampion } from './testing'
 import { createDispatch, type Handlers } from '../../core/dispatch'
 import { createEventBus } from '../../core/eventBus'
 import type { ScorelineConfig } from '../../core/config'
@@ -53,13 +52,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 const LEAGUE = 'E0'
 
 async function registerChampion(tracking: TrackingStore, db: OneRuleContext['db']) {
-  const matches = listMatches(db, { league: LEAGUE, status: 'played', limit: 100_000 }).map((m) => ({
-    date: m.date,
-    home: m.homeTeam,
-    away: m.awayTeam,
-    homeGoals: m.homeGoals!,
-    awayGoals: m.awayGoals!,
-  }))
+  const matches = playedMatches(db, LEAGUE)
   const model = fitDixonColes(toMatchArrays(matches), { xi: 0.0019 })
   const artifact: ModelArtifact = {
     format: 'scoreline-dixon-coles/1',

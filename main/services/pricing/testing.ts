@@ -2,7 +2,9 @@
  * Test and bench helpers: a league model fitted on a simulated league (invented clubs, seeded), and
  * invented price snapshots. Nothing here is real data.
  */
-import { fitDixonColes, toMatchArrays } from '../../model/dixonColes'
+import type Database from 'better-sqlite3'
+import { fitDixonColes, toMatchArrays, type MatchInput } from '../../model/dixonColes'
+import { listMatches } from '../data/queries'
 import { randomTeams, simulateLeague } from '../../model/simulate/simulateLeague'
 import type { BlendSpec } from '../../model/blend'
 import type { Calibrator } from '../../model/calibration'
@@ -117,4 +119,15 @@ export async function registerTestChampion(
   const version = await tracking.createModelVersion({ name, runId: run.runId, artifactPath: 'model' })
   await tracking.setAlias(name, CHAMPION, version.version)
   return { runId: run.runId, version: version.version }
+}
+
+/** A league's played matches in the local store, as the model fits take them. */
+export function playedMatches(db: Database.Database, league: string): MatchInput[] {
+  return listMatches(db, { league, status: 'played', limit: 100_000 }).map((m) => ({
+    date: m.date,
+    home: m.homeTeam,
+    away: m.awayTeam,
+    homeGoals: m.homeGoals!,
+    awayGoals: m.awayGoals!,
+  }))
 }
