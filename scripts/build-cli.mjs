@@ -136,6 +136,7 @@ function lazyPackagesPlugin(root) {
 export async function buildCli({ root = repoRoot, log = () => {} } = {}) {
   const { build } = await import('esbuild')
   const out = cliOutDir(root)
+  const previous = readManifest(root)?.dir
   const tmp = path.join(out, `.build-${process.pid}-${Date.now()}`)
   const started = Date.now()
   const result = await build({
@@ -181,17 +182,20 @@ export async function buildCli({ root = repoRoot, log = () => {} } = {}) {
     sources: sources.map((f) => stamp(root, f)),
   }
   writeManifest(root, manifest)
-  removeOldBuilds(root, hash)
+  removeOldBuilds(root, [hash, previous])
   log(`scoreline: compiled the CLI into out/cli/${hash} in ${Date.now() - started} ms`)
   return manifest
 }
 
-/** Removes builds other than `current` that are over an hour old (a running CLI may still use one). */
-function removeOldBuilds(root, current) {
+/**
+ * Removes builds over an hour old but the new one and the one it replaces: a CLI started a moment ago (or a
+ * long-running `serve` starting a worker) may still be loading files of the previous build.
+ */
+function removeOldBuilds(root, keep) {
   const out = cliOutDir(root)
   const hourAgo = Date.now() - 3600_000
   for (const name of readdirSync(out)) {
-    if (name === current || name === 'manifest.json' || name.endsWith('.tmp')) continue
+    if (keep.includes(name) || name === 'manifest.json' || name.endsWith('.tmp')) continue
     const dir = path.join(out, name)
     try {
       if (statSync(dir).mtimeMs < hourAgo) rmSync(dir, { recursive: true, force: true })
