@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../test/support/sharedData'
-import { runCli, writeSimulatedSeasons } from './modelCommands.testSupport'
+import { footballDataCsv, runCli, writeSimulatedSeasons } from './modelCommands.testSupport'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'scoreline-fit-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -43,10 +43,49 @@ describe('scoreline fit (simulated league)', () => {
     expect(o.gradient_norm).toBeLessThan(1e-8)
     expect(o.seconds).toBeGreaterThan(0)
     expect(o.teams).toHaveLength(12)
-    expect(Object.keys(o.teams[0])).toEqual(['team', 'attack', 'defence', 'attack_se', 'defence_se'])
+    expect(Object.keys(o.teams[0])).toEqual([
+      'team',
+      'attack',
+      'defence',
+      'attack_se',
+      'defence_se',
+      'matches',
+      'current',
+    ])
     const attackSum = o.teams.reduce((s: number, t: { attack: number }) => s + t.attack, 0)
     expect(Math.abs(attackSum)).toBeLessThan(1e-9)
     expect(o.teams.every((t: { attack_se: number }) => t.attack_se > 0)).toBe(true)
+  })
+
+  it('the table shows the current league only and marks teams rated on few matches (#20)', async () => {
+    // the second season's first two rounds, with the last team relegated and a newcomer in its place
+    const [first, second] = [
+      matches.filter((m) => m.date < '2020-07-01'),
+      matches.filter((m) => m.date >= '2020-07-01'),
+    ]
+    const out = [...new Set(first.map((m) => m.home))].sort().at(-1) as string
+    const rounds = [...new Set(second.map((m) => m.date))].sort().slice(0, 2)
+    const early = second
+      .filter((m) => rounds.includes(m.date))
+      .map((m) => ({
+        ...m,
+        home: m.home === out ? 'Newcomer FC' : m.home,
+        away: m.away === out ? 'Newcomer FC' : m.away,
+      }))
+    const file = path.join(dir, 'promoted.csv')
+    writeFileSync(file, footballDataCsv([...first, ...early]))
+    const human = await runCli(['fit', file, '--xi', '0.0019'])
+    expect(human.code).toBe(0)
+    expect(human.stdout).toMatch(/Newcomer FC .*rated on 2 matches/)
+    expect(human.stdout).not.toMatch(new RegExp(`^${out} `, 'm'))
+    expect(human.stdout).toMatch(/1 team\(s\) not in the latest season \(left the league\) not shown/)
+    expect(human.stdout).toMatch(/shrunk toward the promoted-team prior/)
+    const json = JSON.parse((await runCli(['fit', file, '--json'])).stdout)
+    expect(json.teams.find((t: { team: string }) => t.team === out)).toMatchObject({ current: false })
+    expect(json.teams.find((t: { team: string }) => t.team === 'Newcomer FC')).toMatchObject({
+      current: true,
+      matches: 2,
+    })
   })
 
   it('honours --as-of, --from, --xi and --model poisson', async () => {

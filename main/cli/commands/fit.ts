@@ -1,4 +1,6 @@
 import { fitDixonColes, toMatchArrays, type FittedModel } from '../../model/dixonColes'
+import { currentLeagueTeams } from '../../model/dixonColes/currentTeams'
+import { FEW_MATCHES, ratedOnLabel } from '../../../shared/modelReport'
 import { UserError, type Command } from '../framework'
 import {
   FIT_OPTIONS,
@@ -30,6 +32,10 @@ export interface FitOutput {
     defence: number
     attack_se: number | null
     defence_se: number | null
+    /** Matches the team played in the window; below 10 it is marked "rated on N matches" (#20). */
+    matches: number
+    /** Played in the latest season of the data: false for a team that left the league (hidden in the table). */
+    current: boolean
   }[]
   iterations: number
   converged: boolean
@@ -38,7 +44,7 @@ export interface FitOutput {
   seconds: number
 }
 
-export function fitOutput(model: FittedModel, seconds: number): FitOutput {
+export function fitOutput(model: FittedModel, seconds: number, current?: ReadonlySet<string>): FitOutput {
   return {
     model: model.model,
     as_of: model.asOf,
@@ -54,6 +60,8 @@ export function fitOutput(model: FittedModel, seconds: number): FitOutput {
       defence: t.defence,
       attack_se: t.attackSe,
       defence_se: t.defenceSe,
+      matches: t.matches,
+      current: current ? current.has(t.name) : true,
     })),
     iterations: model.iterations,
     converged: model.converged,
@@ -86,7 +94,8 @@ export const fitCommand: Command = {
     const repeat =
       parseNumber(stringOption(ctx, 'repeat'), 'repeat', { integer: true, min: 1, max: 100_000 }) ?? 1
     const data = await readSeasonFiles(ctx, ctx.positionals)
-    const arrays = toMatchArrays(playedMatches(data.rows))
+    const played = playedMatches(data.rows)
+    const arrays = toMatchArrays(played)
     const times: number[] = []
     let model: FittedModel | undefined
     for (let i = 0; i < repeat; i++) {
@@ -98,7 +107,8 @@ export const fitCommand: Command = {
     warnAboutModel(ctx, fitted)
     const out = stringOption(ctx, 'out')
     if (out !== undefined) await writeTextFile(out, JSON.stringify(fitted, null, 2) + '\n')
-    ctx.output(fitOutput(fitted, median(times)), (o: FitOutput) => renderFit(o, repeat, out))
+    const current = currentLeagueTeams(played, fitted.asOf)
+    ctx.output(fitOutput(fitted, median(times), current), (o: FitOutput) => renderFit(o, repeat, out))
     return 0
   },
 }
@@ -111,18 +121,33 @@ function renderFit(o: FitOutput, repeat: number, out: string | undefined): strin
       `${(o.seconds * 1000).toFixed(2)} ms${repeat > 1 ? ` (median of ${repeat})` : ''}`,
   ]
   if (out) head.push(`model written to ${out}`)
-  // Strongest first: attack minus defensive weakness.
-  const teams = [...o.teams].sort((a, b) => b.attack - b.defence - (a.attack - a.defence))
+  // Strongest first: attack minus defensive weakness; the current league only (--json keeps every team).
+  const teams = [...o.teams]
+    .filter((t) => t.current)
+    .sort((a, b) => b.attack - b.defence - (a.attack - a.defence))
+  const left = o.teams.length - teams.length
   const rows = teams.map((t) => [
     t.team,
     fixed(t.attack),
     fixed(t.attack_se),
     fixed(t.defence),
     fixed(t.defence_se),
+    ratedOnLabel(t.matches) ?? String(t.matches),
   ])
+  const notes = [
+    'defence: goals conceded, higher = leakier',
+    ...(teams.some((t) => ratedOnLabel(t.matches))
+      ? [`teams rated on fewer than ${FEW_MATCHES} matches are shrunk toward the promoted-team prior`]
+      : []),
+    ...(left > 0
+      ? [`${left} team(s) not in the latest season (left the league) not shown; --json lists them`]
+      : []),
+  ]
   return (
     head.join('\n') +
     '\n\n' +
-    table(['team', 'attack', '±se', 'defence', '±se'], rows, ['l', 'r', 'r', 'r', 'r'])
+    table(['team', 'attack', '±se', 'defence', '±se', 'matches'], rows, ['l', 'r', 'r', 'r', 'r', 'r']) +
+    notes.join('\n') +
+    '\n'
   )
 }
