@@ -14,5 +14,7 @@ try {
   )
   process.exit(2)
 }
+// SCORELINE_DEBUG prints stack traces of internal errors: point them at the TypeScript sources
+if (process.env.SCORELINE_DEBUG) process.setSourceMapsEnabled(true)
 const { main } = await import(cliEntryUrl(manifest))
 process.exitCode = await main(process.argv.slice(2))
