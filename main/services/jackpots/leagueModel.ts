@@ -203,7 +203,7 @@ export function championLeagueModel(
       version,
       runId,
       matches: model.nMatches,
-      description: `Champion ${modelName} v${version}: Dixon-Coles on ${model.nMatches} matches (${settings.evalWindow ?? 'evaluation window unknown'})${
+      description: `Champion ${modelName} v${version} (run ${runId.slice(0, 8)}): Dixon-Coles on ${model.nMatches} matches, data as of ${model.asOf}, ξ ${model.xi}/day (${settings.evalWindow ?? 'evaluation window unknown'})${
         blend.alpha > 0
           ? `; ${blend.kind}-pool blend α = ${blend.alpha.toFixed(3)}`
           : '; the market where odds are given'
