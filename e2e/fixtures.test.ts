@@ -4,13 +4,12 @@
  * run the pipeline (a champion for the top division), download the fixtures to come from a loopback football-data
  * server (`fixtures.csv`, twice: the second a later snapshot with moved prices), see every fixture priced
  * with model, market, served and edge on the Fixtures screen, select three, make a jackpot from them and see
- * the same served numbers on the Jackpots screen; the Dashboard's Next round panel; the screen at 1024 px.
+ * the same served numbers (and the carried-over odds) on the Jackpots screen; a pasted ticket without odds
+ * priced with the latest snapshot; the Dashboard's Next round panel; the screen at 1024 px.
  * Screenshots go to e2e/screenshots/ (fixtures*.png).
  */
-import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, rmSync } from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -19,6 +18,7 @@ import {
   simulatedFixtureLeagues,
   simulatedFixturesCsv,
 } from '../main/services/data/testing/simulatedFixturesCsv'
+import { startFootballDataServer } from '../main/services/data/testing/footballDataServer'
 import type { FixturesPriceDto } from '../shared/api/domains/fixtures'
 import type { JackpotAnalysisDto } from '../shared/api/domains/jackpots'
 import { buildApp, CHROMIUM, CHROMIUM_ARGS, repoRoot, serve, type Served } from './support/serve'
@@ -26,23 +26,14 @@ import { buildApp, CHROMIUM, CHROMIUM_ARGS, repoRoot, serve, type Served } from 
 const runnable = existsSync(CHROMIUM)
 if (!runnable) console.warn(`[skipped] fixtures e2e: no Chromium at ${CHROMIUM}`)
 
-/** A loopback stand-in for football-data's `/fixtures.csv` (ETag, 304), whose body the test can replace. */
+/** The loopback football-data server, serving the `fixtures.csv` the test writes (then replaces). */
 async function startFixturesServer() {
-  let body = ''
-  const log: string[] = []
-  const server = http.createServer((req, res) => {
-    const etag = `"${createHash('sha1').update(body).digest('hex')}"`
-    const status = req.url !== '/fixtures.csv' ? 404 : req.headers['if-none-match'] === etag ? 304 : 200
-    log.push(`${req.method} ${req.url} ${status}`)
-    res.writeHead(status, status === 404 ? {} : { etag, 'content-type': 'text/csv' })
-    res.end(status === 200 ? body : undefined)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'scoreline-e2e-fixtures-'))
+  const server = await startFootballDataServer(dir)
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    log,
-    set: (csv: string) => (body = csv),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    ...server,
+    dir,
+    set: (csv: string) => writeFileSync(path.join(dir, 'fixtures.csv'), csv),
   }
 }
 
@@ -107,6 +98,7 @@ describe.skipIf(!runnable)('Fixtures screen in the browser bridge', () => {
     await browser?.close()
     await served?.stop()
     await fixturesServer?.close()
+    if (fixturesServer) rmSync(fixturesServer.dir, { recursive: true, force: true })
     for (const f of seasonFiles) rmSync(path.dirname(f), { recursive: true, force: true })
     if (served) rmSync(served.home, { recursive: true, force: true })
   })
@@ -238,7 +230,42 @@ describe.skipIf(!runnable)('Fixtures screen in the browser bridge', () => {
       const fixture = three.find((t) => t.home === f.home && t.away === f.away)!
       f.final!.probabilities.forEach((p, i) => expect(p).toBeCloseTo(fixture.served!.probabilities[i], 12))
     }
+    // the odds beside each market probability: the snapshot's prices, carried over as the jackpot's odds
+    for (let position = 1; position <= 3; position++) {
+      const name = (await page.getByTestId(`fixture-${position}`).locator('th button').textContent())!
+      const fixture = three.find((t) => `${t.home} v ${t.away}` === name)!
+      expect(await page.getByTestId(`odds-source-${position}`).textContent()).toBe(
+        'odds entered on the jackpot',
+      )
+      for (let i = 0; i < 3; i++)
+        expect(await page.getByTestId(`market-${position}-${i}`).textContent()).toMatch(
+          new RegExp(`@ ${fixture.market!.prices[i].toFixed(2)}$`),
+        )
+    }
     await page.screenshot({ path: path.join(shots, 'fixtures-jackpot.png'), fullPage: true })
+
+    // a pasted ticket without odds is priced with the fixture's latest snapshot, and says so
+    const fourth = withMarket.find((f) => !three.includes(f))!
+    await page.getByRole('button', { name: 'New jackpot' }).click()
+    await page.getByLabel('Name').fill('Pasted, no odds')
+    await page.getByLabel('League').selectOption('E0')
+    await page.getByTestId('fixtures-text').fill(`${fourth.home} v ${fourth.away}`)
+    const save = page.getByRole('button', { name: 'Save 1 fixture' })
+    await expect.poll(() => save.isEnabled()).toBe(true)
+    await save.click()
+    await expect
+      .poll(() => page.getByTestId('fixture-1').locator('th button').textContent(), { timeout: 60_000 })
+      .toBe(`${fourth.home} v ${fourth.away}`)
+    expect(await page.getByTestId('odds-source-1').textContent()).toMatch(/^odds from the latest snapshot: /)
+    for (let i = 0; i < 3; i++) {
+      expect(await page.getByTestId(`market-1-${i}`).textContent()).toMatch(
+        new RegExp(`@ ${fourth.market!.prices[i].toFixed(2)}$`),
+      )
+      expect(await page.getByTestId(`final-1-${i}`).textContent()).toBe(
+        `${(fourth.served!.probabilities[i] * 100).toFixed(1)}%`,
+      )
+    }
+    await page.screenshot({ path: path.join(shots, 'fixtures-jackpot-snapshot-odds.png'), fullPage: true })
     expect(consoleErrors).toEqual([])
     await page.close()
   })
