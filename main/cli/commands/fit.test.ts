@@ -4,6 +4,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../test/support/sharedData'
 import { footballDataCsv, runCli, writeSimulatedSeasons } from './modelCommands.testSupport'
+import { DEFAULT_XI } from '../../model/backtest/walkForward'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'scoreline-fit-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -34,7 +35,7 @@ describe('scoreline fit (simulated league)', () => {
     expect(Object.keys(o)).toEqual(FIT_KEYS)
     expect(o).toMatchObject({
       model: 'dixon-coles',
-      xi: 0,
+      xi: DEFAULT_XI, // the one ξ default (backtest, the pipeline's grid centre)
       n_matches: matches.length,
       n_teams: 12,
       converged: true,
@@ -167,6 +168,8 @@ describe.skipIf(!dataDir)(`scoreline fit on real data ${dataDir ? '' : SHARED_DA
     const { code, stdout } = await runCli([
       'fit',
       path.join(dataDir as string, 'E0', 'E0_2011-12.csv'),
+      '--xi',
+      '0',
       '--json',
     ])
     expect(code).toBe(0)

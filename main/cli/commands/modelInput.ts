@@ -18,6 +18,7 @@ import { DEFAULT_MARKET_PREFERENCE, selectMarketOdds, type MarketPreference } fr
 import { removeMargin, removeMarginN, type MarginMethod } from '../../model/market'
 import type { Triple } from '../../model/metrics'
 import { availableVariants, variantById, type VariantId, type VariantMatch } from '../../model/variants'
+import { DEFAULT_XI } from '../../model/backtest/walkForward'
 import { printable, UserError, type CommandContext } from '../framework'
 import { createTeamResolverFrom, memoryTeamDirectory } from '../../services/data/teams'
 
@@ -34,8 +35,7 @@ export const FIT_OPTIONS = {
   from: { type: 'string', description: 'Leave out matches before this date (YYYY-MM-DD)', valueName: 'date' },
   xi: {
     type: 'string',
-    description:
-      'Time decay per day: weight exp(-xi * days before as-of). Default 0 (0.0019 = Dixon & Coles)',
+    description: `Time decay per day: weight exp(-xi * days before as-of). Default ${DEFAULT_XI} (Dixon & Coles' half-week value), the same as backtest and the centre of the pipeline's ξ grid; 0 = no decay`,
     valueName: 'x',
   },
   model: {
@@ -112,7 +112,7 @@ export function fitOptionsFrom(ctx: CommandContext, modelFlagIsKind = true): Fit
   const xi = parseNumber(stringOption(ctx, 'xi'), 'xi', { min: 0 })
   if (asOf !== undefined) opts.asOf = asOf
   if (from !== undefined) opts.from = from
-  if (xi !== undefined) opts.xi = xi
+  opts.xi = xi ?? DEFAULT_XI // one ξ for fit, predict, explain, backtest and the pipeline's grid centre
   if (modelFlagIsKind) {
     const kind = parseModelKind(stringOption(ctx, 'model'))
     if (kind !== undefined) opts.model = kind
