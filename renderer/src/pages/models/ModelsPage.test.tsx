@@ -429,3 +429,69 @@ describe('versions table at 1024 px (#20)', () => {
     )
   })
 })
+
+describe('promote dialog on the identical matches (tracking.compareVersions, #20)', () => {
+  const versus = (identical: boolean) => ({
+    name: 'scoreline-dc-E0',
+    base: '1',
+    other: '2',
+    comparable: true,
+    reason: null,
+    comparison: {
+      n: identical ? 378 : 377,
+      modelN: identical ? 378 : 377,
+      identical,
+      candidateN: identical ? 378 : 379,
+      championN: 378,
+      candidateOnly: identical ? 0 : 2,
+      championOnly: identical ? 0 : 1,
+      candidate: { served: 0.1979, model: 0.2001 },
+      champion: { served: 0.1985, model: 0.2005 },
+      matchSet: 'abc123def456',
+    },
+    note: identical ? '378 same matches' : '377 common matches (v2 alone scored 2, v1 alone 1)',
+  })
+
+  it('shows n for both from the comparison by match id: equal and "same matches" when identical', async () => {
+    const { api, calls } = fakeApi({
+      'tracking.models': () => [model('1', '2')],
+      'tracking.model': () => detail('1'),
+      'tracking.compareVersions': () => versus(true),
+    })
+    await act(async () => {
+      render(<ModelsPage api={api} />)
+    })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('promote-2'))
+    })
+    expect(calls.find((c) => c.name === 'tracking.compareVersions')?.input).toEqual({
+      name: 'scoreline-dc-E0',
+      base: '1',
+      other: '2',
+    })
+    expect(screen.getByTestId('champion-n').textContent).toBe('378 matches')
+    expect(screen.getByTestId('target-n').textContent).toBe('378 matches')
+    expect(screen.getByTestId('match-set').textContent).toBe('same matches')
+    expect(screen.getByTestId('versus-note').textContent).toBe('378 same matches')
+  })
+
+  it('never says "same matches" for 378 vs 379; gives both RPS on the 377 matches both scored', async () => {
+    const { api } = fakeApi({
+      'tracking.models': () => [model('1', '2')],
+      'tracking.model': () => detail('1'),
+      'tracking.compareVersions': () => versus(false),
+    })
+    await act(async () => {
+      render(<ModelsPage api={api} />)
+    })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('promote-2'))
+    })
+    expect(screen.getByTestId('champion-n').textContent).toBe('378 matches')
+    expect(screen.getByTestId('target-n').textContent).toBe('379 matches')
+    expect(screen.getByTestId('match-set').textContent).toBe('different matches')
+    expect(screen.getByTestId('common-rps').textContent).toBe(
+      'RPS on the 377 matches both scored0.19850.1979−0.0006',
+    )
+  })
+})

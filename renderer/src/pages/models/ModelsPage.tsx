@@ -251,10 +251,10 @@ function ModelDetail({ api, name }: { api: ScorelineApi; name: string }) {
                   <td className="small">
                     {v.decision ? (
                       <DecisionText
-                        outcome={v.tags[OUTCOME_TAG]}
+                        outcome={v.decision.outcome ?? v.tags[OUTCOME_TAG]}
                         action={v.decision.action}
                         reason={v.decision.reason}
-                        detail={v.tags[DETAIL_TAG]}
+                        detail={v.decision.detail ?? v.tags[DETAIL_TAG]}
                         decidedBy={v.decision.decidedBy}
                       />
                     ) : (
@@ -345,6 +345,7 @@ function ModelDetail({ api, name }: { api: ScorelineApi; name: string }) {
       )}
       {pending && (
         <PromotionDialog
+          api={api}
           action={pending}
           busy={busy}
           error={actionError}

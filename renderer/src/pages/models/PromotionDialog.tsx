@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
-import type { ModelVersionDto } from '../../../../shared/api/domains/tracking'
+import type { ScorelineApi } from '../../../../shared/api/contract'
+import type { ModelVersionDto, VersionComparisonDto } from '../../../../shared/api/domains/tracking'
 import { evalWindowLabel, fmtDelta, fmtNum } from './format'
 
 /** The metrics a promotion is judged on, in the order an analyst reads them. */
@@ -56,12 +57,15 @@ const nText = (n: number | null) => (n === null ? '—' : `${n} matches`)
  * the metrics they were judged on, and whether they were evaluated on the same matches.
  */
 export function PromotionDialog({
+  api,
   action,
   busy,
   error,
   onConfirm,
   onCancel,
 }: {
+  /** When given, both versions are compared on the identical matches (tracking.compareVersions). */
+  api?: ScorelineApi
   action: PendingAction
   busy: boolean
   error: string | null
@@ -74,7 +78,27 @@ export function PromotionDialog({
   const { target, current } = action
   const te = evalOf(target)
   const ce = evalOf(current)
-  const matchSet = compareMatchSets(ce, te)
+  const [versus, setVersus] = useState<VersionComparisonDto | null>(null)
+  useEffect(() => {
+    if (!api || !current || current.version === target.version) return
+    let live = true
+    void api.tracking
+      .compareVersions({ name: action.modelName, base: current.version, other: target.version })
+      .then((r) => live && r.ok && setVersus(r.value))
+    return () => {
+      live = false
+    }
+  }, [api, action.modelName, current, target.version])
+  const same = versus?.comparison ?? null
+  // the identical-match comparison when the runs recorded their match ids; else what the runs' counts say
+  const matchSet: MatchSet | null =
+    versus && same
+      ? same.identical
+        ? { kind: 'identical', n: same.n }
+        : { kind: 'different', a: same.championN, b: same.candidateN }
+      : compareMatchSets(ce, te)
+  const championN = same ? same.championN : (ce?.matches ?? null)
+  const targetN = same ? same.candidateN : (te?.matches ?? null)
   const verb = action.kind === 'promote' ? 'Promote' : 'Roll back to'
   const title = `${verb} v${target.version} of ${action.modelName}`
   return (
@@ -135,10 +159,10 @@ export function PromotionDialog({
             <tr data-testid="promotion-n">
               <th scope="row">Matches scored (n)</th>
               <td className="num" data-testid="champion-n">
-                {nText(ce?.matches ?? null)}
+                {nText(championN)}
               </td>
               <td className="num" data-testid="target-n">
-                {nText(te?.matches ?? null)}
+                {nText(targetN)}
               </td>
               <td className="num" data-testid="match-set">
                 {matchSet === null
@@ -150,6 +174,18 @@ export function PromotionDialog({
                       : 'not known to be the same matches'}
               </td>
             </tr>
+            {same && versus?.comparable && !same.identical && (
+              <tr data-testid="common-rps">
+                <th scope="row">RPS on the {same.n} matches both scored</th>
+                <td className="num">{fmtNum(same.champion.served)}</td>
+                <td className="num">{fmtNum(same.candidate.served)}</td>
+                <td className="num">
+                  {same.champion.served !== null && same.candidate.served !== null
+                    ? fmtDelta(same.candidate.served - same.champion.served)
+                    : '—'}
+                </td>
+              </tr>
+            )}
             {JUDGED_METRICS.filter(
               (m) => te?.metrics[m.key] !== undefined || ce?.metrics[m.key] !== undefined,
             ).map((m) => {
@@ -169,7 +205,13 @@ export function PromotionDialog({
         {matchSet?.kind === 'different' && (
           <p className="warn-panel" data-testid="window-warning">
             These versions were scored on different matches ({nText(matchSet.a)} vs {nText(matchSet.b)}), so
-            their scores are not directly comparable.
+            their scores are not directly comparable
+            {same && versus?.comparable ? `; on the ${same.n} matches both scored, see the row above` : ''}.
+          </p>
+        )}
+        {versus && (
+          <p className="small muted" data-testid="versus-note">
+            {versus.note}
           </p>
         )}
         {matchSet?.kind === 'unknown' && (
