@@ -4,6 +4,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../test/support/sharedData'
 import { runCli, writeSimulatedSeasons } from './modelCommands.testSupport'
+import { DEFAULT_XI } from '../../model/backtest/walkForward'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'scoreline-predict-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -77,6 +78,10 @@ describe('scoreline predict (simulated league)', () => {
     const direct = JSON.parse((await runCli(['predict', ...files, '--xi', '0.0019', ...argv])).stdout)
     expect(direct.fixtures).toEqual(saved.fixtures)
     expect(direct.models[0].summary).toMatch(/^fitted now on \d+ matches, ξ 0\.0019, data as of /)
+    // one ξ: without --xi the CSVs are fitted with backtest's default (the pipeline's grid centre), and say so
+    const byDefault = JSON.parse((await runCli(['predict', ...files, ...argv])).stdout)
+    expect(byDefault).toEqual(direct)
+    expect(byDefault.models[0].xi).toBe(DEFAULT_XI)
     const poisson = JSON.parse((await runCli(['predict', ...files, '--model', 'poisson', ...argv])).stdout)
     expect(poisson.fixtures[0].p_draw).not.toBe(saved.fixtures[0].p_draw)
   })
