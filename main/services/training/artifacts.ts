@@ -30,6 +30,11 @@ export interface ModelArtifact {
   dataFingerprint: string
   evalWindow: string
   howToPredict: string
+  /**
+   * Teams with a match in the latest season (#20): current-league views (ratings tables) show these only;
+   * the model keeps the others (relegated sides) for the rest of its window. Absent before #20.
+   */
+  currentTeams?: string[]
 }
 
 // The app's one CSV cell writer: quotes as needed and defuses text a spreadsheet would run as a
@@ -59,10 +64,12 @@ export function predictionsCsv(
   return lines.join('\n') + '\n'
 }
 
-export function ratingsCsv(model: FittedModel): string {
-  const lines = ['team,attack,defence,attack_se,defence_se,matches']
+/** Team ratings; `current` 0 marks a team not in the latest season (hidden from current-league views). */
+export function ratingsCsv(model: FittedModel, current?: ReadonlySet<string>): string {
+  const lines = ['team,attack,defence,attack_se,defence_se,matches,current']
   for (const t of [...model.teams].sort((a, b) => b.attack - b.defence - (a.attack - a.defence))) {
-    lines.push(csvLine([t.name, t.attack, t.defence, t.attackSe, t.defenceSe, t.matches]))
+    const now = current ? (current.has(t.name) ? 1 : 0) : 1
+    lines.push(csvLine([t.name, t.attack, t.defence, t.attackSe, t.defenceSe, t.matches, now]))
   }
   return lines.join('\n') + '\n'
 }

@@ -145,6 +145,15 @@ describe('training pipeline (local tracking and feature stores)', () => {
     expect(parent.tags['scoreline.scored_matches']).toMatch(/^[0-9a-f]{12}$/)
     expect(parent.tags['scoreline.rps_summary']).toMatch(/^served: .*; model 0\.\d{4}/)
     expect(parent.metrics).toMatchObject({ eval_matches: 56, eval_no_odds: 0, eval_no_rating: 0 })
+    // ratings say how many matches each team was rated on and whether it is in the current league
+    const ratingsFile = Buffer.from(await tracking.downloadArtifact(runId, 'team_ratings.csv')).toString(
+      'utf8',
+    )
+    expect(ratingsFile.split('\n')[0]).toBe('team,attack,defence,attack_se,defence_se,matches,current')
+    const artifact = JSON.parse(
+      Buffer.from(await tracking.downloadArtifact(runId, 'model/model.json')).toString('utf8'),
+    ) as { currentTeams: string[] }
+    expect(artifact.currentTeams).toHaveLength(8)
     const artifacts = (await tracking.listArtifacts(runId)).map((a) => a.path).sort()
     expect(artifacts).toEqual(['model', 'predictions.csv', 'reliability.svg', 'team_ratings.csv'])
     for (const name of Object.values(EXPERIMENTS)) {

@@ -6,6 +6,7 @@ import { predictionsCsv, ratingsCsv, reliabilitySvg, type ModelArtifact } from '
 import type { LeagueData } from '../leagueData'
 import type { Evaluated } from './evaluate'
 import { gateRecord, metricRecord, settingsRecord, warmUpFromOf } from './records'
+import { currentLeagueTeams } from '../../../model/dixonColes/currentTeams'
 import { matchSetId, scoredIds } from '../../tracking/sameMatches'
 import type { ChosenVariant, LeagueStep } from './step'
 import { configFingerprint, RUN_TAGS } from './unchanged'
@@ -23,6 +24,8 @@ export async function trackStep(
   const { backtest, fitted, variantFit, isEngine, servable, fitMs, candidateScore } = evaluated
   progress('track', 0.8, `${league}: logging the run`)
   const modelName = modelNameOf(league)
+  // the latest season's teams: ratings tables hide those that left the league (#20)
+  const current = currentLeagueTeams(data.matches)
   const version = await time('track', async () => {
     const [poisson, blending, calibration] = await Promise.all([
       tracking.ensureExperiment(EXPERIMENTS.poisson),
@@ -188,6 +191,7 @@ export async function trackStep(
       },
       dataFingerprint: data.dataFingerprint,
       evalWindow: data.evalWindow,
+      currentTeams: [...current].sort(),
       howToPredict:
         'λ = exp(homeAdvantage + attack[home] + defence[away]), μ = exp(attack[away] + defence[home]); Dixon-Coles τ with rho; ' +
         `blend ${s.blend} with the market (margin method ${s.margin}) at weight alpha on the model; then the calibrator.`,
@@ -198,7 +202,7 @@ export async function trackStep(
       'predictions.csv',
       predictionsCsv(backtest.rows, (r) => data.matchIdOf(r)),
     )
-    await tracking.logArtifact(parent.runId, 'team_ratings.csv', ratingsCsv(fitted))
+    await tracking.logArtifact(parent.runId, 'team_ratings.csv', ratingsCsv(fitted, current))
     await tracking.logArtifact(
       parent.runId,
       'reliability.svg',
