@@ -102,6 +102,25 @@ describe('priceFixture', () => {
     expect(promoted.explanation!.steps[1].label).toBe('Newtown Rovers attack (promoted-team prior)')
   })
 
+  it('a newcomer is priced from the prior the fit shrank its few-match teams toward, when it has one', () => {
+    const prior = { attack: -0.3, defence: 0.25, basis: 'partial-spell', description: 'the prior of the fit' }
+    const shrunk = { ...lm, model: { ...lm.model, shrinkage: { prior, teams: [] } } }
+    const p = priceFixture(shrunk, fixture({ away: 'Newtown Rovers' }))
+    expect(p.warnings.find((w) => w.code === 'promoted-prior')!.message).toMatch(
+      /prior, the prior of the fit\.$/,
+    )
+    const rated = {
+      ...lm.model,
+      teams: [
+        ...lm.model.teams,
+        { ...lm.model.teams[0], name: 'Newtown Rovers', attack: -0.3, defence: 0.25, matches: 0 },
+      ],
+    }
+    expect(p.model!.lambda).toBe(
+      priceFixture({ ...lm, model: rated }, fixture({ away: 'Newtown Rovers' })).model!.lambda,
+    )
+  })
+
   it('the explanation ends exactly at the served number', () => {
     for (const m of [
       lm,

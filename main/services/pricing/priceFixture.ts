@@ -33,7 +33,8 @@ function withPriors(
 ): { model: FittedModel; prior: Set<string> } | null {
   const missing = teams.filter((t) => !model.teams.some((r) => r.name === t))
   if (missing.length === 0) return { model, prior: new Set() }
-  const prior = promotedTeamPrior(model)
+  // the prior the fit shrank its teams with few matches toward, else the same rule on the fitted ratings
+  const prior = model.shrinkage?.prior ?? promotedTeamPrior(model)
   if (!prior) {
     warnings.push({
       code: 'no-model',
