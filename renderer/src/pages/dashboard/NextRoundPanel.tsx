@@ -10,6 +10,7 @@ import {
   largestEdges,
   pct,
   pp,
+  shortDay,
   warningLabel,
 } from '../fixtures/fixtureRows'
 
@@ -104,8 +105,8 @@ export function NextRoundPanel({ api }: { api: ScorelineApi }) {
                     const e = headlineEdge(f)!
                     return (
                       <tr key={fixtureKey(f)} data-testid={`next-round-${fixtureKey(f)}`}>
-                        <td>
-                          {f.date ?? ''} {kickoffTime(f)}
+                        <td className="nr-kickoff">
+                          {f.kickoffUtc ? `${shortDay(f.kickoffUtc)} ${kickoffTime(f)}` : (f.date ?? '')}
                         </td>
                         <td>
                           <span className="muted">{f.league}</span> {f.home} v {f.away}
@@ -120,7 +121,7 @@ export function NextRoundPanel({ api }: { api: ScorelineApi }) {
                           {f.market ? pct(f.market.probabilities[e.index]) : '—'}
                         </td>
                         <td className="num">{pp(e.edge)}</td>
-                        <td className="muted small">{e.basis} − market</td>
+                        <td className="muted small">{e.basis}</td>
                         <td className="small">
                           {f.warnings.length === 0 ? (
                             <span className="muted">—</span>
