@@ -269,6 +269,43 @@ describe('training pipeline (local tracking and feature stores)', () => {
   })
 })
 
+describe('evaluation counts', () => {
+  it('says why fewer matches were scored than played, in the run and in what models list reads', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scoreline-pipeline-counts-'))
+    const pool = createWorkerPool({ workerUrl: new URL('./modelWorker.ts', import.meta.url), size: 2 })
+    const tracking = new LocalTrackingStore({
+      db: openTrackingDatabase(path.join(dir, 'tracking.sqlite')),
+      ownsDb: true,
+    })
+    const db = simulatedAppDatabase([{ code: 'E0', seed: 3 }])
+    try {
+      // two matches of the evaluation season lose their odds
+      const last = db
+        .prepare('SELECT id FROM matches ORDER BY date DESC, id DESC LIMIT 2')
+        .pluck()
+        .all() as number[]
+      db.prepare(`DELETE FROM odds WHERE match_id IN (${last.join(',')})`).run()
+      const r = await runPipeline(['E0'], settings, { db, tracking, pool }, { id: 'c1', trigger: 'manual' })
+      const l = r.leagues[0]
+      expect(l.counts).toEqual({
+        evaluation: 56,
+        scored: 54,
+        noOdds: 2,
+        noRating: 0,
+        note: '54 of 56 matches scored: 2 without odds',
+      })
+      expect(r.summary).toMatch(/\(54 matches\) \[54 of 56 matches scored: 2 without odds\]/)
+      const run = await tracking.getRun(l.runId!)
+      expect(run.metrics).toMatchObject({ eval_matches: 56, eval_no_odds: 2, calibrated_n: 54 })
+      expect(run.tags['scoreline.counts_note']).toBe('54 of 56 matches scored: 2 without odds')
+    } finally {
+      await pool.close()
+      tracking.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('champion comparison after new results', () => {
   it('reuses a champion’s stored score only for the same matches scored by the same protocol', () => {
     const data = {
