@@ -9,7 +9,16 @@ import os from 'node:os'
 import type Database from 'better-sqlite3'
 import { openMemoryDatabase } from '../main/services/data/db/index'
 import { importFileContents } from '../main/services/data/import/index'
-import { importFixturesContents, listUpcomingFixtures } from '../main/services/data/fixtures/index'
+import pg from 'pg'
+import { parseFootballDataCsv } from '../main/services/data/csv/index'
+import { importParsedFileToPostgres } from '../main/services/data/import/index'
+import {
+  importFixturesContents,
+  importFixturesToPostgres,
+  listUpcomingFixtures,
+} from '../main/services/data/fixtures/index'
+import { migratePostgres } from '../main/services/data/postgres/migratePostgres'
+import { createTestDatabase } from '../main/services/data/testing/pgTestDatabase'
 import {
   promotionSeasons,
   simulatedFileName,
@@ -119,7 +128,50 @@ export async function run(): Promise<BenchResult[]> {
     runs: 15,
   })
   db.close()
+  rows.push(...(await postgresRows(fixtures, observedAt)))
   return rows
+}
+
+/** The same 400-fixture file imported into a throw-away Postgres (set-based), when a server is configured. */
+async function postgresRows(fixtures: string, observedAt: string): Promise<BenchResult[]> {
+  const url = process.env.SCORELINE_BENCH_DATABASE_URL ?? process.env.SCORELINE_TEST_DATABASE_URL
+  if (!url) {
+    return [{ name: 'Postgres import skipped: set SCORELINE_BENCH_DATABASE_URL', median_ms: NaN, runs: 0 }]
+  }
+  const t = await createTestDatabase(url)
+  const client = new pg.Client({ connectionString: t.url })
+  try {
+    await migratePostgres(t.url)
+    await client.connect()
+    for (const s of promotionSeasons().slice(2)) {
+      await importParsedFileToPostgres(
+        client,
+        parseFootballDataCsv(simulatedSeasonCsv(s), simulatedFileName(s)),
+      )
+    }
+    const times: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const at = new Date(Date.parse(observedAt) + i * 3_600_000).toISOString()
+      const csv =
+        i === 0
+          ? fixtures
+          : fixtures.replace(/,(\d)\.(\d)(\d)/g, (m, a, b, c) => `,${a}.${b}${(Number(c) + i) % 10}`)
+      const t0 = performance.now()
+      await importFixturesToPostgres(client, 'fixtures.csv', csv, { observedAt: at })
+      times.push(performance.now() - t0)
+    }
+    return [
+      {
+        name: 'import a 400-fixture fixtures.csv into Postgres (first, then 4 with moved prices)',
+        median_ms: round(median(times)),
+        runs: 5,
+        note: `first ${round(times[0])} ms; a few set-based statements per league`,
+      },
+    ]
+  } finally {
+    await client.end().catch(() => undefined)
+    await t.drop()
+  }
 }
 
 if (isMain(import.meta.url)) printResults(await run())
