@@ -13,7 +13,7 @@ import pg from 'pg'
 import { openAppDatabase, openMemoryDatabase } from '../main/services/data/db/index'
 import { importFile, importParsedFile } from '../main/services/data/import/index'
 import { readFootballDataFile } from '../main/services/data/csv/index'
-import { listMatches } from '../main/services/data/queries/index'
+import { listMatches, matchPage } from '../main/services/data/queries/index'
 import { migratePostgres } from '../main/services/data/postgres/migratePostgres'
 import { syncFromPostgres } from '../main/services/data/sync/syncFromPostgres'
 import { createTestDatabase } from '../main/services/data/testing/pgTestDatabase'
@@ -129,6 +129,33 @@ export async function run(): Promise<BenchResult[]> {
       target_ms: 3,
       note: cpuNote(
         `${found.length} matches, ${found.reduce((n, m) => n + m.odds.length, 0)} odds, over a ${matches}-match cache`,
+      ),
+    })
+    // Data screen, first render of one league-season (#23): what the main process reads and sends for it.
+    // Baseline: the whole filter at once as before (the screen's 20,000-row limit); now the first page
+    // and the count. The renderer then draws only the rows in view (DataPage.test.tsx, virtualised table).
+    const sent = (value: unknown) => JSON.stringify(value).length
+    let allBytes = 0
+    const allAtOnce = await timeRuns(5, () => {
+      allBytes = sent(listMatches(db, { limit: 20_000 }))
+    })
+    rows.push({
+      name: `Data screen data, whole store at once (20,000 of ${matches} matches, as before)`,
+      median_ms: round(allAtOnce),
+      runs: 5,
+      note: cpuNote(`baseline; ${Math.round(allBytes / 1e6)} MB to the renderer`),
+    })
+    let pageBytes = 0
+    const firstPage = await timeRuns(50, () => {
+      pageBytes = sent(matchPage(db, { league: 'E0', season: '2023-24' }, { offset: 0, limit: 200 }))
+    })
+    rows.push({
+      name: `Data screen data, first page of one league-season (E0 2023-24, 200 rows + count, ${matches}-match store)`,
+      median_ms: round(firstPage),
+      runs: 50,
+      target_ms: 300,
+      note: cpuNote(
+        `${Math.round(pageBytes / 1e3)} kB to the renderer; ×${round(allAtOnce / firstPage)} less time`,
       ),
     })
     rows.push({

@@ -15,6 +15,7 @@ import {
   listMatches,
   listSeasons,
   listTeams,
+  matchPage,
 } from '../services/data/queries'
 import { syncFromPostgres } from '../services/data/sync/syncFromPostgres'
 import { downloadSeasons, parseSeasonRange } from '../services/data/download'
@@ -49,6 +50,7 @@ export function createDataHandlers(deps: DataHandlerDeps): Pick<Handlers, DataPr
     'data.seasons': ({ league }) => listSeasons(db, { league }),
     'data.teams': ({ league }) => listTeams(db, league === undefined ? {} : { league }),
     'data.matches': (filter) => listMatches(db, filter),
+    'data.matchPage': ({ offset, limit, ...filter }) => matchPage(db, filter, { offset, limit }),
     'data.leagueTable': (input) => leagueTable(db, input),
     'data.quality': (filter) => dataQuality(db, filter),
     'data.importCsv': async ({ files, league, season }) => {

@@ -34,7 +34,11 @@ const idle = <T>(): Loadable<T> => ({ data: null, loading: false, error: null })
 export interface DataState {
   overview: Loadable<{ leagues: LeagueSummary[]; seasons: SeasonSummary[]; status: DataStatus }>
   quality: Loadable<DataQuality>
-  matches: Loadable<MatchRow[]>
+  /**
+   * The filter's matches, read page by page (#23): `total` in all, `rows[i]` undefined until its page has
+   * been read (the first page comes with the filter, the rest as the table scrolls to them).
+   */
+  matches: Loadable<MatchPages>
   filter: MatchFilter
   imports: { running: boolean; outcomes: ImportOutcome[] }
   sync: {
@@ -46,6 +50,8 @@ export interface DataState {
   loadOverview(api: ScorelineApi): Promise<void>
   loadQuality(api: ScorelineApi): Promise<void>
   setFilter(api: ScorelineApi, filter: MatchFilter): Promise<void>
+  /** Reads the pages of the rows [start, end) not read yet (the table's visible range). */
+  loadMatchRange(api: ScorelineApi, start: number, end: number): Promise<void>
   importFiles(api: ScorelineApi, files: { name: string; bytes: ArrayBuffer }[]): Promise<void>
   runSync(api: ScorelineApi): Promise<void>
   addAlias(
@@ -56,7 +62,19 @@ export interface DataState {
   watch(api: ScorelineApi): () => void
 }
 
-const MATCH_LIMIT = 20_000
+export interface MatchPages {
+  total: number
+  rows: (MatchRow | undefined)[]
+}
+
+/** Rows per page of `data.matchPage`: a screenful many times over, small enough to arrive at once. */
+export const MATCH_PAGE = 200
+
+/** Pages being read, per filter object (so a range scrolled past twice is asked for once). */
+const pagesInFlight = new WeakMap<MatchFilter, Set<number>>()
+
+const cleanFilter = (filter: MatchFilter) =>
+  Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== '')) as MatchFilter
 
 function toBase64(bytes: ArrayBuffer): string {
   const view = new Uint8Array(bytes)
@@ -111,16 +129,47 @@ export const useDataStore = create<DataState>((set, get) => ({
 
   async setFilter(api, filter) {
     set((s) => ({ filter, matches: { ...s.matches, loading: true } }))
-    const clean = Object.fromEntries(
-      Object.entries(filter).filter(([, v]) => v !== undefined && v !== ''),
-    ) as MatchFilter
-    const result = await api.data.matches({ ...clean, limit: MATCH_LIMIT })
+    pagesInFlight.set(filter, new Set([0]))
+    const result = await api.data.matchPage({ ...cleanFilter(filter), offset: 0, limit: MATCH_PAGE })
     if (get().filter !== filter) return // a newer filter superseded this one
-    set({
-      matches: result.ok
-        ? { data: result.value, loading: false, error: null }
-        : { data: null, loading: false, error: result.error },
-    })
+    pagesInFlight.get(filter)?.delete(0)
+    if (!result.ok) {
+      set({ matches: { data: null, loading: false, error: result.error } })
+      return
+    }
+    const rows = new Array<MatchRow | undefined>(result.value.total)
+    result.value.rows.forEach((r, i) => (rows[i] = r))
+    set({ matches: { data: { total: result.value.total, rows }, loading: false, error: null } })
+  },
+
+  async loadMatchRange(api, start, end) {
+    const filter = get().filter
+    const data = get().matches.data
+    if (!data) return
+    const inFlight = pagesInFlight.get(filter) ?? new Set<number>()
+    pagesInFlight.set(filter, inFlight)
+    const wanted: number[] = []
+    const last = Math.min(end, data.total) - 1
+    for (let page = Math.floor(Math.max(0, start) / MATCH_PAGE); page * MATCH_PAGE <= last; page++) {
+      if (inFlight.has(page) || data.rows[page * MATCH_PAGE] !== undefined) continue
+      inFlight.add(page)
+      wanted.push(page)
+    }
+    await Promise.all(
+      wanted.map(async (page) => {
+        const result = await api.data.matchPage({
+          ...cleanFilter(filter),
+          offset: page * MATCH_PAGE,
+          limit: MATCH_PAGE,
+        })
+        inFlight.delete(page)
+        const current = get().matches.data
+        if (get().filter !== filter || !current || !result.ok) return
+        const rows = current.rows.slice()
+        result.value.rows.forEach((r, i) => (rows[page * MATCH_PAGE + i] = r))
+        set({ matches: { data: { total: current.total, rows }, loading: false, error: null } })
+      }),
+    )
   },
 
   async importFiles(api, files) {

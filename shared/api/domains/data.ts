@@ -218,6 +218,17 @@ export const seasonDownloadSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 })
 
+/** The filter of `data.matches` and `data.matchPage`. */
+const matchFilterFields = {
+  league: leagueCode.optional(),
+  season: season.optional(),
+  team: z.union([z.number().int(), z.string().min(1)]).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  status: matchStatus.optional(),
+  withOdds: z.boolean().optional(),
+}
+
 export const dataProcedures = {
   'data.status': procedure({
     summary: 'Last sync, rows per table, pending outbox items and whether Postgres is reachable.',
@@ -243,18 +254,24 @@ export const dataProcedures = {
     summary: 'Matches by league, season, team and date range, with odds.',
     input: z
       .object({
-        league: leagueCode.optional(),
-        season: season.optional(),
-        team: z.union([z.number().int(), z.string().min(1)]).optional(),
-        from: isoDate.optional(),
-        to: isoDate.optional(),
-        status: matchStatus.optional(),
-        withOdds: z.boolean().optional(),
+        ...matchFilterFields,
         limit: z.number().int().min(1).max(50_000).optional(),
         offset: z.number().int().min(0).optional(),
       })
       .strict(),
     output: z.array(matchRowSchema),
+  }),
+  'data.matchPage': procedure({
+    summary:
+      'One page of the matches of a filter (date order) and how many there are in all: the Data screen reads its table page by page.',
+    input: z
+      .object({
+        ...matchFilterFields,
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(1000),
+      })
+      .strict(),
+    output: z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(matchRowSchema) }),
   }),
   'data.leagueTable': procedure({
     summary: 'League table (points, goal difference) as of a date.',

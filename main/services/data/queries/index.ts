@@ -1,6 +1,6 @@
 export { listLeagues, listSeasons, listTeams } from './catalogQueries'
 export type { LeagueSummary, SeasonSummary, TeamSummary } from './catalogQueries'
-export { listMatches, leagueTable } from './matchQueries'
+export { listMatches, leagueTable, matchPage } from './matchQueries'
 export type { MatchFilter, MatchRow, OddsRow, TableRow } from './matchQueries'
 export { dataQuality } from './qualityQueries'
 export type { DataQualityReport } from './qualityQueries'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { openMemoryDatabase } from '../db/index'
 import { importFileContents } from '../import/index'
-import { listMatches } from './index'
+import { listMatches, matchPage } from './index'
 
 // Invented clubs and prices.
 const HEADER = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,B365H,B365D,B365A'
@@ -33,5 +33,26 @@ describe('listMatches: parsed packed odds are reused only while the packed text 
     db.prepare("UPDATE odds SET home = 2.05 WHERE bookmaker = 'B365' AND home = 1.95").run()
     expect(listMatches(db, { league: 'E0' })[0].odds[0].home).toBe(2.05)
     expect(listMatches(db, { league: 'E0', withOdds: false })[0].odds).toEqual([])
+  })
+})
+
+describe('matchPage', () => {
+  it('gives one page in date order and the total of the filter', () => {
+    const db = openMemoryDatabase()
+    importFileContents(db, csv(1.8), 'E0_2031.csv')
+    const all = listMatches(db, { league: 'E0' })
+    expect(matchPage(db, { league: 'E0' }, { offset: 0, limit: 1 })).toEqual({
+      total: 2,
+      offset: 0,
+      rows: all.slice(0, 1),
+    })
+    expect(matchPage(db, { league: 'E0' }, { offset: 1, limit: 5 }).rows).toEqual(all.slice(1))
+    expect(matchPage(db, { league: 'E0' }, { offset: 5, limit: 5 })).toEqual({
+      total: 2,
+      offset: 5,
+      rows: [],
+    })
+    expect(matchPage(db, { team: 'Nobody FC' }, { offset: 0, limit: 5 }).total).toBe(0)
+    expect(matchPage(db, { team: 'Westmoor' }, { offset: 0, limit: 5 }).total).toBe(1)
   })
 })

@@ -79,6 +79,32 @@ function teamIds(db: Database.Database, team: number | string): number[] {
 
 /** Matches in date order (then kick-off, id), with their odds. Tombstoned rows are never returned. */
 export function listMatches(db: Database.Database, filter: MatchFilter = {}): MatchRow[] {
+  const found = whereOf(db, filter)
+  if (!found) return []
+  return listWhere(db, found.where, found.params, filter)
+}
+
+/** One page of {@link listMatches} and how many matches the filter has in all (the Data screen's table, #23). */
+export function matchPage(
+  db: Database.Database,
+  filter: Omit<MatchFilter, 'limit' | 'offset'>,
+  page: { offset: number; limit: number },
+): { total: number; offset: number; rows: MatchRow[] } {
+  const found = whereOf(db, filter)
+  if (!found) return { total: 0, offset: page.offset, rows: [] }
+  const total = cached(db, `SELECT count(*) FROM matches m WHERE ${found.where.join(' AND ')}`)
+    .pluck()
+    .get(...found.params) as number
+  const rows =
+    page.offset < total ? listWhere(db, found.where, [...found.params], { ...filter, ...page }) : []
+  return { total, offset: page.offset, rows }
+}
+
+/** The WHERE terms and parameters of a filter; null when it names a team that does not exist. */
+function whereOf(
+  db: Database.Database,
+  filter: MatchFilter,
+): { where: string[]; params: (string | number)[] } | null {
   const where = ['m.deleted = 0']
   const params: (string | number)[] = []
   if (filter.league) {
@@ -91,7 +117,7 @@ export function listMatches(db: Database.Database, filter: MatchFilter = {}): Ma
   }
   if (filter.team !== undefined) {
     const ids = teamIds(db, filter.team)
-    if (!ids.length) return []
+    if (!ids.length) return null
     const list = ids.map(() => '?').join(', ')
     where.push(`(m.home_team_id IN (${list}) OR m.away_team_id IN (${list}))`)
     params.push(...ids, ...ids)
@@ -108,6 +134,15 @@ export function listMatches(db: Database.Database, filter: MatchFilter = {}): Ma
     where.push('m.status = ?')
     params.push(filter.status)
   }
+  return { where, params }
+}
+
+function listWhere(
+  db: Database.Database,
+  where: readonly string[],
+  params: (string | number)[],
+  filter: MatchFilter,
+): MatchRow[] {
   const withOdds = filter.withOdds !== false
   // odds_json: the match's odds packed by the writer (migration 003); NULL while stale.
   let sql = `${withOdds ? SELECT_WITH_PACKED_ODDS : SELECT} WHERE ${where.join(' AND ')} ORDER BY m.date, m.kickoff_time, m.id`

@@ -1,10 +1,12 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { buildApi, type Transport } from '../../../../shared/api/contract'
 import { DataPage } from './DataPage'
 import { useDataStore } from '../../stores/dataStore'
 import { marketOdds } from './marketOdds'
-import type { MatchRow } from '../../stores/dataStore'
+import { MATCH_PAGE, type MatchRow } from '../../stores/dataStore'
+
+const page = (rows: MatchRow[]) => ({ total: rows.length, offset: 0, rows })
 
 const match = (over: Partial<MatchRow>): MatchRow => ({
   id: 1,
@@ -84,7 +86,7 @@ describe('Data page', () => {
       'data.seasons': () => [],
       'data.status': () => status,
       'data.quality': () => quality,
-      'data.matches': () => [],
+      'data.matchPage': () => page([]),
     })
     await act(async () => {
       render(<DataPage api={a} />)
@@ -94,7 +96,7 @@ describe('Data page', () => {
     expect(screen.getByTestId('postgres-state').textContent).toContain('working offline')
   })
 
-  it('sends the filter to data.matches and shows the count', async () => {
+  it('sends the filter to data.matchPage and shows the count', async () => {
     const { api: a, calls } = api({
       'data.leagues': () => [
         {
@@ -112,7 +114,7 @@ describe('Data page', () => {
       'data.seasons': () => [],
       'data.status': () => status,
       'data.quality': () => quality,
-      'data.matches': () => [match({ id: 1 }), match({ id: 2, homeTeam: 'Chelsea' })],
+      'data.matchPage': () => page([match({ id: 1 }), match({ id: 2, homeTeam: 'Chelsea' })]),
     })
     await act(async () => {
       render(<DataPage api={a} />)
@@ -120,9 +122,60 @@ describe('Data page', () => {
     await act(async () => {
       fireEvent.change(screen.getByLabelText('Team'), { target: { value: 'Arsenal' } })
     })
-    const last = calls.filter((c) => c.name === 'data.matches').at(-1)
-    expect(last?.input).toEqual({ team: 'Arsenal', limit: 20000 })
+    const last = calls.filter((c) => c.name === 'data.matchPage').at(-1)
+    expect(last?.input).toEqual({ team: 'Arsenal', offset: 0, limit: MATCH_PAGE })
     expect(screen.getByTestId('matches-count').textContent).toBe('2 matches')
+  })
+
+  it('reads a 25,000-match filter page by page: the first page and the count, later pages as they come into view', async () => {
+    const total = 25_000
+    const { api: a, calls } = api({
+      'data.leagues': () => [],
+      'data.seasons': () => [],
+      'data.status': () => status,
+      'data.quality': () => quality,
+      'data.matchPage': (input) => {
+        const { offset, limit } = input as { offset: number; limit: number }
+        const rows = Array.from({ length: Math.min(limit, total - offset) }, (_, i) =>
+          match({ id: offset + i + 1, homeTeam: `Home ${offset + i + 1}` }),
+        )
+        return { total, offset, rows }
+      },
+    })
+    // jsdom lays nothing out: give the table's scroll area a screen's height so rows come into view
+    const height = vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(480)
+    const width = vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000)
+    await act(async () => {
+      render(<DataPage api={a} />)
+    })
+    const pages = () => calls.filter((c) => c.name === 'data.matchPage').map((c) => c.input)
+    expect(pages()).toEqual([{ offset: 0, limit: MATCH_PAGE }])
+    expect(screen.getByTestId('matches-count').textContent).toBe('25000 matches')
+    const table = screen.getByTestId('matches-table')
+    expect(table.getAttribute('aria-rowcount')).toBe(String(total + 1))
+    // only the rows in view are in the DOM, every one of them read
+    const rendered = table.querySelectorAll('[role="row"]:not(.vtable-head)')
+    expect(rendered.length).toBeGreaterThan(0)
+    expect(rendered.length).toBeLessThan(100)
+    expect(table.querySelector('[aria-busy="true"]')).toBeNull()
+    expect(screen.getByText('Home 1')).toBeTruthy()
+    // a range further down: its page once, however often it is asked for
+    await act(async () => {
+      await Promise.all([
+        useDataStore.getState().loadMatchRange(a, 12_340, 12_360),
+        useDataStore.getState().loadMatchRange(a, 12_345, 12_350),
+      ])
+    })
+    expect(pages()).toEqual([
+      { offset: 0, limit: MATCH_PAGE },
+      { offset: 12_200, limit: MATCH_PAGE },
+    ])
+    const rows = useDataStore.getState().matches.data!.rows
+    expect(rows[12_345]?.homeTeam).toBe('Home 12346')
+    expect(rows[12_199]).toBeUndefined()
+    expect(rows[12_400]).toBeUndefined()
+    height.mockRestore()
+    width.mockRestore()
   })
 
   it('lists a rejected file with its reason', async () => {
@@ -131,7 +184,7 @@ describe('Data page', () => {
       'data.seasons': () => [],
       'data.status': () => status,
       'data.quality': () => quality,
-      'data.matches': () => [],
+      'data.matchPage': () => page([]),
       'data.importCsv': () => [
         {
           ok: false,

@@ -7,8 +7,18 @@ import { QualityPanel } from './QualityPanel'
 import { DownloadPanel } from './DownloadPanel'
 
 export function DataPage({ api }: { api: ScorelineApi }) {
-  const { overview, matches, filter, sync, loadOverview, loadQuality, setFilter, runSync, watch } =
-    useDataStore()
+  const {
+    overview,
+    matches,
+    filter,
+    sync,
+    loadOverview,
+    loadQuality,
+    setFilter,
+    loadMatchRange,
+    runSync,
+    watch,
+  } = useDataStore()
 
   useEffect(() => {
     void loadOverview(api)
@@ -194,7 +204,7 @@ export function DataPage({ api }: { api: ScorelineApi }) {
             />
           </label>
           <span className="muted" data-testid="matches-count">
-            {matches.loading ? 'loading…' : `${matches.data?.length ?? 0} matches`}
+            {matches.loading ? 'loading…' : `${matches.data?.total ?? 0} matches`}
           </span>
         </form>
         {matches.error && (
@@ -202,8 +212,13 @@ export function DataPage({ api }: { api: ScorelineApi }) {
             {matches.error.message}
           </p>
         )}
-        {matches.data && matches.data.length > 0 && <MatchesTable rows={matches.data} />}
-        {matches.data && matches.data.length === 0 && !matches.loading && (
+        {matches.data && matches.data.total > 0 && (
+          <MatchesTable
+            rows={matches.data.rows}
+            onRange={(start, end) => void loadMatchRange(api, start, end)}
+          />
+        )}
+        {matches.data && matches.data.total === 0 && !matches.loading && (
           <p className="muted">No matches for this filter.</p>
         )}
       </section>

@@ -1,4 +1,4 @@
-import { useRef } from 'react'
+import { useEffect, useRef } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { MatchRow } from '../../stores/dataStore'
 import { marketOdds } from './marketOdds'
@@ -6,8 +6,17 @@ import { marketOdds } from './marketOdds'
 const ROW_HEIGHT = 32
 const COLUMNS = '96px 56px 70px 1fr 64px 1fr 150px 120px'
 
-/** Virtualised: only the visible rows are in the DOM, so a whole league history scrolls smoothly. */
-export function MatchesTable({ rows }: { rows: MatchRow[] }) {
+/**
+ * Virtualised: only the visible rows are in the DOM, so a whole league history scrolls smoothly. `rows` may
+ * have holes (pages not read yet): they show as placeholders and `onRange` asks for the visible range.
+ */
+export function MatchesTable({
+  rows,
+  onRange,
+}: {
+  rows: readonly (MatchRow | undefined)[]
+  onRange?: (start: number, end: number) => void
+}) {
   const parentRef = useRef<HTMLDivElement>(null)
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns fresh functions by design
   const virtualizer = useVirtualizer({
@@ -17,6 +26,13 @@ export function MatchesTable({ rows }: { rows: MatchRow[] }) {
     overscan: 12,
     initialRect: { width: 1000, height: 480 },
   })
+  const items = virtualizer.getVirtualItems()
+  const first = items.length ? items[0].index : 0
+  const last = items.length ? items[items.length - 1].index : -1
+  const missing = items.some((item) => rows[item.index] === undefined)
+  useEffect(() => {
+    if (missing && onRange) onRange(first, last + 1)
+  }, [first, last, missing, onRange])
   return (
     <div
       className="vtable"
@@ -34,8 +50,26 @@ export function MatchesTable({ rows }: { rows: MatchRow[] }) {
       </div>
       <div ref={parentRef} className="vtable-body" tabIndex={0} aria-label="Matches, scrollable">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
+          {items.map((item) => {
             const m = rows[item.index]
+            if (!m) {
+              return (
+                <div
+                  key={`pending-${item.index}`}
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  aria-busy="true"
+                  className="vtable-row muted"
+                  style={{
+                    gridTemplateColumns: COLUMNS,
+                    transform: `translateY(${item.start}px)`,
+                    height: ROW_HEIGHT,
+                  }}
+                >
+                  <span role="cell">…</span>
+                </div>
+              )
+            }
             const odds = marketOdds(m)
             return (
               <div
