@@ -10,6 +10,7 @@ import {
 } from '../../model/backtest'
 import {
   compareVariants,
+  compareVariantsWith,
   DEFAULT_BOOTSTRAP_SEED,
   DEFAULT_RESAMPLES,
   type BootstrapInterval,
@@ -19,6 +20,11 @@ import {
 import { MARGIN_METHODS, type MarginMethod } from '../../model/market'
 import { describeMarket, selectMarketOdds, type ParsedMatch } from '../../services/data/csv'
 import { UserError, type Command } from '../framework'
+import type { BacktestMatch } from '../../model/backtest'
+import { backtestInPool } from '../../services/training/modelJobClient'
+import { packMatches, type PackedMatches } from '../../services/training/packedMatches'
+import { createWorkerPool, defaultPoolSize } from '../../services/training/workerPool'
+import { trainingWorkerPath } from '../trainingWorker'
 import { fixed, parseNumber, parseVariantList, readSeasonFiles, stringOption, table } from './modelInput'
 import {
   checkMatches,
@@ -125,6 +131,12 @@ export const compareModelsCommand: Command = {
       description: `Bootstrap seed (default ${DEFAULT_BOOTSTRAP_SEED})`,
       valueName: 'n',
     },
+    workers: {
+      type: 'string',
+      description:
+        'Worker threads for the walk-forwards (default: cores − 1); 1 runs them in this process, as does --league (the workers do not see divisions)',
+      valueName: 'n',
+    },
   },
   async run(ctx) {
     const { from, to } = periodFlags(ctx, 'compare')
@@ -147,10 +159,13 @@ export const compareModelsCommand: Command = {
     const matches = compareMatchesFrom(data.rows, trainingMargin)
     const league = stringOption(ctx, 'league')
     checkMatches(matches, league)
+    const workers =
+      parseNumber(stringOption(ctx, 'workers'), 'workers', { integer: true, min: 1, max: 64 }) ??
+      defaultPoolSize()
     const t0 = performance.now()
     let comparison: Comparison
     try {
-      comparison = compareVariants(matches, {
+      const compareOptions: Parameters<typeof compareVariants>[1] = {
         from,
         to,
         variants,
@@ -165,7 +180,11 @@ export const compareModelsCommand: Command = {
         onVariant: (id, stage) => {
           if (!ctx.json) ctx.stderr.write(`${id}: ${stage === 'tuning' ? 'tuning' : 'walk-forward'}...\n`)
         },
-      })
+      }
+      comparison =
+        workers > 1 && !league
+          ? await compareInPool(matches, compareOptions, workers)
+          : compareVariants(matches, compareOptions)
     } catch (error) {
       const code = (error as { code?: unknown }).code
       if (code === 'MODEL_NO_DATA' || code === 'MODEL_BAD_INPUT') {
@@ -186,6 +205,31 @@ export const compareModelsCommand: Command = {
     ctx.output(output, (o: CompareModelsOutput) => renderComparison(o))
     return 0
   },
+}
+
+/**
+ * The comparison with its walk-forwards (every grid point, then every variant) spread over `size` worker
+ * threads: the same walk-forwards as in this process, the matches packed once (#23).
+ */
+async function compareInPool(
+  matches: readonly CompareMatch[],
+  options: Parameters<typeof compareVariants>[1],
+  size: number,
+): Promise<Comparison> {
+  const pool = createWorkerPool({
+    workerUrl: trainingWorkerPath() ?? new URL('../../services/training/modelWorker.ts', import.meta.url),
+    size,
+  })
+  const packed = new Map<readonly BacktestMatch[], PackedMatches>()
+  try {
+    return await compareVariantsWith(matches, options, (m, o) => {
+      let p = packed.get(m)
+      if (!p) packed.set(m, (p = packMatches(m)))
+      return backtestInPool(pool, p, o)
+    })
+  } finally {
+    await pool.close()
+  }
 }
 
 /** `α 0.074`, and whether each stage was being served at the end (its out-of-sample RPS against what it replaces). */

@@ -5,7 +5,12 @@ import { simulateLeagueForVariants } from '../backtest/simulatedMarket'
 import { walkForward, yearsBefore } from '../backtest/walkForward'
 import { VARIANTS, type GoalModelVariant, type VariantId } from '../variants'
 import { dixonColesVariant, type DixonColesVariantFit } from '../variants/dixonColes'
-import { compareVariants, chooseHyperParameters, type CompareMatch } from './compareVariants'
+import {
+  compareVariants,
+  compareVariantsWith,
+  chooseHyperParameters,
+  type CompareMatch,
+} from './compareVariants'
 
 const FROM = '2022-08-01'
 const { matches: sim } = simulateLeagueForVariants()
@@ -173,5 +178,31 @@ describe('compareVariants (simulated league with two markets)', () => {
       }),
     ).toThrow(/look ahead/)
     expect(rps([1, 0, 0], 'H')).toBe(0)
+  })
+})
+
+describe('compareVariantsWith (the walk-forwards handed to a runner, e.g. a worker pool)', () => {
+  it('gives the comparison compareVariants gives, tuning grid included, whatever order the runs finish in', async () => {
+    const options = {
+      from: FROM,
+      variants: ['dixon-coles', 'shrunk' as VariantId],
+      minHistory: 30,
+      bootstrap: { resamples: 300 },
+    }
+    const inThread = compareVariants(matches, options)
+    let calls = 0
+    // later calls finish first: the assembly must not depend on completion order
+    const runner = async (m: Parameters<typeof walkForward>[0], o: Parameters<typeof walkForward>[1]) => {
+      const delay = 20 - 2 * calls++
+      await new Promise((r) => setTimeout(r, Math.max(0, delay)))
+      return walkForward(m, o)
+    }
+    const fannedOut = await compareVariantsWith(matches, options, runner)
+    expect(calls).toBe(2 + 3) // one walk-forward per variant, one per grid point of 'shrunk'
+    const timeless = (c: typeof inThread) => ({
+      ...c,
+      variants: c.variants.map((v) => ({ ...v, seconds: 0 })),
+    })
+    expect(timeless(fannedOut)).toEqual(timeless(inThread))
   })
 })

@@ -145,34 +145,136 @@ export function chooseHyperParameters(
   period: { from: string; to: string },
   options: Pick<WalkForwardOptions, 'xi' | 'windowYears' | 'league'>,
 ): HyperChoice | null {
-  const variant = requireVariant(id)
-  const grid = variant.hyperGrid
+  const grid = requireVariant(id).hyperGrid
   if (!grid || grid.length === 0) return null
-  const results: HyperChoice['grid'] = []
+  return hyperChoiceOf(
+    grid,
+    period,
+    grid.map((params) => {
+      try {
+        return walkForward(matches, tuningOptions(id, params, period, options))
+      } catch (error) {
+        if (!(error instanceof DixonColesError) || error.code !== 'MODEL_NO_DATA') throw error
+        return null
+      }
+    }),
+  )
+}
+
+/** The model-only walk-forward that scores one grid point over the tuning period. */
+function tuningOptions(
+  id: VariantId,
+  params: Record<string, number>,
+  period: { from: string; to: string },
+  options: Pick<WalkForwardOptions, 'xi' | 'windowYears' | 'league'>,
+): WalkForwardOptions {
+  return { ...options, ...period, model: id, params, modelOnly: true }
+}
+
+/** The grid point with the lowest RPS (ties: the earlier point); null result: no forecast (MODEL_NO_DATA). */
+function hyperChoiceOf(
+  grid: readonly Record<string, number>[],
+  period: { from: string; to: string },
+  results: readonly (WalkForwardResult | null)[],
+): HyperChoice {
+  const scores: HyperChoice['grid'] = []
   let best: { params: Record<string, number>; rps: number } | null = null
-  for (const params of grid) {
-    let rpsValue: number | null = null
-    let n = 0
-    try {
-      const r = walkForward(matches, { ...options, ...period, model: id, params, modelOnly: true })
-      rpsValue = r.metrics.model?.rps ?? null
-      n = r.metrics.model?.n ?? 0
-    } catch (error) {
-      if (!(error instanceof DixonColesError) || error.code !== 'MODEL_NO_DATA') throw error
-    }
-    results.push({ params: { ...params }, rps: rpsValue, n })
+  grid.forEach((params, i) => {
+    const rpsValue = results[i]?.metrics.model?.rps ?? null
+    scores.push({ params: { ...params }, rps: rpsValue, n: results[i]?.metrics.model?.n ?? 0 })
     if (rpsValue !== null && (!best || rpsValue < best.rps)) best = { params: { ...params }, rps: rpsValue }
-  }
+  })
+  const chosen = best as { params: Record<string, number>; rps: number } | null
   return {
     period,
-    grid: results,
-    chosen: best ? best.params : { ...grid[0] },
-    note: best ? null : `no forecast in ${period.from} .. ${period.to}: kept the default`,
+    grid: scores,
+    chosen: chosen ? chosen.params : { ...grid[0] },
+    note: chosen ? null : `no forecast in ${period.from} .. ${period.to}: kept the default`,
   }
 }
 
+/**
+ * Runs the walk-forwards of {@link compareVariantsWith} elsewhere (a worker pool): same matches and options
+ * as `walkForward` takes, same result.
+ */
+export type WalkForwardRunner = (
+  matches: readonly BacktestMatch[],
+  options: WalkForwardOptions,
+) => Promise<WalkForwardResult>
+
+type VariantRun = { id: VariantId; hyper: HyperChoice | null; result: WalkForwardResult; seconds: number }
+
 /** Runs the comparison; throws MODEL_BAD_INPUT / MODEL_NO_DATA like the walk-forward. */
 export function compareVariants(matches: readonly CompareMatch[], options: CompareOptions): Comparison {
+  const plan = planComparison(matches, options)
+  const { ids, tuning, wfMatches, base, now } = plan
+  const runs: VariantRun[] = []
+  for (const id of ids) {
+    const t0 = now()
+    options.onVariant?.(id, 'tuning')
+    const hyper = chooseHyperParameters(wfMatches, id, tuning, {
+      xi: base.xi,
+      windowYears: base.windowYears,
+      league: base.league,
+    })
+    options.onVariant?.(id, 'walk-forward')
+    const result = walkForward(wfMatches, { ...base, model: id, params: hyper?.chosen ?? {} })
+    runs.push({ id, hyper, result, seconds: (now() - t0) / 1000 })
+  }
+  return assembleComparison(matches, options, plan, runs)
+}
+
+/**
+ * {@link compareVariants} with its walk-forwards handed to `walk` (e.g. a worker pool) all at once: first
+ * every grid point of every variant over the tuning period, then every variant's walk-forward with its
+ * chosen point. The same walk-forwards with the same options, so the same comparison; a variant's `seconds`
+ * are from the start to the end of its own walk-forward (they overlap).
+ */
+export async function compareVariantsWith(
+  matches: readonly CompareMatch[],
+  options: CompareOptions,
+  walk: WalkForwardRunner,
+): Promise<Comparison> {
+  const plan = planComparison(matches, options)
+  const { ids, tuning, wfMatches, base, now } = plan
+  const t0 = now()
+  const tuningOpts = { xi: base.xi, windowYears: base.windowYears, league: base.league }
+  const hypers = await Promise.all(
+    ids.map(async (id) => {
+      const grid = requireVariant(id).hyperGrid
+      if (!grid || grid.length === 0) return null
+      options.onVariant?.(id, 'tuning')
+      const results = await Promise.all(
+        grid.map((params) =>
+          walk(wfMatches, tuningOptions(id, params, tuning, tuningOpts)).catch((error: unknown) => {
+            if ((error as { code?: unknown }).code !== 'MODEL_NO_DATA') throw error
+            return null
+          }),
+        ),
+      )
+      return hyperChoiceOf(grid, tuning, results)
+    }),
+  )
+  const runs = await Promise.all(
+    ids.map(async (id, i): Promise<VariantRun> => {
+      options.onVariant?.(id, 'walk-forward')
+      const result = await walk(wfMatches, { ...base, model: id, params: hypers[i]?.chosen ?? {} })
+      return { id, hyper: hypers[i], result, seconds: (now() - t0) / 1000 }
+    }),
+  )
+  return assembleComparison(matches, options, plan, runs)
+}
+
+interface ComparisonPlan {
+  ids: VariantId[]
+  margin: MarginMethod
+  now: () => number
+  tuning: { from: string; to: string }
+  wfMatches: BacktestMatch[]
+  base: WalkForwardOptions
+}
+
+function planComparison(matches: readonly CompareMatch[], options: CompareOptions): ComparisonPlan {
   if (options.variants.length === 0) {
     throw new DixonColesError('MODEL_BAD_INPUT', 'Choose at least one model variant to compare.')
   }
@@ -207,20 +309,16 @@ export function compareVariants(matches: readonly CompareMatch[], options: Compa
     warmUpFrom: tuning.from,
   }
 
-  const runs: { id: VariantId; hyper: HyperChoice | null; result: WalkForwardResult; seconds: number }[] = []
-  for (const id of ids) {
-    const t0 = now()
-    options.onVariant?.(id, 'tuning')
-    const hyper = chooseHyperParameters(wfMatches, id, tuning, {
-      xi: base.xi,
-      windowYears: base.windowYears,
-      league: base.league,
-    })
-    options.onVariant?.(id, 'walk-forward')
-    const result = walkForward(wfMatches, { ...base, model: id, params: hyper?.chosen ?? {} })
-    runs.push({ id, hyper, result, seconds: (now() - t0) / 1000 })
-  }
+  return { ids, margin, now, tuning, wfMatches, base }
+}
 
+function assembleComparison(
+  matches: readonly CompareMatch[],
+  options: CompareOptions,
+  plan: ComparisonPlan,
+  runs: readonly VariantRun[],
+): Comparison {
+  const { margin, base } = plan
   // Every run predicts the same rows in the same order (same sorted matches, same period and league).
   const rows0 = runs[0].result.rows
   for (const run of runs) {
