@@ -11,7 +11,7 @@
  */
 // @ts-expect-error -- jsdom ships no types and @types/jsdom is not a dependency
 import { JSDOM as UntypedJSDOM } from 'jsdom'
-import { rmSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { chromium } from 'playwright-core'
 import { buildApi } from '../shared/api/contract'
@@ -21,7 +21,6 @@ import {
   simulatedFixtureLeagues,
   simulatedFixturesCsv,
 } from '../main/services/data/testing/simulatedFixturesCsv'
-import { existsSync } from 'node:fs'
 import { isMain, median, printResults, timeMedian, type BenchResult } from './support'
 
 const FIXTURES = 500
