@@ -7,7 +7,7 @@
  * matches"), the market on the Model health charts and the jackpot prize tiers. Screenshots go to
  * e2e/screenshots/trust-*.png.
  */
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -16,9 +16,8 @@ import {
   simulatedSeasonCsv,
   SIMULATED_TEAM_NAMES,
 } from '../main/services/data/testing/simulatedSeasonCsv'
-import { writeFileSync, mkdtempSync } from 'node:fs'
 import os from 'node:os'
-import { buildApp, CHROMIUM, CHROMIUM_ARGS, repoRoot, serve, type Served } from './support/serve'
+import { apiCaller, buildApp, CHROMIUM, CHROMIUM_ARGS, repoRoot, serve, type Served } from './support/serve'
 
 const runnable = existsSync(CHROMIUM)
 if (!runnable) console.warn(`[skipped] trust-screens e2e: no Chromium at ${CHROMIUM}`)
@@ -40,6 +39,7 @@ const SCREENS: { id: string; ready: string; prepare?: (page: Page) => Promise<vo
   { id: 'models', ready: '[data-testid="model-detail"]' },
   { id: 'experiments', ready: '[data-testid="runs-table"]' },
   { id: 'features', ready: 'h1' },
+  { id: 'fixtures', ready: 'h1' },
   { id: 'health', ready: '[data-testid="health-report"]' },
   { id: 'settings', ready: 'h1' },
 ]
@@ -49,16 +49,7 @@ describe.skipIf(!runnable)('#20 screens: themes, 1024 px, ★best, promote dialo
   let browser: Browser
   const shots = path.join(repoRoot, 'e2e', 'screenshots')
 
-  const callApi = async <T>(name: string, input: unknown): Promise<T> => {
-    const response = await fetch(`${served.origin}/api/${name}`, {
-      method: 'POST',
-      headers: { 'x-scoreline-token': served.token, 'content-type': 'application/json' },
-      body: JSON.stringify(input),
-    })
-    const result = (await response.json()) as { ok: boolean; value?: T; error?: { message: string } }
-    if (!result.ok) throw new Error(`${name}: ${result.error?.message}`)
-    return result.value as T
-  }
+  const callApi = <T>(name: string, input: unknown) => apiCaller(served)<T>(name, input)
 
   beforeAll(async () => {
     buildApp()
@@ -183,6 +174,18 @@ describe.skipIf(!runnable)('#20 screens: themes, 1024 px, ★best, promote dialo
     expect(label).toMatch(/^E0 · (dixon-coles|poisson) · /)
     const durations = await page.getByTestId('run-duration').allTextContents()
     expect(durations.every((d) => d === '—' || /^\d/.test(d))).toBe(true)
+    // durations are real: each stage's run starts when its work started, inside its pipeline run
+    const { runs } = await callApi<{
+      runs: { runId: string; parentRunId: string | null; startTime: number; endTime: number | null }[]
+    }>('tracking.searchRuns', {})
+    const parents = new Map(runs.filter((r) => !r.parentRunId).map((r) => [r.runId, r]))
+    expect(parents.size).toBeGreaterThan(0)
+    for (const p of parents.values()) expect(p.endTime! - p.startTime).toBeGreaterThan(0)
+    for (const child of runs.filter((r) => r.parentRunId)) {
+      const parent = parents.get(child.parentRunId!)!
+      expect(child.startTime).toBeGreaterThanOrEqual(parent.startTime)
+      expect(child.endTime! - child.startTime).toBeLessThanOrEqual(parent.endTime! - parent.startTime)
+    }
     // the key columns stay in view when the table scrolls sideways
     const scroller = page.locator('.runs-scroll')
     await scroller.evaluate((el) => (el.scrollLeft = el.scrollWidth))

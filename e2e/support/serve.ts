@@ -86,3 +86,17 @@ export async function serve(env: NodeJS.ProcessEnv = {}): Promise<Served> {
       }),
   }
 }
+
+/** Calls one procedure of the served bridge with its token; throws the API's message when it fails. */
+export function apiCaller(served: Pick<Served, 'origin' | 'token'>) {
+  return async <T>(name: string, input: unknown): Promise<T> => {
+    const response = await fetch(`${served.origin}/api/${name}`, {
+      method: 'POST',
+      headers: { 'x-scoreline-token': served.token, 'content-type': 'application/json' },
+      body: JSON.stringify(input),
+    })
+    const result = (await response.json()) as { ok: boolean; value?: T; error?: { message: string } }
+    if (!result.ok) throw new Error(`${name}: ${result.error?.message}`)
+    return result.value as T
+  }
+}
