@@ -173,6 +173,86 @@ function warmStartTheta(
 }
 
 /**
+ * Maximise on `s` with its teams with few matches shrunk toward the promoted-team prior (#20), for the engine's
+ * fit and the pseudo-goal variants alike: stage 1 shrinks them toward the league average; the promoted-team
+ * prior (`promotedTeamPrior`, the one pricing uses for unrated teams) is read from the other teams' stage-1
+ * ratings; stage 2 shrinks toward it. `lent`: a recent fit's prior (earlier matches only), which saves stage 1.
+ * Without a plan it is the plain solve.
+ */
+export function solveWithShrinkage(
+  s: MatchStats,
+  plan: ShrinkPlan | null,
+  start: Float64Array,
+  o: {
+    gammaFree: boolean
+    rhoFree: boolean
+    maxIterations?: number
+    tolerance?: number
+    barrierPath?: boolean
+    lent?: ShrinkageReport['prior'] | null
+  },
+): { result: ReturnType<typeof solveConstrainedNewton>; shrinkage: ShrinkageReport | undefined } {
+  const k = s.nTeams
+  const solve = (from: Float64Array) =>
+    solveConstrainedNewton(s, from, {
+      gammaFree: o.gammaFree,
+      rhoFree: o.rhoFree,
+      maxIterations: o.maxIterations,
+      tolerance: o.tolerance,
+      ...(o.barrierPath === undefined ? {} : { barrierPath: o.barrierPath }),
+    })
+  if (!plan) return { result: solve(start), shrinkage: undefined }
+  s.prior = plan.prior
+  const { prior, teams } = plan
+  const report = (p: ShrinkageReport['prior']): ShrinkageReport => ({
+    prior: p,
+    teams: teams.map((t) => ({ name: s.teams[t.index], matches: s.teamMatches[t.index], weight: t.weight })),
+  })
+  const setMean = (attack: number, defence: number) => {
+    for (const { index } of teams) {
+      prior.mean[index] = attack
+      prior.mean[k + index] = defence
+    }
+  }
+  if (o.lent) {
+    setMean(o.lent.attack, o.lent.defence)
+    return { result: solve(start), shrinkage: report({ ...o.lent }) }
+  }
+  // stage 1: the league average (α 0, β the mean data-based start of the other teams)
+  const shrunk = new Set(teams.map((t) => t.index))
+  const ds = defaultStart(s, o.gammaFree)
+  let beta = 0
+  for (let i = 0; i < k; i++) if (!shrunk.has(i)) beta += ds[k + i]
+  setMean(0, beta / (k - shrunk.size))
+  const stage1 = solve(start)
+  const pp = promotedTeamPrior({
+    teams: s.teams
+      .map((name, i) => ({
+        name,
+        attack: stage1.theta[i],
+        defence: stage1.theta[k + i],
+        attackSe: null,
+        defenceSe: null,
+        matches: s.teamMatches[i],
+      }))
+      .filter((_, i) => !shrunk.has(i)),
+  })
+  if (!pp) return { result: stage1, shrinkage: undefined }
+  setMean(pp.attack, pp.defence)
+  const stage2 = solve(stage1.theta)
+  stage2.iterations += stage1.iterations
+  return {
+    result: stage2,
+    shrinkage: report({
+      attack: pp.attack,
+      defence: pp.defence,
+      basis: pp.basis,
+      description: pp.description,
+    }),
+  }
+}
+
+/**
  * Fit the Dixon-Coles (or independent Poisson) model to the matches in the window.
  *
  * Teams with no match in the window are left out and listed in `droppedTeams` (not an error).
@@ -222,73 +302,20 @@ export function fitDixonColesDetailed(
     // A warm start can be infeasible for new data; the default start (ρ = 0) never is.
     start = defaultStart(s, gammaFree)
   }
-  // A warm start from a recent fit (the walk-forward's previous date: earlier matches only) lends its
-  // promoted-team prior, which saves the first stage below; a cold fit estimates the prior itself.
-  const lent = options.warmStart?.shrinkage?.prior
-  const reuse =
-    prepared.shrink && lent && options.warmStart
-      ? prepared.asOfDay - dayNumberOf(options.warmStart.asOf) <= PRIOR_REUSE_DAYS
-      : false
-  if (prepared.shrink && reuse && lent) {
-    for (const { index } of prepared.shrink.teams) {
-      prepared.shrink.prior.mean[index] = lent.attack
-      prepared.shrink.prior.mean[k + index] = lent.defence
-    }
-  } else if (prepared.shrink) {
-    // stage 1's prior mean: the league average (α 0, β the mean data-based start of the other teams)
-    const { prior, teams } = prepared.shrink
-    const shrunk = new Set(teams.map((t) => t.index))
-    const ds = defaultStart(s, gammaFree)
-    let beta = 0
-    for (let i = 0; i < k; i++) if (!shrunk.has(i)) beta += ds[k + i]
-    beta /= k - shrunk.size
-    for (const { index } of teams) prior.mean[k + index] = beta
-  }
-  let res = solveConstrainedNewton(s, start, { gammaFree, rhoFree, maxIterations, tolerance })
-  let shrinkage: ShrinkageReport | undefined
-  if (prepared.shrink && reuse && lent) {
-    shrinkage = {
-      prior: { ...lent },
-      teams: prepared.shrink.teams.map((t) => ({
-        name: s.teams[t.index],
-        matches: s.teamMatches[t.index],
-        weight: t.weight,
-      })),
-    }
-    warnings.push(shrinkageWarning(shrinkage))
-  } else if (prepared.shrink) {
-    // Stage 1 (above) shrank the teams with few matches toward the league average; the promoted-team prior
-    // (pricing's one function) is read from the teams with enough matches, and stage 2 shrinks toward it.
-    const { prior, teams } = prepared.shrink
-    const shrunk = new Set(teams.map((t) => t.index))
-    const stage1 = s.teams.map((name, i) => ({
-      name,
-      attack: res.theta[i],
-      defence: res.theta[k + i],
-      matches: s.teamMatches[i],
-    }))
-    const pp = promotedTeamPrior({
-      teams: stage1.filter((_, i) => !shrunk.has(i)).map((t) => ({ ...t, attackSe: null, defenceSe: null })),
-    })
-    if (pp) {
-      for (const { index } of teams) {
-        prior.mean[index] = pp.attack
-        prior.mean[k + index] = pp.defence
-      }
-      const stage1Iterations = res.iterations
-      res = solveConstrainedNewton(s, res.theta, { gammaFree, rhoFree, maxIterations, tolerance })
-      res.iterations += stage1Iterations
-      shrinkage = {
-        prior: { attack: pp.attack, defence: pp.defence, basis: pp.basis, description: pp.description },
-        teams: teams.map((t) => ({
-          name: s.teams[t.index],
-          matches: s.teamMatches[t.index],
-          weight: t.weight,
-        })),
-      }
-      warnings.push(shrinkageWarning(shrinkage))
-    }
-  }
+  const solved = solveWithShrinkage(s, prepared.shrink, start, {
+    gammaFree,
+    rhoFree,
+    maxIterations,
+    tolerance,
+    lent:
+      options.warmStart?.shrinkage &&
+      prepared.asOfDay - dayNumberOf(options.warmStart.asOf) <= PRIOR_REUSE_DAYS
+        ? options.warmStart.shrinkage.prior
+        : null,
+  })
+  const res = solved.result
+  const shrinkage = solved.shrinkage
+  if (shrinkage) warnings.push(shrinkageWarning(shrinkage))
   const { theta, iterations, onEdge, converged, freeIndices: free } = res
   // the reported log-likelihood is the data's alone (comparable with other software), without the prior
   const ll = s.prior ? logLikelihood({ ...s, prior: null }, theta) : res.logLikelihood

@@ -39,6 +39,8 @@ import {
   type MatchInput,
   type MatchStats,
 } from '../../dixonColes'
+import { shrinkageWeights, solveWithShrinkage, type ShrinkPlan } from '../../dixonColes/fit'
+import type { ShrinkageReport } from '../../dixonColes/types'
 import { fitInfoOf, notConvergedWarning } from '../common/fitReport'
 import { dixonColesForecast } from '../common/forecast'
 import { assertDecay, decayWeight } from '../common/timeDecay'
@@ -93,6 +95,8 @@ export interface PseudoGoalModel {
   /** Teams left out because their matches alone make the maximum non-existent (see {@link fitExcluding}). */
   excludedTeams: string[]
   warnings: string[]
+  /** Teams with few matches shrunk toward the promoted-team prior, as in the engine's fit (#20). */
+  shrinkage?: ShrinkageReport
 }
 
 /** What the fit decided before iterating (exported for the gradient tests). */
@@ -105,6 +109,8 @@ export interface PreparedPseudoFit {
   gammaFree: boolean
   rhoFree: boolean
   nPseudo: number
+  /** The engine's prior on teams with few matches (#20), or null. */
+  shrink: ShrinkPlan | null
 }
 
 export interface WindowSpec {
@@ -210,11 +216,15 @@ export function preparePseudoFit(
   let nPseudo = 0
   for (let i = 0; i < n; i++) nPseudo += counted[i]
   const augmented: MatchStats = { ...goals, sw, sx, sy, droppedTeams: goals.droppedTeams.slice() }
+  // teams with few matches are shrunk toward the promoted-team prior as in the engine's fit (#20); weights from
+  // the goals alone
+  const shrink = shrinkageWeights(goals, undefined)
+  if (shrink) augmented.prior = shrink.prior
   // The augmented objective has a finite maximum under the same conditions as Dixon-Coles with these counts.
   assertIdentifiable(augmented)
   const gammaFree = goals.anyHomeVenue
   const rhoFree = goals.lowScoreWeight > 0
-  return { goals, augmented, asOfDay, gammaFree, rhoFree, nPseudo }
+  return { goals, augmented, asOfDay, gammaFree, rhoFree, nPseudo, shrink }
 }
 
 /** Start from a previous fit, teams matched by name (new teams: α = 0, the mean β). */
@@ -337,7 +347,30 @@ export function fitPseudoGoalArrays(
     ? warmStart(augmented, options.previous, gammaFree, rhoFree)
     : defaultStart(augmented, gammaFree)
   if (logLikelihood(augmented, start) === -Infinity) start = defaultStart(augmented, gammaFree)
-  const res = maximise(augmented, start, gammaFree, rhoFree, options.maxIterations, options.tolerance)
+  const previous = isPseudoGoalModel(options.previous) ? options.previous : null
+  const solved = solveWithShrinkage(augmented, prep.shrink, start, {
+    gammaFree,
+    rhoFree,
+    maxIterations: options.maxIterations,
+    tolerance: options.tolerance,
+    barrierPath: true,
+    // a recent fit's prior (earlier matches only) saves the first stage, as in the engine
+    lent:
+      previous?.shrinkage && prep.asOfDay - dayNumberOf(previous.asOf) <= 60
+        ? previous.shrinkage.prior
+        : null,
+  })
+  const res = {
+    theta: solved.result.theta,
+    objective: solved.result.logLikelihood,
+    gradientNorm: solved.result.gradientNorm,
+    iterations: solved.result.iterations,
+    converged: solved.result.converged,
+  }
+  if (solved.shrinkage)
+    warnings.push(
+      `${solved.shrinkage.teams.length} team(s) with few matches shrunk toward the promoted-team prior (${solved.shrinkage.prior.description})`,
+    )
   if (!res.converged) warnings.push(notConvergedWarning(res))
   const theta = res.theta
   return {
@@ -359,6 +392,7 @@ export function fitPseudoGoalArrays(
     droppedTeams: goals.droppedTeams.slice(),
     excludedTeams: [],
     warnings,
+    ...(solved.shrinkage ? { shrinkage: solved.shrinkage } : {}),
   }
 }
 

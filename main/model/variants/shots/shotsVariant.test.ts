@@ -209,12 +209,15 @@ describe('shots variant', () => {
     expect(() => fitShots(sim.matches, { ...windowOf(sim.matches), params: { w: -1 } })).toThrow(/w must be/)
   })
 
-  it('leaves out a newcomer without goals or shots instead of failing, and rates one with shots', () => {
+  it('rates a newcomer without goals or shots from the promoted-team prior instead of failing (#20), and one with shots', () => {
     const ctx = { ...windowOf(sim.matches), params: { w: 0.5 } }
     const last = sim.matches[sim.matches.length - 1].date
     const blank = { date: last, home: 'Newcomer', away: 'Team 01', homeGoals: 0, awayGoals: 2 }
     const silent = fitShots([...sim.matches, { ...blank, homeShotsOnTarget: 0, awayShotsOnTarget: 6 }], ctx)
-    expect(silent.excludedTeams).toEqual(['Newcomer'])
+    // before #20 it was left out (no finite maximum); the engine's prior on teams with few matches rates it
+    expect(silent.excludedTeams).toEqual([])
+    expect(silent.teams).toContain('Newcomer')
+    expect(silent.shrinkage?.teams.map((t) => t.name)).toEqual(['Newcomer'])
     const shooting = fitShots([...sim.matches, { ...blank, homeShotsOnTarget: 4, awayShotsOnTarget: 6 }], ctx)
     expect(shooting.excludedTeams).toEqual([])
     expect(shooting.teams).toContain('Newcomer')
