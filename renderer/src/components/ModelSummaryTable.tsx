@@ -95,7 +95,14 @@ export function ModelSummaryTable({
                   )}
                 </td>
                 <td>{fmtTime(c?.creationTime ?? m.lastUpdatedTime)}</td>
-                <td className="small">{c ? evalWindowLabel(c) : '—'}</td>
+                <td className="small">
+                  {c ? evalWindowLabel(c) : '—'}
+                  {c?.countsNote && (
+                    <div className="muted" data-testid="counts-note">
+                      {c.countsNote}
+                    </div>
+                  )}
+                </td>
               </tr>
             )
           })}

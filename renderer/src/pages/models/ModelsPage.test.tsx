@@ -37,6 +37,7 @@ const target = (version: string, rps: number) => ({
   marketRps: 0.2,
   modelRps: 0.2005,
   served: 'market (blend off)',
+  countsNote: '378 of 380 matches scored: 2 without odds',
   evalSeason: '2023-24',
   evalFrom: '2023-08-11',
   evalTo: '2024-05-19',
@@ -268,6 +269,10 @@ describe('Dashboard champion panel', () => {
     // the RPS says which forecast it is (#20)
     expect(within(row).getByTestId('rps-forecast').textContent).toBe(
       'served: market (blend off) · model 0.2005',
+    )
+    // why fewer matches were scored than played, as the pipeline says it
+    expect(within(row).getByTestId('counts-note').textContent).toBe(
+      '378 of 380 matches scored: 2 without odds',
     )
   })
 
