@@ -14,6 +14,7 @@ import type Database from 'better-sqlite3'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeWithService, serviceUrl } from '../../../test/support/services'
+import { MlflowClient } from '../tracking/mlflowClient'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../test/support/sharedData'
 import { openMemoryDatabase } from '../data/db'
 import { importFile } from '../data/import'
@@ -83,6 +84,10 @@ function endToEnd(
         expect(l.metrics!.model!.rps).toBeLessThan(l.metrics!.market!.rps + 0.02)
         const champion = await ctx.tracking.getVersionByAlias(modelNameOf(l.league), 'champion')
         expect(champion?.version).toBe('1')
+        // the run's duration is its work's, in the local store and in MLflow alike (#20)
+        const run = await ctx.tracking.getRun(l.runId!)
+        const work = l.steps.reduce((sum, t) => sum + t.ms, 0)
+        expect((run.info.endTime ?? 0) - run.info.startTime).toBeGreaterThanOrEqual(Math.floor(work * 0.5))
       }
       const ratings = await ctx.features.getTeams('team_ratings', ctx.leagues[0])
       expect(ratings.entities.length).toBeGreaterThanOrEqual(20)
@@ -171,6 +176,10 @@ if (!dataDir) {
         async cleanup() {
           tracking.close()
           await features.close()
+          // the registered models this run created (unique names); runs stay in the shared experiments
+          const client = new MlflowClient({ trackingUri: mlflowUri })
+          for (const league of [`E0t${tag}`, `D1t${tag}`])
+            await client.deleteRegisteredModel(modelNameOf(league)).catch(() => {})
           const redis = new Redis(redisUrl)
           const keys = await redis.keys(`${keyPrefix}*`)
           if (keys.length) await redis.del(...keys)
