@@ -223,12 +223,12 @@ describe.skipIf(!runnable)('Fixtures screen in the browser bridge', () => {
       )
       expect(finals.map((t) => t!.replace('%', ''))).toEqual(shown[name])
     }
-    // and, below the display's rounding, the same probabilities from the API (one pricing rule)
+    // and, below the display's rounding, bit-identical probabilities from the API (one pricing rule)
     const jackpots = await callApi<{ id: string; name: string }[]>('jackpots.list', {})
     const analysis = await callApi<JackpotAnalysisDto>('jackpots.analyse', { id: jackpots[0].id })
     for (const f of analysis.fixtures) {
       const fixture = three.find((t) => t.home === f.home && t.away === f.away)!
-      f.final!.probabilities.forEach((p, i) => expect(p).toBeCloseTo(fixture.served!.probabilities[i], 12))
+      expect(f.final!.probabilities).toEqual(fixture.served!.probabilities)
     }
     // the odds beside each market probability: the snapshot's prices, carried over as the jackpot's odds
     for (let position = 1; position <= 3; position++) {
@@ -265,6 +265,12 @@ describe.skipIf(!runnable)('Fixtures screen in the browser bridge', () => {
         `${(fourth.served!.probabilities[i] * 100).toFixed(1)}%`,
       )
     }
+    const pasted = (await callApi<{ id: string; name: string }[]>('jackpots.list', {})).find(
+      (j) => j.name === 'Pasted, no odds',
+    )!
+    const pastedAnalysis = await callApi<JackpotAnalysisDto>('jackpots.analyse', { id: pasted.id })
+    expect(pastedAnalysis.fixtures[0].final!.probabilities).toEqual(fourth.served!.probabilities)
+    expect(pastedAnalysis.fixtures[0].market!.prices).toEqual(fourth.market!.prices)
     await page.screenshot({ path: path.join(shots, 'fixtures-jackpot-snapshot-odds.png'), fullPage: true })
     expect(consoleErrors).toEqual([])
     await page.close()
