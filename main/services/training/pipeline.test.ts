@@ -168,7 +168,9 @@ describe('training pipeline (local tracking and feature stores)', () => {
         const m = children.items[0].metrics
         expect([0, 1]).toContain(m.served)
         expect(m.gate_rows).toBeGreaterThan(0)
-        expect(m.served === 1).toBe(m.gate_rps < m.gate_replaced_rps && m.gate_rows >= 20) // minHistory 20
+        // #22: served while the sequential test's e-value is ≥ 1/0.05 (and minHistory 20 rows are scored)
+        expect(m.served === 1).toBe(m.gate_e_value >= 20 && m.gate_rows >= 20)
+        expect(m.served_matches).toBeGreaterThanOrEqual(0)
       }
     }
   })
@@ -184,6 +186,11 @@ describe('training pipeline (local tracking and feature stores)', () => {
         unchanged: { version: '1' },
         decision: null,
       })
+      // the figures of the version that already holds this result
+      const was = first.leagues.find((x) => x.league === l.league)!
+      expect(l.metrics).toEqual(was.metrics)
+      expect(l.rpsSummary).toBe(was.rpsSummary)
+      expect(l.xi).toBe(was.xi)
     }
     expect(again.summary).toBe(
       'E0: nothing changed since v1 (same data and settings), no new version; D1: nothing changed since v1 (same data and settings), no new version',

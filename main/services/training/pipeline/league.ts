@@ -12,7 +12,7 @@ import {
   type PipelineSettings,
   type PipelineTrigger,
 } from './types'
-import { unchangedVersion } from './unchanged'
+import { metricsFromRun, RUN_TAGS, unchangedVersion } from './unchanged'
 
 export async function runLeague(
   league: string,
@@ -28,9 +28,14 @@ export async function runLeague(
     if (!deps.force) {
       const same = await unchangedVersion(deps.tracking, modelNameOf(league), data, s)
       if (same) {
-        out.unchanged = same
+        // what that version scored, so the last run still shows its figures
+        out.unchanged = { version: same.version, runId: same.runId }
         out.version = same.version
         out.runId = same.runId
+        out.metrics = metricsFromRun(same.run)
+        out.alpha = Number.isFinite(same.run.metrics.alpha) ? same.run.metrics.alpha : null
+        out.xi = Number.isFinite(Number(same.run.params.xi)) ? Number(same.run.params.xi) : null
+        out.rpsSummary = same.run.tags[RUN_TAGS.rpsSummary] ?? null
         progress('done', 1, `${league}: nothing changed since v${same.version} (same data and settings)`)
         return out
       }

@@ -4,10 +4,11 @@
  * registers no new version and says which version already holds that result.
  */
 import { createHash } from 'node:crypto'
-import { TAGS, type TrackingStore } from '../../tracking/trackingStore'
+import type { MetricsSummary } from '../../../model/metrics'
+import { TAGS, type Run, type TrackingStore } from '../../tracking/trackingStore'
 import type { LeagueData } from '../leagueData'
 import { settingsRecord } from './records'
-import type { PipelineSettings } from './types'
+import type { LeagueOutcome, PipelineSettings } from './types'
 
 /** Run tags the screens read beside the metrics. */
 export const RUN_TAGS = {
@@ -44,7 +45,7 @@ export async function unchangedVersion(
   modelName: string,
   data: Pick<LeagueData, 'dataFingerprint'>,
   s: PipelineSettings,
-): Promise<{ version: string; runId: string } | null> {
+): Promise<{ version: string; runId: string; run: Run } | null> {
   const model = await tracking.getRegisteredModel(modelName).catch(() => null)
   if (!model) return null
   const page = await tracking.searchModelVersions({ name: modelName, maxResults: 1000 }).catch(() => null)
@@ -57,5 +58,24 @@ export async function unchangedVersion(
   const same =
     run.tags[TAGS.dataFingerprint] === data.dataFingerprint &&
     run.tags[TAGS.configFingerprint] === configFingerprint(s)
-  return same ? { version: newest.version, runId: newest.runId } : null
+  return same ? { version: newest.version, runId: newest.runId, run } : null
+}
+
+const STAGES = ['model', 'market', 'blend', 'calibrated'] as const
+
+/** The four walk-forward summaries as a run logged them (`metricRecord`), for a league that did not retrain. */
+export function metricsFromRun(run: Run): NonNullable<LeagueOutcome['metrics']> {
+  const m = run.metrics
+  const stage = (p: string): MetricsSummary | null =>
+    Number.isFinite(m[`${p}_rps`]) && Number.isFinite(m[`${p}_n`])
+      ? {
+          n: m[`${p}_n`],
+          rps: m[`${p}_rps`],
+          log_loss: m[`${p}_log_loss`],
+          brier: m[`${p}_brier`],
+          accuracy: m[`${p}_accuracy`],
+          ece: m[`${p}_ece`],
+        }
+      : null
+  return Object.fromEntries(STAGES.map((p) => [p, stage(p)])) as NonNullable<LeagueOutcome['metrics']>
 }
