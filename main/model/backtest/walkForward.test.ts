@@ -169,22 +169,27 @@ describe('walkForward on a simulated league with odds', () => {
     expect(ungated.final.calibrator?.kind).toBe('temperature')
   })
 
-  it('gates each stage on its out-of-sample RPS so far: the blend and the calibrator are served only while they beat what they replace', () => {
-    // Recomputed here from the ungated run's α and calibrators, date by date (prequential evidence).
+  it('gates each stage by a one-sided sequential test on its paired out-of-sample RPS: served only while the e-value is ≥ 1/0.05 (#22)', () => {
+    // Recomputed here from the ungated run's α, date by date (prequential evidence), with the betting
+    // e-process written out: d = RPS(market) − RPS(candidate), λ = μ̂/(σ̂² + μ̂²) from earlier d (one
+    // pseudo-observation at 0 and at variance 0.01) clipped to [0, 1/(2B)], wealth = min(200, wealth·(1 + λd)).
     const gated = walkForward(matches, { from: FROM, minHistory: 30 })
     const ungated = walkForward(matches, { from: FROM, minHistory: 30, gate: false })
     const dates = [...new Set(gated.rows.map((r) => r.date))]
     let blendCandidate = 0
     let market = 0
     let evidenceRows = 0
-    let opened = 0
-    let closed = 0
+    let wealth = 1
+    let n = 0
+    let mean = 0
+    let m2 = 0
+    let decisions = 0
+    let served = 0
     for (const date of dates) {
       const refit = gated.refits.find((r) => r.date === date)!
-      const shouldServe = evidenceRows >= 30 && blendCandidate < market
+      const shouldServe = evidenceRows >= 30 && wealth >= 20
       expect(refit.blendServed, date).toBe(shouldServe)
-      if (refit.alpha !== null && shouldServe) opened++
-      else if (refit.alpha !== null) closed++
+      if (refit.alpha !== null) decisions++
       for (const r of gated.rows.filter((x) => x.date === date)) {
         expect(r.blend).toEqual(
           shouldServe && refit.alpha
@@ -192,6 +197,7 @@ describe('walkForward on a simulated league with odds', () => {
             : r.market,
         )
         expect(r.alpha).toBe(shouldServe ? refit.alpha : 0)
+        if (shouldServe) served++
         if (!refit.calibratorServed) expect(r.calibrated).toEqual(r.blend)
         else expect(r.calibrated).not.toEqual(r.blend)
         if (refit.alpha !== null) {
@@ -202,6 +208,19 @@ describe('walkForward on a simulated league with odds', () => {
           blendCandidate += rps(candidate, r.result)
           market += rps(r.market!, r.result)
           evidenceRows++
+          const bound = Math.max(
+            ...(['H', 'D', 'A'] as const).map((o) => Math.abs(rps(r.market!, o) - rps(candidate, o))),
+          )
+          if (bound > 1e-15) {
+            const d = rps(r.market!, r.result) - rps(candidate, r.result)
+            const mu = (mean * n) / (n + 1)
+            const lambda = mu > 0 ? Math.min(1 / (2 * bound), mu / ((0.01 + m2) / (n + 1) + mu * mu)) : 0
+            wealth = Math.min(200, wealth * (1 + lambda * d))
+            n++
+            const delta = d - mean
+            mean += delta / n
+            m2 += delta * (d - mean)
+          }
         }
       }
       // α is fitted whatever the gate says (the shadow forecast needs it): the same α as without gates.
@@ -210,8 +229,16 @@ describe('walkForward on a simulated league with odds', () => {
     expect(evidenceRows).toBe(gated.gates!.blend.rows)
     expect(blendCandidate / evidenceRows).toBeCloseTo(gated.gates!.blend.candidateRps!, 12)
     expect(market / evidenceRows).toBeCloseTo(gated.gates!.blend.baseRps!, 12)
+    expect(wealth).toBeCloseTo(gated.gates!.blend.eValue, 9)
+    expect(gated.gates!.blend.level).toBe(0.05)
+    // the walk-forward logs how many scored matches each stage was served for
+    expect(gated.gates!.blend.servedMatches).toBe(served)
+    expect(gated.gates!.calibration.servedMatches).toBe(
+      gated.rows.filter((r) => r.model && gated.refits.find((x) => x.date === r.date)!.calibratorServed)
+        .length,
+    )
     // the gate had a decision to make on this data
-    expect(opened + closed).toBeGreaterThan(10)
+    expect(decisions).toBeGreaterThan(10)
     // final: α only when the blend has earned its place, and a calibrator only when the calibration has
     expect(gated.final.alpha).toBe(gated.gates!.blend.open ? ungated.final.alpha : 0)
     expect(gated.final.calibrator === null).toBe(!gated.gates!.calibration.open)

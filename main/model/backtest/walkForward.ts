@@ -17,8 +17,10 @@
  *     the blend falls back to the market alone (α = 0; the model alone when a match has no odds) and the
  *     calibrated forecast equals the blend.
  *  5. with `gate` (default), each stage must also earn its place out of sample (`stageGate.ts`): the blend is
- *     served instead of the market, and the calibrator applied, only while the forecasts they would have
- *     served on earlier dates scored a lower RPS than what they replace; otherwise α = 0 / no calibrator.
+ *     served instead of the market, and the calibrator applied, only while a one-sided sequential test on the
+ *     paired RPS of the forecasts they would have served on earlier dates against what they replace (a
+ *     betting e-process, level 5 % over every date checked) says they beat it; otherwise α = 0 / no
+ *     calibrator. The gates' evidence counts the scored matches each stage was served for.
  *     `warmUpFrom` (before `from`) starts predicting earlier so α, the calibrator and the gates have
  *     out-of-sample evidence by `from`; those earlier rows are not returned or scored.
  *
@@ -548,6 +550,10 @@ export function walkForward(
     // Only now, after the whole date is predicted, does it join the history.
     for (const r of dateRows) {
       if (scoredDate) rows.push(r)
+      if (scoredDate && r.model) {
+        if (r.market && stages.blendServed) blendGate.countServed()
+        if (stages.calibratorServed) calibrationGate.countServed()
+      }
       if (r.model && r.market) {
         histModel.push(r.model)
         histMarket.push(r.market)
