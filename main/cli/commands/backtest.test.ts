@@ -179,7 +179,10 @@ describe('scoreline backtest (simulated league)', () => {
     expect(w.gates.blend.rows).toBeGreaterThan(gated.gates.blend.rows)
     const human = await runCli(['backtest', ...files, '--from', FROM, '--warm-up-from', '2021-08-01'])
     expect(human.stdout).toMatch(/forecast from 2021-08-01/)
-    expect(human.stdout).toMatch(/served while they beat what they replace out of sample: blend (on|off) \(/)
+    // the gate rule is named (#22): a one-sided sequential test at a stated level, with its evidence
+    expect(human.stdout).toMatch(
+      /each stage served while a one-sided paired-RPS betting e-process beats what it replaces at level 0\.05 .*: blend (on|off) \(e-value [\d.e+-]+; .* served for \d+ matches\)/,
+    )
     const late = await runCli(['backtest', ...files, '--from', FROM, '--warm-up-from', '2030-01-01'])
     expect(late.code).toBe(1)
     expect(late.stderr).toMatch(/--warm-up-from 2030-01-01 is after --from/)

@@ -4,6 +4,7 @@ import {
   DEFAULT_WINDOW_YEARS,
   DEFAULT_XI,
   DEFAULT_XI_GRID,
+  GATE_RULE,
   selectionPeriodBefore,
   selectVariant,
   selectXi,
@@ -403,10 +404,13 @@ export function backtestOutput(
   }
 }
 
-/** `on (0.1893 vs 0.1901 over 412 rows)`: a stage's out-of-sample RPS against what it replaces. */
+/**
+ * `on (e-value 31.2; 0.1893 vs 0.1901 over 412 rows; served for 210 matches)`: a stage's sequential-test
+ * evidence and out-of-sample RPS against what it replaces (#22).
+ */
 function gateText(e: NonNullable<WalkForwardResult['gates']>['blend']): string {
   return e.rows
-    ? `${e.open ? 'on' : 'off'} (${fixed(e.candidateRps, 4)} vs ${fixed(e.baseRps, 4)} over ${e.rows} rows)`
+    ? `${e.open ? 'on' : 'off'} (e-value ${e.eValue.toPrecision(3)}; ${fixed(e.candidateRps, 4)} vs ${fixed(e.baseRps, 4)} over ${e.rows} rows; served for ${e.servedMatches} matches)`
     : 'off (no evidence yet)'
 }
 
@@ -420,7 +424,7 @@ function renderBacktest(o: BacktestOutput, out: string | undefined): string {
       .join(', ')}; margin removed by ${o.margin}`,
     `blend: ${o.blend_kind} pool, α fitted on earlier dates${o.warm_up_from < o.from ? ` (forecast from ${o.warm_up_from})` : ''} after ${o.min_history} predictions (final α ${fixed(o.final_alpha)}); calibration: ${o.calibration}` +
       (o.gates
-        ? `; served while they beat what they replace out of sample: blend ${gateText(o.gates.blend)}, calibration ${gateText(o.gates.calibration)}`
+        ? `; each stage ${GATE_RULE}: blend ${gateText(o.gates.blend)}, calibration ${gateText(o.gates.calibration)}`
         : ''),
     `scored ${o.n_scored} matches (skipped: ${o.skipped.no_model} without a model${o.skipped.teams.length ? ` — ${o.skipped.teams.join(', ')}` : ''}, ${o.skipped.no_market} without odds)`,
   ]

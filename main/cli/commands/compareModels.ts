@@ -20,7 +20,7 @@ import {
 import { MARGIN_METHODS, type MarginMethod } from '../../model/market'
 import { describeMarket, selectMarketOdds, type ParsedMatch } from '../../services/data/csv'
 import { UserError, type Command } from '../framework'
-import type { BacktestMatch } from '../../model/backtest'
+import { GATE_RULE, type BacktestMatch } from '../../model/backtest'
 import { backtestInPool } from '../../services/training/modelJobClient'
 import { packMatches, type PackedMatches } from '../../services/training/packedMatches'
 import { createWorkerPool, defaultPoolSize } from '../../services/training/workerPool'
@@ -232,12 +232,15 @@ async function compareInPool(
   }
 }
 
-/** `α 0.074`, and whether each stage was being served at the end (its out-of-sample RPS against what it replaces). */
+/**
+ * `α 0.074`, and whether each stage was being served at the end: its e-value (open at ≥ 20, #22), its
+ * out-of-sample RPS against what it replaces, and the scored matches it was served for.
+ */
 function blendLabel(v: CompareModelsOutput['variants'][number]): string {
   const g = v.gates
   if (!g) return `α ${fixed(v.final_alpha)}`
   const stage = (name: string, e: NonNullable<typeof g>['blend']) =>
-    `${name} ${e.open ? 'on' : 'off'}${e.rows ? ` ${fixed(e.candidateRps, 4)} vs ${fixed(e.baseRps, 4)}` : ''}`
+    `${name} ${e.open ? 'on' : 'off'}${e.rows ? ` e ${e.eValue.toPrecision(3)} ${fixed(e.candidateRps, 4)} vs ${fixed(e.baseRps, 4)}, served ${e.servedMatches}` : ''}`
   return `α ${fixed(v.final_alpha)}; ${stage('blend', g.blend)}, ${stage('calibration', g.calibration)}`
 }
 
@@ -250,9 +253,7 @@ export function renderComparison(o: CompareModelsOutput): string {
       `(left out: ${o.excluded.no_closing} without closing odds, ${o.excluded.no_pre_match} without pre-match odds, ${o.excluded.no_forecast} without a forecast from every variant)`,
     `walk-forward: refit before every date on a ${o.window_years}-year window, xi ${o.xi}; margin removed by ${o.margin}`,
     `blend: ${o.blend_kind} pool of the model with ${o.market_sources.pre_match}, α and ${o.calibration} calibration fitted on earlier dates' forecasts (from ${o.warm_up_from}, not scored) after ${o.min_history} predictions` +
-      (o.gated
-        ? `; each served only while its earlier out-of-sample RPS beats what it replaces (else the market, or the uncalibrated blend)`
-        : ''),
+      (o.gated ? `; each ${GATE_RULE} (else the market, or the uncalibrated blend)` : ''),
     `Δ columns: mean per-match RPS difference with a paired bootstrap ${Math.round(o.bootstrap.level * 100)}% interval (${o.bootstrap.resamples} resamples of ${o.bootstrap.unit}s, seed ${o.bootstrap.seed}); negative = better`,
   ]
   const missing = o.variants.filter((v) => v.no_forecast > 0)

@@ -68,13 +68,16 @@ export function walkOptions(
 }
 
 /**
- * A stage's out-of-sample evidence as run metrics: served (1/0) at the end, and its RPS against what it
- * replaces over the walk-forward's earlier rows (walkForward `gate`).
+ * A stage's out-of-sample evidence as run metrics: served (1/0) at the end, the sequential test's e-value
+ * (served at ≥ 1/level, #22), the scored matches it was served for, and its RPS against what it replaces over
+ * the walk-forward's earlier rows (walkForward `gate`).
  */
 export function gateRecord(e: StageEvidence | undefined): Record<string, number> {
   if (!e) return {}
   return {
     served: e.open ? 1 : 0,
+    gate_e_value: e.eValue,
+    served_matches: e.servedMatches,
     gate_rows: e.rows,
     ...(e.candidateRps !== null ? { gate_rps: e.candidateRps } : {}),
     ...(e.baseRps !== null ? { gate_replaced_rps: e.baseRps } : {}),
