@@ -22,7 +22,7 @@
  * and a new bin starts from the answer at an old one.
  */
 import { pseudoGoalAsEngineModel } from '../shots/engineModel'
-import { DixonColesError, toMatchArrays } from '../../dixonColes'
+import { DixonColesError, dayNumberOf, toMatchArrays } from '../../dixonColes'
 import type { GoalModelVariant, VariantFitContext, VariantMatch } from '../types'
 import {
   fitExcluding,
@@ -168,6 +168,7 @@ export function marketRates(
 
 function pseudoGoals(
   history: readonly VariantMatch[],
+  dayNumber: Int32Array,
   ctx: VariantFitContext,
   w: number,
   marketXi: number,
@@ -180,22 +181,27 @@ function pseudoGoals(
   const weight = new Float64Array(n)
   const lambda = new Float64Array(n).fill(-1)
   const mu = new Float64Array(n).fill(-1)
+  const fromDay = dayNumberOf(ctx.from)
+  const asOfDay = dayNumberOf(ctx.asOf)
   // the previous fit's rows at the same ρ, shifted to this history (same match objects in the same order)
   cache.rows ??= new Map()
   const last = n > 0 ? cache.rows.get(rho) : undefined
   const shift = last ? last.matches.indexOf(history[0]) : -1
+  const lastN = last && shift >= 0 ? last.matches.length : 0
   let failed = 0
   let nMarket = 0
   for (let i = 0; i < n; i++) {
-    const m = history[i]
-    if (!m.market || m.date < ctx.from || m.date > ctx.asOf) continue
+    // the window by day number (the match objects come in many shapes: reading their fields is slow)
+    if (dayNumber[i] < fromDay || dayNumber[i] > asOfDay) continue
     const j = i + shift
     let l: number
     let u: number
-    if (last && shift >= 0 && j < last.matches.length && last.matches[j] === m && last.lambda[j] !== -1) {
-      l = last.lambda[j]
-      u = last.mu[j]
+    if (j >= 0 && j < lastN && last!.lambda[j] !== -1 && last!.matches[j] === history[i]) {
+      l = last!.lambda[j]
+      u = last!.mu[j]
     } else {
+      const m = history[i]
+      if (!m.market) continue
       const r = marketRates(m, rho, cache)
       l = r ? r[0] : NaN
       u = r ? r[1] : NaN
@@ -267,7 +273,7 @@ function fitMarketOnce(history: readonly VariantMatch[], ctx: VariantFitContext)
   let failed = 0
   let nMarket = 0
   for (let round = 0; round < 2; round++) {
-    const built = pseudoGoals(history, ctx, w, marketXi, rho, cache)
+    const built = pseudoGoals(history, data.dayNumber, ctx, w, marketXi, rho, cache)
     failed = built.failed
     nMarket = built.nMarket
     fit = fitPseudoGoalArrays(data, window, [built.pseudo, ...extra], { previous: warm })
