@@ -220,21 +220,26 @@ export async function promoteIfBetter(
   }
 
   const n = input.matches ? ` on ${input.matches.n} matches` : ''
-  if (champion && input.notComparable) {
-    return decide(
+  // kept as challenger because the two cannot be compared fairly, saying why
+  const notComparable = (championVersion: string, reason: string, detail: string) =>
+    decide(
       store,
       {
         ...base,
         action: 'challenger',
         outcome: 'not-comparable',
         promoted: false,
-        previousChampion: champion.version,
-        reason: shortText(
-          `challenger: not comparable with champion v${champion.version}, ${input.notComparable}`,
-        ),
-        detail: `Not compared with champion v${champion.version}: ${input.notComparable}.`,
+        previousChampion: championVersion,
+        reason: shortText(reason),
+        detail,
       },
       now,
+    )
+  if (champion && input.notComparable) {
+    return notComparable(
+      champion.version,
+      `challenger: not comparable with champion v${champion.version}, ${input.notComparable}`,
+      `Not compared with champion v${champion.version}: ${input.notComparable}.`,
     )
   }
   if (!champion) {
@@ -278,20 +283,11 @@ export async function promoteIfBetter(
     const why = notSame
       ? `${v} and champion ${cv} were ${notSame}`
       : `champion ${cv} has no ${word} on these matches (evaluation window ${evalWindow ?? 'unknown'})`
-    return decide(
-      store,
-      {
-        ...base,
-        action: 'challenger',
-        outcome: 'not-comparable',
-        promoted: false,
-        previousChampion: champion.version,
-        reason: shortText(`challenger: not comparable, ${why}`),
-        detail:
-          `Not compared: ${why}. Re-score both on the matches both scored (the pipeline does this with ` +
-          `their per-match scores) and pass the scores to compare.`,
-      },
-      now,
+    return notComparable(
+      champion.version,
+      `challenger: not comparable, ${why}`,
+      `Not compared: ${why}. Re-score both on the matches both scored (the pipeline does this with ` +
+        `their per-match scores) and pass the scores to compare.`,
     )
   }
 
