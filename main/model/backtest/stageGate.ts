@@ -15,8 +15,11 @@
  * helping is dropped once its bets have lost a factor 10; until then, or after, the base is served and the
  * candidate keeps being scored in the shadow, so a stage that starts to help again is switched back on.
  *
- * (Before #22 a stage was served as soon as its earlier total RPS was lower on `minRows` rows, however small
- * the difference.) RPS (Epstein 1969) is the score the app and the
+ * Before #22 a stage was served as soon as its earlier total RPS was lower on `minRows` rows, however small
+ * the difference. On 200 simulated seasons where the model is a noisy copy of a perfect market
+ * (`gateSimulation.ts`, `npm run bench -- gate`) that rule served the blend in 82 (41 %); this one reached its
+ * threshold in 1 (0.5 %) and served nothing on a scored date, while with a model that knows what the market
+ * misses it opened in 166 of 200 and the served RPS came out 0.0059 below the market's on average. RPS (Epstein 1969) is the score the app and the
  * issue's targets judge forecasts by.
  */
 import { rps, type OutcomeLetter, type Triple } from '../metrics'
