@@ -47,7 +47,8 @@ describe.skipIf(!runnable)('Experiments and Models screens in the browser bridge
       ),
     })
     for (let i = 0; i < 2; i++) {
-      const out = await call('training.runPipeline', { leagues: LEAGUES, wait: true })
+      // the second run is forced: on unchanged data and settings the pipeline registers nothing (#20)
+      const out = await call('training.runPipeline', { leagues: LEAGUES, wait: true, force: i > 0 })
       const run = out.run as { state: string; summary: string }
       expect(run.state, run.summary).toBe('succeeded')
     }
@@ -114,6 +115,10 @@ describe.skipIf(!runnable)('Experiments and Models screens in the browser bridge
     const dialog = page.getByTestId('promotion-dialog')
     expect(await dialog.textContent()).toContain('moves from v1 to v2')
     expect(await dialog.getByTestId('promotion-comparison').textContent()).toContain('same matches')
+    // "same matches" only with the same n on both sides (#20)
+    expect(await dialog.getByTestId('target-n').textContent()).toBe(
+      await dialog.getByTestId('champion-n').textContent(),
+    )
     await page.screenshot({ path: path.join(shots, 'models-confirm.png'), fullPage: true })
     await dialog.getByLabel(/Reason/).fill('e2e: promote the challenger')
     await page.getByTestId('confirm-promotion').click()
