@@ -18,6 +18,7 @@ import type { ViewDefinition } from './views'
 import { teamFormView } from './views'
 
 interface StoreOptions {
+  clock?: () => number
   retiredGraceMs?: number
   abandonedWriteMs?: number
   chunkSize?: number
@@ -363,6 +364,89 @@ function behaviourSuite(makeHarness: () => Promise<Harness>): void {
     expect(ratings.versions[0].approxBytes).toBeGreaterThan(0)
     expect(stats.writes).toMatchObject({ entities: TEAMS.length, lastWriteBy: 'stats-test' })
     expect(stats.location).not.toMatch(/@/)
+  })
+
+  it('a champion kept for 5 weekly runs: its team features never expire; superseded, they last the grace', async () => {
+    const WEEK = 7 * 86_400_000
+    let now = Date.now()
+    const s = await open({ clock: () => now, retiredGraceMs: 3_600_000, abandonedWriteMs: 6 * 3_600_000 })
+    const promoted = await s.createVersion('team_ratings', { lineage: lineage('1'), createdBy: 'pipeline' })
+    await s.write('team_ratings', promoted, ratingRows(1))
+    await s.seal('team_ratings', promoted)
+    const form = await s.createVersion('team_form', { lineage: lineage('1'), createdBy: 'pipeline' })
+    await s.write(
+      'team_form',
+      form,
+      TEAMS.map((t) => formRow(t)),
+    )
+    await s.seal('team_form', form)
+    await s.activateAll([
+      { view: 'team_ratings', version: promoted },
+      { view: 'team_form', version: form },
+    ])
+    for (let week = 1; week <= 5; week++) {
+      now += WEEK // a weekly pipeline run keeps the champion: it writes no features
+      // (another view's version created meanwhile sweeps abandoned writes: the active one is untouched)
+      await s.createVersion('team_ratings', { lineage: lineage(`challenger-${week}`), createdBy: 'pipeline' })
+      for (const view of ['team_ratings', 'team_form']) {
+        for (const team of TEAMS) {
+          const read = await s.getTeam(view, LEAGUE, team)
+          expect(read, `${view} ${team} in week ${week}`).toMatchObject({ status: 'hit', expiresAt: null })
+        }
+        const league = await s.getTeams(view, LEAGUE)
+        expect(league.expired).toEqual([])
+        expect(league.entities).toHaveLength(TEAMS.length)
+      }
+    }
+    expect((await s.stats()).reads).toMatchObject({ misses: 0, expired: 0 })
+    // A new champion: the old version is superseded, readable in history for the grace period, then gone.
+    const next = await s.publish('team_ratings', ratingRows(2), { lineage: lineage('2') })
+    expect(next.previousVersion).toBe(promoted)
+    expect((await s.history('team_ratings', LEAGUE, 'Arsenal')).map((h) => h.version)).toContain(promoted)
+    now += 3_600_001
+    const after = await s.history('team_ratings', LEAGUE, 'Arsenal')
+    expect(after.map((h) => h.version)).not.toContain(promoted)
+    expect(after[0]).toMatchObject({ version: next.version, state: 'active' })
+    expect(await s.getTeam('team_ratings', LEAGUE, 'Arsenal')).toMatchObject({
+      status: 'hit',
+      version: next.version,
+    })
+  })
+
+  it('one rebuild, one switch: several views become active together, or none does and the error says what is', async () => {
+    await store.publish('team_ratings', ratingRows(1), { lineage: lineage('1') })
+    await store.publish('team_form', [formRow('Arsenal')], { lineage: lineage('1') })
+    const ratings = await store.createVersion('team_ratings', { lineage: lineage('2'), createdBy: 'rebuild' })
+    await store.write('team_ratings', ratings, ratingRows(2))
+    await store.seal('team_ratings', ratings)
+    const form = await store.createVersion('team_form', { lineage: lineage('2'), createdBy: 'rebuild' })
+    await store.write('team_form', form, [formRow('Arsenal', { points_per_game: 2 })])
+    // team_form@2 is not sealed: nothing switches, and the error names what stays active
+    const refused = await store
+      .activateAll([
+        { view: 'team_ratings', version: ratings },
+        { view: 'team_form', version: form },
+      ])
+      .then(
+        () => null,
+        (e: unknown) => e as Error & { code?: string },
+      )
+    expect(refused?.code).toBe('VERSION_NOT_READY')
+    expect(refused?.message).toContain('team_form@2 is still being written')
+    expect(refused?.message).toContain('Nothing switched: active now team_ratings@1, team_form@1')
+    expect(await store.activeVersion('team_ratings')).toBe(1)
+    await store.seal('team_form', form)
+    expect(
+      await store.activateAll([
+        { view: 'team_ratings', version: ratings },
+        { view: 'team_form', version: form },
+      ]),
+    ).toEqual([1, 1])
+    expect(await store.activeVersion('team_ratings')).toBe(2)
+    expect(await store.getTeam('team_form', LEAGUE, 'Arsenal')).toMatchObject({
+      version: 2,
+      values: { points_per_game: 2 },
+    })
   })
 
   it('a reader loop running during a version switch never sees a mixed or partial version', async () => {

@@ -8,8 +8,10 @@
  * - a version is written completely (`writing`), sealed (`ready`), then made `active` by switching the
  *   view's pointer atomically; the previous active version becomes `retired` and expires after a grace
  *   period; readers of the active version never see a mix of versions or a partial one;
- * - entities expire (team views: 7 days after the write; match views: 24 hours after kickoff) and a read
- *   of an expired or missing entity says so;
+ * - team views never expire while their version is active (a champion kept for months stays readable);
+ *   a superseded version stays readable for the retired grace period, then expires; match views expire
+ *   24 hours after kickoff; a read of an expired or missing entity says so;
+ * - the views of one rebuild become active together (`activateAll`: one atomic switch) or none does;
  * - rows are validated on write; strict views reject the whole batch, lenient views write the valid rows;
  *   either way a validation report is kept.
  */
@@ -78,7 +80,8 @@ export interface EntityHit {
   entity: string
   values: Record<string, FeatureValue>
   eventTime: number
-  expiresAt: number
+  /** Null: no expiry of its own while its version is active (a `whileActive` view). */
+  expiresAt: number | null
 }
 export interface EntityMiss {
   status: 'missing' | 'expired' | 'no_active_version'
@@ -195,6 +198,11 @@ export interface FeatureStoreStats {
   }
 }
 
+export interface ViewSwitch {
+  view: string
+  version: number
+}
+
 export interface FeatureStore {
   readonly backend: 'redis' | 'sqlite'
   readonly location: string
@@ -214,6 +222,11 @@ export interface FeatureStore {
   seal(view: string, version: number): Promise<void>
   /** Switches the view's pointer to `version` atomically; the previous one retires. Returns the previous. */
   activate(view: string, version: number): Promise<number | null>
+  /**
+   * Switches several views at once (the views of one rebuild): every pointer moves in one atomic step,
+   * or none does. Returns each view's previous version. On failure the error says what is active.
+   */
+  activateAll(switches: readonly ViewSwitch[]): Promise<(number | null)[]>
   /** createVersion + write + seal + activate: how a promotion or a rebuild publishes a view. */
   publish(view: string, rows: FeatureRow[], options: PublishOptions): Promise<PublishResult>
 
@@ -279,8 +292,21 @@ export function checkRowShape(view: ViewDefinition, row: FeatureRow, index: numb
   }
 }
 
+/**
+ * The expiry stored for an entity of a `whileActive` view: none (the largest time a Date holds, kept as a
+ * number so both stores order and compare it like any expiry; Redis keys get no TTL). Retiring the version
+ * caps it at the end of the grace period; readers see `expiresAt: null`.
+ */
+export const NO_EXPIRY = 8_640_000_000_000_000
+
+/** What a reader is told of a stored expiry: null for "none while the version is active". */
+export function publicExpiry(stored: number): number | null {
+  return stored >= NO_EXPIRY ? null : stored
+}
+
 /** Absolute expiry (epoch ms) of a row written at `now`. */
 export function expiryOf(view: ViewDefinition, row: FeatureRow, now: number): number {
+  if (view.ttl.kind === 'whileActive') return NO_EXPIRY
   if (view.ttl.kind === 'fixed') return now + view.ttl.ms
   const m = row as MatchRow
   const kickoff = m.kickoff ?? Date.parse(`${m.date}T23:59:59Z`)

@@ -1,7 +1,9 @@
 /**
- * Rebuilds feature views from the champion model and the match data, and switches each view to the
- * new version (what a promotion triggers and what `npx scoreline features rebuild` runs). Each view is
- * written completely before its pointer moves, so readers see the old version or the new one, never a mix.
+ * Rebuilds feature views from the champion model and the match data (what a promotion triggers and what
+ * `npx scoreline features rebuild` runs). One rebuild, one switch: every view is written and sealed as a
+ * new version first, then all of them become active in one atomic step (`activateAll`), or none does —
+ * so team_ratings, team_form and match_probabilities always come from the same rebuild, and a failure
+ * says what is active.
  */
 import type { FittedModel } from '../../model/dixonColes/types'
 import type { Fixture, MatchProbabilityOptions, PlayedMatch } from './computeFeatures'
@@ -11,7 +13,8 @@ import {
   computeTeamRatings,
   fingerprintMatches,
 } from './computeFeatures'
-import type { FeatureStore, MatchRow, PublishResult } from './featureStore'
+import { FeatureStoreError } from './errors'
+import type { FeatureRow, FeatureStore, MatchRow, WriteResult } from './featureStore'
 import { DEFAULT_FORM_WINDOW, teamFormView } from './views'
 
 export interface RebuildInput {
@@ -56,6 +59,18 @@ export interface RebuildResult {
   reportId: string
 }
 
+/** What a rebuild that failed before its switch leaves active (it switched nothing). */
+async function nothingSwitched(store: FeatureStore, views: readonly string[]): Promise<string> {
+  try {
+    const active = await Promise.all(
+      views.map(async (v) => `${v}@${(await store.activeVersion(v)) ?? 'none'}`),
+    )
+    return `Nothing of this rebuild was switched: active ${active.join(', ')}, as before.`
+  } catch {
+    return 'Nothing of this rebuild was switched: the versions active before it stay active.'
+  }
+}
+
 export async function rebuildFeatureViews(input: RebuildInput): Promise<RebuildResult[]> {
   const views = input.views ?? ['team_ratings', 'team_form', 'match_probabilities']
   const dataFingerprint = fingerprintMatches(input.matches)
@@ -65,20 +80,22 @@ export async function rebuildFeatureViews(input: RebuildInput): Promise<RebuildR
     dataFingerprint,
     ...(note ? { note } : {}),
   })
-  const results: RebuildResult[] = []
-  const done = (r: PublishResult) =>
-    results.push({
-      view: r.view,
-      version: r.version,
-      previousVersion: r.previousVersion,
-      written: r.written,
-      rejected: r.rejected,
-      reportId: r.report.id,
-    })
+  const written: WriteResult[] = []
+  /** Writes and seals a new version, which stays inactive until the one switch at the end. */
+  const stage = async (view: string, rows: FeatureRow[], lin: ReturnType<typeof lineage>) => {
+    try {
+      const version = await input.store.createVersion(view, { lineage: lin, createdBy: input.writtenBy })
+      written.push(await input.store.write(view, version, rows, { writtenBy: input.writtenBy }))
+      await input.store.seal(view, version)
+    } catch (error) {
+      if (error instanceof FeatureStoreError) error.message += ` ${await nothingSwitched(input.store, views)}`
+      throw error
+    }
+  }
 
   if (views.includes('team_ratings')) {
     const rows = Object.entries(input.models).flatMap(([league, model]) => computeTeamRatings(model, league))
-    done(await input.store.publish('team_ratings', rows, { lineage: lineage(), writtenBy: input.writtenBy }))
+    await stage('team_ratings', rows, lineage())
   }
   if (views.includes('team_form')) {
     const current = (await input.store.views()).find((v) => v.definition.name === 'team_form')?.definition
@@ -86,12 +103,7 @@ export async function rebuildFeatureViews(input: RebuildInput): Promise<RebuildR
     const n = input.formWindow ?? registeredN ?? DEFAULT_FORM_WINDOW
     if (n !== registeredN) await input.store.defineView(teamFormView(n))
     const rows = computeTeamForm(input.matches, input.asOf, { n })
-    done(
-      await input.store.publish('team_form', rows, {
-        lineage: lineage(`as of ${input.asOf}, last ${n} matches`),
-        writtenBy: input.writtenBy,
-      }),
-    )
+    await stage('team_form', rows, lineage(`as of ${input.asOf}, last ${n} matches`))
   }
   const priced = input.matchRows
   if (views.includes('match_probabilities') && (priced?.length || (!priced && input.fixtures?.length))) {
@@ -111,12 +123,15 @@ export async function rebuildFeatureViews(input: RebuildInput): Promise<RebuildR
     const note = input.marketMethod
       ? `market margin removed with the ${input.marketMethod} method`
       : undefined
-    done(
-      await input.store.publish('match_probabilities', rows, {
-        lineage: lineage(note),
-        writtenBy: input.writtenBy,
-      }),
-    )
+    await stage('match_probabilities', rows, lineage(note))
   }
-  return results
+  const previous = await input.store.activateAll(written.map((w) => ({ view: w.view, version: w.version })))
+  return written.map((w, i) => ({
+    view: w.view,
+    version: w.version,
+    previousVersion: previous[i],
+    written: w.written,
+    rejected: w.rejected,
+    reportId: w.report.id,
+  }))
 }

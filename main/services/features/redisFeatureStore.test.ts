@@ -125,9 +125,8 @@ describeWithService('redis', 'RedisFeatureStore on the shared Redis', (url) => {
     const hash = await raw.hgetall(key)
     expect(hash).toMatchObject({ attack: '0.4', home_advantage: '0.25' })
     expect(Number(hash._ts)).toBeGreaterThan(0)
-    const ttl = await raw.pttl(key)
-    expect(ttl).toBeGreaterThan(7 * 86_400_000 - 60_000)
-    expect(ttl).toBeLessThanOrEqual(7 * 86_400_000)
+    // team views have no TTL while their version is active (a standing champion never expires)
+    expect(await raw.pttl(key)).toBe(-1)
     expect(await raw.get(`${keyPrefix}team_ratings:active`)).toBe('1')
     const definition = JSON.parse((await raw.hget(`${keyPrefix}_registry:views`, 'team_form'))!)
     expect(definition.params).toEqual({ n: 6 })
@@ -142,12 +141,13 @@ describeWithService('redis', 'RedisFeatureStore on the shared Redis', (url) => {
       await s.publish('team_ratings', ratingRows(1), { lineage: lineage('1') })
       await s.publish('team_ratings', ratingRows(2), { lineage: lineage('2') })
       const key = (v: number) => s.entityKey('team_ratings', v, LEAGUE, 'Arsenal')
-      const week = 7 * 86_400_000
       expect(await raw.pttl(key(1))).toBeLessThanOrEqual(60_000)
-      expect(await raw.pttl(key(2))).toBeGreaterThan(week - 60_000)
+      expect(await raw.pttl(key(1))).toBeGreaterThan(0)
+      expect(await raw.pttl(key(2))).toBe(-1) // active: no TTL
       expect(await s.activate('team_ratings', 1)).toBe(2)
-      expect(await raw.pttl(key(1))).toBeGreaterThan(week - 60_000)
+      expect(await raw.pttl(key(1))).toBe(-1) // rolled back: no TTL again
       expect(await raw.pttl(key(2))).toBeLessThanOrEqual(60_000)
+      expect(await raw.pttl(key(2))).toBeGreaterThan(0)
       expect(await s.getTeam('team_ratings', LEAGUE, 'Arsenal')).toMatchObject({
         version: 1,
         values: { attack: 1 },

@@ -14,33 +14,17 @@ import type {
   EntityHit,
   EntityRead,
   FeatureLogger,
-  FeatureRow,
-  FeatureStore,
-  FeatureStoreStats,
   HistoryEntry,
   LeagueRead,
-  PublishOptions,
-  PublishResult,
+  PreparedRow,
   ValidationReport,
   VersionInfo,
   VersionState,
-  VersionStats,
   ViewInfo,
-  WriteOptions,
-  WriteResult,
+  ViewSwitch,
 } from './featureStore'
-import {
-  DEFAULT_ABANDONED_WRITE_MS,
-  DEFAULT_RETIRED_GRACE_MS,
-  MAX_KEPT_REPORTS,
-  ReadStats,
-  WriteStats,
-  matchEntityId,
-  missMessage,
-  prepareBatch,
-  silentLogger,
-  strictRefusal,
-} from './featureStore'
+import { MAX_KEPT_REPORTS } from './featureStore'
+import { FeatureStoreCore, builtinToKeep, missOf } from './featureStoreCore'
 import {
   ACTIVATE_SCRIPT,
   COUNT_SCRIPT,
@@ -50,7 +34,6 @@ import {
   RETIRE_SCRIPT,
   WRITE_SCRIPT,
 } from './redisScripts'
-import { reportId } from './sqliteFeatureStore'
 import type { Lineage, ViewDefinition } from './views'
 import { BUILTIN_VIEWS, decodeValues, lineageSchema, viewDefinitionSchema } from './views'
 
@@ -82,7 +65,7 @@ type Reply = unknown
 interface ScriptedRedis {
   fsWrite(...args: (string | number)[]): Promise<number[]>
   fsCreate(...args: (string | number)[]): Promise<number>
-  fsActivate(...args: (string | number)[]): Promise<[string, string]>
+  fsActivate(...args: (string | number)[]): Promise<string[]>
   fsRetire(...args: (string | number)[]): Promise<number>
   fsGet(...args: (string | number)[]): Promise<Reply[]>
   fsLeague(...args: (string | number)[]): Promise<Reply[]>
@@ -100,20 +83,14 @@ function pairsToRecord(flat: Reply): Record<string, string> {
 
 const numOrNull = (s: string | undefined): number | null => (s === undefined || s === '' ? null : Number(s))
 
-export class RedisFeatureStore implements FeatureStore {
+export class RedisFeatureStore extends FeatureStoreCore {
   readonly backend = 'redis' as const
   readonly location: string
   readonly keyPrefix: string
   private readonly redis: Redis
   private readonly scripted: ScriptedRedis
-  private readonly clock: () => number
-  private readonly logger: FeatureLogger
-  private readonly graceMs: number
-  private readonly abandonedMs: number
   private readonly chunkSize: number
   private readonly mirror: FeatureRegistry | undefined
-  private readonly readStats = new ReadStats()
-  private readonly writeStats = new WriteStats()
   private readonly definitions = new Map<string, ViewDefinition>()
   private lastConnectionError: string | null = null
 
@@ -136,12 +113,9 @@ export class RedisFeatureStore implements FeatureStore {
   }
 
   private constructor(options: RedisFeatureStoreOptions) {
+    super(options)
     this.location = describeRedisUrl(options.url)
     this.keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX
-    this.clock = options.clock ?? Date.now
-    this.logger = options.logger ?? silentLogger
-    this.graceMs = options.retiredGraceMs ?? DEFAULT_RETIRED_GRACE_MS
-    this.abandonedMs = options.abandonedWriteMs ?? DEFAULT_ABANDONED_WRITE_MS
     this.chunkSize = options.chunkSize ?? 500
     this.mirror = options.mirror
     this.redis = new Redis(options.url, {
@@ -214,7 +188,13 @@ export class RedisFeatureStore implements FeatureStore {
     if (error instanceof ReplyError) {
       const message = (error as Error).message
       const code = SCRIPT_ERRORS.find((c) => message.includes(c))
-      if (code) return new FeatureStoreError(code, `${what}: ${code.toLowerCase().replace(/_/g, ' ')}`)
+      if (code)
+        return new FeatureStoreError(
+          code,
+          `${what}: ${code.toLowerCase().replace(/_/g, ' ')}`,
+          undefined,
+          error,
+        )
       return new FeatureStoreError('REDIS_ERROR', `Redis at ${this.location} refused ${what}: ${message}`, {
         service: 'redis',
         host: this.location,
@@ -244,12 +224,9 @@ export class RedisFeatureStore implements FeatureStore {
   private async registerBuiltins(): Promise<void> {
     const stored = await this.call('register views', () => this.redis.hgetall(this.k.views()))
     const now = this.clock()
-    for (const view of BUILTIN_VIEWS) {
-      const current = stored[view.name] ? (JSON.parse(stored[view.name]) as ViewDefinition) : undefined
-      if (current && JSON.stringify(current.params) !== JSON.stringify(view.params)) {
-        this.definitions.set(view.name, current)
-        continue
-      }
+    for (const builtin of BUILTIN_VIEWS) {
+      const current = stored[builtin.name] ? (JSON.parse(stored[builtin.name]) as ViewDefinition) : undefined
+      const view = builtinToKeep(current, builtin)
       if (stored[view.name] !== JSON.stringify(view)) {
         await this.call('register views', () =>
           this.redis.hset(this.k.views(), view.name, JSON.stringify(view)),
@@ -282,6 +259,10 @@ export class RedisFeatureStore implements FeatureStore {
     const def = JSON.parse(json) as ViewDefinition
     this.definitions.set(name, def)
     return def
+  }
+
+  protected async viewDefinition(name: string, fresh = false): Promise<ViewDefinition> {
+    return this.view(name, fresh)
   }
 
   async defineView(definition: ViewDefinition): Promise<void> {
@@ -328,7 +309,7 @@ export class RedisFeatureStore implements FeatureStore {
     )
   }
 
-  private async versionOrThrow(view: string, version: number): Promise<VersionInfo> {
+  protected async versionOrThrow(view: string, version: number): Promise<VersionInfo> {
     const raw = await this.call('read version', () => this.redis.hgetall(this.k.version(view, version)))
     if (!raw.state)
       throw new FeatureStoreError('UNKNOWN_VERSION', `${view}@${version} does not exist`, { view, version })
@@ -375,6 +356,7 @@ export class RedisFeatureStore implements FeatureStore {
         `version must be a positive whole number, got ${options.version}`,
       )
     }
+    await this.settlePendingExpiries(view)
     await this.retireAbandonedWrites(view)
     const version = await this.call(`create ${view} version`, () =>
       this.scripted.fsCreate(
@@ -402,29 +384,14 @@ export class RedisFeatureStore implements FeatureStore {
     return Number(version)
   }
 
-  async write(
+  protected async writeRows(
     view: string,
     version: number,
-    rows: FeatureRow[],
-    options: WriteOptions = {},
-  ): Promise<WriteResult> {
-    const def = await this.view(view, true)
-    await this.versionOrThrow(view, version)
-    const now = this.clock()
-    const { accepted, report } = prepareBatch(def, version, rows, options, now, reportId(view, version, now))
-    await this.keepReport(report)
-    this.writeStats.rejected += report.rejected
-    if (report.rejected > 0 && (options.policy ?? def.validation) === 'strict') throw strictRefusal(report)
-    if (report.rejected > 0) {
-      this.logger.warn('feature rows rejected by validation', {
-        view,
-        version,
-        rejected: report.rejected,
-        report: report.id,
-      })
-    }
-    const writtenBy = options.writtenBy ?? 'unknown'
-
+    accepted: PreparedRow[],
+    writtenBy: string,
+    now: number,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<number> {
     // Chunks are pipelined: up to MAX_CHUNKS_IN_FLIGHT Lua calls are on the wire at once, so a big
     // write streams without a round trip per chunk, yet no queued call waits long enough to hit the
     // command timeout. The first failure stops sending; the calls already sent are awaited.
@@ -450,7 +417,7 @@ export class RedisFeatureStore implements FeatureStore {
           const args = chunkArgs(start)
           results.push(await this.call(`write ${view}@${version}`, () => this.scripted.fsWrite(...args)))
           done += Math.min(this.chunkSize, accepted.length - start)
-          options.onProgress?.(done, accepted.length)
+          onProgress?.(done, accepted.length)
         } catch (error) {
           failure ??= error
         }
@@ -464,7 +431,6 @@ export class RedisFeatureStore implements FeatureStore {
       }
       throw failure
     }
-    const written = results.reduce((sum, res) => sum + res.reduce((a, b) => a + Number(b), 0), 0)
     try {
       await this.call('record write', () =>
         this.redis.hset(this.k.version(view, version), 'lastWriteAt', now, 'lastWriteBy', writtenBy),
@@ -477,15 +443,10 @@ export class RedisFeatureStore implements FeatureStore {
       }
       throw error
     }
-    const ignoredOlder = accepted.length - written
-    this.writeStats.entities += written
-    this.writeStats.ignoredOlder += ignoredOlder
-    this.writeStats.lastWriteAt = now
-    this.writeStats.lastWriteBy = writtenBy
-    return { view, version, written, ignoredOlder, rejected: report.rejected, report }
+    return results.reduce((sum, res) => sum + res.reduce((a, b) => a + Number(b), 0), 0)
   }
 
-  private async keepReport(report: ValidationReport): Promise<void> {
+  protected async keepReport(report: ValidationReport): Promise<void> {
     await this.call('keep validation report', () =>
       this.redis
         .multi()
@@ -510,47 +471,72 @@ export class RedisFeatureStore implements FeatureStore {
     await this.mirrorVersion(view, version)
   }
 
-  async activate(view: string, version: number): Promise<number | null> {
-    await this.view(view)
-    const now = this.clock()
-    const reply = await this.call(`activate ${view}@${version}`, () =>
-      this.scripted.fsActivate(this.keyPrefix, view, version, now, this.graceMs),
-    ).catch((error: unknown) => {
-      if (error instanceof FeatureStoreError && error.code === 'VERSION_NOT_READY') {
-        throw new FeatureStoreError(
-          'VERSION_NOT_READY',
-          `${view}@${version} is still being written; seal it before activating it`,
-          {
-            view,
-            version,
-          },
+  /**
+   * One Lua script checks every version and moves every pointer (all or nothing). Then the expiries:
+   * the versions switched away from get the grace period, a rolled-back one its natural expiries back;
+   * the pending marks the script set make the next createVersion / switch finish that if we are cut off.
+   */
+  protected async switchPointers(switches: readonly ViewSwitch[], now: number): Promise<(number | null)[]> {
+    for (const view of new Set(switches.map((s) => s.view))) await this.settlePendingExpiries(view)
+    const args: (string | number)[] = [this.keyPrefix, now, this.graceMs, switches.length]
+    for (const s of switches) args.push(s.view, s.version)
+    const what = `activate ${switches.map((s) => `${s.view}@${s.version}`).join(', ')}`
+    const reply = await this.call(what, () => this.scripted.fsActivate(...args)).catch((error: unknown) => {
+      throw this.switchRefusal(error)
+    })
+    const previous = switches.map((_, i) =>
+      reply[2 * i] === '' || reply[2 * i] == null ? null : Number(reply[2 * i]),
+    )
+    for (const [i, { view, version }] of switches.entries()) {
+      if (previous[i] === version) continue
+      await this.settlePendingExpiries(view)
+      await this.mirrorVersion(view, version)
+    }
+    await this.mirrorViews(now)
+    return previous
+  }
+
+  /** An error reply of the switch script (`VERSION_NOT_READY team_form@3`) in the store's words. */
+  private switchRefusal(error: unknown): unknown {
+    if (!(error instanceof FeatureStoreError) || error.code === 'SERVICE_UNREACHABLE') return error
+    const where = /(\w+)@(\d+)/.exec(String((error.cause as Error | undefined)?.message ?? error.message))
+    const view = where?.[1]
+    const version = where ? Number(where[2]) : undefined
+    const at = where ? `${view}@${version}` : 'a version'
+    const text: Partial<Record<string, string>> = {
+      VERSION_NOT_READY: `${at} is still being written; seal it before activating it`,
+      UNKNOWN_VERSION: `${at}: does not exist`,
+      VERSION_EXPIRED: `${at}: was retired and has expired`,
+    }
+    const message = text[error.code]
+    return message ? new FeatureStoreError(error.code, message, { view, version }) : error
+  }
+
+  /**
+   * Finishes the expiry work a switch left marked (`capPending` on a version switched away from,
+   * `restorePending` on a rolled-back one): idempotent, run before every switch and createVersion.
+   */
+  private async settlePendingExpiries(view: string): Promise<void> {
+    const numbers = await this.call('list versions', () => this.redis.smembers(this.k.versions(view)))
+    if (numbers.length === 0) return
+    const pipe = this.redis.pipeline()
+    for (const v of numbers)
+      pipe.hmget(this.k.version(view, v), 'state', 'capPending', 'restorePending', 'expiresAt')
+    const replies = (await this.call('read versions', () => pipe.exec())) ?? []
+    for (const [i, v] of numbers.entries()) {
+      const [state, cap, restore, expiresAt] = (replies[i]?.[1] ?? []) as (string | null)[]
+      const version = Number(v)
+      if (cap && state === 'retired') {
+        await this.setVersionExpiry(view, version, Number(expiresAt))
+        await this.call('settle switch', () => this.redis.hdel(this.k.version(view, version), 'capPending'))
+        await this.mirrorVersion(view, version)
+      } else if (restore && state === 'active') {
+        await this.setVersionExpiry(view, version, null)
+        await this.call('settle switch', () =>
+          this.redis.hdel(this.k.version(view, version), 'restorePending'),
         )
       }
-      if (
-        error instanceof FeatureStoreError &&
-        (error.code === 'UNKNOWN_VERSION' || error.code === 'VERSION_EXPIRED')
-      ) {
-        throw new FeatureStoreError(error.code, `${view}@${version}: ${error.message.split(': ').pop()}`, {
-          view,
-          version,
-        })
-      }
-      throw error
-    })
-    const previous = reply[0] === '' || reply[0] === null ? null : Number(reply[0])
-    if (previous !== version) {
-      // The pointer has switched. Now put the old version on its grace period, and give a rolled-back
-      // (previously retired) version its natural TTLs again.
-      if (reply[1] === 'retired') await this.setVersionExpiry(view, version, null)
-      if (previous !== null) {
-        await this.setVersionExpiry(view, previous, now + this.graceMs)
-        await this.mirrorVersion(view, previous)
-      }
-      await this.mirrorVersion(view, version)
-      await this.mirrorViews(now)
-      this.logger.info('feature view version activated', { view, version, previous })
     }
-    return previous
   }
 
   /** Caps every entity's expiry at `until` (retire), or restores the natural expiries (`null`). */
@@ -562,13 +548,18 @@ export class RedisFeatureStore implements FeatureStore {
   async retireAbandonedWrites(view: string, now = this.clock()): Promise<number[]> {
     const cutoff = now - this.abandonedMs
     const stale = (await this.versionInfos(view))
-      .filter((v) => v.state === 'writing' && Math.max(v.createdAt, v.lastWriteAt ?? 0) < cutoff)
+      .filter(
+        (v) =>
+          (v.state === 'writing' || (v.state === 'ready' && v.activatedAt === null)) &&
+          Math.max(v.createdAt, v.lastWriteAt ?? 0, v.sealedAt ?? 0) < cutoff,
+      )
       .map((v) => v.version)
     const retired: number[] = []
     for (const version of stale) {
       const flipped = await this.call('retire abandoned version', () =>
         this.redis.eval(
-          `if redis.call('HGET', KEYS[1], 'state') ~= 'writing' then return 0 end
+          `local state = redis.call('HGET', KEYS[1], 'state')
+           if state ~= 'writing' and not (state == 'ready' and not redis.call('HGET', KEYS[1], 'activatedAt')) then return 0 end
            redis.call('HSET', KEYS[1], 'state', 'retired', 'retiredAt', ARGV[1], 'expiresAt', ARGV[1])
            return 1`,
           1,
@@ -606,19 +597,6 @@ export class RedisFeatureStore implements FeatureStore {
     )
   }
 
-  async publish(view: string, rows: FeatureRow[], options: PublishOptions): Promise<PublishResult> {
-    const createdBy = options.writtenBy ?? 'unknown'
-    const version = await this.createVersion(view, {
-      lineage: options.lineage,
-      createdBy,
-      version: options.version,
-    })
-    const result = await this.write(view, version, rows, options)
-    await this.seal(view, version)
-    const previousVersion = await this.activate(view, version)
-    return { ...result, previousVersion }
-  }
-
   private toHit(
     view: string,
     version: number,
@@ -626,77 +604,25 @@ export class RedisFeatureStore implements FeatureStore {
     entity: string,
     raw: Record<string, string>,
     def: ViewDefinition,
-  ): EntityHit {
-    return {
-      status: 'hit',
-      view,
-      version,
-      league,
-      entity,
-      values: decodeValues(def, raw),
-      eventTime: Number(raw._ts),
-      expiresAt: Number(raw._exp),
-    }
+  ): EntityRead {
+    return this.hit(view, version, league, entity, decodeValues(def, raw), Number(raw._ts), Number(raw._exp))
   }
 
-  private async readEntity(view: string, league: string, entity: string): Promise<EntityRead> {
+  protected async readEntity(view: string, league: string, entity: string): Promise<EntityRead> {
     const start = performance.now()
     const def = await this.view(view)
     const reply = await this.call(`read ${view} ${league} ${entity}`, () =>
       this.scripted.fsGet(this.keyPrefix, view, league, entity),
     )
-    let read: EntityRead
-    if (reply.length === 0) {
-      read = {
-        status: 'no_active_version',
-        view,
-        version: null,
-        league,
-        entity,
-        message: missMessage('no_active_version', view, null, league, entity),
-      }
-    } else {
-      const version = Number(reply[0])
-      const raw = pairsToRecord(reply[1])
-      if (Object.keys(raw).length > 0) read = this.toHit(view, version, league, entity, raw, def)
-      else if (reply[2] !== null && reply[2] !== undefined) {
-        const expiredAt = Number(reply[2])
-        read = {
-          status: 'expired',
-          view,
-          version,
-          league,
-          entity,
-          expiredAt,
-          message: missMessage('expired', view, version, league, entity, expiredAt),
-        }
-      } else
-        read = {
-          status: 'missing',
-          view,
-          version,
-          league,
-          entity,
-          message: missMessage('missing', view, version, league, entity),
-        }
-    }
-    this.readStats.record(performance.now() - start)
-    this.readStats.countRead(read)
-    return read
-  }
-
-  async getTeam(view: string, league: string, team: string): Promise<EntityRead> {
-    return this.readEntity(view, league, team)
-  }
-
-  async getMatch(
-    view: string,
-    league: string,
-    date: string,
-    home: string,
-    away: string,
-  ): Promise<EntityRead> {
-    return this.readEntity(view, league, matchEntityId(date, home, away))
+    if (reply.length === 0)
+      return this.counted(start, missOf('no_active_version', view, null, league, entity))
+    const version = Number(reply[0])
+    const raw = pairsToRecord(reply[1])
+    if (Object.keys(raw).length > 0)
+      return this.counted(start, this.toHit(view, version, league, entity, raw, def))
+    if (reply[2] !== null && reply[2] !== undefined)
+      return this.counted(start, missOf('expired', view, version, league, entity, Number(reply[2])))
+    return this.counted(start, missOf('missing', view, version, league, entity))
   }
 
   async getTeams(view: string, league: string): Promise<LeagueRead> {
@@ -713,7 +639,7 @@ export class RedisFeatureStore implements FeatureStore {
         const entity = String(reply[i])
         const raw = pairsToRecord(reply[i + 2])
         if (Object.keys(raw).length > 0) {
-          result.entities.push(this.toHit(view, version, league, entity, raw, def))
+          result.entities.push(this.toHit(view, version, league, entity, raw, def) as EntityHit)
           this.readStats.hits++
         } else {
           result.expired.push({ entity, expiredAt: Number(reply[i + 1]) })
@@ -738,27 +664,12 @@ export class RedisFeatureStore implements FeatureStore {
     return versions.map((v, i) => {
       const raw = (replies[2 * i]?.[1] ?? {}) as Record<string, string>
       const score = replies[2 * i + 1]?.[1] as string | null
-      let read: EntityRead
-      if (Object.keys(raw).length > 0) read = this.toHit(view, v.version, league, entity, raw, def)
-      else if (score !== null && score !== undefined)
-        read = {
-          status: 'expired',
-          view,
-          version: v.version,
-          league,
-          entity,
-          expiredAt: Number(score),
-          message: missMessage('expired', view, v.version, league, entity, Number(score)),
-        }
-      else
-        read = {
-          status: 'missing',
-          view,
-          version: v.version,
-          league,
-          entity,
-          message: missMessage('missing', view, v.version, league, entity),
-        }
+      const read =
+        Object.keys(raw).length > 0
+          ? this.toHit(view, v.version, league, entity, raw, def)
+          : score !== null && score !== undefined
+            ? missOf('expired', view, v.version, league, entity, Number(score))
+            : missOf('missing', view, v.version, league, entity)
       return { version: v.version, state: v.state, lineage: v.lineage, read }
     })
   }
@@ -772,47 +683,18 @@ export class RedisFeatureStore implements FeatureStore {
       .slice(0, limit)
   }
 
-  async stats(): Promise<FeatureStoreStats> {
-    const now = this.clock()
-    const views: FeatureStoreStats['views'] = []
-    for (const info of await this.views()) {
-      const name = info.definition.name
-      const versions: VersionStats[] = []
-      for (const v of info.versions) {
-        let keys = 0
-        let approxBytes = 0
-        if (v.state !== 'expired') {
-          keys = Number(
-            await this.call('count entities', () =>
-              this.scripted.fsCount(this.keyPrefix, name, v.version, now),
-            ),
-          )
-          approxBytes = keys > 0 ? Math.round((await this.sampleBytes(name, v.version)) * keys) : 0
-        }
-        versions.push({
-          version: v.version,
-          state: v.state,
-          keys,
-          approxBytes,
-          lastWriteAt: v.lastWriteAt,
-          lastWriteBy: v.lastWriteBy,
-          lineage: v.lineage,
-        })
-      }
-      views.push({ view: name, activeVersion: info.activeVersion, versions })
-    }
-    return {
-      backend: 'redis',
-      location: this.location,
-      views,
-      reads: {
-        hits: this.readStats.hits,
-        misses: this.readStats.misses,
-        expired: this.readStats.expired,
-        latency: this.readStats.latency(),
-      },
-      writes: { ...this.writeStats },
-    }
+  protected async versionSize(
+    view: string,
+    version: VersionInfo,
+    now: number,
+  ): Promise<{ keys: number; approxBytes: number }> {
+    const keys = Number(
+      await this.call('count entities', () =>
+        this.scripted.fsCount(this.keyPrefix, view, version.version, now),
+      ),
+    )
+    const approxBytes = keys > 0 ? Math.round((await this.sampleBytes(view, version.version)) * keys) : 0
+    return { keys, approxBytes }
   }
 
   /** Average MEMORY USAGE of up to 8 entity keys of a version (bytes per key). */

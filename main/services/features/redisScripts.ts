@@ -15,10 +15,14 @@
  *   <p>_registry:<view>:versions      set of version numbers;  <p>_registry:<view>:seq  counter
  *   <p>_reports                       list of validation report JSON, newest first
  * Keys are built inside the scripts (numberOfKeys 0): fine on a single Redis, not on Redis Cluster.
+ * Entities of `whileActive` views (team views) are stored with `_exp` = NO_EXPIRY and no key TTL; retiring
+ * their version gives every key the grace period's end.
  */
+import { NO_EXPIRY } from './featureStore'
 
 /** ARGV: prefix, view, version, n, then per entity: league, entity, ts, expireAtMs, nfields, f1, v1, ... */
 export const WRITE_SCRIPT = `
+local NO_EXPIRY = ${NO_EXPIRY}
 local p, view, ver = ARGV[1], ARGV[2], ARGV[3]
 local n = tonumber(ARGV[4])
 local base = p .. view .. '@' .. ver .. ':'
@@ -41,7 +45,7 @@ for e = 1, n do
     if cur then redis.call('DEL', key) end
     -- the features straight from ARGV (unpack as the last argument expands in place: no table copy)
     redis.call('HSET', key, '_ts', ts, '_exp', exp, unpack(ARGV, i + 5, last))
-    redis.call('PEXPIREAT', key, exp)
+    if tonumber(exp) < NO_EXPIRY then redis.call('PEXPIREAT', key, exp) end
     if league ~= curLeague then
       if curLeague then counts[curLeague], maxExp[curLeague] = zn, zmax end
       curLeague = league
@@ -71,11 +75,17 @@ for league, z in pairs(scores) do
   end
   redis.call('SADD', leagues, league)
   -- the index outlives its entities by a week so an expired entity reads as "expired", not "missing"
-  local keep = maxExp[league] + 604800000
-  local cur = redis.call('PEXPIRETIME', idx)
-  if cur < 0 or cur < keep then redis.call('PEXPIREAT', idx, keep) end
-  local lcur = redis.call('PEXPIRETIME', leagues)
-  if lcur < 0 or lcur < keep then redis.call('PEXPIREAT', leagues, keep) end
+  -- (entities without expiry: the index and the league set keep none either)
+  if maxExp[league] >= NO_EXPIRY then
+    redis.call('PERSIST', idx)
+    redis.call('PERSIST', leagues)
+  else
+    local keep = maxExp[league] + 604800000
+    local cur = redis.call('PEXPIRETIME', idx)
+    if cur < 0 or cur < keep then redis.call('PEXPIREAT', idx, keep) end
+    local lcur = redis.call('PEXPIRETIME', leagues)
+    if lcur < 0 or lcur < keep then redis.call('PEXPIREAT', leagues, keep) end
+  end
 end
 return res
 `
@@ -100,29 +110,48 @@ return v
 `
 
 /**
- * ARGV: prefix, view, version, now, graceMs. Returns { previous active version or '', the activated
- * version's state before the switch } (a 'retired' one needs its natural TTLs back).
+ * ARGV: prefix, now, graceMs, n, then n pairs of view, version: the views of one rebuild (or one view).
+ * Every version is checked first (an error reply switches nothing), then every pointer moves: one
+ * script, so Redis applies all of it or none of it. Returns, per pair, { previous active version or '',
+ * the activated version's state before the switch }. Expiries are adjusted afterwards by RETIRE_SCRIPT
+ * (per league, to keep scripts short); `capPending` / `restorePending` mark that work until it is done, so
+ * a connection lost in between is finished by the next createVersion or switch of the view.
  */
 export const ACTIVATE_SCRIPT = `
-local p, view, ver, now, grace = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
-local reg = p .. '_registry:' .. view .. '@' .. ver
-local state = redis.call('HGET', reg, 'state')
-if not state then return redis.error_reply('UNKNOWN_VERSION') end
-if state == 'writing' then return redis.error_reply('VERSION_NOT_READY') end
-if state == 'retired' then
-  local exp = tonumber(redis.call('HGET', reg, 'expiresAt') or '0')
-  if exp <= now then return redis.error_reply('VERSION_EXPIRED') end
+local p, now, grace, n = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local states = {}
+for i = 1, n do
+  local view, ver = ARGV[3 + 2 * i], ARGV[4 + 2 * i]
+  local state = redis.call('HGET', p .. '_registry:' .. view .. '@' .. ver, 'state')
+  if not state then return redis.error_reply('UNKNOWN_VERSION ' .. view .. '@' .. ver) end
+  if state == 'writing' then return redis.error_reply('VERSION_NOT_READY ' .. view .. '@' .. ver) end
+  if state == 'retired' then
+    local exp = tonumber(redis.call('HGET', p .. '_registry:' .. view .. '@' .. ver, 'expiresAt') or '0')
+    if exp <= now then return redis.error_reply('VERSION_EXPIRED ' .. view .. '@' .. ver) end
+  end
+  states[i] = state
 end
-local pointer = p .. view .. ':active'
-local old = redis.call('GET', pointer)
-if old == ver then return { old, state } end
-redis.call('SET', pointer, ver)
-redis.call('HSET', reg, 'state', 'active', 'activatedAt', now)
-redis.call('HDEL', reg, 'retiredAt', 'expiresAt')
-if old then
-  redis.call('HSET', p .. '_registry:' .. view .. '@' .. old, 'state', 'retired', 'retiredAt', now, 'expiresAt', now + grace)
+local out = {}
+for i = 1, n do
+  local view, ver = ARGV[3 + 2 * i], ARGV[4 + 2 * i]
+  local reg = p .. '_registry:' .. view .. '@' .. ver
+  local pointer = p .. view .. ':active'
+  local old = redis.call('GET', pointer)
+  if old ~= ver then
+    redis.call('SET', pointer, ver)
+    redis.call('HSET', reg, 'state', 'active', 'activatedAt', now)
+    redis.call('HDEL', reg, 'retiredAt', 'expiresAt', 'capPending')
+    if states[i] == 'retired' then redis.call('HSET', reg, 'restorePending', '1') end
+    if old then
+      redis.call('HSET', p .. '_registry:' .. view .. '@' .. old, 'state', 'retired', 'retiredAt', now,
+        'expiresAt', now + grace, 'capPending', '1')
+      redis.call('HDEL', p .. '_registry:' .. view .. '@' .. old, 'restorePending')
+    end
+  end
+  out[2 * i - 1] = old or ''
+  out[2 * i] = states[i]
 end
-return { old or '', state }
+return out
 `
 
 /**
@@ -132,6 +161,7 @@ return { old or '', state }
  * short, so Redis is never blocked for a whole version. Returns the latest natural expiry.
  */
 export const RETIRE_SCRIPT = `
+local NO_EXPIRY = ${NO_EXPIRY}
 local p, view, ver, league, untilMs = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local idx = p .. '_idx:' .. view .. '@' .. ver .. ':' .. league
 local members = redis.call('ZRANGE', idx, 0, -1, 'WITHSCORES')
@@ -144,9 +174,11 @@ for j = 1, #members, 2 do
   if natural > maxExp then maxExp = natural end
   local at = natural
   if cap and cap < natural then at = cap end
-  redis.call('PEXPIREAT', key, at)
+  if at >= NO_EXPIRY then redis.call('PERSIST', key) else redis.call('PEXPIREAT', key, at) end
 end
-if cap then redis.call('PEXPIREAT', idx, cap) else redis.call('PEXPIREAT', idx, maxExp + 604800000) end
+if cap then redis.call('PEXPIREAT', idx, cap)
+elseif maxExp >= NO_EXPIRY then redis.call('PERSIST', idx)
+else redis.call('PEXPIREAT', idx, maxExp + 604800000) end
 return maxExp
 `
 

@@ -4,7 +4,6 @@
  * process (a CLI pipeline run) are there for the next (the app). Reads of a league are one statement,
  * which SQLite runs against one snapshot: a concurrent activation is seen entirely or not at all.
  */
-import { randomUUID } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import { openDatabase } from '../data/db/openDatabase'
 import { FeatureStoreError } from './errors'
@@ -13,32 +12,20 @@ import { featureStoreMigrations } from './featureMigrations'
 import type {
   EntityRead,
   FeatureLogger,
-  FeatureRow,
-  FeatureStore,
-  FeatureStoreStats,
   HistoryEntry,
   LeagueRead,
-  PublishOptions,
-  PublishResult,
+  PreparedRow,
   ValidationReport,
   VersionInfo,
   ViewInfo,
-  WriteOptions,
-  WriteResult,
+  ViewSwitch,
 } from './featureStore'
-import {
-  DEFAULT_ABANDONED_WRITE_MS,
-  DEFAULT_RETIRED_GRACE_MS,
-  ReadStats,
-  WriteStats,
-  matchEntityId,
-  missMessage,
-  prepareBatch,
-  silentLogger,
-  strictRefusal,
-} from './featureStore'
+import { NO_EXPIRY } from './featureStore'
+import { FeatureStoreCore, builtinToKeep, missOf } from './featureStoreCore'
 import type { FeatureValue, Lineage, ViewDefinition } from './views'
 import { BUILTIN_VIEWS, lineageSchema, viewDefinitionSchema } from './views'
+
+export { reportId } from './featureStoreCore'
 
 export interface SqliteFeatureStoreOptions {
   clock?: () => number
@@ -59,17 +46,11 @@ interface EntityRow {
   values_json: string
 }
 
-export class SqliteFeatureStore implements FeatureStore {
+export class SqliteFeatureStore extends FeatureStoreCore {
   readonly backend = 'sqlite' as const
   readonly location: string
   private readonly registry: FeatureRegistry
-  private readonly clock: () => number
-  private readonly logger: FeatureLogger
-  private readonly graceMs: number
-  private readonly abandonedMs: number
   private readonly chunkSize: number
-  private readonly readStats = new ReadStats()
-  private readonly writeStats = new WriteStats()
   private readonly definitions = new Map<string, ViewDefinition>()
   private readonly ownsDb: boolean
 
@@ -85,13 +66,10 @@ export class SqliteFeatureStore implements FeatureStore {
     options: SqliteFeatureStoreOptions = {},
     ownsDb = false,
   ) {
+    super(options)
     this.location = db.name
     this.ownsDb = ownsDb
     this.registry = new FeatureRegistry(db)
-    this.clock = options.clock ?? Date.now
-    this.logger = options.logger ?? silentLogger
-    this.graceMs = options.retiredGraceMs ?? DEFAULT_RETIRED_GRACE_MS
-    this.abandonedMs = options.abandonedWriteMs ?? DEFAULT_ABANDONED_WRITE_MS
     this.chunkSize = options.chunkSize ?? 2000
     this.registerBuiltins()
   }
@@ -102,9 +80,16 @@ export class SqliteFeatureStore implements FeatureStore {
     this.db.transaction(() => {
       for (const view of BUILTIN_VIEWS) {
         const stored = existing.get(view.name)
-        // A view redefined with other parameters (team_form with N = 10) is the user's choice: keep it.
-        if (stored && JSON.stringify(stored.definition.params) !== JSON.stringify(view.params)) continue
-        this.registry.putView(view, stored?.activeVersion ?? null, now)
+        this.registry.putView(builtinToKeep(stored?.definition, view), stored?.activeVersion ?? null, now)
+        // Entities an older release wrote into the active version of a `whileActive` view with a 7-day
+        // TTL: the champion still stands, so they no longer expire.
+        if (view.ttl.kind === 'whileActive' && stored?.activeVersion != null) {
+          this.db
+            .prepare(
+              'UPDATE fs_entities SET expires_at = ? WHERE view = ? AND version = ? AND expires_at < ?',
+            )
+            .run(NO_EXPIRY, view.name, stored.activeVersion, NO_EXPIRY)
+        }
       }
     })()
   }
@@ -135,7 +120,11 @@ export class SqliteFeatureStore implements FeatureStore {
     return def
   }
 
-  private versionOrThrow(view: string, version: number): VersionInfo {
+  protected async viewDefinition(name: string, fresh = false): Promise<ViewDefinition> {
+    return this.view(name, fresh)
+  }
+
+  private versionSync(view: string, version: number): VersionInfo {
     const info = this.registry.version(view, version, this.clock())
     if (!info) {
       throw new FeatureStoreError('UNKNOWN_VERSION', `${view}@${version} does not exist`, { view, version })
@@ -147,6 +136,14 @@ export class SqliteFeatureStore implements FeatureStore {
       })
     }
     return info
+  }
+
+  protected async versionOrThrow(view: string, version: number): Promise<VersionInfo> {
+    return this.versionSync(view, version)
+  }
+
+  protected async keepReport(report: ValidationReport): Promise<void> {
+    this.registry.putReport(report)
   }
 
   async defineView(definition: ViewDefinition): Promise<void> {
@@ -221,28 +218,14 @@ export class SqliteFeatureStore implements FeatureStore {
     })()
   }
 
-  async write(
+  protected async writeRows(
     view: string,
     version: number,
-    rows: FeatureRow[],
-    options: WriteOptions = {},
-  ): Promise<WriteResult> {
-    const def = this.view(view, true)
-    this.versionOrThrow(view, version)
-    const now = this.clock()
-    const { accepted, report } = prepareBatch(def, version, rows, options, now, reportId(view, version, now))
-    this.registry.putReport(report)
-    this.writeStats.rejected += report.rejected
-    if (report.rejected > 0 && (options.policy ?? def.validation) === 'strict') throw strictRefusal(report)
-    if (report.rejected > 0) {
-      this.logger.warn('feature rows rejected by validation', {
-        view,
-        version,
-        rejected: report.rejected,
-        report: report.id,
-      })
-    }
-
+    accepted: PreparedRow[],
+    writtenBy: string,
+    now: number,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<number> {
     const upsert = this.db.prepare(
       `INSERT INTO fs_entities (view, version, league, entity, event_time, expires_at, values_json)
        VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -250,7 +233,6 @@ export class SqliteFeatureStore implements FeatureStore {
          expires_at = excluded.expires_at, values_json = excluded.values_json
        WHERE excluded.event_time >= fs_entities.event_time`,
     )
-    const writtenBy = options.writtenBy ?? 'unknown'
     let written = 0
     for (let start = 0; start < accepted.length; start += this.chunkSize) {
       const chunk = accepted.slice(start, start + this.chunkSize)
@@ -270,16 +252,11 @@ export class SqliteFeatureStore implements FeatureStore {
         this.touchVersion(view, version, now, writtenBy)
         return n
       })()
-      options.onProgress?.(start + chunk.length, accepted.length)
+      onProgress?.(start + chunk.length, accepted.length)
       // Let other work (the UI's reads, a concurrent reader) run between chunks of a big write.
       if (start + chunk.length < accepted.length) await new Promise((resolve) => setImmediate(resolve))
     }
-    const ignoredOlder = accepted.length - written
-    this.writeStats.entities += written
-    this.writeStats.ignoredOlder += ignoredOlder
-    this.writeStats.lastWriteAt = now
-    this.writeStats.lastWriteBy = writtenBy
-    return { view, version, written, ignoredOlder, rejected: report.rejected, report }
+    return written
   }
 
   private touchVersion(view: string, version: number, now: number, by: string): void {
@@ -294,7 +271,7 @@ export class SqliteFeatureStore implements FeatureStore {
 
   async seal(view: string, version: number): Promise<void> {
     this.view(view)
-    const info = this.versionOrThrow(view, version)
+    const info = this.versionSync(view, version)
     if (info.state !== 'writing') return
     this.db
       .prepare(
@@ -305,63 +282,45 @@ export class SqliteFeatureStore implements FeatureStore {
       .run(this.clock(), view, version, view, version)
   }
 
-  async activate(view: string, version: number): Promise<number | null> {
-    this.view(view)
-    const now = this.clock()
+  /** One transaction: every version is checked first, then every pointer moves; a throw moves none. */
+  protected async switchPointers(switches: readonly ViewSwitch[], now: number): Promise<(number | null)[]> {
     const previous = this.db.transaction(() => {
-      const info = this.versionOrThrow(view, version)
-      if (info.state === 'writing') {
-        throw new FeatureStoreError(
-          'VERSION_NOT_READY',
-          `${view}@${version} is still being written; seal it before activating it`,
-          { view, version },
-        )
+      for (const { view, version } of switches) {
+        if (this.versionSync(view, version).state === 'writing') {
+          throw new FeatureStoreError(
+            'VERSION_NOT_READY',
+            `${view}@${version} is still being written; seal it before activating it`,
+            { view, version },
+          )
+        }
       }
-      const old = this.registry.definition(view)?.activeVersion ?? null
-      if (old === version) return old
-      if (old !== null) {
+      return switches.map(({ view, version }) => {
+        const old = this.registry.definition(view)?.activeVersion ?? null
+        if (old === version) return old
+        if (old !== null) {
+          this.db
+            .prepare(
+              `UPDATE fs_versions SET state = 'retired', retired_at = ?, expires_at = ? WHERE view = ? AND version = ?`,
+            )
+            .run(now, now + this.graceMs, view, old)
+        }
         this.db
           .prepare(
-            `UPDATE fs_versions SET state = 'retired', retired_at = ?, expires_at = ? WHERE view = ? AND version = ?`,
+            `UPDATE fs_versions SET state = 'active', activated_at = ?, retired_at = NULL, expires_at = NULL
+             WHERE view = ? AND version = ?`,
           )
-          .run(now, now + this.graceMs, view, old)
-      }
-      this.db
-        .prepare(
-          `UPDATE fs_versions SET state = 'active', activated_at = ?, retired_at = NULL, expires_at = NULL
-           WHERE view = ? AND version = ?`,
-        )
-        .run(now, view, version)
-      this.db
-        .prepare('UPDATE fs_views SET active_version = ?, updated_at = ? WHERE name = ?')
-        .run(version, now, view)
-      return old
+          .run(now, view, version)
+        this.db
+          .prepare('UPDATE fs_views SET active_version = ?, updated_at = ? WHERE name = ?')
+          .run(version, now, view)
+        return old
+      })
     })()
-    this.logger.info('feature view version activated', { view, version, previous })
     this.purgeExpired(now)
     return previous
   }
 
-  async publish(view: string, rows: FeatureRow[], options: PublishOptions): Promise<PublishResult> {
-    const createdBy = options.writtenBy ?? 'unknown'
-    const version = await this.createVersion(view, {
-      lineage: options.lineage,
-      createdBy,
-      version: options.version,
-    })
-    const result = await this.write(view, version, rows, options)
-    await this.seal(view, version)
-    const previousVersion = await this.activate(view, version)
-    return { ...result, previousVersion }
-  }
-
-  private timed<T extends EntityRead>(start: number, read: T): T {
-    this.readStats.record(performance.now() - start)
-    this.readStats.countRead(read)
-    return read
-  }
-
-  private readEntity(view: string, league: string, entity: string): EntityRead {
+  protected async readEntity(view: string, league: string, entity: string): Promise<EntityRead> {
     const start = performance.now()
     this.view(view)
     const row = this.db
@@ -373,66 +332,17 @@ export class SqliteFeatureStore implements FeatureStore {
       )
       .get(league, entity, view) as (Partial<EntityRow> & { active: number | null }) | undefined
     const active = row?.active ?? null
-    if (active === null) {
-      return this.timed(start, {
-        status: 'no_active_version',
-        view,
-        version: null,
-        league,
-        entity,
-        message: missMessage('no_active_version', view, null, league, entity),
-      })
-    }
-    if (!row || row.version === null || row.version === undefined) {
-      return this.timed(start, {
-        status: 'missing',
-        view,
-        version: active,
-        league,
-        entity,
-        message: missMessage('missing', view, active, league, entity),
-      })
-    }
-    return this.timed(start, this.toRead(view, league, row as EntityRow))
+    if (active === null) return this.counted(start, missOf('no_active_version', view, null, league, entity))
+    if (!row || row.version === null || row.version === undefined)
+      return this.counted(start, missOf('missing', view, active, league, entity))
+    return this.counted(start, this.toRead(view, league, row as EntityRow))
   }
 
   private toRead(view: string, league: string, row: EntityRow): EntityRead {
-    const now = this.clock()
-    if (row.expires_at <= now) {
-      return {
-        status: 'expired',
-        view,
-        version: row.version,
-        league,
-        entity: row.entity,
-        expiredAt: row.expires_at,
-        message: missMessage('expired', view, row.version, league, row.entity, row.expires_at),
-      }
-    }
-    return {
-      status: 'hit',
-      view,
-      version: row.version,
-      league,
-      entity: row.entity,
-      values: JSON.parse(row.values_json) as Record<string, FeatureValue>,
-      eventTime: row.event_time,
-      expiresAt: row.expires_at,
-    }
-  }
-
-  async getTeam(view: string, league: string, team: string): Promise<EntityRead> {
-    return this.readEntity(view, league, team)
-  }
-
-  async getMatch(
-    view: string,
-    league: string,
-    date: string,
-    home: string,
-    away: string,
-  ): Promise<EntityRead> {
-    return this.readEntity(view, league, matchEntityId(date, home, away))
+    if (row.expires_at <= this.clock())
+      return missOf('expired', view, row.version, league, row.entity, row.expires_at)
+    const values = JSON.parse(row.values_json) as Record<string, FeatureValue>
+    return this.hit(view, row.version, league, row.entity, values, row.event_time, row.expires_at)
   }
 
   async getTeams(view: string, league: string): Promise<LeagueRead> {
@@ -474,16 +384,7 @@ export class SqliteFeatureStore implements FeatureStore {
       .filter((v) => v.state !== 'expired')
       .map((v) => {
         const row = get.get(view, v.version, league, entity) as EntityRow | undefined
-        const read: EntityRead = row
-          ? this.toRead(view, league, row)
-          : {
-              status: 'missing',
-              view,
-              version: v.version,
-              league,
-              entity,
-              message: missMessage('missing', view, v.version, league, entity),
-            }
+        const read = row ? this.toRead(view, league, row) : missOf('missing', view, v.version, league, entity)
         return { version: v.version, state: v.state, lineage: v.lineage, read }
       })
   }
@@ -492,66 +393,40 @@ export class SqliteFeatureStore implements FeatureStore {
     return this.registry.reports(options.view, options.limit ?? 20)
   }
 
-  async stats(): Promise<FeatureStoreStats> {
-    const now = this.clock()
-    this.purgeExpired(now)
-    const sizes = this.db
+  override async stats() {
+    this.purgeExpired(this.clock())
+    return super.stats()
+  }
+
+  protected async versionSize(
+    view: string,
+    version: VersionInfo,
+  ): Promise<{ keys: number; approxBytes: number }> {
+    const size = this.db
       .prepare(
-        `SELECT view, version, COUNT(*) AS keys,
-           SUM(LENGTH(values_json) + LENGTH(league) + LENGTH(entity) + 24) AS bytes
-         FROM fs_entities GROUP BY view, version`,
+        `SELECT COUNT(*) AS keys, COALESCE(SUM(LENGTH(values_json) + LENGTH(league) + LENGTH(entity) + 24), 0) AS bytes
+         FROM fs_entities WHERE view = ? AND version = ?`,
       )
-      .all() as { view: string; version: number; keys: number; bytes: number }[]
-    const sizeOf = new Map(sizes.map((s) => [`${s.view}@${s.version}`, s]))
-    const views = this.registry.definitions().map((d) => ({
-      view: d.definition.name,
-      activeVersion: d.activeVersion,
-      versions: this.registry.versions(d.definition.name, now).map((v) => {
-        const size = sizeOf.get(`${v.view}@${v.version}`)
-        return {
-          version: v.version,
-          state: v.state,
-          keys: size?.keys ?? 0,
-          approxBytes: size?.bytes ?? 0,
-          lastWriteAt: v.lastWriteAt,
-          lastWriteBy: v.lastWriteBy,
-          lineage: v.lineage,
-        }
-      }),
-    }))
-    return {
-      backend: 'sqlite',
-      location: this.location,
-      views,
-      reads: {
-        hits: this.readStats.hits,
-        misses: this.readStats.misses,
-        expired: this.readStats.expired,
-        latency: this.readStats.latency(),
-      },
-      writes: { ...this.writeStats },
-    }
+      .get(view, version.version) as { keys: number; bytes: number }
+    return { keys: size.keys, approxBytes: size.bytes }
   }
 
   /**
-   * Retires, at once, the versions of `view` left `writing` with no activity for `abandonedWriteMs`
-   * (their writer died); the purge then deletes their rows. Returns the versions retired.
+   * Retires, at once, the versions of `view` left `writing` (or sealed but never activated) with no
+   * activity for `abandonedWriteMs` (their writer died, or a rebuild failed before its switch); the purge
+   * then deletes their rows. Returns the versions retired.
    */
   retireAbandonedWrites(view: string, now = this.clock()): number[] {
     const cutoff = now - this.abandonedMs
+    const abandoned = `view = ? AND (state = 'writing' OR (state = 'ready' AND activated_at IS NULL))
+            AND max(created_at, coalesce(last_write_at, 0), coalesce(sealed_at, 0)) < ?`
     const stale = this.db
-      .prepare(
-        `SELECT version FROM fs_versions WHERE view = ? AND state = 'writing'
-            AND max(created_at, coalesce(last_write_at, 0)) < ?`,
-      )
+      .prepare(`SELECT version FROM fs_versions WHERE ${abandoned}`)
       .pluck()
       .all(view, cutoff) as number[]
     if (stale.length === 0) return []
     this.db
-      .prepare(
-        `UPDATE fs_versions SET state = 'retired', retired_at = ?, expires_at = ?
-          WHERE view = ? AND state = 'writing' AND max(created_at, coalesce(last_write_at, 0)) < ?`,
-      )
+      .prepare(`UPDATE fs_versions SET state = 'retired', retired_at = ?, expires_at = ? WHERE ${abandoned}`)
       .run(now, now, view, cutoff)
     this.logger.warn('abandoned feature versions retired', { view, versions: stale })
     this.purgeExpired(now)
@@ -571,8 +446,4 @@ export class SqliteFeatureStore implements FeatureStore {
   async close(): Promise<void> {
     if (this.ownsDb && this.db.open) this.db.close()
   }
-}
-
-export function reportId(view: string, version: number, now: number): string {
-  return `${view}@${version}:${new Date(now).toISOString()}:${randomUUID().slice(0, 8)}`
 }

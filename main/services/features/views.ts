@@ -27,7 +27,6 @@ export type FeatureValue = number | string
 export type FeatureValues = Record<string, FeatureValue | null | undefined>
 
 const DAY_MS = 86_400_000
-export const TEAM_VIEW_TTL_MS = 7 * DAY_MS
 export const MATCH_VIEW_TTL_AFTER_KICKOFF_MS = DAY_MS
 
 function num(name: string, min: number, max: number, description: string, required = true): FeatureSpec {
@@ -61,7 +60,7 @@ export const teamRatingsView: ViewDefinition = {
     ),
     num('home_advantage', -2, 2, "log-scale home advantage γ of the team's league"),
   ],
-  ttl: { kind: 'fixed', ms: TEAM_VIEW_TTL_MS },
+  ttl: { kind: 'whileActive' },
   validation: 'strict',
   sumsToOne: [],
 }
@@ -83,7 +82,7 @@ export function teamFormView(n: number = DEFAULT_FORM_WINDOW): ViewDefinition {
       int('days_since_last_match', 0, 36_500, 'calendar days from the last match to the as-of date'),
       int('matches_in_window', 1, n, `matches counted (at most ${n})`),
     ],
-    ttl: { kind: 'fixed', ms: TEAM_VIEW_TTL_MS },
+    ttl: { kind: 'whileActive' },
     validation: 'lenient',
     sumsToOne: [],
   }

@@ -31,8 +31,12 @@ export const ttlPolicySchema = z
   .discriminatedUnion('kind', [
     z.object({ kind: z.literal('fixed'), ms: z.number().int().positive() }),
     z.object({ kind: z.literal('afterKickoff'), ms: z.number().int().nonnegative() }),
+    z.object({ kind: z.literal('whileActive') }),
   ])
-  .describe('entity time-to-live: fixed from the write, or measured from the kickoff of the match')
+  .describe(
+    'entity time-to-live: fixed from the write, measured from the kickoff of the match, or whileActive: ' +
+      'no expiry while the version is active (a standing champion stays readable), the retired grace once superseded',
+  )
 
 export const validationPolicySchema = z
   .enum(['strict', 'lenient'])
@@ -98,7 +102,7 @@ export const entityHitSchema = z.object({
   entity: z.string().describe('team, or date:home:away for a match'),
   values: z.record(z.string(), featureValue),
   eventTime: epochMs,
-  expiresAt: epochMs,
+  expiresAt: epochMs.nullable().describe('null: no expiry while its version is active'),
 })
 
 export const entityMissSchema = z.object({

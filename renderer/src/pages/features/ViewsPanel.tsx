@@ -3,6 +3,7 @@ import type { FeatureStoreStatsDto, ViewInfoDto } from '../../stores/featureStor
 import { fmtBytes, fmtRange, fmtTime, shortFingerprint } from './format'
 
 function ttlText(view: ViewInfoDto['definition']): string {
+  if (view.ttl.kind === 'whileActive') return 'while its version is active (superseded: the grace period)'
   const hours = view.ttl.ms / 3_600_000
   const span = hours >= 48 ? `${+(hours / 24).toFixed(1)} days` : `${+hours.toFixed(1)} hours`
   return view.ttl.kind === 'fixed' ? `${span} after the write` : `${span} after kickoff`
