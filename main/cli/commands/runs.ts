@@ -1,3 +1,4 @@
+import { metricRule } from '../../../shared/bestMetric'
 import type { Command } from '../framework'
 import { UserError } from '../framework'
 import { call, openScoreline, SERVICE_OPTIONS } from '../context'
@@ -35,6 +36,11 @@ export function renderRuns(out: {
   )
 }
 
+const arrow = (key: string) => {
+  const d = metricRule(key).direction
+  return d === 'lower' ? ' ↓' : d === 'higher' ? ' ↑' : ''
+}
+
 export function renderComparison(c: RunComparisonDto, diffOnly = false): string {
   const head = ['', ...c.runs.map((r, i) => `#${i + 1}`)]
   const lines = c.runs.map(
@@ -46,7 +52,8 @@ export function renderComparison(c: RunComparisonDto, diffOnly = false): string 
   ])
   const differing = c.params.filter((p) => p.differs).length
   const metrics = c.metrics.map((m) => [
-    `${m.key} ${m.higherIsBetter ? '↑' : '↓'}`,
+    // the direction only where "best" means something (shared/bestMetric.ts): none on counts, flags, α
+    `${m.key}${arrow(m.key)}`,
     ...m.stats.map((s, i) => {
       if (!s) return '—'
       const best = m.best === c.runs[i].runId ? '*' : ''
