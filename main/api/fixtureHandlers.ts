@@ -1,10 +1,15 @@
 import type Database from 'better-sqlite3'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import type pg from 'pg'
 import type { CallContext, Handlers } from '../core/dispatch'
 import type { EventBus } from '../core/eventBus'
 import type { ScorelineConfig } from '../core/config'
 import { toApiErrorShape } from '../core/appError'
+import { offlineError } from '../core/offline'
+import { redactUrl } from '../core/redact'
 import { ApiError } from '../../shared/api/errors'
+import type { ProcedureOutput } from '../../shared/api/contract'
 import type { FeatureRebuildOutcomeDto } from '../../shared/api/domains/fixtures'
 import type { ModelUsed, PricedFixture } from '../../shared/pricing'
 import {
@@ -12,10 +17,12 @@ import {
   findUpcomingFixture,
   importFixturesContents,
   importFixturesFile,
+  importFixturesToPostgres,
   listUpcomingFixtures,
   priceHistory,
   type FixturesImportResult,
 } from '../services/data/fixtures'
+import { connectPostgres } from '../services/data/postgres/pgConnection'
 import { createTeamResolver } from '../services/data/teams'
 import {
   fixtureToPrice,
@@ -146,6 +153,37 @@ export function createFixtureHandlers(deps: FixtureHandlerDeps): Pick<Handlers, 
     ),
   ]
 
+  /**
+   * `postgres: true` (the CLI's `--postgres URL`): the team's Postgres, connected for the work and closed
+   * after, as `data import --postgres` imports season files there. The laptops pull the result with the sync.
+   */
+  const withPostgres = async <T>(work: (client: pg.Client, where: string) => Promise<T>): Promise<T> => {
+    const config = deps.config()
+    if (config.offline) throw offlineError("importing fixtures into the team's Postgres")
+    const url = config.databaseUrl
+    if (!url)
+      throw new ApiError(
+        'CONFIG',
+        'No Postgres configured: pass --postgres URL, set DATABASE_URL or the Postgres URL in Settings.',
+      )
+    const client = await connectPostgres(url)
+    try {
+      return await work(client, redactUrl(url))
+    } finally {
+      await client.end().catch(() => undefined)
+    }
+  }
+
+  /** After an import into Postgres this data folder is unchanged: nothing to rebuild here until a sync. */
+  const pushedToPostgres = (results: FixturesImportResult[], where: string): FeatureRebuildOutcomeDto => {
+    const leagues = changedLeagues(results).sort()
+    return {
+      status: 'skipped',
+      leagues,
+      message: `imported into the team's Postgres (${where}), not this data folder: \`scoreline data sync\` brings the fixtures and their price snapshots here, then \`scoreline features rebuild\` prices them into match_probabilities`,
+    }
+  }
+
   const afterImport = async (results: FixturesImportResult[], context: CallContext) => {
     const leagues = changedLeagues(results).sort()
     if (leagues.length > 0) events.emit('data.changed', { reason: 'import', leagues })
@@ -190,10 +228,29 @@ export function createFixtureHandlers(deps: FixtureHandlerDeps): Pick<Handlers, 
       return { matchId, snapshots: priceHistory(db, matchId) }
     },
 
-    'fixtures.import': async ({ paths, files, leagues }, context) => {
-      const outcomes = []
+    'fixtures.import': async ({ paths, files, leagues, postgres }, context) => {
+      const outcomes: ProcedureOutput<'fixtures.import'>['files'] = []
       const results: FixturesImportResult[] = []
       const opts = { observedAt: now().toISOString(), ...(leagues ? { leagues } : {}) }
+      if (postgres) {
+        // each file its own transaction on the server, one connection for them all
+        return withPostgres(async (client, where) => {
+          const inputs = [
+            ...(paths ?? []).map((p) => ({ name: path.basename(p), contents: () => readFileSync(p) })),
+            ...(files ?? []).map((f) => ({ name: f.name, contents: () => f.contents })),
+          ]
+          for (const input of inputs) {
+            try {
+              const result = await importFixturesToPostgres(client, input.name, input.contents(), opts)
+              results.push(result)
+              outcomes.push({ ok: true as const, file: input.name, result })
+            } catch (error) {
+              outcomes.push({ ok: false as const, file: input.name, error: toApiErrorShape(error) })
+            }
+          }
+          return { files: outcomes, rebuild: pushedToPostgres(results, where) }
+        })
+      }
       for (const p of paths ?? []) {
         const name = path.basename(p)
         try {
@@ -216,21 +273,39 @@ export function createFixtureHandlers(deps: FixtureHandlerDeps): Pick<Handlers, 
       return { files: outcomes, rebuild: await afterImport(results, context) }
     },
 
-    'fixtures.download': async ({ leagues, force }, context) => {
-      const download = await downloadFixtures(db, {
-        baseUrl: deps.config().footballDataUrl,
-        ...(leagues ? { leagues } : {}),
-        ...(force ? { force } : {}),
-        ...(context.signal ? { signal: context.signal } : {}),
-        now,
-      })
-      const result = download.status === 'imported' ? (download.import ?? null) : null
+    'fixtures.download': async ({ leagues, force, postgres }, context) => {
+      const fetchAndImport = async (client?: pg.Client) => {
+        // the download's ETag state stays in this data folder either way (downloadFixtures)
+        const download = await downloadFixtures(db, {
+          baseUrl: deps.config().footballDataUrl,
+          ...(leagues ? { leagues } : {}),
+          ...(force ? { force } : {}),
+          ...(context.signal ? { signal: context.signal } : {}),
+          ...(client ? { postgres: client } : {}),
+          now,
+        })
+        const result = download.status === 'imported' ? (download.import ?? null) : null
+        return {
+          url: download.url,
+          status: download.status,
+          bytes: download.bytes ?? null,
+          result,
+          error: download.error ? { code: download.error.code, message: download.error.message } : null,
+        }
+      }
+      if (postgres) {
+        return withPostgres(async (client, where) => {
+          const download = await fetchAndImport(client)
+          return {
+            ...download,
+            rebuild: pushedToPostgres(download.result ? [download.result] : [], where),
+          }
+        })
+      }
+      const download = await fetchAndImport()
+      const result = download.result
       return {
-        url: download.url,
-        status: download.status,
-        bytes: download.bytes ?? null,
-        result,
-        error: download.error ? { code: download.error.code, message: download.error.message } : null,
+        ...download,
         rebuild: await (result ? afterImport([result], context) : rebuild([], context)),
       }
     },

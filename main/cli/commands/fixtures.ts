@@ -162,11 +162,18 @@ const LEAGUES_OPTION = {
   valueName: 'L,L',
 } as const
 
+/**
+ * `--postgres URL` on import/download targets the team's Postgres instead of the data folder, as
+ * `data import --postgres` does (DATABASE_URL alone does not: the data folder stays the default target).
+ */
+const intoPostgres = (ctx: CommandContext) =>
+  typeof ctx.values.postgres === 'string' ? { postgres: true as const } : {}
+
 const downloadSub: Command = {
   name: 'download',
   summary:
-    "Download football-data's fixtures.csv (every covered league's next fixtures with today's prices) and import it.",
-  usage: '[--leagues E0,SP1] [--force] [--json]',
+    "Download football-data's fixtures.csv (every covered league's next fixtures with today's prices) and import it into the data folder (or, with --postgres URL, into the team's Postgres).",
+  usage: '[--leagues E0,SP1] [--force] [--postgres URL] [--json]',
   options: {
     ...SERVICE_OPTIONS,
     leagues: LEAGUES_OPTION,
@@ -181,6 +188,7 @@ const downloadSub: Command = {
       const result = await call(scoreline, 'fixtures.download', {
         ...(leagues ? { leagues } : {}),
         ...(ctx.values.force === true ? { force: true } : {}),
+        ...intoPostgres(ctx),
       })
       ctx.output(result, renderDownload)
       return result.status === 'failed' ? 1 : 0
@@ -193,8 +201,8 @@ const downloadSub: Command = {
 const importSub: Command = {
   name: 'import',
   summary:
-    'Import fixtures files (football-data fixtures.csv, or any football-data CSV whose results are empty); each file whole or not at all.',
-  usage: '<csv...> [--leagues E0,SP1] [--json]',
+    "Import fixtures files (football-data fixtures.csv, or any football-data CSV whose results are empty) into the data folder (or, with --postgres URL, into the team's Postgres); each file whole or not at all.",
+  usage: '<csv...> [--leagues E0,SP1] [--postgres URL] [--json]',
   options: { ...SERVICE_OPTIONS, leagues: LEAGUES_OPTION },
   async run(ctx) {
     if (ctx.positionals.length === 0)
@@ -203,7 +211,11 @@ const importSub: Command = {
     const leagues = parseLeagues(ctx.values.leagues)
     const scoreline = openScoreline(ctx)
     try {
-      const result = await call(scoreline, 'fixtures.import', { paths, ...(leagues ? { leagues } : {}) })
+      const result = await call(scoreline, 'fixtures.import', {
+        paths,
+        ...(leagues ? { leagues } : {}),
+        ...intoPostgres(ctx),
+      })
       ctx.output(result, renderImport)
       return result.files.some((f) => !f.ok) ? 1 : 0
     } finally {

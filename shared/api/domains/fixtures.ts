@@ -157,6 +157,8 @@ export const fixtureProcedures = {
           .optional(),
         /** Leagues to import (others are skipped); default: the leagues that already have matches in the store. */
         leagues: z.array(leagueCode).max(60).optional(),
+        /** Import into the team's Postgres (the configured DATABASE_URL) instead of this data folder. */
+        postgres: z.boolean().optional(),
       })
       .strict()
       .refine((i) => (i.paths?.length ?? 0) + (i.files?.length ?? 0) > 0, {
@@ -171,6 +173,8 @@ export const fixtureProcedures = {
       .object({
         leagues: z.array(leagueCode).max(60).optional(),
         force: z.boolean().optional(),
+        /** Import into the team's Postgres (the configured DATABASE_URL) instead of this data folder. */
+        postgres: z.boolean().optional(),
       })
       .strict(),
     output: z.object({
