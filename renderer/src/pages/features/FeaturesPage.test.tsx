@@ -279,9 +279,11 @@ describe('Features page', () => {
     const alert = screen.getByTestId('features-error')
     expect(alert.textContent).toContain('SERVICE_UNREACHABLE: Redis at 127.0.0.1:6390 is unreachable')
     expect(alert.textContent).toContain('Check the Redis URL in Settings')
-    expect(
-      (screen.getByRole('button', { name: 'Rebuild from champions' }) as HTMLButtonElement).disabled,
-    ).toBe(true)
+    const rebuild = screen.getByRole('button', { name: 'Rebuild from champions' }) as HTMLButtonElement
+    expect(rebuild.disabled).toBe(true)
+    // the title names every view the rebuild writes (features rebuild: team_ratings, team_form, match_probabilities)
+    for (const view of ['team_ratings', 'team_form', 'match_probabilities'])
+      expect(rebuild.title).toContain(view)
   })
 
   it('lists versions with lineage, the league table and chart, a team across versions, and reports', async () => {

@@ -50,7 +50,7 @@ export function FeaturesPage({ api }: { api: ScorelineApi }) {
             className="primary"
             onClick={() => void runRebuild(api)}
             disabled={rebuild.running || !!views.error}
-            title="Rebuild team_ratings and team_form from each league's champion model"
+            title="Rebuild team_ratings, team_form and match_probabilities (the fixtures to come, priced) from each league's champion model"
           >
             {rebuild.running ? 'Rebuilding…' : 'Rebuild from champions'}
           </button>
