@@ -9,7 +9,6 @@ import type { FittedModel } from '../../model/dixonColes'
 import { UserError, type Command } from '../framework'
 import {
   FIT_OPTIONS,
-  findTeam,
   parseFixture,
   parseNumber,
   percent,
@@ -21,8 +20,11 @@ import {
   fittedFromContext,
   fittedLeagueModel,
   fittedModelUsed,
+  findModelTeam,
   LEAGUE_OPTION,
   leagueOption,
+  modelAliases,
+  type ModelAlias,
   priceWithChampion,
   priceWithFit,
   refuseFitFlags,
@@ -282,12 +284,12 @@ export function explainRows(
   rows: readonly JackpotRow[],
   market: { margin: MarginMethod; blend: BlendKind; alpha: number },
   where: (row: JackpotRow) => string = () => '',
-  what: { league?: string; file?: string } = {},
+  what: { league?: string; file?: string; aliases?: () => readonly ModelAlias[] } = {},
 ): { fixtures: ExplainedFixture[]; models: ModelUsed[] } {
   const league = fittedLeagueModel(model, { league: what.league ?? 'CSV', file: what.file }, market)
   const fixtures = rows.map((row) => {
-    const h = findTeam(model, row.home, where(row))
-    const a = findTeam(model, row.away, where(row))
+    const h = findModelTeam(model, row.home, where(row), what.aliases)
+    const a = findModelTeam(model, row.away, where(row), what.aliases)
     if (h.name === a.name) throw new UserError(`${where(row)}${h.name} cannot play itself`)
     const odds = row.odds ? { home: row.odds[0], draw: row.odds[1], away: row.odds[2] } : null
     return toExplained(priceWithFit(league, { home: h.name, away: a.name, odds }), where(row))
@@ -385,7 +387,11 @@ export const explainCommand: Command = {
       }
     } else {
       const { model, file: modelFile } = await fittedFromContext(ctx)
-      output = explainRows(model, rows, { margin, blend, alpha }, where, { league, file: modelFile })
+      output = explainRows(model, rows, { margin, blend, alpha }, where, {
+        league,
+        file: modelFile,
+        aliases: modelAliases(ctx, model, league),
+      })
     }
     const explained = output.fixtures
     if (jackpotFile) {

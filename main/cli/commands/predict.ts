@@ -1,13 +1,16 @@
 import type { ModelUsed, PricedFixture } from '../../../shared/pricing'
 import type { FittedModel } from '../../model/dixonColes'
 import { UserError, type Command, type CommandContext } from '../framework'
-import { FIT_OPTIONS, findTeam, parseFixture, percent, stringList, table } from './modelInput'
+import { FIT_OPTIONS, parseFixture, percent, stringList, table } from './modelInput'
 import {
   fittedFromContext,
   fittedLeagueModel,
   fittedModelUsed,
+  findModelTeam,
   LEAGUE_OPTION,
   leagueOption,
+  modelAliases,
+  type ModelAlias,
   priceWithChampion,
   priceWithFit,
   usesChampion,
@@ -94,14 +97,14 @@ export function toPredicted(f: PricedFixture): PredictedFixture {
 export function predictFixtures(
   model: FittedModel,
   fixtures: readonly string[],
-  what: { league?: string; file?: string } = {},
+  what: { league?: string; file?: string; aliases?: () => readonly ModelAlias[] } = {},
 ): PredictOutput {
   const league = fittedLeagueModel(model, { league: what.league ?? 'CSV', file: what.file })
   return {
     fixtures: fixtures.map((text) => {
       const f = parseFixture(text)
-      const home = findTeam(model, f.home).name
-      const away = findTeam(model, f.away).name
+      const home = findModelTeam(model, f.home, '', what.aliases).name
+      const away = findModelTeam(model, f.away, '', what.aliases).name
       if (home === away) throw new UserError(`--fixture "${text}": a team cannot play itself`)
       return toPredicted(priceWithFit(league, { home, away }))
     }),
@@ -154,7 +157,8 @@ export const predictCommand: Command = {
       return 0
     }
     const { model, file } = await fittedFromContext(ctx)
-    ctx.output(predictFixtures(model, fixtures, { league, file }), renderPredict)
+    const aliases = modelAliases(ctx, model, league)
+    ctx.output(predictFixtures(model, fixtures, { league, file, aliases }), renderPredict)
     return 0
   },
 }

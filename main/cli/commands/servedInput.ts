@@ -4,16 +4,21 @@
  * a saved model or a fit of the CSVs made now, priced through the same `priceFixture` rule. Either way the
  * output says what it used.
  */
+import Database from 'better-sqlite3'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { ModelUsed, PricedFixture } from '../../../shared/pricing'
-import type { FittedModel } from '../../model/dixonColes'
+import type { FittedModel, TeamRating } from '../../model/dixonColes'
+import { readDataDirSetting } from '../../core/dataDirSetting'
+import { dataPaths, defaultDataDir } from '../../core/paths'
+import { listTeamAliases } from '../../services/data/teams/teamAliases'
 import type { BlendKind } from '../../model/blend'
 import type { MarginMethod } from '../../model/market'
 import type { LeagueModel } from '../../services/jackpots/leagueModel'
 import { modelUsedOf } from '../../services/pricing/modelUsed'
 import { priceFixture } from '../../services/pricing/priceFixture'
 import { UserError, type CommandContext } from '../framework'
-import { MODEL_KINDS, modelFromContext, stringOption } from './modelInput'
+import { findTeam, MODEL_KINDS, modelFromContext, stringOption } from './modelInput'
 
 export const LEAGUE_OPTION = {
   league: {
@@ -145,4 +150,72 @@ export async function fittedFromContext(ctx: CommandContext): Promise<{ model: F
     )
   const model = await modelFromContext(ctx)
   return ctx.positionals.length === 0 && modelFlag ? { model, file: path.basename(modelFlag) } : { model }
+}
+
+/** A spelling of one of a model's teams: `alias` means the model's team `team`. */
+export interface ModelAlias {
+  alias: string
+  team: string
+}
+
+/** The data folder the command would open (--home, SCORELINE_HOME, the stored choice, the default). */
+function dataFolderOf(ctx: CommandContext): string {
+  const home = stringOption(ctx, 'home') ?? (ctx.env.SCORELINE_HOME?.trim() || undefined)
+  if (home) return home
+  const platform = defaultDataDir(ctx.env)
+  return readDataDirSetting(platform) ?? platform
+}
+
+/**
+ * The data folder's team aliases (`data alias add`, and the spellings imports recorded) as spellings of a
+ * saved or fitted model's teams, for `findTeam`: every known spelling of a store team points at whichever
+ * of them the model rates (a CSV fit rates the file's spelling, the store its canonical name). Read lazily
+ * (only when a name is not the model's own) and read-only; no data folder means no aliases.
+ */
+export function modelAliases(ctx: CommandContext, model: FittedModel, league?: string): () => ModelAlias[] {
+  let cached: ModelAlias[] | undefined
+  return () => {
+    if (cached) return cached
+    cached = []
+    const file = dataPaths(path.resolve(dataFolderOf(ctx))).appDb
+    if (!existsSync(file)) return cached
+    let db: Database.Database | undefined
+    try {
+      db = new Database(file, { readonly: true, fileMustExist: true })
+      const rows = listTeamAliases(db, league && league !== 'CSV' ? { league } : {})
+      const rated = new Set(model.teams.map((t) => t.name))
+      const spellings = new Map<number, Set<string>>()
+      for (const r of rows) {
+        const set = spellings.get(r.teamId) ?? new Set([r.teamName])
+        set.add(r.alias)
+        spellings.set(r.teamId, set)
+      }
+      for (const names of spellings.values()) {
+        const team = [...names].find((n) => rated.has(n))
+        if (team === undefined) continue
+        for (const alias of names) if (alias !== team) cached.push({ alias, team })
+      }
+    } catch {
+      // an unreadable or older data folder: the model's own names only
+    } finally {
+      db?.close()
+    }
+    return cached
+  }
+}
+
+/** `findTeam`, then (for a name the model does not know) again through the data folder's aliases. */
+export function findModelTeam(
+  model: FittedModel,
+  name: string,
+  where = '',
+  aliases?: () => readonly ModelAlias[],
+): TeamRating {
+  try {
+    return findTeam(model, name, where)
+  } catch (error) {
+    const list = aliases?.() ?? []
+    if (list.length === 0 || (error as { code?: string }).code !== 'UNKNOWN_TEAM') throw error
+    return findTeam(model, name, where, list)
+  }
 }
