@@ -37,6 +37,12 @@ const ALLOW: Record<string, Allowed[]> = {
     ],
   ],
   'main/services/data/db/packMatchOdds.ts': [[/^PACKED_ODDS_SQL$/, 'a constant SQL expression']],
+  'main/services/data/fixtures/fixtureQueries.ts': [
+    [/^SELECT_FIXTURES$/, 'a constant SELECT of scheduled matches'],
+  ],
+  'main/services/data/fixtures/importFixturesToPostgres.ts': [
+    [/^TS\('[a-z_]+'\)$/, 'to_char() around a literal column name'],
+  ],
   'main/services/data/import/importFile.ts': [
     [/^cols$/, 'MATCH_FIELDS.join(", "): the constant column list'],
     [
@@ -62,7 +68,7 @@ const ALLOW: Record<string, Allowed[]> = {
     [/^hasDeleted \? ' WHERE deleted = 0' : ''$/, 'one of two fixed fragments'],
   ],
   'main/services/data/queries/matchQueries.ts': [
-    [/^where\.join\(' AND '\)$/, 'fixed clauses with ? placeholders (values go to params)'],
+    [/^(found\.)?where\.join\(' AND '\)$/, 'fixed clauses with ? placeholders (values go to params)'],
     [/^withOdds \? SELECT_WITH_PACKED_ODDS : SELECT$/, 'one of two constant SELECTs'],
     [/^list$/, 'a list of ? placeholders'],
   ],
@@ -78,6 +84,9 @@ const ALLOW: Record<string, Allowed[]> = {
   ],
   'main/services/data/testing/pgTestDatabase.ts': [
     [/^name$/, 'test helper: a database name the test generates (scoreline_test_<random hex>)'],
+  ],
+  'main/services/features/sqliteFeatureStore.ts': [
+    [/^abandoned$/, 'a constant WHERE fragment with ? placeholders (values go to params)'],
   ],
   'main/services/features/featureRegistry.ts': [
     [/^this\.(viewsTable|versionsTable|reportsTable)$/, "'fs_' or 'fs_mirror_' + a constant table name"],
