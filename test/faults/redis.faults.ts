@@ -5,7 +5,12 @@
  * two versions mixed in one read, nor a version whose writing had not finished. After the restart the
  * same store instance reconnects by itself and the rewrite / switch completes.
  */
+import net from 'node:net'
 import { afterAll, beforeAll, describe, expect } from 'vitest'
+import { fitDixonColes } from '../../main/model/dixonColes/fit'
+import { toMatchArrays } from '../../main/model/dixonColes/types'
+import { randomTeams, simulateLeague } from '../../main/model/simulate/simulateLeague'
+import { rebuildFeatureViews } from '../../main/services/features/rebuildFeatures'
 import { RedisFeatureStore } from '../../main/services/features/redisFeatureStore'
 import { lineage } from '../../main/services/features/testing/fixtures'
 import { startThrowawayRedis, type ThrowawayRedis } from '../../main/services/features/testing/throwawayRedis'
@@ -218,5 +223,261 @@ describe('Redis faults (private redis-server)', () => {
     expect(readers.stats.mixed).toBe(0)
     expect(readers.stats.wrongVersion).toBe(0)
     row.note = `${readers.stats.reads} reads, ${readers.stats.unavailable} told unreachable, 0 mixed`
+  })
+})
+
+// ---------------------------------------------------------------------------------------------------
+// One rebuild, one switch (#21): the connection to Redis is cut after the k-th write of a rebuild, for
+// every k from the first write to the last (and Redis itself SIGKILLed and restarted at every fifth
+// k). After each fault, the views active in Redis all come from one rebuild — the one before or the one
+// cut — never team_ratings of one beside team_form of the other; the error says what is active.
+
+/** Commands that change Redis (scripts counted as writes: most of the store's writes are scripts). */
+const WRITE_COMMANDS = new Set(
+  'EVAL EVALSHA HSET HDEL SET DEL UNLINK LPUSH LTRIM MULTI EXEC PEXPIREAT PERSIST SADD ZADD INCR'.split(' '),
+)
+
+/** The name of the RESP command starting at `at` (its first bulk string). */
+function respCommandName(buf: Buffer, at: number): string {
+  const first = buf.indexOf('\r\n', buf.indexOf('\r\n', at) + 2)
+  const bulkStart = buf.indexOf('\r\n', at) + 2
+  const len = Number(buf.toString('latin1', bulkStart + 1, first))
+  return buf.toString('latin1', first + 2, first + 2 + len).toUpperCase()
+}
+
+/** Offset just past the RESP command starting at `at` in `buf`, or -1 if it is not complete yet. */
+function respCommandEnd(buf: Buffer, at: number): number {
+  const line = (from: number) => {
+    const end = buf.indexOf('\r\n', from)
+    return end < 0 ? null : { value: Number(buf.toString('latin1', from + 1, end)), next: end + 2 }
+  }
+  const head = line(at)
+  if (!head) return -1
+  let p = head.next
+  for (let i = 0; i < head.value; i++) {
+    const bulk = line(p)
+    if (!bulk) return -1
+    p = bulk.next + bulk.value + 2
+    if (p > buf.length) return -1
+  }
+  return p
+}
+
+/** A loopback proxy that counts the client's Redis writes and, once armed, cuts right after the k-th. */
+class CommandCutProxy {
+  port = 0
+  commands = 0
+  private limit: number | null = null
+  private onCut: (() => void) | null = null
+  private readonly sockets = new Set<net.Socket>()
+  private constructor(private readonly server: net.Server) {}
+
+  static async start(target: number): Promise<CommandCutProxy> {
+    const proxy: CommandCutProxy = new CommandCutProxy(net.createServer((c) => proxy.handle(c, target)))
+    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve))
+    proxy.port = (proxy.server.address() as net.AddressInfo).port
+    return proxy
+  }
+
+  /** Counts from zero; once `k` more writes have been forwarded, every connection is cut. */
+  arm(k: number | null, onCut?: () => void): void {
+    this.commands = 0
+    this.limit = k
+    this.onCut = onCut ?? null
+  }
+
+  private cutAll(): void {
+    for (const s of this.sockets) s.destroy()
+  }
+
+  private handle(client: net.Socket, target: number): void {
+    const upstream = net.connect({ host: '127.0.0.1', port: target })
+    for (const s of [client, upstream]) {
+      this.sockets.add(s)
+      s.on('close', () => this.sockets.delete(s))
+      s.on('error', () => undefined)
+    }
+    client.on('close', () => upstream.destroy())
+    upstream.on('close', () => client.destroy())
+    upstream.on('data', (d: Buffer) => client.write(d))
+    let pending = Buffer.alloc(0)
+    client.on('data', (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk])
+      let sent = 0
+      for (;;) {
+        const end = respCommandEnd(pending, sent)
+        if (end < 0) break
+        const name = respCommandName(pending, sent)
+        sent = end
+        if (!WRITE_COMMANDS.has(name)) continue
+        this.commands++
+        if (this.limit !== null && this.commands >= this.limit) {
+          const onCut = this.onCut
+          this.limit = null
+          upstream.write(pending.subarray(0, sent), () => {
+            this.cutAll()
+            onCut?.()
+          })
+          pending = Buffer.alloc(0)
+          return
+        }
+      }
+      if (sent > 0) upstream.write(pending.subarray(0, sent))
+      pending = pending.subarray(sent)
+    })
+  }
+
+  async close(): Promise<void> {
+    this.cutAll()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+}
+
+describe('Redis faults: one rebuild, one switch', () => {
+  let server: ThrowawayRedis
+  let proxy: CommandCutProxy
+  const prefix = `scoreline:faults:switch:${Date.now().toString(36)}:`
+  const leagues = ['E0', 'D1']
+  const matches = leagues.flatMap((league, i) =>
+    simulateLeague({
+      teams: randomTeams(12, 300 + i, { prefix: `${league} Team ` }),
+      homeAdvantage: 0.25,
+      rho: -0.05,
+      seed: 11 + i,
+      startDate: '2023-08-12',
+    }).map((x) => ({ ...x, league })),
+  )
+  const models = Object.fromEntries(
+    leagues.map((league) => [
+      league,
+      fitDixonColes(toMatchArrays(matches.filter((x) => x.league === league))),
+    ]),
+  )
+  const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10)
+  const fixtures = leagues.map((league) => ({
+    league,
+    date: soon,
+    home: `${league} Team 01`,
+    away: `${league} Team 02`,
+  }))
+  const VIEWS = ['team_ratings', 'team_form', 'match_probabilities'] as const
+
+  beforeAll(async () => {
+    server = await startThrowawayRedis()
+    proxy = await CommandCutProxy.start(server.port)
+  })
+  afterAll(async () => {
+    const direct = await RedisFeatureStore.connect({ url: server.url, keyPrefix: prefix }).catch(() => null)
+    await direct?.deleteAll()
+    await direct?.close()
+    await proxy?.close()
+    await server?.dispose()
+  })
+
+  const rebuild = (store: RedisFeatureStore, marker: string) =>
+    rebuildFeatureViews({
+      store,
+      matches,
+      models,
+      modelVersion: marker,
+      runId: `run-${marker}`,
+      asOf: '2024-06-01',
+      fixtures,
+      writtenBy: 'faults',
+    })
+
+  /** The rebuild each view's active version came from (its lineage's model version), read directly. */
+  async function activeRebuilds(): Promise<string[]> {
+    const direct = await untilOk(() =>
+      RedisFeatureStore.connect({ url: server.url, keyPrefix: prefix, chunkSize: 5 }),
+    )
+    try {
+      const views = await direct.views()
+      return await Promise.all(
+        VIEWS.map(async (name) => {
+          const info = views.find((v) => v.definition.name === name)!
+          const active = info.versions.find((v) => v.version === info.activeVersion)
+          // the active version is whole: every team of every league is readable
+          if (name !== 'match_probabilities') {
+            for (const league of leagues) {
+              const read = await direct.getTeams(name, league)
+              if (read.entities.length !== 12)
+                throw new Error(`${name}@${read.version} ${league}: ${read.entities.length} teams`)
+            }
+          }
+          return active?.lineage.modelVersion ?? 'none'
+        }),
+      )
+    } finally {
+      await direct.close()
+    }
+  }
+
+  scenario('redis: connection cut / Redis killed at every write of a rebuild', async (row) => {
+    const connect = () =>
+      RedisFeatureStore.connect({
+        url: `redis://127.0.0.1:${proxy.port}`,
+        keyPrefix: prefix,
+        chunkSize: 5,
+        commandTimeoutMs: 2000,
+        maxRetriesPerRequest: 0,
+      })
+    // the rebuild before the faults, and how many commands one rebuild sends
+    const first = await connect()
+    proxy.arm(null)
+    await rebuild(first, 'r0')
+    const total = proxy.commands
+    await first.close()
+    expect(await activeRebuilds()).toEqual(['r0', 'r0', 'r0'])
+    expect(total).toBeGreaterThan(20)
+
+    let before = 'r0'
+    let switched = 0
+    let restarts = 0
+    // every k up to the first rebuild that completes before its k-th write (a rebuild that replaces
+    // versions sends a few more writes than the first one, `total`: settling the old versions' expiries)
+    let k = 0
+    for (let cut = true; cut && k < total + 40;) {
+      k++
+      const marker = `r${k}`
+      const store = await untilOk(connect)
+      const kill = k % 5 === 0
+      let killing: Promise<void> | null = null
+      cut = false
+      proxy.arm(k, () => {
+        cut = true
+        if (kill) killing = server.kill()
+      })
+      const error = await rebuild(store, marker).then(
+        () => null,
+        (e: unknown) => e as Error & { code?: string },
+      )
+      await store.close()
+      row.runs++
+      if (killing) {
+        await killing
+        await server.start()
+        restarts++
+      }
+      proxy.arm(null)
+      const t0 = performance.now()
+      const active = await activeRebuilds()
+      row.recoveryMs = Math.max(row.recoveryMs ?? 0, performance.now() - t0)
+      // all from one rebuild: the one before, or this one when its switch got through before the cut
+      const from = new Set(active)
+      if (from.size !== 1) row.dataLost++
+      expect(from.size, `k=${k}: active ${VIEWS.map((v, i) => `${v} from ${active[i]}`).join(', ')}`).toBe(1)
+      expect([before, marker]).toContain(active[0])
+      if (error) {
+        expect(error.message, `k=${k}`).toMatch(
+          /Nothing of this rebuild was switched|Nothing switched|The switch did happen|either all of the previous versions or all of/,
+        )
+      }
+      if (process.env.DEBUG_SWITCH) console.log(k, active.join(','), error?.message?.slice(0, 300))
+      if (active[0] === marker) switched++
+      before = active[0]
+    }
+    expect(k).toBeGreaterThan(total)
+    row.note = `${k - 1} writes per rebuild, the connection cut after each (${restarts} with Redis SIGKILLed); ${switched} cuts after the switch, 0 mixed`
   })
 })
