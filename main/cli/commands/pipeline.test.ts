@@ -34,6 +34,11 @@ describe('scoreline pipeline', () => {
     expect(second.stderr).toMatch(/\[ *\d+%\] E0: nothing changed since v1 \(same data and settings\)/)
     expect(second.stdout).not.toMatch(/v2/)
     expect(second.stdout).toMatch(/features: no champion changed/)
+
+    // --force trains and registers anyway
+    const forced = await run(['pipeline', 'run', '--league', 'E0', '--force', '--json'])
+    expect(forced.code).toBe(0)
+    expect(JSON.parse(forced.stdout).leagues[0]).toMatchObject({ league: 'E0', version: '2' })
   })
 
   it('status, history and schedule', async () => {
@@ -42,7 +47,7 @@ describe('scoreline pipeline', () => {
     expect(status.stdout).toMatch(/^idle\n/)
     expect(status.stdout).toMatch(/schedule: Monday at 06:00 local time/)
     const history = JSON.parse((await run(['pipeline', 'history', '--json'])).stdout)
-    expect(history.map((r: { state: string }) => r.state)).toEqual(['succeeded', 'succeeded'])
+    expect(history.map((r: { state: string }) => r.state)).toEqual(['succeeded', 'succeeded', 'succeeded'])
     const set = await run(['pipeline', 'schedule', '--cron', '15 5 * * 2'])
     expect(set.stdout).toMatch(/Tuesday at 05:15 local time/)
     expect((await run(['pipeline', 'schedule', '--off'])).stdout).toMatch(/schedule: off/)

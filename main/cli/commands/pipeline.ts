@@ -64,7 +64,7 @@ const LEAGUE_FAILURE = /\b[A-Z][A-Z0-9]{0,4} failed: /
 const runCommand: Command = {
   name: 'run',
   summary: 'Retrain: choose ξ, fit, blend, calibrate, evaluate, track, register and promote if better.',
-  usage: '[--league CODE ...] [--model VARIANT|auto] [--due] [--json]',
+  usage: '[--league CODE ...] [--model VARIANT|auto] [--due] [--force] [--json]',
   options: {
     ...SERVICE_OPTIONS,
     league: {
@@ -84,11 +84,19 @@ const runCommand: Command = {
       description:
         'Run only if the schedule (pipeline schedule) says a run is due or was missed, as the desktop app would; otherwise say why not and exit 0. For cron, a systemd timer or a Kubernetes CronJob (see deploy/)',
     },
+    force: {
+      type: 'boolean',
+      description:
+        'Train and register a new version even when the data and settings are unchanged since the last version (otherwise: "nothing changed since vN")',
+    },
   },
   async run(ctx) {
     const model = parseVariant(typeof ctx.values.model === 'string' ? ctx.values.model : undefined, true)
     const leagues = (ctx.values.league as string[] | undefined) ?? undefined
     const due = ctx.values.due === true
+    const force = ctx.values.force === true
+    if (due && force)
+      throw new UserError('--due and --force do not go together: --due runs only what is due.')
     if (due && (leagues || model))
       throw new UserError(
         '--due runs what the schedule runs (the configured leagues, the stored settings): leave out --league and --model.',
@@ -128,11 +136,11 @@ const runCommand: Command = {
         }
         run = outcome.run
       } else if (model) {
-        run = await userErrors(() => runWithDeps(scoreline, model ?? undefined, leagues))
+        run = await userErrors(() => runWithDeps(scoreline, model ?? undefined, leagues, force))
       } else {
         run = (
           await userErrors(() =>
-            call(scoreline, 'training.runPipeline', { leagues, wait: true, trigger: 'cli' }),
+            call(scoreline, 'training.runPipeline', { leagues, wait: true, trigger: 'cli', force }),
           )
         ).run as PipelineRunDto
       }
@@ -174,10 +182,11 @@ async function runWithDeps(
   scoreline: Scoreline,
   model: VariantId | 'auto' | undefined,
   leagues: string[] | undefined,
+  force: boolean,
 ): Promise<PipelineRunDto> {
   const deps = trainingDeps(scoreline, model)
   try {
-    const started = deps.training.start({ leagues, trigger: 'cli' })
+    const started = deps.training.start({ leagues, trigger: 'cli', force })
     return (await started.done) as unknown as PipelineRunDto
   } finally {
     await deps.close()
