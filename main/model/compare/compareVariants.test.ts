@@ -185,7 +185,7 @@ describe('compareVariantsWith (the walk-forwards handed to a runner, e.g. a work
   it('gives the comparison compareVariants gives, tuning grid included, whatever order the runs finish in', async () => {
     const options = {
       from: FROM,
-      variants: ['dixon-coles', 'shrunk' as VariantId],
+      variants: ['dixon-coles', 'shrunk'] as VariantId[],
       minHistory: 30,
       bootstrap: { resamples: 300 },
     }
