@@ -1,36 +1,15 @@
-import { useEffect, useState } from 'react'
 import type { ScorelineApi } from '../../../../shared/api/contract'
-import type { ApiErrorShape } from '../../../../shared/api/errors'
-import type { HealthAlertsDto } from '../../../../shared/api/domains/health'
+import { useReloadedResult } from '../../hooks/useReloadedResult'
 import { useNavigationStore } from '../../stores/navigationStore'
 import { useHealthStore } from '../../stores/healthStore'
 import { AlertsList } from '../health/AlertsList'
 
+const loadAlerts = (api: ScorelineApi) => api.health.alerts()
+
 /** The Model health alerts on the Dashboard (the same `health.alerts` the Model health screen lists). */
 export function HealthAlertsPanel({ api }: { api: ScorelineApi }) {
   const go = useNavigationStore((s) => s.go)
-  const [alerts, setAlerts] = useState<HealthAlertsDto | null>(null)
-  const [error, setError] = useState<ApiErrorShape | null>(null)
-
-  useEffect(() => {
-    let live = true
-    const load = () =>
-      void api.health.alerts().then((r) => {
-        if (!live) return
-        if (r.ok) {
-          setAlerts(r.value)
-          setError(null)
-        } else setError(r.error)
-      })
-    load()
-    const offTraining = api.on('training.finished', load)
-    const offData = api.on('data.changed', load)
-    return () => {
-      live = false
-      offTraining()
-      offData()
-    }
-  }, [api])
+  const { value: alerts, error } = useReloadedResult(api, loadAlerts)
 
   const open = (league?: string) => {
     if (league) useHealthStore.setState({ league })

@@ -1,8 +1,6 @@
-import { useEffect, useState } from 'react'
 import type { ScorelineApi } from '../../../../shared/api/contract'
-import type { ApiErrorShape } from '../../../../shared/api/errors'
+import { useReloadedResult } from '../../hooks/useReloadedResult'
 import { useNavigationStore } from '../../stores/navigationStore'
-import type { PriceResultView } from '../fixtures/fixtureTypes'
 import {
   fixtureKey,
   headlineEdge,
@@ -14,6 +12,7 @@ import {
   warningLabel,
 } from '../fixtures/fixtureRows'
 
+const priceAll = (api: ScorelineApi) => api.fixtures.price({})
 const OUTCOME_WORD = { H: 'home', D: 'draw', A: 'away' } as const
 
 /**
@@ -22,28 +21,7 @@ const OUTCOME_WORD = { H: 'home', D: 'draw', A: 'away' } as const
  */
 export function NextRoundPanel({ api }: { api: ScorelineApi }) {
   const go = useNavigationStore((s) => s.go)
-  const [result, setResult] = useState<PriceResultView | null>(null)
-  const [error, setError] = useState<ApiErrorShape | null>(null)
-
-  useEffect(() => {
-    let live = true
-    const load = () =>
-      void api.fixtures.price({}).then((r) => {
-        if (!live) return
-        if (r.ok) {
-          setResult(r.value)
-          setError(null)
-        } else setError(r.error)
-      })
-    load()
-    const offTraining = api.on('training.finished', load)
-    const offData = api.on('data.changed', load)
-    return () => {
-      live = false
-      offTraining()
-      offData()
-    }
-  }, [api])
+  const { value: result, error } = useReloadedResult(api, priceAll)
 
   const top = result ? largestEdges(result.fixtures, 10) : []
   const c = result?.counts

@@ -5,7 +5,7 @@
  */
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
-import { buildApi, type Transport } from '../../../../shared/api/contract'
+import { fakeApi } from '../../testing/fakeApi'
 import type {
   HealthAlertDto,
   HealthAlertsDto,
@@ -253,21 +253,6 @@ const noChampion: HealthReportDto = {
   recent: null,
   rolling: null,
   verdict: null,
-}
-
-function fakeApi(respond: (name: string, input: unknown) => unknown) {
-  const calls: { name: string; input: unknown }[] = []
-  const transport: Transport = {
-    invoke: async (name, input) => {
-      calls.push({ name, input })
-      const value = respond(name, input)
-      return value instanceof Error
-        ? { ok: false, error: { code: 'SERVICE_UNREACHABLE', message: value.message } }
-        : { ok: true, value }
-    },
-    subscribe: () => () => {},
-  }
-  return { api: buildApi(transport), calls }
 }
 
 const e0 = readyReport('E0', recentRows)
