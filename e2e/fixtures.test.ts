@@ -122,7 +122,9 @@ describe.skipIf(!runnable)('Fixtures screen in the browser bridge', () => {
       .toMatch(/^Fixtures downloaded: 20 new/)
     await expect
       .poll(() => page.getByTestId('fixtures-counts').textContent())
-      .toMatch(/^20 fixtures to come · 10 priced · \d+ stale · 10 with an unrated team · 10 without a market/)
+      .toMatch(
+        /^20 fixtures to come · 10 priced · \d+ stale · 0 with an unrated team · 0 without a market · 10 without a model/,
+      )
     fixturesServer.set(
       simulatedFixturesCsv({
         leagues: simulatedFixtureLeagues(),
@@ -145,10 +147,15 @@ describe.skipIf(!runnable)('Fixtures screen in the browser bridge', () => {
     expect(priced.models.map((m) => `${m.league} ${m.kind}`)).toEqual(['E0 champion'])
     const withMarket = priced.fixtures.filter((f) => f.market && f.served && f.edge)
     expect(withMarket.map((f) => f.league)).toEqual(Array(10).fill('E0'))
-    // the second division's fixtures: listed, unpriced, the reason beside them
+    // the second division's fixtures: listed, unpriced, the reason beside them, but with their market (the
+    // file has their prices): bookmaker, margin method, snapshot time, margin-free probabilities; no edge, no EV
     const unpriced = priced.fixtures.find((f) => f.league === 'E1')!
-    expect(unpriced.served).toBeNull()
-    expect(unpriced.warnings.map((w) => w.code)).toContain('no-model')
+    expect(unpriced).toMatchObject({ model: null, served: null, edge: null, ev: null })
+    expect(unpriced.warnings.map((w) => w.code)).toEqual(['no-model'])
+    expect(unpriced.warnings[0].message).toMatch(/E1.*scoreline pipeline run --league E1/)
+    expect(unpriced.market).toMatchObject({ bookmaker: 'PS', marginMethod: 'shin' })
+    expect(unpriced.market!.observedAt).toBeTruthy()
+    expect(priced.counts).toMatchObject({ total: 20, priced: 10, noModel: 10, noMarket: 0 })
     await page.getByLabel('League').selectOption('E1')
     await expect
       .poll(() => page.getByTestId('fixtures-counts').textContent())
@@ -157,6 +164,9 @@ describe.skipIf(!runnable)('Fixtures screen in the browser bridge', () => {
       unpriced.warnings.find((w) => w.code === 'no-model')!.message,
     )
     expect(await page.getByTestId(`served-${unpriced.matchId}-H`).textContent()).toBe('—')
+    expect(await page.getByTestId(`market-${unpriced.matchId}-0`).textContent()).toBe(
+      (unpriced.market!.probabilities[0] * 100).toFixed(1),
+    )
     await page.screenshot({ path: path.join(shots, 'fixtures-unpriced.png'), fullPage: true })
     await page.getByLabel('League').selectOption('')
     await expect.poll(() => page.getByTestId('fixtures-counts').textContent()).toMatch(/^20 fixtures to come/)
@@ -291,7 +301,7 @@ describe.skipIf(!runnable)('Fixtures screen in the browser bridge', () => {
         throw new Error(`${error.message}\npage errors: ${errors.join('\n')}`)
       })
     expect(await panel.getByTestId('next-round-counts').textContent()).toMatch(
-      /^20 fixtures to come: 10 priced, \d+ stale, 10 with an unrated team, 10 without a market\.$/,
+      /^20 fixtures to come: 10 priced, \d+ stale, 0 with an unrated team, 0 without a market, 10 without a model\.$/,
     )
     expect(await panel.getByTestId('next-round-table').locator('tbody tr').count()).toBe(10)
     await panel.screenshot({ path: path.join(shots, 'fixtures-next-round.png') })

@@ -168,7 +168,11 @@ export const priceCountsSchema = z.object({
   total: z.number(),
   priced: z.number(),
   stale: z.number(),
+  /** Fixtures with a team priced from the promoted-team prior. */
   unrated: z.number(),
+  /** Fixtures without a price in any snapshot (a fixture without a model still shows its market). */
   noMarket: z.number(),
+  /** Fixtures whose league has no model (no champion): market shown, nothing served. */
+  noModel: z.number(),
 })
 export type PriceCounts = z.infer<typeof priceCountsSchema>

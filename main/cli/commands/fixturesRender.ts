@@ -75,7 +75,14 @@ export function warningNotes(fixtures: readonly PricedFixture[]): string[] {
 export function renderPriced(o: {
   fixtures: readonly PricedFixture[]
   models: readonly ModelUsed[]
-  counts?: { total: number; priced: number; stale: number; unrated: number; noMarket: number }
+  counts?: {
+    total: number
+    priced: number
+    stale: number
+    unrated: number
+    noMarket: number
+    noModel?: number
+  }
 }): string {
   const rows = o.fixtures.map((f) => [
     kickoff(f),
@@ -114,7 +121,7 @@ export function renderPriced(o: {
   if (o.fixtures.some((f) => f.warnings.length)) parts.push('warnings:\n', ...warningNotes(o.fixtures))
   if (o.counts)
     parts.push(
-      `${o.counts.total} fixture${o.counts.total === 1 ? '' : 's'}: ${o.counts.priced} priced, ${o.counts.noMarket} without a market, ${o.counts.stale} stale, ${o.counts.unrated} with a team rated on few or no matches\n`,
+      `${o.counts.total} fixture${o.counts.total === 1 ? '' : 's'}: ${o.counts.priced} priced, ${o.counts.noMarket} without a market, ${o.counts.noModel ? `${o.counts.noModel} without a model (market shown, not priced), ` : ''}${o.counts.stale} stale, ${o.counts.unrated} with a team rated on few or no matches\n`,
     )
   return parts.join('')
 }

@@ -137,7 +137,7 @@ describe('priceFixture', () => {
 })
 
 describe('priceFixtures (what priceUpcoming prices the fixtures to come with)', () => {
-  it('looks each league up once, keeps a league without a model unpriced with the reason, and counts', async () => {
+  it('looks each league up once, keeps a league without a model unpriced but with its market and the reason, and counts', async () => {
     const looked: string[] = []
     const provider = {
       get: async (league: string) => {
@@ -158,11 +158,40 @@ describe('priceFixtures (what priceUpcoming prices the fixtures to come with)', 
     )
     expect(looked).toEqual(['E0', 'SP1'])
     expect(r.models.map((m) => m.league)).toEqual(['E0'])
-    expect(r.counts).toEqual({ total: 4, priced: 3, stale: 1, unrated: 2, noMarket: 2 })
-    expect(r.fixtures[3]).toMatchObject({ served: null, source: null })
-    expect(r.fixtures[3].warnings[0]).toEqual({
-      code: 'no-model',
-      message: 'No champion model for SP1: make one with `scoreline pipeline run --league SP1`',
+    // the SP1 fixture has prices: it counts as without a model, not as without a market or unrated
+    expect(r.counts).toEqual({ total: 4, priced: 3, stale: 1, unrated: 1, noMarket: 1, noModel: 1 })
+    const unpriced = r.fixtures[3]
+    expect(pricedFixtureSchema.parse(unpriced)).toBeTruthy()
+    expect(unpriced).toMatchObject({ model: null, served: null, edge: null, ev: null, source: null })
+    expect(unpriced.warnings).toEqual([
+      {
+        code: 'no-model',
+        message: 'No champion model for SP1: make one with `scoreline pipeline run --league SP1`',
+      },
+    ])
+    // its market as any priced fixture shows it: Pinnacle's snapshot, margin removed with the default (Shin)
+    const market = removeMargin([2.1, 3.45, 3.6], 'shin')
+    expect(unpriced.market).toMatchObject({
+      bookmaker: 'PS',
+      label: 'Pinnacle',
+      marginMethod: 'shin',
+      observedAt: `${day(4)}T09:00:00.000Z`,
+      prices: [2.1, 3.45, 3.6],
     })
+    expect(unpriced.market!.probabilities).toEqual(market.probabilities)
+    expect(unpriced.market!.margin).toBe(market.margin)
+    expect(unpriced.market!.overUnder25!.line).toBe(2.5)
+    // the same market as the priced E0 fixture with the same snapshot
+    expect(unpriced.market).toEqual(r.fixtures[0].market)
+  })
+
+  it('a league without a model and a fixture without prices: counted once in each', async () => {
+    const r = await priceFixtures([fixture({ league: 'SP1', snapshots: [] })], {
+      get: async () => {
+        throw new Error('no champion')
+      },
+    })
+    expect(r.fixtures[0]).toMatchObject({ market: null, served: null, ev: null })
+    expect(r.counts).toEqual({ total: 1, priced: 0, stale: 0, unrated: 0, noMarket: 1, noModel: 1 })
   })
 })

@@ -1,7 +1,8 @@
 /**
  * Every fixture to come (the data layer's `listUpcomingFixtures`) priced through `priceFixture` with its
- * league's model, with the models used and counts of what was priced, stale, unrated or without a market.
- * A league whose model cannot be had keeps its fixtures, unpriced, with the reason as a 'no-model' warning.
+ * league's model, with the models used and counts of what was priced, stale, unrated, without a model or
+ * without a market. A league whose model cannot be had keeps its fixtures unpriced (no served forecast, edge
+ * or expected value) but with their market, and the reason as a 'no-model' warning.
  */
 import type Database from 'better-sqlite3'
 import type { ModelUsed, PriceCounts, PricedFixture } from '../../../shared/pricing'
@@ -9,6 +10,8 @@ import { toApiErrorShape } from '../../core/appError'
 import { listUpcomingFixtures, type UpcomingFixture } from '../data/fixtures'
 import type { LeagueModel, LeagueModelProvider } from '../jackpots/leagueModel'
 import type { MarketKey } from '../data/csv'
+import type { MarginMethod } from '../../model/market'
+import { MARGIN_METHOD } from '../jackpots/leagueModel'
 import { priceFixture } from './priceFixture'
 import { priceWithoutModel } from './priceWithoutModel'
 import { modelUsedOf } from './modelUsed'
@@ -22,6 +25,8 @@ export interface PriceUpcomingOptions {
   preference?: readonly MarketKey[]
   /** Skip the explanations (the feature view stores numbers only). Default true. */
   explain?: boolean
+  /** Margin removal for the market of a fixture whose league has no model (default: the pricing default). */
+  margin?: MarginMethod
 }
 
 export interface PricedUpcoming {
@@ -43,14 +48,20 @@ export function fixtureToPrice(f: UpcomingFixture): FixtureToPrice {
   }
 }
 
+/**
+ * Priced (a served forecast), stale, unrated (a team priced from the promoted-team prior), without a model
+ * (the league has none: the market is still shown) and without a market (no price in any snapshot) — a
+ * fixture without a model is not "without a market" when its file has prices.
+ */
 export function countPriced(fixtures: readonly PricedFixture[]): PriceCounts {
   const has = (f: PricedFixture, ...codes: string[]) => f.warnings.some((w) => codes.includes(w.code))
   return {
     total: fixtures.length,
     priced: fixtures.filter((f) => f.served !== null).length,
     stale: fixtures.filter((f) => has(f, 'stale')).length,
-    unrated: fixtures.filter((f) => has(f, 'promoted-prior', 'no-model')).length,
+    unrated: fixtures.filter((f) => has(f, 'promoted-prior')).length,
     noMarket: fixtures.filter((f) => f.market === null).length,
+    noModel: fixtures.filter((f) => f.model === null).length,
   }
 }
 
@@ -71,7 +82,10 @@ export async function priceFixtures(
   const priced = fixtures.map((f) => {
     const model = byLeague.get(f.league)!
     return model instanceof Error
-      ? priceWithoutModel(f, toApiErrorShape(model).message)
+      ? priceWithoutModel(f, toApiErrorShape(model).message, opts.margin ?? MARGIN_METHOD, {
+          preference: opts.preference,
+          serveMarket: false,
+        })
       : priceFixture(model, f, { now: opts.now, preference: opts.preference, explain: opts.explain })
   })
   const used = [...byLeague.values()].filter((m): m is LeagueModel => !(m instanceof Error))

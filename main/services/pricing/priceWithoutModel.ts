@@ -23,24 +23,35 @@ export const marketServed = (market: MarketPrice): NonNullable<PricedFixture['se
   calibrator: null,
 })
 
+export interface WithoutModelOptions extends Pick<PriceOptions, 'preference'> {
+  /**
+   * Serve the market alone (a jackpot ticket needs probabilities; default true). False: the fixture stays
+   * unpriced (no served forecast, no edge, no expected value: none means anything without a model) but
+   * still shows its market, so a fixture to come of a league without a champion keeps its prices.
+   */
+  serveMarket?: boolean
+}
+
 /**
  * A fixture no model can price (no league, no model for it): the reason as a 'no-model' warning and, when
- * a margin method is given and the fixture has a price, the market alone served, named as such.
+ * a margin method is given and the fixture has a price, its market (margin-free probabilities, bookmaker,
+ * method, snapshot time, prices), served alone unless `serveMarket` is false.
  */
 export function priceWithoutModel(
   f: FixtureToPrice,
   reason: string,
   margin: MarginMethod | null = null,
-  opts: Pick<PriceOptions, 'preference'> = {},
+  opts: WithoutModelOptions = {},
 ): PricedFixture {
   const market = margin ? marketOf(f, margin, opts.preference) : null
+  const served = market && opts.serveMarket !== false ? market : null
   return {
     ...fixtureIdentity(f),
     model: null,
     market,
-    served: market ? marketServed(market) : null,
-    edge: market ? { served: [0, 0, 0], model: null } : null,
-    ev: market ? expectedValues(f, market.probabilities) : null,
+    served: served ? marketServed(served) : null,
+    edge: served ? { served: [0, 0, 0], model: null } : null,
+    ev: served ? expectedValues(f, served.probabilities) : null,
     warnings: [{ code: 'no-model', message: reason }],
     explanation: null,
     source: null,

@@ -46,7 +46,8 @@ export function NextRoundPanel({ api }: { api: ScorelineApi }) {
         <>
           <p data-testid="next-round-counts">
             <strong>{c.total}</strong> fixture{c.total === 1 ? '' : 's'} to come: {c.priced} priced, {c.stale}{' '}
-            stale, {c.unrated} with an unrated team, {c.noMarket} without a market.
+            stale, {c.unrated} with an unrated team, {c.noMarket} without a market
+            {c.noModel > 0 && <>, {c.noModel} without a model</>}.
           </p>
           {top.length === 0 ? (
             <p className="muted">No fixture has a market price to measure an edge against.</p>
