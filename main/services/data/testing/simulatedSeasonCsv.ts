@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { outcomeProbabilities } from '../../../model/dixonColes/predict'
-import { mulberry32, randomTeams, simulateLeague } from '../../../model/simulate/simulateLeague'
+import { mulberry32, randomTeams, simulateLeague, type SimTeam } from '../../../model/simulate/simulateLeague'
 
 /** Invented club names (for the simulated divisions). */
 export const SIMULATED_TEAM_NAMES: readonly string[] = [
@@ -74,15 +74,29 @@ function prices(p: readonly number[], margin: number, rng: () => number): string
   return p.map((q) => (1 / (q * margin * (1 + (rng() - 0.5) * 0.02))).toFixed(2))
 }
 
+/** The true Dixon-Coles parameters a simulated season is drawn from (named teams, γ, ρ). */
+export interface SimulatedSeasonParameters {
+  teams: SimTeam[]
+  homeAdvantage: number
+  rho: number
+}
+
+/**
+ * The true parameters of a simulated season: each team's α and β from the season's seed (in the order of
+ * `season.teams`), γ 0.25, ρ −0.08. The season's scores and prices are drawn from these, and the simulated
+ * fixtures to come (simulatedFixturesCsv.ts) are priced from them, so model and market agree as they would.
+ */
+export function simulatedSeasonParameters(
+  season: Pick<SimulatedSeason, 'teams' | 'seed'>,
+): SimulatedSeasonParameters {
+  const teams = randomTeams(season.teams.length, season.seed).map((t, i) => ({ ...t, name: season.teams[i] }))
+  return { teams, homeAdvantage: 0.25, rho: -0.08 }
+}
+
 /** The CSV text of one simulated season (a double round robin over 280 days from 10 August). */
 export function simulatedSeasonCsv(season: SimulatedSeason): string {
-  const ratings = randomTeams(season.teams.length, season.seed).map((t, i) => ({
-    ...t,
-    name: season.teams[i],
-  }))
+  const { teams: ratings, homeAdvantage, rho } = simulatedSeasonParameters(season)
   const byName = new Map(ratings.map((t) => [t.name, t]))
-  const homeAdvantage = 0.25
-  const rho = -0.08
   const matches = simulateLeague({
     teams: ratings,
     homeAdvantage,
