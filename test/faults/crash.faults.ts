@@ -22,6 +22,7 @@ import { fillSyntheticPostgres } from '../../main/services/data/testing/syntheti
 import { createFeatureStore } from '../../main/services/features/createFeatureStore'
 import { importSimulatedLeagues } from '../../main/services/training/testing/simulatedStore'
 import { MlflowClient, CLIENT_KEY_TAG } from '../../main/services/tracking/mlflowClient'
+import { removeByPrefix, testNamePrefix } from '../support/mlflowHygiene'
 import { serviceUrl } from '../support/services'
 import { childEnv, runScoreline, type ChildOutcome } from './support/childProcess'
 import { TcpFaultProxy } from './support/faultProxy'
@@ -333,6 +334,7 @@ const PUSH = ['crash: SIGKILL during an outbox push (runs push)']
 if (needsService(serviceUrl('mlflow'), 'SCORELINE_TEST_MLFLOW_URI', PUSH)) {
   describe('SIGKILL during an outbox push', () => {
     scenario(PUSH[0], async (row) => {
+      const namePrefix = testNamePrefix()
       const target = new URL(serviceUrl('mlflow')!)
       // MLflow "down" (the proxy refuses) while the pipeline runs: its tracking goes to the outbox.
       const proxy = await TcpFaultProxy.start(
@@ -346,11 +348,22 @@ if (needsService(serviceUrl('mlflow'), 'SCORELINE_TEST_MLFLOW_URI', PUSH)) {
         const env = childEnv(home, { MLFLOW_TRACKING_URI: uri })
         const queuedRun = await runScoreline(['pipeline', 'run', '--home', home, '--json'], env)
         expect([0, 1], queuedRun.stderr).toContain(queuedRun.code)
-        const tracking = new Database(path.join(home, 'tracking.sqlite'), { readonly: true })
+        // The shared server never gets this simulated pipeline's production names (scoreline-dc-E0 and
+        // the team's experiments, #21): the queued items are renamed under a per-run prefix first.
+        const tracking = new Database(path.join(home, 'tracking.sqlite'))
+        tracking
+          .prepare(
+            `UPDATE tr_outbox SET payload = replace(replace(replace(replace(payload,
+               '"scoreline-', '"${namePrefix}scoreline-'), '"dixon_coles_', '"${namePrefix}dixon_coles_'),
+               ':scoreline-', ':${namePrefix}scoreline-'), '/scoreline-', '/${namePrefix}scoreline-')`,
+          )
+          .run()
         const ops = (
           tracking.prepare('SELECT payload FROM tr_outbox ORDER BY seq').pluck().all() as string[]
         ).map((p) => JSON.parse(p) as { op: string; clientKey?: string; name?: string })
         tracking.close()
+        const named = ops.filter((o) => o.name !== undefined).map((o) => o.name!)
+        expect(named.filter((n) => !n.startsWith(namePrefix))).toEqual([])
         const runKeys = ops.filter((o) => o.op === 'startRun').map((o) => o.clientKey!)
         const experiments = [...new Set(ops.filter((o) => o.op === 'ensureExperiment').map((o) => o.name!))]
         expect(runKeys.length).toBeGreaterThan(0)
@@ -407,6 +420,7 @@ if (needsService(serviceUrl('mlflow'), 'SCORELINE_TEST_MLFLOW_URI', PUSH)) {
         row.note = `${ops.length} items queued; ${killed} pushes killed, pending after each: ${pendingAfter.join(', ')}`
       } finally {
         await proxy.close()
+        await removeByPrefix(serviceUrl('mlflow')!, namePrefix)
       }
     })
   })

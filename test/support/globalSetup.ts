@@ -10,15 +10,29 @@ import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { guardProductionModels } from './mlflowHygiene'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const APP_ENTRY_POINTS = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']
 
 // the node and e2e projects each load this setup (possibly as two module instances) in vitest's main
 // process: one build per run, shared through the process
-const shared = globalThis as { scorelineSetup?: Promise<void> }
+const shared = globalThis as {
+  scorelineSetup?: Promise<void>
+  scorelineMlflowGuard?: Promise<() => Promise<void>>
+  scorelineMlflowChecked?: Promise<void>
+}
+
+/** After every suite: no production-named model (`scoreline-dc-E0`) was created or changed (#21). */
+export async function teardown(): Promise<void> {
+  const check = await shared.scorelineMlflowGuard
+  shared.scorelineMlflowChecked ??= check?.()
+  await shared.scorelineMlflowChecked
+}
 
 export default async function setup(): Promise<void> {
+  shared.scorelineMlflowGuard ??= guardProductionModels(process.env.SCORELINE_TEST_MLFLOW_URI?.trim())
+  await shared.scorelineMlflowGuard
   shared.scorelineSetup ??= (async () => {
     // @ts-expect-error: a plain ES module without types (the build script)
     const { ensureCliBuild } = (await import('../../scripts/build-cli.mjs')) as {

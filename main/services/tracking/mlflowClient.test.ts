@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { removeByPrefix } from '../../../test/support/mlflowHygiene'
 import { describeWithService } from '../../../test/support/services'
 import { TrackingError } from './errors'
 import { CLIENT_KEY_TAG, LOG_BATCH_LIMITS, MlflowClient, chunkLogBatch } from './mlflowClient'
@@ -48,6 +49,12 @@ describeWithService('mlflow', 'MlflowClient against a real MLflow server', (uri)
     experimentId = await client.createExperiment(`scoreline-test-client-${run}`, [
       { key: 'suite', value: 'client' },
     ])
+  })
+  afterAll(async () => {
+    // every run this suite started ends (KILLED if a test left it RUNNING), and its experiment goes (#21)
+    await removeByPrefix(uri, `scoreline-test-client-${run}`)
+    const left = await client.searchAllRuns({ experimentIds: [experimentId], runViewType: 'ALL' })
+    expect(left.filter((r) => r.info.status === 'RUNNING').map((r) => r.info.run_name)).toEqual([])
   })
 
   it('creates, reads and searches experiments; a duplicate name is MLFLOW_ALREADY_EXISTS (HTTP 400)', async () => {

@@ -3,19 +3,23 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
+import { guardProductionModels } from '../../support/mlflowHygiene'
 import { formatTable, readRows } from './report'
 
-export default function setup(project: TestProject): () => void {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // fails the run if a scenario wrote a production-named model into the shared MLflow (#21)
+  const checkMlflow = await guardProductionModels(process.env.SCORELINE_TEST_MLFLOW_URI?.trim())
   const dir = mkdtempSync(path.join(os.tmpdir(), 'scoreline-faults-report-'))
   const file = path.join(dir, 'rows.jsonl')
   writeFileSync(file, '')
   project.provide('faultsReportFile', file)
-  return () => {
+  return async () => {
     const rows = readRows(file)
     const table = formatTable(rows)
     process.stdout.write(`\n=== Scoreline faults report\n${table}\n`)
     const keep = process.env.SCORELINE_FAULTS_REPORT
     if (keep) writeFileSync(keep, table + '\n')
     rmSync(dir, { recursive: true, force: true })
+    await checkMlflow()
   }
 }
