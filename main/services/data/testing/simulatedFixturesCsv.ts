@@ -33,7 +33,7 @@ export interface SimulatedFixturesLeague {
    * The simulated season these teams played: the fixtures are priced from its true parameters. Without it
    * the strengths are drawn from the fixtures' own seed (unrelated to any season: model and market disagree).
    */
-  season?: Pick<SimulatedSeason, 'teams' | 'seed'>
+  season?: Pick<SimulatedSeason, 'teams' | 'seed' | 'clubSeed'>
 }
 
 export interface SimulatedFixturesOptions {
@@ -51,8 +51,11 @@ export interface SimulatedFixturesOptions {
 }
 
 /** The E0 and E1 teams of the last simulated season (promotionSeasons: E0 2032-33, E1 2032-33), with it. */
-export function simulatedFixtureLeagues(seed = 7): SimulatedFixturesLeague[] {
-  const seasons = promotionSeasons(seed)
+export function simulatedFixtureLeagues(
+  seed = 7,
+  opts: { persistentClubs?: boolean } = {},
+): SimulatedFixturesLeague[] {
+  const seasons = promotionSeasons(seed, opts)
   const e0 = seasons.filter((s) => s.league === 'E0').at(-1)!
   const e1 = seasons.find((s) => s.league === 'E1')!
   return [

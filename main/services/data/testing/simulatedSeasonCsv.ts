@@ -8,7 +8,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { outcomeProbabilities } from '../../../model/dixonColes/predict'
-import { mulberry32, randomTeams, simulateLeague, type SimTeam } from '../../../model/simulate/simulateLeague'
+import {
+  mulberry32,
+  normal,
+  randomTeams,
+  simulateLeague,
+  type SimTeam,
+} from '../../../model/simulate/simulateLeague'
 
 /** Invented club names (for the simulated divisions). */
 export const SIMULATED_TEAM_NAMES: readonly string[] = [
@@ -61,6 +67,12 @@ export interface SimulatedSeason {
   startYear: number
   teams: readonly string[]
   seed: number
+  /**
+   * When set, each club keeps its strength from season to season (drawn from this seed and the club's name,
+   * with a small drift per season), as real clubs do; without it every season draws its teams afresh by
+   * position, so a model fitted on several seasons mixes unrelated strengths.
+   */
+  clubSeed?: number
 }
 
 export const SIMULATED_HEADER =
@@ -87,10 +99,35 @@ export interface SimulatedSeasonParameters {
  * fixtures to come (simulatedFixturesCsv.ts) are priced from them, so model and market agree as they would.
  */
 export function simulatedSeasonParameters(
-  season: Pick<SimulatedSeason, 'teams' | 'seed'>,
+  season: Pick<SimulatedSeason, 'teams' | 'seed' | 'clubSeed'>,
 ): SimulatedSeasonParameters {
+  if (season.clubSeed !== undefined) return { teams: clubStrengths(season), homeAdvantage: 0.25, rho: -0.08 }
   const teams = randomTeams(season.teams.length, season.seed).map((t, i) => ({ ...t, name: season.teams[i] }))
   return { teams, homeAdvantage: 0.25, rho: -0.08 }
+}
+
+/** FNV-1a of a club's name: its own stream of the club seed. */
+function nameHash(name: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0
+  return h
+}
+
+/** Persistent club strengths (α sd 0.25, β sd 0.2 around 1.15 away goals, as randomTeams) plus a season drift. */
+function clubStrengths(season: Pick<SimulatedSeason, 'teams' | 'seed' | 'clubSeed'>): SimTeam[] {
+  const base = Math.log(1.15)
+  const teams = season.teams.map((name) => {
+    const club = mulberry32((season.clubSeed! ^ nameHash(name)) >>> 0)
+    const drift = mulberry32((season.seed * 0x9e3779b1) ^ nameHash(name))
+    return {
+      name,
+      attack: 0.25 * normal(club) + 0.04 * normal(drift),
+      defence: base + 0.2 * normal(club) + 0.04 * normal(drift),
+    }
+  })
+  const mean = teams.reduce((a, t) => a + t.attack, 0) / teams.length
+  for (const t of teams) t.attack -= mean
+  return teams
 }
 
 /** The CSV text of one simulated season (a double round robin over 280 days from 10 August). */
@@ -164,14 +201,15 @@ export function writeSimulatedSeasons(seasons: readonly SimulatedSeason[]): stri
  * Three top-division seasons (2030-31 .. 2032-33, 20 teams, three relegated and three promoted each summer)
  * and the second division's last season (20 teams): 1,520 matches with shots and three bookmakers' prices.
  */
-export function promotionSeasons(seed = 7): SimulatedSeason[] {
+export function promotionSeasons(seed = 7, opts: { persistentClubs?: boolean } = {}): SimulatedSeason[] {
   const names = SIMULATED_TEAM_NAMES
   const top = [names.slice(0, 20), [...names.slice(0, 17), ...names.slice(20, 23)]]
   top.push([...top[1].slice(0, 14), ...top[1].slice(17, 20), ...names.slice(23, 26)])
   const relegated = new Set([...names.slice(17, 20), ...top[1].slice(14, 17)])
   const second = [...relegated, ...names.slice(26, 40)]
+  const clubs = opts.persistentClubs ? { clubSeed: seed ^ 0xc1ab } : {}
   return [
-    ...top.map((teams, i) => ({ league: 'E0', startYear: 2030 + i, teams, seed: seed + i })),
-    { league: 'E1', startYear: 2032, teams: second, seed: seed + 10 },
+    ...top.map((teams, i) => ({ league: 'E0', startYear: 2030 + i, teams, seed: seed + i, ...clubs })),
+    { league: 'E1', startYear: 2032, teams: second, seed: seed + 10, ...clubs },
   ]
 }
