@@ -6,6 +6,7 @@
 
 export type FeatureStoreErrorCode =
   | 'SERVICE_UNREACHABLE'
+  | 'REDIS_AUTH'
   | 'REDIS_ERROR'
   | 'FEATURE_VALIDATION'
   | 'UNKNOWN_VIEW'
@@ -50,4 +51,29 @@ export function describeRedisUrl(url: string): string {
     // Not a URL we can parse: strip anything that looks like userinfo before an @.
     return url.replace(/^[a-z]+:\/\//i, '').replace(/^[^@/]*@/, '')
   }
+}
+
+/**
+ * "Redis at host:port rejected the password (WRONGPASS) …" when ioredis's error (or the last one its
+ * connection reported — a failed AUTH surfaces as "Connection is closed.") is an authentication
+ * refusal; null otherwise.
+ */
+export function redisAuthProblem(location: string, ...errors: unknown[]): string | null {
+  for (const error of errors) {
+    const message = error instanceof Error ? error.message : typeof error === 'string' ? error : ''
+    const code =
+      /\b(WRONGPASS|NOAUTH|NOPERM)\b/.exec(message)?.[1] ?? (/invalid password/i.test(message) ? 'ERR' : null)
+    if (!code) continue
+    const what =
+      code === 'NOAUTH'
+        ? 'asks for a password and none was given (NOAUTH)'
+        : code === 'NOPERM'
+          ? 'refused this user the commands the feature store needs (NOPERM)'
+          : `rejected the password (${code})`
+    return (
+      `Redis at ${location} ${what}. Put the right user and password in REDIS_URL ` +
+      '(redis://user:password@host:port) or in Settings.'
+    )
+  }
+  return null
 }

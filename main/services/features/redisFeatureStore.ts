@@ -8,7 +8,7 @@
  */
 import { Redis, ReplyError } from 'ioredis'
 import type { RedisOptions } from 'ioredis'
-import { FeatureStoreError, describeRedisUrl } from './errors'
+import { FeatureStoreError, describeRedisUrl, redisAuthProblem } from './errors'
 import type { FeatureRegistry } from './featureRegistry'
 import type {
   EntityHit,
@@ -162,6 +162,8 @@ export class RedisFeatureStore extends FeatureStoreCore {
   }
 
   private unreachable(cause: unknown, what: string): FeatureStoreError {
+    const auth = redisAuthProblem(this.location, cause, this.lastConnectionError)
+    if (auth) return new FeatureStoreError('REDIS_AUTH', auth, { service: 'redis', host: this.location })
     const raw = cause instanceof Error ? cause.message : String(cause)
     const reason = raw.replace(/\/\/[^@/\s]*@/g, '//')
     return new FeatureStoreError(

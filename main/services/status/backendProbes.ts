@@ -2,6 +2,10 @@ import pg from 'pg'
 import { Redis } from 'ioredis'
 import type { BackendStatus } from '../../../shared/api/domains/app'
 import { redactSecrets, redactUrl } from '../../core/redact'
+import { describeRedisUrl, redisAuthProblem } from '../features/errors'
+
+/** host:port of a Redis URL (no database, no credentials). */
+const hostPort = (url: string) => describeRedisUrl(url).replace(/\/.*$/, '')
 
 /** A probe answers "is this backend reachable now?" within its timeout and never throws. */
 export type Probe = () => Promise<BackendStatus>
@@ -117,6 +121,17 @@ export function redisProbe(url: string | null, timeoutMs = DEFAULT_TIMEOUT_MS): 
       }
     } catch (error) {
       // ioredis reports "Connection is closed." and keeps the cause in its error event
+      const auth = redisAuthProblem(hostPort(url), lastError, error)
+      if (auth)
+        return {
+          name: 'redis',
+          role,
+          configured: true,
+          state: 'unreachable',
+          target,
+          detail: auth,
+          latencyMs: null,
+        }
       return unreachable('redis', role, target, lastError ?? error)
     } finally {
       client.disconnect()
