@@ -173,6 +173,28 @@ export function mlflowProbe(
       } catch {
         // older servers have no /version; health is enough
       }
+      // /health answers anyone; an API call tells whether the server accepts our credentials (#21)
+      const api = await doFetch(
+        `${base}/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent('Default')}`,
+        { signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS), headers: options.headers },
+      )
+      await api.text().catch(() => '')
+      if (api.status === 401 || api.status === 403) {
+        const sent = Object.keys(options.headers ?? {}).some((h) => h.toLowerCase() === 'authorization')
+        return {
+          name: 'mlflow',
+          role,
+          configured: true,
+          state: 'unreachable',
+          target,
+          detail: sent
+            ? `MLflow at ${target} rejected the credentials (HTTP ${api.status}): check MLFLOW_TRACKING_USERNAME / ` +
+              'MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN (or Settings)'
+            : `MLflow at ${target} asks for credentials (HTTP ${api.status}): set MLFLOW_TRACKING_USERNAME / ` +
+              'MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN (or Settings)',
+          latencyMs: null,
+        }
+      }
       return {
         name: 'mlflow',
         role,

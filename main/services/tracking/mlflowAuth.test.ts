@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serviceUrl } from '../../../test/support/services'
+import { mlflowProbe } from '../status/backendProbes'
 import { createTrackingStore } from './createTrackingStore'
 import { MlflowClient } from './mlflowClient'
 
@@ -56,6 +57,24 @@ describe.skipIf(!enabled)(`MLflow with basic auth${enabled ? '' : ` — skipped:
     const push = (m: string, f?: unknown) => lines.push(`${m} ${JSON.stringify(f ?? {})}`)
     return { debug: push, info: push, warn: push, error: push }
   }
+
+  it('scoreline info / the Health screen say MLflow rejected the credentials, not "reachable" (#21)', async () => {
+    const basic = (p: string) => ({
+      authorization: `Basic ${Buffer.from(`${username}:${p}`).toString('base64')}`,
+    })
+    const wrongPassword = `wrong-${randomUUID()}`
+    const wrong = await mlflowProbe(uri, { headers: basic(wrongPassword), timeoutMs: 20_000 })()
+    expect(wrong.state).toBe('unreachable')
+    expect(wrong.detail).toMatch(
+      /^MLflow at .+ rejected the credentials \(HTTP 401\): check MLFLOW_TRACKING_USERNAME/,
+    )
+    expect(JSON.stringify(wrong)).not.toContain(wrongPassword)
+    const none = await mlflowProbe(uri, { timeoutMs: 20_000 })()
+    expect(none).toMatchObject({ state: 'unreachable' })
+    expect(none.detail).toMatch(/asks for credentials \(HTTP 401\)/)
+    const right = await mlflowProbe(uri, { headers: basic(password), timeoutMs: 20_000 })()
+    expect(right.state).toBe('reachable')
+  }, 60_000)
 
   it('says what to do when credentials are missing or wrong, and never repeats the password', async () => {
     const lines: string[] = []
