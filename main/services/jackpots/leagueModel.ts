@@ -10,13 +10,13 @@ import {
 } from '../../model/backtest'
 import type { BlendKind, BlendSpec } from '../../model/blend'
 import type { Calibrator } from '../../model/calibration'
-import { MARGIN_METHODS, type MarginMethod } from '../../model/market'
+import type { MarginMethod } from '../../model/market'
 import type { MetricsSummary } from '../../model/metrics'
 import { pickMarketQuote } from '../../../shared/marketPreference'
 import { ApiError } from '../../../shared/api/errors'
 import type { TrackingStore } from '../tracking/trackingStore'
 import { CHAMPION } from '../tracking/promotion'
-import type { ModelArtifact } from '../training/artifacts'
+import { artifactPricing, type ModelArtifact } from '../training/artifacts'
 import { modelNameOf } from '../training/pipeline'
 
 export const LEAGUE_MODEL_XI = 0.0019
@@ -139,10 +139,7 @@ async function readChampionModel(
         calibrated: metricsFrom(metrics, 'calibrated_'),
       }
     : null
-  const marginSetting = String(artifact.settings?.margin_method ?? '')
-  const margin = (MARGIN_METHODS as readonly string[]).includes(marginSetting)
-    ? (marginSetting as MarginMethod)
-    : MARGIN_METHOD
+  const { margin, blend } = artifactPricing(artifact, MARGIN_METHOD)
   const result = championLeagueModel(
     league,
     {
@@ -154,7 +151,7 @@ async function readChampionModel(
     },
     {
       margin,
-      blend: artifact.blend?.kind === 'linear' ? 'linear' : 'log',
+      blend,
       evalWindow: artifact.evalWindow,
       evaluation,
     },

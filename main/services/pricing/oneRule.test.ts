@@ -29,6 +29,9 @@ import { procedureNames } from '../../../shared/api/contract'
 import type { PricedFixture } from '../../../shared/pricing'
 import { createFixtureHandlers } from '../../api/fixtureHandlers'
 import { toPredicted } from '../../cli/commands/predict'
+import type { BlendKind } from '../../model/blend'
+import type { MarginMethod } from '../../model/market'
+import { championLeagueModel } from '../jackpots/leagueModel'
 
 type Triple = readonly [number, number, number]
 export interface PricedTriples {
@@ -51,14 +54,24 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scoreline-one-rule-'))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 const LEAGUE = 'E0'
 
-async function registerChampion(tracking: TrackingStore, db: OneRuleContext['db']) {
+/** The champion's own pricing, as its artifact records it (the pipeline's settings when it was trained). */
+interface ChampionPricing {
+  margin: MarginMethod
+  blend: BlendKind
+}
+
+async function registerChampion(
+  tracking: TrackingStore,
+  db: OneRuleContext['db'],
+  pricing: ChampionPricing = { margin: 'shin', blend: 'log' },
+) {
   const matches = playedMatches(db, LEAGUE)
   const model = fitDixonColes(toMatchArrays(matches), { xi: 0.0019 })
   const artifact: ModelArtifact = {
     format: 'scoreline-dixon-coles/1',
     league: LEAGUE,
     model,
-    blend: { kind: 'log', alpha: 0.35 },
+    blend: { kind: pricing.blend, alpha: 0.35 },
     calibrator: {
       kind: 'temperature',
       temperature: 1.1,
@@ -67,7 +80,7 @@ async function registerChampion(tracking: TrackingStore, db: OneRuleContext['db'
       logLossBefore: 1,
       logLossAfter: 0.99,
     },
-    settings: { margin_method: 'shin', blend: 'log', calibration: 'temperature' },
+    settings: { margin_method: pricing.margin, blend: pricing.blend, calibration: 'temperature' },
     dataFingerprint: 'test',
     evalWindow: 'E0 test window',
     howToPredict: '…',
@@ -184,56 +197,96 @@ PATHS.push(
   },
 )
 
+/**
+ * A store with a champion registered (its own margin method and blend kind) and one fixture to come. Every
+ * path prices with the app's current settings shin / log (the feature rebuilder's options, the dispatch's
+ * modelling config), so a champion trained with other ones tests that each path reads the champion's.
+ */
+async function oneRuleContext(subdir: string, pricing?: ChampionPricing): Promise<OneRuleContext> {
+  const where = path.join(dir, subdir)
+  fs.mkdirSync(where, { recursive: true })
+  const db = simulatedAppDatabase([{ code: LEAGUE, seed: 5, seasons: 3, teams: 8 }])
+  const tracking = new LocalTrackingStore({
+    db: openTrackingDatabase(path.join(where, 'tracking.sqlite')),
+    artifactsDir: path.join(where, 'artifacts'),
+    ownsDb: true,
+  })
+  await registerChampion(tracking, db, pricing)
+  const teams = (db.prepare('SELECT name FROM teams ORDER BY name').pluck().all() as string[]).slice(0, 2)
+  // kick-off ten days ahead of the real clock: the feature view expires match rows a day after kick-off
+  const today = new Date()
+  const day = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 10))
+  const ddmmyyyy = `${String(day.getUTCDate()).padStart(2, '0')}/${String(day.getUTCMonth() + 1).padStart(2, '0')}/${day.getUTCFullYear()}`
+  importFixturesContents(
+    db,
+    'fixtures.csv',
+    [
+      'Div,Date,Time,HomeTeam,AwayTeam,B365H,B365D,B365A,PSH,PSD,PSA,P>2.5,P<2.5,AHh,PAHH,PAHA',
+      `${LEAGUE},${ddmmyyyy},15:00,${teams[0]},${teams[1]},2.05,3.50,3.70,2.10,3.45,3.60,1.95,1.93,-0.25,1.98,1.90`,
+    ].join('\n') + '\n',
+    { observedAt: new Date(day.getTime() - 86_400_000).toISOString() },
+  )
+  return {
+    db,
+    tracking,
+    models: createLeagueModels(db, { tracking: () => tracking }),
+    dir: where,
+    now: new Date(day.getTime() - 2 * 86_400_000),
+    league: LEAGUE,
+    home: teams[0],
+    away: teams[1],
+  }
+}
+
+async function expectOneRule(ctx: OneRuleContext): Promise<PricedTriples> {
+  const results = []
+  for (const p of PATHS) results.push({ name: p.name, ...(await p.price(ctx)) })
+  const [first, ...rest] = results
+  expect(first.market).not.toBeNull()
+  for (const r of rest) {
+    expect({ name: r.name, model: r.model, market: r.market, served: r.served }).toEqual({
+      name: r.name,
+      model: first.model,
+      market: first.market,
+      served: first.served,
+    })
+    r.served.forEach((x, j) => expect(Object.is(x, first.served[j])).toBe(true))
+    r.market?.forEach((x, j) => expect(Object.is(x, first.market![j])).toBe(true))
+  }
+  return first
+}
+
 describe('one pricing rule', () => {
   let ctx: OneRuleContext
   beforeAll(async () => {
-    const db = simulatedAppDatabase([{ code: LEAGUE, seed: 5, seasons: 3, teams: 8 }])
-    const tracking = new LocalTrackingStore({
-      db: openTrackingDatabase(path.join(dir, 'tracking.sqlite')),
-      artifactsDir: path.join(dir, 'artifacts'),
-      ownsDb: true,
-    })
-    await registerChampion(tracking, db)
-    const teams = (db.prepare('SELECT name FROM teams ORDER BY name').pluck().all() as string[]).slice(0, 2)
-    // kick-off ten days ahead of the real clock: the feature view expires match rows a day after kick-off
-    const today = new Date()
-    const day = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 10))
-    const ddmmyyyy = `${String(day.getUTCDate()).padStart(2, '0')}/${String(day.getUTCMonth() + 1).padStart(2, '0')}/${day.getUTCFullYear()}`
-    importFixturesContents(
-      db,
-      'fixtures.csv',
-      [
-        'Div,Date,Time,HomeTeam,AwayTeam,B365H,B365D,B365A,PSH,PSD,PSA,P>2.5,P<2.5,AHh,PAHH,PAHA',
-        `${LEAGUE},${ddmmyyyy},15:00,${teams[0]},${teams[1]},2.05,3.50,3.70,2.10,3.45,3.60,1.95,1.93,-0.25,1.98,1.90`,
-      ].join('\n') + '\n',
-      { observedAt: new Date(day.getTime() - 86_400_000).toISOString() },
-    )
-    ctx = {
-      db,
-      tracking,
-      models: createLeagueModels(db, { tracking: () => tracking }),
-      dir,
-      now: new Date(day.getTime() - 2 * 86_400_000),
-      league: LEAGUE,
-      home: teams[0],
-      away: teams[1],
-    }
+    ctx = await oneRuleContext('shin-log')
   })
   afterAll(() => ctx?.tracking.close?.())
 
   it('every path gives bit-identical model, market and served probabilities for the same fixture', async () => {
-    const results = []
-    for (const p of PATHS) results.push({ name: p.name, ...(await p.price(ctx)) })
-    const [first, ...rest] = results
-    expect(first.market).not.toBeNull()
-    for (const r of rest) {
-      expect({ name: r.name, model: r.model, market: r.market, served: r.served }).toEqual({
-        name: r.name,
-        model: first.model,
-        market: first.market,
-        served: first.served,
-      })
-      r.served.forEach((x, j) => expect(Object.is(x, first.served[j])).toBe(true))
-    }
+    await expectOneRule(ctx)
+  })
+})
+
+describe('one pricing rule after a settings change', () => {
+  let ctx: OneRuleContext
+  beforeAll(async () => {
+    ctx = await oneRuleContext('power-linear', { margin: 'power', blend: 'linear' })
+  })
+  afterAll(() => ctx?.tracking.close?.())
+
+  it('a champion trained with power / linear is priced with them on every path, the feature view included, while the settings say shin / log', async () => {
+    const served = await expectOneRule(ctx)
+    // the champion's pricing is what every path used, and the settings' would have given other numbers
+    const champion = (await readChampion(ctx.tracking, LEAGUE))!
+    expect({ margin: champion.margin, blend: champion.blend }).toEqual({ margin: 'power', blend: 'linear' })
+    const f = listUpcomingFixtures(ctx.db, { league: LEAGUE, now: ctx.now }).find((x) => x.home === ctx.home)!
+    const withSettings = priceFixture(
+      championLeagueModel(LEAGUE, champion, { margin: 'shin', blend: 'log' }),
+      fixtureToPrice(f),
+      { now: ctx.now },
+    )
+    expect(withSettings.served!.probabilities).not.toEqual(served.served)
+    expect(withSettings.market!.probabilities).not.toEqual(served.market)
   })
 })

@@ -5,7 +5,25 @@
 import type { FittedModel } from '../../model/dixonColes'
 import type { BacktestRow } from '../../model/backtest'
 import type { Calibrator } from '../../model/calibration'
+import type { BlendKind } from '../../model/blend'
+import { MARGIN_METHODS, type MarginMethod } from '../../model/market'
 import { csvCell } from '../../core/csvCell'
+
+/**
+ * The margin removal and opinion pool a champion was evaluated with, as its artifact records them (the run's
+ * `margin_method` setting, the blend's kind): what the jackpots, `fixtures price` and the feature views price
+ * it with. An artifact without a known margin method gets `fallback`.
+ */
+export function artifactPricing(
+  artifact: Pick<ModelArtifact, 'settings' | 'blend'>,
+  fallback: MarginMethod = 'shin',
+): { margin: MarginMethod; blend: BlendKind } {
+  const setting = String(artifact.settings?.margin_method ?? '')
+  return {
+    margin: (MARGIN_METHODS as readonly string[]).includes(setting) ? (setting as MarginMethod) : fallback,
+    blend: artifact.blend?.kind === 'linear' ? 'linear' : 'log',
+  }
+}
 
 export interface ModelArtifact {
   format: 'scoreline-dixon-coles/1'

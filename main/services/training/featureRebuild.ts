@@ -20,22 +20,32 @@ import type { ChampionModel, FeatureRebuilder } from './pipeline'
 
 export interface RebuilderOptions {
   writtenBy?: string
-  /** Margin removal for the fixtures' market odds (the pipeline's setting). Default 'shin'. */
+  /**
+   * Margin removal for the fixtures' market odds of a champion that does not carry its own (the pipeline's
+   * setting). Default 'shin'. A champion read from its artifact prices with the method it was trained with.
+   */
   margin?: MarginMethod
-  /** Opinion pool the champions' α belongs to (the pipeline's setting). Default 'log'. */
+  /** Opinion pool for a champion that does not carry its own α's kind (the pipeline's setting). Default 'log'. */
   blend?: BlendKind
   /** Fixtures to come are those from the day before this on. */
   now?: () => Date
 }
 
-/** Every fixture to come of `league`, priced by its champion through the one served rule. */
+/**
+ * Every fixture to come of `league`, priced by its champion through the one served rule, with the champion's
+ * own margin method and blend kind (its artifact's) where it carries them, as the jackpots and `fixtures
+ * price` read it; `settings` only for a champion that does not.
+ */
 export function pricedUpcomingFixtures(
   db: Database.Database,
   league: string,
   champion: ChampionModel,
   settings: { margin: MarginMethod; blend: BlendKind; now: Date },
 ): PricedFixture[] {
-  const model = championLeagueModel(league, champion, settings)
+  const model = championLeagueModel(league, champion, {
+    margin: champion.margin ?? settings.margin,
+    blend: champion.blend ?? settings.blend,
+  })
   return listUpcomingFixtures(db, { league, now: settings.now }).map((f) =>
     priceFixture(model, fixtureToPrice(f), { now: settings.now, explain: false }),
   )
@@ -114,6 +124,12 @@ export function featureStoreRebuilder(
           if (w.code === 'promoted-prior') prior.push(`${league} ${w.message.split(' has no rating')[0]}`)
       }
     }
+    // the lineage names the margin method each champion's market was read with
+    const margins = leagues.map((l) => champions[l].margin ?? margin)
+    const marketMethod =
+      new Set(margins).size <= 1
+        ? (margins[0] ?? margin)
+        : leagues.map((l, i) => `${l} ${margins[i]}`).join(', ')
     const results = await rebuildFeatureViews({
       store,
       matches,
@@ -122,7 +138,7 @@ export function featureStoreRebuilder(
       runId: leagues.length === 1 ? champions[leagues[0]].runId : null,
       asOf,
       matchRows: rows,
-      marketMethod: margin,
+      marketMethod,
       writtenBy,
       views: ['team_ratings', 'team_form', 'match_probabilities'],
     })

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3'
 import { CHAMPION } from '../../tracking/promotion'
 import type { TrackingStore } from '../../tracking/trackingStore'
-import type { ModelArtifact } from '../artifacts'
+import { artifactPricing, type ModelArtifact } from '../artifacts'
 import { round } from './records'
 import {
   modelNameOf,
@@ -92,6 +92,7 @@ export async function readChampion(tracking: TrackingStore, league: string): Pro
       runId: version.runId,
       alpha: artifact.blend.alpha,
       calibrator: artifact.calibrator,
+      ...artifactPricing(artifact),
     }
   } catch {
     return null

@@ -112,6 +112,8 @@ export async function promoteStep(
         runId: out.runId as string,
         alpha: backtest.final.alpha,
         calibrator: backtest.final.calibrator,
+        margin: s.margin, // what its artifact records (track.ts)
+        blend: s.blend,
       }
     : null
 }

@@ -151,6 +151,12 @@ export interface ChampionModel {
   runId: string
   alpha: number | null
   calibrator: Calibrator | null
+  /**
+   * The margin removal and opinion pool it was evaluated and registered with (its artifact's), so every
+   * consumer prices it the same whatever the settings are now; absent: the consumer's own settings.
+   */
+  margin?: MarginMethod
+  blend?: BlendKind
 }
 
 export interface FeatureRebuildInput {
