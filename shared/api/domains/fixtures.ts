@@ -143,7 +143,7 @@ export const fixtureProcedures = {
   }),
   'fixtures.import': procedure({
     summary:
-      'Import fixtures files (football-data fixtures.csv or any football-data-shaped CSV without results): each file whole or not at all, prices kept as new snapshots; then the match_probabilities view is rebuilt.',
+      "Import fixtures files (football-data fixtures.csv or any football-data-shaped CSV without results): each file whole or not at all, prices kept as new snapshots; then the match_probabilities view is rebuilt (with postgres: into the team's Postgres instead, nothing rebuilt here until a data sync).",
     input: z
       .object({
         paths: z.array(z.string().min(1).max(4096)).max(100).optional(),
@@ -168,7 +168,7 @@ export const fixtureProcedures = {
   }),
   'fixtures.download': procedure({
     summary:
-      "Download football-data's fixtures.csv (conditional request, retries), import the leagues asked for (default: every league in the store), then rebuild the match_probabilities view.",
+      "Download football-data's fixtures.csv (conditional request, retries), import the leagues asked for (default: every league in the store), then rebuild the match_probabilities view (with postgres: import into the team's Postgres instead; the ETag state stays here).",
     input: z
       .object({
         leagues: z.array(leagueCode).max(60).optional(),
