@@ -17,6 +17,7 @@ export type DataErrorCode =
   | 'DOWNLOAD_FAILED'
   | 'NOT_FOUND'
   | 'DATA_FOLDER_UNUSABLE'
+  | 'DATABASE_URL_INVALID'
 
 export class DataError extends Error {
   readonly code: DataErrorCode

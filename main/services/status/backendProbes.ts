@@ -1,6 +1,7 @@
 import pg from 'pg'
 import { Redis } from 'ioredis'
 import type { BackendStatus } from '../../../shared/api/domains/app'
+import { postgresApplicationName, postgresUrlProblem } from '../../core/postgresUrl'
 import { redactSecrets, redactUrl } from '../../core/redact'
 import { describeRedisUrl, redisAuthProblem } from '../features/errors'
 
@@ -56,9 +57,21 @@ export function postgresProbe(url: string | null, timeoutMs = DEFAULT_TIMEOUT_MS
   return async () => {
     if (!url) return notConfigured('postgres', role, 'Set DATABASE_URL (or Settings) to sync with the team.')
     const target = redactUrl(url)
+    const problem = postgresUrlProblem(url)
+    if (problem)
+      return {
+        name: 'postgres',
+        role,
+        configured: true,
+        state: 'unreachable',
+        target,
+        detail: problem,
+        latencyMs: null,
+      }
     const start = performance.now()
     const client = new pg.Client({
       connectionString: url,
+      application_name: postgresApplicationName(),
       connectionTimeoutMillis: timeoutMs,
       query_timeout: timeoutMs,
     })

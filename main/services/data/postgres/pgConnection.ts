@@ -1,5 +1,6 @@
 import pg from 'pg'
 import { DataError } from '../errors'
+import { postgresApplicationName, postgresUrlProblem } from '../../../core/postgresUrl'
 import { redactUrl } from '../../../core/redact'
 
 /** The URL with any password replaced, for messages and logs (the app-wide redaction). */
@@ -26,8 +27,12 @@ export async function connectPostgres(
   url: string,
   opts: { connectTimeoutMs?: number; queryTimeoutMs?: number } = {},
 ): Promise<pg.Client> {
+  const problem = postgresUrlProblem(url)
+  if (problem) throw new DataError('DATABASE_URL_INVALID', problem, { url: redactUrl(url) })
   const client = new pg.Client({
     connectionString: url,
+    // the URL's own application_name, if it has one, wins (pg lets the connection string override)
+    application_name: postgresApplicationName(),
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
     query_timeout: opts.queryTimeoutMs ?? 120_000,
     types: pgTypes,
