@@ -199,6 +199,41 @@ describe.skipIf(!runnable)('Fixtures screen in the browser bridge', () => {
     expect(await row.locator('svg.fx-spark').getAttribute('aria-label')).toMatch(/over 2 snapshots/)
     await page.screenshot({ path: path.join(shots, 'fixtures.png'), fullPage: true })
 
+    // the fixture's detail: over/under and the rest, and the explanation's waterfall ending at the served number
+    const toggle = row.getByRole('button', { name: /^Details of / })
+    await toggle.click()
+    const detail = page.getByTestId(`detail-${key}`)
+    await detail.waitFor()
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true')
+    expect(await page.getByTestId(`detail-over-model-${key}`).textContent()).toBe(
+      (first.model!.over25 * 100).toFixed(1),
+    )
+    expect(await page.getByTestId(`detail-scores-${key}`).locator('li').count()).toBe(
+      Math.min(5, first.model!.topScores.length),
+    )
+    expect(await page.getByTestId(`detail-source-${key}`).textContent()).toContain(first.source!.dataAsOf)
+    const j = ['H', 'D', 'A'].indexOf(first.explanation!.outcome)
+    expect(await detail.locator('[data-testid^="wf-bar-"]').last().textContent()).toMatch(
+      new RegExp(`^Served: .*${(first.served!.probabilities[j] * 100).toFixed(1)}%$`),
+    )
+    // the opened row is measured as drawn: no other row overlaps it
+    const boxes = await page
+      .locator('[data-testid^="fixture-row-"]')
+      .evaluateAll((els) =>
+        els.map((e) => ({ id: e.getAttribute('data-testid'), ...e.getBoundingClientRect().toJSON() })),
+      )
+    const opened = boxes.find((b) => b.id === `fixture-row-${key}`)!
+    expect(opened.height).toBeGreaterThan(200)
+    for (const b of boxes.filter((x) => x.id !== opened.id))
+      expect(b.bottom <= opened.top + 1 || b.top >= opened.bottom - 1).toBe(true)
+    await row.evaluate((e) => e.scrollIntoView({ block: 'start' }))
+    await page.screenshot({ path: path.join(shots, 'fixtures-detail.png'), fullPage: true })
+    // closed from the keyboard: the disclosure is a real button
+    await toggle.focus()
+    await page.keyboard.press('Enter')
+    await expect.poll(() => detail.count()).toBe(0)
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false')
+
     // sorted by the largest |edge|, with a minimum
     await page.getByLabel('Sort').selectOption('edge')
     await page.getByLabel('Minimum |edge| (points)').fill('0.5')
