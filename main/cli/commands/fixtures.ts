@@ -211,6 +211,8 @@ const importSub: Command = {
     const leagues = parseLeagues(ctx.values.leagues)
     const scoreline = openScoreline(ctx)
     try {
+      if (scoreline.config.offline && intoPostgres(ctx).postgres)
+        throw new UserError(offlineError("importing fixtures into the team's Postgres").message, 'CONFIG')
       const result = await call(scoreline, 'fixtures.import', {
         paths,
         ...(leagues ? { leagues } : {}),

@@ -135,6 +135,16 @@ describeWithService('postgres', 'fixtures import/download --postgres, then data 
     }
   })
 
+  it('--offline with --postgres refuses without contacting the server', async () => {
+    const file = path.join(root, 'fixtures.csv')
+    const r = await run(['fixtures', 'import', file, '--postgres', testDb.url, '--offline'], office)
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(
+      /Offline mode is on: importing fixtures into the team's Postgres needs the network/,
+    )
+    expect(await count('SELECT count(*) AS n FROM price_snapshots')).toBe(12)
+  })
+
   it('--postgres without a reachable server fails in one line naming the host, not the password', async () => {
     const file = path.join(root, 'fixtures.csv')
     const r = await run(
