@@ -7,12 +7,9 @@
  */
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect } from 'vitest'
-import { fitDixonColes } from '../../main/model/dixonColes/fit'
-import { toMatchArrays } from '../../main/model/dixonColes/types'
-import { randomTeams, simulateLeague } from '../../main/model/simulate/simulateLeague'
 import { rebuildFeatureViews } from '../../main/services/features/rebuildFeatures'
 import { RedisFeatureStore } from '../../main/services/features/redisFeatureStore'
-import { lineage } from '../../main/services/features/testing/fixtures'
+import { lineage, simulatedChampions } from '../../main/services/features/testing/fixtures'
 import { startThrowawayRedis, type ThrowawayRedis } from '../../main/services/features/testing/throwawayRedis'
 import type { TeamRow } from '../../main/services/features/featureStore'
 import { scenario } from './support/report'
@@ -338,21 +335,7 @@ describe('Redis faults: one rebuild, one switch', () => {
   let proxy: CommandCutProxy
   const prefix = `scoreline:faults:switch:${Date.now().toString(36)}:`
   const leagues = ['E0', 'D1']
-  const matches = leagues.flatMap((league, i) =>
-    simulateLeague({
-      teams: randomTeams(12, 300 + i, { prefix: `${league} Team ` }),
-      homeAdvantage: 0.25,
-      rho: -0.05,
-      seed: 11 + i,
-      startDate: '2023-08-12',
-    }).map((x) => ({ ...x, league })),
-  )
-  const models = Object.fromEntries(
-    leagues.map((league) => [
-      league,
-      fitDixonColes(toMatchArrays(matches.filter((x) => x.league === league))),
-    ]),
-  )
+  const { matches, models } = simulatedChampions(leagues, { teams: 12, teamSeed: 300, matchSeed: 11 })
   const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10)
   const fixtures = leagues.map((league) => ({
     league,

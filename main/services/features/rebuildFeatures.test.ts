@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { openMemoryDatabase } from '../data/db/openDatabase'
-import { fitDixonColes } from '../../model/dixonColes/fit'
-import { toMatchArrays } from '../../model/dixonColes/types'
-import { randomTeams, simulateLeague } from '../../model/simulate/simulateLeague'
 import { fingerprintMatches } from './computeFeatures'
 import { featureStoreMigrations } from './featureMigrations'
 import { rebuildFeatureViews } from './rebuildFeatures'
 import { SqliteFeatureStore } from './sqliteFeatureStore'
+import { simulatedChampions } from './testing/fixtures'
 
 // Match features expire 24 h after kickoff: the fixture must be in the future.
 const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10)
@@ -15,21 +13,7 @@ describe('rebuildFeatureViews', () => {
   it('publishes every view from the champion model and switches each one', async () => {
     const store = new SqliteFeatureStore(openMemoryDatabase({ migrations: featureStoreMigrations }))
     const leagues = ['E0', 'D1']
-    const matches = leagues.flatMap((league, i) =>
-      simulateLeague({
-        teams: randomTeams(18, 100 + i, { prefix: `${league} Team ` }),
-        homeAdvantage: 0.25,
-        rho: -0.05,
-        seed: 7 + i,
-        startDate: '2023-08-12',
-      }).map((x) => ({ ...x, league })),
-    )
-    const models = Object.fromEntries(
-      leagues.map((league) => [
-        league,
-        fitDixonColes(toMatchArrays(matches.filter((x) => x.league === league))),
-      ]),
-    )
+    const { matches, models } = simulatedChampions(leagues)
     const fixtures = [{ league: 'E0', date: soon, home: 'E0 Team 01', away: 'E0 Team 02' }]
     const input = {
       store,
@@ -66,6 +50,22 @@ describe('rebuildFeatureViews', () => {
     expect(form.versions[0].lineage.params).toEqual({ n: 10 })
     const arsenal = await store.getTeam('team_form', 'E0', 'E0 Team 01')
     expect(arsenal).toMatchObject({ status: 'hit', values: { matches_in_window: 10 } })
+
+    // one rebuild, one switch: a rebuild that fails on its last view switches none of its views
+    const bad = { league: 'E0', date: 'next Saturday', home: 'E0 Team 01', away: 'E0 Team 02', values: {} }
+    const failed = await rebuildFeatureViews({ ...input, modelVersion: '5', matchRows: [bad] }).catch(
+      (e: unknown) => e as Error & { code?: string },
+    )
+    expect(failed?.code).toBe('INVALID_ENTITY')
+    expect(failed?.message).toContain(
+      'Nothing of this rebuild was switched: active team_ratings@1, team_form@2, match_probabilities@1, as before.',
+    )
+    for (const view of ['team_ratings', 'team_form', 'match_probabilities']) {
+      const info = (await store.views()).find((v) => v.definition.name === view)!
+      expect(info.versions.find((v) => v.version === info.activeVersion)?.lineage.modelVersion, view).toBe(
+        '4',
+      )
+    }
     await store.close()
   })
 })

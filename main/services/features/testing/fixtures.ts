@@ -1,4 +1,8 @@
 /** Rows and lineage the feature store tests share. */
+import { fitDixonColes } from '../../../model/dixonColes/fit'
+import { toMatchArrays, type FittedModel } from '../../../model/dixonColes/types'
+import { randomTeams, simulateLeague } from '../../../model/simulate/simulateLeague'
+import type { PlayedMatch } from '../computeFeatures'
 import type { MatchRow, TeamRow } from '../featureStore'
 import type { Lineage } from '../views'
 
@@ -83,3 +87,29 @@ export function matchRow(date: string, home: string, away: string, kickoff?: num
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Simulated played matches of each league (Dixon-Coles with known parameters) and each league's
+ * champion fitted on them: what a rebuild reads.
+ */
+export function simulatedChampions(
+  leagues: readonly string[],
+  options: { teams?: number; teamSeed?: number; matchSeed?: number } = {},
+): { matches: (PlayedMatch & { league: string })[]; models: Record<string, FittedModel> } {
+  const matches = leagues.flatMap((league, i) =>
+    simulateLeague({
+      teams: randomTeams(options.teams ?? 18, (options.teamSeed ?? 100) + i, { prefix: `${league} Team ` }),
+      homeAdvantage: 0.25,
+      rho: -0.05,
+      seed: (options.matchSeed ?? 7) + i,
+      startDate: '2023-08-12',
+    }).map((x) => ({ ...x, league })),
+  )
+  const models = Object.fromEntries(
+    leagues.map((league) => [
+      league,
+      fitDixonColes(toMatchArrays(matches.filter((x) => x.league === league))),
+    ]),
+  )
+  return { matches, models }
+}
