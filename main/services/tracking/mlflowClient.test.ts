@@ -53,6 +53,8 @@ describeWithService('mlflow', 'MlflowClient against a real MLflow server', (uri)
   afterAll(async () => {
     // every run this suite started ends (KILLED if a test left it RUNNING), and its experiment goes (#21)
     await removeByPrefix(uri, `scoreline-test-client-${run}`)
+    await removeByPrefix(uri, `scoreline-test-page-${run}-`)
+    expect((await client.searchExperiments({ filter: `name LIKE '%${run}%'` })).items).toEqual([])
     const left = await client.searchAllRuns({ experimentIds: [experimentId], runViewType: 'ALL' })
     expect(left.filter((r) => r.info.status === 'RUNNING').map((r) => r.info.run_name)).toEqual([])
   })
