@@ -245,7 +245,7 @@ export function createFixtureHandlers(deps: FixtureHandlerDeps): Pick<Handlers, 
               results.push(result)
               outcomes.push({ ok: true as const, file: input.name, result })
             } catch (error) {
-              outcomes.push({ ok: false as const, file: input.name, error: toApiErrorShape(error) })
+              outcomes.push({ ok: false as const, file: input.name, error: postgresErrorShape(error, where) })
             }
           }
           return { files: outcomes, rebuild: pushedToPostgres(results, where) }
@@ -310,6 +310,16 @@ export function createFixtureHandlers(deps: FixtureHandlerDeps): Pick<Handlers, 
       }
     },
   }
+}
+
+/** An import error from Postgres; a server without the fixtures tables (42P01) says how to migrate it. */
+function postgresErrorShape(error: unknown, where: string) {
+  if ((error as { code?: string })?.code === '42P01')
+    return {
+      code: 'CONFIG',
+      message: `${(error as Error).message} in ${where}: its schema is older than this app's; migrate it with \`scoreline data migrate --postgres URL\`, then import again.`,
+    }
+  return toApiErrorShape(error)
 }
 
 /** A team name as the store knows it (aliases included), or UNKNOWN_TEAM with the close spellings. */

@@ -145,6 +145,20 @@ describeWithService('postgres', 'fixtures import/download --postgres, then data 
     expect(await count('SELECT count(*) AS n FROM price_snapshots')).toBe(12)
   })
 
+  it('a Postgres without the schema: the file is rejected saying how to migrate it', async () => {
+    const bare = await createTestDatabase(baseUrl)
+    try {
+      const file = path.join(root, 'fixtures.csv')
+      const r = await run(['fixtures', 'import', file, '--postgres', bare.url], office)
+      expect(r.code).toBe(1)
+      expect(r.stdout).toMatch(
+        /fixtures\.csv: REJECTED, nothing imported\n.*does not exist in .*`scoreline data migrate --postgres URL`/,
+      )
+    } finally {
+      await bare.drop()
+    }
+  })
+
   it('--postgres without a reachable server fails in one line naming the host, not the password', async () => {
     const file = path.join(root, 'fixtures.csv')
     const r = await run(
