@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createScoreline, type Scoreline } from '../core/scoreline'
+import { removeByPrefix } from '../../test/support/mlflowHygiene'
 import { describeWithService } from '../../test/support/services'
 import { createTrackingStore } from '../services/tracking/createTrackingStore'
 import { promoteIfBetter } from '../services/tracking/promotion'
@@ -292,4 +293,8 @@ describeWithService('mlflow', 'tracking procedures against a real MLflow server'
   // one MLflow server is shared by every test file: names carry a unique suffix
   const tag = `_${randomUUID().slice(0, 8)}`
   trackingSuite({ env: () => ({ MLFLOW_TRACKING_URI: url }), tag })
+  // and removes what it created: its experiments and models, its runs ended (#21)
+  afterAll(async () => {
+    await removeByPrefix(url, tag, { anywhere: true })
+  })
 })

@@ -76,21 +76,26 @@ export async function guardProductionModels(
   }
 }
 
-/** Deletes a run's models and experiments by prefix, ending its RUNNING runs first. Never throws. */
+/**
+ * Deletes a run's models and experiments by prefix (or, with `anywhere`, by a unique fragment of their
+ * names), ending its RUNNING runs first. Never throws.
+ */
 export async function removeByPrefix(
   uri: string,
   prefix: string,
+  options: { anywhere?: boolean } = {},
 ): Promise<{ models: number; experiments: number }> {
+  const like = `${options.anywhere ? '%' : ''}${prefix}%`
   const client = new MlflowClient({ trackingUri: uri })
   let models = 0
   let experiments = 0
   try {
-    const found = await client.searchRegisteredModels({ filter: `name LIKE '${prefix}%'` })
+    const found = await client.searchRegisteredModels({ filter: `name LIKE '${like}'` })
     for (const m of found.items) {
       await client.deleteRegisteredModel(m.name).catch(() => undefined)
       models++
     }
-    const exps = await client.searchExperiments({ filter: `name LIKE '${prefix}%'` })
+    const exps = await client.searchExperiments({ filter: `name LIKE '${like}'` })
     for (const e of exps.items) {
       const runs = await client
         .searchAllRuns({ experimentIds: [e.experiment_id], filter: "attributes.status = 'RUNNING'" })

@@ -1,4 +1,5 @@
 import { describe } from 'vitest'
+import { removeByPrefix } from '../../../test/support/mlflowHygiene'
 import { describeWithService } from '../../../test/support/services'
 import { openMemoryTrackingDatabase } from './localSchema'
 import { MlflowClient } from './mlflowClient'
@@ -8,14 +9,17 @@ import { trackingStoreContract } from './testing/trackingStoreContract'
 
 describeWithService('mlflow', 'MlflowTrackingStore', (uri) => {
   describe('behavioural suite', () => {
-    trackingStoreContract(async () => {
-      const db = openMemoryTrackingDatabase()
-      const client = new MlflowClient({ trackingUri: uri })
-      return new MlflowTrackingStore({
-        client,
-        promotions: new PromotionLog(db, client.origin),
-        onClose: () => db.close(),
-      })
-    })
+    trackingStoreContract(
+      async () => {
+        const db = openMemoryTrackingDatabase()
+        const client = new MlflowClient({ trackingUri: uri })
+        return new MlflowTrackingStore({
+          client,
+          promotions: new PromotionLog(db, client.origin),
+          onClose: () => db.close(),
+        })
+      },
+      { removeCreated: (tag) => removeByPrefix(uri, tag, { anywhere: true }) },
+    )
   })
 })

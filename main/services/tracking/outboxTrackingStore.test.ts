@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { removeByPrefix } from '../../../test/support/mlflowHygiene'
 import { describeWithService } from '../../../test/support/services'
 import { createTrackingStore } from './createTrackingStore'
 import { openTrackingDatabase } from './localSchema'
@@ -29,8 +30,9 @@ const fastHttp = { maxRetries: 1, backoffBaseMs: 5, backoffMaxMs: 10, timeoutMs:
 
 describeWithService('mlflow', 'OutboxTrackingStore', (uri) => {
   describe('behavioural suite (server up)', () => {
-    trackingStoreContract(async () =>
-      createTrackingStore({ trackingUri: uri, localDbPath: tempDb() }, { autoFlushMs: false }),
+    trackingStoreContract(
+      async () => createTrackingStore({ trackingUri: uri, localDbPath: tempDb() }, { autoFlushMs: false }),
+      { removeCreated: (tag) => removeByPrefix(uri, tag, { anywhere: true }) },
     )
   })
 
@@ -49,6 +51,8 @@ describeWithService('mlflow', 'OutboxTrackingStore', (uri) => {
     })
     afterAll(async () => {
       await proxy.close()
+      // what these tests created on the shared server goes with them, runs ended first (#21)
+      await removeByPrefix(uri, suffix, { anywhere: true })
     })
 
     function makeStore(dbPath: string, afterApply?: (item: OutboxItem) => void): OutboxTrackingStore {

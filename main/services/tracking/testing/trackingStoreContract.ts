@@ -8,7 +8,14 @@ import { isInvalidInput, isNotFound } from '../errors'
 import { TAGS } from '../trackingStore'
 import type { TrackingStore } from '../trackingStore'
 
-export function trackingStoreContract(makeStore: () => Promise<TrackingStore>): void {
+/**
+ * `removeCreated(tag)`: for a shared server, deletes what the suite created (every name carries `tag`)
+ * after it, its runs ended (#21).
+ */
+export function trackingStoreContract(
+  makeStore: () => Promise<TrackingStore>,
+  options: { removeCreated?: (tag: string) => Promise<unknown> } = {},
+): void {
   let store: TrackingStore
   const tag = `${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`
   const name = (base: string) => `scoreline-contract-${base}-${tag}`
@@ -18,7 +25,10 @@ export function trackingStoreContract(makeStore: () => Promise<TrackingStore>): 
     store = await makeStore()
     experimentId = (await store.ensureExperiment(name('exp'), { team: 'analysts' })).id
   })
-  afterAll(() => store?.close())
+  afterAll(async () => {
+    store?.close()
+    await options.removeCreated?.(tag)
+  })
 
   it('ensures experiments idempotently and finds them by name and pattern', async () => {
     const again = await store.ensureExperiment(name('exp'))
