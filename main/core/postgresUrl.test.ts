@@ -41,7 +41,10 @@ describe('postgresUrlProblem', () => {
 
   it('the connection and the status probe say so instead of ENOTFOUND base', async () => {
     const url = 'postgres://scoreline:pa/ss@127.0.0.1:5432/scoreline'
-    const error = await connectPostgres(url).catch((e: unknown) => e as Error & { code?: string })
+    const error = await connectPostgres(url).then(
+      () => null,
+      (e: unknown) => e as Error & { code?: string },
+    )
     expect(error?.code).toBe('DATABASE_URL_INVALID')
     expect(error?.message).toMatch(/password contains a "\/"/)
     expect(error?.message).not.toMatch(/ENOTFOUND|pa\/ss/)

@@ -15,7 +15,7 @@ import { RedisFeatureStore } from './redisFeatureStore'
 import { SqliteFeatureStore } from './sqliteFeatureStore'
 import { LEAGUE, TEAMS, formRow, lineage, matchRow, ratingRows, sleep } from './testing/fixtures'
 import type { ViewDefinition } from './views'
-import { teamFormView } from './views'
+import { teamFormView, teamRatingsView } from './views'
 
 interface StoreOptions {
   clock?: () => number
@@ -411,6 +411,29 @@ function behaviourSuite(makeHarness: () => Promise<Harness>): void {
       status: 'hit',
       version: next.version,
     })
+  })
+
+  it('a store written by an older release (team views with a 7-day TTL) stops expiring the standing champion', async () => {
+    await store.defineView({ ...teamRatingsView, ttl: { kind: 'fixed', ms: 7 * 86_400_000 } })
+    await store.publish('team_ratings', ratingRows(1), { lineage: lineage('1') })
+    expect(await store.getTeam('team_ratings', LEAGUE, 'Arsenal')).toMatchObject({ status: 'hit' })
+    expect((await store.getTeam('team_ratings', LEAGUE, 'Arsenal')) as EntityHit).not.toMatchObject({
+      expiresAt: null,
+    })
+    // the new release opens the store: the built-in definition (whileActive) replaces the stored one
+    let now = Date.now()
+    const upgraded = await open({ clock: () => now })
+    expect(
+      (await upgraded.views()).find((v) => v.definition.name === 'team_ratings')?.definition.ttl,
+    ).toEqual({
+      kind: 'whileActive',
+    })
+    now += 5 * 7 * 86_400_000
+    for (const team of TEAMS)
+      expect(await upgraded.getTeam('team_ratings', LEAGUE, team)).toMatchObject({
+        status: 'hit',
+        expiresAt: null,
+      })
   })
 
   it('one rebuild, one switch: several views become active together, or none does and the error says what is', async () => {

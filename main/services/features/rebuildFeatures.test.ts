@@ -53,7 +53,8 @@ describe('rebuildFeatureViews', () => {
 
     // one rebuild, one switch: a rebuild that fails on its last view switches none of its views
     const bad = { league: 'E0', date: 'next Saturday', home: 'E0 Team 01', away: 'E0 Team 02', values: {} }
-    const failed = await rebuildFeatureViews({ ...input, modelVersion: '5', matchRows: [bad] }).catch(
+    const failed = await rebuildFeatureViews({ ...input, modelVersion: '5', matchRows: [bad] }).then(
+      () => null,
       (e: unknown) => e as Error & { code?: string },
     )
     expect(failed?.code).toBe('INVALID_ENTITY')

@@ -23,7 +23,7 @@ import type {
   ViewInfo,
   ViewSwitch,
 } from './featureStore'
-import { MAX_KEPT_REPORTS } from './featureStore'
+import { MAX_KEPT_REPORTS, NO_EXPIRY } from './featureStore'
 import { FeatureStoreCore, builtinToKeep, missOf } from './featureStoreCore'
 import {
   ACTIVATE_SCRIPT,
@@ -233,10 +233,44 @@ export class RedisFeatureStore extends FeatureStoreCore {
         await this.call('register views', () =>
           this.redis.hset(this.k.views(), view.name, JSON.stringify(view)),
         )
+        // a view that now lives while active: the standing version's entities lose the TTL an older
+        // release gave them (7 days from the write), so the champion does not expire under the reader
+        if (view.ttl.kind === 'whileActive' && current?.ttl.kind !== 'whileActive')
+          await this.keepActiveForever(view.name)
       }
       this.definitions.set(view.name, view)
     }
     await this.mirrorViews(now)
+  }
+
+  /** Removes the expiry of every entity of the view's active version (one script call per league). */
+  private async keepActiveForever(view: string): Promise<void> {
+    const active = await this.call('read active version', () => this.redis.get(this.k.pointer(view)))
+    if (active === null) return
+    const leagues = await this.call('list leagues', () => this.redis.smembers(this.k.leagues(view, active)))
+    for (const league of leagues) {
+      await this.call('keep the active version', () =>
+        this.redis.eval(
+          `local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+           for _, m in ipairs(members) do
+             local key = ARGV[1] .. m
+             if redis.call('EXISTS', key) == 1 then
+               redis.call('HSET', key, '_exp', ARGV[2])
+               redis.call('PERSIST', key)
+               redis.call('ZADD', KEYS[1], ARGV[2], m)
+             end
+           end
+           redis.call('PERSIST', KEYS[1])
+           redis.call('PERSIST', KEYS[2])
+           return #members`,
+          2,
+          this.k.index(view, active, league),
+          this.k.leagues(view, active),
+          this.k.entity(view, active, league, ''),
+          NO_EXPIRY,
+        ),
+      )
+    }
   }
 
   /**
