@@ -49,8 +49,12 @@ describe('postgresUrlProblem', () => {
     expect(error?.message).toMatch(/password contains a "\/"/)
     expect(error?.message).not.toMatch(/ENOTFOUND|pa\/ss/)
     const status = await postgresProbe(url)()
-    expect(status).toMatchObject({ state: 'unreachable' })
+    expect(status).toMatchObject({
+      state: 'unreachable',
+      target: 'postgres://scoreline:***@127.0.0.1:5432/scoreline',
+    })
     expect(status.detail).toMatch(/password contains a "\/"/)
+    expect(JSON.stringify(status)).not.toContain('pa/ss')
   })
 
   it('the application name is "scoreline <version> <host>", within Postgres\'s 63 bytes', () => {

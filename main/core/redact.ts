@@ -12,7 +12,12 @@ export function redactUrl(url: string): string {
     }
     return parsed.toString()
   } catch {
-    return url.replace(/\/\/[^@/]*@/, '//***@')
+    // unparsable (a password with an unencoded "/" or "#"): everything between "//" and the last "@"
+    // is credentials; keep the user name, hide the rest
+    return url.replace(
+      /^([a-z][a-z0-9+.-]*:\/\/)([^:@\s]*)(:[^\s]*)?@(?=[^@]*$)/i,
+      (_m, scheme: string, user: string, pass?: string) => `${scheme}${user}${pass ? ':***' : ''}@`,
+    )
   }
 }
 
