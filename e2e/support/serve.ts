@@ -44,12 +44,20 @@ export interface Served {
   stop(): Promise<void>
 }
 
+const SERVICE_ENV = /^(DATABASE_URL|REDIS_URL|MLFLOW_TRACKING_(URI|TOKEN|USERNAME|PASSWORD))$/
+
+function withoutServiceEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !SERVICE_ENV.test(k)))
+}
+
 /** Starts the real `scoreline serve` CLI as a child process and reads the URL it prints. */
 export async function serve(env: NodeJS.ProcessEnv = {}): Promise<Served> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'scoreline-e2e-'))
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin/scoreline.mjs'), 'serve', '--json'], {
     cwd: repoRoot,
-    env: { ...process.env, SCORELINE_HOME: home, ...env },
+    // the developer's own service URLs and MLflow credentials never reach a test app (a pipeline run
+    // would register scoreline-dc-E0 on their server, #21): a test passes the ones it wants
+    env: { ...withoutServiceEnv(process.env), SCORELINE_HOME: home, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
