@@ -144,6 +144,18 @@ describe('computeTeamRatings', () => {
     })
   })
 
+  it('carries the matches each team was rated on and, given the current league, leaves out teams that left it (#20)', () => {
+    const { model } = simulatedLeague('E0', 11)
+    const rows = computeTeamRatings(model, 'E0')
+    expect(rows.map((r) => r.values.matches)).toEqual(model.teams.map((t) => t.matches))
+    const current = new Set(model.teams.slice(0, 17).map((t) => t.name))
+    const shown = computeTeamRatings(model, 'E0', current)
+    expect(shown.map((r) => r.team)).toEqual(model.teams.slice(0, 17).map((t) => t.name))
+    for (const row of shown) expect(validateValues(teamRatingsView, row.values)).toEqual([])
+    // an empty set (no season found) hides nothing rather than everything
+    expect(computeTeamRatings(model, 'E0', new Set())).toHaveLength(20)
+  })
+
   it('leaves SEs out (not NaN) when the fit has none', () => {
     const rows = computeTeamRatings(
       {

@@ -116,10 +116,18 @@ export function computeTeamForm(
 /** The parts of a fitted model the ratings view needs (main/model/dixonColes `FittedModel` fits). */
 export type RatingsModel = Pick<FittedModel, 'teams' | 'homeAdvantage' | 'asOf'>
 
-/** One team_ratings row per team of the model; SEs are left out when the fit has none. */
-export function computeTeamRatings(model: RatingsModel, league: string): TeamRow[] {
+/**
+ * One team_ratings row per team of the model; SEs are left out when the fit has none. With `current`, only
+ * those teams (the current league: teams that left it are not shown as if they still played in it, #20).
+ */
+export function computeTeamRatings(
+  model: RatingsModel,
+  league: string,
+  current?: ReadonlySet<string>,
+): TeamRow[] {
   const eventTime = asOfEventTime(model.asOf)
-  return model.teams.map((t) => ({
+  const teams = current && current.size > 0 ? model.teams.filter((t) => current.has(t.name)) : model.teams
+  return teams.map((t) => ({
     league,
     team: t.name,
     eventTime,
@@ -129,6 +137,7 @@ export function computeTeamRatings(model: RatingsModel, league: string): TeamRow
       attack_se: t.attackSe,
       defence_se: t.defenceSe,
       home_advantage: model.homeAdvantage,
+      matches: t.matches,
     },
   }))
 }

@@ -10,6 +10,30 @@ import { simulatedChampions } from './testing/fixtures'
 const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10)
 
 describe('rebuildFeatureViews', () => {
+  it('team_ratings holds the current league only: a team rated in the window but absent from the latest season is not shown (#20)', async () => {
+    const store = new SqliteFeatureStore(openMemoryDatabase({ migrations: featureStoreMigrations }))
+    const { matches, models } = simulatedChampions(['E0'])
+    // a second season without 'E0 Team 18' (relegated): its matches stay in the model, not in the league
+    const lastDate = matches.reduce((d, m) => (m.date > d ? m.date : d), '')
+    const next = new Date(Date.parse(`${lastDate}T00:00:00Z`) + 90 * 86_400_000).toISOString().slice(0, 10)
+    const later = [
+      { league: 'E0', date: next, home: 'E0 Team 01', away: 'E0 Team 02', homeGoals: 1, awayGoals: 0 },
+    ]
+    await rebuildFeatureViews({
+      store,
+      matches: [...matches, ...later],
+      models,
+      modelVersion: '1',
+      runId: 'run-1',
+      asOf: next,
+      fixtures: [],
+      writtenBy: 'rebuild-test',
+      views: ['team_ratings'],
+    })
+    const teams = (await store.getTeams('team_ratings', 'E0')).entities.map((e) => e.entity).sort()
+    expect(teams).toEqual(['E0 Team 01', 'E0 Team 02'])
+  })
+
   it('publishes every view from the champion model and switches each one', async () => {
     const store = new SqliteFeatureStore(openMemoryDatabase({ migrations: featureStoreMigrations }))
     const leagues = ['E0', 'D1']
@@ -32,6 +56,11 @@ describe('rebuildFeatureViews', () => {
       ['match_probabilities', 1, null, 0],
     ])
     expect((await store.getTeams('team_ratings', 'D1')).entities).toHaveLength(18)
+    const rated = await store.getTeam('team_ratings', 'E0', 'E0 Team 01')
+    expect(rated).toMatchObject({
+      status: 'hit',
+      values: { matches: models.E0.teams.find((t) => t.name === 'E0 Team 01')!.matches },
+    })
     expect((await store.getTeams('team_form', 'E0')).entities).toHaveLength(18)
     const fixture = await store.getMatch('match_probabilities', 'E0', soon, 'E0 Team 01', 'E0 Team 02')
     expect(fixture).toMatchObject({ status: 'hit', values: { model_version: '4' } })

@@ -5,6 +5,7 @@
  * so team_ratings, team_form and match_probabilities always come from the same rebuild, and a failure
  * says what is active.
  */
+import { currentLeagueTeams } from '../../model/dixonColes/currentTeams'
 import type { FittedModel } from '../../model/dixonColes/types'
 import type { Fixture, MatchProbabilityOptions, PlayedMatch } from './computeFeatures'
 import {
@@ -94,7 +95,16 @@ export async function rebuildFeatureViews(input: RebuildInput): Promise<RebuildR
   }
 
   if (views.includes('team_ratings')) {
-    const rows = Object.entries(input.models).flatMap(([league, model]) => computeTeamRatings(model, league))
+    const rows = Object.entries(input.models).flatMap(([league, model]) =>
+      computeTeamRatings(
+        model,
+        league,
+        currentLeagueTeams(
+          input.matches.filter((m) => m.league === league),
+          input.asOf,
+        ),
+      ),
+    )
     await stage('team_ratings', rows, lineage())
   }
   if (views.includes('team_form')) {

@@ -39,7 +39,8 @@ function int(name: string, min: number, max: number, description: string): Featu
 export const teamRatingsView: ViewDefinition = {
   name: 'team_ratings',
   entity: 'team',
-  description: 'Dixon-Coles attack and defence of each team from the champion model, with standard errors',
+  description:
+    'Dixon-Coles attack and defence of each team of the current league from the champion model, with standard errors and matches rated on',
   params: {},
   features: [
     num('attack', -5, 5, 'log-scale attack strength α (identified with Σα = 0)'),
@@ -59,6 +60,14 @@ export const teamRatingsView: ViewDefinition = {
       false,
     ),
     num('home_advantage', -2, 2, "log-scale home advantage γ of the team's league"),
+    {
+      name: 'matches',
+      type: 'integer',
+      min: 0,
+      max: 100_000,
+      required: false,
+      description: "matches the team played in the model's window (below 10: rated on few matches)",
+    },
   ],
   ttl: { kind: 'whileActive' },
   validation: 'strict',

@@ -11,7 +11,7 @@ import type {
 } from '../../../../shared/api/domains/features'
 import { useFeatureStore } from '../../stores/featureStore'
 import { FeaturesPage } from './FeaturesPage'
-import { leagueRows, sortRows } from './LeaguePanel'
+import { LeaguePanel, leagueRows, sortRows } from './LeaguePanel'
 
 function api(handlers: Record<string, (input: never) => unknown>) {
   const calls: { name: string; input: unknown }[] = []
@@ -377,5 +377,28 @@ describe('league rows', () => {
     const key = 'team_form.points_per_game'
     expect(sortRows(rows, { key, dir: 'asc' }).map((r) => r.team)).toEqual(['Burnley', 'Arsenal', 'Chelsea'])
     expect(sortRows(rows, { key, dir: 'desc' }).map((r) => r.team)).toEqual(['Arsenal', 'Burnley', 'Chelsea'])
+  })
+
+  it('mark a team rated on fewer than 10 matches, and only such a team (#20)', () => {
+    const read = ratings()
+    read.entities = read.entities.map((e) => ({
+      ...e,
+      values: { ...e.values, matches: e.entity === 'Burnley' ? 2 : 10 },
+    }))
+    render(
+      <LeaguePanel
+        league="E0"
+        leagues={['E0']}
+        views={[]}
+        reads={[read]}
+        loading={false}
+        selectedTeam={null}
+        onLeague={() => {}}
+        onTeam={() => {}}
+      />,
+    )
+    expect(screen.getByTestId('rated-on-Burnley').textContent).toMatch(/rated on 2 matches/)
+    expect(screen.queryByTestId('rated-on-Arsenal')).toBeNull()
+    expect(screen.queryByTestId('rated-on-Chelsea')).toBeNull()
   })
 })

@@ -1,7 +1,11 @@
 import { useMemo, useState } from 'react'
 import type { FeatureSpecDto } from '../../../../shared/api/domains/features'
 import type { LeagueReadDto, ViewInfoDto } from '../../stores/featureStore'
+import { ratedOnLabel } from '../../../../shared/modelReport'
 import { fmtRange, fmtValue } from './format'
+
+/** "rated on 4 matches" for a team rated on fewer than 10 (#20). */
+const ratedOn = (matches: unknown) => (typeof matches === 'number' ? ratedOnLabel(matches) : null)
 
 interface Column {
   key: string
@@ -191,6 +195,12 @@ export function LeaguePanel({
                       >
                         {r.team}
                       </button>
+                      {ratedOn(r.values['team_ratings.matches']) && (
+                        <span className="muted" data-testid={`rated-on-${r.team}`}>
+                          {' '}
+                          {ratedOn(r.values['team_ratings.matches'])}
+                        </span>
+                      )}
                     </th>
                     {columns.map((c) => (
                       <td key={c.key} className="num">
