@@ -189,7 +189,7 @@ describe('the weekly flow on a fresh data folder: seasons → pipeline → fixtu
       const out = path.join(root, 'priced.csv')
       const written = await run(['fixtures', 'price', '--out', out])
       expect(written.code).toBe(0)
-      expect(written.stdout).toMatch(/priced\.csv: 4 fixtures priced/)
+      expect(written.stdout).toMatch(/priced\.csv: 4 fixtures: 4 priced, 0 without a market, /)
       const lines = readFileSync(out, 'utf8').trim().split('\r\n')
       expect(lines[0].split(',')).toEqual([...PRICED_CSV_COLUMNS])
       expect(lines).toHaveLength(5)

@@ -14,7 +14,7 @@ import { offlineError } from '../../core/offline'
 import { call, openScoreline, SERVICE_OPTIONS } from '../context'
 import { UserError, type Command, type CommandContext } from '../framework'
 import { parseDate, stringOption, table, writeTextFile } from './modelInput'
-import { pricedCsv, renderPriced } from './fixturesRender'
+import { countsLine, pricedCsv, renderPriced } from './fixturesRender'
 
 const LEAGUE_RE = /^[A-Za-z0-9]{1,16}$/
 
@@ -273,9 +273,7 @@ const priceSub: Command = {
       }
       if (out !== undefined) {
         await writeTextFile(out, pricedCsv(result))
-        ctx.stdout.write(
-          `${out}: ${result.fixtures.length} fixture${result.fixtures.length === 1 ? '' : 's'} priced (${result.counts.priced} with a model, ${result.counts.noMarket} without a market, ${result.counts.stale} stale, ${result.counts.unrated} with an unrated team)\n`,
-        )
+        ctx.stdout.write(`${out}: ${countsLine(result.counts)}\n`)
         return 0
       }
       ctx.output(result, renderPriced)

@@ -72,17 +72,20 @@ export function warningNotes(fixtures: readonly PricedFixture[]): string[] {
 }
 
 /** The `fixtures price` table, with the models above and the warnings below. */
+/** The counts under a priced table (`priceUpcoming`'s, the contract's `fixtures.price` counts). */
+export interface PricedCounts {
+  total: number
+  priced: number
+  stale: number
+  unrated: number
+  noMarket: number
+  noModel?: number
+}
+
 export function renderPriced(o: {
   fixtures: readonly PricedFixture[]
   models: readonly ModelUsed[]
-  counts?: {
-    total: number
-    priced: number
-    stale: number
-    unrated: number
-    noMarket: number
-    noModel?: number
-  }
+  counts?: PricedCounts
 }): string {
   const rows = o.fixtures.map((f) => [
     kickoff(f),
@@ -119,11 +122,13 @@ export function renderPriced(o: {
   )
   parts.push(LEGEND)
   if (o.fixtures.some((f) => f.warnings.length)) parts.push('warnings:\n', ...warningNotes(o.fixtures))
-  if (o.counts)
-    parts.push(
-      `${o.counts.total} fixture${o.counts.total === 1 ? '' : 's'}: ${o.counts.priced} priced, ${o.counts.noMarket} without a market, ${o.counts.noModel ? `${o.counts.noModel} without a model (market shown, not priced), ` : ''}${o.counts.stale} stale, ${o.counts.unrated} with a team rated on few or no matches\n`,
-    )
+  if (o.counts) parts.push(`${countsLine(o.counts)}\n`)
   return parts.join('')
+}
+
+/** "12 fixtures: 10 priced, 1 without a market, …": one wording for the table and `--out`. */
+export function countsLine(c: PricedCounts): string {
+  return `${c.total} fixture${c.total === 1 ? '' : 's'}: ${c.priced} priced, ${c.noMarket} without a market, ${c.noModel ? `${c.noModel} without a model (market shown, not priced), ` : ''}${c.stale} stale, ${c.unrated} with a team rated on few or no matches`
 }
 
 /** The CSV columns of `fixtures price --out`, each name saying what the column holds. */
