@@ -89,7 +89,9 @@ describe('scoreline predict (simulated league)', () => {
   it('prints a readable table without --json', async () => {
     const { code, stdout } = await runCli(['predict', '--model', modelFile, '--fixture', 'Team 01 v Team 02'])
     expect(code).toBe(0)
-    expect(stdout).toMatch(/fixture\s+xG home\s+xG away\s+home\s+draw\s+away\s+over 2.5\s+btts/)
+    expect(stdout).toMatch(
+      /fixture\s+model λ\s+model μ\s+served H\s+served D\s+served A\s+model over 2.5\s+model btts/,
+    )
     expect(stdout).toMatch(/Team 01 v Team 02 .*%/)
     expect(stdout).toMatch(
       /^model used: model file model\.json: fitted on \d+ matches, ξ 0\.0019, data as of /,
