@@ -16,7 +16,7 @@ import type { Clock, TrackingLogger } from './logger'
 import { PromotionLog } from './promotionLog'
 import { collectPages } from './pagedSearch'
 import { comparisonSql, likeMatches, orderBySql, parseFilter } from './searchFilter'
-import { MAX_HISTORY_POINTS, TAGS, normaliseLog, samplePoints } from './trackingStore'
+import { EXPERIMENT_KIND, MAX_HISTORY_POINTS, TAGS, normaliseLog, samplePoints } from './trackingStore'
 import type {
   ArtifactEntry,
   CreateModelVersionInput,
@@ -106,6 +106,10 @@ export class LocalTrackingStore implements TrackingStore {
             )
             .run(now, row.experiment_id)
         }
+        // an experiment made before the kind tag gets it once, like the MLflow store's (#21)
+        this.db
+          .prepare('INSERT OR IGNORE INTO tr_experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)')
+          .run(row.experiment_id, TAGS.experimentKind, EXPERIMENT_KIND)
         return row.experiment_id
       }
       const info = this.db
@@ -121,7 +125,9 @@ export class LocalTrackingStore implements TrackingStore {
       const insertTag = this.db.prepare(
         'INSERT INTO tr_experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)',
       )
-      for (const [k, v] of Object.entries(tags)) insertTag.run(newId, k, v)
+      for (const [k, v] of Object.entries({ [TAGS.experimentKind]: EXPERIMENT_KIND, ...tags })) {
+        insertTag.run(newId, k, v)
+      }
       return newId
     })()
     return this.readExperiment(id)!

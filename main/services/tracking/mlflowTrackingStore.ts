@@ -11,7 +11,7 @@ import { escapeFilterString } from './mlflowClient'
 import type { MlflowExperiment, MlflowModelVersion, MlflowRegisteredModel, MlflowRun } from './mlflowSchemas'
 import type { PromotionLog } from './promotionLog'
 import { validateAlias } from './localTrackingStore'
-import { MAX_HISTORY_POINTS, TAGS, normaliseLog, toRecord } from './trackingStore'
+import { EXPERIMENT_KIND, MAX_HISTORY_POINTS, TAGS, normaliseLog, toRecord } from './trackingStore'
 
 /** Runs per request of MLflow's bulk-interval metric history (the server refuses more). */
 const BULK_HISTORY_RUNS = 100
@@ -71,7 +71,13 @@ export class MlflowTrackingStore implements TrackingStore {
   async ensureExperiment(name: string, tags: Record<string, string> = {}): Promise<Experiment> {
     const cached = this.experiments.get(name)
     if (cached && cached.until > this.clock() && Object.keys(tags).length === 0) return cached.experiment
-    const experiment = toExperiment(await this.client.ensureExperiment(name, keyValues(tags)))
+    const wanted = { [TAGS.experimentKind]: EXPERIMENT_KIND, ...tags }
+    const experiment = toExperiment(await this.client.ensureExperiment(name, keyValues(wanted)))
+    // an experiment created before the kind tag (or by someone else) gets it once (#21)
+    if (!experiment.tags[TAGS.experimentKind]) {
+      await this.client.setExperimentTag(experiment.id, TAGS.experimentKind, wanted[TAGS.experimentKind])
+      experiment.tags[TAGS.experimentKind] = wanted[TAGS.experimentKind]
+    }
     this.experiments.set(name, { experiment, until: this.clock() + 60_000 })
     return experiment
   }

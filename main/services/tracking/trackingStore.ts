@@ -17,6 +17,8 @@ export const TAGS = {
   runName: 'mlflow.runName',
   user: 'mlflow.user',
   source: 'mlflow.source.name',
+  /** MLflow 3's UI opens an experiment of this kind on its runs, not on the GenAI traces page (#21). */
+  experimentKind: 'mlflow.experimentKind',
   clientKey: 'scoreline.client_key',
   dataFingerprint: 'scoreline.data_fingerprint',
   evalWindow: 'scoreline.eval_window',
@@ -25,6 +27,9 @@ export const TAGS = {
   /** sha256 of the settings a pipeline run trained with (with the data fingerprint: "nothing changed"). */
   configFingerprint: 'scoreline.config_fingerprint',
 } as const
+
+/** The `mlflow.experimentKind` of every experiment the app ensures: model training. */
+export const EXPERIMENT_KIND = 'custom_model_development'
 
 export interface Page<T> {
   items: T[]
