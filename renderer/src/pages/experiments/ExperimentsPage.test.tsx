@@ -363,7 +363,11 @@ describe('runs table at 1024 px (#20)', () => {
     ]
     expect(orderColumns(columns).pinned.map((c) => c.key)).toEqual(['rps', 'market_rps'])
     expect(orderColumns(columns).rest.map((c) => c.key)).toEqual(['league', 'model_rps'])
-    const runs = [run(1, { startTime: 1_700_000_000_000, endTime: 1_700_000_095_000 })]
+    const runs = [
+      run(1, { startTime: 1_700_000_000_000, endTime: 1_700_000_095_000 }),
+      run(2, { startTime: Date.now() - 3_000, endTime: null, status: 'RUNNING' }),
+      run(3, { startTime: 1_700_000_000_000, endTime: null, status: 'KILLED' }),
+    ]
     render(
       <RunsTable
         rows={runs}
@@ -381,7 +385,11 @@ describe('runs table at 1024 px (#20)', () => {
     expect(headers.slice(0, 4).map((h) => h.textContent)).toEqual(['Select', 'Run', 'RPS', 'Market RPS'])
     expect(headers.slice(0, 4).every((h) => h.classList.contains('pinned'))).toBe(true)
     expect(headers[4].classList.contains('pinned')).toBe(false)
-    expect((await screen.findByTestId('run-duration')).textContent).toBe(fmtDuration(95_000))
+    const durations = (await screen.findAllByTestId('run-duration')).map((d) => d.textContent)
+    expect(durations[0]).toBe(fmtDuration(95_000))
+    // a run still going shows the time so far, one without an end and not running shows none
+    expect(durations[1]).toMatch(/^\d+(\.\d)? s so far$/)
+    expect(durations[2]).toBe('—')
     expect(fmtDuration(95_000)).toBe('1 min 35 s')
   })
 })

@@ -214,7 +214,11 @@ export function RunsTable({
                   </span>
                   <span role="cell">{fmtTime(r.startTime)}</span>
                   <span role="cell" data-testid="run-duration">
-                    {fmtDuration(r.endTime === null ? null : r.endTime - r.startTime)}
+                    {r.endTime !== null
+                      ? fmtDuration(r.endTime - r.startTime)
+                      : r.status === 'RUNNING'
+                        ? `${fmtDuration(Date.now() - r.startTime)} so far`
+                        : '—'}
                   </span>
                   {rest.map((c) => metricCell(c, null))}
                 </div>
