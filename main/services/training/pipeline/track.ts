@@ -11,6 +11,7 @@ import { matchSetId, scoredIds } from '../../tracking/sameMatches'
 import type { ChosenVariant, LeagueStep } from './step'
 import { configFingerprint, RUN_TAGS } from './unchanged'
 import { EXPERIMENTS, modelNameOf } from './types'
+import { runSourceTags, xiSearchMetrics } from './mlflowView'
 
 export async function trackStep(
   ctx: LeagueStep,
@@ -36,6 +37,8 @@ export async function trackStep(
       'scoreline.league': league,
       'scoreline.pipeline_run': meta.id,
       'scoreline.trigger': meta.trigger,
+      // MLflow's "Source" and "Created by" (#21)
+      ...runSourceTags(meta.trigger),
       [TAGS.dataFingerprint]: data.dataFingerprint,
       [TAGS.evalWindow]: data.evalWindow,
       'scoreline.model_variant': variant.model,
@@ -101,13 +104,8 @@ export async function trackStep(
           : {}),
       },
     })
-    await tracking.log(parent.runId, {
-      metrics: xiChoice.grid
-        .map((g, i) =>
-          g.rps === null ? null : { key: 'xi_search_rps', value: g.rps, timestamp: Date.now(), step: i },
-        )
-        .filter((x): x is { key: string; value: number; timestamp: number; step: number } => x !== null),
-    })
+    // the chosen ξ's score as a column (xi_best_rps) and the grid as a curve over ξ (step ξ×10⁴) (#21)
+    await tracking.log(parent.runId, { metrics: xiSearchMetrics(xiChoice, Date.now()) })
     // a child run spans the step that did its work: the fit, or the walk-forward (blend and calibration)
     const child = async (
       experimentId: string,

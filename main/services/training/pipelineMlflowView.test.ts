@@ -1,0 +1,100 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { removeByPrefix, testNamePrefix } from '../../../test/support/mlflowHygiene'
+import { describeWithService } from '../../../test/support/services'
+import type { XiSelection } from '../../model/backtest'
+import { LocalTrackingStore } from '../tracking/localTrackingStore'
+import { openMemoryTrackingDatabase } from '../tracking/localSchema'
+import { MlflowClient } from '../tracking/mlflowClient'
+import { MlflowTrackingStore } from '../tracking/mlflowTrackingStore'
+import { PromotionLog } from '../tracking/promotionLog'
+import { EXPERIMENT_KIND, TAGS } from '../tracking/trackingStore'
+import { osUserName, runSourceTags, xiSearchMetrics } from './pipeline/mlflowView'
+
+const point = (xi: number, rps: number | null) => ({ xi, rps, log_loss: rps, n: rps === null ? 0 : 100 })
+const choice = {
+  xi: 0.0019,
+  rps: 0.201,
+  grid: [point(0, 0.205), point(0.0019, 0.201), point(0.003, 0.2032), point(0.006, null)],
+} as unknown as XiSelection
+
+describe('what MLflow users see of a pipeline run (#21)', () => {
+  it('names the source and the OS user', () => {
+    expect(runSourceTags('cli', 'ana')).toEqual({
+      'mlflow.source.name': 'scoreline pipeline run',
+      'mlflow.user': 'ana',
+    })
+    expect(runSourceTags('schedule', 'ana')[TAGS.source]).toBe('scoreline pipeline')
+    expect(osUserName()).toMatch(/\S/)
+  })
+
+  it('logs the chosen ξ score and the grid at step ξ×10⁴, skipping points that predicted nothing', () => {
+    expect(xiSearchMetrics(choice, 5)).toEqual([
+      { key: 'xi_best_rps', value: 0.201, timestamp: 5, step: 0 },
+      { key: 'xi_grid_rps', value: 0.205, timestamp: 5, step: 0 },
+      { key: 'xi_grid_rps', value: 0.201, timestamp: 5, step: 19 },
+      { key: 'xi_grid_rps', value: 0.2032, timestamp: 5, step: 30 },
+    ])
+  })
+
+  it('the local store tags new and older experiments as model development', async () => {
+    const db = openMemoryTrackingDatabase()
+    db.prepare(
+      "INSERT INTO tr_experiments (name, artifact_location, creation_time, last_update_time) VALUES ('old', '', 1, 1)",
+    ).run()
+    const store = new LocalTrackingStore({ db, ownsDb: true })
+    try {
+      const made = await store.ensureExperiment('fresh', { team: 'analysts' })
+      expect(made.tags).toMatchObject({ [TAGS.experimentKind]: EXPERIMENT_KIND, team: 'analysts' })
+      await store.ensureExperiment('old')
+      expect((await store.getExperimentByName('old'))?.tags[TAGS.experimentKind]).toBe(EXPERIMENT_KIND)
+    } finally {
+      store.close()
+    }
+  })
+})
+
+describeWithService('mlflow', 'what MLflow users see on a real server (#21)', (uri) => {
+  const prefix = testNamePrefix()
+  const client = new MlflowClient({ trackingUri: uri })
+  const db = openMemoryTrackingDatabase()
+  const store = new MlflowTrackingStore({
+    client,
+    promotions: new PromotionLog(db, client.origin),
+    onClose: () => db.close(),
+  })
+  afterAll(async () => {
+    store.close()
+    await removeByPrefix(uri, prefix)
+  })
+
+  it('experiments are custom_model_development, new ones and ones made before the tag', async () => {
+    const made = await store.ensureExperiment(`${prefix}kind-new`)
+    expect((await client.getExperimentByName(`${prefix}kind-new`))?.tags).toContainEqual({
+      key: 'mlflow.experimentKind',
+      value: 'custom_model_development',
+    })
+    expect(made.tags[TAGS.experimentKind]).toBe(EXPERIMENT_KIND)
+    await client.createExperiment(`${prefix}kind-old`)
+    await store.ensureExperiment(`${prefix}kind-old`)
+    expect((await client.getExperimentByName(`${prefix}kind-old`))?.tags).toContainEqual({
+      key: 'mlflow.experimentKind',
+      value: 'custom_model_development',
+    })
+  })
+
+  it('a run carries Source and Created by, xi_best_rps, and xi_grid_rps as a curve over ξ', async () => {
+    const exp = await store.ensureExperiment(`${prefix}runs`)
+    const run = await store.startRun({ experimentId: exp.id, tags: runSourceTags('cli', 'ana') })
+    await store.log(run.runId, { params: { xi: choice.xi }, metrics: xiSearchMetrics(choice, Date.now()) })
+    await store.endRun(run.runId, 'FINISHED')
+    const got = await store.getRun(run.runId)
+    expect(got.tags).toMatchObject({ 'mlflow.source.name': 'scoreline pipeline run', 'mlflow.user': 'ana' })
+    expect(got.metrics.xi_best_rps).toBeCloseTo(0.201, 12)
+    const curve = await store.getMetricHistory(run.runId, 'xi_grid_rps')
+    expect(curve.map((p) => [p.step, p.value]).sort((a, b) => a[0] - b[0])).toEqual([
+      [0, 0.205],
+      [19, 0.201],
+      [30, 0.2032],
+    ])
+  })
+})
