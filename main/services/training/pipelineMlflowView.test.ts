@@ -9,6 +9,9 @@ import { MlflowTrackingStore } from '../tracking/mlflowTrackingStore'
 import { PromotionLog } from '../tracking/promotionLog'
 import { EXPERIMENT_KIND, TAGS } from '../tracking/trackingStore'
 import { osUserName, runSourceTags, xiSearchMetrics } from './pipeline/mlflowView'
+import { DEFAULT_PIPELINE_SETTINGS, EXPERIMENTS, runPipeline } from './pipeline'
+import { simulatedAppDatabase } from './testing/simulatedStore'
+import { createWorkerPool } from './workerPool'
 
 const point = (xi: number, rps: number | null) => ({ xi, rps, log_loss: rps, n: rps === null ? 0 : 100 })
 const choice = {
@@ -51,6 +54,36 @@ describe('what MLflow users see of a pipeline run (#21)', () => {
       store.close()
     }
   })
+})
+
+describe('a pipeline run as MLflow shows it (local tracking store)', () => {
+  it('tags experiments and runs and logs the ξ search by ξ', async () => {
+    const pool = createWorkerPool({ workerUrl: new URL('./modelWorker.ts', import.meta.url), size: 2 })
+    const tracking = new LocalTrackingStore({ db: openMemoryTrackingDatabase(), ownsDb: true })
+    try {
+      const db = simulatedAppDatabase([{ code: 'E0', seed: 3 }])
+      const settings = { ...DEFAULT_PIPELINE_SETTINGS, windowYears: 2, xiGrid: [0, 0.003], minHistory: 20 }
+      const out = await runPipeline(['E0'], settings, { db, tracking, pool }, { id: 'mv1', trigger: 'cli' })
+      const runId = out.leagues[0].runId as string
+      const run = await tracking.getRun(runId)
+      expect(run.tags[TAGS.source]).toBe('scoreline pipeline run')
+      expect(run.tags[TAGS.user]).toBe(osUserName())
+      expect(run.params.xi).toBe(String(out.leagues[0].xi))
+      const grid = out.leagues[0].xiGrid.filter((g) => g.rps !== null)
+      const best = grid.find((g) => g.xi === out.leagues[0].xi)!
+      expect(run.metrics.xi_best_rps).toBeCloseTo(best.rps!, 12)
+      expect(run.metrics.xi_search_rps).toBeUndefined()
+      const curve = await tracking.getMetricHistory(runId, 'xi_grid_rps')
+      expect(curve.map((p) => p.step).sort((a, b) => a - b)).toEqual(
+        grid.map((g) => Math.round(g.xi * 10_000)),
+      )
+      const exp = await tracking.getExperimentByName(EXPERIMENTS.calibration)
+      expect(exp?.tags[TAGS.experimentKind]).toBe(EXPERIMENT_KIND)
+    } finally {
+      await pool.close()
+      tracking.close()
+    }
+  }, 60_000)
 })
 
 describeWithService('mlflow', 'what MLflow users see on a real server (#21)', (uri) => {
