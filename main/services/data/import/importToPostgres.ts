@@ -34,6 +34,18 @@ const FIELD_TYPES: Record<(typeof MATCH_FIELDS)[number], string> = {
   status: 'text',
 }
 
+/** The team resolver over Postgres's teams, aliases and leagues as this transaction sees them. */
+export async function postgresTeamResolver(client: pg.ClientBase) {
+  const teams = (await client.query('SELECT id, name, country FROM teams WHERE NOT deleted')).rows
+  const aliases = (
+    await client.query(
+      'SELECT team_id AS "teamId", league_code AS league, alias FROM team_aliases WHERE NOT deleted',
+    )
+  ).rows
+  const leagues = (await client.query('SELECT code, country FROM leagues WHERE NOT deleted')).rows
+  return createTeamResolverFrom(memoryTeamDirectory(teams, aliases, leagues))
+}
+
 export async function importParsedFileToPostgres(
   client: pg.ClientBase,
   parsed: ParsedFile,
@@ -59,14 +71,7 @@ export async function importParsedFileToPostgres(
     )
     // Serialise imports touching team identity, so two files cannot both create the same newcomer.
     await client.query('SELECT pg_advisory_xact_lock(7357002)')
-    const teams = (await client.query('SELECT id, name, country FROM teams WHERE NOT deleted')).rows
-    const aliases = (
-      await client.query(
-        'SELECT team_id AS "teamId", league_code AS league, alias FROM team_aliases WHERE NOT deleted',
-      )
-    ).rows
-    const leagues = (await client.query('SELECT code, country FROM leagues WHERE NOT deleted')).rows
-    const resolver = createTeamResolverFrom(memoryTeamDirectory(teams, aliases, leagues))
+    const resolver = await postgresTeamResolver(client)
     const plan = planTeams(parsed, league, resolver, opts)
     if (plan.unknown.length) throw unknownTeamsError(parsed.file, league, plan.unknown)
     const teamIds = new Map(plan.resolved)
