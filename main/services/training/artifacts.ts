@@ -8,6 +8,8 @@ import type { Calibrator } from '../../model/calibration'
 import type { BlendKind } from '../../model/blend'
 import { MARGIN_METHODS, type MarginMethod } from '../../model/market'
 import { csvCell } from '../../core/csvCell'
+import { ece } from '../../model/metrics/scores'
+import type { Outcome, Triple } from '../../model/metrics/probabilities'
 
 /**
  * The margin removal and opinion pool a champion was evaluated with, as its artifact records them (the run's
@@ -92,26 +94,40 @@ export function ratingsCsv(model: FittedModel, current?: ReadonlySet<string>): s
   return lines.join('\n') + '\n'
 }
 
+export type ReliabilityForecast = 'model' | 'market' | 'blend' | 'calibrated'
+
 /**
- * Reliability diagram of the calibrated forecasts: every (match, outcome) pair binned into 10 equal-width
- * bins of forecast probability; dots at (mean forecast, observed frequency), area ∝ count.
+ * Reliability diagram of one forecast (the calibrated one unless told): every (match, outcome) pair binned
+ * into 10 equal-width bins of forecast probability; dots at (mean forecast, observed frequency), area ∝
+ * count. It names the forecast and its match count, prints the app's ECE (top-label, the `*_ece` metric)
+ * and has ticks at 0, 0.2, …, 1 on both axes (#21).
  */
-export function reliabilitySvg(rows: readonly BacktestRow[], title: string): string {
+export function reliabilitySvg(
+  rows: readonly BacktestRow[],
+  title: string,
+  forecast: ReliabilityForecast = 'calibrated',
+): string {
   const bins = Array.from({ length: 10 }, () => ({ p: 0, hit: 0, n: 0 }))
+  const preds: Triple[] = []
+  const outcomes: number[] = []
   for (const r of rows) {
-    if (!r.calibrated) continue
+    const f = r[forecast]
+    if (!f) continue
     const outcome = r.result === 'H' ? 0 : r.result === 'D' ? 1 : 2
-    r.calibrated.forEach((p, k) => {
+    preds.push(f)
+    outcomes.push(outcome)
+    f.forEach((p, k) => {
       const b = bins[Math.min(9, Math.floor(p * 10))]
       b.p += p
       b.hit += k === outcome ? 1 : 0
       b.n += 1
     })
   }
-  const size = 300
-  const pad = 40
+  const size = 320
+  const pad = 48
+  const top = 44
   const x = (p: number) => pad + p * (size - 2 * pad)
-  const y = (p: number) => size - pad - p * (size - 2 * pad)
+  const y = (p: number) => size - pad - p * (size - pad - top)
   const max = Math.max(1, ...bins.map((b) => b.n))
   const dots = bins
     .filter((b) => b.n > 0)
@@ -119,14 +135,27 @@ export function reliabilitySvg(rows: readonly BacktestRow[], title: string): str
       (b) =>
         `<circle cx="${x(b.p / b.n).toFixed(1)}" cy="${y(b.hit / b.n).toFixed(1)}" r="${(2 + 6 * Math.sqrt(b.n / max)).toFixed(1)}" fill="#2563eb" fill-opacity="0.7"><title>forecast ${(b.p / b.n).toFixed(3)}, observed ${(b.hit / b.n).toFixed(3)}, n = ${b.n}</title></circle>`,
     )
+  const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1].flatMap((t) => {
+    const label = t.toFixed(1)
+    return [
+      `<line x1="${x(t)}" y1="${y(0)}" x2="${x(t)}" y2="${y(0) + 4}" stroke="#666"/>`,
+      `<text x="${x(t)}" y="${y(0) + 15}" text-anchor="middle">${label}</text>`,
+      `<line x1="${x(0) - 4}" y1="${y(t)}" x2="${x(0)}" y2="${y(t)}" stroke="#666"/>`,
+      `<text x="${x(0) - 6}" y="${y(t) + 4}" text-anchor="end">${label}</text>`,
+    ]
+  })
+  const eceText = preds.length > 0 ? ece(preds, outcomes as Outcome[]).toFixed(4) : '—'
+  const subtitle = `${forecast} forecast (H/D/A), ${preds.length} matches · ECE (top-label) ${eceText}`
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}" font-family="sans-serif" font-size="11">`,
     `<text x="${size / 2}" y="16" text-anchor="middle">${esc(title)}</text>`,
-    `<rect x="${pad}" y="${pad}" width="${size - 2 * pad}" height="${size - 2 * pad}" fill="none" stroke="#999"/>`,
+    `<text x="${size / 2}" y="32" text-anchor="middle" data-forecast="${forecast}">${esc(subtitle)}</text>`,
+    `<rect x="${x(0)}" y="${y(1)}" width="${x(1) - x(0)}" height="${y(0) - y(1)}" fill="none" stroke="#999"/>`,
     `<line x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" stroke="#999" stroke-dasharray="4 3"/>`,
+    ...ticks,
     `<text x="${size / 2}" y="${size - 10}" text-anchor="middle">forecast probability</text>`,
-    `<text x="12" y="${size / 2}" text-anchor="middle" transform="rotate(-90 12 ${size / 2})">observed frequency</text>`,
+    `<text x="12" y="${(y(0) + y(1)) / 2}" text-anchor="middle" transform="rotate(-90 12 ${(y(0) + y(1)) / 2})">observed frequency</text>`,
     ...dots,
     '</svg>',
     '',

@@ -8,6 +8,9 @@ import { MlflowClient } from '../tracking/mlflowClient'
 import { MlflowTrackingStore } from '../tracking/mlflowTrackingStore'
 import { PromotionLog } from '../tracking/promotionLog'
 import { EXPERIMENT_KIND, TAGS } from '../tracking/trackingStore'
+import { reliabilitySvg } from './artifacts'
+import { ece } from '../../model/metrics/scores'
+import type { BacktestRow } from '../../model/backtest'
 import { osUserName, runSourceTags, xiSearchMetrics } from './pipeline/mlflowView'
 import { DEFAULT_PIPELINE_SETTINGS, EXPERIMENTS, runPipeline } from './pipeline'
 import { simulatedAppDatabase } from './testing/simulatedStore'
@@ -37,6 +40,31 @@ describe('what MLflow users see of a pipeline run (#21)', () => {
       { key: 'xi_grid_rps', value: 0.201, timestamp: 5, step: 19 },
       { key: 'xi_grid_rps', value: 0.2032, timestamp: 5, step: 30 },
     ])
+  })
+
+  it('the reliability SVG names its forecast, prints the ECE and has axis ticks', () => {
+    const row = (
+      result: 'H' | 'D' | 'A',
+      calibrated: [number, number, number],
+      model: [number, number, number],
+    ) => ({ result, calibrated, model, market: null, blend: null }) as unknown as BacktestRow
+    const rows = [
+      row('H', [0.62, 0.23, 0.15], [0.5, 0.3, 0.2]),
+      row('A', [0.3, 0.25, 0.45], [0.34, 0.33, 0.33]),
+      row('D', [0.55, 0.3, 0.15], [0.4, 0.35, 0.25]),
+    ]
+    const svg = reliabilitySvg(rows, 'E0 2024-2025', 'calibrated')
+    const expected = ece(
+      rows.map((r) => r.calibrated!),
+      ['H', 'A', 'D'],
+    ).toFixed(4)
+    expect(svg).toContain(`calibrated forecast (H/D/A), 3 matches · ECE (top-label) ${expected}`)
+    for (const t of ['0.0', '0.2', '0.4', '0.6', '0.8', '1.0'])
+      expect(svg.split(`>${t}</text>`).length - 1).toBe(2)
+    expect(reliabilitySvg(rows, 'E0', 'model')).toContain('model forecast (H/D/A), 3 matches')
+    expect(reliabilitySvg(rows, 'E0', 'market')).toContain(
+      'market forecast (H/D/A), 0 matches · ECE (top-label) —',
+    )
   })
 
   it('the local store tags new and older experiments as model development', async () => {
@@ -77,6 +105,9 @@ describe('a pipeline run as MLflow shows it (local tracking store)', () => {
       expect(curve.map((p) => p.step).sort((a, b) => a - b)).toEqual(
         grid.map((g) => Math.round(g.xi * 10_000)),
       )
+      const svg = Buffer.from(await tracking.downloadArtifact(runId, 'reliability.svg')).toString('utf8')
+      expect(svg).toContain('calibrated forecast (H/D/A)')
+      expect(svg).toMatch(/ECE \(top-label\) 0\.\d{4}/)
       const exp = await tracking.getExperimentByName(EXPERIMENTS.calibration)
       expect(exp?.tags[TAGS.experimentKind]).toBe(EXPERIMENT_KIND)
     } finally {
@@ -119,7 +150,15 @@ describeWithService('mlflow', 'what MLflow users see on a real server (#21)', (u
     const exp = await store.ensureExperiment(`${prefix}runs`)
     const run = await store.startRun({ experimentId: exp.id, tags: runSourceTags('cli', 'ana') })
     await store.log(run.runId, { params: { xi: choice.xi }, metrics: xiSearchMetrics(choice, Date.now()) })
+    const rows = [
+      { result: 'H', calibrated: [0.6, 0.25, 0.15] },
+      { result: 'A', calibrated: [0.3, 0.25, 0.45] },
+    ] as unknown as BacktestRow[]
+    await store.logArtifact(run.runId, 'reliability.svg', reliabilitySvg(rows, 'T0 2024-2025'))
     await store.endRun(run.runId, 'FINISHED')
+    const svg = Buffer.from(await store.downloadArtifact(run.runId, 'reliability.svg')).toString('utf8')
+    expect(svg).toContain('calibrated forecast (H/D/A), 2 matches · ECE (top-label) 0.')
+    expect(svg).toContain('>0.4</text>')
     const got = await store.getRun(run.runId)
     expect(got.tags).toMatchObject({ 'mlflow.source.name': 'scoreline pipeline run', 'mlflow.user': 'ana' })
     expect(got.metrics.xi_best_rps).toBeCloseTo(0.201, 12)

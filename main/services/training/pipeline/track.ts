@@ -204,7 +204,7 @@ export async function trackStep(
     await tracking.logArtifact(
       parent.runId,
       'reliability.svg',
-      reliabilitySvg(backtest.rows, `${league} ${data.evaluation.season} calibrated`),
+      reliabilitySvg(backtest.rows, `${league} ${data.evaluation.season}`, 'calibrated'),
     )
     await tracking.endRun(parent.runId, 'FINISHED')
     out.runId = parent.runId
