@@ -12,10 +12,6 @@
  *   the result, and a fixture still scheduled on another date for the same pairing and league season is
  *   moved to the date the file gives (no second row). Nothing is ever deleted, so fixtures of later
  *   dates stay.
- * - The file's over/under 2.5 and Asian-handicap groups of played rows become price snapshots (pre-match one
- *   minute before kick-off, closing at kick-off) under the snapshot rule, so a re-import adds none and a
- *   price a fixtures import already recorded is not recorded twice (fixtures/seasonSnapshots.ts); its 1X2
- *   stays in `odds`, read as snapshots at the same times.
  * Team rules: see planImport.ts.
  */
 import path from 'node:path'
@@ -27,12 +23,6 @@ import type { ParsedFile, ParsedMatch } from '../csv/index'
 import { createTeamResolver, leagueInfo, normalizeTeamName } from '../teams/index'
 import { fileLeague, fileSeason, planTeams, unknownTeamsError } from './planImport'
 import type { ImportOptions } from './planImport'
-import {
-  seasonSnapshotsFromRow,
-  seasonSnapshotsToAdd,
-  type StoredSnapshot,
-} from '../fixtures/seasonSnapshots'
-import type { PriceSnapshot } from '../fixtures/types'
 
 export type { ImportOptions } from './planImport'
 
@@ -51,8 +41,6 @@ export interface ImportResult {
   rows: number
   matches: ImportCounts
   odds: Omit<ImportCounts, 'rejected'>
-  /** The O/U 2.5 and AH price snapshots the file added, and those equal to one already stored. */
-  snapshots: { added: number; unchanged: number }
   teamsCreated: string[]
   aliasesAdded: { alias: string; teamId: number }[]
   warnings: { line: number; message: string }[]
@@ -130,17 +118,6 @@ function prepare(db: Database.Database) {
     updateOdds: db.prepare(
       'UPDATE odds SET home = ?, draw = ?, away = ?, updated_at = ?, deleted = 0 WHERE id = ?',
     ),
-    storedSnapshots: db.prepare(
-      `SELECT match_id AS matchId, bookmaker, market, line, price1, price2, price3, observed_at
-         FROM price_snapshots WHERE deleted = 0 AND market IN ('ou25', 'ah')
-          AND match_id IN (SELECT value FROM json_each(?))`,
-    ),
-    insertSnapshots: db.prepare(
-      `INSERT INTO price_snapshots (match_id, bookmaker, market, line, price1, price2, price3, observed_at, source, updated_at)
-       SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6,
-              j.value ->> 7, j.value ->> 8, ? FROM json_each(?) j WHERE true
-       ON CONFLICT(match_id, bookmaker, market, observed_at) DO NOTHING`,
-    ),
   }
 }
 
@@ -172,7 +149,6 @@ export function emptyImportResult(parsed: ParsedFile, league: string, season: st
     rows: parsed.rows.length,
     matches: { inserted: 0, updated: 0, unchanged: 0, rejected: 0 },
     odds: { inserted: 0, updated: 0, unchanged: 0 },
-    snapshots: { added: 0, unchanged: 0 },
     teamsCreated: [],
     aliasesAdded: [],
     warnings: (parsed.warnings ?? []).map((w) => ({
@@ -233,9 +209,6 @@ export function importParsedFile(
       scheduled.set(`${m.home}|${m.away}`, m)
     }
     const seen = new Set<string>()
-    // the season's O/U and AH snapshots per match, and the matches that may already have some
-    const snapshotsOf = new Map<number, PriceSnapshot[]>()
-    const known: number[] = []
     for (const row of parsed.rows) {
       const home = teamIds.get(row.home) as number
       const away = teamIds.get(row.away) as number
@@ -277,11 +250,6 @@ export function importParsedFile(
           result.matches.unchanged++
         }
       }
-      const candidates = seasonSnapshotsFromRow(row)
-      if (candidates.length) {
-        snapshotsOf.set(matchId, candidates)
-        if (existing || moved) known.push(matchId)
-      }
       const current = existing || moved ? (s.findOdds.all(matchId) as OddsRow[]) : []
       for (const q of row.odds) {
         const old = current.find((o) => o.bookmaker === q.bookmaker && o.kind === q.kind)
@@ -296,7 +264,6 @@ export function importParsedFile(
         }
       }
     }
-    writeSeasonSnapshots(s, snapshotsOf, known, now, result)
     s.seasonSpan.run(now, league, season, league, season)
     packMatchOdds(db) // the file's changed odds, packed in the same transaction (migration 003)
   })
@@ -317,37 +284,6 @@ export function importParsedFile(
   }
   result.durationMs = performance.now() - started
   return result
-}
-
-/** The season's O/U and AH snapshots that the snapshot rule keeps, in one read and one insert per file. */
-function writeSeasonSnapshots(
-  s: Statements,
-  snapshotsOf: ReadonlyMap<number, PriceSnapshot[]>,
-  known: readonly number[],
-  now: string,
-  result: ImportResult,
-): void {
-  if (snapshotsOf.size === 0) return
-  const stored = new Map<number, StoredSnapshot[]>()
-  if (known.length) {
-    for (const r of s.storedSnapshots.all(JSON.stringify(known)) as (StoredSnapshot & {
-      matchId: number
-    })[]) {
-      const list = stored.get(r.matchId) ?? []
-      list.push(r)
-      stored.set(r.matchId, list)
-    }
-  }
-  const rows: unknown[][] = []
-  for (const [matchId, candidates] of snapshotsOf) {
-    const { added, unchanged } = seasonSnapshotsToAdd(stored.get(matchId) ?? [], candidates)
-    result.snapshots.unchanged += unchanged
-    for (const c of added) {
-      const [p1, p2, p3 = null] = c.prices
-      rows.push([matchId, c.bookmaker, c.market, c.line, p1, p2, p3, c.observedAt, c.source])
-    }
-  }
-  if (rows.length) result.snapshots.added += s.insertSnapshots.run(now, JSON.stringify(rows)).changes
 }
 
 /** Reads, parses and imports one file (path on disk). */

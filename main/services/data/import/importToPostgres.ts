@@ -1,8 +1,7 @@
 /**
  * Imports a football-data file into the shared Postgres: same rules as the SQLite importer (one
  * transaction per file, natural-key upserts that only touch changed rows, the same team plan), written
- * as set-based statements so a season file costs a handful of round trips. The O/U 2.5 and Asian-handicap
- * groups of played rows become price snapshots under the same rule (fixtures/seasonSnapshots.ts).
+ * as set-based statements so a season file costs a handful of round trips.
  */
 import type pg from 'pg'
 import { readFootballDataFile } from '../csv/index'
@@ -13,11 +12,6 @@ import { MATCH_FIELDS, matchFieldValues } from './importFile'
 import { emptyImportResult, type ImportResult } from './importFile'
 import { fileLeague, fileSeason, planTeams, unknownTeamsError } from './planImport'
 import type { ImportOptions } from './planImport'
-import {
-  seasonSnapshotsFromRow,
-  seasonSnapshotsToAdd,
-  type StoredSnapshot,
-} from '../fixtures/seasonSnapshots'
 
 const FIELD_TYPES: Record<(typeof MATCH_FIELDS)[number], string> = {
   season: 'text',
@@ -182,11 +176,6 @@ export async function importParsedFileToPostgres(
       }
       result.odds.unchanged = o[0].length - odds.rows.length
     }
-    await writeSeasonSnapshots(
-      client,
-      rows.map(({ row }, i) => ({ matchId: matchIdAt.get(i) as number, row })),
-      result,
-    )
     await client.query(PG_SEASON_SPAN_SQL, [league, season])
     await client.query('COMMIT')
   } catch (error) {
@@ -195,51 +184,6 @@ export async function importParsedFileToPostgres(
   }
   result.durationMs = performance.now() - started
   return result
-}
-
-/** The season's O/U and AH snapshots that the snapshot rule keeps: one read and one insert per file. */
-async function writeSeasonSnapshots(
-  client: pg.ClientBase,
-  rows: readonly { matchId: number; row: ParsedFile['rows'][number] }[],
-  result: ImportResult,
-): Promise<void> {
-  const withPrices = rows
-    .map(({ matchId, row }) => ({ matchId, candidates: seasonSnapshotsFromRow(row) }))
-    .filter((r) => r.candidates.length > 0)
-  if (withPrices.length === 0) return
-  const stored = new Map<number, StoredSnapshot[]>()
-  const read = await client.query(
-    `SELECT match_id, bookmaker, market, line, price1, price2, price3,
-            to_char(observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS observed_at
-       FROM price_snapshots WHERE match_id = ANY($1::bigint[]) AND market IN ('ou25', 'ah') AND NOT deleted`,
-    [withPrices.map((r) => r.matchId)],
-  )
-  for (const r of read.rows as (StoredSnapshot & { match_id: string | number })[]) {
-    const id = Number(r.match_id)
-    const list = stored.get(id) ?? []
-    list.push(r)
-    stored.set(id, list)
-  }
-  const cols: unknown[][] = [[], [], [], [], [], [], [], [], []]
-  for (const { matchId, candidates } of withPrices) {
-    const { added, unchanged } = seasonSnapshotsToAdd(stored.get(matchId) ?? [], candidates)
-    result.snapshots.unchanged += unchanged
-    for (const c of added) {
-      const [p1, p2, p3 = null] = c.prices
-      ;[matchId, c.bookmaker, c.market, c.line, p1, p2, p3, c.observedAt, c.source].forEach((v, i) =>
-        cols[i].push(v),
-      )
-    }
-  }
-  if (cols[0].length === 0) return
-  const inserted = await client.query(
-    `INSERT INTO price_snapshots (match_id, bookmaker, market, line, price1, price2, price3, observed_at, source)
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::float8[],
-                          $7::float8[], $8::timestamptz[], $9::text[])
-     ON CONFLICT (match_id, bookmaker, market, observed_at) DO NOTHING`,
-    cols,
-  )
-  result.snapshots.added += inserted.rowCount ?? 0
 }
 
 export async function importFileToPostgres(
