@@ -177,6 +177,37 @@ ALTER TABLE tr_promotion_log ADD COLUMN matches INTEGER;
 ALTER TABLE tr_promotion_log ADD COLUMN matches_identical INTEGER;
 `,
   },
+  {
+    version: 4,
+    name: 'offline promotion: registry mirror and shared decision ids',
+    // #21: a decision has an id (the same on MLflow's tags, the shared Postgres history and every desktop's
+    // copy), and a state: 'queued' while it waits in the outbox, 'applied' once on the server. The registry
+    // mirror is the champion this desktop knows (versions, aliases, per-match scores) for deciding offline.
+    up: `
+ALTER TABLE tr_promotion_log ADD COLUMN decision_id TEXT;
+ALTER TABLE tr_promotion_log ADD COLUMN state TEXT NOT NULL DEFAULT 'applied';
+CREATE UNIQUE INDEX tr_promotion_log_by_decision ON tr_promotion_log (decision_id);
+CREATE TABLE tr_registry_versions (
+  target TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  run_id TEXT,
+  eval_window TEXT,
+  protocol TEXT,
+  scores_json TEXT,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (target, model_name, version)
+) WITHOUT ROWID;
+CREATE TABLE tr_registry_aliases (
+  target TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  alias TEXT NOT NULL,
+  version TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (target, model_name, alias)
+) WITHOUT ROWID;
+`,
+  },
 ]
 
 /** Rewrite a run's summary (params, tags, latest metrics; NaN as null) from the normalised tables. */
