@@ -1,0 +1,320 @@
+/**
+ * Does the edge pay? (#22 §3) A value-betting backtest on walk-forward forecasts. Pure, no I/O.
+ *
+ * - Selection: a bet on outcome k of a match whenever the forecast's probability exceeds the IMPLIED
+ *   probability of the price taken by at least `minEdge`: p_k − 1/o_k ≥ minEdge (1/o_k keeps the bookmaker's
+ *   margin: this is what the bettor pays, so a selected bet always has expected value p·o − 1 ≥ minEdge·o > 0
+ *   by the forecast's own reckoning). Every outcome is judged on its own (two outcomes of one match can both
+ *   be bet when the price is generous, e.g. the market maximum).
+ * - Flat stake: 1 unit per bet; ROI = profit / bets. Its interval is a percentile bootstrap that resamples
+ *   the DATES with a bet (their bets together: one date's matches share a fit and news), like
+ *   `compare/pairedBootstrap.ts`.
+ * - Closing-line value: for bets with a Pinnacle closing price for the same outcome, how often the price
+ *   taken was higher than the close, and the mean of log(price taken / closing price) with the same bootstrap.
+ * - Fractional Kelly: stake f·(p·o − 1)/(o − 1) of the bankroll at the start of the bet's date (all bets of
+ *   a date are placed together and settled together; if their stakes add up to more than the bankroll they are
+ *   scaled down to it). Reports the bankroll's growth (final / initial), its log, the worst drawdown and the
+ *   ROI on turnover (profit / total staked), with intervals from replaying the resampled bet dates in order.
+ */
+import { DixonColesError } from '../dixonColes/errors'
+import { mulberry32 } from '../simulate/simulateLeague'
+import type { OutcomeLetter, Triple } from '../metrics'
+import {
+  DEFAULT_BOOTSTRAP_SEED,
+  DEFAULT_RESAMPLES,
+  pairedBootstrap,
+  type BootstrapInterval,
+  type BootstrapOptions,
+} from '../compare/pairedBootstrap'
+
+export type Odds3 = readonly [number, number, number]
+
+/** One forecast match: what the bettor knew (forecast, price taken) and what happened. */
+export interface ValueMatch {
+  date: string
+  home: string
+  away: string
+  result: OutcomeLetter
+  /** The walk-forward forecast (served or model); null: no forecast, no bet. */
+  forecast: Triple | null
+  /** The pre-match decimal price the bet is placed at (H, D, A); null: not quoted, no bet. */
+  price: Odds3 | null
+  /** Pinnacle's closing price (H, D, A) for the closing-line value; null when not quoted. */
+  closing: Odds3 | null
+}
+
+export interface ValueOptions {
+  /** Minimum p − 1/o of a bet (default {@link DEFAULT_MIN_EDGE}). */
+  minEdge?: number
+  /** Kelly fraction (default {@link DEFAULT_KELLY_FRACTION}: quarter Kelly). */
+  kellyFraction?: number
+  bootstrap?: BootstrapOptions
+}
+
+export const DEFAULT_MIN_EDGE = 0.03
+export const DEFAULT_KELLY_FRACTION = 0.25
+export const OUTCOMES: readonly OutcomeLetter[] = ['H', 'D', 'A']
+
+export interface ValueBet {
+  date: string
+  home: string
+  away: string
+  outcome: OutcomeLetter
+  /** Forecast probability of the outcome. */
+  p: number
+  price: number
+  /** p − 1/price. */
+  edge: number
+  won: boolean
+  /** Pinnacle's closing price for the outcome, or null. */
+  closing: number | null
+}
+
+export interface FlatStakeSummary {
+  bets: number
+  wins: number
+  hitRate: number
+  /** Profit in units (1 unit per bet). */
+  profit: number
+  /** ROI = profit / bets, with the bet-date bootstrap interval (`mean` is the observed ROI). */
+  roi: BootstrapInterval
+  /** Mean p·o − 1 of the bets by the forecast's own reckoning. */
+  expectedRoi: number
+  meanPrice: number
+  meanEdge: number
+}
+
+export interface ClvSummary {
+  /** Bets with a Pinnacle closing price for the outcome. */
+  n: number
+  /** Of them, bets taken at a higher price than the close. */
+  beat: number
+  beatRate: number
+  /** Mean log(price taken / Pinnacle closing) with the bet-date bootstrap interval; > 0 = beat the close. */
+  meanLogRatio: BootstrapInterval
+}
+
+export interface KellySummary {
+  fraction: number
+  bets: number
+  /** Total staked, in units of the initial bankroll. */
+  turnover: number
+  /** Final / initial bankroll, with the replayed-bootstrap interval. */
+  growth: number
+  growthLo: number
+  growthHi: number
+  /** ROI on turnover = (final − initial) / turnover, with the replayed-bootstrap interval. */
+  roi: number
+  roiLo: number
+  roiHi: number
+  /** Worst fall from a running peak, as a share of that peak. */
+  maxDrawdown: number
+}
+
+export interface ValueSummary {
+  minEdge: number
+  /** Matches with a forecast and a valid price (the n the bets were chosen from). */
+  matches: number
+  /** Mean overround Σ1/o − 1 of the price over those matches. */
+  priceMargin: number
+  from: string | null
+  to: string | null
+  /** Null when no bet was placed. */
+  flat: FlatStakeSummary | null
+  clv: ClvSummary | null
+  kelly: KellySummary | null
+  bootstrap: { resamples: number; seed: number; level: number; unit: 'bet date' }
+}
+
+function bad(message: string): never {
+  throw new DixonColesError('MODEL_BAD_INPUT', message)
+}
+
+const validOdds = (o: Odds3 | null): o is Odds3 =>
+  o !== null && o.length === 3 && o.every((x) => Number.isFinite(x) && x > 1)
+
+/** The bets the rule places, in the matches' order (H, D, A within a match). */
+export function selectValueBets(matches: readonly ValueMatch[], minEdge = DEFAULT_MIN_EDGE): ValueBet[] {
+  if (!(Number.isFinite(minEdge) && minEdge >= 0 && minEdge < 1)) {
+    bad(`minEdge must be in [0, 1), got ${minEdge}`)
+  }
+  const bets: ValueBet[] = []
+  for (const m of matches) {
+    if (!m.forecast || !validOdds(m.price)) continue
+    const closing = validOdds(m.closing) ? m.closing : null
+    for (let k = 0; k < 3; k++) {
+      const edge = m.forecast[k] - 1 / m.price[k]
+      if (edge >= minEdge && edge > 0) {
+        bets.push({
+          date: m.date,
+          home: m.home,
+          away: m.away,
+          outcome: OUTCOMES[k],
+          p: m.forecast[k],
+          price: m.price[k],
+          edge,
+          won: m.result === OUTCOMES[k],
+          closing: closing ? closing[k] : null,
+        })
+      }
+    }
+  }
+  return bets
+}
+
+export const flatProfit = (b: ValueBet): number => (b.won ? b.price - 1 : -1)
+
+export function flatStake(bets: readonly ValueBet[], bootstrap?: BootstrapOptions): FlatStakeSummary | null {
+  if (bets.length === 0) return null
+  const profits = bets.map(flatProfit)
+  const wins = bets.filter((b) => b.won).length
+  const mean = (xs: readonly number[]) => xs.reduce((a, x) => a + x, 0) / xs.length
+  return {
+    bets: bets.length,
+    wins,
+    hitRate: wins / bets.length,
+    profit: profits.reduce((a, x) => a + x, 0),
+    roi: pairedBootstrap(
+      profits,
+      bets.map((b) => b.date),
+      bootstrap,
+    ),
+    expectedRoi: mean(bets.map((b) => b.p * b.price - 1)),
+    meanPrice: mean(bets.map((b) => b.price)),
+    meanEdge: mean(bets.map((b) => b.edge)),
+  }
+}
+
+export function closingLineValue(
+  bets: readonly ValueBet[],
+  bootstrap?: BootstrapOptions,
+): ClvSummary | null {
+  const withClose = bets.filter((b) => b.closing !== null)
+  if (withClose.length === 0) return null
+  const beat = withClose.filter((b) => b.price > (b.closing as number)).length
+  return {
+    n: withClose.length,
+    beat,
+    beatRate: beat / withClose.length,
+    meanLogRatio: pairedBootstrap(
+      withClose.map((b) => Math.log(b.price / (b.closing as number))),
+      withClose.map((b) => b.date),
+      bootstrap,
+    ),
+  }
+}
+
+/** Kelly's fraction of the bankroll for one bet: (p·o − 1)/(o − 1), 0 without an edge. */
+export const kellyStake = (p: number, price: number): number => Math.max(0, (p * price - 1) / (price - 1))
+
+interface KellyPath {
+  turnover: number
+  final: number
+  maxDrawdown: number
+}
+
+/** Bankroll path from 1 over the given dates' bets (each date: stakes from its opening bankroll). */
+function kellyPath(byDate: readonly (readonly ValueBet[])[], fraction: number): KellyPath {
+  let bankroll = 1
+  let peak = 1
+  let maxDrawdown = 0
+  let turnover = 0
+  for (const bets of byDate) {
+    const stakes = bets.map((b) => fraction * kellyStake(b.p, b.price) * bankroll)
+    const total = stakes.reduce((a, s) => a + s, 0)
+    const scale = total > bankroll ? bankroll / total : 1
+    let change = 0
+    bets.forEach((b, i) => {
+      const s = stakes[i] * scale
+      turnover += s
+      change += b.won ? s * (b.price - 1) : -s
+    })
+    bankroll += change
+    if (bankroll > peak) peak = bankroll
+    maxDrawdown = Math.max(maxDrawdown, 1 - bankroll / peak)
+  }
+  return { turnover, final: bankroll, maxDrawdown }
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  const h = (sorted.length - 1) * q
+  const i = Math.floor(h)
+  const j = Math.min(i + 1, sorted.length - 1)
+  return sorted[i] + (h - i) * (sorted[j] - sorted[i])
+}
+
+export function kelly(
+  bets: readonly ValueBet[],
+  fraction = DEFAULT_KELLY_FRACTION,
+  bootstrap: BootstrapOptions = {},
+): KellySummary | null {
+  if (!(fraction > 0 && fraction <= 1)) bad(`kellyFraction must be in (0, 1], got ${fraction}`)
+  if (bets.length === 0) return null
+  const groups: ValueBet[][] = []
+  for (const b of bets) {
+    const last = groups[groups.length - 1]
+    if (last && last[0].date === b.date) last.push(b)
+    else groups.push([b])
+  }
+  groups.sort((a, b) => (a[0].date < b[0].date ? -1 : a[0].date > b[0].date ? 1 : 0))
+  const observed = kellyPath(groups, fraction)
+  const resamples = bootstrap.resamples ?? DEFAULT_RESAMPLES
+  const level = bootstrap.level ?? 0.95
+  const rng = mulberry32(bootstrap.seed ?? DEFAULT_BOOTSTRAP_SEED)
+  const growth = new Float64Array(resamples)
+  const roi = new Float64Array(resamples)
+  const k = groups.length
+  const draw = new Int32Array(k)
+  for (let r = 0; r < resamples; r++) {
+    for (let j = 0; j < k; j++) draw[j] = Math.floor(rng() * k)
+    draw.sort() // replay the drawn dates in time order
+    const path = kellyPath(
+      Array.from(draw, (j) => groups[j]),
+      fraction,
+    )
+    growth[r] = path.final
+    roi[r] = path.turnover > 0 ? (path.final - 1) / path.turnover : 0
+  }
+  growth.sort()
+  roi.sort()
+  const a = (1 - level) / 2
+  return {
+    fraction,
+    bets: bets.length,
+    turnover: observed.turnover,
+    growth: observed.final,
+    growthLo: quantile(growth, a),
+    growthHi: quantile(growth, 1 - a),
+    roi: observed.turnover > 0 ? (observed.final - 1) / observed.turnover : 0,
+    roiLo: quantile(roi, a),
+    roiHi: quantile(roi, 1 - a),
+    maxDrawdown: observed.maxDrawdown,
+  }
+}
+
+/** The whole value backtest: selection, flat stake, closing-line value and fractional Kelly. */
+export function valueBacktest(matches: readonly ValueMatch[], options: ValueOptions = {}): ValueSummary {
+  const minEdge = options.minEdge ?? DEFAULT_MIN_EDGE
+  const fraction = options.kellyFraction ?? DEFAULT_KELLY_FRACTION
+  const bootstrap = options.bootstrap ?? {}
+  const bets = selectValueBets(matches, minEdge)
+  const priced = matches.filter((m) => m.forecast && validOdds(m.price))
+  const dates = priced.map((m) => m.date).sort()
+  const margin = priced.reduce((a, m) => a + (1 / m.price![0] + 1 / m.price![1] + 1 / m.price![2] - 1), 0)
+  return {
+    minEdge,
+    matches: priced.length,
+    priceMargin: priced.length ? margin / priced.length : 0,
+    from: dates[0] ?? null,
+    to: dates[dates.length - 1] ?? null,
+    flat: flatStake(bets, bootstrap),
+    clv: closingLineValue(bets, bootstrap),
+    kelly: kelly(bets, fraction, bootstrap),
+    bootstrap: {
+      resamples: bootstrap.resamples ?? DEFAULT_RESAMPLES,
+      seed: bootstrap.seed ?? DEFAULT_BOOTSTRAP_SEED,
+      level: bootstrap.level ?? 0.95,
+      unit: 'bet date',
+    },
+  }
+}
