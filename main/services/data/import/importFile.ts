@@ -16,6 +16,7 @@
  */
 import path from 'node:path'
 import { packMatchOdds } from '../db/packMatchOdds'
+import { packGoalsPrices } from '../db/goalsPrices'
 import { prepareCatalogStatements } from './catalogStatements'
 import type Database from 'better-sqlite3'
 import { parseFootballDataCsv, readFootballDataFile } from '../csv/index'
@@ -61,6 +62,7 @@ export const MATCH_FIELDS = [
   'away_shots_on_target',
   'referee',
   'status',
+  'goals_json',
 ] as const
 
 export type MatchFieldValues = (string | number | null)[]
@@ -79,6 +81,7 @@ export function matchFieldValues(row: ParsedMatch, season: string): MatchFieldVa
     row.stats.awayShotsOnTarget,
     row.referee,
     row.status,
+    packGoalsPrices(row), // O/U and Asian-handicap prices, packed (migration 005)
   ]
 }
 

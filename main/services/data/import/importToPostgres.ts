@@ -26,6 +26,7 @@ const FIELD_TYPES: Record<(typeof MATCH_FIELDS)[number], string> = {
   away_shots_on_target: 'int',
   referee: 'text',
   status: 'text',
+  goals_json: 'text',
 }
 
 /** The team resolver over Postgres's teams, aliases and leagues as this transaction sees them. */

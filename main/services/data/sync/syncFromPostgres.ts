@@ -99,6 +99,7 @@ const STAT_COLS = [
   'referee',
   'status',
   'source',
+  'goals_json', // O/U 2.5 and Asian-handicap prices of a played match, packed (SQLite 005, Postgres 0004)
 ] as const
 
 const SELECTS: Record<SyncTable, { cols: string; key: string }> = {

@@ -1,0 +1,105 @@
+import path from 'node:path'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeWithService } from '../../../../test/support/services'
+import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/support/sharedData'
+import { parseFootballDataCsv, readFootballDataFile } from '../csv/index'
+import { importFileContents, importParsedFile, importParsedFileToPostgres } from '../import/index'
+import { migratePostgres } from '../postgres/migratePostgres'
+import { createTestDatabase } from '../testing/pgTestDatabase'
+import { syncFromPostgres } from '../sync/syncFromPostgres'
+import { openMemoryDatabase } from './index'
+import { packGoalsPrices, unpackGoalsPrices } from './goalsPrices'
+
+// Two played rows quoting O/U 2.5 and AH pre-match and closing (one without AH), and a fixture.
+const HEADER =
+  'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,PSH,PSD,PSA,P>2.5,P<2.5,AHh,PAHH,PAHA,PC>2.5,PC<2.5,AHCh,PCAHH,PCAHA'
+const CSV = [
+  HEADER,
+  'E0,12/08/2023,Arsenal,Forest,2,1,1.18,7.86,15.67,1.42,2.93,-2,1.88,2.01,1.49,2.65,-1.75,1.93,1.97',
+  'E0,13/08/2023,Burnley,Man City,0,3,8.58,5.51,1.37,1.68,2.29,,,,1.65,2.35,,,',
+  'E0,20/08/2023,Forest,Burnley,,,2.1,3.4,3.5,1.9,1.9,-0.25,1.95,1.95,,,,,',
+].join('\n')
+
+const storedText = (db: ReturnType<typeof openMemoryDatabase>) =>
+  db.prepare('SELECT goals_json FROM matches ORDER BY date').pluck().all() as (string | null)[]
+
+describe('goals-market prices of played matches (matches.goals_json)', () => {
+  it('round-trips every O/U and AH quote of a row exactly; a fixture or a row quoting neither packs to null', () => {
+    const rows = parseFootballDataCsv(CSV, 'E0_goals.csv').rows
+    const back = unpackGoalsPrices(packGoalsPrices(rows[0]))
+    expect(back.totals).toEqual(rows[0].totals)
+    expect(back.asianHandicap).toEqual(rows[0].asianHandicap)
+    expect(back.asianHandicap.map((q) => [q.kind, q.line])).toEqual([
+      ['pre-match', -2],
+      ['closing', -1.75],
+    ])
+    expect(unpackGoalsPrices(packGoalsPrices(rows[1])).asianHandicap).toEqual([])
+    expect(packGoalsPrices(rows[2])).toBeNull() // a fixture: its prices are snapshots (migration 004)
+    expect(packGoalsPrices({ status: 'played', totals: [], asianHandicap: [] })).toBeNull()
+    expect(unpackGoalsPrices('not json')).toEqual({ totals: [], asianHandicap: [] })
+  })
+
+  it('the SQLite import stores them with the match, and a second import of the same file changes nothing', () => {
+    const db = openMemoryDatabase()
+    importFileContents(db, CSV, 'E0_2023-24.csv')
+    const [a, b, fixture] = storedText(db)
+    const rows = parseFootballDataCsv(CSV, 'E0_goals.csv').rows
+    expect(unpackGoalsPrices(a)).toEqual({ totals: rows[0].totals, asianHandicap: rows[0].asianHandicap })
+    expect(unpackGoalsPrices(b).totals).toEqual(rows[1].totals)
+    expect(fixture).toBeNull()
+    expect(importFileContents(db, CSV, 'E0_2023-24.csv').matches.unchanged).toBe(3)
+  })
+
+  it.skipIf(!footballDataDir())(
+    `keeps every O/U and AH quote of a real season file ${footballDataDir() ? '' : SHARED_DATA_SKIP_REASON}`,
+    async () => {
+      const parsed = await readFootballDataFile(
+        path.join(footballDataDir() as string, 'E0', 'E0_2023-24.csv'),
+      )
+      const db = openMemoryDatabase()
+      importParsedFile(db, parsed)
+      const stored = storedText(db).map(unpackGoalsPrices)
+      const quotes = (g: { totals: unknown[]; asianHandicap: unknown[] }) =>
+        g.totals.length + g.asianHandicap.length
+      expect(stored.reduce((s, g) => s + quotes(g), 0)).toBe(
+        parsed.rows.reduce((s, r) => s + r.totals.length + (r.asianHandicap?.length ?? 0), 0),
+      )
+      const pinnacleClosing = (t: readonly { bookmaker: string; kind: string }[]) =>
+        t.some((q) => q.bookmaker === 'PS' && q.kind === 'closing')
+      const expected = parsed.rows.filter((r) => pinnacleClosing(r.totals)).length
+      expect(expected).toBeGreaterThan(300) // the file quotes Pinnacle's closing O/U on most rows
+      expect(stored.filter((g) => pinnacleClosing(g.totals)).length).toBe(expected)
+    },
+  )
+})
+
+describeWithService('postgres', 'goals-market prices through Postgres and the sync', (baseUrl) => {
+  let testDb: Awaited<ReturnType<typeof createTestDatabase>>
+  let c: pg.Client
+  beforeAll(async () => {
+    testDb = await createTestDatabase(baseUrl)
+    await migratePostgres(testDb.url)
+    c = new pg.Client({ connectionString: testDb.url })
+    await c.connect()
+  })
+  afterAll(async () => {
+    await c?.end()
+    await testDb?.drop()
+  })
+
+  it('the Postgres import writes the same text as SQLite, and a sync brings it into the cache', async () => {
+    const parsed = parseFootballDataCsv(CSV, 'E0_2023-24.csv')
+    await importParsedFileToPostgres(c, parsed)
+    const local = openMemoryDatabase()
+    importParsedFile(local, parsed)
+    const pgText = (await c.query('SELECT goals_json FROM matches ORDER BY date')).rows.map(
+      (r) => r.goals_json,
+    )
+    expect(pgText).toEqual(storedText(local))
+    expect((await importParsedFileToPostgres(c, parsed)).matches.unchanged).toBe(3)
+    const cache = openMemoryDatabase()
+    await syncFromPostgres(cache, { postgres: testDb.url, push: false })
+    expect(storedText(cache)).toEqual(pgText)
+  })
+})
