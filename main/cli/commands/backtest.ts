@@ -49,6 +49,16 @@ import {
   playedMatch,
   walkForwardFlags,
 } from './walkForwardInput'
+import {
+  checkPreMatchMarket,
+  PRE_MATCH_PREFERENCE,
+  renderValue,
+  runValueBacktest,
+  VALUE_OPTIONS,
+  valueFlags,
+  valuePriceTable,
+  type ValueOutput,
+} from './valueBacktest'
 
 /** `scoreline backtest --json`. The four metric objects are the stable contract; the rest describes the run. */
 export interface BacktestOutput {
@@ -100,6 +110,8 @@ export interface BacktestOutput {
   market: MetricsSummary | null
   blend: MetricsSummary | null
   calibrated: MetricsSummary | null
+  /** With --value: the value backtest of the forecasts at a pre-match price (#22 §3). */
+  value?: ValueOutput
 }
 
 export const PREDICTION_COLUMNS = [
@@ -186,7 +198,7 @@ export const backtestCommand: Command = {
   summary:
     'Walk-forward backtest: refit before every match date, predict it, and score model, market, blend and calibrated forecasts.',
   usage:
-    '<csv...> --from DATE [--to DATE] [--xi X|auto] [--window-years N] [--margin METHOD] [--out predictions.csv] [--json]',
+    '<csv...> --from DATE [--to DATE] [--xi X|auto] [--window-years N] [--margin METHOD] [--out predictions.csv] [--value [--min-edge 0.03] [--price pinnacle|max|b365] [--forecast served|model]] [--json]',
   options: {
     from: {
       type: 'string',
@@ -262,6 +274,12 @@ export const backtestCommand: Command = {
       description: 'Write one CSV row per predicted match (model/market/blend/calibrated probabilities)',
       valueName: 'file',
     },
+    value: {
+      type: 'boolean',
+      description:
+        "Also bet 1 unit on every outcome whose forecast exceeds the pre-match price's implied probability by --min-edge: bets, hit rate, ROI with a bootstrap interval, closing-line value against Pinnacle's close, fractional Kelly (the market defaults to pre-match quotes: PS,Avg,BbAv,B365)",
+    },
+    ...VALUE_OPTIONS,
   },
   async run(ctx) {
     const { from, to } = periodFlags(ctx, 'backtest')
@@ -273,7 +291,12 @@ export const backtestCommand: Command = {
       DEFAULT_MARGIN_METHOD,
     )
     const modelFlag = parseVariant(stringOption(ctx, 'model'), true) ?? 'dixon-coles'
-    const preference = parseMarketPreference(stringOption(ctx, 'market'))
+    const value = ctx.values.value === true ? valueFlags(ctx) : null
+    const marketFlag = stringOption(ctx, 'market')
+    // with --value the served forecast is blended with a pre-match price, never the closing one it bets against
+    const preference =
+      value && marketFlag === undefined ? PRE_MATCH_PREFERENCE : parseMarketPreference(marketFlag)
+    if (value) checkPreMatchMarket(preference)
     const warmUpFrom = parseDate(stringOption(ctx, 'warm-up-from'), 'warm-up-from') ?? from
     if (warmUpFrom > from) throw new UserError(`--warm-up-from ${warmUpFrom} is after --from ${from}`)
     const gate = ctx.values.ungated !== true
@@ -346,9 +369,9 @@ export const backtestCommand: Command = {
 
     const out = stringOption(ctx, 'out')
     if (out !== undefined) await writeTextFile(out, predictionsCsv(result.rows))
-    ctx.output(backtestOutput(result, sources, selection, seconds, variantSelection), (o: BacktestOutput) =>
-      renderBacktest(o, out),
-    )
+    const output = backtestOutput(result, sources, selection, seconds, variantSelection)
+    if (value) output.value = runValueBacktest(result.rows, valuePriceTable(data.rows, value.price), value)
+    ctx.output(output, (o: BacktestOutput) => renderBacktest(o, out))
     return 0
   },
 }
@@ -463,6 +486,7 @@ function renderBacktest(o: BacktestOutput, out: string | undefined): string {
       'r',
       'r',
     ])
+  if (o.value) text += '\n' + renderValue(o.value)
   if (out) text += `\npredictions written to ${out}\n`
   return text
 }

@@ -33,10 +33,7 @@ describe('value bets: selection, settlement, CLV and Kelly by hand', () => {
   })
 
   it('settles flat stakes and the closing-line value', () => {
-    const bets = selectValueBets(
-      [match({ result: 'H' }), match({ date: '2024-01-13', result: 'A' })],
-      0.03,
-    )
+    const bets = selectValueBets([match({ result: 'H' }), match({ date: '2024-01-13', result: 'A' })], 0.03)
     expect(flatProfit(bets[0])).toBeCloseTo(1.2, 12)
     expect(flatProfit(bets[1])).toBe(-1)
     const s = valueBacktest([match({ result: 'H' }), match({ date: '2024-01-13', result: 'A' })], {
@@ -56,10 +53,7 @@ describe('value bets: selection, settlement, CLV and Kelly by hand', () => {
   it('compounds a fractional Kelly bankroll date by date', () => {
     // one bet a date at p 0.5, price 2.2: Kelly (1.1 − 1)/1.2 = 1/12; quarter Kelly stakes 1/48 of the bankroll
     expect(kellyStake(0.5, 2.2)).toBeCloseTo(1 / 12, 12)
-    const bets = selectValueBets(
-      [match({ result: 'H' }), match({ date: '2024-01-13', result: 'A' })],
-      0.03,
-    )
+    const bets = selectValueBets([match({ result: 'H' }), match({ date: '2024-01-13', result: 'A' })], 0.03)
     const k = kelly(bets, 0.25, { resamples: 200 })!
     const afterWin = 1 + (1 / 48) * 1.2
     const final = afterWin * (1 - 1 / 48)

@@ -185,10 +185,7 @@ export function flatStake(bets: readonly ValueBet[], bootstrap?: BootstrapOption
   }
 }
 
-export function closingLineValue(
-  bets: readonly ValueBet[],
-  bootstrap?: BootstrapOptions,
-): ClvSummary | null {
+export function closingLineValue(bets: readonly ValueBet[], bootstrap?: BootstrapOptions): ClvSummary | null {
   const withClose = bets.filter((b) => b.closing !== null)
   if (withClose.length === 0) return null
   const beat = withClose.filter((b) => b.price > (b.closing as number)).length

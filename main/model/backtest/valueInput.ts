@@ -45,7 +45,15 @@ export const CLOSING_LABEL = 'Pinnacle closing (PSCH/PSCD/PSCA)'
 export function quoteOf(quotes: readonly QuoteLike[], keys: readonly QuoteKey[]): Odds3 | null {
   for (const k of keys) {
     const q = quotes.find((x) => x.bookmaker === k.bookmaker && x.kind === k.kind)
-    if (q && q.home !== null && q.draw !== null && q.away !== null && q.home > 1 && q.draw > 1 && q.away > 1) {
+    if (
+      q &&
+      q.home !== null &&
+      q.draw !== null &&
+      q.away !== null &&
+      q.home > 1 &&
+      q.draw > 1 &&
+      q.away > 1
+    ) {
       return [q.home, q.draw, q.away]
     }
   }
