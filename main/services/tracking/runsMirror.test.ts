@@ -1,0 +1,124 @@
+/**
+ * The run mirror against a real MLflow server (SCORELINE_TEST_MLFLOW_URI), through a loopback proxy that
+ * can refuse connections (a real "server unreachable"). Each refresh after the first must be incremental
+ * and leave the mirror equal to the server's own full search.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { TcpFaultProxy } from '../../../test/faults/support/faultProxy'
+import { removeByPrefix, testNamePrefix } from '../../../test/support/mlflowHygiene'
+import { describeWithService } from '../../../test/support/services'
+import { isUnreachable } from './errors'
+import { openMemoryTrackingDatabase } from './localSchema'
+import { MlflowClient } from './mlflowClient'
+import { MlflowTrackingStore } from './mlflowTrackingStore'
+import { PromotionLog } from './promotionLog'
+import { RunsMirror } from './runsMirror'
+import type { Run } from './trackingStore'
+
+/** What a list shows of a run, comparable between the mirror and the server. */
+const view = (runs: Run[]) =>
+  runs
+    .map((r) => ({
+      id: r.info.runId,
+      status: r.info.status,
+      end: r.info.endTime ?? null,
+      metrics: r.metrics,
+      tags: r.tags,
+    }))
+    .sort((a, b) => a.id.localeCompare(b.id))
+
+describeWithService('mlflow', 'run mirror on a real MLflow server', (uri) => {
+  const prefix = `${testNamePrefix()}mirror-`
+  const db = openMemoryTrackingDatabase()
+  let proxy: TcpFaultProxy
+  let store: MlflowTrackingStore
+  let mirror: RunsMirror
+  let experimentId = ''
+  const started: string[] = []
+
+  const serverRuns = () => store.searchAllRuns({ experimentIds: [experimentId] })
+  const start = async (name: string, startTime = Date.now()) => {
+    const run = await store.startRun({ experimentId, runName: name, startTime })
+    started.push(run.runId)
+    return run.runId
+  }
+
+  beforeAll(async () => {
+    const target = new URL(uri)
+    proxy = await TcpFaultProxy.start({ host: target.hostname, port: Number(target.port) })
+    const client = new MlflowClient({ trackingUri: proxy.urlFor(uri) }, { maxRetries: 0, timeoutMs: 5000 })
+    store = new MlflowTrackingStore({ client, promotions: new PromotionLog(db, client.http.baseUrl) })
+    mirror = new RunsMirror({ db, remote: store, nameLike: `${prefix}%`, deleteCheckMs: 0 })
+    experimentId = (await store.ensureExperiment(`${prefix}runs`)).id
+  })
+
+  afterAll(async () => {
+    await proxy?.setMode({ kind: 'pass' })
+    for (const id of started) await store.endRun(id, 'KILLED').catch(() => undefined)
+    await removeByPrefix(uri, prefix)
+    await proxy?.close()
+    db.close()
+  })
+
+  it('reads everything once, then only what changed: a new run, a finished run, a changed metric, a deleted run', async () => {
+    const finished = await start('finished')
+    await store.log(finished, { metrics: { rps: 0.2 }, params: { league: 'E0' } })
+    await store.endRun(finished)
+    const running = await start('running')
+    await store.log(running, { metrics: { rps: 0.3 } })
+    // started two days ago, still running at the first refresh: only its end can bring it back
+    const longRunning = await start('long-running', Date.now() - 2 * 86_400_000)
+
+    const first = await mirror.refresh()
+    expect(first.full).toBe(1)
+    expect(view(mirror.runs([experimentId]))).toEqual(view(await serverRuns()))
+    expect(mirror.runs([experimentId])).toHaveLength(3)
+
+    const added = await start('added')
+    await store.log(running, { metrics: { rps: 0.25 }, step: 1 })
+    await store.endRun(longRunning, 'FAILED')
+    await store.deleteRun(finished)
+
+    const second = await mirror.refresh()
+    expect(second.full).toBe(0)
+    expect(second.changed).toBe(4)
+    const mirrored = mirror.runs([experimentId])
+    expect(view(mirrored)).toEqual(view(await serverRuns()))
+    const byId = new Map(mirrored.map((r) => [r.info.runId, r]))
+    expect(byId.has(added)).toBe(true)
+    expect(byId.has(finished)).toBe(false)
+    expect(byId.get(running)?.metrics.rps).toBe(0.25)
+    expect(byId.get(longRunning)?.info.status).toBe('FAILED')
+
+    // nothing changed: the next refresh changes nothing (a still-running run is re-read, not counted)
+    expect((await mirror.refresh()).changed).toBe(0)
+  })
+
+  it('catches a metric logged to a run that ended long ago only on the full reconcile', async () => {
+    const old = await start('old', Date.now() - 3 * 86_400_000)
+    await store.endRun(old, 'FINISHED', Date.now() - 3 * 86_400_000 + 60_000)
+    await mirror.refresh({ full: true })
+    await store.log(old, { metrics: { late_metric: 1 } })
+    await mirror.refresh()
+    expect(mirror.runs([experimentId]).find((r) => r.info.runId === old)?.metrics.late_metric).toBeUndefined()
+    expect((await mirror.refresh({ full: true })).full).toBe(1)
+    expect(mirror.runs([experimentId]).find((r) => r.info.runId === old)?.metrics.late_metric).toBe(1)
+  })
+
+  it('keeps answering from the mirror while the server is unreachable, marked offline as of the last refresh', async () => {
+    const before = mirror.mark()
+    expect(before.offline).toBe(false)
+    const list = view(mirror.runs([experimentId]))
+    await proxy.setMode({ kind: 'refuse' })
+    const error = await mirror.refresh().catch((e: unknown) => e)
+    expect(isUnreachable(error)).toBe(true)
+    const mark = mirror.mark()
+    expect(mark.offline).toBe(true)
+    expect(mark.asOf).toBe(before.asOf)
+    expect(mark.lastError).toMatch(/127\.0\.0\.1/)
+    expect(view(mirror.runs([experimentId]))).toEqual(list)
+    await proxy.setMode({ kind: 'pass' })
+    await mirror.refresh()
+    expect(mirror.mark().offline).toBe(false)
+  })
+})
