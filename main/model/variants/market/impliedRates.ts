@@ -262,7 +262,7 @@ export function impliedRates(market: Triple, rho: number, options: ImpliedRatesO
       b1 -= m[O1] * r2
       b2 -= m[O2] * r2
     }
-    if (withOver && Math.hypot(b1, b2) < 1e-15) {
+    if (withOver && b1 * b1 + b2 * b2 < 1e-30) {
       stationary = true
       break
     }
@@ -273,7 +273,8 @@ export function impliedRates(market: Triple, rho: number, options: ImpliedRatesO
     if (!(det > 0)) break
     let d1 = (a22 * b1 - a12 * b2) / det
     let d2 = (a11 * b2 - a12 * b1) / det
-    const len = Math.hypot(d1, d2)
+    const len2 = d1 * d1 + d2 * d2
+    const len = len2 > 1 ? Math.hypot(d1, d2) : Math.sqrt(len2)
     if (len > 1) {
       d1 /= len
       d2 /= len
