@@ -235,7 +235,7 @@ describe.skipIf(!runnable)('Jackpots screen in the browser bridge', () => {
     const note = page.getByTestId('model-source-E0')
     await note.waitFor({ timeout: 60_000 })
     expect(await note.textContent()).toMatch(
-      new RegExp(`^E0: priced with champion scoreline-dc-E0 v${league.version} — Champion scoreline-dc-E0`),
+      new RegExp(`^E0: priced with champion scoreline-E0 v${league.version} — Champion scoreline-E0`),
     )
     await page.screenshot({ path: path.join(shots, 'jackpots-champion.png'), fullPage: true })
     await page.close()

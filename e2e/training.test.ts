@@ -49,7 +49,7 @@ describe.skipIf(!runnable)('Training screen in the browser bridge', () => {
     await expect.poll(() => history.textContent(), { timeout: 120_000, interval: 500 }).toMatch(/succeeded/)
     expect(await history.textContent()).toContain('manual')
     await history.getByRole('button').first().click()
-    expect(await history.textContent()).toMatch(/E0.*scoreline-dc-E0 v1/s)
+    expect(await history.textContent()).toMatch(/E0.*scoreline-E0 v1/s)
 
     const dir = path.join(repoRoot, 'e2e', 'screenshots')
     mkdirSync(dir, { recursive: true })

@@ -38,7 +38,7 @@ export const modelUsedSchema = z.object({
   marginMethod: z.string(),
   blend: z.object({ kind: z.string(), alpha: z.number().nullable() }).nullable(),
   calibrator: z.string().nullable(),
-  /** One line: "champion scoreline-dc-E0 v3 (run 1a2b3c), data as of 2026-05-24, ξ 0.0019, 1140 matches". */
+  /** One line: "champion scoreline-E0 v3 (run 1a2b3c), data as of 2026-05-24, ξ 0.0019, 1140 matches". */
   summary: z.string(),
   /** The longer description (evaluation window, blend, calibration, margin method). */
   description: z.string(),

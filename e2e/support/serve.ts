@@ -56,7 +56,7 @@ export async function serve(env: NodeJS.ProcessEnv = {}): Promise<Served> {
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin/scoreline.mjs'), 'serve', '--json'], {
     cwd: repoRoot,
     // the developer's own service URLs and MLflow credentials never reach a test app (a pipeline run
-    // would register scoreline-dc-E0 on their server, #21): a test passes the ones it wants
+    // would register scoreline-E0 on their server, #21): a test passes the ones it wants
     env: { ...withoutServiceEnv(process.env), SCORELINE_HOME: home, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

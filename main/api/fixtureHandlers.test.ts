@@ -33,10 +33,10 @@ export function championStandIn(db: Database.Database): LeagueModelProvider {
         ...m,
         source: {
           kind: 'champion',
-          modelName: `scoreline-dc-${league}`,
+          modelName: `scoreline-${league}`,
           version: '7',
           runId: 'run0000champion',
-          description: `Champion scoreline-dc-${league} v7 (test stand-in)`,
+          description: `Champion scoreline-${league} v7 (test stand-in)`,
           matches: m.model.nMatches,
         },
       } satisfies LeagueModel

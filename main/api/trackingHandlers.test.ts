@@ -23,7 +23,7 @@ import type {
  */
 async function seed(store: TrackingStore, league: string, experimentName: string) {
   const exp = await store.ensureExperiment(experimentName)
-  const model = `scoreline-dc-${league}`
+  const model = `scoreline-${league}`
   await store.ensureRegisteredModel(model, { description: `Dixon-Coles for ${league}` })
   const runIds: string[] = []
   const specs = [
@@ -214,7 +214,7 @@ function trackingSuite(options: { env: () => NodeJS.ProcessEnv; tag: string }) {
 
     const missing = await scoreline.dispatch(
       'tracking.model',
-      { name: 'scoreline-dc-XX-none' },
+      { name: 'scoreline-XX-none' },
       { transport: 'test' },
     )
     expect(missing).toMatchObject({ ok: false, error: { code: 'TRACKING_NOT_FOUND' } })

@@ -21,6 +21,8 @@ import {
 } from '../services/tracking/promotion'
 import type { PromotionRecord } from '../services/tracking/promotionLog'
 import { TAGS } from '../services/tracking/trackingStore'
+import { leaguesOfModelName, legacyLeaguesOf } from '../services/tracking/modelName'
+import { describeMigrations, migrateModelNames } from '../services/tracking/modelNameMigration'
 import type {
   Experiment,
   ModelVersion,
@@ -251,7 +253,7 @@ async function runOrNull(store: TrackingStore, runId: string | undefined): Promi
 const leagueOf = (model: RegisteredModel, version?: ModelVersion | null): string | null =>
   version?.tags['scoreline.league'] ??
   model.tags['scoreline.league'] ??
-  /^scoreline-dc-(.+)$/.exec(model.name)?.[1] ??
+  (leaguesOfModelName(model.name) ?? legacyLeaguesOf(model.name))?.join('+') ??
   null
 
 /** The run whose value is ★best (shared/bestMetric.ts), null where best means nothing. */
@@ -612,6 +614,14 @@ export function createTrackingHandlers(deps: TrackingHandlerDeps): Pick<Handlers
         version: decision.version,
       })
       return toResultDto(decision)
+    },
+
+    'tracking.migrateNames': async () => {
+      const migrations = await migrateModelNames(store())
+      for (const m of migrations)
+        for (const r of m.registered)
+          deps.events.emit('tracking.changed', { modelName: m.to, action: 'migrate', version: r.to })
+      return { migrations, lines: describeMigrations(migrations) }
     },
   }
 }

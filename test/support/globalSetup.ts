@@ -23,7 +23,7 @@ const shared = globalThis as {
   scorelineMlflowChecked?: Promise<void>
 }
 
-/** After every suite: no production-named model (`scoreline-dc-E0`) was created or changed (#21). */
+/** After every suite: no production-named model (`scoreline-E0`) was created or changed (#21). */
 export async function teardown(): Promise<void> {
   const check = await shared.scorelineMlflowGuard
   shared.scorelineMlflowChecked ??= check?.()

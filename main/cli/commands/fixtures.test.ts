@@ -161,7 +161,7 @@ describe('the weekly flow on a fresh data folder: seasons → pipeline → fixtu
       expect(priced.models).toHaveLength(1)
       expect(priced.models[0].kind).toBe('champion')
       expect(priced.models[0].summary).toMatch(
-        /^champion scoreline-dc-SIM v1 \(run \w+\), data as of \d{4}-\d{2}-\d{2}, ξ [\d.]+, \d+ matches$/,
+        /^champion scoreline-SIM v1 \(run \w+\), data as of \d{4}-\d{2}-\d{2}, ξ [\d.]+, \d+ matches$/,
       )
       for (const f of priced.fixtures) {
         expect(f.source?.kind).toBe('champion')
@@ -178,7 +178,7 @@ describe('the weekly flow on a fresh data folder: seasons → pipeline → fixtu
     it('the table names the model above and the warnings below; --out writes a CSV with named columns', async () => {
       const human = await run(['fixtures', 'price', '--league', 'SIM'])
       expect(human.code).toBe(0)
-      expect(human.stdout).toMatch(/^SIM: champion scoreline-dc-SIM v1 /)
+      expect(human.stdout).toMatch(/^SIM: champion scoreline-SIM v1 /)
       expect(human.stdout).toMatch(
         /kick-off UTC\s+fixture\s+model % H D A\s+market % H D A\s+market from \(UTC\)\s+served % H D A\s+served by\s+edge served\s+edge model\s+best EV\s+warnings/,
       )
@@ -207,7 +207,7 @@ describe('the weekly flow on a fresh data folder: seasons → pipeline → fixtu
       expect(o.fixtures[0].market).toMatchObject({ bookmaker: 'PS' })
       expect(o.models[0].summary).toBe(priced.models[0].summary)
       const human = await run(['predict', '--league', 'SIM', '--fixture', 'Team 01 v Team 02'])
-      expect(human.stdout).toMatch(/^SIM: champion scoreline-dc-SIM v1 \(run \w+\), data as of/)
+      expect(human.stdout).toMatch(/^SIM: champion scoreline-SIM v1 \(run \w+\), data as of/)
     })
 
     it('explain --league ends at the served number (JSON and text)', async () => {

@@ -19,7 +19,7 @@ describe('models list', () => {
     }
     const text = renderModels([
       {
-        name: 'scoreline-dc-T0',
+        name: 'scoreline-T0',
         league: 'T0',
         description: null,
         aliases: { champion: '2' },

@@ -151,7 +151,7 @@ const showCommand: Command = {
 function oneName(ctx: CommandContext): string {
   const [name] = ctx.positionals
   if (!name)
-    throw new UserError('Give the model name, e.g. scoreline-dc-E0 (`scoreline models list` shows them).')
+    throw new UserError('Give the model name, e.g. scoreline-E0 (`scoreline models list` shows them).')
   return name
 }
 
@@ -167,7 +167,7 @@ const promoteCommand: Command = {
     const [name, version] = ctx.positionals
     if (!name || !version || !/^\d+$/.test(version))
       throw new UserError(
-        'Give the model name and a version number, e.g. `scoreline models promote scoreline-dc-E0 3`.',
+        'Give the model name and a version number, e.g. `scoreline models promote scoreline-E0 3`.',
       )
     const scoreline = openScoreline(ctx)
     try {
@@ -234,9 +234,28 @@ const rollbackCommand: Command = {
   },
 }
 
+const migrateNamesCommand: Command = {
+  name: 'migrate-names',
+  summary:
+    'Re-register models named before one-model-per-league (scoreline-dc-E0) as scoreline-E0: every version in order with its tags (decisions included), its variant as the scoreline.model_variant tag, and its aliases; the old model is kept and tagged scoreline.migrated_to. Safe to run again.',
+  usage: '[--json]',
+  options: { ...SERVICE_OPTIONS },
+  async run(ctx) {
+    const scoreline = openScoreline(ctx)
+    try {
+      const result = await trackingUserErrors(() => call(scoreline, 'tracking.migrateNames', {}))
+      ctx.output(result, () => result.lines.join('\n') + '\n')
+      return 0
+    } finally {
+      await scoreline.close()
+    }
+  },
+}
+
 export const modelsCommand: Command = {
   name: 'models',
-  summary: 'The model registry: champions and challengers per league, promote or roll back by hand.',
-  usage: '<list|show|promote|rollback>',
-  subcommands: [listCommand, showCommand, promoteCommand, rollbackCommand],
+  summary:
+    'The model registry (one registered model per league, scoreline-E0; the variant is a version tag): champions and challengers, promote or roll back by hand, migrate old names.',
+  usage: '<list|show|promote|rollback|migrate-names>',
+  subcommands: [listCommand, showCommand, promoteCommand, rollbackCommand, migrateNamesCommand],
 }

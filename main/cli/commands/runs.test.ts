@@ -52,7 +52,7 @@ describe('scoreline runs and scoreline models', () => {
     expect(e0.runs.map((r: { params: { league: string } }) => r.params.league)).toEqual(['E0', 'E0'])
     const unknown = await run(['runs', 'list', '--experiment', 'nope'])
     expect(unknown.code).toBe(1)
-    expect(unknown.stderr).toMatch(/No experiment named "nope". Experiments: dixon_coles_blending/)
+    expect(unknown.stderr).toMatch(/No experiment named "nope". Experiments: dixon_coles_poisson/)
     const bad = await run(['runs', 'list', '--filter', 'metrics.rps <<< 1'])
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/Invalid search filter/)
@@ -85,31 +85,38 @@ describe('scoreline runs and scoreline models', () => {
   it('models list, show, promote and rollback, each printing what it acted on', async () => {
     const list = await run(['models', 'list'])
     expect(list.code).toBe(0)
-    expect(list.stdout).toMatch(/scoreline-dc-D1\s+D1\s+v1 .* v2 \(rps/)
+    expect(list.stdout).toMatch(/scoreline-D1\s+D1\s+v1 .* v2 \(rps/)
     const models = JSON.parse((await run(['models', 'list', '--json'])).stdout)
-    expect(models.map((m: { name: string }) => m.name)).toEqual(['scoreline-dc-D1', 'scoreline-dc-E0'])
+    expect(models.map((m: { name: string }) => m.name)).toEqual(['scoreline-D1', 'scoreline-E0'])
 
-    const show = await run(['models', 'show', 'scoreline-dc-E0'])
+    const show = await run(['models', 'show', 'scoreline-E0'])
     expect(show.stdout).toMatch(/v2\s+challenger/)
     expect(show.stdout).toMatch(/promotion history:/)
 
-    const promote = await run(['models', 'promote', 'scoreline-dc-E0', '2', '--reason', 'cli test'])
+    const promote = await run(['models', 'promote', 'scoreline-E0', '2', '--reason', 'cli test'])
     expect(promote.code).toBe(0)
     expect(promote.stdout).toMatch(/metric\s+champion v1\s+v2\s+difference/)
     expect(promote.stdout).toMatch(/evaluated on the same 56 matches \(by match id\)/)
     expect(promote.stdout).toMatch(
-      /scoreline-dc-E0: champion is now v2 \(was v1\) — cli test \[.+ via the CLI\]/,
+      /scoreline-E0: champion is now v2 \(was v1\) — cli test \[.+ via the CLI\]/,
     )
 
-    const back = JSON.parse((await run(['models', 'rollback', 'scoreline-dc-E0', '--json'])).stdout)
+    const back = JSON.parse((await run(['models', 'rollback', 'scoreline-E0', '--json'])).stdout)
     expect(back).toMatchObject({ action: 'rollback', version: '1', previousChampion: '2' })
     expect(back.comparison.champion.version).toBe('2')
 
-    const none = await run(['models', 'promote', 'scoreline-dc-E0', '9'])
+    const none = await run(['models', 'promote', 'scoreline-E0', '9'])
     expect(none.code).toBe(1)
     expect(none.stderr).toMatch(/has no version 9 \(versions: 2, 1\)/)
-    const unknownModel = await run(['models', 'show', 'scoreline-dc-XX'])
+    const unknownModel = await run(['models', 'show', 'scoreline-XX'])
     expect(unknownModel.code).toBe(1)
-    expect(unknownModel.stderr).toMatch(/No registered model named scoreline-dc-XX/)
+    expect(unknownModel.stderr).toMatch(/No registered model named scoreline-XX/)
+
+    // the pipeline registered under the one-model-per-league names: nothing left to migrate (#21)
+    const migrate = await run(['models', 'migrate-names'])
+    expect([migrate.code, migrate.stdout]).toEqual([
+      0,
+      'No model with an old name (scoreline-dc-…): nothing to migrate.\n',
+    ])
   })
 })

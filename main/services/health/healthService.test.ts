@@ -121,7 +121,7 @@ describe('model health service (real pipeline, local tracking store)', () => {
     expect(r.state).toBe('ready')
     const e0 = run.leagues.find((l) => l.league === 'E0')!
     expect(r.champion).toMatchObject({
-      modelName: 'scoreline-dc-E0',
+      modelName: 'scoreline-E0',
       version: e0.version,
       runId: e0.runId,
       trainedTo: e0.evaluation!.to,

@@ -1,5 +1,5 @@
 /**
- * Model health per league, for the league's champion (registry alias `champion` of `scoreline-dc-<league>`):
+ * Model health per league, for the league's champion (registry alias `champion` of `scoreline-<league>`):
  *  - evaluation: the champion's walk-forward forecasts (its run's `predictions.csv`), the numbers it was
  *    promoted on;
  *  - recent: the champion, unchanged, applied to the matches played after its training as-of date that are
@@ -14,6 +14,7 @@ import { DEFAULT_MARKET_PREFERENCE } from '../data/csv'
 import type { SettingsStore } from '../data/db'
 import type { TrackingStore } from '../tracking/trackingStore'
 import { CHAMPION } from '../tracking/promotion'
+import { registeredModelName } from '../tracking/modelName'
 import type { ModelArtifact } from '../training/artifacts'
 import { pickOdds } from '../training/leagueData'
 import { MARKET_PREFERENCE } from '../../../shared/marketPreference'
@@ -46,7 +47,8 @@ export const THRESHOLD_KEYS = {
   window: 'health.rollingWindow',
 } as const satisfies Record<keyof HealthThresholds, string>
 
-export const modelNameOf = (league: string) => `scoreline-dc-${league}`
+/** The league's registered model: the one rule (tracking/modelName.ts). */
+export const modelNameOf = (league: string): string => registeredModelName(league)
 
 export interface ChampionInfo {
   modelName: string

@@ -117,7 +117,7 @@ describe('jackpot league models', () => {
       defaults: () => ({ margin: 'power', blend: 'log', calibration: 'none' }),
     })
     const model = await models.get('E0')
-    expect(model.source).toMatchObject({ kind: 'champion', modelName: 'scoreline-dc-E0', version, runId })
+    expect(model.source).toMatchObject({ kind: 'champion', modelName: 'scoreline-E0', version, runId })
     expect(model.blend).toEqual({ kind: 'linear', alpha: 0.4 })
     expect(model.calibrator?.kind).toBe('temperature')
     expect(model.margin).toBe('additive') // the champion's own, not the default: α was fitted against it
@@ -126,7 +126,7 @@ describe('jackpot league models', () => {
     const analysis = await priceJackpot(jackpot, models, { margin: 'power' })
     expect(analysis.models[0].source).toEqual({
       kind: 'champion',
-      modelName: 'scoreline-dc-E0',
+      modelName: 'scoreline-E0',
       version,
       runId,
       reason: null,

@@ -75,7 +75,7 @@ export interface LeagueModelProvider {
 }
 
 export interface LeagueModelOptions {
-  /** The tracking registry holding the champions (`scoreline-dc-<league>@champion`); absent: always fit. */
+  /** The tracking registry holding the champions (`scoreline-<league>@champion`); absent: always fit. */
   tracking?: () => TrackingStore
   /** Stored defaults, read at every fit. */
   defaults?: () => PricingDefaults

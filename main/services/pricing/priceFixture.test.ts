@@ -52,7 +52,7 @@ describe('priceFixture', () => {
     expect(p.model!.topScores).toHaveLength(5)
     expect(p.warnings).toEqual([])
     expect(p.source!.summary).toMatch(
-      /^champion scoreline-dc-test-E0 v3 \(run rune0012\), data as of \d{4}-\d\d-\d\d, ξ 0\.0019, \d+ matches$/,
+      /^champion scoreline-test-E0 v3 \(run rune0012\), data as of \d{4}-\d\d-\d\d, ξ 0\.0019, \d+ matches$/,
     )
   })
 

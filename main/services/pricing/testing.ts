@@ -63,10 +63,10 @@ export function simulatedLeagueModel(o: SimulatedLeagueModelOptions = {}): Leagu
           }
         : {
             kind: 'champion',
-            modelName: `scoreline-dc-test-${league}`,
+            modelName: `scoreline-test-${league}`,
             version: '3',
             runId: `run${league.toLowerCase()}0123456789`,
-            description: `Champion scoreline-dc-test-${league} v3`,
+            description: `Champion scoreline-test-${league} v3`,
             matches: model.nMatches,
           },
   }

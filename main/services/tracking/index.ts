@@ -42,7 +42,8 @@ export {
   PROMOTION_TAGS,
 } from './promotion'
 export type { PromoteIfBetterInput, PromotionDecision } from './promotion'
-export { recordPipelineRun, registeredModelName, EXPERIMENTS } from './pipelineRecorder'
+export { recordPipelineRun, registeredModelName, EXPERIMENTS, STAGE_TAG, PIPELINE_STAGE } from './pipelineRecorder'
+export { leagueOfModelName, leaguesOfModelName, legacyLeaguesOf } from './modelName'
 export type { PipelineRunInput, RecordedPipelineRun, RecordedRunInput } from './pipelineRecorder'
 export { compare, compareRuns, metricHigherIsBetter } from './compareRuns'
 export type { RunComparison } from './compareRuns'

@@ -1,26 +1,33 @@
 /**
- * What a training run records, in the shape the team's MLflow already has: experiments
- * `dixon_coles_poisson` / `dixon_coles_blending` / `dixon_coles_calibration`, one parent run per pipeline
- * execution with nested child runs, params, metrics, the data fingerprint tag and artifacts (model JSON,
- * predictions CSV, team ratings CSV, reliability SVG). The pipeline computes the content; this logs it.
+ * What a training run records, in the shape the team's MLflow already has: one parent run per pipeline
+ * execution in the experiment `dixon_coles_poisson`, with its child runs nested under it in the same
+ * experiment (MLflow nests only within one), each child tagged with the team's stage name
+ * (`scoreline.stage` = `dixon_coles_poisson` / `dixon_coles_blending` / `dixon_coles_calibration`, the
+ * experiments they once had) so MLflow users filter on it; params, metrics, the data fingerprint tag and
+ * artifacts (model JSON, predictions CSV, team ratings CSV, reliability SVG). The pipeline computes the
+ * content; this logs it.
  */
 import { TAGS } from './trackingStore'
 import type { MetricPoint, RunStatus, TrackingStore } from './trackingStore'
 
+export { registeredModelName } from './modelName'
+
+/** The team's stage names: the pipeline's experiment is `poisson`; each names its runs' `scoreline.stage`. */
 export const EXPERIMENTS = {
   poisson: 'dixon_coles_poisson',
   blending: 'dixon_coles_blending',
   calibration: 'dixon_coles_calibration',
 } as const
 
-/** Registered model name for a league or league group: `scoreline-dc-E0`, `scoreline-dc-E0+E1`. */
-export function registeredModelName(leagues: string | readonly string[]): string {
-  const list = typeof leagues === 'string' ? [leagues] : [...leagues].sort()
-  return `scoreline-dc-${list.join('+')}`
-}
+/** Run tag naming a run's stage: `pipeline` for a parent, an EXPERIMENTS name for a child (#21). */
+export const STAGE_TAG = 'scoreline.stage'
+export const PIPELINE_STAGE = 'pipeline'
+export type Stage = (typeof EXPERIMENTS)[keyof typeof EXPERIMENTS]
 
 export interface RecordedRunInput {
   runName: string
+  /** A child's stage (`scoreline.stage`); the parent is always `pipeline`. */
+  stage?: Stage
   params?: Record<string, string | number | boolean>
   /** Final values (step 0) or full points. */
   metrics?: Record<string, number> | Array<Omit<MetricPoint, 'step'> & { step?: number }>
@@ -53,7 +60,7 @@ export async function recordPipelineRun(
   input: PipelineRunInput,
 ): Promise<RecordedPipelineRun> {
   const experiment = await store.ensureExperiment(input.experiment)
-  const tags: Record<string, string> = { ...input.tags }
+  const tags: Record<string, string> = { ...input.tags, [STAGE_TAG]: PIPELINE_STAGE }
   if (input.dataFingerprint) tags[TAGS.dataFingerprint] = input.dataFingerprint
   if (input.evalWindow) tags[TAGS.evalWindow] = input.evalWindow
   const parent = await store.startRun({
@@ -74,7 +81,7 @@ export async function recordPipelineRun(
           experimentId: experiment.id,
           runName: child.runName,
           parentRunId: parent.runId,
-          tags: { ...tags, ...child.tags },
+          tags: { ...tags, ...child.tags, [STAGE_TAG]: child.stage ?? EXPERIMENTS.poisson },
           clientKey: input.clientKey ? `${input.clientKey}/${i}` : undefined,
         })
         childRunIds[i] = run.runId

@@ -156,11 +156,20 @@ describe('training pipeline (local tracking and feature stores)', () => {
     expect(artifact.currentTeams).toHaveLength(8)
     const artifacts = (await tracking.listArtifacts(runId)).map((a) => a.path).sort()
     expect(artifacts).toEqual(['model', 'predictions.csv', 'reliability.svg', 'team_ratings.csv'])
+    // the children are nested in the parent's experiment (#21), each tagged with its team stage
+    expect(parent.tags['scoreline.stage']).toBe('pipeline')
+    const nested = await tracking.searchRuns({
+      experimentIds: [parent.info.experimentId],
+      filter: `tags.\`mlflow.parentRunId\` = '${runId}'`,
+    })
+    expect(nested.items.map((r) => r.tags['scoreline.stage']).sort()).toEqual(
+      Object.values(EXPERIMENTS).sort(),
+    )
+    expect(await tracking.getExperimentByName(EXPERIMENTS.blending)).toBeNull()
     for (const name of Object.values(EXPERIMENTS)) {
-      const exp = await tracking.getExperimentByName(name)
       const children = await tracking.searchRuns({
-        experimentIds: [exp!.id],
-        filter: `tags.\`mlflow.parentRunId\` = '${runId}'`,
+        experimentIds: [parent.info.experimentId],
+        filter: `tags.\`mlflow.parentRunId\` = '${runId}' and tags.\`scoreline.stage\` = '${name}'`,
       })
       expect(children.items).toHaveLength(1)
       // the blend and calibration runs say whether their stage was served, and on what out-of-sample evidence
@@ -195,7 +204,7 @@ describe('training pipeline (local tracking and feature stores)', () => {
     expect(again.summary).toBe(
       'E0: nothing changed since v1 (same data and settings), no new version; D1: nothing changed since v1 (same data and settings), no new version',
     )
-    expect((await tracking.searchModelVersions({ name: 'scoreline-dc-E0' })).items).toHaveLength(1)
+    expect((await tracking.searchModelVersions({ name: 'scoreline-E0' })).items).toHaveLength(1)
     expect(await features.activeVersion('team_ratings')).toBe(before)
   })
 

@@ -108,13 +108,67 @@ describe('a pipeline run as MLflow shows it (local tracking store)', () => {
       const svg = Buffer.from(await tracking.downloadArtifact(runId, 'reliability.svg')).toString('utf8')
       expect(svg).toContain('calibrated forecast (H/D/A)')
       expect(svg).toMatch(/ECE \(top-label\) 0\.\d{4}/)
-      const exp = await tracking.getExperimentByName(EXPERIMENTS.calibration)
+      const exp = await tracking.getExperimentByName(EXPERIMENTS.poisson)
       expect(exp?.tags[TAGS.experimentKind]).toBe(EXPERIMENT_KIND)
+      // the children nest under the parent in its experiment, their stage a tag MLflow users filter on
+      expect(run.info.experimentId).toBe(exp?.id)
+      expect(run.tags['scoreline.stage']).toBe('pipeline')
+      const blend = await tracking.searchRuns({
+        experimentIds: [exp!.id],
+        filter: `tags.\`scoreline.stage\` = '${EXPERIMENTS.blending}'`,
+      })
+      expect(blend.items.map((r) => [r.info.runName, r.tags[TAGS.parentRunId]])).toEqual([
+        ['E0 blend', runId],
+      ])
+      for (const other of [EXPERIMENTS.blending, EXPERIMENTS.calibration])
+        expect(await tracking.getExperimentByName(other)).toBeNull()
+      const version = await tracking.getModelVersion('scoreline-E0', out.leagues[0].version!)
+      expect(version.tags['scoreline.model_variant']).toBe('dixon-coles')
     } finally {
       await pool.close()
       tracking.close()
     }
   }, 60_000)
+})
+
+describe('a pipeline run on the local store moves models with old names first (#21)', () => {
+  it('re-registers scoreline-dc-E0 as scoreline-E0 with its champion, and says so', async () => {
+    const tracking = new LocalTrackingStore({ db: openMemoryTrackingDatabase(), ownsDb: true })
+    try {
+      const exp = await tracking.ensureExperiment(EXPERIMENTS.poisson)
+      const run = await tracking.startRun({ experimentId: exp.id })
+      await tracking.endRun(run.runId, 'FINISHED')
+      await tracking.ensureRegisteredModel('scoreline-dc-E0')
+      const v = await tracking.createModelVersion({
+        name: 'scoreline-dc-E0',
+        runId: run.runId,
+        artifactPath: 'model',
+      })
+      await tracking.setAlias('scoreline-dc-E0', 'champion', v.version)
+      const logs: string[] = []
+      const db = simulatedAppDatabase([{ code: 'E0', seed: 3 }])
+      const onEvent = (e: { type: string; message?: string }) => e.type === 'log' && logs.push(e.message!)
+      await runPipeline(
+        [],
+        DEFAULT_PIPELINE_SETTINGS,
+        { db, tracking, pool: null as never, onEvent },
+        { id: 'm1', trigger: 'cli' },
+      )
+      expect((await tracking.getVersionByAlias('scoreline-E0', 'champion'))?.runId).toBe(run.runId)
+      expect(logs).toEqual([
+        'scoreline-dc-E0 → scoreline-E0: re-registered v1→v1 (dixon-coles); aliases @champion→v1.',
+      ])
+      await runPipeline(
+        [],
+        DEFAULT_PIPELINE_SETTINGS,
+        { db, tracking, pool: null as never, onEvent },
+        { id: 'm2', trigger: 'cli' },
+      )
+      expect(logs).toHaveLength(1)
+    } finally {
+      tracking.close()
+    }
+  })
 })
 
 describeWithService('mlflow', 'what MLflow users see on a real server (#21)', (uri) => {

@@ -16,7 +16,7 @@ export function ModelSummaryTable({
   caption,
 }: {
   models: readonly RegisteredModelDto[]
-  /** Each row's test id (the Dashboard's `champion-E0`, the Models screen's `model-scoreline-dc-E0`). */
+  /** Each row's test id (the Dashboard's `champion-E0`, the Models screen's `model-scoreline-E0`). */
   rowTestId: (m: RegisteredModelDto) => string
   /** The model whose detail is open (highlighted), if any. */
   selected?: string | null

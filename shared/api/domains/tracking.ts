@@ -385,6 +385,25 @@ export const trackingProcedures = {
       .strict(),
     output: promotionResultSchema,
   }),
+  'tracking.migrateNames': procedure({
+    summary:
+      'Re-register the versions of models named before one-model-per-league (`scoreline-dc-E0`) under `scoreline-E0`, with their tags, variant and aliases; idempotent.',
+    input: z.object({}).strict(),
+    output: z.object({
+      migrations: z.array(
+        z.object({
+          from: z.string(),
+          to: z.string(),
+          registered: z.array(z.object({ from: z.string(), to: z.string(), variant: z.string() })),
+          already: z.number().int(),
+          aliases: z.record(z.string(), z.string()),
+          keptAliases: z.array(z.string()),
+        }),
+      ),
+      /** One line per model saying what was done. */
+      lines: z.array(z.string()),
+    }),
+  }),
 }
 
 export const trackingEvents = {

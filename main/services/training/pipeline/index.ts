@@ -8,9 +8,10 @@
  *     the α and calibrator fitted on the whole window are kept for future fixtures;
  *  4. fit Dixon-Coles on the training window ending at the last played match (what the app predicts with);
  *  5. evaluation = the walk-forward metrics of the four forecasts on the same matches;
- *  6. track a parent run (experiment `dixon_coles_poisson`) with child runs in `dixon_coles_poisson`,
- *     `dixon_coles_blending` and `dixon_coles_calibration`: params, metrics, artifacts;
- *  7. register a version of `scoreline-dc-<league>` and promote it only if it beats the champion on the
+ *  6. track a parent run (experiment `dixon_coles_poisson`) with child runs nested under it in the same
+ *     experiment, tagged `scoreline.stage` `dixon_coles_poisson`, `dixon_coles_blending`,
+ *     `dixon_coles_calibration`: params, metrics, artifacts;
+ *  7. register a version of `scoreline-<league>` (variant: its `scoreline.model_variant` tag) and promote it only if it beats the champion on the
  *     same evaluation matches (`promoteIfBetter`; when the champion was evaluated on another window it is
  *     re-scored on this one with its own settings);
  *  8. on promotion, rebuild the feature views (injected `rebuildFeatures`).

@@ -1,5 +1,6 @@
 /** The pipeline's outer loop: league by league, then one feature rebuild, then the run's summary. */
 import { rebuildAfterPromotion } from './features'
+import { describeMigrations, migrateModelNames } from '../../tracking/modelNameMigration'
 import { runLeague } from './league'
 import { emptyOutcome, settingsRecord } from './records'
 import type {
@@ -77,6 +78,15 @@ export async function runPipeline(
     } catch {
       // a listener must not break the run
     }
+  }
+  // the local store moves models named before one-model-per-league (scoreline-dc-E0) by itself, so a
+  // champion is found under its new name; a server's are moved by `scoreline models migrate-names` (#21)
+  if (deps.tracking.kind === 'local') {
+    const moved = (await migrateModelNames(deps.tracking)).filter(
+      (m) => m.registered.length > 0 || Object.keys(m.aliases).length > 0,
+    )
+    for (const line of moved.length ? describeMigrations(moved) : [])
+      emit({ type: 'log', runId: meta.id, league: null, level: 'info', message: line })
   }
   for (let i = 0; i < leagues.length; i++) {
     const league = leagues[i]

@@ -11,6 +11,7 @@ import { matchSetId, scoredIds } from '../../tracking/sameMatches'
 import type { ChosenVariant, LeagueStep } from './step'
 import { configFingerprint, RUN_TAGS } from './unchanged'
 import { EXPERIMENTS, modelNameOf } from './types'
+import { PIPELINE_STAGE, STAGE_TAG, type Stage } from '../../tracking/pipelineRecorder'
 import { runSourceTags, xiSearchMetrics } from './mlflowView'
 
 export async function trackStep(
@@ -28,11 +29,8 @@ export async function trackStep(
   // the latest season's teams: ratings tables hide those that left the league (#20)
   const current = currentLeagueTeams(data.matches)
   const version = await time('track', async () => {
-    const [poisson, blending, calibration] = await Promise.all([
-      tracking.ensureExperiment(EXPERIMENTS.poisson),
-      tracking.ensureExperiment(EXPERIMENTS.blending),
-      tracking.ensureExperiment(EXPERIMENTS.calibration),
-    ])
+    // one experiment: MLflow nests child runs only under a parent of the same experiment (#21)
+    const experiment = await tracking.ensureExperiment(EXPERIMENTS.poisson)
     const tags = {
       'scoreline.league': league,
       'scoreline.pipeline_run': meta.id,
@@ -77,9 +75,9 @@ export async function trackStep(
     }
     // the run starts when the league's work started (loading its matches), not when it is logged (#20)
     const parent = await tracking.startRun({
-      experimentId: poisson.id,
+      experimentId: experiment.id,
       runName: `${league} pipeline ${meta.id}`,
-      tags,
+      tags: { ...tags, [STAGE_TAG]: PIPELINE_STAGE },
       startTime: ctx.startedAt,
     })
     ctx.parentRunId = parent.runId
@@ -108,17 +106,17 @@ export async function trackStep(
     await tracking.log(parent.runId, { metrics: xiSearchMetrics(xiChoice, Date.now()) })
     // a child run spans the step that did its work: the fit, or the walk-forward (blend and calibration)
     const child = async (
-      experimentId: string,
+      stage: Stage,
       name: string,
       p: Record<string, string | number>,
       m: Record<string, number>,
     ) => {
       const span = ctx.wall.get(name === 'fit' ? 'fit' : 'backtest')
       const run = await tracking.startRun({
-        experimentId,
+        experimentId: experiment.id,
         runName: `${league} ${name}`,
         parentRunId: parent.runId,
-        tags,
+        tags: { ...tags, [STAGE_TAG]: stage },
         ...(span ? { startTime: span.start } : {}),
       })
       ctx.childRuns.push(run.runId)
@@ -126,7 +124,7 @@ export async function trackStep(
       await tracking.endRun(run.runId, 'FINISHED', span?.end || undefined)
     }
     await child(
-      poisson.id,
+      EXPERIMENTS.poisson,
       'fit',
       {
         league,
@@ -145,7 +143,7 @@ export async function trackStep(
       },
     )
     await child(
-      blending.id,
+      EXPERIMENTS.blending,
       'blend',
       { league, blend: s.blend, margin_method: s.margin, xi: xiChoice.xi },
       {
@@ -157,7 +155,7 @@ export async function trackStep(
     )
     const cal = backtest.final.calibrator
     await child(
-      calibration.id,
+      EXPERIMENTS.calibration,
       'calibration',
       { league, calibration: s.calibration, xi: xiChoice.xi },
       {

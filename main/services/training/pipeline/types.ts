@@ -10,6 +10,7 @@ import type { MarketKey } from '../../data/csv'
 import { DEFAULT_MARKET_PREFERENCE } from '../../data/csv'
 import type { PromotionDecision } from '../../tracking/promotion'
 import type { TrackingStore } from '../../tracking/trackingStore'
+import { registeredModelName } from '../../tracking/modelName'
 import type { LeagueData } from '../leagueData'
 import type { WorkerPool } from '../workerPool'
 
@@ -47,13 +48,10 @@ export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = {
   jobTimeoutMs: 10 * 60_000,
 }
 
-export const EXPERIMENTS = {
-  poisson: 'dixon_coles_poisson',
-  blending: 'dixon_coles_blending',
-  calibration: 'dixon_coles_calibration',
-} as const
+export { EXPERIMENTS } from '../../tracking/pipelineRecorder'
 
-export const modelNameOf = (league: string) => `scoreline-dc-${league}`
+/** The league's registered model (`scoreline-E0`): the one rule in tracking/modelName.ts. */
+export const modelNameOf = (league: string): string => registeredModelName(league)
 
 export type PipelineTrigger = 'manual' | 'cli' | 'schedule'
 export type PipelineState = 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled'

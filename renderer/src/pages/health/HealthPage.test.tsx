@@ -206,7 +206,7 @@ function readyReport(league: string, recent: Row[]): HealthReportDto {
     message: verdict.message,
     thresholds: THRESHOLDS,
     champion: {
-      modelName: `scoreline-dc-${league}`,
+      modelName: `scoreline-${league}`,
       version: '4',
       runId: 'a1b2c3d4e5f6a7b8',
       trainedTo: '2023-05-28',

@@ -113,7 +113,7 @@ describe('which model priced the coupon', () => {
     const models: JackpotAnalysisDto['models'] = [
       {
         ...base,
-        source: { kind: 'champion', modelName: 'scoreline-dc-E0', version: '4', runId: 'r', reason: null },
+        source: { kind: 'champion', modelName: 'scoreline-E0', version: '4', runId: 'r', reason: null },
       },
       {
         ...base,
@@ -129,7 +129,7 @@ describe('which model priced the coupon', () => {
     ]
     render(<ModelSources models={models} />)
     expect(screen.getByTestId('model-source-E0').textContent).toMatch(
-      /^E0: priced with champion scoreline-dc-E0 v4 — details/,
+      /^E0: priced with champion scoreline-E0 v4 — details/,
     )
     expect(screen.getByTestId('model-source-D1').textContent).toMatch(
       /^D1: fitted on the fly: no champion yet — details/,

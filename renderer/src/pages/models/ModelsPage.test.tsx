@@ -46,7 +46,7 @@ const target = (version: string, rps: number) => ({
 })
 
 const model = (champion: string, challenger: string | null): RegisteredModelDto => ({
-  name: 'scoreline-dc-E0',
+  name: 'scoreline-E0',
   league: 'E0',
   description: 'Dixon-Coles + market blend for E0',
   aliases: { champion, ...(challenger ? { challenger } : {}) },
@@ -56,7 +56,7 @@ const model = (champion: string, challenger: string | null): RegisteredModelDto 
 })
 
 const version = (v: string, rps: number, aliases: string[], window = 'E0:w1'): ModelVersionDto => ({
-  name: 'scoreline-dc-E0',
+  name: 'scoreline-E0',
   version: v,
   runId: `run${v}`,
   source: `runs:/run${v}/model`,
@@ -90,7 +90,7 @@ const detail = (champion: string): ModelDetailDto => ({
           {
             id: 3,
             decidedAt: 3,
-            modelName: 'scoreline-dc-E0',
+            modelName: 'scoreline-E0',
             action: 'manual-promote' as const,
             alias: 'champion',
             version: '2',
@@ -108,7 +108,7 @@ const detail = (champion: string): ModelDetailDto => ({
     {
       id: 2,
       decidedAt: 2,
-      modelName: 'scoreline-dc-E0',
+      modelName: 'scoreline-E0',
       action: 'challenger' as const,
       alias: 'challenger',
       version: '2',
@@ -162,7 +162,7 @@ describe('Models screen', () => {
         return {
           action: 'manual-promote',
           promoted: true,
-          modelName: 'scoreline-dc-E0',
+          modelName: 'scoreline-E0',
           version: '2',
           previousChampion: '1',
           decidedBy: 'ana via the app',
@@ -175,7 +175,7 @@ describe('Models screen', () => {
       render(<ModelsPage api={api} />)
     })
     expect(
-      within(screen.getByTestId('model-scoreline-dc-E0')).getByTestId('model-champion').textContent,
+      within(screen.getByTestId('model-scoreline-E0')).getByTestId('model-champion').textContent,
     ).toBe('v1')
     expect(screen.getByTestId('version-2').textContent).toContain('challenger')
     expect(screen.getByTestId('promotion-history').textContent).toContain('challenger')
@@ -200,14 +200,14 @@ describe('Models screen', () => {
       fireEvent.click(screen.getByTestId('confirm-promotion'))
     })
     expect(calls.find((c) => c.name === 'tracking.promote')?.input).toEqual({
-      name: 'scoreline-dc-E0',
+      name: 'scoreline-E0',
       version: '2',
       reason: 'trust the new window',
     })
     expect(screen.queryByTestId('promotion-dialog')).toBeNull()
     expect(screen.getByTestId('promotion-notice').textContent).toContain('v2 is now the champion')
     expect(
-      within(screen.getByTestId('model-scoreline-dc-E0')).getByTestId('model-champion').textContent,
+      within(screen.getByTestId('model-scoreline-E0')).getByTestId('model-champion').textContent,
     ).toBe('v2')
     expect(screen.getByTestId('rollback').textContent).toBe('Roll back to v1')
   })
@@ -261,7 +261,7 @@ describe('Dashboard champion panel', () => {
       render(<ChampionPanel api={api} />)
     })
     const row = screen.getByTestId('champion-E0')
-    expect(row.textContent).toContain('scoreline-dc-E0 v1')
+    expect(row.textContent).toContain('scoreline-E0 v1')
     expect(row.textContent).toContain('0.1990')
     expect(row.textContent).toContain('0.2000')
     expect(row.textContent).toContain('−0.0010')
@@ -291,7 +291,7 @@ describe('Dashboard champion panel', () => {
     await act(async () => {
       render(<ModelsPage api={api} />)
     })
-    const modelsCells = [...screen.getByTestId('model-scoreline-dc-E0').querySelectorAll('th, td')].map(
+    const modelsCells = [...screen.getByTestId('model-scoreline-E0').querySelectorAll('th, td')].map(
       (c) => c.textContent,
     )
     expect(modelsCells).toEqual(dashboardCells)
@@ -317,7 +317,7 @@ describe('promote dialog: n for both, "same matches" only when identical (#20)',
   const open = (champion: ModelVersionDto, target: ModelVersionDto) =>
     render(
       <PromotionDialog
-        action={{ kind: 'promote', modelName: 'scoreline-dc-E0', target, current: champion }}
+        action={{ kind: 'promote', modelName: 'scoreline-E0', target, current: champion }}
         busy={false}
         error={null}
         onConfirm={() => {}}
@@ -369,7 +369,7 @@ describe('decision texts (#20)', () => {
         action: 'promote',
         decidedBy: 'scoreline:pipeline:manual',
         decidedAt: null,
-        reason: 'First version of scoreline-dc-E0: champion by default.',
+        reason: 'First version of scoreline-E0: champion by default.',
         metric: 'rps',
         candidateScore: 0.199,
         championScore: null,
@@ -437,7 +437,7 @@ describe('versions table at 1024 px (#20)', () => {
 
 describe('promote dialog on the identical matches (tracking.compareVersions, #20)', () => {
   const versus = (identical: boolean) => ({
-    name: 'scoreline-dc-E0',
+    name: 'scoreline-E0',
     base: '1',
     other: '2',
     comparable: true,
@@ -470,7 +470,7 @@ describe('promote dialog on the identical matches (tracking.compareVersions, #20
       fireEvent.click(screen.getByTestId('promote-2'))
     })
     expect(calls.find((c) => c.name === 'tracking.compareVersions')?.input).toEqual({
-      name: 'scoreline-dc-E0',
+      name: 'scoreline-E0',
       base: '1',
       other: '2',
     })
