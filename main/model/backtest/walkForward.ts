@@ -38,6 +38,7 @@ import { fitExcluding } from './fitExcluding'
 import { StageGate } from './stageGate'
 import { applyCalibrator, fitIsotonicCalibrator, type Calibrator } from '../calibration'
 import { ModelInputError, summarise, type MetricsSummary, type OutcomeLetter, type Triple } from '../metrics'
+import { goalDifferenceOf, over25Probability, type GoalDifference } from '../metrics/goals'
 import {
   requireVariant,
   type GoalModelVariant,
@@ -128,6 +129,12 @@ export interface BacktestRow {
   /** α used for this row (null: no blend; 0 during the fallback period). */
   alpha: number | null
   skipReason: string | null
+  /**
+   * The model's goals-market forecast from its score matrix (#22): P(over 2.5) and the goal-difference
+   * distribution any Asian-handicap line is priced from (goalsMarkets.ts). Null without a model or in a
+   * model-only run.
+   */
+  goals?: { over25: number; goalDifference: GoalDifference } | null
 }
 
 export type StageEvidence = StageGate['evidence']
@@ -459,6 +466,7 @@ export function walkForward(
     for (const m of dayMatches) {
       const result = resultOf(m)
       let model: Triple | null = null
+      let goals: BacktestRow['goals'] = null
       let skipReason: string | null = null
       if (!info) {
         skipReason = `no model before ${date}: ${attempt.error ?? 'fit failed'}`
@@ -472,6 +480,12 @@ export function walkForward(
         })
         if (forecast) {
           model = checkForecast(forecast.probabilities, o.model, date, m.home, m.away)
+          if (!o.modelOnly) {
+            goals = {
+              over25: over25Probability(forecast.matrix),
+              goalDifference: goalDifferenceOf(forecast.matrix),
+            }
+          }
         } else {
           if (!windowTeams) {
             windowTeams = new Set<string>()
@@ -543,6 +557,7 @@ export function walkForward(
         calibrated,
         alpha: rowAlpha,
         skipReason,
+        goals,
       }
       if (candidate) shadow.set(row, candidate)
       dateRows.push(row)
