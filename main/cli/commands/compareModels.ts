@@ -34,6 +34,8 @@ import {
   playedMatch,
   walkForwardFlags,
 } from './walkForwardInput'
+import { renderValueComparison, VALUE_OPTIONS, valueFlags } from './valueBacktest'
+import { VALUE_PRICES, valuePricesOf, type ValuePriceChoice } from '../../model/backtest/valueInput'
 
 const CLOSING = { bookmaker: 'PS', kind: 'closing' } as const
 const PRE_MATCH = { bookmaker: 'PS', kind: 'pre-match' } as const
@@ -52,6 +54,7 @@ export interface CompareModelsOutput extends Comparison {
 export function compareMatchesFrom(
   rows: readonly ParsedMatch[],
   trainingMargin: MarginMethod = DEFAULT_MARGIN_METHOD,
+  valuePrice?: ValuePriceChoice,
 ): CompareMatch[] {
   const out: CompareMatch[] = []
   for (const r of rows) {
@@ -61,6 +64,7 @@ export function compareMatchesFrom(
       ...played,
       closingOdds: oddsOf(selectMarketOdds(r, [CLOSING])),
       preMatchOdds: oddsOf(selectMarketOdds(r, [PRE_MATCH])),
+      ...(valuePrice ? { valuePrice: valuePricesOf(r.odds, valuePrice).price } : {}),
     })
   }
   return out
@@ -71,7 +75,7 @@ export const compareModelsCommand: Command = {
   summary:
     'Every goal-model variant walk-forward on the same matches: RPS, log loss, Brier, accuracy, ECE for model, blend and calibrated, against Pinnacle closing and pre-match, with paired bootstrap intervals.',
   usage:
-    '<csv...> --from DATE [--to DATE] [--models a,b,c|all] [--league CODE] [--xi X] [--window-years N] [--margin METHOD] [--json]',
+    '<csv...> --from DATE [--to DATE] [--models a,b,c|all] [--league CODE] [--xi X] [--window-years N] [--margin METHOD] [--value [--min-edge 0.03] [--price pinnacle|max|b365]] [--json]',
   options: {
     from: {
       type: 'string',
@@ -137,6 +141,12 @@ export const compareModelsCommand: Command = {
         'Worker threads for the walk-forwards (default: cores − 1); 1 runs them in this process, as does --league (the workers do not see divisions)',
       valueName: 'n',
     },
+    value: {
+      type: 'boolean',
+      description:
+        "Also each variant's value backtest, model alone and served: 1 unit on every outcome whose forecast beats the pre-match price's implied probability by --min-edge; ROI, CLV against Pinnacle's close, fractional Kelly",
+    },
+    ...Object.fromEntries(Object.entries(VALUE_OPTIONS).filter(([k]) => k !== 'forecast')),
   },
   async run(ctx) {
     const { from, to } = periodFlags(ctx, 'compare')
@@ -156,7 +166,8 @@ export const compareModelsCommand: Command = {
         `--training-margin must be one of ${MARGIN_METHODS.join(', ')}, got "${trainingMargin}"`,
       )
     }
-    const matches = compareMatchesFrom(data.rows, trainingMargin)
+    const value = ctx.values.value === true ? valueFlags(ctx) : null
+    const matches = compareMatchesFrom(data.rows, trainingMargin, value?.price)
     const league = stringOption(ctx, 'league')
     checkMatches(matches, league)
     const workers =
@@ -177,6 +188,15 @@ export const compareModelsCommand: Command = {
         minHistory,
         league: league ?? null,
         bootstrap: { resamples, seed },
+        ...(value
+          ? {
+              value: {
+                minEdge: value.minEdge,
+                kellyFraction: value.kellyFraction,
+                priceLabel: VALUE_PRICES[value.price].label,
+              },
+            }
+          : {}),
         onVariant: (id, stage) => {
           if (!ctx.json) ctx.stderr.write(`${id}: ${stage === 'tuning' ? 'tuning' : 'walk-forward'}...\n`)
         },
@@ -334,6 +354,7 @@ export function renderComparison(o: CompareModelsOutput): string {
     ) +
     '\n' +
     tail.join('\n') +
-    '\n'
+    '\n' +
+    renderValueComparison(o.variants)
   )
 }

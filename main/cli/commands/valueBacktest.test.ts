@@ -123,3 +123,54 @@ describe('scoreline backtest --value (#22 §3)', () => {
     expect((await run('--value', '--min-edge', '-1')).stderr).toMatch(/min-edge/)
   })
 })
+
+describe('scoreline compare-models --value (#22 §3)', () => {
+  it("gives every variant's model and served value backtest on the comparison's common matches", async () => {
+    const r = await runCli([
+      'compare-models',
+      file,
+      '--from',
+      FROM,
+      '--models',
+      'dixon-coles,poisson',
+      '--workers',
+      '1',
+      '--resamples',
+      '200',
+      '--value',
+      '--min-edge',
+      '0',
+      '--price',
+      'max',
+      '--json',
+    ])
+    expect(r.code).toBe(0)
+    const o = JSON.parse(r.stdout)
+    for (const v of o.variants) {
+      expect(v.value.price).toMatch(/market maximum pre-match/)
+      for (const k of ['model', 'served']) {
+        expect(v.value[k].matches).toBe(o.n_scored)
+        expect(v.value[k].minEdge).toBe(0)
+      }
+      expect(v.value.model.flat.bets).toBeGreaterThan(0)
+    }
+    const text = (
+      await runCli([
+        'compare-models',
+        file,
+        '--from',
+        FROM,
+        '--models',
+        'poisson',
+        '--workers',
+        '1',
+        '--value',
+      ])
+    ).stdout
+    expect(text).toMatch(
+      /value bets \(#22 §3\): 1 unit on every outcome with forecast p − 1\/price ≥ 0.03 at Pinnacle pre-match/,
+    )
+    expect(text).toMatch(/poisson model +\d+ +\d+/)
+    expect(text).toMatch(/poisson served +\d+ +\d+/)
+  })
+})

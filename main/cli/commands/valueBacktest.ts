@@ -25,7 +25,7 @@ import type { BacktestRow } from '../../model/backtest'
 import { normaliseGroup, type ParsedMatch } from '../../services/data/csv'
 import { valueClvText, valueFlatText, valueKellyText, valueScope } from '../../../shared/valueReport'
 import { UserError, type CommandContext, type OptionSpec } from '../framework'
-import { parseNumber, stringOption } from './modelInput'
+import { parseNumber, stringOption, table } from './modelInput'
 
 export interface ValueFlags {
   minEdge: number
@@ -153,4 +153,59 @@ export function renderValue(v: ValueOutput): string {
     `  ${valueKellyText(h)} (stake f·(p·o − 1)/(o − 1) of the bankroll at each date's start)`,
   ]
   return lines.join('\n') + '\n'
+}
+
+const signedPct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`
+
+/** One table row of a value summary: bets, hit rate, ROI [interval], CLV, Kelly. */
+export function valueCells(label: string, v: ValueSummary): string[] {
+  const f = v.flat
+  const c = v.clv
+  const k = v.kelly
+  return [
+    label,
+    String(v.matches),
+    String(f?.bets ?? 0),
+    f ? `${(100 * f.hitRate).toFixed(1)} %` : '',
+    f ? `${signedPct(f.roi.mean)} % [${signedPct(f.roi.lo)}, ${signedPct(f.roi.hi)}]` : '',
+    c ? `${(100 * c.beatRate).toFixed(1)} % of ${c.n}` : '',
+    c ? `${c.meanLogRatio.mean >= 0 ? '+' : '−'}${Math.abs(c.meanLogRatio.mean).toFixed(3)}` : '',
+    k ? `×${k.growth >= 100 ? k.growth.toExponential(1) : k.growth.toFixed(2)}` : '',
+    k ? `${signedPct(k.roi)} % [${signedPct(k.roiLo)}, ${signedPct(k.roiHi)}]` : '',
+  ]
+}
+
+export const VALUE_TABLE_HEADERS = [
+  'forecast',
+  'matches',
+  'bets',
+  'hit',
+  'ROI [95 %]',
+  'beat close',
+  'log(price/close)',
+  'Kelly bankroll',
+  'Kelly ROI on turnover',
+]
+
+/** compare-models' value table (empty without --value). */
+export function renderValueComparison(
+  variants: readonly {
+    variant: string
+    value?: { price: string; model: ValueSummary; served: ValueSummary }
+  }[],
+): string {
+  const withValue = variants.filter((v) => v.value)
+  if (withValue.length === 0) return ''
+  const first = withValue[0].value!
+  const s = first.model
+  const head =
+    `value bets (#22 §3): 1 unit on every outcome with forecast p − 1/price ≥ ${s.minEdge} at ${first.price} ` +
+    `(margin Σ1/o − 1 ${(100 * s.priceMargin).toFixed(2)} %), on the ${s.matches} matches above; ROI interval: ` +
+    `${s.bootstrap.resamples} resamples of the ${s.bootstrap.unit}s; closing-line value vs ${CLOSING_LABEL}; ` +
+    `${s.kelly?.fraction ?? DEFAULT_KELLY_FRACTION} Kelly from a bankroll of 1`
+  const rows = withValue.flatMap((v) => [
+    valueCells(`${v.variant} model`, v.value!.model),
+    valueCells(`${v.variant} served`, v.value!.served),
+  ])
+  return '\n' + head + '\n' + table(VALUE_TABLE_HEADERS, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'])
 }

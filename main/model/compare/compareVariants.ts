@@ -34,6 +34,12 @@ import {
   type BootstrapInterval,
   type BootstrapOptions,
 } from './pairedBootstrap'
+import {
+  valuePriceMap,
+  variantValue,
+  type ValueCompareOptions,
+  type VariantValue,
+} from '../backtest/valueCompare'
 
 export type Odds = readonly [number, number, number]
 
@@ -41,6 +47,8 @@ export type Odds = readonly [number, number, number]
 export interface CompareMatch extends BacktestMatch {
   closingOdds?: Odds | null
   preMatchOdds?: Odds | null
+  /** The pre-match price value bets are taken at (default `preMatchOdds`; #22 §3). */
+  valuePrice?: Odds | null
 }
 
 export interface CompareOptions extends Pick<
@@ -55,6 +63,8 @@ export interface CompareOptions extends Pick<
   now?: () => number
   /** Called before each variant's walk-forward (progress lines). */
   onVariant?: (id: VariantId, stage: 'tuning' | 'walk-forward') => void
+  /** Also the value backtest of each variant's model and served forecasts (#22 §3). */
+  value?: ValueCompareOptions
 }
 
 export interface HyperChoice {
@@ -85,6 +95,8 @@ export interface VariantComparison {
   calibrated_vs_pre_match: BootstrapInterval
   /** Matches the variant could not forecast in the period (before the common set was taken). */
   no_forecast: number
+  /** With `value`: bets where its model / served forecast beat the pre-match price by the edge (#22 §3). */
+  value?: VariantValue
   seconds: number
 }
 
@@ -366,6 +378,7 @@ function assembleComparison(
       dates,
       options.bootstrap,
     )
+  const valuePrices = options.value ? valuePriceMap(matches) : null
   const dcRun = runs.find((r) => r.id === 'dixon-coles')
   const dcRps = dcRun ? perMatch(pick(dcRun.result.rows, 'model')) : null
 
@@ -387,6 +400,9 @@ function assembleComparison(
       rps_vs_closing: boot(modelRps, closingRps),
       calibrated_vs_pre_match: boot(perMatch(calibrated), preMatchRps),
       no_forecast: run.result.rows.filter((r) => !r.model).length,
+      ...(options.value && valuePrices
+        ? { value: variantValue(run.result.rows, scored, valuePrices, options.value, options.bootstrap) }
+        : {}),
       seconds: run.seconds,
     }
   })
