@@ -12,6 +12,7 @@ import { TrainingError } from '../errors'
 import { loadLeagueData, type LeagueData } from '../leagueData'
 import { poolVariantMap, poolXiMap } from '../modelJobClient'
 import { walkOptions } from './records'
+import { recallSelection, rememberSelection, selectionKey } from './selectionMemo'
 import type { ChosenVariant, LeagueStep } from './step'
 
 export async function loadStep(ctx: LeagueStep): Promise<LeagueData> {
@@ -36,11 +37,20 @@ export async function chooseVariant(ctx: LeagueStep, data: LeagueData): Promise<
   if (s.model === 'auto') {
     const period = selectionPeriodBefore(data.evaluation.from)
     const candidates = variantCandidates()
-    progress('model', 0.02, `${league}: choosing the model among ${candidates.length} candidates`)
-    const selection = await ctx.time('model', () =>
+    const options = { windowYears: s.windowYears, xi: DEFAULT_XI }
+    const key = selectionKey(data.matches, period, options, candidates)
+    const known = recallSelection(key)
+    progress(
+      'model',
+      0.02,
+      known
+        ? `${league}: the model chosen on the same matches before (${known.model}, ${period.from} .. ${period.to})`
+        : `${league}: choosing the model among ${candidates.length} candidates`,
+    )
+    const choose = () =>
       selectVariant(
         data.matches,
-        { windowYears: s.windowYears, xi: DEFAULT_XI },
+        options,
         period,
         candidates,
         poolVariantMap(deps.pool, {
@@ -60,8 +70,9 @@ export async function chooseVariant(ctx: LeagueStep, data: LeagueData): Promise<
           'PIPELINE_NO_DATA',
           `${league}: model auto chooses on ${period.from} .. ${period.to}, but no variant could forecast a match there: import the earlier seasons, or name a model.`,
         )
-      }),
-    )
+      })
+    const selection = await ctx.time('model', async () => known ?? (await choose()))
+    if (!known) rememberSelection(key, selection)
     out.variantSelection = selection
     variant = { model: selection.model, params: selection.params }
   } else {
