@@ -207,22 +207,45 @@ const fittedModelSchema = z.object({
   minTau: z.number(),
   droppedTeams: z.array(z.string()),
   warnings: z.array(z.string()),
+  // the prior a fit shrank its teams with few matches toward: what prices a team without a rating (#20)
+  shrinkage: z
+    .object({
+      prior: z.object({
+        attack: z.number(),
+        defence: z.number(),
+        basis: z.string(),
+        description: z.string(),
+      }),
+      teams: z.array(z.object({ name: z.string(), matches: z.number(), weight: z.number() })),
+    })
+    .optional(),
 })
 
-/** Reads a FittedModel written by `scoreline fit --out`. */
-export async function readModelFile(path: string): Promise<FittedModel> {
+/** The JSON of a model file (a missing file or bad JSON is a user error naming it). */
+export async function readModelJson(path: string): Promise<unknown> {
   await assertReadableFile(path, 'Model file')
-  let json: unknown
   try {
-    json = JSON.parse(await readFile(path, 'utf8'))
+    return JSON.parse(await readFile(path, 'utf8'))
   } catch (error) {
     throw new UserError(`${path}: not valid JSON (${(error as Error).message})`, 'INVALID_INPUT')
   }
-  const parsed = fittedModelSchema.safeParse(json)
+}
+
+/** A pipeline version's `model/model.json` as MLflow stores it: the fitted model is its `model` (#21). */
+export const MODEL_ARTIFACT_FORMAT = 'scoreline-dixon-coles/1'
+export const isModelArtifact = (json: unknown): json is { format: string; model: unknown } =>
+  typeof json === 'object' && json !== null && (json as { format?: unknown }).format === MODEL_ARTIFACT_FORMAT
+
+/** Reads a FittedModel written by `scoreline fit --out`, or the `model` of a pipeline version's model.json. */
+export async function readModelFile(path: string): Promise<FittedModel> {
+  const json = await readModelJson(path)
+  const artifact = isModelArtifact(json)
+  const parsed = fittedModelSchema.safeParse(artifact ? json.model : json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
+    const field = [...(artifact ? ['model'] : []), ...issue.path].join('.') || 'root'
     throw new UserError(
-      `${path}: not a model written by \`scoreline fit --out\` (${issue.path.join('.') || 'root'}: ${issue.message})`,
+      `${path}: not a model written by \`scoreline fit --out\` or a pipeline version's model.json (${field}: ${issue.message})`,
       'INVALID_INPUT',
     )
   }

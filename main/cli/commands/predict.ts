@@ -1,7 +1,8 @@
 import type { ModelUsed, PricedFixture } from '../../../shared/pricing'
 import type { FittedModel } from '../../model/dixonColes'
 import { UserError, type Command, type CommandContext } from '../framework'
-import { FIT_OPTIONS, parseFixture, percent, stringList, table } from './modelInput'
+import { FIT_OPTIONS, parseFixture, percent, stringList, stringOption, table } from './modelInput'
+import { modelFileLeagueModel, modelFileStages, type ModelFileStages } from './modelFile'
 import {
   fittedFromContext,
   fittedLeagueModel,
@@ -93,20 +94,52 @@ export function toPredicted(f: PricedFixture): PredictedFixture {
   }
 }
 
-/** Every fixture priced with a saved or fitted model, through the one served-forecast rule. */
+type Odds = { home: number; draw: number; away: number }
+
+/**
+ * `--fixture "Home v Away"`, optionally with the 1X2 decimal odds after an @: `"Home v Away @ 2.10 3.40 3.60"`
+ * (the market the served forecast uses, margin removed by the model's method).
+ */
+export function parseFixtureWithOdds(text: string): { home: string; away: string; odds: Odds | null } {
+  const at = text.lastIndexOf('@')
+  if (at < 0) return { ...parseFixture(text), odds: null }
+  const prices = text
+    .slice(at + 1)
+    .trim()
+    .split(/\s+/)
+    .map(Number)
+  if (prices.length !== 3 || !prices.every((p) => Number.isFinite(p) && p > 1))
+    throw new UserError(
+      `--fixture "${text}": after @ give three decimal odds above 1 (home draw away), e.g. "Home v Away @ 2.10 3.40 3.60"`,
+    )
+  return { ...parseFixture(text.slice(0, at)), odds: { home: prices[0], draw: prices[1], away: prices[2] } }
+}
+
+/**
+ * Every fixture priced with a saved or fitted model, through the one served-forecast rule: a pipeline version's
+ * model.json (`stages`) with its own α, calibrator and margin method, as the champion; otherwise the model.
+ */
 export function predictFixtures(
   model: FittedModel,
   fixtures: readonly string[],
-  what: { league?: string; file?: string; aliases?: () => readonly ModelAlias[] } = {},
+  what: {
+    league?: string
+    file?: string
+    aliases?: () => readonly ModelAlias[]
+    stages?: ModelFileStages | null
+  } = {},
 ): PredictOutput {
-  const league = fittedLeagueModel(model, { league: what.league ?? 'CSV', file: what.file })
+  const league =
+    what.stages && what.file
+      ? modelFileLeagueModel(model, what.file, what.stages, what.league ?? what.stages.league)
+      : fittedLeagueModel(model, { league: what.league ?? 'CSV', file: what.file })
   return {
     fixtures: fixtures.map((text) => {
-      const f = parseFixture(text)
+      const f = parseFixtureWithOdds(text)
       const home = findModelTeam(model, f.home, '', what.aliases).name
       const away = findModelTeam(model, f.away, '', what.aliases).name
       if (home === away) throw new UserError(`--fixture "${text}": a team cannot play itself`)
-      return toPredicted(priceWithFit(league, { home, away }))
+      return toPredicted(priceWithFit(league, { home, away, odds: f.odds }))
     }),
     models: [fittedModelUsed(league, what.file)],
   }
@@ -120,7 +153,7 @@ export async function predictWithChampion(
 ): Promise<PredictOutput> {
   const priced = await priceWithChampion(
     ctx,
-    fixtures.map((text) => ({ league, ...parseFixture(text) })),
+    fixtures.map((text) => ({ league, ...parseFixtureWithOdds(text) })),
   )
   return { fixtures: priced.fixtures.map(toPredicted), models: priced.models }
 }
@@ -130,22 +163,28 @@ export const predictCommand: Command = {
   summary:
     'Predict fixtures (1X2, goals, both teams to score, likeliest scores) from a saved or freshly fitted model.',
   usage:
-    '(--league E0 | --model model.json | <csv...> [--as-of DATE] [--from DATE] [--xi X]) --fixture "Home v Away" ... [--json]',
+    '(--league E0 | --model model.json | <csv...> [--as-of DATE] [--from DATE] [--xi X]) --fixture "Home v Away [@ H D A]" ... [--json]',
   options: {
     ...FIT_OPTIONS,
     ...LEAGUE_OPTION,
     model: {
       type: 'string',
       description:
-        'A model written by `scoreline fit --out`, or (with CSVs) the kind to fit: dixon-coles | poisson',
+        "A model written by `scoreline fit --out` or a pipeline version's model.json as MLflow stores it (priced with its α, calibrator and margin method, as the champion), or (with CSVs) the kind to fit: dixon-coles | poisson",
       valueName: 'file|kind',
     },
-    fixture: { type: 'string', multiple: true, description: 'A fixture "Home v Away"', valueName: 'fixture' },
+    fixture: {
+      type: 'string',
+      multiple: true,
+      description:
+        'A fixture "Home v Away", optionally with its 1X2 decimal odds: "Home v Away @ 2.10 3.40 3.60"',
+      valueName: 'fixture',
+    },
   },
   async run(ctx) {
     const fixtures = stringList(ctx, 'fixture')
     if (fixtures.length === 0) throw new UserError('Give at least one --fixture "Home v Away".')
-    fixtures.forEach(parseFixture) // fail on a malformed fixture before fitting anything
+    fixtures.forEach(parseFixtureWithOdds) // fail on a malformed fixture before fitting anything
     const league = leagueOption(ctx)
     if (usesChampion(ctx)) {
       for (const flag of ['as-of', 'from', 'xi'])
@@ -157,8 +196,9 @@ export const predictCommand: Command = {
       return 0
     }
     const { model, file } = await fittedFromContext(ctx)
+    const stages = file ? await modelFileStages(stringOption(ctx, 'model')!) : null
     const aliases = modelAliases(ctx, model, league)
-    ctx.output(predictFixtures(model, fixtures, { league, file, aliases }), renderPredict)
+    ctx.output(predictFixtures(model, fixtures, { league, file, aliases, stages }), renderPredict)
     return 0
   },
 }
