@@ -3,6 +3,7 @@ import { yearsBefore, type XiSelection } from '../../../model/backtest'
 import { requireVariant } from '../../../model/variants'
 import { TAGS, type ModelVersion } from '../../tracking/trackingStore'
 import { predictionsCsv, ratingsCsv, reliabilitySvg, type ModelArtifact } from '../artifacts'
+import { logMlflowModel } from '../mlflowModel'
 import type { LeagueData } from '../leagueData'
 import type { Evaluated } from './evaluate'
 import { gateRecord, metricRecord, settingsRecord, warmUpFromOf } from './records'
@@ -193,6 +194,8 @@ export async function trackStep(
         `blend ${s.blend} with the market (margin method ${s.margin}) at weight alpha on the model; then the calibrator.`,
     }
     await tracking.logArtifact(parent.runId, 'model/model.json', JSON.stringify(artifact, null, 2))
+    // the version as an MLflow Model: MLmodel (pyfunc flavor), environment and Python predict (#21)
+    await logMlflowModel(tracking, parent.runId, artifact, servable)
     await tracking.logArtifact(
       parent.runId,
       'predictions.csv',
