@@ -34,6 +34,7 @@ import {
   playedMatch,
   walkForwardFlags,
 } from './walkForwardInput'
+import { renderGoalsMarkets } from './goalsMarketsTable'
 import { renderValueComparison, VALUE_OPTIONS, valueFlags } from './valueBacktest'
 import { VALUE_PRICES, valuePricesOf, type ValuePriceChoice } from '../../model/backtest/valueInput'
 
@@ -64,6 +65,7 @@ export function compareMatchesFrom(
       ...played,
       closingOdds: oddsOf(selectMarketOdds(r, [CLOSING])),
       preMatchOdds: oddsOf(selectMarketOdds(r, [PRE_MATCH])),
+      goalsPrices: { totals: r.totals, asianHandicap: r.asianHandicap ?? [] },
       ...(valuePrice ? { valuePrice: valuePricesOf(r.odds, valuePrice).price } : {}),
     })
   }
@@ -355,6 +357,7 @@ export function renderComparison(o: CompareModelsOutput): string {
     '\n' +
     tail.join('\n') +
     '\n' +
+    renderGoalsMarkets(o.variants, o.margin, o.bootstrap.level) +
     renderValueComparison(o.variants)
   )
 }

@@ -34,6 +34,8 @@ import {
   type BootstrapInterval,
   type BootstrapOptions,
 } from './pairedBootstrap'
+import { goalsMarketsOf, goalsPriceMap, type GoalsPrices } from '../backtest/goalsCompare'
+import type { GoalsMarketComparison } from '../backtest/goalsMarkets'
 import {
   valuePriceMap,
   variantValue,
@@ -47,6 +49,8 @@ export type Odds = readonly [number, number, number]
 export interface CompareMatch extends BacktestMatch {
   closingOdds?: Odds | null
   preMatchOdds?: Odds | null
+  /** O/U 2.5 and Asian-handicap prices, scored against each variant's goals forecast (#22 §2). */
+  goalsPrices?: GoalsPrices | null
   /** The pre-match price value bets are taken at (default `preMatchOdds`; #22 §3). */
   valuePrice?: Odds | null
 }
@@ -95,6 +99,8 @@ export interface VariantComparison {
   calibrated_vs_pre_match: BootstrapInterval
   /** Matches the variant could not forecast in the period (before the common set was taken). */
   no_forecast: number
+  /** Its O/U 2.5 and AH forecasts against Pinnacle closing, then pre-match (when the matches carry prices). */
+  goals_markets?: GoalsMarketComparison[]
   /** With `value`: bets where its model / served forecast beat the pre-match price by the edge (#22 §3). */
   value?: VariantValue
   seconds: number
@@ -379,6 +385,7 @@ function assembleComparison(
       options.bootstrap,
     )
   const valuePrices = options.value ? valuePriceMap(matches) : null
+  const goalsPrices = goalsPriceMap(matches)
   const dcRun = runs.find((r) => r.id === 'dixon-coles')
   const dcRps = dcRun ? perMatch(pick(dcRun.result.rows, 'model')) : null
 
@@ -400,6 +407,9 @@ function assembleComparison(
       rps_vs_closing: boot(modelRps, closingRps),
       calibrated_vs_pre_match: boot(perMatch(calibrated), preMatchRps),
       no_forecast: run.result.rows.filter((r) => !r.model).length,
+      ...(goalsPrices
+        ? { goals_markets: goalsMarketsOf(run.result.rows, scored, goalsPrices, margin, options.bootstrap) }
+        : {}),
       ...(options.value && valuePrices
         ? { value: variantValue(run.result.rows, scored, valuePrices, options.value, options.bootstrap) }
         : {}),

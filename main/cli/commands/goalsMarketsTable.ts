@@ -1,0 +1,117 @@
+/**
+ * The goals-market table of `compare-models` and `backtest` (#22 §2): each variant's over/under 2.5 and
+ * Asian-handicap forecasts against Pinnacle's closing and pre-match prices, with n, the market's columns
+ * named, and the issue's target (model O/U Brier within 0.002 of Pinnacle's closing O/U).
+ */
+import type { BootstrapInterval } from '../../model/compare'
+import type {
+  AsianHandicapScore,
+  GoalsMarketComparison,
+  GoalsMarketKey,
+} from '../../model/backtest/goalsMarkets'
+import { table } from './modelInput'
+
+/** 'Pinnacle closing O/U 2.5 (PC>2.5, PC<2.5)' and the like: which prices a market figure is. */
+export function goalsMarketLabel(k: GoalsMarketKey, market: 'ou' | 'ah'): string {
+  const closing = k.kind === 'closing'
+  if (k.bookmaker === 'PS') {
+    const cols =
+      market === 'ou'
+        ? closing
+          ? 'PC>2.5, PC<2.5'
+          : 'P>2.5, P<2.5'
+        : closing
+          ? 'AHCh, PCAHH, PCAHA'
+          : 'AHh, PAHH, PAHA'
+    return `Pinnacle ${k.kind} ${market === 'ou' ? 'O/U 2.5' : 'AH home cover'} (${cols})`
+  }
+  return `${k.bookmaker} ${k.kind} ${market === 'ou' ? 'O/U 2.5' : 'AH home cover'}`
+}
+
+const ci = (b: BootstrapInterval): string =>
+  `${b.mean >= 0 ? '+' : ''}${b.mean.toFixed(4)} [${b.lo.toFixed(4)}, ${b.hi.toFixed(4)}]`
+
+interface VariantGoals {
+  variant: string
+  goals_markets?: GoalsMarketComparison[]
+}
+
+/** Best model O/U Brier minus Pinnacle closing O/U Brier, on the same matches (null without prices). */
+export function goalsTarget(
+  variants: readonly VariantGoals[],
+): { variant: string; model: number; closing: number; gap: number; met: boolean; n: number } | null {
+  let best: { variant: string; model: number; closing: number; n: number } | null = null
+  for (const v of variants) {
+    const c = v.goals_markets?.find((g) => g.market.bookmaker === 'PS' && g.market.kind === 'closing')
+    if (!c?.over25) continue
+    if (!best || c.over25.model.brier < best.model) {
+      best = {
+        variant: v.variant,
+        model: c.over25.model.brier,
+        closing: c.over25.market.brier,
+        n: c.over25.n,
+      }
+    }
+  }
+  if (!best) return null
+  const gap = best.model - best.closing
+  return { ...best, gap, met: gap <= 0.002 }
+}
+
+const settlement = (s: AsianHandicapScore | null | undefined): string =>
+  s ? `${s.pushes} pushes, ${s.half_settled} half-settled` : ''
+
+/** The table (empty string when the matches carried no goals prices). */
+export function renderGoalsMarkets(variants: readonly VariantGoals[], margin: string, level = 0.95): string {
+  const first = variants.find((v) => v.goals_markets?.length)?.goals_markets
+  if (!first) return ''
+  const rows: string[][] = []
+  for (const [j, g] of first.entries()) {
+    for (const what of ['ou', 'ah'] as const) {
+      const s = what === 'ou' ? g.over25 : g.asian_handicap
+      const label = goalsMarketLabel(g.market, what)
+      if (!s) {
+        rows.push([`market ${label}`, '0', '', '', '', '', ''])
+        continue
+      }
+      rows.push([
+        `market ${label}`,
+        String(s.n),
+        s.market.brier.toFixed(4),
+        s.market.log_loss.toFixed(4),
+        '',
+        '',
+        '',
+      ])
+      for (const v of variants) {
+        const m = what === 'ou' ? v.goals_markets?.[j]?.over25 : v.goals_markets?.[j]?.asian_handicap
+        if (!m) continue
+        rows.push([
+          `  ${v.variant} model`,
+          String(m.n),
+          m.model.brier.toFixed(4),
+          m.model.log_loss.toFixed(4),
+          ci(m.brier_diff),
+          ci(m.log_loss_diff),
+          settlement(what === 'ah' ? v.goals_markets?.[j]?.asian_handicap : null),
+        ])
+      }
+    }
+  }
+  const t = goalsTarget(variants)
+  return (
+    `\ngoals markets: binary Brier (p − y)² and log loss of the model's forecast (its score matrix) and of the market's margin-free (${margin}) two-way price, ` +
+    `on the matches above that quote it; O/U 2.5: y = 3+ goals; AH: home cover at the market's own line, scored on the settled share of the stake ` +
+    `(quarter-line half wins and half losses weigh ½, pushes are left out); Δ = model − market with a paired bootstrap ${Math.round(level * 100)}% interval by match date, negative = model better\n\n` +
+    table(
+      ['forecast', 'n', 'brier', 'log loss', 'Δbrier vs market', 'Δlog loss vs market', 'settlement'],
+      rows,
+      ['l', 'r', 'r', 'r', 'r', 'r', 'l'],
+    ) +
+    '\n' +
+    (t
+      ? `target: best model O/U 2.5 Brier within 0.002 of Pinnacle's closing O/U — ${t.variant} ${t.model.toFixed(5)} vs ${t.closing.toFixed(5)} on ${t.n} matches ` +
+        `(gap ${t.gap >= 0 ? '+' : ''}${t.gap.toFixed(5)}): ${t.met ? 'MET' : 'NOT MET'}\n`
+      : "target: no match quoted Pinnacle's closing O/U 2.5\n")
+  )
+}

@@ -1,0 +1,61 @@
+/**
+ * The goals markets in `compare-models` (#22 §2): each variant's walk-forward rows scored against
+ * Pinnacle's over/under 2.5 and Asian handicap, closing and pre-match (goalsMarkets.ts), on the 1X2
+ * comparison's common set of matches so every variant is scored on the same matches.
+ */
+import type { MarginMethod } from '../market'
+import type { BootstrapOptions } from '../compare/pairedBootstrap'
+import type { BacktestRow } from './walkForward'
+import {
+  compareGoalsMarkets,
+  type GoalsMarketComparison,
+  type GoalsMarketKey,
+  type HandicapPrice,
+  type TotalsPrice,
+} from './goalsMarkets'
+
+/** A match's O/U and Asian-handicap prices (the season file's, or the store's `goals_json`). */
+export interface GoalsPrices {
+  totals: readonly TotalsPrice[]
+  asianHandicap: readonly HandicapPrice[]
+}
+
+/** The goals markets every comparison scores against, closing first. */
+export const GOALS_MARKETS: readonly GoalsMarketKey[] = [
+  { bookmaker: 'PS', kind: 'closing' },
+  { bookmaker: 'PS', kind: 'pre-match' },
+]
+
+const keyOf = (m: { date: string; home: string; away: string }) => `${m.date}\u0000${m.home}\u0000${m.away}`
+
+/** The matches' goals prices by date + home + away; null when no match has any. */
+export function goalsPriceMap(
+  matches: readonly { date: string; home: string; away: string; goalsPrices?: GoalsPrices | null }[],
+): Map<string, GoalsPrices> | null {
+  const out = new Map<string, GoalsPrices>()
+  for (const m of matches) if (m.goalsPrices) out.set(keyOf(m), m.goalsPrices)
+  return out.size ? out : null
+}
+
+/** The rows at `indices` (the common set) scored against each of {@link GOALS_MARKETS}. */
+export function goalsMarketsOf(
+  rows: readonly BacktestRow[],
+  indices: readonly number[],
+  prices: ReadonlyMap<string, GoalsPrices>,
+  margin: MarginMethod,
+  bootstrap?: BootstrapOptions,
+): GoalsMarketComparison[] {
+  const matches = indices.map((i) => {
+    const r = rows[i]
+    const p = prices.get(keyOf(r))
+    return {
+      date: r.date,
+      homeGoals: r.homeGoals,
+      awayGoals: r.awayGoals,
+      model: r.goals ?? null,
+      totals: p?.totals ?? [],
+      asianHandicap: p?.asianHandicap ?? [],
+    }
+  })
+  return GOALS_MARKETS.map((k) => compareGoalsMarkets(matches, k, margin, bootstrap))
+}
