@@ -18,6 +18,12 @@ export function registeredModelName(leagues: string | readonly string[]): string
   return `${PREFIX}${list.join('+')}`
 }
 
+/** The registered model's description: what it holds, and where each version's variant is. */
+export function registeredModelDescription(leagues: string | readonly string[]): string {
+  const name = registeredModelName(leagues)
+  return `Scoreline goal model + market blend for ${name.slice(PREFIX.length)}: one registered model per league; each version's goal-model variant is its scoreline.model_variant tag.`
+}
+
 /** The league(s) of a name the rule made (`scoreline-E0+E1` → ['E0', 'E1']); null for any other name. */
 export function leaguesOfModelName(name: string): string[] | null {
   if (!name.startsWith(PREFIX) || name.startsWith(LEGACY_PREFIX)) return null

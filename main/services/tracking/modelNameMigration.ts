@@ -9,7 +9,7 @@
  * `scoreline.migrated_to`. Idempotent: a version already carrying `migrated_from` is not registered again.
  */
 import { collectPages } from './pagedSearch'
-import { legacyLeaguesOf, registeredModelName } from './modelName'
+import { legacyLeaguesOf, registeredModelDescription, registeredModelName } from './modelName'
 import type { ModelVersion, TrackingStore } from './trackingStore'
 
 export const MIGRATION_TAGS = {
@@ -65,12 +65,13 @@ export async function migrateModelNames(
   for (const model of models.sort((a, b) => a.name.localeCompare(b.name))) {
     const leagues = legacyLeaguesOf(model.name)
     if (!leagues || (options.only && !options.only.includes(model.name))) continue
-    out.push(await migrateOne(store, model.name, registeredModelName(leagues)))
+    out.push(await migrateOne(store, model.name, leagues))
   }
   return out
 }
 
-async function migrateOne(store: TrackingStore, from: string, to: string): Promise<ModelMigration> {
+async function migrateOne(store: TrackingStore, from: string, leagues: string[]): Promise<ModelMigration> {
+  const to = registeredModelName(leagues)
   const versionsOf = (name: string) =>
     collectPages(
       (pageToken, maxResults) => store.searchModelVersions({ name, maxResults, pageToken }),
@@ -78,9 +79,7 @@ async function migrateOne(store: TrackingStore, from: string, to: string): Promi
       LIMIT,
     )
   const old = await store.getRegisteredModel(from)
-  const ensured = await store.ensureRegisteredModel(to, {
-    description: `Scoreline model for ${to.slice('scoreline-'.length)}: one registered model per league; the goal-model variant is each version's ${MIGRATION_TAGS.variant} tag.`,
-  })
+  const ensured = await store.ensureRegisteredModel(to, { description: registeredModelDescription(leagues) })
   const target = (await store.getRegisteredModel(to)) ?? ensured
   const done = new Map<string, string>()
   for (const v of await versionsOf(to)) {
