@@ -13,6 +13,7 @@ import type { ChosenVariant, LeagueStep } from './step'
 import { configFingerprint, RUN_TAGS } from './unchanged'
 import { EXPERIMENTS, modelNameOf } from './types'
 import { PIPELINE_STAGE, STAGE_TAG, type Stage } from '../../tracking/pipelineRecorder'
+import { registeredModelDescription } from '../../tracking/modelName'
 import { runSourceTags, xiSearchMetrics } from './mlflowView'
 
 export async function trackStep(
@@ -209,9 +210,7 @@ export async function trackStep(
     )
     await tracking.endRun(parent.runId, 'FINISHED')
     out.runId = parent.runId
-    await tracking.ensureRegisteredModel(modelName, {
-      description: `Dixon-Coles + market blend for ${league}`,
-    })
+    await tracking.ensureRegisteredModel(modelName, { description: registeredModelDescription(league) })
     return tracking.createModelVersion({
       name: modelName,
       runId: parent.runId,
