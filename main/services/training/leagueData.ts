@@ -26,6 +26,8 @@ export interface LeagueData {
   withOdds: number
   /** The store's id of a loaded match (null when it is not one of them): joins forecasts across runs (#20). */
   matchIdOf: (m: { date: string; home: string; away: string }) => number | null
+  /** Every 1X2 quote the store holds for a loaded match (pre-match and closing; [] when none): the value backtest's prices (#22 §3). */
+  quotesOf?: (m: { date: string; home: string; away: string }) => readonly MatchRow['odds'][number][]
   seasons: string[]
 }
 
@@ -125,10 +127,10 @@ export function loadLeagueData(
   const evalMatches = matches.filter((m) => m.date >= from)
   // a team plays once a day, so date + home + away names one match of a league
   const key = (m: { date: string; home: string; away: string }) => `${m.date}|${m.home}|${m.away}`
-  const ids = new Map(
-    rows
-      .filter((r) => r.date >= start && r.date <= to)
-      .map((r) => [key({ date: r.date, home: r.homeTeam, away: r.awayTeam }), r.id]),
+  const loaded = rows.filter((r) => r.date >= start && r.date <= to)
+  const ids = new Map(loaded.map((r) => [key({ date: r.date, home: r.homeTeam, away: r.awayTeam }), r.id]))
+  const quotes = new Map(
+    loaded.map((r) => [key({ date: r.date, home: r.homeTeam, away: r.awayTeam }), r.odds]),
   )
   return {
     league,
@@ -139,5 +141,6 @@ export function loadLeagueData(
     withOdds: matches.filter((m) => m.odds).length,
     seasons,
     matchIdOf: (m) => ids.get(key(m)) ?? null,
+    quotesOf: (m) => quotes.get(key(m)) ?? [],
   }
 }

@@ -6,6 +6,7 @@ import { predictionsCsv, ratingsCsv, reliabilitySvg, type ModelArtifact } from '
 import { logMlflowModel } from '../mlflowModel'
 import type { LeagueData } from '../leagueData'
 import type { Evaluated } from './evaluate'
+import { valueRunRecord } from './valueMetrics'
 import { gateRecord, metricRecord, settingsRecord, warmUpFromOf } from './records'
 import { currentLeagueTeams } from '../../../model/dixonColes/currentTeams'
 import { matchSetId, scoredIds } from '../../tracking/sameMatches'
@@ -50,6 +51,8 @@ export async function trackStep(
       ...(out.rpsSummary ? { [RUN_TAGS.rpsSummary]: out.rpsSummary } : {}),
       ...(out.counts ? { [RUN_TAGS.countsNote]: out.counts.note } : {}),
     }
+    // does the evaluation season's edge pay at Pinnacle's pre-match price? (#22 §3)
+    const value = valueRunRecord(backtest.rows, data, s.marketPreference)
     const params = {
       league,
       seasons: data.seasons.join(' '),
@@ -74,6 +77,7 @@ export async function trackStep(
       warm_up_from: warmUpFromOf(data),
       market: settingsRecord(s).market.join(' '),
       code_version: deps.codeVersion ?? 'dev',
+      ...(value?.params ?? {}),
     }
     // the run starts when the league's work started (loading its matches), not when it is logged (#20)
     const parent = await tracking.startRun({
@@ -91,6 +95,7 @@ export async function trackStep(
         ...metricRecord('market_', backtest.metrics.market),
         ...metricRecord('blend_', backtest.metrics.blend),
         ...metricRecord('calibrated_', backtest.metrics.calibrated),
+        ...(value?.metrics ?? {}),
         log_likelihood: fitted.logLikelihood,
         iterations: fitted.iterations,
         fit_seconds: fitMs / 1000,
