@@ -11,6 +11,9 @@ import { compareVersions } from '../services/tracking/compareVersions'
 import { RUN_TAGS } from '../services/training/pipeline/unchanged'
 import { TrackingError } from '../services/tracking/errors'
 import { collectPages } from '../services/tracking/pagedSearch'
+import type { RunsMirror } from '../services/tracking/runsMirror'
+import { likeMatches } from '../services/tracking/searchFilter'
+import { openRunsMirror, orFromMirror, runsFromMirror } from '../services/tracking/runsMirrorSearch'
 import {
   CHALLENGER,
   CHAMPION,
@@ -51,6 +54,8 @@ type TrackingProcedures = Extract<keyof Handlers, `tracking.${string}`>
  */
 export interface TrackingAccess {
   store(): TrackingStore
+  /** The local mirror of the current store's MLflow server (runsMirror.ts); null for the local store. */
+  mirror?(): RunsMirror | null
   close(): void
 }
 
@@ -72,19 +77,26 @@ export function createTrackingAccess(input: {
         },
         { autoFlushMs: false },
       ))
-  let current: { key: string; store: TrackingStore } | null = null
-  const retired: TrackingStore[] = []
+  let current: { key: string; store: TrackingStore; mirror?: RunsMirror | null } | null = null
+  const retired: { close(): void }[] = []
+  const store = () => {
+    const { mlflow } = input.config()
+    const key = JSON.stringify([mlflow.trackingUri, mlflow.token, mlflow.username, mlflow.password])
+    if (current?.key === key) return current.store
+    if (current) retired.push(current.store, ...(current.mirror ? [current.mirror] : []))
+    current = { key, store: open(mlflow, input.paths.trackingDb) }
+    return current.store
+  }
   return {
-    store() {
-      const { mlflow } = input.config()
-      const key = JSON.stringify([mlflow.trackingUri, mlflow.token, mlflow.username, mlflow.password])
-      if (current?.key === key) return current.store
-      if (current) retired.push(current.store)
-      current = { key, store: open(mlflow, input.paths.trackingDb) }
-      return current.store
+    store,
+    mirror() {
+      const s = store()
+      if (current && current.mirror === undefined) current.mirror = openRunsMirror(s, input.paths.trackingDb)
+      return current?.mirror ?? null
     },
     close() {
-      for (const store of [...retired, ...(current ? [current.store] : [])]) {
+      const open = current ? [current.store, ...(current.mirror ? [current.mirror] : [])] : []
+      for (const store of [...retired, ...open]) {
         try {
           store.close()
         } catch {
@@ -479,10 +491,36 @@ export function createTrackingHandlers(deps: TrackingHandlerDeps): Pick<Handlers
 
     'tracking.push': async () => store().push(),
 
-    'tracking.experiments': async ({ nameLike }) =>
-      (await allExperiments(store(), nameLike)).map(toExperimentDto),
+    'tracking.experiments': async ({ nameLike }) => {
+      const mirror = deps.trackingAccess.mirror?.() ?? null
+      const list = await orFromMirror(
+        () => allExperiments(store(), nameLike),
+        () =>
+          mirror?.listedAt() != null
+            ? mirror.experiments().filter((e) => !nameLike || likeMatches(e.name, nameLike, false))
+            : null,
+      )
+      return list.map(toExperimentDto)
+    },
 
-    'tracking.searchRuns': async ({ experimentIds, filter, orderBy, limit, includeDeleted }) => {
+    'tracking.searchRuns': async ({ experimentIds, filter, orderBy, limit, includeDeleted, refresh }) => {
+      // an MLflow server: from the local mirror, refreshed incrementally (#23), offline as of its last refresh (#21)
+      const mirror = includeDeleted ? null : (deps.trackingAccess.mirror?.() ?? null)
+      const mirrored = mirror
+        ? await runsFromMirror(
+            mirror,
+            { experimentIds, filter: filter?.trim() || undefined, orderBy, limit: limit ?? 2000, refresh },
+            (notice) => deps.events.emit('tracking.runsRefreshed', notice),
+          )
+        : null
+      if (mirrored) {
+        return {
+          runs: mirrored.runs.map(toRunDto),
+          experiments: mirrored.experiments.map(toExperimentDto),
+          truncated: mirrored.truncated,
+          mirror: mirrored.mark,
+        }
+      }
       const s = store()
       const experiments = await allExperiments(s)
       const ids = experimentIds?.length ? experimentIds : experiments.map((e) => e.id)
@@ -545,8 +583,23 @@ export function createTrackingHandlers(deps: TrackingHandlerDeps): Pick<Handlers
 
     'tracking.models': async ({ nameLike }) => {
       const s = store()
-      const models = await allRegisteredModels(s, nameLike)
-      return mapLimit(models, 8, (m) => describeModel(s, m))
+      const mirror = deps.trackingAccess.mirror?.() ?? null
+      return orFromMirror(
+        async () => {
+          const models = await allRegisteredModels(s, nameLike)
+          const described = await mapLimit(models, 8, (m) => describeModel(s, m))
+          mirror?.saveModels(described, !nameLike)
+          return described
+        },
+        // MLflow unreachable: the list as this desktop last read it, marked with when (#21)
+        () => {
+          const copy = mirror?.models<RegisteredModelDto>()
+          if (!copy) return null
+          return copy.models
+            .filter((m) => !nameLike || likeMatches(m.name, nameLike, false))
+            .map((m) => ({ ...m, offlineAsOf: copy.asOf }))
+        },
+      )
     },
 
     'tracking.model': async ({ name }) => {

@@ -8,7 +8,7 @@ import type {
   PromotionResultDto,
   RegisteredModelDto,
 } from '../../../shared/api/domains/tracking'
-import { fmtNum, fmtTime, table, trackingUserErrors } from './trackingFormat'
+import { fmtNum, fmtTime, offlineLine, table, trackingUserErrors } from './trackingFormat'
 import { decisionLabel } from '../../../shared/modelReport'
 
 const JUDGED = ['rps', 'market_rps', 'model_rps', 'blend_rps', 'calibrated_log_loss', 'calibrated_brier']
@@ -23,7 +23,13 @@ const scoredOf = (t: {
     ? (t.countsNote ?? `${t.matches} of ${t.evaluationMatches}`)
     : String(t.matches ?? '?')
 
+/** The registry's list, marked when it is this desktop's copy because MLflow is unreachable (#21). */
 export function renderModels(models: RegisteredModelDto[]): string {
+  const asOf = models[0]?.offlineAsOf
+  return (asOf != null ? offlineLine('models', asOf) : '') + renderModelTable(models)
+}
+
+function renderModelTable(models: RegisteredModelDto[]): string {
   if (models.length === 0)
     return 'no registered model yet: `scoreline pipeline run` registers one per league\n'
   return table(

@@ -2,15 +2,22 @@ import { metricRule } from '../../../shared/bestMetric'
 import type { Command } from '../framework'
 import { UserError } from '../framework'
 import { call, openScoreline, SERVICE_OPTIONS } from '../context'
-import type { ExperimentDto, RunComparisonDto, RunDto } from '../../../shared/api/domains/tracking'
-import { fmtNum, fmtTime, table, trackingUserErrors } from './trackingFormat'
+import type {
+  ExperimentDto,
+  MirrorMarkDto,
+  RunComparisonDto,
+  RunDto,
+} from '../../../shared/api/domains/tracking'
+import { fmtNum, fmtTime, offlineLine, table, trackingUserErrors } from './trackingFormat'
 
 export function renderRuns(out: {
   runs: RunDto[]
   experiments: ExperimentDto[]
   truncated: boolean
+  mirror?: MirrorMarkDto | null
 }): string {
-  if (out.runs.length === 0) return 'no run matches: train with `scoreline pipeline run`\n'
+  const offline = out.mirror?.offline ? offlineLine('runs', out.mirror.asOf, out.mirror.lastError) : ''
+  if (out.runs.length === 0) return offline + 'no run matches: train with `scoreline pipeline run`\n'
   const names = new Map(out.experiments.map((e) => [e.id, e.name]))
   const rows = out.runs.map((r) => [
     fmtTime(r.startTime),
@@ -23,6 +30,7 @@ export function renderRuns(out: {
     fmtNum(r.metrics.market_rps),
   ])
   return (
+    offline +
     table(['started', 'run id', 'name', 'experiment', 'status', 'league', 'rps', 'market rps'], rows, [
       false,
       false,
@@ -32,7 +40,8 @@ export function renderRuns(out: {
       false,
       true,
       true,
-    ]) + (out.truncated ? `(more runs match: raise --limit)\n` : `${out.runs.length} runs\n`)
+    ]) +
+    (out.truncated ? `(more runs match: raise --limit)\n` : `${out.runs.length} runs\n`)
   )
 }
 
@@ -105,6 +114,10 @@ const listCommand: Command = {
       valueName: 'N',
     },
     nested: { type: 'boolean', description: 'Include nested child runs' },
+    'full-refresh': {
+      type: 'boolean',
+      description: "MLflow: re-read every run from the server into this desktop's copy first",
+    },
   },
   async run(ctx) {
     const limit = ctx.values.limit === undefined ? 200 : Number(ctx.values.limit)
@@ -131,6 +144,8 @@ const listCommand: Command = {
           filter: typeof ctx.values.filter === 'string' ? ctx.values.filter : undefined,
           orderBy: ctx.values['order-by'] as string[] | undefined,
           limit,
+          // one answer per process: bring the local copy up to date first (offline: the copy, marked)
+          refresh: ctx.values['full-refresh'] ? 'full' : 'wait',
         }),
       )
       const runs = ctx.values.nested ? out.runs : out.runs.filter((r) => r.parentRunId === null)

@@ -22,6 +22,13 @@ export function table(header: string[], rows: string[][], numeric: boolean[] = [
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n'
 }
 
+/** The mark on a list answered from this desktop's copy while the MLflow server is unreachable (#21). */
+export function offlineLine(what: string, asOf: number | null | undefined, error?: string | null): string {
+  // the error's first sentence names the host and the cause: "Cannot reach the MLflow server at … (connection refused)"
+  const cause = error?.split(/\.\s|\n/)[0] || 'the MLflow server did not answer'
+  return `offline, as of ${fmtTime(asOf)}: ${cause}; these ${what} are this desktop's copy (\`scoreline runs status\` says when it is back)\n`
+}
+
 /** MLflow's own refusals (unknown run or model, bad filter, credentials) are errors the user can fix: exit 1. */
 export async function trackingUserErrors<T>(work: () => Promise<T>): Promise<T> {
   try {

@@ -67,7 +67,9 @@ export class RunsMirror {
   private readonly deleteCheckMs: number
   private readonly ownsDb: boolean
   private readonly nameLike?: string
-  private inFlight: Promise<RefreshResult> | null = null
+  private readonly inFlight = new Map<string, Promise<RefreshResult>>()
+  /** When each experiment's mirrored runs were last checked for deletions (this process). */
+  private readonly deleteCheckedAt = new Map<string, number>()
   private lastError: string | null = null
 
   constructor(options: RunsMirrorOptions) {
@@ -85,18 +87,37 @@ export class RunsMirror {
 
   // ---------------------------------------------------------------- reads (SQLite only)
 
-  /** Whether a refresh ever succeeded (a list can be served from the mirror). */
-  ready(): boolean {
-    return this.asOf('runs') !== null
+  /** Whether these experiments' runs (all mirrored experiments' when empty) have had their first full search. */
+  ready(experimentIds: readonly string[] = []): boolean {
+    const state = this.scopeState(experimentIds)
+    return this.asOf('runs') !== null && state.every((e) => e.fullAt !== null)
   }
 
-  mark(): MirrorMark {
+  /** When the experiments list last came from the server (null: never). */
+  listedAt(): number | null {
+    return this.asOf('runs')
+  }
+
+  /** Where a list of these experiments (all when empty) stands: its oldest refresh, and the last try. */
+  mark(experimentIds: readonly string[] = []): MirrorMark {
+    const marks = this.scopeState(experimentIds).map((e) => e.mark)
     return {
-      asOf: this.asOf('runs'),
+      asOf:
+        marks.length === 0
+          ? this.asOf('runs')
+          : marks.some((m) => m === null)
+            ? null
+            : Math.min(...(marks as number[])),
       offline: this.lastError !== null,
-      refreshing: this.inFlight !== null,
+      refreshing: this.inFlight.size > 0,
       lastError: this.lastError,
     }
+  }
+
+  private scopeState(experimentIds: readonly string[]): { fullAt: number | null; mark: number | null }[] {
+    const state = this.experimentState()
+    const ids = experimentIds.length ? experimentIds : [...state.keys()]
+    return ids.map((id) => state.get(id) ?? { fullAt: null, mark: null })
   }
 
   experiments(): Experiment[] {
@@ -158,10 +179,16 @@ export class RunsMirror {
 
   // ---------------------------------------------------------------- refresh (the server)
 
-  /** One refresh at a time: a call while one runs shares its answer. */
-  refresh(options: { full?: boolean } = {}): Promise<RefreshResult> {
-    if (!this.inFlight) {
-      this.inFlight = this.refreshOnce(Boolean(options.full))
+  /**
+   * Refresh these experiments (every active one when empty) and the experiments list. A call while the same
+   * refresh runs shares its answer.
+   */
+  refresh(options: { experimentIds?: readonly string[]; full?: boolean } = {}): Promise<RefreshResult> {
+    const scope = [...new Set(options.experimentIds ?? [])].sort()
+    const key = JSON.stringify([scope, Boolean(options.full)])
+    let running = this.inFlight.get(key)
+    if (!running) {
+      running = this.refreshOnce(scope, Boolean(options.full))
         .then(
           (result) => {
             this.lastError = null
@@ -174,31 +201,36 @@ export class RunsMirror {
           },
         )
         .finally(() => {
-          this.inFlight = null
+          this.inFlight.delete(key)
         })
+      this.inFlight.set(key, running)
     }
-    return this.inFlight
+    return running
   }
 
-  private async refreshOnce(forceFull: boolean): Promise<RefreshResult> {
+  private async refreshOnce(scope: string[], forceFull: boolean): Promise<RefreshResult> {
     const started = this.clock()
     const experiments = await collectPages(
-      (pageToken, maxResults) => this.remote.searchExperiments({ nameLike: this.nameLike, pageToken, maxResults }),
+      (pageToken, maxResults) =>
+        this.remote.searchExperiments({ nameLike: this.nameLike, pageToken, maxResults }),
       1000,
       Number.POSITIVE_INFINITY,
     )
     const active = experiments.filter((e) => e.lifecycleStage === 'active')
     const state = this.experimentState()
-    const reconcile =
-      forceFull || active.some((e) => (state.get(e.id)?.fullAt ?? 0) < started - this.reconcileMs)
-    const fresh = active.filter((e) => reconcile || state.get(e.id)?.fullAt == null).map((e) => e.id)
-    const known = active.filter((e) => !fresh.includes(e.id)).map((e) => e.id)
-    const checkDeleted = known.length > 0 && started - (this.asOf('deleted-check') ?? 0) >= this.deleteCheckMs
+    const wanted = scope.length ? active.filter((e) => scope.includes(e.id)) : active
+    // first time, or the last full search is older than the reconcile period
+    const stale = (id: string) => forceFull || (state.get(id)?.fullAt ?? 0) < started - this.reconcileMs
+    const fresh = wanted.filter((e) => stale(e.id)).map((e) => e.id)
+    const known = wanted.filter((e) => !stale(e.id)).map((e) => e.id)
+    const deleteCheck = known.filter(
+      (id) => started - (this.deleteCheckedAt.get(id) ?? 0) >= this.deleteCheckMs,
+    )
 
     const [fullRuns, recent, deleted] = await Promise.all([
       fresh.length ? this.remote.searchAllRuns({ experimentIds: fresh, viewType: 'ACTIVE_ONLY' }) : [],
       known.length ? this.changedSince(known, Math.min(...known.map((id) => state.get(id)?.mark ?? 0))) : [],
-      checkDeleted ? this.deletedAmong(known) : [],
+      deleteCheck.length ? this.deletedAmong(deleteCheck) : [],
     ])
     let changed = 0
     this.db.transaction(() => {
@@ -207,7 +239,7 @@ export class RunsMirror {
       changed += this.upsertRuns(recent)
       const remove = this.db.prepare('DELETE FROM tr_mirror_runs WHERE target = ? AND run_id = ?')
       for (const id of deleted) changed += remove.run(this.target, id).changes
-      if (checkDeleted) this.setAsOf('deleted-check', started)
+      for (const id of deleteCheck) this.deleteCheckedAt.set(id, started)
       const setMark = this.db.prepare(
         `UPDATE tr_mirror_experiments SET mark = ?, full_at = CASE WHEN ? THEN ? ELSE full_at END
          WHERE target = ? AND experiment_id = ?`,
@@ -365,14 +397,14 @@ export class RunsMirror {
 
   // ---------------------------------------------------------------- state
 
-  private asOf(what: 'runs' | 'models' | 'deleted-check'): number | null {
+  private asOf(what: 'runs' | 'models'): number | null {
     const row = this.db
       .prepare('SELECT as_of FROM tr_mirror_state WHERE target = ? AND what = ?')
       .get(this.target, what) as { as_of: number } | undefined
     return row?.as_of ?? null
   }
 
-  private setAsOf(what: 'runs' | 'models' | 'deleted-check', at: number): void {
+  private setAsOf(what: 'runs' | 'models', at: number): void {
     this.db
       .prepare('INSERT OR REPLACE INTO tr_mirror_state (target, what, as_of) VALUES (?, ?, ?)')
       .run(this.target, what, at)

@@ -3,6 +3,7 @@ import type { ScorelineApi } from '../../../shared/api/contract'
 import type { ApiErrorShape } from '../../../shared/api/errors'
 import type {
   ExperimentDto,
+  MirrorMarkDto,
   ModelDetailDto,
   PromotionResultDto,
   RegisteredModelDto,
@@ -27,6 +28,8 @@ export interface RunsData {
   runs: RunDto[]
   experiments: ExperimentDto[]
   truncated: boolean
+  /** Set when the list came from this desktop's mirror of an MLflow server (offline: as of when). */
+  mirror?: MirrorMarkDto | null
 }
 
 /** The Experiments table's view (filters, sort, columns, scatter axes): kept while the analyst looks elsewhere. */
@@ -212,9 +215,15 @@ export const useTrackingStore = create<TrackingState>((set, get) => ({
       if (s.runs.data || s.runs.error) void s.loadRuns(api)
     })
     const offTracking = api.on('tracking.changed', refresh)
+    // the run mirror's background refresh changed the list, or found MLflow gone or back (#23, #21)
+    const offMirror = api.on('tracking.runsRefreshed', () => {
+      const s = get()
+      if (s.runs.data || s.runs.error) void s.loadRuns(api)
+    })
     return () => {
       offTraining()
       offTracking()
+      offMirror()
     }
   },
 }))

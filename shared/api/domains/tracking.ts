@@ -21,6 +21,17 @@ export const trackingStatusSchema = z.object({
 })
 export type TrackingStatusDto = z.infer<typeof trackingStatusSchema>
 
+/** Where a list served from this desktop's mirror of the MLflow server stands (#23, #21). */
+export const mirrorMarkSchema = z.object({
+  asOf: z.number().nullable().describe('epoch ms of the last refresh that reached the server'),
+  offline: z.boolean().describe('the last try did not reach the server: the list is the copy as of `asOf`'),
+  refreshing: z
+    .boolean()
+    .describe('a refresh is under way; `tracking.runsRefreshed` follows if it changes the list'),
+  lastError: z.string().nullable(),
+})
+export type MirrorMarkDto = z.infer<typeof mirrorMarkSchema>
+
 export const experimentSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -232,6 +243,11 @@ export const registeredModelSchema = z.object({
   lastUpdatedTime: z.number().nullable(),
   champion: aliasTargetSchema.nullable(),
   challenger: aliasTargetSchema.nullable(),
+  offlineAsOf: z
+    .number()
+    .nullable()
+    .optional()
+    .describe('set when MLflow is unreachable: this is the list as this desktop last read it (epoch ms)'),
 })
 export type RegisteredModelDto = z.infer<typeof registeredModelSchema>
 
@@ -297,6 +313,10 @@ export const trackingProcedures = {
       pending: z.number(),
       failed: z.number(),
       errors: z.array(z.string()),
+      notes: z
+        .array(z.string())
+        .optional()
+        .describe('queued promotions re-decided on replay because the server champion had changed'),
     }),
   }),
   'tracking.experiments': procedure({
@@ -318,12 +338,22 @@ export const trackingProcedures = {
         orderBy: z.array(z.string().max(200)).max(5).optional(),
         limit: z.number().int().min(1).max(10_000).optional().describe('default 2000'),
         includeDeleted: z.boolean().optional(),
+        refresh: z
+          .enum(['background', 'wait', 'full'])
+          .optional()
+          .describe(
+            "MLflow: answer from the local mirror and refresh it after ('background', default), refresh it first ('wait'), or re-read every run first ('full')",
+          ),
       })
       .strict(),
     output: z.object({
       runs: z.array(runSchema),
       experiments: z.array(experimentSchema),
       truncated: z.boolean().describe('more runs matched than `limit`'),
+      mirror: mirrorMarkSchema
+        .nullable()
+        .optional()
+        .describe('set when the list came from the mirror of an MLflow server'),
     }),
   }),
   'tracking.getRun': procedure({
@@ -407,6 +437,11 @@ export const trackingProcedures = {
 }
 
 export const trackingEvents = {
+  'tracking.runsRefreshed': event({
+    summary:
+      'A background refresh of the run mirror changed the list, or found MLflow unreachable (or back): run lists should refetch.',
+    payload: z.object({ changed: z.number(), offline: z.boolean(), asOf: z.number().nullable() }),
+  }),
   'tracking.changed': event({
     summary: 'The registry changed (promote, rollback): screens showing models should refetch.',
     payload: z.object({ modelName: z.string(), action: z.string(), version: z.string() }),

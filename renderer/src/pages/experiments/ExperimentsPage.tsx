@@ -3,6 +3,7 @@ import type { ScorelineApi } from '../../../../shared/api/contract'
 import { MAX_COMPARE, RUN_LIMIT, useTrackingStore } from '../../stores/trackingStore'
 import { useNavigationStore } from '../../stores/navigationStore'
 import { PALETTE, ScatterChart } from './Charts'
+import { fmtTime } from '../models/format'
 import { Comparison } from './Comparison'
 import { RunDetail } from './RunDetail'
 import { RunsTable } from './RunsTable'
@@ -127,6 +128,12 @@ export function ExperimentsPage({ api }: { api: ScorelineApi }) {
             Check the MLflow connection
           </button>
         </div>
+      )}
+      {runs.data?.mirror?.offline && (
+        <p role="status" className="muted" data-testid="runs-offline">
+          Offline, as of {fmtTime(runs.data.mirror.asOf)}: the MLflow server did not answer, so these runs are
+          this desktop&apos;s copy{runs.data.mirror.lastError ? ` (${runs.data.mirror.lastError})` : ''}.
+        </p>
       )}
       {runs.loading && !runs.data && <p className="muted">Loading runs…</p>}
       {runs.data && runs.data.runs.length === 0 && (
