@@ -22,7 +22,8 @@
  * and a new bin starts from the answer at an old one.
  */
 import { pseudoGoalAsEngineModel } from '../shots/engineModel'
-import { DixonColesError, dayNumberOf, toMatchArrays } from '../../dixonColes'
+import { DixonColesError, dayNumberOf } from '../../dixonColes'
+import { matchArraysAfter, type ArraysMemo } from '../common/matchArraysAfter'
 import type { GoalModelVariant, VariantFitContext, VariantMatch } from '../types'
 import {
   fitExcluding,
@@ -56,6 +57,8 @@ export interface InversionCache {
    * match up (#23).
    */
   rows?: Map<number, PseudoRows>
+  /** The latest fit's history and its match arrays: the next refit converts only its new rows (#23). */
+  arrays?: ArraysMemo
 }
 
 interface PseudoRows {
@@ -243,7 +246,8 @@ function fitMarketOnce(history: readonly VariantMatch[], ctx: VariantFitContext)
   const window = { asOf: ctx.asOf, from: ctx.from, xi: ctx.xi }
   const hasMarket = history.some((m) => m.market && m.date >= ctx.from && m.date <= ctx.asOf)
   // One conversion of the matches for every fit below (and their goals' statistics, memoised on it)
-  const data = toMatchArrays(history)
+  const data = matchArraysAfter(history, cache.arrays)
+  cache.arrays = { matches: history, data }
   if (w === 0 || !hasMarket) {
     const fit = fitPseudoGoalArrays(data, window, extra, { previous: prev })
     if (w > 0)
