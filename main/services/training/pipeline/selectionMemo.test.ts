@@ -15,7 +15,11 @@ const options = { windowYears: 3, xi: 0.0019 }
 const candidates = variantCandidates(['dixon-coles', 'poisson'])
 const key = (m: readonly BacktestMatch[], o: Record<string, unknown> = options) =>
   selectionKey(m, period, o, candidates)
-const flip = (m: BacktestMatch): BacktestMatch => ({ ...m, homeGoals: m.awayGoals, awayGoals: m.homeGoals + 1 })
+const flip = (m: BacktestMatch): BacktestMatch => ({
+  ...m,
+  homeGoals: m.awayGoals,
+  awayGoals: m.homeGoals + 1,
+})
 
 describe('selection memo (--model auto reruns)', () => {
   it('the key ignores matches after the selection period and sees any change on or before it', () => {
