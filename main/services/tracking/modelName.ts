@@ -7,13 +7,15 @@
 
 const PREFIX = 'scoreline-'
 const LEGACY_PREFIX = 'scoreline-dc-'
-/** A league code as the data store knows it: letters, digits, `_`, `.` (simulated leagues add a suffix). */
+/** A league code the parser reads back: letters, digits, `_`, `.` (simulated leagues add a suffix). */
 const LEAGUE = /^[A-Za-z0-9_.]+$/
 
 /** Registered model name for a league or league group: `scoreline-E0`, `scoreline-E0+E1` (sorted). */
 export function registeredModelName(leagues: string | readonly string[]): string {
   const list = typeof leagues === 'string' ? [leagues] : [...leagues].sort()
-  if (list.length === 0 || list.some((l) => !LEAGUE.test(l)))
+  // any stored league code names a model (MLflow allows it); only an empty one, or a '+' that would
+  // read back as a group, cannot
+  if (list.length === 0 || list.some((l) => l.trim() === '' || l.includes('+')))
     throw new Error(`registeredModelName: "${list.join('+')}" is not a league code or league group`)
   return `${PREFIX}${list.join('+')}`
 }
