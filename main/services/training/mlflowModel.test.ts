@@ -14,7 +14,13 @@ import type { FittedModel } from '../../model/dixonColes'
 import { priceFixture } from '../pricing/priceFixture'
 import { championLeagueModel } from '../jackpots/leagueModel'
 import type { ModelArtifact } from './artifacts'
-import { mlflowModelFiles, PYFUNC_MODULE, readPyfuncResources } from './mlflowModel'
+import {
+  logMlflowModel,
+  MLFLOW_MODEL_TAG,
+  mlflowModelFiles,
+  PYFUNC_MODULE,
+  readPyfuncResources,
+} from './mlflowModel'
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const python =
@@ -127,6 +133,26 @@ describe('the MLflow Model files of a version (#21)', () => {
   it('missing resources are an error naming the folders looked in', () => {
     expect(() => readPyfuncResources(['/nowhere/mlflow'])).toThrow(
       /scoreline_pyfunc\.py.*missing: looked in \/nowhere\/mlflow/,
+    )
+  })
+
+  it('a build without resources/mlflow still registers: the run tag says why there is no MLflow Model', async () => {
+    const logged: string[] = []
+    const tags: Record<string, string>[] = []
+    const tracking = {
+      logArtifact: async (_run: string, p: string) => void logged.push(p),
+      log: async (_run: string, input: { tags?: Record<string, string> }) => void tags.push(input.tags ?? {}),
+    }
+    await logMlflowModel(tracking, 'r1', artifact('dixon-coles'), true, () =>
+      readPyfuncResources(['/nowhere']),
+    )
+    expect(logged).toEqual([])
+    expect(tags[0][MLFLOW_MODEL_TAG]).toMatch(/^not logged: The MLflow Model files .* looked in \/nowhere/)
+    await logMlflowModel(tracking, 'r1', artifact('dixon-coles'), true)
+    expect(logged.sort()).toEqual(
+      ['MLmodel', `code/${PYFUNC_MODULE}.py`, 'conda.yaml', 'python_env.yaml', 'requirements.txt']
+        .map((f) => `model/${f}`)
+        .sort(),
     )
   })
 

@@ -16,6 +16,13 @@ export const PYFUNC_MODULE = 'scoreline_pyfunc'
 /** The MLflow release whose pyfunc loader this layout was checked against (the interop test's server). */
 export const MLFLOW_LAYOUT_VERSION = '3.17.2'
 const ENV_FILES = ['python_env.yaml', 'conda.yaml', 'requirements.txt'] as const
+/** Run tag saying why a version has no MLflow Model files (absent when it has them). */
+export const MLFLOW_MODEL_TAG = 'scoreline.mlflow_model'
+
+/** resources/mlflow is not where this build looks for it (a package without it). */
+export class PyfuncResourcesMissing extends Error {
+  readonly code = 'PYFUNC_RESOURCES_MISSING'
+}
 
 export interface PyfuncResources {
   /** File name → text: the Python module and the environment files. */
@@ -41,7 +48,7 @@ let cached: PyfuncResources | undefined
 export function readPyfuncResources(dirs: readonly string[] = resourceDirs()): PyfuncResources {
   const dir = dirs.find((d) => existsSync(path.join(d, `${PYFUNC_MODULE}.py`)))
   if (!dir) {
-    throw new Error(
+    throw new PyfuncResourcesMissing(
       `The MLflow Model files (${PYFUNC_MODULE}.py, ${ENV_FILES.join(', ')}) are missing: looked in ${dirs.join(', ')}. ` +
         'Reinstall Scoreline, or run from a checkout that has resources/mlflow/.',
     )
@@ -108,13 +115,26 @@ export function mlflowModelFiles(
   return out
 }
 
-/** Logs the MLflow Model files of a version whose `model/model.json` the run already holds. */
+/**
+ * Logs the MLflow Model files of a version whose `model/model.json` the run already holds. A build without
+ * resources/mlflow still trains and registers (the app serves from model.json): the run's
+ * `scoreline.mlflow_model` tag says why the version is not loadable with mlflow.pyfunc. Upload errors throw.
+ */
 export async function logMlflowModel(
-  tracking: Pick<TrackingStore, 'logArtifact'>,
+  tracking: Pick<TrackingStore, 'logArtifact' | 'log'>,
   runId: string,
   artifact: ModelArtifact,
   servable: boolean,
+  read: () => PyfuncResources = resources,
 ): Promise<void> {
-  for (const [file, text] of Object.entries(mlflowModelFiles(artifact, { runId, servable })))
+  let res: PyfuncResources
+  try {
+    res = read()
+  } catch (error) {
+    if (!(error instanceof PyfuncResourcesMissing)) throw error
+    await tracking.log(runId, { tags: { [MLFLOW_MODEL_TAG]: `not logged: ${error.message}` } })
+    return
+  }
+  for (const [file, text] of Object.entries(mlflowModelFiles(artifact, { runId, servable }, res)))
     await tracking.logArtifact(runId, `model/${file}`, text)
 }
