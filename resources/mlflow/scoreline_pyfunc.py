@@ -390,7 +390,7 @@ class ScorelineChampion:
         model_p = matrix_outcomes(m)
         over, under, push = over_under(m, 2.5)
         market = remove_margin(odds, self.margin, where) if odds is not None else None
-        alpha = (self.alpha if market else 1)
+        alpha = self.alpha if market else 1
         if market is None:
             blended = model_p
         elif alpha == 0:
@@ -398,7 +398,12 @@ class ScorelineChampion:
         else:
             blended = apply_blend(self.blend_kind, alpha, model_p, market)
         served = apply_calibrator(self.calibrator, blended) if self.calibrator else blended
-        stage = "calibrated" if self.calibrator else "model" if market is None else "market" if alpha == 0 else "blend"
+        if self.calibrator:
+            stage = "calibrated"
+        elif market is None:
+            stage = "model"
+        else:
+            stage = "market" if alpha == 0 else "blend"
         nan = math.nan
         return {
             "home": home,
@@ -431,10 +436,14 @@ class ScorelineChampion:
         df = model_input if isinstance(model_input, pd.DataFrame) else pd.DataFrame(model_input)
         for col in ("home", "away"):
             if col not in df.columns:
-                raise ScorelineModelError(f"input: missing column {col!r} (columns: home, away, optional {', '.join(ODDS_COLUMNS)})")
+                raise ScorelineModelError(
+                    f"input: missing column {col!r} (columns: home, away, optional {', '.join(ODDS_COLUMNS)})"
+                )
         has_odds = [c for c in ODDS_COLUMNS if c in df.columns]
         if has_odds and len(has_odds) != 3:
-            raise ScorelineModelError(f"input: odds need all three columns {', '.join(ODDS_COLUMNS)}, got {', '.join(has_odds)}")
+            raise ScorelineModelError(
+                f"input: odds need all three columns {', '.join(ODDS_COLUMNS)}, got {', '.join(has_odds)}"
+            )
         rows = []
         for i, rec in enumerate(df.to_dict("records")):
             where = f"row {i} ({rec['home']} v {rec['away']})"
