@@ -98,6 +98,7 @@ export function createFeatureDeps(input: {
           username: mlflow.username,
           password: mlflow.password,
           localDbPath: input.paths.trackingDb,
+          databaseUrl: input.config().databaseUrl,
         },
         { autoFlushMs: false },
       )

@@ -7,6 +7,7 @@ import type { ScorelineConfig } from '../core/config'
 import type { DataPaths } from '../core/paths'
 import { createTrackingStore } from '../services/tracking/createTrackingStore'
 import { compare, metricHigherIsBetter } from '../services/tracking/compareRuns'
+import { versionDecision } from '../services/tracking/versionDecision'
 import { compareVersions } from '../services/tracking/compareVersions'
 import { RUN_TAGS } from '../services/training/pipeline/unchanged'
 import { TrackingError } from '../services/tracking/errors'
@@ -17,7 +18,6 @@ import { openRunsMirror, orFromMirror, runsFromMirror } from '../services/tracki
 import {
   CHALLENGER,
   CHAMPION,
-  PROMOTION_TAGS,
   promoteManually,
   rollbackChampion,
   type PromotionDecision,
@@ -74,8 +74,10 @@ export function createTrackingAccess(input: {
           username: mlflow.username ?? undefined,
           password: mlflow.password ?? undefined,
           localDbPath,
+          databaseUrl: input.config().databaseUrl,
         },
-        { autoFlushMs: false },
+        // the app's long-lived store replays its outbox (queued runs and promotions) once the server is back
+        { autoFlushMs: 30_000 },
       ))
   let current: { key: string; store: TrackingStore; mirror?: RunsMirror | null } | null = null
   const retired: { close(): void }[] = []
@@ -139,11 +141,6 @@ const BINARY_TYPES: Record<string, string> = {
   gif: 'image/gif',
 }
 
-const num = (value: string | undefined): number | null => {
-  if (value === undefined || value.trim() === '') return null
-  const n = Number(value)
-  return Number.isFinite(n) ? n : null
-}
 const finite = (value: number | undefined): number | null =>
   value !== undefined && Number.isFinite(value) ? value : null
 
@@ -320,11 +317,13 @@ async function describeModel(store: TrackingStore, model: RegisteredModel): Prom
   }
 }
 
-const matchSetOf = (tag: string | undefined): 'identical' | 'common' | null =>
-  tag === 'identical' || tag === 'common' ? tag : null
-
 /** `aliases`: the registered model's alias → version map (MLflow's version search leaves aliases out). */
-function versionDto(v: ModelVersion, run: Run | null, aliases: Record<string, string>): ModelVersionDto {
+function versionDto(
+  v: ModelVersion,
+  run: Run | null,
+  aliases: Record<string, string>,
+  history: readonly PromotionRecord[] = [],
+): ModelVersionDto {
   const t = v.tags
   const p = run?.params ?? {}
   return {
@@ -355,23 +354,7 @@ function versionDto(v: ModelVersion, run: Run | null, aliases: Record<string, st
           params: run.params,
         }
       : null,
-    decision: t[PROMOTION_TAGS.decision]
-      ? {
-          action: t[PROMOTION_TAGS.decision],
-          decidedBy: t[PROMOTION_TAGS.decidedBy] ?? null,
-          decidedAt: t[PROMOTION_TAGS.decidedAt] ?? null,
-          reason: t[PROMOTION_TAGS.reason] ?? null,
-          metric: t[PROMOTION_TAGS.metric] ?? null,
-          candidateScore: num(t[PROMOTION_TAGS.candidateScore]),
-          championScore: num(t[PROMOTION_TAGS.championScore]),
-          championVersion: t[PROMOTION_TAGS.championVersion] ?? null,
-          margin: num(t[PROMOTION_TAGS.margin]),
-          outcome: t[PROMOTION_TAGS.outcome] ?? null,
-          detail: t[PROMOTION_TAGS.detail] ?? null,
-          matches: num(t[PROMOTION_TAGS.matches]),
-          matchSet: matchSetOf(t[PROMOTION_TAGS.matchSet]),
-        }
-      : null,
+    decision: versionDecision(t, v.version, history),
   }
 }
 
@@ -612,6 +595,8 @@ export function createTrackingHandlers(deps: TrackingHandlerDeps): Pick<Handlers
         )
       }
       const versions = await allVersions(s, name)
+      // the team's decisions (shared Postgres when configured, else this desktop's log) (#21)
+      const history = (await s.promotions.read(name, 200)).records
       const runIds = [...new Set(versions.flatMap((v) => (v.runId ? [v.runId] : [])))]
       const runs = new Map(
         (await mapLimit(runIds, 8, async (id) => [id, await runOrNull(s, id)] as const)).filter(
@@ -620,8 +605,10 @@ export function createTrackingHandlers(deps: TrackingHandlerDeps): Pick<Handlers
       )
       return {
         model: await describeModel(s, model),
-        versions: versions.map((v) => versionDto(v, (v.runId && runs.get(v.runId)) || null, model.aliases)),
-        history: s.promotions.history(name, 200).map(toRecordDto),
+        versions: versions.map((v) =>
+          versionDto(v, (v.runId && runs.get(v.runId)) || null, model.aliases, history),
+        ),
+        history: history.map(toRecordDto),
       }
     },
 

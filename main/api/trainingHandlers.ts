@@ -53,6 +53,7 @@ export function createTrainingDeps(input: {
           username: mlflow.username ?? undefined,
           password: mlflow.password ?? undefined,
           localDbPath: input.paths.trackingDb,
+          databaseUrl: input.config().databaseUrl,
         },
         { autoFlushMs: false },
       )

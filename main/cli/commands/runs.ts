@@ -220,6 +220,7 @@ const pushCommand: Command = {
           [
             `replayed ${r.replayed}; ${r.pending} still pending, ${r.failed} failed`,
             ...r.errors.map((e) => `  ${e}`),
+            ...(r.notes ?? []).map((n) => `  re-decided: ${n}`),
           ].join('\n') + '\n',
       )
       return result.pending > 0 || result.failed > 0 ? 1 : 0

@@ -3,7 +3,8 @@
  *  - no tracking URI → LocalTrackingStore (SQLite at `localDbPath`, artifacts beside it);
  *  - an http(s) MLflow URI → OutboxTrackingStore over MlflowTrackingStore: writes go to the server while
  *    it answers and are queued in `localDbPath` (and replayed exactly once) while it does not.
- * The promotion log always lives in `localDbPath`.
+ * The promotion log always lives in `localDbPath`; with an MLflow server and a `databaseUrl`, decisions are also
+ * shared with the team through Postgres (`promotion_history`) and pulled back into it (#21).
  *
  * With the app's resolved config: `createTrackingStore({ ...config.mlflow, localDbPath: dataPaths(dir).trackingDb })`.
  */
@@ -18,6 +19,7 @@ import type { MlflowHttpOptions } from './mlflowHttp'
 import { MlflowTrackingStore } from './mlflowTrackingStore'
 import { OutboxTrackingStore } from './outboxTrackingStore'
 import { PromotionLog } from './promotionLog'
+import { SharedPromotionHistory } from './sharedPromotionHistory'
 import type { TrackingStore } from './trackingStore'
 
 export interface TrackingConfig {
@@ -32,6 +34,8 @@ export interface TrackingConfig {
   localDbPath: string
   /** Local artifacts folder; `<localDbPath folder>/tracking-artifacts` by default. */
   artifactsDir?: string
+  /** DATABASE_URL: the shared Postgres that holds the team's promotion history (MLflow stores only). */
+  databaseUrl?: string | null
 }
 
 export interface TrackingDeps {
@@ -78,12 +82,9 @@ export function createTrackingStore(config: TrackingConfig, deps: TrackingDeps =
       },
       { ...deps.http, fetch: deps.fetch, logger },
     )
-    const remote = new MlflowTrackingStore({
-      client,
-      promotions: new PromotionLog(db, client.http.baseUrl),
-      clock,
-      logger,
-    })
+    const promotions = new PromotionLog(db, client.http.baseUrl)
+    if (config.databaseUrl?.trim()) promotions.share(new SharedPromotionHistory(config.databaseUrl.trim()))
+    const remote = new MlflowTrackingStore({ client, promotions, clock, logger })
     const store = new OutboxTrackingStore({
       remote,
       db,

@@ -99,8 +99,14 @@ describeWithService('mlflow', 'OutboxTrackingStore', (uri) => {
       })
       expect(version.version).toMatch(/^pending-version-/)
       await store.setAlias(model, 'champion', version.version)
-      const pendingRead = await store.getRun(child.runId).catch((e) => e)
-      expect(pendingRead.code).toBe('TRACKING_PENDING')
+      // a run still queued reads back from the queue (#21: the champion promoted offline is served from it)
+      const pendingRead = await store.getRun(child.runId)
+      expect(pendingRead.info).toMatchObject({ status: 'FINISHED', endTime: 5000, runName: 'fit' })
+      expect(pendingRead.params).toEqual({ xi: '0.0019' })
+      expect(pendingRead.metrics).toEqual({ log_likelihood: -1000.5 })
+      expect(Buffer.from(await store.downloadArtifact(child.runId, 'model/model.json')).toString()).toBe(
+        '{"gamma":0.3}',
+      )
 
       const offline = await store.status()
       expect(offline).toMatchObject({ kind: 'outbox', online: false, pending: 9, failed: 0 })

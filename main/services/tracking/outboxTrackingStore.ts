@@ -12,6 +12,11 @@
  *
  * Placeholder ids (`pending-run-…`, `pending-version-…`, `pending-exp-…`) returned while offline are mapped
  * to the server's ids on replay (`tr_outbox_ids`); any later call may keep using the placeholder.
+ *
+ * Promotion offline (#21): registry reads fall back to the registry mirror (the champion this desktop knows)
+ * and runs still queued read back from the queue, so the pipeline decides and serves its new champion at
+ * once; the decision is one queued item, settled against the server's champion when replayed
+ * (`replayPromotion.ts`) and written before its aliases and tags, so a replay cut short repeats it unchanged.
  */
 import { randomUUID } from 'node:crypto'
 import type Database from 'better-sqlite3'
@@ -19,7 +24,16 @@ import { TrackingError, isNotMlflow, isUnreachable } from './errors'
 import { silentLogger, systemClock } from './logger'
 import type { Clock, TrackingLogger } from './logger'
 import type { MlflowTrackingStore } from './mlflowTrackingStore'
-import type { PromotionLog } from './promotionLog'
+import { queuedArtifact, queuedArtifacts, queuedRun } from './outboxQueuedRun'
+import {
+  mirrorDecision,
+  recordApplied,
+  writeDecision,
+  type DecisionQueue,
+  type DecisionToApply,
+} from './promotionApply'
+import type { PromotionLog, PromotionRecord } from './promotionLog'
+import { settlePromotion } from './replayPromotion'
 import { TAGS, normaliseLog } from './trackingStore'
 import type {
   ArtifactEntry,
@@ -79,6 +93,8 @@ export type OutboxOp =
   | { op: 'setModelVersionTag'; name: string; version: string; key: string; value: string }
   | { op: 'setAlias'; name: string; alias: string; version: string }
   | { op: 'deleteAlias'; name: string; alias: string }
+  /** A promotion decision taken offline; `settled` once checked against the server's champion at replay. */
+  | { op: 'promotion'; record: DecisionToApply; settled?: boolean }
 
 export interface OutboxItem {
   seq: number
@@ -104,7 +120,7 @@ export interface OutboxTrackingStoreOptions {
 
 const PENDING = /^pending-(run|version|exp)-/
 
-export class OutboxTrackingStore implements TrackingStore {
+export class OutboxTrackingStore implements TrackingStore, DecisionQueue {
   readonly kind = 'outbox' as const
   readonly remote: MlflowTrackingStore
   readonly promotions: PromotionLog
@@ -119,6 +135,8 @@ export class OutboxTrackingStore implements TrackingStore {
   private lastError: string | undefined
   private flushing: Promise<PushResult> | null = null
   private timer: NodeJS.Timeout | null = null
+  /** What the replay in progress re-decided (for `runs push`). */
+  private notes: string[] = []
 
   constructor(options: OutboxTrackingStoreOptions) {
     this.remote = options.remote
@@ -205,6 +223,48 @@ export class OutboxTrackingStore implements TrackingStore {
     this.db
       .prepare('INSERT OR REPLACE INTO tr_outbox_ids (target, local_id, remote_id) VALUES (?, ?, ?)')
       .run(this.target, localId, remoteId)
+    // the promotion log and the registry mirror follow the placeholder to the server's id
+    if (PENDING.test(localId)) this.promotions.renameVersion(localId, remoteId)
+  }
+
+  /** The server's id of a placeholder, or null while it is still queued. */
+  private mapped(id: string): string | null {
+    if (!PENDING.test(id)) return id
+    const row = this.db
+      .prepare('SELECT remote_id FROM tr_outbox_ids WHERE target = ? AND local_id = ?')
+      .get(this.target, id) as { remote_id: string } | undefined
+    return row?.remote_id ?? null
+  }
+
+  /**
+   * A registry read: from the server when it answers and nothing is queued ahead (the mirror is refreshed
+   * from its answer), else from the mirror — the registry as this desktop last knew it, its own queued
+   * decisions included. `undefined` from the mirror means it knows nothing: the server's error is thrown.
+   */
+  private async registryRead<T>(online: () => Promise<T>, offline: () => T | undefined): Promise<T> {
+    let failure: unknown = null
+    if (!this.coolingDown()) {
+      if (this.pendingCount() > 0) await this.push().catch(() => undefined)
+      if (this.pendingCount() === 0 && !this.coolingDown()) {
+        try {
+          return await online()
+        } catch (error) {
+          if (!isUnreachable(error) && !isNotMlflow(error)) throw error
+          this.markOffline(error)
+          failure = error
+        }
+      }
+    }
+    const local = offline()
+    if (local !== undefined) return local
+    throw (
+      failure ??
+      new TrackingError(
+        'SERVICE_UNREACHABLE',
+        `${this.remote.client.origin} is unreachable (${this.lastError ?? 'offline'}) and this desktop holds no ` +
+          'copy of that registry entry; retry when the server is back',
+      )
+    )
   }
 
   /**
@@ -245,6 +305,7 @@ export class OutboxTrackingStore implements TrackingStore {
 
   private async flushOnce(): Promise<PushResult> {
     const errors: string[] = []
+    this.notes = []
     let replayed = 0
     const next = this.db.prepare(
       `SELECT seq, op, payload, blob, created_at, attempts, state, last_error FROM tr_outbox
@@ -274,7 +335,7 @@ export class OutboxTrackingStore implements TrackingStore {
       }
       let mappings: [string, string][]
       try {
-        mappings = await this.apply(item.op, row.blob)
+        mappings = await this.apply(item.op, row.blob, row.seq)
       } catch (error) {
         const message = error instanceof Error ? this.remote.client.http.redact(error.message) : String(error)
         if (isUnreachable(error) || isNotMlflow(error)) {
@@ -312,11 +373,17 @@ export class OutboxTrackingStore implements TrackingStore {
         pending: counts.pending,
         failed: counts.failed,
       })
-    return { replayed, pending: counts.pending, failed: counts.failed, errors }
+    return {
+      replayed,
+      pending: counts.pending,
+      failed: counts.failed,
+      errors,
+      ...(this.notes.length > 0 ? { notes: this.notes } : {}),
+    }
   }
 
   /** Apply one queued operation on the server; returns placeholder → server id mappings. */
-  private async apply(op: OutboxOp, blob: Buffer | null): Promise<[string, string][]> {
+  private async apply(op: OutboxOp, blob: Buffer | null, seq: number): Promise<[string, string][]> {
     const remote = this.remote
     switch (op.op) {
       case 'ensureExperiment': {
@@ -383,7 +450,54 @@ export class OutboxTrackingStore implements TrackingStore {
       case 'deleteAlias':
         await remote.deleteAlias(op.name, op.alias)
         return []
+      case 'promotion':
+        await this.replayPromotion(op, seq)
+        return []
     }
+  }
+
+  /**
+   * Settle a queued decision against the server's champion, store the settled decision in the queue item
+   * (so a replay cut short repeats exactly it), then write aliases and tags and record it as applied.
+   */
+  private async replayPromotion(op: Extract<OutboxOp, { op: 'promotion' }>, seq: number): Promise<void> {
+    const prev = op.record.previousVersion
+    let record: DecisionToApply = {
+      ...op.record,
+      version: this.resolve(op.record.version),
+      ...(prev ? { previousVersion: this.mapped(prev) ?? prev } : {}),
+    }
+    if (!op.settled) {
+      const settled = await settlePromotion(this.remote, record)
+      record = settled.record
+      if (settled.note) {
+        this.notes.push(settled.note)
+        this.logger.info('tracking: a queued promotion was re-decided on replay', { note: settled.note })
+      }
+      this.db
+        .prepare('UPDATE tr_outbox SET payload = ? WHERE seq = ?')
+        .run(JSON.stringify({ op: 'promotion', record, settled: true } satisfies OutboxOp), seq)
+    }
+    await writeDecision(this.remote, record)
+    await recordApplied(this.promotions, record)
+    const model = await this.remote.getRegisteredModel(record.modelName)
+    if (model) this.promotions.mirror.replaceAliases(record.modelName, model.aliases)
+  }
+
+  /** Apply a promotion decision now, or queue it (one item) and serve it from the mirror at once. */
+  async recordPromotion(record: DecisionToApply): Promise<PromotionRecord> {
+    return this.write(
+      { op: 'promotion', record },
+      async () => {
+        const applied = { ...record, version: this.resolve(record.version) }
+        await writeDecision(this.remote, applied)
+        return recordApplied(this.promotions, applied)
+      },
+      () => {
+        mirrorDecision(this.promotions, record)
+        return this.promotions.append({ ...record, state: 'queued' })
+      },
+    )
   }
 
   private counts(): { pending: number; failed: number; oldest?: number } {
@@ -583,14 +697,17 @@ export class OutboxTrackingStore implements TrackingStore {
         description: input.description,
         clientKey,
       },
-      () =>
-        this.remote.createModelVersion(
+      async () => {
+        const v = await this.remote.createModelVersion(
           { ...input, runId: input.runId ? this.resolve(input.runId) : undefined, tags, clientKey },
           { lookup: input.clientKey !== undefined },
-        ),
+        )
+        this.promotions.mirror.recordVersion({ modelName: v.name, version: v.version, runId: v.runId })
+        return v
+      },
       () => ({
         name: input.name,
-        version: localId,
+        version: this.mirrorQueued(input.name, localId, input.runId),
         source: input.source ?? '',
         runId: input.runId,
         description: input.description,
@@ -599,6 +716,11 @@ export class OutboxTrackingStore implements TrackingStore {
         stage: 'None',
       }),
     )
+  }
+
+  private mirrorQueued(name: string, localId: string, runId?: string): string {
+    this.promotions.mirror.recordVersion({ modelName: name, version: localId, runId })
+    return localId
   }
 
   async setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void> {
@@ -639,15 +761,26 @@ export class OutboxTrackingStore implements TrackingStore {
     return this.remote.searchExperiments(input)
   }
 
+  // a run still in the queue reads back from it (the champion promoted offline is served from here)
+
   async listArtifacts(runId: string, dir?: string): Promise<ArtifactEntry[]> {
+    if (this.mapped(runId) === null) return queuedArtifacts(this.db, this.target, runId, dir)
     return this.remote.listArtifacts(this.resolve(runId), dir)
   }
 
   async downloadArtifact(runId: string, path: string): Promise<Uint8Array> {
+    if (this.mapped(runId) === null) {
+      const bytes = queuedArtifact(this.db, this.target, runId, path)
+      if (bytes) return bytes
+    }
     return this.remote.downloadArtifact(this.resolve(runId), path)
   }
 
   async getRun(runId: string): Promise<Run> {
+    if (this.mapped(runId) === null) {
+      const run = queuedRun(this.db, this.target, runId)
+      if (run) return run
+    }
     return this.remote.getRun(this.resolve(runId))
   }
 
@@ -680,7 +813,18 @@ export class OutboxTrackingStore implements TrackingStore {
   }
 
   async getRegisteredModel(name: string): Promise<RegisteredModel | null> {
-    return this.remote.getRegisteredModel(name)
+    const mirror = this.promotions.mirror
+    return this.registryRead(
+      async () => {
+        const model = await this.remote.getRegisteredModel(name)
+        if (model) mirror.replaceAliases(name, model.aliases)
+        return model
+      },
+      () => {
+        const aliases = mirror.aliases(name)
+        return Object.keys(aliases).length > 0 ? { name, tags: {}, aliases } : undefined
+      },
+    )
   }
 
   async searchRegisteredModels(input?: {
@@ -692,7 +836,31 @@ export class OutboxTrackingStore implements TrackingStore {
   }
 
   async getModelVersion(name: string, version: string): Promise<ModelVersion> {
-    return this.remote.getModelVersion(name, this.resolve(version))
+    return this.registryRead(
+      async () => {
+        const v = await this.remote.getModelVersion(name, this.resolve(version))
+        this.promotions.mirror.recordVersion({ modelName: name, version: v.version, runId: v.runId })
+        return v
+      },
+      () => this.mirroredVersion(name, this.mapped(version) ?? version),
+    )
+  }
+
+  private mirroredVersion(name: string, version: string): ModelVersion | undefined {
+    const known = this.promotions.mirror.version(name, version)
+    if (!known) return undefined
+    const aliases = Object.entries(this.promotions.mirror.aliases(name))
+      .filter(([, v]) => v === version)
+      .map(([a]) => a)
+    return {
+      name,
+      version,
+      source: '',
+      ...(known.runId ? { runId: this.mapped(known.runId) ?? known.runId } : {}),
+      tags: {},
+      aliases,
+      stage: 'None',
+    }
   }
 
   async searchModelVersions(input: SearchModelVersionsInput): Promise<Page<ModelVersion>> {
@@ -703,7 +871,22 @@ export class OutboxTrackingStore implements TrackingStore {
   }
 
   async getVersionByAlias(name: string, alias: string): Promise<ModelVersion | null> {
-    return this.remote.getVersionByAlias(name, alias)
+    const mirror = this.promotions.mirror
+    return this.registryRead(
+      async () => {
+        const v = await this.remote.getVersionByAlias(name, alias)
+        if (v) {
+          mirror.setAlias(name, alias, v.version)
+          mirror.recordVersion({ modelName: name, version: v.version, runId: v.runId })
+        } else mirror.deleteAlias(name, alias)
+        return v
+      },
+      () => {
+        const version = mirror.aliases(name)[alias]
+        // no alias known: none as far as this desktop knows (the replay settles against the server's)
+        return version ? (this.mirroredVersion(name, version) ?? null) : null
+      },
+    )
   }
 
   /** Explicit user action on a deprecated feature: needs the server, never queued. */

@@ -61,15 +61,19 @@ function promotionSuite(makeStore: () => TrackingStore): void {
     expect((await store.getVersionByAlias(model, 'challenger'))?.version).toBe(v2)
     const v2tags = (await store.getModelVersion(model, v2)).tags
     expect(v2tags[PROMOTION_TAGS.decision]).toBe('challenger')
-    expect(v2tags[PROMOTION_TAGS.championScore]).toBe('0.21')
-    expect(v2tags[PROMOTION_TAGS.championVersion]).toBe(v1)
-    expect(v2tags[PROMOTION_TAGS.reason]).toBe(
-      'kept v1: RPS 0.2095 vs 0.2100 on the same matches, gain 0.0005 below the margin 0.0010',
-    )
-    expect(v2tags[PROMOTION_TAGS.outcome]).toBe('below-margin')
-    expect(v2tags[PROMOTION_TAGS.detail]).toMatch(
-      /a gain of 0\.000500 \(lower is better; the margin is 0\.001000\)/,
-    )
+    // few short tags (#21): both scores, the margin, who and when; the full account is in the log
+    expect(v2tags[PROMOTION_TAGS.scores]).toBe(`rps 0.209500 vs v${v1} 0.210000`)
+    expect(v2tags[PROMOTION_TAGS.margin]).toBe('0.001')
+    expect(v2tags[PROMOTION_TAGS.at]).toBe(new Date(2000).toISOString())
+    expect(Object.keys(v2tags).filter((k) => k.startsWith('scoreline.promotion.')).length).toBeLessThanOrEqual(7)
+    const v2record = store.promotions.byDecision(v2tags[PROMOTION_TAGS.id])
+    expect(v2record).toMatchObject({
+      reason: 'kept v1: RPS 0.2095 vs 0.2100 on the same matches, gain 0.0005 below the margin 0.0010',
+      outcome: 'below-margin',
+      previousVersion: v1,
+      state: 'applied',
+    })
+    expect(v2record?.detail).toMatch(/a gain of 0\.000500 \(lower is better; the margin is 0\.001000\)/)
 
     // better by more than the margin → champion; the challenger alias leaves it
     const v3 = await version(store, model, 0.205, 'w1')
@@ -84,8 +88,8 @@ function promotionSuite(makeStore: () => TrackingStore): void {
     expect((await store.getVersionByAlias(model, 'champion'))?.version).toBe(v3)
     expect(await store.getVersionByAlias(model, 'challenger')).toBeNull()
     const v3tags = (await store.getModelVersion(model, v3)).tags
-    expect(v3tags[PROMOTION_TAGS.decidedBy]).toBe('scoreline:auto-promotion')
-    expect(Number(v3tags[PROMOTION_TAGS.candidateScore])).toBe(0.205)
+    expect(v3tags[PROMOTION_TAGS.by]).toBe('scoreline:auto-promotion')
+    expect(v3tags[PROMOTION_TAGS.scores]).toMatch(/^rps 0\.205000 vs v/)
 
     // a worse candidate
     const v4 = await version(store, model, 0.3, 'w1')
@@ -207,7 +211,7 @@ function promotionSuite(makeStore: () => TrackingStore): void {
     const back = await rollbackChampion(store, { modelName: model, decidedBy: 'analyst:ana' })
     expect(back).toMatchObject({ action: 'rollback', version: v1, previousChampion: v2 })
     expect((await store.getVersionByAlias(model, 'champion'))?.version).toBe(v1)
-    expect((await store.getModelVersion(model, v1)).tags[PROMOTION_TAGS.decidedBy]).toBe('analyst:ana')
+    expect((await store.getModelVersion(model, v1)).tags[PROMOTION_TAGS.by]).toBe('analyst:ana')
     expect(store.promotions.history(model).map((r) => r.action)).toEqual([
       'rollback',
       'manual-promote',
@@ -309,7 +313,7 @@ describe('promotion decisions in plain words', () => {
       matches: 378,
       matchesIdentical: false,
     })
-    expect((await s.getModelVersion(model, '3')).tags[PROMOTION_TAGS.matches]).toBe('378')
+    expect((await s.getModelVersion(model, '3')).tags[PROMOTION_TAGS.n]).toBe('378 common')
     s.close()
   })
 

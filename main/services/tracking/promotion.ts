@@ -2,39 +2,21 @@
  * Registry promotion with aliases (stages are deprecated since MLflow 2.9): a new version becomes
  * `champion` — the version the app predicts with — only if it beats the current champion on the same
  * evaluation window (same matches) by at least a margin; otherwise it becomes `challenger`. Every decision
- * (both scores, the margin, who or what decided) is written as version tags and to the local promotion log,
- * because MLflow keeps no alias history. Manual promote and rollback leave the same record.
+ * (both scores, n, the margin, who or what decided) is written as a few short version tags and in full to the
+ * promotion log (shared through Postgres when configured), because MLflow keeps no alias history. Manual
+ * promote and rollback leave the same record. With MLflow unreachable the outbox queues the decision and
+ * this desktop serves it at once (`promotionApply.ts`).
  */
-import { TrackingError, isNotFound } from './errors'
+import { randomUUID } from 'node:crypto'
+import { TrackingError, isNotFound, isUnreachable } from './errors'
+import { applyDecision, CHALLENGER, CHAMPION, type DecisionToApply } from './promotionApply'
 import type { PromotionAction, PromotionRecord } from './promotionLog'
 import { TAGS } from './trackingStore'
 import type { ModelVersion, TrackingStore } from './trackingStore'
 import { fmt4, shortText, type DecisionOutcome } from '../../../shared/modelReport'
 
-export const CHAMPION = 'champion'
-export const CHALLENGER = 'challenger'
-
-/** Version tags recording a decision (readable in MLflow's UI next to the version). */
-export const PROMOTION_TAGS = {
-  decision: 'scoreline.promotion.decision',
-  metric: 'scoreline.promotion.metric',
-  candidateScore: 'scoreline.promotion.candidate_score',
-  championScore: 'scoreline.promotion.champion_score',
-  championVersion: 'scoreline.promotion.champion_version',
-  margin: 'scoreline.promotion.margin',
-  evalWindow: 'scoreline.promotion.eval_window',
-  decidedBy: 'scoreline.promotion.decided_by',
-  decidedAt: 'scoreline.promotion.decided_at',
-  reason: 'scoreline.promotion.reason',
-  /** What the label says (`shared/modelReport.ts` DECISION_OUTCOMES). */
-  outcome: 'scoreline.promotion.outcome',
-  /** The full account behind the one-line reason. */
-  detail: 'scoreline.promotion.detail',
-  /** Matches both scores were taken on (n). */
-  matches: 'scoreline.promotion.matches',
-  /** 'identical' or 'common' (re-scored on the matches both scored). */
-  matchSet: 'scoreline.promotion.match_set',
-} as const
+export { CHAMPION, CHALLENGER } from './promotionApply'
+export { PROMOTION_TAGS } from './promotionTags'
 
 /** The matches a comparison was made on (`sameMatches.ts`): both versions' scores are means over the same ids. */
 export interface ComparedMatches {
@@ -94,6 +76,12 @@ export interface PromoteIfBetterInput {
    */
   tieBreak?: { metric: string; candidateScore?: number; championScore?: number }
   now?: number
+  /** Keep this decision id (a replay re-deciding a queued decision); a new one otherwise. */
+  decisionId?: string
+  /** Why the decision was taken again on replay (recorded in the detail and a tag). */
+  redecided?: string
+  /** Where the decision goes; default `applyDecision` (the registry, the log, the shared history). */
+  apply?: (record: DecisionToApply) => Promise<PromotionRecord>
 }
 
 export interface PromotionDecision {
@@ -161,11 +149,23 @@ export async function promoteIfBetter(
   const margin = input.margin ?? 0.001
   const decidedBy = input.decidedBy ?? 'scoreline:auto-promotion'
   const now = input.now ?? Date.now()
+  const at: DecideContext = {
+    now,
+    decisionId: input.decisionId,
+    redecided: input.redecided,
+    apply: input.apply,
+  }
   if (!(margin >= 0))
     throw new TrackingError('TRACKING_INVALID', `The promotion margin must be ≥ 0 (got ${margin})`)
 
   const candidate = await store.getModelVersion(input.modelName, input.candidateVersion)
-  const candidateRun = candidate.runId ? await store.getRun(candidate.runId) : undefined
+  // offline, a run the outbox no longer holds cannot be read: the caller passes the scores instead
+  const candidateRun = candidate.runId
+    ? await store.getRun(candidate.runId).catch((error) => {
+        if (isUnreachable(error)) return undefined
+        throw error
+      })
+    : undefined
   const candidateScore = input.candidateScore ?? candidateRun?.metrics[metric]
   if (candidateScore === undefined || !Number.isFinite(candidateScore)) {
     throw new TrackingError(
@@ -215,7 +215,7 @@ export async function promoteIfBetter(
         ),
         detail: `Not promoted: ${input.notServable}.`,
       },
-      now,
+      at,
     )
   }
 
@@ -233,7 +233,7 @@ export async function promoteIfBetter(
         reason: shortText(reason),
         detail,
       },
-      now,
+      at,
     )
   if (champion && input.notComparable) {
     return notComparable(
@@ -253,7 +253,7 @@ export async function promoteIfBetter(
         reason: `champion (first version): ${word} ${fmt4(candidateScore)}${n}, no earlier champion`,
         detail: `${v} is the first version of ${input.modelName} to be judged, so it becomes champion with ${metric} = ${fmt6(candidateScore)}${n}.`,
       },
-      now,
+      at,
     )
   }
   const cv = `v${champion.version}`
@@ -265,7 +265,7 @@ export async function promoteIfBetter(
     if (!champion.runId) return undefined
     if (championRun === null) {
       championRun = await store.getRun(champion.runId).catch((error) => {
-        if (isNotFound(error)) return undefined
+        if (isNotFound(error) || isUnreachable(error)) return undefined
         throw error
       })
     }
@@ -314,7 +314,7 @@ export async function promoteIfBetter(
         reason: shortText(`promoted: beat ${cv}, ${scores} on ${on} (margin ${fmt4(margin)})`),
         detail: `${detailHead} It beats the champion by at least the margin.`,
       },
-      now,
+      at,
     )
   }
   const tie = input.tieBreak
@@ -343,7 +343,7 @@ export async function promoteIfBetter(
             `${detailHead} Within the margin either way, so ${tie.metric} decides: ${fmt6(cand)} vs ${fmt6(champ)}, ` +
             `a gain of ${fmt6(g)}${better ? ', at least the margin: promoted' : ', below the margin: kept as challenger'}.`,
         },
-        now,
+        at,
       )
     }
   }
@@ -361,58 +361,29 @@ export async function promoteIfBetter(
       ),
       detail: `${detailHead} The gain is below the margin: kept as challenger.`,
     },
-    now,
+    at,
   )
+}
+
+interface DecideContext {
+  now: number
+  decisionId?: string
+  redecided?: string
+  apply?: (record: DecisionToApply) => Promise<PromotionRecord>
 }
 
 async function decide(
   store: TrackingStore,
   decision: Omit<PromotionDecision, 'record'> & { action: PromotionAction },
-  now: number,
+  at: DecideContext,
 ): Promise<PromotionDecision> {
-  const { modelName, version } = decision
-  if (
-    decision.action === 'promote' ||
-    decision.action === 'manual-promote' ||
-    decision.action === 'rollback'
-  ) {
-    await store.setAlias(modelName, CHAMPION, version)
-    const challenger = await store.getVersionByAlias(modelName, CHALLENGER)
-    if (challenger?.version === version) await store.deleteAlias(modelName, CHALLENGER)
-  } else {
-    await store.setAlias(modelName, CHALLENGER, version)
-  }
-  const tags: Record<string, string> = {
-    [PROMOTION_TAGS.decision]: decision.action,
-    [PROMOTION_TAGS.decidedBy]: decision.decidedBy,
-    [PROMOTION_TAGS.decidedAt]: new Date(now).toISOString(),
-    [PROMOTION_TAGS.reason]: decision.reason,
-    [PROMOTION_TAGS.outcome]: decision.outcome,
-    // MLflow caps a tag value at 5000 characters
-    [PROMOTION_TAGS.detail]: decision.detail.slice(0, 5000),
-  }
-  if (decision.matches) {
-    tags[PROMOTION_TAGS.matches] = String(decision.matches.n)
-    tags[PROMOTION_TAGS.matchSet] = decision.matches.identical ? 'identical' : 'common'
-  }
-  if (decision.metric) {
-    tags[PROMOTION_TAGS.metric] = decision.metric
-    tags[PROMOTION_TAGS.margin] = String(decision.margin)
-  }
-  if (Number.isFinite(decision.candidateScore))
-    tags[PROMOTION_TAGS.candidateScore] = String(decision.candidateScore)
-  if (decision.championScore !== undefined)
-    tags[PROMOTION_TAGS.championScore] = String(decision.championScore)
-  if (decision.previousChampion) tags[PROMOTION_TAGS.championVersion] = decision.previousChampion
-  if (decision.evalWindow) tags[PROMOTION_TAGS.evalWindow] = decision.evalWindow
-  for (const [key, value] of Object.entries(tags))
-    await store.setModelVersionTag(modelName, version, key, value)
-  const record = store.promotions.append({
-    decidedAt: now,
-    modelName,
+  const record: DecisionToApply = {
+    decisionId: at.decisionId ?? randomUUID(),
+    decidedAt: at.now,
+    modelName: decision.modelName,
     action: decision.action,
     alias: decision.action === 'challenger' ? CHALLENGER : CHAMPION,
-    version,
+    version: decision.version,
     previousVersion: decision.previousChampion,
     metric: decision.metric || undefined,
     candidateScore: Number.isFinite(decision.candidateScore) ? decision.candidateScore : undefined,
@@ -422,11 +393,13 @@ async function decide(
     decidedBy: decision.decidedBy,
     reason: decision.reason,
     outcome: decision.outcome,
-    detail: decision.detail,
+    detail: at.redecided ? `${decision.detail} ${at.redecided}.` : decision.detail,
     matches: decision.matches?.n,
     matchesIdentical: decision.matches?.identical,
-  })
-  return { ...decision, record }
+    ...(at.redecided ? { redecided: at.redecided } : {}),
+  }
+  const saved = await (at.apply ?? ((r: DecisionToApply) => applyDecision(store, r)))(record)
+  return { ...decision, record: saved }
 }
 
 /** Make `version` the champion by hand (the analyst's call), with the same record as automatic promotion. */
@@ -454,12 +427,13 @@ export async function promoteManually(
         `v${version.version} made champion by hand by ${input.decidedBy}` +
         `${champion ? ` (replacing v${champion.version})` : ''}${input.reason ? `: ${input.reason}` : '.'}`,
     },
-    input.now ?? Date.now(),
+    { now: input.now ?? Date.now() },
   )
 }
 
 /**
- * Point `champion` back at the version it replaced (from the promotion log), or at `toVersion`.
+ * Point `champion` back at the version it replaced (from the team's promotion history, else this desktop's
+ * log), or at `toVersion`.
  */
 export async function rollbackChampion(
   store: TrackingStore,
@@ -468,9 +442,9 @@ export async function rollbackChampion(
   const current = await store.getVersionByAlias(input.modelName, CHAMPION)
   let target = input.toVersion
   if (!target) {
-    const last = store.promotions
-      .history(input.modelName)
-      .find((r) => r.alias === CHAMPION && r.version === current?.version && r.action !== 'challenger')
+    // the team's history (pulled from the shared Postgres when configured): another desktop's promotion counts
+    const { records } = await store.promotions.read(input.modelName)
+    const last = records.find((r) => r.alias === CHAMPION && r.version === current?.version && r.action !== 'challenger')
     target = last?.previousVersion
   }
   if (!target) {
@@ -500,6 +474,6 @@ export async function rollbackChampion(
         `Champion rolled back from v${current?.version ?? '?'} to v${target} by ${input.decidedBy}` +
         `${input.reason ? `: ${input.reason}` : '.'}`,
     },
-    input.now ?? Date.now(),
+    { now: input.now ?? Date.now() },
   )
 }

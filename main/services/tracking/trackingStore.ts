@@ -181,6 +181,8 @@ export interface PushResult {
   pending: number
   failed: number
   errors: string[]
+  /** Queued promotions the replay re-decided (the server's champion had changed), one line each. */
+  notes?: string[]
 }
 
 export interface TrackingStore {

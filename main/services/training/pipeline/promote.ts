@@ -1,6 +1,8 @@
 /**
  * Promotion: the candidate against the league's champion on the same evaluation matches (`promoteIfBetter`;
- * a champion scored on another window or protocol is re-scored on this one with its own settings).
+ * a champion scored on another window or protocol is re-scored on this one with its own settings). With
+ * MLflow unreachable it decides against the champion this desktop knows (the registry mirror holds its
+ * per-match scores and params), serves the new champion at once and the outbox queues the decision (#21).
  */
 import {
   type CalibrationKind,
@@ -16,6 +18,7 @@ import { backtestInPool } from '../modelJobClient'
 import type { packMatches } from '../packedMatches'
 import type { WorkerPool } from '../workerPool'
 import { parsePredictionsCsv } from '../../health/healthMath'
+import type { MirroredVersion } from '../../tracking/registryMirror'
 import { compareOnSameMatches, matchScores, type MatchScore } from '../../tracking/sameMatches'
 import type { Evaluated } from './evaluate'
 import { parseParams, walkOptions, warmUpFromOf } from './records'
@@ -34,6 +37,16 @@ export async function promoteStep(
   const { packed, backtest, fitted, servable, candidateScore, scores } = evaluated
   const modelName = modelNameOf(league)
   progress('promote', 0.9, `${league}: comparing v${version.version} with the champion`)
+  // what this desktop knows of the candidate, so it can be the champion decided against offline next time
+  const candidateRun = await tracking.getRun(out.runId as string).catch(() => null)
+  tracking.promotions.mirror.recordVersion({
+    modelName,
+    version: version.version,
+    runId: out.runId ?? undefined,
+    evalWindow: data.evalWindow,
+    ...(candidateRun ? { params: candidateRun.params } : {}),
+    scores,
+  })
   const { decision, compared } = await time('promote', async () => {
     const champion = await championScores(tracking, pool, modelName, data, packed, s, jobOptions)
     const compared = champion ? compareOnSameMatches(scores, champion.scores) : null
@@ -86,12 +99,16 @@ export async function promoteStep(
     })
     return { decision, compared }
   })
+  const queued =
+    decision.record?.state === 'queued'
+      ? ` MLflow was unreachable: decided against the champion this desktop knows${decision.previousChampion ? ` (v${decision.previousChampion})` : ' (none)'}, served here at once and queued; \`scoreline runs push\` (or the next write once the server is back) applies it, re-deciding if another desktop promoted meanwhile.`
+      : ''
   out.decision = {
     action: decision.action,
     outcome: decision.outcome,
     promoted: decision.promoted,
     reason: decision.reason,
-    detail: decision.detail,
+    detail: decision.detail + queued,
     candidateScore: decision.candidateScore,
     championScore: decision.championScore ?? null,
     previousChampion: decision.previousChampion ?? null,
@@ -151,21 +168,39 @@ async function championScores(
   jobOptions: { signal?: AbortSignal; timeoutMs: number },
 ): Promise<{ scores: MatchScore[]; note: string } | undefined> {
   const champion = await tracking.getVersionByAlias(modelName, CHAMPION)
-  if (!champion?.runId) return undefined
-  const run = await tracking.getRun(champion.runId).catch(() => null)
-  if (!run) return undefined
+  if (!champion) return undefined
   const v = `v${champion.version}`
+  const mirror = tracking.promotions.mirror
+  const known = mirror.version(modelName, champion.version)
+  if (known?.scores && known.params && storedScoreComparable(mirroredRun(known), data)) {
+    return { scores: known.scores, note: `${v}'s per-match scores as this desktop recorded them` }
+  }
+  const run =
+    (champion.runId ? await tracking.getRun(champion.runId).catch(() => null) : null) ??
+    (known?.params ? mirroredRun(known) : null)
+  if (!run) {
+    // a champion exists but neither the server nor this desktop can say what it scored: not comparable
+    return { scores: [], note: `${v}'s run cannot be read now and this desktop holds no record of its scores` }
+  }
+  const remember = (scores: MatchScore[]) =>
+    mirror.recordVersion({
+      modelName,
+      version: champion.version,
+      evalWindow: data.evalWindow,
+      // scored on this window by this protocol: comparable next time, even offline
+      params: { ...run.params, gated: 'true', warm_up_from: warmUpFromOf(data) },
+      scores,
+    })
   let why = `${v} was scored on another window or protocol`
-  if (storedScoreComparable(run, data)) {
+  if (storedScoreComparable(run, data) && champion.runId) {
     const stored = await tracking
       .downloadArtifact(champion.runId, 'predictions.csv')
       .then((bytes) => parsePredictionsCsv(Buffer.from(bytes).toString('utf8')))
       .catch(() => null)
     if (stored && stored.length > 0 && stored.every((r) => r.matchId !== null && r.matchId !== undefined)) {
-      return {
-        scores: matchScores(stored.map((r) => ({ ...r, matchId: r.matchId ?? null }))),
-        note: `${v}'s per-match scores read from its run`,
-      }
+      const scores = matchScores(stored.map((r) => ({ ...r, matchId: r.matchId ?? null })))
+      remember(scores)
+      return { scores, note: `${v}'s per-match scores read from its run` }
     }
     why = `${v}'s run stored no per-match scores (before #20)`
   }
@@ -188,8 +223,19 @@ async function championScores(
     ...jobOptions,
     label: `${modelName} champion re-score`,
   })
+  const scores = matchScores(r.rows.map((row) => ({ ...row, matchId: data.matchIdOf(row) })))
+  remember(scores)
+  return { scores, note: `${v} re-scored on this window with its own settings: ${why}` }
+}
+
+/** A mirrored version in the shape `storedScoreComparable` and the re-score read. */
+function mirroredRun(known: MirroredVersion) {
+  const scores = known.scores ?? []
+  const served = scores.filter((m) => m.served !== null)
+  const rps = served.length ? served.reduce((a, m) => a + (m.served as number), 0) / served.length : NaN
   return {
-    scores: matchScores(r.rows.map((row) => ({ ...row, matchId: data.matchIdOf(row) }))),
-    note: `${v} re-scored on this window with its own settings: ${why}`,
+    tags: known.evalWindow ? { [TAGS.evalWindow]: known.evalWindow } : ({} as Record<string, string>),
+    params: known.params ?? {},
+    metrics: { rps },
   }
 }
