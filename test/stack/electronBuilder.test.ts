@@ -235,6 +235,14 @@ describe.skipIf(notBuilt)(
       ).toBe(true)
     })
 
+    it('ships the MLflow Model loader beside the app (resources/mlflow), where mlflowModel.ts looks for it', () => {
+      const loader = path.join(resources, 'mlflow', 'scoreline_pyfunc.py')
+      expect(existsSync(loader)).toBe(true)
+      expect(readFileSync(loader, 'utf8')).toBe(
+        readFileSync(path.join(root, 'resources/mlflow/scoreline_pyfunc.py'), 'utf8'),
+      )
+    })
+
     it("puts the Electron-ABI binary into the package and leaves the project's Node build alone", () => {
       const packaged = path.join(
         resources,
