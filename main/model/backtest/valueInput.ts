@@ -72,10 +72,13 @@ export const matchKey = (m: { date: string; home: string; away: string }): strin
   `${m.date}\u0000${m.home}\u0000${m.away}`
 
 /** Walk-forward rows with their prices (looked up by date, home, away) as the value backtest's matches. */
-export function valueMatchesOf(
-  rows: readonly BacktestRow[],
+/** What the value backtest reads of a forecast row (a walk-forward row, or one read back from predictions.csv). */
+export type ValueRow = Pick<BacktestRow, 'date' | 'home' | 'away' | 'result' | 'model' | 'calibrated'>
+
+export function valueMatchesOf<R extends ValueRow>(
+  rows: readonly R[],
   forecast: ValueForecast,
-  prices: (row: BacktestRow) => { price: Odds3 | null; closing: Odds3 | null } | null | undefined,
+  prices: (row: R) => { price: Odds3 | null; closing: Odds3 | null } | null | undefined,
 ): ValueMatch[] {
   return rows.map((r) => {
     const p = prices(r)

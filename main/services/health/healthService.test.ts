@@ -174,6 +174,9 @@ describe('model health service (real pipeline, local tracking store)', () => {
     expect(pts.at(-1)!.calibrated).toBeGreaterThan(0)
     expect(pts.at(-1)!.calibrated).toBeLessThan(1)
     expect(e0.verdict!.state).not.toBe('insufficient')
+    // does the model's edge pay? its evaluation and recent matches at Pinnacle pre-match (PSH…), no close here
+    expect(e0.value).toMatchObject({ forecast: 'model', matches: e0.evaluation!.n + 56, clv: null })
+    expect(e0.value!.price).toMatch(/^Pinnacle pre-match/)
 
     const d1 = await health.report('D1')
     expect(d1.recent!.n).toBe(56)

@@ -38,6 +38,8 @@ import {
   type RollingPoint,
 } from './healthMath'
 import { forecastMatches } from './recentForecasts'
+import { valuePanel, type ValuePanel } from './valuePanel'
+import { matchKey } from '../../model/backtest/valueInput'
 
 /** Stored settings the service reads (app database `settings` table); absent or invalid: the default. */
 export const THRESHOLD_KEYS = {
@@ -82,6 +84,8 @@ export interface HealthReport {
   recent: (PhaseReport & { skipped: { count: number; teams: string[] } }) | null
   rolling: { window: number; boundaryDate: string | null; points: RollingPoint[] } | null
   verdict: HealthVerdict | null
+  /** Does the model's edge pay at Pinnacle's pre-match price, evaluation and recent matches together (#22 §3)? */
+  value?: ValuePanel | null
 }
 
 export interface HealthLeague {
@@ -249,6 +253,12 @@ export function createHealthService(deps: HealthServiceDeps): HealthService {
       ...recentRows.map((r) => ({ ...r, phase: 'recent' as const })),
     ]
     const window = Math.min(thresholds.window, Math.max(1, sequence.length))
+    const quotes = new Map(
+      listMatches(deps.db, { league, status: 'played' }).map((m) => [
+        matchKey({ date: m.date, home: m.homeTeam, away: m.awayTeam }),
+        m.odds,
+      ]),
+    )
     const verdict = judgeHealth({
       league,
       modelVersion: info.version,
@@ -271,6 +281,7 @@ export function createHealthService(deps: HealthServiceDeps): HealthService {
         points: sequence.length > 0 ? rollingRps(sequence, window) : [],
       },
       verdict,
+      value: valuePanel([...evaluationRows, ...recentRows], quotes),
     }
   }
 

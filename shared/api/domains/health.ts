@@ -86,6 +86,70 @@ const verdictSchema = z.object({
   message: z.string(),
 })
 
+const intervalSchema = z.object({
+  mean: z.number(),
+  lo: z.number(),
+  hi: z.number(),
+  shareBelowZero: z.number(),
+  n: z.number().int(),
+  clusters: z.number().int(),
+})
+
+export const valuePanelSchema = z
+  .object({
+    forecast: z.literal('model'),
+    forecastLabel: z.string(),
+    price: z.string().describe('the pre-match price bets are taken at'),
+    closing: z.string().describe('the closing price of the closing-line value'),
+    minEdge: z.number().describe('a bet when forecast p − 1/price ≥ this'),
+    matches: z.number().int().describe('matches with a model forecast and the price'),
+    priceMargin: z.number(),
+    from: date.nullable(),
+    to: date.nullable(),
+    flat: z
+      .object({
+        bets: z.number().int(),
+        wins: z.number().int(),
+        hitRate: z.number(),
+        profit: z.number(),
+        roi: intervalSchema.describe('profit per 1-unit bet, bootstrap of bet dates'),
+        expectedRoi: z.number(),
+        meanPrice: z.number(),
+        meanEdge: z.number(),
+      })
+      .nullable(),
+    clv: z
+      .object({
+        n: z.number().int(),
+        beat: z.number().int(),
+        beatRate: z.number(),
+        meanLogRatio: intervalSchema.describe('mean log(price taken / closing price)'),
+      })
+      .nullable(),
+    kelly: z
+      .object({
+        fraction: z.number(),
+        bets: z.number().int(),
+        turnover: z.number(),
+        growth: z.number(),
+        growthLo: z.number(),
+        growthHi: z.number(),
+        roi: z.number(),
+        roiLo: z.number(),
+        roiHi: z.number(),
+        maxDrawdown: z.number(),
+      })
+      .nullable(),
+    bootstrap: z.object({
+      resamples: z.number().int(),
+      seed: z.number().int(),
+      level: z.number(),
+      unit: z.literal('bet date'),
+    }),
+  })
+  .describe("does the model's edge pay? flat stakes, closing-line value and fractional Kelly (#22 §3)")
+export type ValuePanelDto = z.infer<typeof valuePanelSchema>
+
 export const healthReportSchema = z.object({
   league: z.string(),
   state: z.enum(['no-champion', 'ready']),
@@ -116,6 +180,7 @@ export const healthReportSchema = z.object({
     .object({ window: z.number().int(), boundaryDate: date.nullable(), points: z.array(rollingPointSchema) })
     .nullable(),
   verdict: verdictSchema.nullable(),
+  value: valuePanelSchema.nullable().optional(),
 })
 export type HealthReportDto = z.infer<typeof healthReportSchema>
 

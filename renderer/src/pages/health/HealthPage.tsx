@@ -6,6 +6,7 @@ import { useNavigationStore } from '../../stores/navigationStore'
 import { AlertsList } from './AlertsList'
 import { ReliabilityChart } from './ReliabilityChart'
 import { RollingRpsChart } from './RollingRpsChart'
+import { ValuePanel } from './ValuePanel'
 import './health.css'
 
 const SERIES = ['model', 'market', 'blend', 'calibrated'] as const
@@ -202,6 +203,8 @@ function Report({ report }: { report: HealthReportDto }) {
           </tbody>
         </table>
       </section>
+
+      {report.value !== undefined && <ValuePanel value={report.value} />}
 
       <section className="panel" aria-labelledby="reliability-title">
         <h2 id="reliability-title">Reliability</h2>
