@@ -38,6 +38,17 @@ function bracket(m: number, phi: number): number {
  * Exported for the tests.
  */
 export function logNegBinom(x: number, m: number, phi: number, out: Float64Array): void {
+  if (phi === 0 && m < Infinity) {
+    // φ = 0, where fits on under-dispersed goals stop (almost every evaluation of a walk-forward, #23): the
+    // general formulas below with every log1p(φ(j − m)/q) = log1p(±0) = ±0 and q = 1 + φj = 1 left out, so the
+    // same values bit for bit without a log1p per goal
+    let dphi = -bracket(m, phi)
+    for (let j = 0; j < x; j++) dphi -= m - j
+    out[0] = -logFactorial(x) + (x > 0 ? x * Math.log(m) : 0) - m
+    out[1] = x - m
+    out[2] = dphi
+    return
+  }
   const q = 1 + phi * m
   let v = -logFactorial(x) + (x > 0 ? x * Math.log(m) : 0) - (phi === 0 ? m : Math.log1p(phi * m) / phi)
   let dphi = -bracket(m, phi)
