@@ -55,6 +55,8 @@ describe('walkForward on a simulated league with odds', () => {
     const upTo = (rows: BacktestRow[]) => rows.filter((r) => r.date <= cut)
     expect(upTo(other.rows).length).toBeGreaterThan(30)
     expect(bits(upTo(other.rows)) === bits(upTo(result.rows))).toBe(true)
+    // those bits include each row's goals-market forecast (P(over 2.5), goal-difference distribution; #22 §2)
+    expect(upTo(result.rows).every((r) => r.goals && r.goals.over25 > 0 && r.goals.over25 < 1)).toBe(true)
     const refitsUpTo = (r: typeof result) => bits(r.refits.filter((x) => x.date <= cut))
     expect(refitsUpTo(other) === refitsUpTo(result)).toBe(true)
     // ... and the test has teeth: later predictions do change.

@@ -9,6 +9,8 @@ import { listMatches, type MatchRow } from '../data/queries'
 import { DEFAULT_MARKET_PREFERENCE, type MarketKey } from '../data/csv'
 import { yearsBefore, type BacktestMatch } from '../../model/backtest'
 import { TrainingError } from './errors'
+import { goalsPricesByMatch } from '../data/queries/goalsPriceQueries'
+import type { GoalsPrices } from '../data/db/goalsPrices'
 import { pickMarketQuote } from '../../../shared/marketPreference'
 import { removeMargin, type MarginMethod } from '../../model/market'
 import type { Triple } from '../../model/metrics'
@@ -29,6 +31,8 @@ export interface LeagueData {
   /** Every 1X2 quote the store holds for a loaded match (pre-match and closing; [] when none): the value backtest's prices (#22 §3). */
   quotesOf?: (m: { date: string; home: string; away: string }) => readonly MatchRow['odds'][number][]
   seasons: string[]
+  /** The O/U 2.5 and Asian-handicap prices the store keeps for a loaded match (`goals_json`; null: none) (#22 §2). */
+  goalsPricesOf?: (m: { date: string; home: string; away: string }) => GoalsPrices | null
 }
 
 /** The market's 1X2 prices for a match: the first quote in `preference` (shared/marketPreference.ts). */
@@ -132,6 +136,7 @@ export function loadLeagueData(
   const quotes = new Map(
     loaded.map((r) => [key({ date: r.date, home: r.homeTeam, away: r.awayTeam }), r.odds]),
   )
+  const goalsPrices = goalsPricesByMatch(db, league)
   return {
     league,
     matches,
@@ -141,6 +146,7 @@ export function loadLeagueData(
     withOdds: matches.filter((m) => m.odds).length,
     seasons,
     matchIdOf: (m) => ids.get(key(m)) ?? null,
+    goalsPricesOf: (m) => goalsPrices.get(ids.get(key(m)) ?? -1) ?? null,
     quotesOf: (m) => quotes.get(key(m)) ?? [],
   }
 }

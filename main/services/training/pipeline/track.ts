@@ -7,6 +7,7 @@ import { logMlflowModel } from '../mlflowModel'
 import type { LeagueData } from '../leagueData'
 import type { Evaluated } from './evaluate'
 import { valueRunRecord } from './valueMetrics'
+import { goalsRunRecord } from './goalsMetrics'
 import { gateRecord, metricRecord, settingsRecord, warmUpFromOf } from './records'
 import { currentLeagueTeams } from '../../../model/dixonColes/currentTeams'
 import { matchSetId, scoredIds } from '../../tracking/sameMatches'
@@ -53,6 +54,8 @@ export async function trackStep(
     }
     // does the evaluation season's edge pay at Pinnacle's pre-match price? (#22 §3)
     const value = valueRunRecord(backtest.rows, data, s.marketPreference)
+    // the model's over/under 2.5 and Asian handicap against Pinnacle's (#22 §2)
+    const goals = goalsRunRecord(backtest.rows, data, s.margin)
     const params = {
       league,
       seasons: data.seasons.join(' '),
@@ -78,6 +81,7 @@ export async function trackStep(
       market: settingsRecord(s).market.join(' '),
       code_version: deps.codeVersion ?? 'dev',
       ...(value?.params ?? {}),
+      ...(goals?.params ?? {}),
     }
     // the run starts when the league's work started (loading its matches), not when it is logged (#20)
     const parent = await tracking.startRun({
@@ -96,6 +100,7 @@ export async function trackStep(
         ...metricRecord('blend_', backtest.metrics.blend),
         ...metricRecord('calibrated_', backtest.metrics.calibrated),
         ...(value?.metrics ?? {}),
+        ...(goals?.metrics ?? {}),
         log_likelihood: fitted.logLikelihood,
         iterations: fitted.iterations,
         fit_seconds: fitMs / 1000,
