@@ -257,27 +257,28 @@ export async function compareVariantsWith(
   const { ids, tuning, wfMatches, base, now } = plan
   const t0 = now()
   const tuningOpts = { xi: base.xi, windowYears: base.windowYears, league: base.league }
-  const hypers = await Promise.all(
-    ids.map(async (id) => {
-      const grid = requireVariant(id).hyperGrid
-      if (!grid || grid.length === 0) return null
-      options.onVariant?.(id, 'tuning')
-      const results = await Promise.all(
-        grid.map((params) =>
-          walk(wfMatches, tuningOptions(id, params, tuning, tuningOpts)).catch((error: unknown) => {
-            if ((error as { code?: unknown }).code !== 'MODEL_NO_DATA') throw error
-            return null
-          }),
-        ),
-      )
-      return hyperChoiceOf(grid, tuning, results)
-    }),
-  )
+  const tune = async (id: VariantId) => {
+    const grid = requireVariant(id).hyperGrid
+    if (!grid || grid.length === 0) return null
+    options.onVariant?.(id, 'tuning')
+    const results = await Promise.all(
+      grid.map((params) =>
+        walk(wfMatches, tuningOptions(id, params, tuning, tuningOpts)).catch((error: unknown) => {
+          if ((error as { code?: unknown }).code !== 'MODEL_NO_DATA') throw error
+          return null
+        }),
+      ),
+    )
+    return hyperChoiceOf(grid, tuning, results)
+  }
+  // Each variant's walk-forward starts once its own tuning is done (at once without a grid), not after every
+  // variant's: a pool then starts the long walk-forwards while the grids are still running (#23).
   const runs = await Promise.all(
-    ids.map(async (id, i): Promise<VariantRun> => {
+    ids.map(async (id): Promise<VariantRun> => {
+      const hyper = await tune(id)
       options.onVariant?.(id, 'walk-forward')
-      const result = await walk(wfMatches, { ...base, model: id, params: hypers[i]?.chosen ?? {} })
-      return { id, hyper: hypers[i], result, seconds: (now() - t0) / 1000 }
+      const result = await walk(wfMatches, { ...base, model: id, params: hyper?.chosen ?? {} })
+      return { id, hyper, result, seconds: (now() - t0) / 1000 }
     }),
   )
   return assembleComparison(matches, options, plan, runs)
