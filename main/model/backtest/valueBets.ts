@@ -210,23 +210,53 @@ interface KellyPath {
   maxDrawdown: number
 }
 
-/** Bankroll path from 1 over the given dates' bets (each date: stakes from its opening bankroll). */
-function kellyPath(byDate: readonly (readonly ValueBet[])[], fraction: number): KellyPath {
+/**
+ * The bets of each date as flat arrays (no allocation while replaying): bets of date g are
+ * [start[g], start[g + 1]); `stake` is the fractional Kelly share of the bankroll, `gain` the net return of 1
+ * unit (price − 1 if won, −1 if lost).
+ */
+interface KellyBook {
+  start: Int32Array
+  stake: Float64Array
+  gain: Float64Array
+}
+
+function kellyBook(bets: readonly ValueBet[], fraction: number): KellyBook {
+  const order = bets
+    .map((b, i) => ({ b, i }))
+    .sort((x, y) => (x.b.date < y.b.date ? -1 : x.b.date > y.b.date ? 1 : x.i - y.i))
+  const starts: number[] = []
+  const stake = new Float64Array(bets.length)
+  const gain = new Float64Array(bets.length)
+  order.forEach(({ b }, j) => {
+    if (j === 0 || b.date !== order[j - 1].b.date) starts.push(j)
+    stake[j] = fraction * kellyStake(b.p, b.price)
+    gain[j] = b.won ? b.price - 1 : -1
+  })
+  starts.push(bets.length)
+  return { start: Int32Array.from(starts), stake, gain }
+}
+
+/**
+ * Bankroll path from 1 over the dates `groups` (indices into the book, in time order): each date's stakes are
+ * shares of its opening bankroll, scaled down to the bankroll if they add up to more.
+ */
+function kellyPath(book: KellyBook, groups: ArrayLike<number>): KellyPath {
   let bankroll = 1
   let peak = 1
   let maxDrawdown = 0
   let turnover = 0
-  for (const bets of byDate) {
-    const stakes = bets.map((b) => fraction * kellyStake(b.p, b.price) * bankroll)
-    const total = stakes.reduce((a, s) => a + s, 0)
-    const scale = total > bankroll ? bankroll / total : 1
-    let change = 0
-    bets.forEach((b, i) => {
-      const s = stakes[i] * scale
-      turnover += s
-      change += b.won ? s * (b.price - 1) : -s
-    })
-    bankroll += change
+  for (let j = 0; j < groups.length; j++) {
+    const g = groups[j]
+    let total = 0
+    let net = 0
+    for (let i = book.start[g]; i < book.start[g + 1]; i++) {
+      total += book.stake[i]
+      net += book.stake[i] * book.gain[i]
+    }
+    const scale = total > 1 ? 1 / total : 1
+    turnover += total * scale * bankroll
+    bankroll += net * scale * bankroll
     if (bankroll > peak) peak = bankroll
     maxDrawdown = Math.max(maxDrawdown, 1 - bankroll / peak)
   }
@@ -247,28 +277,22 @@ export function kelly(
 ): KellySummary | null {
   if (!(fraction > 0 && fraction <= 1)) bad(`kellyFraction must be in (0, 1], got ${fraction}`)
   if (bets.length === 0) return null
-  const groups: ValueBet[][] = []
-  for (const b of bets) {
-    const last = groups[groups.length - 1]
-    if (last && last[0].date === b.date) last.push(b)
-    else groups.push([b])
-  }
-  groups.sort((a, b) => (a[0].date < b[0].date ? -1 : a[0].date > b[0].date ? 1 : 0))
-  const observed = kellyPath(groups, fraction)
+  const book = kellyBook(bets, fraction)
+  const k = book.start.length - 1
+  const observed = kellyPath(
+    book,
+    Int32Array.from({ length: k }, (_, g) => g),
+  )
   const resamples = bootstrap.resamples ?? DEFAULT_RESAMPLES
   const level = bootstrap.level ?? 0.95
   const rng = mulberry32(bootstrap.seed ?? DEFAULT_BOOTSTRAP_SEED)
   const growth = new Float64Array(resamples)
   const roi = new Float64Array(resamples)
-  const k = groups.length
   const draw = new Int32Array(k)
   for (let r = 0; r < resamples; r++) {
     for (let j = 0; j < k; j++) draw[j] = Math.floor(rng() * k)
     draw.sort() // replay the drawn dates in time order
-    const path = kellyPath(
-      Array.from(draw, (j) => groups[j]),
-      fraction,
-    )
+    const path = kellyPath(book, draw)
     growth[r] = path.final
     roi[r] = path.turnover > 0 ? (path.final - 1) / path.turnover : 0
   }
