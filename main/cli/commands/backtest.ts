@@ -59,6 +59,8 @@ import {
   valuePriceTable,
   type ValueOutput,
 } from './valueBacktest'
+import { backtestGoalsMarkets, renderGoalsMarkets } from './goalsMarketsTable'
+import type { GoalsMarketComparison } from '../../model/backtest/goalsMarkets'
 
 /** `scoreline backtest --json`. The four metric objects are the stable contract; the rest describes the run. */
 export interface BacktestOutput {
@@ -112,6 +114,8 @@ export interface BacktestOutput {
   calibrated: MetricsSummary | null
   /** With --value: the value backtest of the forecasts at a pre-match price (#22 §3). */
   value?: ValueOutput
+  /** The model's O/U 2.5 and Asian handicap against Pinnacle's closing and pre-match prices (#22 §2). */
+  goals_markets?: GoalsMarketComparison[]
 }
 
 export const PREDICTION_COLUMNS = [
@@ -371,6 +375,7 @@ export const backtestCommand: Command = {
     if (out !== undefined) await writeTextFile(out, predictionsCsv(result.rows))
     const output = backtestOutput(result, sources, selection, seconds, variantSelection)
     if (value) output.value = runValueBacktest(result.rows, valuePriceTable(data.rows, value.price), value)
+    output.goals_markets = backtestGoalsMarkets(result.rows, data.rows, result.options.margin)
     ctx.output(output, (o: BacktestOutput) => renderBacktest(o, out))
     return 0
   },
@@ -486,6 +491,9 @@ function renderBacktest(o: BacktestOutput, out: string | undefined): string {
       'r',
       'r',
     ])
+  if (o.goals_markets) {
+    text += renderGoalsMarkets([{ variant: o.model_variant, goals_markets: o.goals_markets }], o.margin)
+  }
   if (o.value) text += '\n' + renderValue(o.value)
   if (out) text += `\npredictions written to ${out}\n`
   return text

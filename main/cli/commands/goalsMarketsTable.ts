@@ -9,6 +9,11 @@ import type {
   GoalsMarketComparison,
   GoalsMarketKey,
 } from '../../model/backtest/goalsMarkets'
+import type { BootstrapOptions } from '../../model/compare'
+import type { BacktestRow } from '../../model/backtest'
+import { goalsMarketsOf, goalsPriceMap } from '../../model/backtest/goalsCompare'
+import type { MarginMethod } from '../../model/market'
+import type { ParsedMatch } from '../../services/data/csv'
 import { table } from './modelInput'
 
 /** 'Pinnacle closing O/U 2.5 (PC>2.5, PC<2.5)' and the like: which prices a market figure is. */
@@ -101,7 +106,7 @@ export function renderGoalsMarkets(variants: readonly VariantGoals[], margin: st
   const t = goalsTarget(variants)
   return (
     `\ngoals markets: binary Brier (p − y)² and log loss of the model's forecast (its score matrix) and of the market's margin-free (${margin}) two-way price, ` +
-    `on the matches above that quote it; O/U 2.5: y = 3+ goals; AH: home cover at the market's own line, scored on the settled share of the stake ` +
+    `on the forecast matches that quote it; O/U 2.5: y = 3+ goals; AH: home cover at the market's own line, scored on the settled share of the stake ` +
     `(quarter-line half wins and half losses weigh ½, pushes are left out); Δ = model − market with a paired bootstrap ${Math.round(level * 100)}% interval by match date, negative = model better\n\n` +
     table(
       ['forecast', 'n', 'brier', 'log loss', 'Δbrier vs market', 'Δlog loss vs market', 'settlement'],
@@ -114,4 +119,22 @@ export function renderGoalsMarkets(variants: readonly VariantGoals[], margin: st
         `(gap ${t.gap >= 0 ? '+' : ''}${t.gap.toFixed(5)}): ${t.met ? 'MET' : 'NOT MET'}\n`
       : "target: no match quoted Pinnacle's closing O/U 2.5\n")
   )
+}
+
+/**
+ * `backtest`'s goals markets: every walk-forward row with a model forecast against the O/U and AH prices its
+ * season-file row quotes (matched on date, home and away as the file names them).
+ */
+export function backtestGoalsMarkets(
+  rows: readonly BacktestRow[],
+  parsed: readonly ParsedMatch[],
+  margin: MarginMethod,
+  bootstrap?: BootstrapOptions,
+): GoalsMarketComparison[] | undefined {
+  const prices = goalsPriceMap(
+    parsed.map((r) => ({ ...r, goalsPrices: { totals: r.totals, asianHandicap: r.asianHandicap ?? [] } })),
+  )
+  if (!prices) return undefined
+  const indices = rows.flatMap((r, i) => (r.goals ? [i] : []))
+  return goalsMarketsOf(rows, indices, prices, margin, bootstrap)
 }
