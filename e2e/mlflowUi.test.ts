@@ -12,6 +12,7 @@ import { removeByPrefix } from '../test/support/mlflowHygiene'
 import { describeWithService } from '../test/support/services'
 import { MlflowClient } from '../main/services/tracking/mlflowClient'
 import { registeredModelName } from '../main/services/tracking/modelName'
+import { osUserName } from '../main/services/training/pipeline/mlflowView'
 import { CHROMIUM, CHROMIUM_ARGS, repoRoot } from './support/serve'
 import { seedPipelineRuns, type Seeded } from './support/mlflowSeed'
 
@@ -49,21 +50,25 @@ describeWithService('mlflow', "MLflow's own UI shows the pipeline's runs and reg
   /** MLflow's model-training view (not GenAI), without the assistant panel over the page. */
   async function open(hash: string) {
     await page.goto(`${uri}/#${hash}`)
-    const training = page.getByText('Model training', { exact: true })
-    await training.waitFor()
-    if ((await training.getAttribute('aria-checked')) !== 'true') await training.click()
+    // MLflow 3.17's GenAI / Model training switch (kept per browser) decides the view, whatever the
+    // experiment's mlflow.experimentKind: a fresh browser opens experiments on the GenAI overview
+    await page.getByText('Model training', { exact: true }).click()
     const close = page.getByRole('button', { name: /close/i })
     if (await close.count()) await close.first().click()
   }
   const runRow = (name: string) => page.getByRole('gridcell').filter({ hasText: name })
+  /** The +/− button left of a parent run's name. */
+  const expand = (run: string) => runRow(`${league()} pipeline ${run}`).locator('button').first().click()
 
   it('the experiment lists one row per pipeline run, its children nested under it, filterable by stage', async () => {
     await open(`/experiments/${experimentId}/runs`)
     await runRow(`${league()} pipeline ui1`).waitFor()
-    await expect.poll(() => page.getByText(/\d+ matching runs/).textContent()).toBe('8 matching runs')
+    await expect
+      .poll(() => page.getByText(/\d+ matching runs/).textContent(), { timeout: 20_000 })
+      .toBe('8 matching runs')
     // collapsed: the children sit under their parent, not beside it
     expect(await runRow(`${league()} blend`).count()).toBe(0)
-    await runRow(`${league()} pipeline ui1`).locator('button').first().click()
+    await expand('ui1')
     for (const child of ['fit', 'blend', 'calibration']) await runRow(`${league()} ${child}`).waitFor()
     await page.screenshot({ path: path.join(shots, 'mlflow-runs.png') })
 
@@ -71,26 +76,25 @@ describeWithService('mlflow', "MLflow's own UI shows the pipeline's runs and reg
     const search = page.getByPlaceholder(/metrics\.rmse/)
     await search.fill(`tags.scoreline.stage = 'dixon_coles_blending'`)
     await search.press('Enter')
-    await expect.poll(() => runRow(`${league()} fit`).count()).toBe(0)
-    for (const run of ['ui1', 'ui2']) {
-      const parent = runRow(`${league()} pipeline ${run}`)
-      if (!(await runRow(`${league()} blend`).count()) || run === 'ui2')
-        await parent.locator('button').first().click()
-    }
-    await expect.poll(() => runRow(`${league()} blend`).count()).toBe(2)
+    await expect.poll(() => runRow(`${league()} fit`).count(), { timeout: 20_000 }).toBe(0)
+    // ui1 was expanded above (the table may keep it so); expand ui2 as well
+    if ((await runRow(`${league()} blend`).count()) === 0) await expand('ui1')
+    await expand('ui2')
+    await expect.poll(() => runRow(`${league()} blend`).count(), { timeout: 20_000 }).toBe(2)
     expect(await runRow(`${league()} calibration`).count()).toBe(0)
     await page.screenshot({ path: path.join(shots, 'mlflow-runs-stage.png') })
   })
 
   it('a parent run names its nested children, its stage, source, user and registered version', async () => {
     await open(`/experiments/${experimentId}/runs/${parentRunId}`)
-    await page.getByText('Child runs').first().waitFor()
-    const children = await page
-      .getByRole('link', { name: new RegExp(`^${league()} (fit|blend|calibration)$`) })
-      .allTextContents()
-    expect(children.sort()).toEqual([`${league()} blend`, `${league()} calibration`, `${league()} fit`])
+    // the children's links load after the run itself
+    const children = page.getByRole('link', { name: new RegExp(`^${league()} (fit|blend|calibration)$`) })
+    await expect
+      .poll(async () => (await children.allTextContents()).sort(), { timeout: 20_000 })
+      .toEqual([`${league()} blend`, `${league()} calibration`, `${league()} fit`])
     const body = await page.locator('body').innerText()
     expect(body).toContain('scoreline pipeline run')
+    expect(body).toMatch(new RegExp(`Created by\\s+${osUserName()}\\b`))
     expect(body).toMatch(/scoreline\.stage\s*:\s*pipeline/)
     expect(body).toMatch(new RegExp(`${registeredModelName(league())}\\s*v1`))
     await page.screenshot({ path: path.join(shots, 'mlflow-parent-run.png') })
