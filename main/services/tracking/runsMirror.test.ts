@@ -3,12 +3,15 @@
  * can refuse connections (a real "server unreachable"). Each refresh after the first must be incremental
  * and leave the mirror equal to the server's own full search.
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { TcpFaultProxy } from '../../../test/faults/support/faultProxy'
 import { removeByPrefix, testNamePrefix } from '../../../test/support/mlflowHygiene'
 import { describeWithService } from '../../../test/support/services'
 import { isUnreachable } from './errors'
-import { openMemoryTrackingDatabase } from './localSchema'
+import { openTrackingDatabase } from './localSchema'
 import { MlflowClient } from './mlflowClient'
 import { MlflowTrackingStore } from './mlflowTrackingStore'
 import { PromotionLog } from './promotionLog'
@@ -29,7 +32,9 @@ const view = (runs: Run[]) =>
 
 describeWithService('mlflow', 'run mirror on a real MLflow server', (uri) => {
   const prefix = `${testNamePrefix()}mirror-`
-  const db = openMemoryTrackingDatabase()
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'scoreline-runs-mirror-'))
+  const file = path.join(dir, 'tracking.db')
+  const db = openTrackingDatabase(file)
   let proxy: TcpFaultProxy
   let store: MlflowTrackingStore
   let mirror: RunsMirror
@@ -58,6 +63,7 @@ describeWithService('mlflow', 'run mirror on a real MLflow server', (uri) => {
     await removeByPrefix(uri, prefix)
     await proxy?.close()
     db.close()
+    rmSync(dir, { recursive: true, force: true })
   })
 
   it('reads everything once, then only what changed: a new run, a finished run, a changed metric, a deleted run', async () => {
@@ -100,9 +106,22 @@ describeWithService('mlflow', 'run mirror on a real MLflow server', (uri) => {
     await mirror.refresh({ full: true })
     await store.log(old, { metrics: { late_metric: 1 } })
     await mirror.refresh()
-    expect(mirror.runs([experimentId]).find((r) => r.info.runId === old)?.metrics.late_metric).toBeUndefined()
-    expect((await mirror.refresh({ full: true })).full).toBe(1)
-    expect(mirror.runs([experimentId]).find((r) => r.info.runId === old)?.metrics.late_metric).toBe(1)
+    const late = () => mirror.runs([experimentId]).find((r) => r.info.runId === old)?.metrics.late_metric
+    expect(late()).toBeUndefined()
+    // the reconcile by another process on the same database (the CLI beside the app): this mirror's
+    // parsed copy must not hide it
+    const other = new RunsMirror({
+      db: openTrackingDatabase(file),
+      ownsDb: true,
+      remote: store,
+      nameLike: `${prefix}%`,
+    })
+    try {
+      expect((await other.refresh({ full: true })).full).toBe(1)
+    } finally {
+      other.close()
+    }
+    expect(late()).toBe(1)
   })
 
   it('keeps answering from the mirror while the server is unreachable, marked offline as of the last refresh', async () => {

@@ -70,6 +70,11 @@ export class RunsMirror {
   private readonly inFlight = new Map<string, Promise<RefreshResult>>()
   /** When each experiment's mirrored runs were last checked for deletions (this process). */
   private readonly deleteCheckedAt = new Map<string, number>()
+  /** Runs as parsed for each experiment scope, valid while `parsedVersion` holds. */
+  private readonly parsed = new Map<string, Run[]>()
+  private parsedVersion = ''
+  /** Transactions of this connection that changed mirrored runs. */
+  private writes = 0
   private lastError: string | null = null
 
   constructor(options: RunsMirrorOptions) {
@@ -141,9 +146,24 @@ export class RunsMirror {
     }))
   }
 
-  /** The mirrored active runs of these experiments (all of them when empty), newest first. */
+  /** The mirrored active runs of these experiments (all of them when empty), newest first; shared objects: read only. */
   runs(experimentIds: readonly string[] = []): Run[] {
-    const ids = JSON.stringify(experimentIds)
+    // parsed once per version of the mirror: this connection's writes, or a commit by another (the CLI)
+    const version = `${String(this.db.pragma('data_version', { simple: true }))}:${this.writes}`
+    if (version !== this.parsedVersion) {
+      this.parsed.clear()
+      this.parsedVersion = version
+    }
+    const ids = JSON.stringify([...experimentIds].sort())
+    let runs = this.parsed.get(ids)
+    if (!runs) {
+      runs = this.readRuns(ids)
+      this.parsed.set(ids, runs)
+    }
+    return runs.slice()
+  }
+
+  private readRuns(ids: string): Run[] {
     const rows = this.db
       .prepare(
         `SELECT run_id, experiment_id, run_name, status, start_time, end_time, data_json FROM tr_mirror_runs
@@ -247,6 +267,7 @@ export class RunsMirror {
       for (const id of fresh) setMark.run(started, 1, started, this.target, id)
       for (const id of known) setMark.run(started, 0, started, this.target, id)
       this.setAsOf('runs', started)
+      if (changed > 0) this.writes++
     })()
     if (changed > 0 || fresh.length > 0)
       this.logger.info('tracking: run mirror refreshed', {
