@@ -133,6 +133,7 @@ describe('scoreline compare-models (simulated league)', () => {
       'rps_vs_closing',
       'calibrated_vs_pre_match',
       'no_forecast',
+      'goals_markets', // the simulated files quote O/U 2.5 (#22 §2)
       'seconds',
     ])
     const inPeriod = matches.filter((m) => m.date >= FROM && m.date <= TO)

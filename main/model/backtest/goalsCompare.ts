@@ -28,12 +28,15 @@ export const GOALS_MARKETS: readonly GoalsMarketKey[] = [
 
 const keyOf = (m: { date: string; home: string; away: string }) => `${m.date}\u0000${m.home}\u0000${m.away}`
 
-/** The matches' goals prices by date + home + away; null when no match has any. */
+/** The matches' goals prices by date + home + away (only those quoting any); null when none does. */
 export function goalsPriceMap(
   matches: readonly { date: string; home: string; away: string; goalsPrices?: GoalsPrices | null }[],
 ): Map<string, GoalsPrices> | null {
   const out = new Map<string, GoalsPrices>()
-  for (const m of matches) if (m.goalsPrices) out.set(keyOf(m), m.goalsPrices)
+  for (const m of matches) {
+    const p = m.goalsPrices
+    if (p && (p.totals.length > 0 || p.asianHandicap.length > 0)) out.set(keyOf(m), p)
+  }
   return out.size ? out : null
 }
 
