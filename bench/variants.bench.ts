@@ -4,6 +4,7 @@
 // `npx tsx bench/variants.bench.ts` prints a table; `run()` returns the rows for bench/run.ts (which picks up
 // every bench/*.bench.ts). Without ../shared/data the same shapes are simulated (with shots and a market).
 // Every fit is cold (no previous fit, so a fresh inversion cache) and every walk-forward starts from nothing.
+import os from 'node:os'
 import path from 'node:path'
 import { footballDataDir } from '../test/support/sharedData'
 import { walkForward, type BacktestMatch } from '../main/model/backtest'
@@ -50,15 +51,27 @@ async function loadData(): Promise<{ matches: BacktestMatch[]; source: string }>
   return { matches, source: 'simulated 20-team league' }
 }
 
-function timeRuns(fn: () => unknown, runs: number): number {
+/**
+ * Median wall time (ms); `cpu` gets the median CPU time of the same runs (the process's; one thread computes). On
+ * a loaded machine the wall time also counts the time other processes held the core (#23).
+ */
+function timeRuns(fn: () => unknown, runs: number, cpu?: { ms: number }): number {
   const times: number[] = []
+  const cpus: number[] = []
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     fn()
     times.push(performance.now() - t0)
+    const c = process.cpuUsage(c0)
+    cpus.push((c.user + c.system) / 1000)
   }
+  if (cpu) cpu.ms = median(cpus)
   return median(times)
 }
+
+const cpuNote = (c: { ms: number }) =>
+  `CPU ${c.ms < 10 ? c.ms.toFixed(2) : c.ms.toFixed(0)} ms, load average ${os.loadavg()[0].toFixed(1)}`
 
 export async function run(): Promise<BenchResult[]> {
   const { matches, source } = await loadData()
@@ -80,27 +93,33 @@ export async function run(): Promise<BenchResult[]> {
     try {
       const fitCtx = { ...ctx, ...(params ? { params } : {}) }
       for (let i = 0; i < 3; i++) variant.fit(history, fitCtx) // warm-up (JIT)
-      const fitMs = timeRuns(() => variant.fit(history, fitCtx), 7)
+      const fitCpu = { ms: NaN }
+      const fitMs = timeRuns(() => variant.fit(history, fitCtx), 7, fitCpu)
       if (id === 'dixon-coles') dcFit = fitMs
       rows.push({
         name: `${label}: fit, 3 seasons (${history.length} matches, ${source})`,
         median_ms: fitMs,
         runs: 7,
         ...(label === 'market' ? { target_ms: TARGET_MARKET_FIT } : {}),
-        note: id === 'dixon-coles' ? 'baseline' : `${(fitMs / dcFit).toFixed(1)}× dixon-coles`,
+        note: `${id === 'dixon-coles' ? 'baseline' : `${(fitMs / dcFit).toFixed(1)}× dixon-coles`}; ${cpuNote(fitCpu)}`,
       })
       let refits = 0
-      const walkMs = timeRuns(() => {
-        const r = walkForward(matches, { from: WF_FROM, model: id, params, modelOnly: true })
-        refits = r.refits.length
-      }, 3)
+      const walkCpu = { ms: NaN }
+      const walkMs = timeRuns(
+        () => {
+          const r = walkForward(matches, { from: WF_FROM, model: id, params, modelOnly: true })
+          refits = r.refits.length
+        },
+        3,
+        walkCpu,
+      )
       if (id === 'dixon-coles') dcWalk = walkMs
       rows.push({
         name: `${label}: walk-forward season (${refits} refits)`,
         median_ms: walkMs,
         runs: 3,
         ...(label === 'market' ? { target_ms: TARGET_MARKET_WALK } : {}),
-        note: id === 'dixon-coles' ? 'baseline' : `${(walkMs / dcWalk).toFixed(1)}× dixon-coles`,
+        note: `${id === 'dixon-coles' ? 'baseline' : `${(walkMs / dcWalk).toFixed(1)}× dixon-coles`}; ${cpuNote(walkCpu)}`,
       })
     } catch (error) {
       rows.push({ name: `${label}: FAILED: ${(error as Error).message}`, median_ms: NaN, runs: 0 })
