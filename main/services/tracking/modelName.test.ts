@@ -42,7 +42,13 @@ async function seedLegacy(store: TrackingStore, experiment: string, league: stri
     await store.log(run.runId, { params: { model } })
     await store.endRun(run.runId, 'FINISHED')
     versions.push(
-      await store.createModelVersion({ name: legacy, runId: run.runId, artifactPath: 'model', tags }),
+      await store.createModelVersion({
+        name: legacy,
+        runId: run.runId,
+        artifactPath: 'model',
+        tags,
+        clientKey: `old-${model}`,
+      }),
     )
   }
   await store.setAlias(legacy, 'champion', versions[0].version)
@@ -66,6 +72,8 @@ async function expectMigrated(store: TrackingStore, seeded: Awaited<ReturnType<t
     'scoreline.decision': 'promote',
     'scoreline.model_variant': 'dixon-coles',
     'scoreline.migrated_from': `${legacy}/1`,
+    // its own client key: a retried migration finds the version it made instead of making another
+    'scoreline.client_key': `migrate:${legacy}/1`,
   })
   expect(challenger?.source).toBe(versions[1].source)
   expect(challenger?.tags).toMatchObject({

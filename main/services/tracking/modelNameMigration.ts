@@ -10,7 +10,7 @@
  */
 import { collectPages } from './pagedSearch'
 import { legacyLeaguesOf, registeredModelDescription, registeredModelName } from './modelName'
-import type { ModelVersion, TrackingStore } from './trackingStore'
+import { TAGS, type ModelVersion, type TrackingStore } from './trackingStore'
 
 export const MIGRATION_TAGS = {
   from: 'scoreline.migrated_from',
@@ -97,12 +97,15 @@ async function migrateOne(store: TrackingStore, from: string, leagues: string[])
   for (const v of (await versionsOf(from)).sort(byNumber)) {
     if (done.has(v.version)) continue
     const variant = v.tags[MIGRATION_TAGS.variant] ?? (await variantOfRun(store, v.runId))
+    // the old version's client key belongs to its old name; this one's makes a retried call find it
+    const { [TAGS.clientKey]: _oldKey, ...tags } = v.tags
     const created = await store.createModelVersion({
       name: to,
       runId: v.runId,
       source: v.source,
       description: v.description,
-      tags: { ...v.tags, [MIGRATION_TAGS.variant]: variant, [MIGRATION_TAGS.from]: `${from}/${v.version}` },
+      tags: { ...tags, [MIGRATION_TAGS.variant]: variant, [MIGRATION_TAGS.from]: `${from}/${v.version}` },
+      clientKey: `migrate:${from}/${v.version}`,
     })
     done.set(v.version, created.version)
     result.registered.push({ from: v.version, to: created.version, variant })
