@@ -14,6 +14,7 @@ import { isUnreachable } from './errors'
 import { openTrackingDatabase } from './localSchema'
 import { MlflowClient } from './mlflowClient'
 import { MlflowTrackingStore } from './mlflowTrackingStore'
+import { OutboxTrackingStore } from './outboxTrackingStore'
 import { PromotionLog } from './promotionLog'
 import { RunsMirror } from './runsMirror'
 import type { Run } from './trackingStore'
@@ -74,20 +75,23 @@ describeWithService('mlflow', 'run mirror on a real MLflow server', (uri) => {
     await store.log(running, { metrics: { rps: 0.3 } })
     // started two days ago, still running at the first refresh: only its end can bring it back
     const longRunning = await start('long-running', Date.now() - 2 * 86_400_000)
+    // running at the first refresh, then killed with the time of its last sign of life (before the mark)
+    const killedLate = await start('killed-late', Date.now() - 86_400_000)
 
     const first = await mirror.refresh()
     expect(first.full).toBe(1)
     expect(view(mirror.runs([experimentId]))).toEqual(view(await serverRuns()))
-    expect(mirror.runs([experimentId])).toHaveLength(3)
+    expect(mirror.runs([experimentId])).toHaveLength(4)
 
     const added = await start('added')
     await store.log(running, { metrics: { rps: 0.25 }, step: 1 })
     await store.endRun(longRunning, 'FAILED')
     await store.deleteRun(finished)
+    await store.endRun(killedLate, 'KILLED', Date.now() - 86_400_000 + 60_000)
 
     const second = await mirror.refresh()
     expect(second.full).toBe(0)
-    expect(second.changed).toBe(4)
+    expect(second.changed).toBe(5)
     const mirrored = mirror.runs([experimentId])
     expect(view(mirrored)).toEqual(view(await serverRuns()))
     const byId = new Map(mirrored.map((r) => [r.info.runId, r]))
@@ -95,6 +99,7 @@ describeWithService('mlflow', 'run mirror on a real MLflow server', (uri) => {
     expect(byId.has(finished)).toBe(false)
     expect(byId.get(running)?.metrics.rps).toBe(0.25)
     expect(byId.get(longRunning)?.info.status).toBe('FAILED')
+    expect(byId.get(killedLate)?.info.status).toBe('KILLED')
 
     // nothing changed: the next refresh changes nothing (a still-running run is re-read, not counted)
     expect((await mirror.refresh()).changed).toBe(0)
@@ -122,6 +127,30 @@ describeWithService('mlflow', 'run mirror on a real MLflow server', (uri) => {
       other.close()
     }
     expect(late()).toBe(1)
+  })
+
+  it('sees at once the runs its outbox replayed, though their start and end times are before the mark', async () => {
+    const outbox = new OutboxTrackingStore({ remote: store, db, offlineCooldownMs: 0 })
+    await mirror.refresh()
+    await proxy.setMode({ kind: 'refuse' })
+    const workStart = Date.now() - 5 * 86_400_000
+    const queued = await outbox.startRun({ experimentId, runName: 'offline pipeline', startTime: workStart })
+    await outbox.log(queued.runId, { metrics: { rps: 0.19 } })
+    await outbox.endRun(queued.runId, 'FINISHED', workStart + 60_000)
+    expect((await outbox.status()).pending).toBe(3)
+    await proxy.setMode({ kind: 'pass' })
+    expect(await outbox.push()).toMatchObject({ replayed: 3, pending: 0 })
+    const runId = outbox.resolve(queued.runId)
+    started.push(runId)
+
+    const refreshed = await mirror.refresh()
+    expect(refreshed.full).toBe(0)
+    const replayed = mirror.runs([experimentId]).find((r) => r.info.runId === runId)
+    expect(replayed).toMatchObject({
+      info: { status: 'FINISHED', startTime: workStart },
+      metrics: { rps: 0.19 },
+    })
+    expect(view(mirror.runs([experimentId]))).toEqual(view(await serverRuns()))
   })
 
   it('keeps answering from the mirror while the server is unreachable, marked offline as of the last refresh', async () => {

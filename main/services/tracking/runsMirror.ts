@@ -9,12 +9,15 @@
  *   1. `attributes.start_time >= mark − overlap`      new runs;
  *   2. `attributes.end_time >= mark − overlap`        runs that ended since (their final metrics and status);
  *   3. `attributes.status = 'RUNNING'`                 runs still running (their metrics and tags change);
- *   4. deleted view, `attributes.run_id IN (…mirrored ids, 500 a request)`   runs deleted since
- *      (at most every `deleteCheckMs`: the server parses ~1,000 ids in ~0.4 s).
+ *   4. by id (`attributes.run_id IN (…)`, 500 a request): mirrored runs that were running and rule 3 no
+ *      longer lists (ended with an end time before the mark — a replayed or killed run — or deleted), and
+ *      runs this desktop's offline outbox replayed (tr_outbox_ids) that the mirror has not seen;
+ *   5. deleted view, by the mirrored ids: runs deleted since (at most every `deleteCheckMs`: the server
+ *      parses ~1,000 ids in ~0.4 s).
  * The overlap (15 min) absorbs clock differences between desktops and runs written during a refresh.
- * What those four cannot see — a run written later with old start and end times (another desktop's outbox
+ * What these cannot see — a run another desktop wrote later with old start and end times (its outbox
  * replayed), a restored run, a metric logged to a run that ended long ago — is caught by a full search in
- * the background once the mirror's last one is older than `reconcileMs` (1 h), or on `refresh({ full })`.
+ * the background once an experiment's last one is older than `reconcileMs` (1 h), or on `refresh({ full })`.
  */
 import type Database from 'better-sqlite3'
 import { silentLogger, systemClock } from './logger'
@@ -54,7 +57,7 @@ export interface MirrorMark {
   lastError: string | null
 }
 
-const DELETE_CHUNK = 500
+const BY_ID_CHUNK = 500
 
 export class RunsMirror {
   readonly target: string
@@ -70,6 +73,8 @@ export class RunsMirror {
   private readonly inFlight = new Map<string, Promise<RefreshResult>>()
   /** When each experiment's mirrored runs were last checked for deletions (this process). */
   private readonly deleteCheckedAt = new Map<string, number>()
+  /** Outbox-replayed runs already looked for by id (this process), found or not. */
+  private readonly replayedLookedUp = new Set<string>()
   /** Runs as parsed for each experiment scope, valid while `parsedVersion` holds. */
   private readonly parsed = new Map<string, Run[]>()
   private parsedVersion = ''
@@ -249,16 +254,22 @@ export class RunsMirror {
 
     const [fullRuns, recent, deleted] = await Promise.all([
       fresh.length ? this.remote.searchAllRuns({ experimentIds: fresh, viewType: 'ACTIVE_ONLY' }) : [],
-      known.length ? this.changedSince(known, Math.min(...known.map((id) => state.get(id)?.mark ?? 0))) : [],
+      known.length
+        ? this.changedSince(
+            known,
+            Math.min(...known.map((id) => state.get(id)?.mark ?? 0)),
+            active.map((e) => e.id),
+          )
+        : { runs: [], gone: [] },
       deleteCheck.length ? this.deletedAmong(deleteCheck) : [],
     ])
     let changed = 0
     this.db.transaction(() => {
       changed += this.saveExperiments(active)
       changed += this.replaceRuns(fresh, fullRuns)
-      changed += this.upsertRuns(recent)
+      changed += this.upsertRuns(recent.runs)
       const remove = this.db.prepare('DELETE FROM tr_mirror_runs WHERE target = ? AND run_id = ?')
-      for (const id of deleted) changed += remove.run(this.target, id).changes
+      for (const id of [...deleted, ...recent.gone]) changed += remove.run(this.target, id).changes
       for (const id of deleteCheck) this.deleteCheckedAt.set(id, started)
       const setMark = this.db.prepare(
         `UPDATE tr_mirror_experiments SET mark = ?, full_at = CASE WHEN ? THEN ? ELSE full_at END
@@ -278,33 +289,78 @@ export class RunsMirror {
     return { full: fresh.length, changed, asOf: started }
   }
 
-  /** Rules 1–3 of the header: runs started or ended since `mark − overlap`, and runs still running. */
-  private async changedSince(experimentIds: string[], mark: number): Promise<Run[]> {
+  /**
+   * Rules 1–3 of the header; then, by id, mirrored runs that were running and are no longer (ended with an
+   * end time before the mark, or deleted: `gone`), and runs this desktop's outbox replayed (their times are
+   * those of the work, often before the mark) that the mirror has not seen yet.
+   */
+  private async changedSince(
+    experimentIds: string[],
+    mark: number,
+    active: string[],
+  ): Promise<{ runs: Run[]; gone: string[] }> {
     const since = Math.max(0, mark - this.overlapMs)
-    const lists = await Promise.all(
+    const [started, ended, running] = await Promise.all(
       [
         `attributes.start_time >= ${since}`,
         `attributes.end_time >= ${since}`,
         `attributes.status = 'RUNNING'`,
       ].map((filter) => this.remote.searchAllRuns({ experimentIds, filter, viewType: 'ACTIVE_ONLY' })),
     )
-    return lists.flat()
+    const stillRunning = new Set(running.map((r) => r.info.runId))
+    const stopped = this.runningIds(experimentIds).filter((id) => !stillRunning.has(id))
+    const replayed = this.replayedUnseen()
+    const found = await this.byIds(active, [...new Set([...stopped, ...replayed])], 'ACTIVE_ONLY')
+    for (const id of replayed) this.replayedLookedUp.add(id)
+    const foundIds = new Set(found.map((r) => r.info.runId))
+    return {
+      runs: [...started, ...ended, ...running, ...found],
+      gone: stopped.filter((id) => !foundIds.has(id)),
+    }
   }
 
   /** Rule 4: which mirrored runs of these experiments the server now lists as deleted. */
   private async deletedAmong(experimentIds: string[]): Promise<string[]> {
-    const ids = this.runIds(experimentIds)
-    const out: string[] = []
-    for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
-      const list = ids.slice(i, i + DELETE_CHUNK).map((id) => `'${escapeFilterString(id)}'`)
-      const found = await this.remote.searchAllRuns({
-        experimentIds,
-        filter: `attributes.run_id IN (${list.join(', ')})`,
-        viewType: 'DELETED_ONLY',
-      })
-      out.push(...found.map((r) => r.info.runId))
+    const found = await this.byIds(experimentIds, this.runIds(experimentIds), 'DELETED_ONLY')
+    return found.map((r) => r.info.runId)
+  }
+
+  /** The runs with these ids (500 a request: the server parses ~1,000 ids in ~0.4 s). */
+  private async byIds(
+    experimentIds: string[],
+    ids: string[],
+    viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY',
+  ): Promise<Run[]> {
+    const out: Run[] = []
+    for (let i = 0; i < ids.length && experimentIds.length > 0; i += BY_ID_CHUNK) {
+      const list = ids.slice(i, i + BY_ID_CHUNK).map((id) => `'${escapeFilterString(id)}'`)
+      const filter = `attributes.run_id IN (${list.join(', ')})`
+      out.push(...(await this.remote.searchAllRuns({ experimentIds, filter, viewType })))
     }
     return out
+  }
+
+  private runningIds(experimentIds: readonly string[]): string[] {
+    return this.db
+      .prepare(
+        `SELECT run_id FROM tr_mirror_runs WHERE target = ? AND status = 'RUNNING'
+         AND experiment_id IN (SELECT value FROM json_each(?))`,
+      )
+      .pluck()
+      .all(this.target, JSON.stringify(experimentIds)) as string[]
+  }
+
+  /** Runs the offline outbox replayed to this server (tr_outbox_ids) that the mirror does not hold. */
+  private replayedUnseen(): string[] {
+    const ids = this.db
+      .prepare(
+        `SELECT o.remote_id FROM tr_outbox_ids o
+         WHERE o.target = ? AND o.local_id LIKE 'pending-run-%'
+           AND NOT EXISTS (SELECT 1 FROM tr_mirror_runs m WHERE m.target = o.target AND m.run_id = o.remote_id)`,
+      )
+      .pluck()
+      .all(this.target) as string[]
+    return ids.filter((id) => !this.replayedLookedUp.has(id)).slice(0, BY_ID_CHUNK)
   }
 
   // ---------------------------------------------------------------- writes (SQLite)
