@@ -192,6 +192,8 @@ export function preparePseudoFit(
       badInput(`pseudo-goals must have one entry per match (${n})`)
     }
     const pxi = pseudo.xi ?? xi
+    // φ per day before the as-of date, computed once per day (−1: not yet) instead of an exp per row (#23)
+    const decay = new Float64Array(asOfDay - fromDay + 1).fill(-1)
     for (let i = 0; i < n; i++) {
       const v = pseudo.weight[i]
       if (!(v > 0)) continue
@@ -206,7 +208,9 @@ export function preparePseudoFit(
       }
       const g = group.get((compact[data.home[i]] * k + compact[data.away[i]]) * 2 + (data.neutral[i] ? 1 : 0))
       if (g === undefined) continue
-      const phi = v * decayWeight(pxi, asOfDay - d)
+      let dw = decay[asOfDay - d]
+      if (dw < 0) dw = decay[asOfDay - d] = decayWeight(pxi, asOfDay - d)
+      const phi = v * dw
       sw[g] += phi
       sx[g] += phi * px
       sy[g] += phi * py
