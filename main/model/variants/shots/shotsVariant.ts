@@ -54,6 +54,18 @@ const hasShots = (m: VariantMatch): boolean =>
   m.homeShotsOnTarget >= 0 &&
   m.awayShotsOnTarget >= 0
 
+/** Day numbers by date: a walk-forward's refits ask for the same few hundred dates every time (#23). */
+const dayNumbers = new Map<string, number>()
+function dayNumberMemo(date: string): number {
+  let day = dayNumbers.get(date)
+  if (day === undefined) {
+    day = dayNumberOf(date)
+    if (dayNumbers.size >= 100_000) dayNumbers.clear()
+    dayNumbers.set(date, day)
+  }
+  return day
+}
+
 /**
  * Goals per shot on target over the matches in [from, asOf] that have both teams' shots on target, weighted
  * by exp(−ξ·days) like the goals; null when there are none (or no shot on target at all).
@@ -67,7 +79,7 @@ export function leagueConversion(history: readonly VariantMatch[], ctx: VariantF
     if (m.date > ctx.asOf || m.date < ctx.from || !hasShots(m)) continue
     let phi = phiOf.get(m.date)
     if (phi === undefined) {
-      phi = decayWeight(ctx.xi, asOfDay - dayNumberOf(m.date))
+      phi = decayWeight(ctx.xi, asOfDay - dayNumberMemo(m.date))
       phiOf.set(m.date, phi)
     }
     goals += phi * (m.homeGoals + m.awayGoals)
