@@ -44,6 +44,7 @@ export function createTrainingDeps(input: {
     poolSize: input.poolSize,
     pipelineSettings: input.pipelineSettings,
     codeVersion: APP_VERSION,
+    experimentPrefix: () => input.config().mlflow.experimentPrefix ?? '',
     openTracking: () => {
       const { mlflow } = input.config()
       return createTrackingStore(

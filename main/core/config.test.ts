@@ -44,6 +44,12 @@ describe('configuration precedence: flag > environment > stored setting > defaul
     expect(configSecrets(config).sort()).toEqual(['pw-456', 'tok-123'])
   })
 
+  it('reads the pipeline experiments\' name prefix (tests: one per run), none by default', () => {
+    const env = { SCORELINE_EXPERIMENT_PREFIX: ' t1x- ' }
+    expect(resolveConfig({ env }).mlflow.experimentPrefix).toBe('t1x-')
+    expect(resolveConfig({ env: {} }).mlflow.experimentPrefix).toBeUndefined()
+  })
+
   it('computes the same data folder as Electron userData per platform', () => {
     expect(defaultDataDir({ HOME: '/home/a' }, 'linux')).toBe('/home/a/.config/Scoreline')
     expect(defaultDataDir({ HOME: '/home/a', XDG_CONFIG_HOME: '/x' }, 'linux')).toBe('/x/Scoreline')

@@ -42,6 +42,8 @@ export interface ScorelineConfig {
     token: string | null
     username: string | null
     password: string | null
+    /** Prefix of the pipeline's experiment names (SCORELINE_EXPERIMENT_PREFIX; tests: one per run). */
+    experimentPrefix?: string
   }
   /** Base of football-data.co.uk (season files are under /mmz4281/<yyyy>/<league>.csv). */
   footballDataUrl: string
@@ -150,6 +152,7 @@ export function resolveConfig(sources: ConfigSources = {}): ScorelineConfig {
       token: pick(env.MLFLOW_TRACKING_TOKEN, secrets.mlflowToken),
       username: pick(env.MLFLOW_TRACKING_USERNAME),
       password: pick(env.MLFLOW_TRACKING_PASSWORD, secrets.mlflowPassword),
+      experimentPrefix: pick(env.SCORELINE_EXPERIMENT_PREFIX) ?? undefined,
     },
     footballDataUrl: pick(env.SCORELINE_FOOTBALL_DATA_URL) ?? 'https://www.football-data.co.uk',
     offline: offline.value,

@@ -14,6 +14,7 @@ import type Database from 'better-sqlite3'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeWithService, serviceUrl } from '../../../test/support/services'
+import { removeByPrefix, testNamePrefix } from '../../../test/support/mlflowHygiene'
 import { MlflowClient } from '../tracking/mlflowClient'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../test/support/sharedData'
 import { openMemoryDatabase } from '../data/db'
@@ -26,7 +27,13 @@ import { SqliteFeatureStore } from '../features/sqliteFeatureStore'
 import { createFeatureStore } from '../features/createFeatureStore'
 import type { FeatureStore } from '../features/featureStore'
 import { createWorkerPool, type WorkerPool } from './workerPool'
-import { DEFAULT_PIPELINE_SETTINGS, modelNameOf, runPipeline, type PipelineSettings } from './pipeline'
+import {
+  DEFAULT_PIPELINE_SETTINGS,
+  experimentNameOf,
+  modelNameOf,
+  runPipeline,
+  type PipelineSettings,
+} from './pipeline'
 import { featureStoreRebuilder } from './featureRebuild'
 
 const dataDir = footballDataDir()
@@ -49,6 +56,8 @@ function endToEnd(
     tracking: TrackingStore
     features: FeatureStore
     leagues: string[]
+    /** The experiments' name prefix the pipeline is given (none: the team's names). */
+    experimentPrefix?: string
     cleanup(): Promise<void>
   }>,
 ) {
@@ -73,6 +82,7 @@ function endToEnd(
         tracking: ctx.tracking,
         pool,
         rebuildFeatures: featureStoreRebuilder(ctx.features, db),
+        experimentPrefix: ctx.experimentPrefix,
       }
       const first = await runPipeline(ctx.leagues, settings, deps, { id: 'real-1', trigger: 'manual' })
       expect(first.state, first.summary).toBe('succeeded')
@@ -86,6 +96,9 @@ function endToEnd(
         expect(champion?.version).toBe('1')
         // the run's duration is its work's, in the local store and in MLflow alike (#20)
         const run = await ctx.tracking.getRun(l.runId!)
+        // into the configured experiment: this run's own on a shared server, never the team's (#21)
+        const experiment = await ctx.tracking.getExperimentByName(experimentNameOf(ctx.experimentPrefix))
+        expect(run.info.experimentId).toBe(experiment?.id)
         const work = l.steps.reduce((sum, t) => sum + t.ms, 0)
         expect((run.info.endTime ?? 0) - run.info.startTime).toBeGreaterThanOrEqual(Math.floor(work * 0.5))
       }
@@ -155,8 +168,10 @@ if (!dataDir) {
       it.skip('needs SCORELINE_TEST_REDIS_URL too', () => {})
       return
     }
-    // unique league codes: registered model names and Redis keys never collide with other runs
+    // unique league codes: registered model names and Redis keys never collide with other runs; the
+    // experiments get this run's prefix, so the team's experiments on a shared server hold no test run
     const tag = randomBytes(3).toString('hex')
+    const prefix = testNamePrefix()
     endToEnd('with a unique model name', async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scoreline-pipeline-svc-'))
       const keyPrefix = `scoreline:test:${tag}:`
@@ -173,13 +188,15 @@ if (!dataDir) {
         tracking,
         features,
         leagues: [`E0t${tag}`, `D1t${tag}`],
+        experimentPrefix: prefix,
         async cleanup() {
           tracking.close()
           await features.close()
-          // the registered models this run created (unique names); runs stay in the shared experiments
+          // the registered models (unique names) and this run's experiments with their runs
           const client = new MlflowClient({ trackingUri: mlflowUri })
           for (const league of [`E0t${tag}`, `D1t${tag}`])
             await client.deleteRegisteredModel(modelNameOf(league)).catch(() => {})
+          await removeByPrefix(mlflowUri, prefix)
           const redis = new Redis(redisUrl)
           const keys = await redis.keys(`${keyPrefix}*`)
           if (keys.length) await redis.del(...keys)

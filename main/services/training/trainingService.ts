@@ -64,6 +64,8 @@ export interface TrainingServiceOptions {
   onEvent?: (event: TrainingEvent) => void
   now?: () => number
   codeVersion?: string
+  /** The experiments' name prefix (config `mlflow.experimentPrefix`), read at the start of every run. */
+  experimentPrefix?: () => string
 }
 
 export interface RunProgress {
@@ -241,6 +243,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
           now,
           codeVersion: options.codeVersion,
           force: run.force ?? false,
+          experimentPrefix: options.experimentPrefix?.(),
         },
         { id: run.id, trigger: run.trigger },
       )

@@ -13,7 +13,7 @@ import { currentLeagueTeams } from '../../../model/dixonColes/currentTeams'
 import { matchSetId, scoredIds } from '../../tracking/sameMatches'
 import type { ChosenVariant, LeagueStep } from './step'
 import { configFingerprint, RUN_TAGS } from './unchanged'
-import { EXPERIMENTS, modelNameOf } from './types'
+import { EXPERIMENTS, experimentNameOf, modelNameOf } from './types'
 import { PIPELINE_STAGE, STAGE_TAG, type Stage } from '../../tracking/pipelineRecorder'
 import { registeredModelDescription } from '../../tracking/modelName'
 import { runSourceTags, xiSearchMetrics } from './mlflowView'
@@ -34,7 +34,7 @@ export async function trackStep(
   const current = currentLeagueTeams(data.matches)
   const version = await time('track', async () => {
     // one experiment: MLflow nests child runs only under a parent of the same experiment (#21)
-    const experiment = await tracking.ensureExperiment(EXPERIMENTS.poisson)
+    const experiment = await tracking.ensureExperiment(experimentNameOf(deps.experimentPrefix))
     const tags = {
       'scoreline.league': league,
       'scoreline.pipeline_run': meta.id,

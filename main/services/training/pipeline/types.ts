@@ -11,6 +11,7 @@ import { DEFAULT_MARKET_PREFERENCE } from '../../data/csv'
 import type { PromotionDecision } from '../../tracking/promotion'
 import type { TrackingStore } from '../../tracking/trackingStore'
 import { registeredModelName } from '../../tracking/modelName'
+import { EXPERIMENTS } from '../../tracking/pipelineRecorder'
 import type { LeagueData } from '../leagueData'
 import type { WorkerPool } from '../workerPool'
 
@@ -48,7 +49,14 @@ export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = {
   jobTimeoutMs: 10 * 60_000,
 }
 
-export { EXPERIMENTS } from '../../tracking/pipelineRecorder'
+export { EXPERIMENTS }
+
+/**
+ * The experiment a pipeline's runs go to: the team's `dixon_coles_poisson`, under `prefix` when one is
+ * configured (SCORELINE_EXPERIMENT_PREFIX; tests give each run its own, so a shared server's team
+ * experiments never hold test runs).
+ */
+export const experimentNameOf = (prefix = ''): string => `${prefix}${EXPERIMENTS.poisson}`
 
 /** The league's registered model (`scoreline-E0`): the one rule in tracking/modelName.ts. */
 export const modelNameOf = (league: string): string => registeredModelName(league)
@@ -181,4 +189,6 @@ export interface PipelineDeps {
    * (default false: such a league says "nothing changed since vN" and registers nothing).
    */
   force?: boolean
+  /** Prefix of the experiment names the runs go to (`experimentNameOf`); default none: the team's names. */
+  experimentPrefix?: string
 }
