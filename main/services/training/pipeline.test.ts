@@ -131,9 +131,11 @@ describe('training pipeline (local tracking and feature stores)', () => {
     const fitRun = (
       await tracking.searchRuns({
         experimentIds: [(await tracking.getExperimentByName(EXPERIMENTS.poisson))!.id],
-        filter: `tags.\`mlflow.parentRunId\` = '${runId}'`,
+        // the fit is the child of stage dixon_coles_poisson (blend and calibration nest beside it)
+        filter: `tags.\`mlflow.parentRunId\` = '${runId}' and tags.\`scoreline.stage\` = '${EXPERIMENTS.poisson}'`,
       })
     ).items[0]
+    expect(fitRun.info.runName).toBe('E0 fit')
     expect(fitRun.info.startTime).toBeGreaterThanOrEqual(parent.info.startTime)
     expect(Math.abs((fitRun.info.endTime ?? 0) - fitRun.info.startTime - ms('fit'))).toBeLessThan(50)
     // per-match forecasts carry the store's match id, so a later version compares on the identical matches
