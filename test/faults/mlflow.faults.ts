@@ -4,6 +4,12 @@
  * could not send waits in the outbox (tr_outbox in the tracking database); after the server is started
  * again `push()` (what `scoreline runs push` calls) replays it, and searching by the client key tag finds
  * exactly one run and one model version, with every metric point once and every artifact byte for byte.
+ *
+ * Promotion offline (#21): the server killed before, during and after a promotion, the replay killed mid-way
+ * (and the app crashing between applying the promotion and dequeuing it), and two desktops promoting the
+ * same league while one is offline. The pipeline-shaped promotion (per-match scores on the same matches)
+ * always completes; the replay registers, aliases and tags each decision exactly once, runs stay FINISHED,
+ * and a champion changed meanwhile makes the replay re-decide, saying so.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -11,9 +17,15 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect } from 'vitest'
 import { createTrackingStore } from '../../main/services/tracking/createTrackingStore'
-import { CLIENT_KEY_TAG } from '../../main/services/tracking/mlflowClient'
-import type { OutboxTrackingStore } from '../../main/services/tracking/outboxTrackingStore'
-import { CHAMPION, promoteIfBetter } from '../../main/services/tracking/promotion'
+import { openTrackingDatabase } from '../../main/services/tracking/localSchema'
+import { CLIENT_KEY_TAG, MlflowClient } from '../../main/services/tracking/mlflowClient'
+import { MlflowTrackingStore } from '../../main/services/tracking/mlflowTrackingStore'
+import { OutboxTrackingStore, type OutboxItem } from '../../main/services/tracking/outboxTrackingStore'
+import { CHALLENGER, CHAMPION, PROMOTION_TAGS, promoteIfBetter } from '../../main/services/tracking/promotion'
+import { PromotionLog } from '../../main/services/tracking/promotionLog'
+import { FaultProxy } from '../../main/services/tracking/testing/faultProxy'
+import { candidate, promoteOnSameMatches } from '../../main/services/tracking/testing/promotionFixtures'
+import { removeByPrefix, testNamePrefix } from '../support/mlflowHygiene'
 import { scenario, skippedScenario } from './support/report'
 import { privateMlflowUnavailable, startPrivateMlflow, type PrivateMlflow } from './support/privateServers'
 
@@ -32,9 +44,16 @@ const CASES: [string, KillPlan[]][] = [
   ['mlflow: killed mid-artifact-upload', [{ at: 'artifact', delayMs: 15 }]],
   ['mlflow: killed during promotion', [{ at: 'promotion', delayMs: 10 }]],
 ]
+const PROMOTION_CASES = [
+  'mlflow: killed before promotion (decided offline, replayed once)',
+  'mlflow: killed after promotion (champion served from the mirror)',
+  'mlflow: replay killed mid-way, then the app crashes mid-promotion',
+  'mlflow: two desktops promote one league, one offline (re-decided)',
+]
 
 if (unavailable) {
   for (const [name] of CASES) skippedScenario(name, unavailable)
+  for (const name of PROMOTION_CASES) skippedScenario(name, unavailable)
 } else {
   describe('MLflow faults (private server)', () => {
     let server: PrivateMlflow
@@ -111,19 +130,9 @@ if (unavailable) {
         clientKey: versionKey,
       })
       await maybeKill('promotion')
-      const promoted = await promoteIfBetter(store, {
-        modelName,
-        candidateVersion: version.version,
-        candidateScore: 0.2,
-      }).then(
-        () => true,
-        (error: { code?: string }) => {
-          // A read during the promotion found the server gone (or the version still queued): the app
-          // reports it and promotes again once the outbox has been replayed.
-          expect(['SERVICE_UNREACHABLE', 'TRACKING_PENDING', 'MLFLOW_UNREACHABLE']).toContain(error.code)
-          return false
-        },
-      )
+      // the promotion completes whenever the server dies (#21): decided against the champion this desktop
+      // knows, queued if the server is gone, never an error
+      await promoteIfBetter(store, { modelName, candidateVersion: version.version, candidateScore: 0.2 })
       expect(killing, 'the kill point was reached').not.toBeNull()
       await killing
 
@@ -134,13 +143,6 @@ if (unavailable) {
       const pushed = await store.push()
       expect(pushed.failed).toBe(0)
       expect(pushed.pending).toBe(0)
-      if (!promoted) {
-        await promoteIfBetter(store, {
-          modelName,
-          candidateVersion: store.resolve(version.version),
-          candidateScore: 0.2,
-        })
-      }
       row.recoveryMs = Math.max(row.recoveryMs ?? 0, performance.now() - t0)
       // Killed before the promotion wrote anything, the outbox may have nothing to replay; otherwise it had.
       if (plan.at !== 'promotion') expect(queued + pushed.replayed).toBeGreaterThan(0)
@@ -180,5 +182,265 @@ if (unavailable) {
       expect(store.items()).toEqual([])
       return lost
     }
+
+    // ------------------------------------------------------------------ promotion offline (#21)
+
+    const prefix = testNamePrefix()
+    afterAll(async () => {
+      if (server) await removeByPrefix(server.uri, prefix)
+    })
+
+    /** One desktop's tracking store (its own database), optionally with the replay's test hook. */
+    function desktop(dbPath: string, uri = server.uri, afterApply?: (item: OutboxItem) => void) {
+      const db = openTrackingDatabase(dbPath)
+      const client = new MlflowClient(
+        { trackingUri: uri },
+        { maxRetries: 1, backoffBaseMs: 10, backoffMaxMs: 20, timeoutMs: 10_000 },
+      )
+      const remote = new MlflowTrackingStore({
+        client,
+        promotions: new PromotionLog(db, client.http.baseUrl),
+      })
+      return new OutboxTrackingStore({
+        remote,
+        db,
+        offlineCooldownMs: 0,
+        afterApply,
+        onClose: () => db.close(),
+      })
+    }
+
+    const newDb = () => path.join(dir, `${randomUUID()}.db`)
+    const setup = async (store: OutboxTrackingStore) => {
+      const suffix = randomUUID().slice(0, 8)
+      const modelName = `${prefix}promo-${suffix}`
+      const exp = await store.ensureExperiment(`${prefix}promo-${suffix}`)
+      const make = (quality: number, n: number) =>
+        candidate(store, { experimentId: exp.id, modelName, quality, key: `${suffix}-${n}` })
+      return { suffix, modelName, exp, make }
+    }
+
+    /**
+     * What the server and the desktop hold after the replay, for one queued decision: one version per client
+     * key, its run FINISHED, the alias and short tags of the decision, one applied record; returns the count
+     * of what is missing or duplicated.
+     */
+    async function expectApplied(
+      store: OutboxTrackingStore,
+      modelName: string,
+      key: string,
+      decisionId: string,
+      alias: 'champion' | 'challenger',
+    ): Promise<number> {
+      const client = store.remote.client
+      const versions = await client.searchModelVersions({
+        filter: `name = '${modelName}' and tags.\`${CLIENT_KEY_TAG}\` = 'version-${key}'`,
+        maxResults: 10,
+      })
+      expect(versions.items).toHaveLength(1)
+      const v = versions.items[0]
+      const run = await store.getRun(v.run_id as string)
+      expect(run.info.status).toBe('FINISHED')
+      expect((await store.getVersionByAlias(modelName, alias))?.version).toBe(v.version)
+      const tags = (await store.getModelVersion(modelName, v.version)).tags
+      expect(tags[PROMOTION_TAGS.id]).toBe(decisionId)
+      expect(
+        Object.keys(tags).filter((k) => k.startsWith('scoreline.promotion.')).length,
+      ).toBeLessThanOrEqual(8)
+      const record = store.promotions.byDecision(decisionId)
+      expect(record).toMatchObject({ state: 'applied', version: v.version })
+      expect(store.items()).toEqual([])
+      const serverAlias = (await store.getVersionByAlias(modelName, alias))?.version
+      return (
+        Math.abs(versions.items.length - 1) +
+        (run.info.status === 'FINISHED' ? 0 : 1) +
+        (serverAlias === v.version ? 0 : 1) +
+        (record?.state === 'applied' ? 0 : 1)
+      )
+    }
+
+    scenario(PROMOTION_CASES[0], async (row) => {
+      const store = desktop(newDb())
+      try {
+        const { modelName, suffix, make } = await setup(store)
+        const v1 = await make(0.5, 1)
+        expect((await promoteOnSameMatches(store, modelName, v1)).promoted).toBe(true)
+        await server.kill()
+        const v2 = await make(0.6, 2)
+        expect(v2.version.version).toMatch(/^pending-version-/)
+        const d2 = await promoteOnSameMatches(store, modelName, v2)
+        expect(d2).toMatchObject({ action: 'promote', promoted: true, previousChampion: v1.version.version })
+        expect(d2.record?.state).toBe('queued')
+        expect(d2.matches?.n).toBe(24)
+        // served here at once: the new champion and its model, read back from the queue
+        const served = await store.getVersionByAlias(modelName, CHAMPION)
+        expect(served?.version).toBe(v2.version.version)
+        const bytes = await store.downloadArtifact(served?.runId as string, 'model/model.json')
+        expect(Buffer.from(bytes).toString()).toBe(v2.model)
+        row.runs++
+        await server.start()
+        const t0 = performance.now()
+        const pushed = await store.push()
+        row.recoveryMs = performance.now() - t0
+        expect(pushed).toMatchObject({ pending: 0, failed: 0, errors: [] })
+        expect(pushed.notes).toBeUndefined()
+        row.dataLost += await expectApplied(
+          store,
+          modelName,
+          `${suffix}-2`,
+          d2.record?.decisionId as string,
+          'champion',
+        )
+      } finally {
+        store.close()
+      }
+    })
+
+    scenario(PROMOTION_CASES[1], async (row) => {
+      const store = desktop(newDb())
+      try {
+        const { modelName, suffix, make } = await setup(store)
+        const v1 = await make(0.5, 1)
+        const d1 = await promoteOnSameMatches(store, modelName, v1)
+        await server.kill()
+        // the champion, its history and a decision against it, all while the server is down
+        expect((await store.getVersionByAlias(modelName, CHAMPION))?.version).toBe(v1.version.version)
+        const { records } = await store.promotions.read(modelName)
+        expect(records.map((r) => r.decisionId)).toEqual([d1.record?.decisionId])
+        const v2 = await make(0.45, 2)
+        const d2 = await promoteOnSameMatches(store, modelName, v2)
+        expect(d2).toMatchObject({ action: 'challenger', outcome: 'below-margin', promoted: false })
+        expect(d2.record?.state).toBe('queued')
+        row.runs++
+        await server.start()
+        const t0 = performance.now()
+        expect(await store.push()).toMatchObject({ pending: 0, failed: 0 })
+        row.recoveryMs = performance.now() - t0
+        row.dataLost += await expectApplied(
+          store,
+          modelName,
+          `${suffix}-2`,
+          d2.record?.decisionId as string,
+          'challenger',
+        )
+        expect((await store.getVersionByAlias(modelName, CHAMPION))?.version).toBe(v1.version.version)
+      } finally {
+        store.close()
+      }
+    })
+
+    scenario(PROMOTION_CASES[2], async (row) => {
+      const dbPath = newDb()
+      const first = desktop(dbPath)
+      const { modelName, suffix, make } = await setup(first)
+      const v1 = await make(0.5, 1)
+      await promoteOnSameMatches(first, modelName, v1)
+      await server.kill()
+      const v2 = await make(0.6, 2)
+      const d2 = await promoteOnSameMatches(first, modelName, v2)
+      const queued = first.items('pending').length
+      first.close()
+      await server.start()
+
+      // the replay: the server killed right after the version is registered (the promotion item races it)
+      let killing: Promise<void> | null = null
+      const second = desktop(dbPath, server.uri, (item) => {
+        if (item.op.op === 'createModelVersion' && !killing) killing = server.kill()
+      })
+      await second.push().catch(() => undefined)
+      expect(killing, 'the replay reached the version').not.toBeNull()
+      await killing
+      expect(second.items('pending').length).toBeGreaterThan(0)
+      expect(second.items('pending').length).toBeLessThan(queued)
+      second.close()
+      await server.start()
+
+      // the app crashes after the server applied the promotion, before it left the queue
+      const third = desktop(dbPath, server.uri, (item) => {
+        if (item.op.op === 'promotion') throw new Error('the app crashed')
+      })
+      await expect(third.push()).rejects.toThrow('the app crashed')
+      expect(third.items('pending').map((i) => i.op.op)).toEqual(['promotion'])
+      third.close()
+
+      const last = desktop(dbPath)
+      try {
+        const t0 = performance.now()
+        expect(await last.push()).toMatchObject({ pending: 0, failed: 0, replayed: 1 })
+        row.recoveryMs = performance.now() - t0
+        row.runs += 2
+        row.dataLost += await expectApplied(
+          last,
+          modelName,
+          `${suffix}-2`,
+          d2.record?.decisionId as string,
+          'champion',
+        )
+        const records = last.promotions
+          .history(modelName)
+          .filter((r) => r.decisionId === d2.record?.decisionId)
+        expect(records).toHaveLength(1)
+      } finally {
+        last.close()
+      }
+    })
+
+    scenario(PROMOTION_CASES[3], async (row) => {
+      const proxy = await FaultProxy.start(server.uri)
+      const a = desktop(newDb())
+      const b = desktop(newDb(), proxy.uri)
+      try {
+        const { modelName, suffix, exp, make } = await setup(a)
+        const v1 = await make(0.5, 1)
+        await promoteOnSameMatches(a, modelName, v1)
+        // desktop B's weekly run yesterday: a weaker candidate, judged against v1 (B now knows v1's scores)
+        const bMake = (quality: number, n: number) =>
+          candidate(b, { experimentId: exp.id, modelName, quality, key: `${suffix}-${n}` })
+        const b1 = await bMake(0.45, 11)
+        expect((await promoteOnSameMatches(b, modelName, b1)).promoted).toBe(false)
+        // B loses the server; A promotes a strong v2 meanwhile; B promotes its v3 against the v1 it knows
+        await proxy.down()
+        const v2 = await make(0.7, 2)
+        expect((await promoteOnSameMatches(a, modelName, v2)).promoted).toBe(true)
+        const b2 = await bMake(0.6, 12)
+        const d3 = await promoteOnSameMatches(b, modelName, b2)
+        expect(d3).toMatchObject({ promoted: true, previousChampion: v1.version.version })
+        expect(d3.record?.state).toBe('queued')
+        row.runs++
+        await proxy.up()
+        const t0 = performance.now()
+        const pushed = await b.push()
+        row.recoveryMs = performance.now() - t0
+        expect(pushed).toMatchObject({ pending: 0, failed: 0 })
+        // the replay re-decided against v2 on the same 24 matches, and says so
+        expect(pushed.notes).toHaveLength(1)
+        expect(pushed.notes?.[0]).toMatch(
+          new RegExp(
+            `v${v1.version.version} when decided, v${v2.version.version} at replay\\); re-decided on 24 same matches: kept v${v2.version.version}`,
+          ),
+        )
+        row.dataLost += await expectApplied(
+          b,
+          modelName,
+          `${suffix}-12`,
+          d3.record?.decisionId as string,
+          'challenger',
+        )
+        expect((await a.getVersionByAlias(modelName, CHAMPION))?.version).toBe(v2.version.version)
+        const tags = (await a.getVersionByAlias(modelName, CHALLENGER))?.tags ?? {}
+        expect(tags[PROMOTION_TAGS.redecided]).toMatch(/champion changed on the server/)
+        expect(tags[PROMOTION_TAGS.decision]).toBe('challenger')
+        expect(b.promotions.byDecision(d3.record?.decisionId as string)).toMatchObject({
+          action: 'challenger',
+          previousVersion: v2.version.version,
+        })
+        // B now serves the server's champion
+        expect((await b.getVersionByAlias(modelName, CHAMPION))?.version).toBe(v2.version.version)
+      } finally {
+        a.close()
+        b.close()
+        await proxy.close()
+      }
+    })
   })
 }
