@@ -11,12 +11,13 @@ import { TcpFaultProxy } from '../../../test/faults/support/faultProxy'
 import { removeByPrefix, testNamePrefix } from '../../../test/support/mlflowHygiene'
 import { describeWithService } from '../../../test/support/services'
 import { isUnreachable } from './errors'
-import { openTrackingDatabase } from './localSchema'
+import { openMemoryTrackingDatabase, openTrackingDatabase } from './localSchema'
 import { MlflowClient } from './mlflowClient'
 import { MlflowTrackingStore } from './mlflowTrackingStore'
 import { OutboxTrackingStore } from './outboxTrackingStore'
 import { PromotionLog } from './promotionLog'
 import { RunsMirror } from './runsMirror'
+import { runsFromMirror } from './runsMirrorSearch'
 import type { Run } from './trackingStore'
 
 /** What a list shows of a run, comparable between the mirror and the server. */
@@ -103,6 +104,28 @@ describeWithService('mlflow', 'run mirror on a real MLflow server', (uri) => {
 
     // nothing changed: the next refresh changes nothing (a still-running run is re-read, not counted)
     expect((await mirror.refresh()).changed).toBe(0)
+  })
+
+  it('keeps the newest runs when a full search is capped, and then leaves filtered lists to the server', async () => {
+    const small = new RunsMirror({
+      db: openMemoryTrackingDatabase(),
+      ownsDb: true,
+      remote: store,
+      nameLike: `${prefix}%`,
+      fullLimit: 2,
+    })
+    try {
+      await small.refresh()
+      expect(small.partial()).toBe(true)
+      const newest = (await serverRuns()).sort((a, b) => b.info.startTime - a.info.startTime).slice(0, 2)
+      expect(small.runs([experimentId]).map((r) => r.info.runId)).toEqual(newest.map((r) => r.info.runId))
+      const notify = () => undefined
+      const input = { experimentIds: [experimentId], limit: 100 }
+      expect(await runsFromMirror(small, { ...input, filter: "params.league = 'E0'" }, notify)).toBeNull()
+      expect((await runsFromMirror(small, input, notify))?.runs).toHaveLength(2)
+    } finally {
+      small.close()
+    }
   })
 
   it('catches a metric logged to a run that ended long ago only on the full reconcile', async () => {

@@ -20,6 +20,7 @@
  * the background once an experiment's last one is older than `reconcileMs` (1 h), or on `refresh({ full })`.
  */
 import type Database from 'better-sqlite3'
+import { isNotMlflow, isUnreachable } from './errors'
 import { silentLogger, systemClock } from './logger'
 import type { Clock, TrackingLogger } from './logger'
 import type { MlflowTrackingStore } from './mlflowTrackingStore'
@@ -39,6 +40,8 @@ export interface RunsMirrorOptions {
   ownsDb?: boolean
   /** Mirror only the experiments whose names match this LIKE pattern (default: every active one). */
   nameLike?: string
+  /** A full search keeps at most this many runs, newest first (default 10,000: the longest list asked for). */
+  fullLimit?: number
 }
 
 export interface RefreshResult {
@@ -70,6 +73,7 @@ export class RunsMirror {
   private readonly deleteCheckMs: number
   private readonly ownsDb: boolean
   private readonly nameLike?: string
+  private readonly fullLimit: number
   private readonly inFlight = new Map<string, Promise<RefreshResult>>()
   /** When each experiment's mirrored runs were last checked for deletions (this process). */
   private readonly deleteCheckedAt = new Map<string, number>()
@@ -81,6 +85,8 @@ export class RunsMirror {
   /** Transactions of this connection that changed mirrored runs. */
   private writes = 0
   private lastError: string | null = null
+  /** The last refresh failed because the server could not be reached (or what answered is not MLflow). */
+  private offline = false
 
   constructor(options: RunsMirrorOptions) {
     this.db = options.db
@@ -93,6 +99,7 @@ export class RunsMirror {
     this.deleteCheckMs = options.deleteCheckMs ?? 60_000
     this.ownsDb = options.ownsDb ?? false
     this.nameLike = options.nameLike
+    this.fullLimit = options.fullLimit ?? 10_000
   }
 
   // ---------------------------------------------------------------- reads (SQLite only)
@@ -118,7 +125,7 @@ export class RunsMirror {
           : marks.some((m) => m === null)
             ? null
             : Math.min(...(marks as number[])),
-      offline: this.lastError !== null,
+      offline: this.offline,
       refreshing: this.inFlight.size > 0,
       lastError: this.lastError,
     }
@@ -217,11 +224,13 @@ export class RunsMirror {
         .then(
           (result) => {
             this.lastError = null
+            this.offline = false
             return result
           },
           (error: unknown) => {
             this.lastError =
               error instanceof Error ? this.remote.client.http.redact(error.message) : String(error)
+            this.offline = isUnreachable(error) || isNotMlflow(error)
             throw error
           },
         )
@@ -253,7 +262,12 @@ export class RunsMirror {
     )
 
     const [fullRuns, recent, deleted] = await Promise.all([
-      fresh.length ? this.remote.searchAllRuns({ experimentIds: fresh, viewType: 'ACTIVE_ONLY' }) : [],
+      fresh.length
+        ? this.remote.searchAllRuns(
+            { experimentIds: fresh, viewType: 'ACTIVE_ONLY', orderBy: ['attributes.start_time DESC'] },
+            this.fullLimit + 1,
+          )
+        : [],
       known.length
         ? this.changedSince(
             known,
@@ -266,7 +280,11 @@ export class RunsMirror {
     let changed = 0
     this.db.transaction(() => {
       changed += this.saveExperiments(active)
-      changed += this.replaceRuns(fresh, fullRuns)
+      // capped: the mirror holds the newest runs only, and says so (filtered lists then ask the server)
+      const capped = fullRuns.length > this.fullLimit
+      changed += this.replaceRuns(fresh, fullRuns.slice(0, this.fullLimit))
+      if (capped) this.setAsOf('partial', started)
+      else if (fresh.length === active.length) this.clearAsOf('partial')
       changed += this.upsertRuns(recent.runs)
       const remove = this.db.prepare('DELETE FROM tr_mirror_runs WHERE target = ? AND run_id = ?')
       for (const id of [...deleted, ...recent.gone]) changed += remove.run(this.target, id).changes
@@ -474,14 +492,23 @@ export class RunsMirror {
 
   // ---------------------------------------------------------------- state
 
-  private asOf(what: 'runs' | 'models'): number | null {
+  /** Whether a full search was capped at `fullLimit`: the mirror lacks older runs a filter might match. */
+  partial(): boolean {
+    return this.asOf('partial') !== null
+  }
+
+  private clearAsOf(what: 'partial'): void {
+    this.db.prepare('DELETE FROM tr_mirror_state WHERE target = ? AND what = ?').run(this.target, what)
+  }
+
+  private asOf(what: 'runs' | 'models' | 'partial'): number | null {
     const row = this.db
       .prepare('SELECT as_of FROM tr_mirror_state WHERE target = ? AND what = ?')
       .get(this.target, what) as { as_of: number } | undefined
     return row?.as_of ?? null
   }
 
-  private setAsOf(what: 'runs' | 'models', at: number): void {
+  private setAsOf(what: 'runs' | 'models' | 'partial', at: number): void {
     this.db
       .prepare('INSERT OR REPLACE INTO tr_mirror_state (target, what, as_of) VALUES (?, ?, ?)')
       .run(this.target, what, at)

@@ -82,15 +82,23 @@ export async function runsFromMirror(
     }
   } else {
     const wasOffline = mirror.mark().offline
-    mirror.refresh({ experimentIds: ids }).then(
-      (r) => {
-        if (r.changed > 0 || wasOffline) notify({ changed: r.changed, offline: false, asOf: r.asOf })
-      },
-      () => {
-        if (!wasOffline) notify({ changed: 0, offline: true, asOf: mirror.mark(ids).asOf })
-      },
-    )
+    mirror
+      .refresh({ experimentIds: ids })
+      .then(
+        (r) => {
+          if (r.changed > 0 || wasOffline) notify({ changed: r.changed, offline: false, asOf: r.asOf })
+        },
+        (error: unknown) => {
+          if (!wasOffline && isOffline(error))
+            notify({ changed: 0, offline: true, asOf: mirror.mark(ids).asOf })
+        },
+      )
+      // nobody awaits a background refresh: a mirror closed meanwhile (the app quitting) ends it quietly
+      .catch(() => undefined)
   }
+  // a mirror capped at its newest runs cannot answer a filter or another order the way the server would
+  const custom = Boolean(input.filter) || Boolean(input.orderBy?.length)
+  if (custom && mirror.partial() && !mirror.mark().offline) return null
   const found = mirror.runs(ids).filter(matches).sort(order)
   return {
     runs: found.slice(0, input.limit),
