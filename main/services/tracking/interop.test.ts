@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { expect, it } from 'vitest'
+import { afterAll, expect, it } from 'vitest'
+import { removeByPrefix, testNamePrefix } from '../../../test/support/mlflowHygiene'
 import { describeWithService, servicesRequired } from '../../../test/support/services'
 import { openMemoryTrackingDatabase } from './localSchema'
 import { MlflowClient } from './mlflowClient'
@@ -30,13 +31,21 @@ const python =
 
 describeWithService('mlflow', "interoperability with MLflow's Python client", (uri) => {
   const havePython = existsSync(python)
+  // this run's own experiment and model on a shared server, removed after (#21 test hygiene)
+  const prefix = testNamePrefix()
+  const league = `T${randomUUID().slice(0, 6)}`
+  afterAll(async () => {
+    await new MlflowClient({ trackingUri: uri })
+      .deleteRegisteredModel(registeredModelName(league))
+      .catch(() => {})
+    await removeByPrefix(uri, prefix)
+  })
   it.skipIf(!havePython && !servicesRequired())(
     `runs, params, metrics, artifacts, versions and aliases read back with mlflow.MlflowClient${havePython ? '' : ` (skipped: no ${python})`}`,
     async () => {
       const db = openMemoryTrackingDatabase()
       const client = new MlflowClient({ trackingUri: uri })
       const store = new MlflowTrackingStore({ client, promotions: new PromotionLog(db, client.http.baseUrl) })
-      const league = `T${randomUUID().slice(0, 6)}`
       const modelJson = {
         kind: 'dixon-coles',
         gamma: 0.27,
@@ -45,7 +54,7 @@ describeWithService('mlflow', "interoperability with MLflow's Python client", (u
         defence: { Arsenal: -0.3 },
       }
       const recorded = await recordPipelineRun(store, {
-        experiment: EXPERIMENTS.poisson,
+        experiment: `${prefix}${EXPERIMENTS.poisson}`,
         runName: `pipeline-${league}`,
         dataFingerprint: 'sha256:abc',
         evalWindow: `${league}-2023-24`,
@@ -82,7 +91,7 @@ describeWithService('mlflow', "interoperability with MLflow's Python client", (u
           },
         ),
       )
-      expect(out.experiment_name).toBe('dixon_coles_poisson')
+      expect(out.experiment_name).toBe(`${prefix}dixon_coles_poisson`)
       expect(out.run.run_name).toBe(`pipeline-${league}`)
       expect(out.run.status).toBe('FINISHED')
       expect(out.run.params).toEqual({

@@ -13,11 +13,13 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { runCli } from '../../../test/support/cli'
+import { removeByPrefix, testNamePrefix } from '../../../test/support/mlflowHygiene'
 import { describeWithService, servicesRequired } from '../../../test/support/services'
 import { predictFixture, type FittedModel } from '../../model/dixonColes'
 import { openAppDatabase } from '../data/db'
 import { MlflowClient } from '../tracking/mlflowClient'
-import { EXPERIMENTS, registeredModelName } from '../tracking'
+import { experimentNameOf } from './pipeline'
+import { registeredModelName } from '../tracking'
 import type { ModelArtifact } from './artifacts'
 import { importSimulatedLeagues } from './testing/simulatedStore'
 
@@ -97,34 +99,21 @@ describeWithService('mlflow', 'the champion as an MLflow Model (pyfunc)', (uri) 
   const league = `Py${randomBytes(3).toString('hex')}` // never a production name (test/support/mlflowHygiene.ts)
   const modelName = registeredModelName(league)
   const home = mkdtempSync(path.join(tmpdir(), 'scoreline-pyfunc-'))
-  const env = { SCORELINE_HOME: home, MLFLOW_TRACKING_URI: uri }
+  // the pipeline's experiments under this run's prefix, never the team's (#21 test hygiene)
+  const prefix = testNamePrefix()
+  const env = { SCORELINE_HOME: home, MLFLOW_TRACKING_URI: uri, SCORELINE_EXPERIMENT_PREFIX: prefix }
   const client = new MlflowClient({ trackingUri: uri })
-  const experimentsBefore = new Set<string>()
 
-  beforeAll(async () => {
-    for (const name of Object.values(EXPERIMENTS))
-      if (await client.getExperimentByName(name)) experimentsBefore.add(name)
+  beforeAll(() => {
     const db = openAppDatabase(path.join(home, 'scoreline.sqlite'))
     importSimulatedLeagues(db, [{ code: league, teams: 10, seasons: 3, seed: 21 }])
     db.close()
   })
 
   afterAll(async () => {
-    // the registered model, this league's runs, and the team experiments only when this test created them
+    // the registered model, and this run's experiments with their runs
     await client.deleteRegisteredModel(modelName).catch(() => undefined)
-    for (const name of Object.values(EXPERIMENTS)) {
-      const exp = await client.getExperimentByName(name).catch(() => null)
-      if (!exp) continue
-      const runs = await client.searchAllRuns({ experimentIds: [exp.experiment_id] }).catch(() => [])
-      for (const r of runs)
-        if (r.data?.tags?.some((t) => t.key === 'scoreline.league' && t.value === league))
-          await client.deleteRun(r.info.run_id).catch(() => undefined)
-      const left = await client
-        .searchRuns({ experimentIds: [exp.experiment_id], maxResults: 1 })
-        .catch(() => null)
-      if (!experimentsBefore.has(name) && left && left.items.length === 0)
-        await client.deleteExperiment(exp.experiment_id).catch(() => undefined)
-    }
+    await removeByPrefix(uri, prefix)
     rmSync(home, { recursive: true, force: true })
   })
 
@@ -137,7 +126,11 @@ describeWithService('mlflow', 'the champion as an MLflow Model (pyfunc)', (uri) 
 
       const champion = await client.getModelVersionByAlias(modelName, 'champion')
       expect(champion?.run_id).toBeTruthy()
-      const artifactUri = (await client.getRun(champion!.run_id!)).info.artifact_uri as string
+      const championRun = await client.getRun(champion!.run_id!)
+      const artifactUri = championRun.info.artifact_uri as string
+      // SCORELINE_EXPERIMENT_PREFIX reached the CLI's pipeline: its run is in this run's experiment
+      const experiment = await client.getExperimentByName(experimentNameOf(prefix))
+      expect(championRun.info.experiment_id).toBe(experiment?.experiment_id)
       const files = (await client.listArtifacts(artifactUri, 'model')).map((e) => e.path).sort()
       expect(files).toEqual(
         ['MLmodel', 'code', 'conda.yaml', 'model.json', 'python_env.yaml', 'requirements.txt'].map(
