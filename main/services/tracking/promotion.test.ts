@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
+import { removeByPrefix } from '../../../test/support/mlflowHygiene'
 import { describeWithService } from '../../../test/support/services'
 import { openMemoryTrackingDatabase } from './localSchema'
 import { LocalTrackingStore } from './localTrackingStore'
@@ -11,8 +12,12 @@ import type { TrackingStore } from './trackingStore'
 import { tmpdir } from 'node:os'
 import { randomUUID } from 'node:crypto'
 
-function promotionSuite(makeStore: () => TrackingStore): void {
+function promotionSuite(
+  makeStore: () => TrackingStore,
+  cleanup?: (suffix: string) => Promise<unknown>,
+): void {
   const suffix = `${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`
+  if (cleanup) afterAll(() => cleanup(suffix))
 
   async function version(
     store: TrackingStore,
@@ -65,7 +70,9 @@ function promotionSuite(makeStore: () => TrackingStore): void {
     expect(v2tags[PROMOTION_TAGS.scores]).toBe(`rps 0.209500 vs v${v1} 0.210000`)
     expect(v2tags[PROMOTION_TAGS.margin]).toBe('0.001')
     expect(v2tags[PROMOTION_TAGS.at]).toBe(new Date(2000).toISOString())
-    expect(Object.keys(v2tags).filter((k) => k.startsWith('scoreline.promotion.')).length).toBeLessThanOrEqual(7)
+    expect(
+      Object.keys(v2tags).filter((k) => k.startsWith('scoreline.promotion.')).length,
+    ).toBeLessThanOrEqual(7)
     const v2record = store.promotions.byDecision(v2tags[PROMOTION_TAGS.id])
     expect(v2record).toMatchObject({
       reason: 'kept v1: RPS 0.2095 vs 0.2100 on the same matches, gain 0.0005 below the margin 0.0010',
@@ -228,15 +235,19 @@ describe('promotion on the local store', () => {
 })
 
 describeWithService('mlflow', 'promotion on MLflow', (uri) => {
-  promotionSuite(() => {
-    const db = openMemoryTrackingDatabase()
-    const client = new MlflowClient({ trackingUri: uri })
-    return new MlflowTrackingStore({
-      client,
-      promotions: new PromotionLog(db, client.http.baseUrl),
-      onClose: () => db.close(),
-    })
-  })
+  promotionSuite(
+    () => {
+      const db = openMemoryTrackingDatabase()
+      const client = new MlflowClient({ trackingUri: uri })
+      return new MlflowTrackingStore({
+        client,
+        promotions: new PromotionLog(db, client.http.baseUrl),
+        onClose: () => db.close(),
+      })
+    },
+    // this run's experiment and models (their names hold the suffix), removed from the shared server
+    (suffix) => removeByPrefix(uri, suffix, { anywhere: true }),
+  )
 })
 
 describe('promotion decisions in plain words', () => {
