@@ -92,14 +92,14 @@ export async function run(): Promise<BenchResult[]> {
       name: `compare-models --models all, one league, two seasons (${variants.length} variants, ${source}), 1 worker`,
       median_ms: Math.round(times[1]),
       runs: 1,
-      note: `baseline; CPU/wall ${(cpu[1] / times[1]).toFixed(2)}; ${load}`,
+      note: `baseline; CPU ${(cpu[1] / 1000).toFixed(1)} s (all threads), CPU/wall ${(cpu[1] / times[1]).toFixed(2)}; ${load}`,
     },
     {
       name: 'compare-models --models all, one league, two seasons, 2 workers',
       median_ms: Math.round(times[2]),
       runs: 1,
       target_ms: TARGET_MS,
-      note: `×${(times[1] / times[2]).toFixed(2)} over 1 worker (target ×1.6); ${same ? 'same comparison' : 'COMPARISON DIFFERS'}; CPU/wall ${(cpu[2] / times[2]).toFixed(2)}; ${load}`,
+      note: `×${(times[1] / times[2]).toFixed(2)} over 1 worker (target ×1.6); ${same ? 'same comparison' : 'COMPARISON DIFFERS'}; CPU ${(cpu[2] / 1000).toFixed(1)} s, CPU/wall ${(cpu[2] / times[2]).toFixed(2)}; ${load}`,
     },
   ]
 }
