@@ -4,34 +4,15 @@
  * named, and the issue's target (model O/U Brier within 0.002 of Pinnacle's closing O/U).
  */
 import type { BootstrapInterval } from '../../model/compare'
-import type {
-  AsianHandicapScore,
-  GoalsMarketComparison,
-  GoalsMarketKey,
-} from '../../model/backtest/goalsMarkets'
+import type { AsianHandicapScore, GoalsMarketComparison } from '../../model/backtest/goalsMarkets'
 import type { BootstrapOptions } from '../../model/compare'
 import type { BacktestRow } from '../../model/backtest'
-import { goalsMarketsOf, goalsPriceMap } from '../../model/backtest/goalsCompare'
+import { goalsMarketLabel, goalsMarketsOf, goalsPriceMap } from '../../model/backtest/goalsCompare'
 import type { MarginMethod } from '../../model/market'
 import type { ParsedMatch } from '../../services/data/csv'
 import { table } from './modelInput'
 
-/** 'Pinnacle closing O/U 2.5 (PC>2.5, PC<2.5)' and the like: which prices a market figure is. */
-export function goalsMarketLabel(k: GoalsMarketKey, market: 'ou' | 'ah'): string {
-  const closing = k.kind === 'closing'
-  if (k.bookmaker === 'PS') {
-    const cols =
-      market === 'ou'
-        ? closing
-          ? 'PC>2.5, PC<2.5'
-          : 'P>2.5, P<2.5'
-        : closing
-          ? 'AHCh, PCAHH, PCAHA'
-          : 'AHh, PAHH, PAHA'
-    return `Pinnacle ${k.kind} ${market === 'ou' ? 'O/U 2.5' : 'AH home cover'} (${cols})`
-  }
-  return `${k.bookmaker} ${k.kind} ${market === 'ou' ? 'O/U 2.5' : 'AH home cover'}`
-}
+export { goalsMarketLabel }
 
 const ci = (b: BootstrapInterval): string =>
   `${b.mean >= 0 ? '+' : ''}${b.mean.toFixed(4)} [${b.lo.toFixed(4)}, ${b.hi.toFixed(4)}]`

@@ -62,3 +62,20 @@ export function goalsMarketsOf(
   })
   return GOALS_MARKETS.map((k) => compareGoalsMarkets(matches, k, margin, bootstrap))
 }
+
+/** 'Pinnacle closing O/U 2.5 (PC>2.5, PC<2.5)' and the like: which prices a market figure is. */
+export function goalsMarketLabel(k: GoalsMarketKey, market: 'ou' | 'ah'): string {
+  const closing = k.kind === 'closing'
+  if (k.bookmaker === 'PS') {
+    const cols =
+      market === 'ou'
+        ? closing
+          ? 'PC>2.5, PC<2.5'
+          : 'P>2.5, P<2.5'
+        : closing
+          ? 'AHCh, PCAHH, PCAHA'
+          : 'AHh, PAHH, PAHA'
+    return `Pinnacle ${k.kind} ${market === 'ou' ? 'O/U 2.5' : 'AH home cover'} (${cols})`
+  }
+  return `${k.bookmaker} ${k.kind} ${market === 'ou' ? 'O/U 2.5' : 'AH home cover'}`
+}

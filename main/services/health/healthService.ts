@@ -39,6 +39,7 @@ import {
 } from './healthMath'
 import { forecastMatches } from './recentForecasts'
 import { valuePanel, type ValuePanel } from './valuePanel'
+import { goalsPanelFor, type GoalsPanel } from './goalsPanel'
 import { matchKey } from '../../model/backtest/valueInput'
 
 /** Stored settings the service reads (app database `settings` table); absent or invalid: the default. */
@@ -86,6 +87,8 @@ export interface HealthReport {
   verdict: HealthVerdict | null
   /** Does the model's edge pay at Pinnacle's pre-match price, evaluation and recent matches together (#22 §3)? */
   value?: ValuePanel | null
+  /** The champion's O/U 2.5 and Asian handicap against Pinnacle's prices, evaluation and recent (#22 §2). */
+  goals?: GoalsPanel | null
 }
 
 export interface HealthLeague {
@@ -148,7 +151,10 @@ interface LoadedChampion {
 export function createHealthService(deps: HealthServiceDeps): HealthService {
   const now = deps.now ?? (() => new Date())
   // A run's artifacts never change: keep the parsed ones (keyed by run id).
-  const byRun = new Map<string, { artifact: ModelArtifact; rows: ForecastRow[] }>()
+  const byRun = new Map<
+    string,
+    { artifact: ModelArtifact; rows: ForecastRow[]; metrics?: Record<string, number> }
+  >()
 
   const leagueCodes = () =>
     deps.db
@@ -191,6 +197,19 @@ export function createHealthService(deps: HealthServiceDeps): HealthService {
         market: MARKET_PREFERENCE.map((k) => k.label).join(', else '),
       },
     }
+  }
+
+  /** The champion run's logged metrics (goals_* among them); {} when the store cannot say. */
+  async function runMetrics(runId: string): Promise<Record<string, number>> {
+    const cached = byRun.get(runId)
+    if (cached?.metrics) return cached.metrics
+    const metrics = await deps
+      .tracking()
+      .getRun(runId)
+      .then((r) => r.metrics)
+      .catch(() => ({}))
+    if (cached) cached.metrics = metrics
+    return metrics
   }
 
   function playedAfter(league: string, date: string) {
@@ -282,6 +301,12 @@ export function createHealthService(deps: HealthServiceDeps): HealthService {
       },
       verdict,
       value: valuePanel([...evaluationRows, ...recentRows], quotes),
+      goals: goalsPanelFor(deps.db, league, {
+        model: artifact.model,
+        trainedTo: info.trainedTo,
+        margin: info.margin,
+        runMetrics: await runMetrics(info.runId),
+      }),
     }
   }
 

@@ -150,6 +150,32 @@ export const valuePanelSchema = z
   .describe("does the model's edge pay? flat stakes, closing-line value and fractional Kelly (#22 §3)")
 export type ValuePanelDto = z.infer<typeof valuePanelSchema>
 
+export const goalsPanelSchema = z
+  .object({
+    margin: z
+      .enum(['multiplicative', 'additive', 'power', 'shin'])
+      .describe('how the market price was made margin-free'),
+    rows: z.array(
+      z.object({
+        phase: z
+          .enum(['evaluation', 'recent'])
+          .describe(
+            "evaluation: the run's walk-forward season; recent: the champion on matches played since",
+          ),
+        market: z.string().describe("which prices, e.g. 'Pinnacle closing O/U 2.5 (PC>2.5, PC<2.5)'"),
+        forecast: z.enum(['ou25', 'ah']).describe("over 2.5 goals, or the home side's Asian-handicap cover"),
+        n: z.number().int().describe('matches scored (AH: with a settled stake)'),
+        modelBrier: z.number(),
+        marketBrier: z.number(),
+        diff: z.number().describe('mean model − market Brier per match'),
+        lo: z.number().nullable(),
+        hi: z.number().nullable(),
+      }),
+    ),
+  })
+  .describe("the champion's goals-market forecasts against Pinnacle's prices (#22 §2)")
+export type GoalsPanelDto = z.infer<typeof goalsPanelSchema>
+
 export const healthReportSchema = z.object({
   league: z.string(),
   state: z.enum(['no-champion', 'ready']),
@@ -181,6 +207,7 @@ export const healthReportSchema = z.object({
     .nullable(),
   verdict: verdictSchema.nullable(),
   value: valuePanelSchema.nullable().optional(),
+  goals: goalsPanelSchema.nullable().optional(),
 })
 export type HealthReportDto = z.infer<typeof healthReportSchema>
 

@@ -7,6 +7,7 @@ import { AlertsList } from './AlertsList'
 import { ReliabilityChart } from './ReliabilityChart'
 import { RollingRpsChart } from './RollingRpsChart'
 import { ValuePanel } from './ValuePanel'
+import { GoalsPanel } from './GoalsPanel'
 import './health.css'
 
 const SERIES = ['model', 'market', 'blend', 'calibrated'] as const
@@ -205,6 +206,7 @@ function Report({ report }: { report: HealthReportDto }) {
       </section>
 
       {report.value !== undefined && <ValuePanel value={report.value} />}
+      {report.goals !== undefined && <GoalsPanel goals={report.goals} />}
 
       <section className="panel" aria-labelledby="reliability-title">
         <h2 id="reliability-title">Reliability</h2>
