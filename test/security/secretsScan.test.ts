@@ -37,6 +37,9 @@ import { writeSimulatedSeasons } from '../../main/cli/commands/modelCommands.tes
 import { runCli } from '../support/cli'
 import { closedPort } from '../support/net'
 import { serviceUrl } from '../support/services'
+import { removeByPrefix, testNamePrefix } from '../support/mlflowHygiene'
+import { MlflowClient } from '../../main/services/tracking/mlflowClient'
+import { registeredModelName } from '../../main/services/tracking/modelName'
 
 const tag = randomBytes(4).toString('hex')
 const SECRETS = {
@@ -51,6 +54,9 @@ const SECRETS = {
   typedMlflowUriPassword: `TypedMfUri${tag}x99`,
 }
 const MLFLOW_USER = 'analyst'
+// on a shared MLflow: this run's league (its model is never the production `scoreline-E0`) and experiments
+const LEAGUE = `E0s${tag}`
+const EXPERIMENT_PREFIX = `${testNamePrefix()}secrets-`
 
 /** Stand-in for Electron safeStorage: real encryption with a key that lives only in this process. */
 function testCipher(): SecretCipher {
@@ -156,13 +162,14 @@ describe('secrets never written in clear after a day of use', () => {
       DATABASE_URL: databaseUrl,
       REDIS_URL: withPassword(redisBase, SECRETS.redisPassword, ''),
       MLFLOW_TRACKING_URI: mlflowUri,
+      SCORELINE_EXPERIMENT_PREFIX: EXPERIMENT_PREFIX,
       MLFLOW_TRACKING_TOKEN: SECRETS.mlflowToken,
       MLFLOW_TRACKING_USERNAME: MLFLOW_USER,
       MLFLOW_TRACKING_PASSWORD: SECRETS.mlflowPassword,
     }
 
     const appDb = openAppDatabase(path.join(home, 'scoreline.sqlite'))
-    importSimulatedLeagues(appDb, [{ code: 'E0', teams: 8, seasons: 3, seed: 11 }])
+    importSimulatedLeagues(appDb, [{ code: LEAGUE, teams: 8, seasons: 3, seed: 11 }])
     appDb.close()
     writeSimulatedSeasons(csvDir, { teams: 6, seasons: 1, seed: 5 })
 
@@ -178,6 +185,13 @@ describe('secrets never written in clear after a day of use', () => {
   afterAll(async () => {
     await scoreline?.close()
     await dropPg?.().catch(() => undefined)
+    const mlflow = serviceUrl('mlflow')
+    if (mlflow) {
+      await new MlflowClient({ trackingUri: mlflow })
+        .deleteRegisteredModel(registeredModelName(LEAGUE))
+        .catch(() => undefined)
+      await removeByPrefix(mlflow, EXPERIMENT_PREFIX)
+    }
     for (const dir of [home, exportDir, csvDir]) if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
@@ -229,11 +243,11 @@ describe('secrets never written in clear after a day of use', () => {
     const files = readdirSync(csvDir).map((f) => ({ path: path.join(csvDir, f) }))
     await call('import CSV', 'data.importCsv', { files, league: 'SIM' })
     await call('sync from Postgres', 'data.sync', {})
-    await call('download (unreachable)', 'data.download', { league: 'E0', seasons: ['2020-21'] })
+    await call('download (unreachable)', 'data.download', { league: LEAGUE, seasons: ['2020-21'] })
     await call('data status', 'data.status')
 
     // --- training with tracking, then tracking and features
-    const pipeline = await call('pipeline run', 'training.runPipeline', { leagues: ['E0'], wait: true })
+    const pipeline = await call('pipeline run', 'training.runPipeline', { leagues: [LEAGUE], wait: true })
     await call('training history', 'training.history')
     await call('tracking status', 'tracking.status')
     await call('tracking push', 'tracking.push')
@@ -243,11 +257,11 @@ describe('secrets never written in clear after a day of use', () => {
     await call('feature stats', 'features.stats')
 
     // --- jackpot export, written to a file as the Jackpots screen's download does
-    const teams = await call('teams', 'data.teams', { league: 'E0' })
+    const teams = await call('teams', 'data.teams', { league: LEAGUE })
     const names = teams.ok ? (teams.value as { name: string }[]).map((t) => t.name) : ['a', 'b']
     const created = await call('create jackpot', 'jackpots.create', {
       name: 'Saturday',
-      league: 'E0',
+      league: LEAGUE,
       fixtures: [{ home: names[0], away: names[1] }],
     })
     if (created.ok) {
@@ -264,7 +278,7 @@ describe('secrets never written in clear after a day of use', () => {
     // --- errors provoked on purpose
     await call('unknown team', 'jackpots.create', {
       name: 'x',
-      league: 'E0',
+      league: LEAGUE,
       fixtures: [{ home: 'Nope FC', away: names[0] }],
     })
     await call('bad run', 'tracking.getRun', { runId: 'does-not-exist' })
