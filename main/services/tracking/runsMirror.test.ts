@@ -17,7 +17,7 @@ import { MlflowTrackingStore } from './mlflowTrackingStore'
 import { OutboxTrackingStore } from './outboxTrackingStore'
 import { PromotionLog } from './promotionLog'
 import { RunsMirror } from './runsMirror'
-import { runsFromMirror } from './runsMirrorSearch'
+import { BACKGROUND_EVERY_MS, runsFromMirror } from './runsMirrorSearch'
 import type { Run } from './trackingStore'
 
 /** What a list shows of a run, comparable between the mirror and the server. */
@@ -107,7 +107,9 @@ describeWithService('mlflow', 'run mirror on a real MLflow server', (uri) => {
   })
 
   it('keeps the newest runs when a full search is capped, and then leaves filtered lists to the server', async () => {
+    let now = Date.now()
     const small = new RunsMirror({
+      clock: () => now,
       db: openMemoryTrackingDatabase(),
       ownsDb: true,
       remote: store,
@@ -122,7 +124,13 @@ describeWithService('mlflow', 'run mirror on a real MLflow server', (uri) => {
       const notify = () => undefined
       const input = { experimentIds: [experimentId], limit: 100 }
       expect(await runsFromMirror(small, { ...input, filter: "params.league = 'E0'" }, notify)).toBeNull()
-      expect((await runsFromMirror(small, input, notify))?.runs).toHaveLength(2)
+      const answer = await runsFromMirror(small, input, notify)
+      expect(answer?.runs).toHaveLength(2)
+      // a background refresh starts at most every BACKGROUND_EVERY_MS: the one above just ended
+      expect(answer?.mark.refreshing).toBe(false)
+      now += BACKGROUND_EVERY_MS
+      expect((await runsFromMirror(small, input, notify))?.mark.refreshing).toBe(true)
+      await small.refresh()
     } finally {
       small.close()
     }

@@ -85,6 +85,8 @@ export class RunsMirror {
   /** Transactions of this connection that changed mirrored runs. */
   private writes = 0
   private lastError: string | null = null
+  /** When the last refresh ended (this process; 0: none yet). */
+  private lastEnded = 0
   /** The last refresh failed because the server could not be reached (or what answered is not MLflow). */
   private offline = false
 
@@ -108,6 +110,11 @@ export class RunsMirror {
   ready(experimentIds: readonly string[] = []): boolean {
     const state = this.scopeState(experimentIds)
     return this.asOf('runs') !== null && state.every((e) => e.fullAt !== null)
+  }
+
+  /** Whether a refresh ended less than `ms` ago (in this process). */
+  refreshedWithin(ms: number): boolean {
+    return this.clock() - this.lastEnded < ms
   }
 
   /** When the experiments list last came from the server (null: never). */
@@ -236,6 +243,7 @@ export class RunsMirror {
         )
         .finally(() => {
           this.inFlight.delete(key)
+          this.lastEnded = this.clock()
         })
       this.inFlight.set(key, running)
     }

@@ -18,6 +18,12 @@ import type { Experiment, Run, TrackingStore } from './trackingStore'
 
 export type MirrorRefresh = 'background' | 'wait' | 'full'
 
+/**
+ * A background refresh starts at most this often: a list reloaded because the last refresh changed it (a
+ * pipeline logging as it runs) must not turn into a loop of requests to the server.
+ */
+export const BACKGROUND_EVERY_MS = 3000
+
 export interface MirroredRunsInput {
   experimentIds?: string[]
   filter?: string
@@ -80,7 +86,7 @@ export async function runsFromMirror(
     } catch (error) {
       if (!mirror.ready(ids) || !isOffline(error)) throw error
     }
-  } else {
+  } else if (!mirror.refreshedWithin(BACKGROUND_EVERY_MS)) {
     const wasOffline = mirror.mark().offline
     mirror
       .refresh({ experimentIds: ids })
