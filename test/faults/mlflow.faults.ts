@@ -26,6 +26,10 @@ import { PromotionLog } from '../../main/services/tracking/promotionLog'
 import { FaultProxy } from '../../main/services/tracking/testing/faultProxy'
 import { candidate, promoteOnSameMatches } from '../../main/services/tracking/testing/promotionFixtures'
 import { removeByPrefix, testNamePrefix } from '../support/mlflowHygiene'
+import { DEFAULT_PIPELINE_SETTINGS, readChampion, runPipeline } from '../../main/services/training/pipeline'
+import { modelNameOf } from '../../main/services/training/pipeline/types'
+import { simulatedAppDatabase } from '../../main/services/training/testing/simulatedStore'
+import { createWorkerPool } from '../../main/services/training/workerPool'
 import { scenario, skippedScenario } from './support/report'
 import { privateMlflowUnavailable, startPrivateMlflow, type PrivateMlflow } from './support/privateServers'
 
@@ -49,6 +53,7 @@ const PROMOTION_CASES = [
   'mlflow: killed after promotion (champion served from the mirror)',
   'mlflow: replay killed mid-way, then the app crashes mid-promotion',
   'mlflow: two desktops promote one league, one offline (re-decided)',
+  'mlflow: down for a whole pipeline run (completes, replayed FINISHED)',
 ]
 
 if (unavailable) {
@@ -442,5 +447,64 @@ if (unavailable) {
         await proxy.close()
       }
     })
+
+    // The issue's case end to end: `pipeline run` with MLflow down. On this private server only, so the
+    // pipeline's production names (its experiments, the league's registered model) never reach a shared one.
+    scenario(
+      PROMOTION_CASES[4],
+      async (row) => {
+        const pool = createWorkerPool({
+          workerUrl: new URL('../../main/services/training/modelWorker.ts', import.meta.url),
+          size: 1,
+        })
+        const store = desktop(newDb())
+        try {
+          const db = simulatedAppDatabase([{ code: 'E0', seed: 3 }])
+          const settings = {
+            ...DEFAULT_PIPELINE_SETTINGS,
+            windowYears: 2,
+            xiGrid: [0, 0.003],
+            minHistory: 20,
+          }
+          await server.kill()
+          const out = await runPipeline(
+            ['E0'],
+            settings,
+            { db, tracking: store, pool },
+            { id: 'off1', trigger: 'cli' },
+          )
+          const league = out.leagues[0]
+          expect(out.state, out.summary).toBe('succeeded')
+          expect(league.decision).toMatchObject({ promoted: true, outcome: 'first-version' })
+          expect(league.decision?.detail).toMatch(
+            /MLflow was unreachable: decided against the champion this desktop knows/,
+          )
+          // served here at once: the league's champion reads back while the server is still down
+          const modelName = modelNameOf('E0')
+          const served = await readChampion(store, 'E0')
+          expect(served?.version).toBe(league.version)
+          row.runs++
+          await server.start()
+          const t0 = performance.now()
+          expect(await store.push()).toMatchObject({ pending: 0, failed: 0, errors: [] })
+          row.recoveryMs = performance.now() - t0
+          const champion = await store.getVersionByAlias(modelName, CHAMPION)
+          expect(champion?.version).toMatch(/^\d+$/)
+          expect(champion?.tags[PROMOTION_TAGS.decision]).toBe('promote')
+          const run = await store.getRun(champion?.runId as string)
+          expect(run.info.status).toBe('FINISHED')
+          const all = await store.remote.client.searchModelVersions({
+            filter: `name = '${modelName}'`,
+            maxResults: 10,
+          })
+          expect(all.items).toHaveLength(1)
+          row.dataLost += Math.abs(all.items.length - 1) + (run.info.status === 'FINISHED' ? 0 : 1)
+        } finally {
+          store.close()
+          await pool.close()
+        }
+      },
+      300_000,
+    )
   })
 }
