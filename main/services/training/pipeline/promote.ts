@@ -173,14 +173,20 @@ async function championScores(
   const mirror = tracking.promotions.mirror
   const known = mirror.version(modelName, champion.version)
   if (known?.scores && known.params && storedScoreComparable(mirroredRun(known), data)) {
-    return { scores: known.scores, note: `${v}'s per-match scores as this desktop recorded them` }
+    return {
+      scores: known.scores,
+      note: `${v}'s per-match scores read from its run, as this desktop recorded them`,
+    }
   }
   const run =
     (champion.runId ? await tracking.getRun(champion.runId).catch(() => null) : null) ??
     (known?.params ? mirroredRun(known) : null)
   if (!run) {
     // a champion exists but neither the server nor this desktop can say what it scored: not comparable
-    return { scores: [], note: `${v}'s run cannot be read now and this desktop holds no record of its scores` }
+    return {
+      scores: [],
+      note: `${v}'s run cannot be read now and this desktop holds no record of its scores`,
+    }
   }
   const remember = (scores: MatchScore[]) =>
     mirror.recordVersion({
