@@ -5,12 +5,16 @@
  * - on a fresh clone, builds the app (electron-vite) before any suite looks for it, so the first
  *   `npm test` runs the same tests as the second (test/stack/electronBuilder.test.ts reads `out/`, the
  *   end-to-end suites serve it); the end-to-end suites then use this build instead of rebuilding.
+ * - with SCORELINE_TEST_MLFLOW_URI, guards the shared MLflow server (#21): after the suites it fails the
+ *   run, naming them, on a production-named model created or changed, a run started since setup and left
+ *   RUNNING, or a team experiment (`dixon_coles_poisson`, …) created or written into since setup.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { guardProductionModels } from './mlflowHygiene'
+import { guardLeftovers } from './mlflowLeftovers'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const APP_ENTRY_POINTS = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']
@@ -20,19 +24,29 @@ export const APP_ENTRY_POINTS = ['out/main/index.js', 'out/preload/index.cjs', '
 const shared = globalThis as {
   scorelineSetup?: Promise<void>
   scorelineMlflowGuard?: Promise<() => Promise<void>>
+  scorelineLeftoversGuard?: Promise<() => Promise<void>>
   scorelineMlflowChecked?: Promise<void>
 }
 
-/** After every suite: no production-named model (`scoreline-E0`) was created or changed (#21). */
+/** After every suite: nothing production-named written, no run left RUNNING (#21); both checks always run. */
 export async function teardown(): Promise<void> {
-  const check = await shared.scorelineMlflowGuard
-  shared.scorelineMlflowChecked ??= check?.()
+  const checks = await Promise.all([shared.scorelineMlflowGuard, shared.scorelineLeftoversGuard])
+  shared.scorelineMlflowChecked ??= (async () => {
+    const failed: string[] = []
+    for (const check of checks) await check?.().catch((error: Error) => failed.push(error.message))
+    if (failed.length === 0) return
+    process.exitCode = 1 // vitest only logs a teardown's error: the run must fail
+    throw new Error(failed.join('\n'))
+  })()
   await shared.scorelineMlflowChecked
 }
 
-export default async function setup(): Promise<void> {
-  shared.scorelineMlflowGuard ??= guardProductionModels(process.env.SCORELINE_TEST_MLFLOW_URI?.trim())
-  await shared.scorelineMlflowGuard
+// vitest runs only the teardown a default export returns (a named `teardown` beside it is ignored)
+export default async function setup(): Promise<() => Promise<void>> {
+  const mlflowUri = process.env.SCORELINE_TEST_MLFLOW_URI?.trim()
+  shared.scorelineMlflowGuard ??= guardProductionModels(mlflowUri)
+  shared.scorelineLeftoversGuard ??= guardLeftovers(mlflowUri)
+  await Promise.all([shared.scorelineMlflowGuard, shared.scorelineLeftoversGuard])
   shared.scorelineSetup ??= (async () => {
     // @ts-expect-error: a plain ES module without types (the build script)
     const { ensureCliBuild } = (await import('../../scripts/build-cli.mjs')) as {
@@ -58,4 +72,5 @@ export default async function setup(): Promise<void> {
     process.env.SCORELINE_E2E_SKIP_BUILD = '1'
   })()
   await shared.scorelineSetup
+  return teardown
 }
