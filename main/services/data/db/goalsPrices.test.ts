@@ -59,6 +59,16 @@ describe('goals-market prices of played matches (matches.goals_json)', () => {
       )
       const db = openMemoryDatabase()
       importParsedFile(db, parsed)
+      // the hand-written text is exactly JSON.stringify's
+      for (const r of parsed.rows) {
+        const kind = (k: string) => (k === 'closing' ? 'c' : 'p')
+        expect(packGoalsPrices(r)).toBe(
+          JSON.stringify({
+            ou: r.totals.map((t) => [t.bookmaker, kind(t.kind), t.line, t.over, t.under]),
+            ah: (r.asianHandicap ?? []).map((h) => [h.bookmaker, kind(h.kind), h.line, h.home, h.away]),
+          }),
+        )
+      }
       const stored = storedText(db).map(unpackGoalsPrices)
       const quotes = (g: { totals: unknown[]; asianHandicap: unknown[] }) =>
         g.totals.length + g.asianHandicap.length

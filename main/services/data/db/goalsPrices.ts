@@ -16,18 +16,30 @@ type Packed = [string, 'p' | 'c', number, number, number]
 
 const kindCode = (k: OddsKind): 'p' | 'c' => (k === 'closing' ? 'c' : 'p')
 
-/** The text stored for a row: null for a fixture or a row quoting neither market. */
+/** JSON string literals of the bookmaker names seen (a handful): quoting them once, not per quote. */
+const quoted = new Map<string, string>()
+const q = (name: string): string => {
+  let s = quoted.get(name)
+  if (s === undefined) quoted.set(name, (s = JSON.stringify(name)))
+  return s
+}
+
+/** `[bookmaker,kind,line,a,b]` as JSON text; String(x) of a finite double is its JSON form. */
+const entry = (bookmaker: string, kind: OddsKind, line: number, a: number, b: number): string =>
+  `[${q(bookmaker)},"${kindCode(kind)}",${line},${a},${b}]`
+
+/**
+ * The text stored for a row: null for a fixture or a row quoting neither market. Written by hand rather than
+ * JSON.stringify (a third of the CPU on the 25,000 rows of the shared files); the same text either way.
+ */
 export function packGoalsPrices(
   row: Pick<ParsedMatch, 'status' | 'totals' | 'asianHandicap'>,
 ): string | null {
   if (row.status !== 'played') return null
   const ah = row.asianHandicap ?? []
   if (row.totals.length === 0 && ah.length === 0) return null
-  const ou: Packed[] = row.totals.map((q) => [q.bookmaker, kindCode(q.kind), q.line, q.over, q.under])
-  return JSON.stringify({
-    ou,
-    ah: ah.map((q): Packed => [q.bookmaker, kindCode(q.kind), q.line, q.home, q.away]),
-  })
+  const ou = row.totals.map((t) => entry(t.bookmaker, t.kind, t.line, t.over, t.under))
+  return `{"ou":[${ou.join(',')}],"ah":[${ah.map((h) => entry(h.bookmaker, h.kind, h.line, h.home, h.away)).join(',')}]}`
 }
 
 /** The quotes back from the stored text (null or malformed text: no quotes; a stored row is never fatal). */
