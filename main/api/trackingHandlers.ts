@@ -182,6 +182,7 @@ const toRecordDto = (r: PromotionRecord): PromotionRecordDto => ({
   evalWindow: r.evalWindow ?? null,
   decidedBy: r.decidedBy,
   reason: r.reason,
+  state: r.state,
   outcome: r.outcome ?? null,
   detail: r.detail ?? null,
   matches: finite(r.matches),
@@ -596,7 +597,7 @@ export function createTrackingHandlers(deps: TrackingHandlerDeps): Pick<Handlers
       }
       const versions = await allVersions(s, name)
       // the team's decisions (shared Postgres when configured, else this desktop's log) (#21)
-      const history = (await s.promotions.read(name, 200)).records
+      const { records: history, source: historySource } = await s.promotions.read(name, 200)
       const runIds = [...new Set(versions.flatMap((v) => (v.runId ? [v.runId] : [])))]
       const runs = new Map(
         (await mapLimit(runIds, 8, async (id) => [id, await runOrNull(s, id)] as const)).filter(
@@ -609,6 +610,7 @@ export function createTrackingHandlers(deps: TrackingHandlerDeps): Pick<Handlers
           versionDto(v, (v.runId && runs.get(v.runId)) || null, model.aliases, history),
         ),
         history: history.map(toRecordDto),
+        historySource,
       }
     },
 

@@ -64,20 +64,25 @@ export function renderModel(d: ModelDetailDto): string {
   )
   const history = d.history.length
     ? table(
-        ['when', 'decision', 'version', 'previous', 'candidate', 'champion', 'decided by', 'why'],
+        ['when', 'decision', 'version', 'previous', 'candidate', 'champion', 'n', 'decided by', 'why'],
         d.history.map((r) => [
           fmtTime(r.decidedAt),
-          r.action,
+          // decided while MLflow was unreachable: served here, applied to the server by the replay
+          r.state === 'queued' ? `${r.action} (queued)` : r.action,
           `v${r.version}`,
           r.previousVersion ? `v${r.previousVersion}` : '—',
           fmtNum(r.candidateScore),
           fmtNum(r.championScore),
+          r.matches === null || r.matches === undefined
+            ? '—'
+            : `${r.matches}${r.matchesIdentical === false ? ' common' : ''}`,
           r.decidedBy,
           r.reason,
         ]),
       )
     : 'no decision recorded\n'
-  return `${d.model.name}${d.model.league ? ` (${d.model.league})` : ''}\n\nversions:\n${versions}\npromotion history:\n${history}`
+  const from = d.historySource ? ` (${d.historySource})` : ''
+  return `${d.model.name}${d.model.league ? ` (${d.model.league})` : ''}\n\nversions:\n${versions}\npromotion history${from}:\n${history}`
 }
 
 /** The comparison a promote or rollback acts on: the current champion against the target version. */

@@ -135,6 +135,10 @@ export const promotionRecordSchema = z.object({
     .nullable()
     .optional()
     .describe('both versions scored exactly those matches (false: re-scored on the ones both scored)'),
+  state: z
+    .enum(['queued', 'applied'])
+    .optional()
+    .describe('queued: decided while MLflow was unreachable, waiting in the outbox (served here already)'),
 })
 export type PromotionRecordDto = z.infer<typeof promotionRecordSchema>
 
@@ -255,6 +259,10 @@ export const modelDetailSchema = z.object({
   model: registeredModelSchema,
   versions: z.array(modelVersionSchema).describe('newest first'),
   history: z.array(promotionRecordSchema).describe('promotion log, newest first'),
+  historySource: z
+    .string()
+    .optional()
+    .describe("where the history was read: the team's shared history (Postgres) or this desktop's copy"),
 })
 export type ModelDetailDto = z.infer<typeof modelDetailSchema>
 
