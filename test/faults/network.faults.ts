@@ -23,6 +23,7 @@ import { createTrackingStore } from '../../main/services/tracking/createTracking
 import { CLIENT_KEY_TAG } from '../../main/services/tracking/mlflowClient'
 import type { OutboxTrackingStore } from '../../main/services/tracking/outboxTrackingStore'
 import { serviceUrl } from '../support/services'
+import { removeByPrefix, testNamePrefix } from '../support/mlflowHygiene'
 import { startGarbageServer, TcpFaultProxy, type GarbageKind } from './support/faultProxy'
 import { needsService, scenario } from './support/report'
 import { countDifference, duplicateRemoteIds, integrityOk, snapshot } from './support/snapshots'
@@ -278,8 +279,9 @@ if (needsService(serviceUrl('mlflow'), 'SCORELINE_TEST_MLFLOW_URI', MLFLOW_NAMES
       const uri = proxy.urlFor(target)
       const store = open(uri)
       const keys: string[] = []
+      const prefix = testNamePrefix() // this run's experiment on the shared server, removed after (#21)
       try {
-        const exp = await store.ensureExperiment('scoreline-faults-network')
+        const exp = await store.ensureExperiment(`${prefix}faults-network`)
         const oneRun = async () => {
           const key = `faults-net-${randomUUID()}`
           keys.push(key)
@@ -327,6 +329,7 @@ if (needsService(serviceUrl('mlflow'), 'SCORELINE_TEST_MLFLOW_URI', MLFLOW_NAMES
       } finally {
         store.close()
         await proxy.close()
+        await removeByPrefix(target, prefix)
       }
     })
 
