@@ -20,6 +20,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const keep = process.env.SCORELINE_FAULTS_REPORT
     if (keep) writeFileSync(keep, table + '\n')
     rmSync(dir, { recursive: true, force: true })
-    await checkMlflow()
+    await checkMlflow().catch((error: Error) => {
+      process.exitCode = 1 // vitest only logs a teardown's error: the run must fail (#21)
+      throw error
+    })
   }
 }
