@@ -23,6 +23,9 @@ import { syncFromPostgres } from './syncFromPostgres'
  */
 const FILES = writeSimulatedSeasons(promotionSeasons())
 
+/** A Postgres timestamp in the form the sync stores locally (updated_at). */
+const LOCAL_TS = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+
 /** Matches with team names and odds, comparable across the two stores. */
 async function pgSnapshot(c: pg.Client) {
   const matches = (
@@ -219,8 +222,38 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(c))
   })
 
+  it('a first sync cut mid-stream applies nothing (one transaction), and the next one completes', async () => {
+    const db = openMemoryDatabase()
+    const victim = new pg.Client({ connectionString: testDb.url })
+    await victim.connect()
+    victim.on('error', () => undefined)
+    const pid = (await victim.query('SELECT pg_backend_pid() AS pid')).rows[0].pid
+    let killed: Promise<unknown> | undefined
+    const sync = syncFromPostgres(db, {
+      postgres: victim,
+      onProgress: (p) => {
+        if (!killed && p.table === 'matches') killed = c.query('SELECT pg_terminate_backend($1)', [pid])
+      },
+    })
+    await expect(sync).rejects.toMatchObject({ code: 'SYNC_FAILED' })
+    await killed
+    await victim.end().catch(() => undefined)
+    consistent(db)
+    for (const table of ['leagues', 'teams', 'matches', 'odds', 'sync_state']) {
+      expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0)
+    }
+    const again = await syncFromPostgres(db, { postgres: testDb.url })
+    expect(again.tables.leagues.applied).toBeGreaterThan(0)
+    consistent(db)
+    packed(db)
+    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(c))
+  })
+
   it('survives the connection being terminated mid-sync and completes on the next run', async () => {
     const db = openMemoryDatabase()
+    await syncFromPostgres(db, { postgres: testDb.url })
+    await c.query('UPDATE matches SET referee = referee') // every match comes again, in batches
+    const touched = (await c.query(`SELECT ${LOCAL_TS('min(updated_at)')} AS ts FROM matches`)).rows[0].ts
     const victim = new pg.Client({ connectionString: testDb.url })
     await victim.connect()
     victim.on('error', () => undefined)
@@ -239,7 +272,7 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     await killed
     await victim.end().catch(() => undefined)
     consistent(db)
-    // what was applied is exactly what the watermarks say: every local match is at or before its watermark
+    // what was applied is exactly what the watermarks say: the matches applied again are those up to it
     const wm = db
       .prepare(
         "SELECT watermark_updated_at AS ts, watermark_id AS id FROM sync_state WHERE table_name = 'matches'",
@@ -254,7 +287,10 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
         [wm.ts, wm.id],
       )
     ).rows[0].n
-    expect(db.prepare('SELECT count(*) FROM matches').pluck().get()).toBe(upTo)
+    expect(upTo).toBeGreaterThan(0)
+    expect(upTo).toBeLessThan(1520)
+    const again = db.prepare('SELECT count(*) FROM matches WHERE updated_at >= ?').pluck().get(touched)
+    expect(again).toBe(upTo)
     expect(db.prepare('SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1').pluck().get()).toBe('failed')
 
     const resumed = await syncFromPostgres(db, { postgres: testDb.url, batchSize: 200 })

@@ -4,6 +4,8 @@
  * - Each table is read in (updated_at, id) order after its watermark, in batches. A batch is applied in
  *   ONE SQLite transaction together with the new watermark, so a sync killed at any point (process,
  *   network, `pg_terminate_backend`) leaves SQLite at a batch boundary and the next sync resumes there.
+ * - The first full sync (nothing synced yet, or `full`) is the exception: every table is streamed with
+ *   COPY and applied in ONE transaction (firstSync.ts), so a connection lost mid-stream leaves nothing.
  * - Deletions arrive as tombstones (deleted = true) and are applied as `deleted = 1` locally.
  * - Rows are only read up to a horizon: the start of the oldest transaction still open on the server
  *   (updated_at is the writing transaction's start time), so a long import that commits after a sync
@@ -21,7 +23,9 @@ import { connectPostgres, redactUrl } from '../postgres/pgConnection'
 import { normalizeTeamName } from '../teams/index'
 import { deferIndexes, restoreDeferredIndexes } from '../db/deferredIndexes'
 import { packMatchOdds } from '../db/packMatchOdds'
+import { pullAllAtOnce } from './firstSync'
 import { pushOutbox } from './pushOutbox'
+import { remoteIdLookup } from './remoteIds'
 import type { PushResult } from './pushOutbox'
 
 export const SYNC_TABLES = [
@@ -61,6 +65,11 @@ export interface SyncOptions {
   full?: boolean
   maxHorizonLagMs?: number
   now?: () => Date
+  /**
+   * A first full sync (nothing synced yet, or `full`) streams every table with COPY and applies it in one
+   * transaction (default). false reads it in JSON batches like later syncs: the bench's baseline.
+   */
+  copy?: boolean
 }
 
 export interface SyncResult {
@@ -134,16 +143,17 @@ const SELECTS: Record<SyncTable, { cols: string; key: string }> = {
 }
 
 type Row = Record<string, unknown> & { ts: string; wm_id: number; deleted: boolean }
+export type SyncRow = Row
 
 function bool(v: unknown): number {
   return v ? 1 : 0
 }
 
 function makeAppliers(db: Database.Database) {
-  const localTeam = db.prepare('SELECT id FROM teams WHERE remote_id = ?').pluck()
-  const localMatch = db.prepare('SELECT id FROM matches WHERE remote_id = ?').pluck()
+  const localTeam = remoteIdLookup(db, 'teams')
+  const localMatch = remoteIdLookup(db, 'matches')
   const teamId = (remote: unknown, what: string): number => {
-    const id = localTeam.get(remote) as number | undefined
+    const id = localTeam.get(remote)
     if (id === undefined) {
       throw new DataError(
         'SYNC_FAILED',
@@ -246,8 +256,11 @@ function makeAppliers(db: Database.Database) {
 
   // Local-only matches (imported on the laptop) may be adopted by natural key; without any, one upsert does.
   let adoptable = true
-  const beginTable = (table: SyncTable) => {
+  /** `bulk`: the whole table follows, so the ids it refers to are loaded in one read. */
+  const beginTable = (table: SyncTable, bulk = false) => {
     if (table === 'matches') adoptable = s.localOnlyMatches.get() === 1
+    if (bulk && table === 'matches') localTeam.prefill()
+    if (bulk && table === 'odds') localMatch.prefill()
   }
 
   const apply: Record<SyncTable, (r: Row) => void> = {
@@ -281,7 +294,7 @@ function makeAppliers(db: Database.Database) {
       s.matchInsert.run(r.id, r.league_code, r.date, home, away, ...stats, ...tail)
     },
     odds: (r) => {
-      const match = localMatch.get(r.match_id) as number | undefined
+      const match = localMatch.get(r.match_id)
       if (match === undefined) {
         throw new DataError(
           'SYNC_FAILED',
@@ -305,7 +318,7 @@ function makeAppliers(db: Database.Database) {
       )
     },
     price_snapshots: (r) => {
-      const match = localMatch.get(r.match_id) as number | undefined
+      const match = localMatch.get(r.match_id)
       if (match === undefined) {
         throw new DataError(
           'SYNC_FAILED',
@@ -341,7 +354,7 @@ function makeAppliers(db: Database.Database) {
         s.fixtureDelete.run(r.jackpot_id, r.position)
         return
       }
-      const match = r.match_id === null ? null : ((localMatch.get(r.match_id) as number | undefined) ?? null)
+      const match = r.match_id === null ? null : (localMatch.get(r.match_id) ?? null)
       s.fixture.run(
         r.jackpot_id,
         r.position,
@@ -428,7 +441,29 @@ export async function syncFromPostgres(db: Database.Database, opts: SyncOptions)
     }
     const totalAll = [...totals.values()].reduce((a, b) => a + b, 0)
 
-    for (const table of SYNC_TABLES) {
+    // Nothing synced yet (or `full`): the whole store streams in with COPY and lands in one transaction.
+    const firstSync = opts.copy !== false && db.prepare('SELECT count(*) FROM sync_state').pluck().get() === 0
+    if (firstSync) {
+      if (!/^[0-9T:.Z -]+$/.test(horizon)) throw new Error(`unexpected horizon ${horizon}`)
+      await pullAllAtOnce(db, client, {
+        tables: SYNC_TABLES.map((table) => ({
+          table,
+          select: `SELECT ${SELECTS[table].cols}, ${TS('updated_at')} AS ts, ${SELECTS[table].key} AS wm_id
+                     FROM ${table} WHERE updated_at < '${horizon}'::timestamptz`,
+          total: totals.get(table) ?? 0,
+        })),
+        apply,
+        beginTable,
+        setWatermark: (table, ts, id, rows) => setState.run(table, ts, id, rows, now()),
+        deferIndexesAbove: DEFER_INDEXES_ABOVE,
+        result,
+        totalAll,
+        onProgress: opts.onProgress,
+        signal: opts.signal,
+      })
+    }
+    // later syncs: table by table, in batches
+    for (const table of firstSync ? [] : SYNC_TABLES) {
       const { cols, key } = SELECTS[table]
       const total = totals.get(table) ?? 0
       if (total === 0) continue
