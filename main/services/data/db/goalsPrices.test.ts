@@ -98,7 +98,7 @@ describeWithService('postgres', 'goals-market prices through Postgres and the sy
     await testDb?.drop()
   })
 
-  it('the Postgres import writes the same text as SQLite, and a sync brings it into the cache', async () => {
+  it('the Postgres import writes the same text as SQLite; the first and the incremental sync bring it into the cache', async () => {
     const parsed = parseFootballDataCsv(CSV, 'E0_2023-24.csv')
     await importParsedFileToPostgres(c, parsed)
     const local = openMemoryDatabase()
@@ -111,5 +111,11 @@ describeWithService('postgres', 'goals-market prices through Postgres and the sy
     const cache = openMemoryDatabase()
     await syncFromPostgres(cache, { postgres: testDb.url, push: false })
     expect(storedText(cache)).toEqual(pgText)
+    // a corrected closing O/U price reaches Postgres and then the cache through the incremental sync
+    const corrected = parseFootballDataCsv(CSV.replace(',1.49,2.65,', ',1.5,2.6,'), 'E0_2023-24.csv')
+    expect((await importParsedFileToPostgres(c, corrected)).matches.updated).toBe(1)
+    await syncFromPostgres(cache, { postgres: testDb.url, push: false })
+    expect(unpackGoalsPrices(storedText(cache)[0]).totals).toEqual(corrected.rows[0].totals)
+    expect(corrected.rows[0].totals.some((q) => q.over === 1.5 && q.under === 2.6)).toBe(true)
   })
 })
