@@ -10,7 +10,7 @@ import { compare, metricHigherIsBetter } from '../services/tracking/compareRuns'
 import { versionDecision } from '../services/tracking/versionDecision'
 import { compareVersions } from '../services/tracking/compareVersions'
 import { RUN_TAGS } from '../services/training/pipeline/unchanged'
-import { TrackingError } from '../services/tracking/errors'
+import { TrackingError, isNotFound } from '../services/tracking/errors'
 import { collectPages } from '../services/tracking/pagedSearch'
 import type { RunsMirror } from '../services/tracking/runsMirror'
 import { likeMatches } from '../services/tracking/searchFilter'
@@ -303,8 +303,12 @@ async function describeModel(store: TrackingStore, model: RegisteredModel): Prom
   const target = async (alias: string) => {
     const version = model.aliases[alias]
     if (!version) return null
-    const v = await store.getModelVersion(model.name, version)
-    return { version: v, run: await runOrNull(store, v.runId) }
+    // a model deleted on the team's server between the list and this read is shown without it
+    const v = await store.getModelVersion(model.name, version).catch((error: unknown) => {
+      if (isNotFound(error)) return null
+      throw error
+    })
+    return v ? { version: v, run: await runOrNull(store, v.runId) } : null
   }
   const [champion, challenger] = await Promise.all([target(CHAMPION), target(CHALLENGER)])
   return {

@@ -1,6 +1,7 @@
 /**
- * RunsMirror: a local copy (tracking SQLite, runsMirrorSchema.ts) of an MLflow server's experiments and
- * active runs, so a run list answers from SQLite at once and still answers while the server is down.
+ * RunsMirror: a local copy (tracking SQLite: runsMirrorSchema.ts, read and written by runsMirrorTables.ts)
+ * of an MLflow server's experiments and active runs, so a run list answers from SQLite at once and still
+ * answers while the server is down.
  *
  * The first refresh of an experiment is the server's full search. Later refreshes ask only for what can
  * have changed since the high-water mark (the start of the last refresh, on this desktop's clock), because
@@ -26,7 +27,8 @@ import type { Clock, TrackingLogger } from './logger'
 import type { MlflowTrackingStore } from './mlflowTrackingStore'
 import { escapeFilterString } from './mlflowClient'
 import { collectPages } from './pagedSearch'
-import type { Experiment, Run, RunStatus } from './trackingStore'
+import { RunsMirrorTables } from './runsMirrorTables'
+import type { Experiment, Run } from './trackingStore'
 
 export interface RunsMirrorOptions {
   db: Database.Database
@@ -64,6 +66,7 @@ const BY_ID_CHUNK = 500
 
 export class RunsMirror {
   readonly target: string
+  private readonly tables: RunsMirrorTables
   private readonly db: Database.Database
   private readonly remote: MlflowTrackingStore
   private readonly clock: Clock
@@ -79,11 +82,6 @@ export class RunsMirror {
   private readonly deleteCheckedAt = new Map<string, number>()
   /** Outbox-replayed runs already looked for by id (this process), found or not. */
   private readonly replayedLookedUp = new Set<string>()
-  /** Runs as parsed for each experiment scope, valid while `parsedVersion` holds. */
-  private readonly parsed = new Map<string, Run[]>()
-  private parsedVersion = ''
-  /** Transactions of this connection that changed mirrored runs. */
-  private writes = 0
   private lastError: string | null = null
   /** When the last refresh ended (this process; 0: none yet). */
   private lastEnded = 0
@@ -92,6 +90,7 @@ export class RunsMirror {
 
   constructor(options: RunsMirrorOptions) {
     this.db = options.db
+    this.tables = new RunsMirrorTables(options.db, options.remote.client.http.baseUrl)
     this.remote = options.remote
     this.target = options.remote.client.http.baseUrl
     this.clock = options.clock ?? systemClock
@@ -109,7 +108,7 @@ export class RunsMirror {
   /** Whether these experiments' runs (all mirrored experiments' when empty) have had their first full search. */
   ready(experimentIds: readonly string[] = []): boolean {
     const state = this.scopeState(experimentIds)
-    return this.asOf('runs') !== null && state.every((e) => e.fullAt !== null)
+    return this.tables.asOf('runs') !== null && state.every((e) => e.fullAt !== null)
   }
 
   /** Whether a refresh ended less than `ms` ago (in this process). */
@@ -119,7 +118,7 @@ export class RunsMirror {
 
   /** When the experiments list last came from the server (null: never). */
   listedAt(): number | null {
-    return this.asOf('runs')
+    return this.tables.asOf('runs')
   }
 
   /** Where a list of these experiments (all when empty) stands: its oldest refresh, and the last try. */
@@ -128,7 +127,7 @@ export class RunsMirror {
     return {
       asOf:
         marks.length === 0
-          ? this.asOf('runs')
+          ? this.tables.asOf('runs')
           : marks.some((m) => m === null)
             ? null
             : Math.min(...(marks as number[])),
@@ -139,81 +138,9 @@ export class RunsMirror {
   }
 
   private scopeState(experimentIds: readonly string[]): { fullAt: number | null; mark: number | null }[] {
-    const state = this.experimentState()
+    const state = this.tables.experimentState()
     const ids = experimentIds.length ? experimentIds : [...state.keys()]
     return ids.map((id) => state.get(id) ?? { fullAt: null, mark: null })
-  }
-
-  experiments(): Experiment[] {
-    const rows = this.db
-      .prepare(
-        `SELECT experiment_id, name, lifecycle_stage, creation_time FROM tr_mirror_experiments
-         WHERE target = ? ORDER BY name`,
-      )
-      .all(this.target) as {
-      experiment_id: string
-      name: string
-      lifecycle_stage: string
-      creation_time: number | null
-    }[]
-    return rows.map((r) => ({
-      id: r.experiment_id,
-      name: r.name,
-      lifecycleStage: r.lifecycle_stage === 'deleted' ? 'deleted' : 'active',
-      creationTime: r.creation_time ?? undefined,
-      tags: {},
-    }))
-  }
-
-  /** The mirrored active runs of these experiments (all of them when empty), newest first; shared objects: read only. */
-  runs(experimentIds: readonly string[] = []): Run[] {
-    // parsed once per version of the mirror: this connection's writes, or a commit by another (the CLI)
-    const version = `${String(this.db.pragma('data_version', { simple: true }))}:${this.writes}`
-    if (version !== this.parsedVersion) {
-      this.parsed.clear()
-      this.parsedVersion = version
-    }
-    const ids = JSON.stringify([...experimentIds].sort())
-    let runs = this.parsed.get(ids)
-    if (!runs) {
-      runs = this.readRuns(ids)
-      this.parsed.set(ids, runs)
-    }
-    return runs.slice()
-  }
-
-  private readRuns(ids: string): Run[] {
-    const rows = this.db
-      .prepare(
-        `SELECT run_id, experiment_id, run_name, status, start_time, end_time, data_json FROM tr_mirror_runs
-         WHERE target = ? AND (json_array_length(?) = 0 OR experiment_id IN (SELECT value FROM json_each(?)))
-         ORDER BY start_time DESC, run_id`,
-      )
-      .raw()
-      .all(this.target, ids, ids) as [string, string, string, RunStatus, number, number | null, string][]
-    return rows.map(([runId, experimentId, runName, status, startTime, endTime, json]) => {
-      const data = JSON.parse(json) as {
-        params: Record<string, string>
-        metrics: Record<string, number | null>
-        tags: Record<string, string>
-      }
-      const metrics: Record<string, number> = {}
-      for (const k in data.metrics) metrics[k] = data.metrics[k] ?? Number.NaN
-      return {
-        info: {
-          runId,
-          experimentId,
-          runName,
-          status,
-          startTime,
-          endTime: endTime ?? undefined,
-          lifecycleStage: 'active',
-        },
-        params: data.params,
-        metrics,
-        tags: data.tags,
-      }
-    })
   }
 
   // ---------------------------------------------------------------- refresh (the server)
@@ -259,7 +186,7 @@ export class RunsMirror {
       Number.POSITIVE_INFINITY,
     )
     const active = experiments.filter((e) => e.lifecycleStage === 'active')
-    const state = this.experimentState()
+    const state = this.tables.experimentState()
     const wanted = scope.length ? active.filter((e) => scope.includes(e.id)) : active
     // first time, or the last full search is older than the reconcile period
     const stale = (id: string) => forceFull || (state.get(id)?.fullAt ?? 0) < started - this.reconcileMs
@@ -286,25 +213,21 @@ export class RunsMirror {
       deleteCheck.length ? this.deletedAmong(deleteCheck) : [],
     ])
     let changed = 0
-    this.db.transaction(() => {
-      changed += this.saveExperiments(active)
+    const t = this.tables
+    t.db.transaction(() => {
+      changed += t.saveExperiments(active)
       // capped: the mirror holds the newest runs only, and says so (filtered lists then ask the server)
       const capped = fullRuns.length > this.fullLimit
-      changed += this.replaceRuns(fresh, fullRuns.slice(0, this.fullLimit))
-      if (capped) this.setAsOf('partial', started)
-      else if (fresh.length === active.length) this.clearAsOf('partial')
-      changed += this.upsertRuns(recent.runs)
-      const remove = this.db.prepare('DELETE FROM tr_mirror_runs WHERE target = ? AND run_id = ?')
-      for (const id of [...deleted, ...recent.gone]) changed += remove.run(this.target, id).changes
+      changed += t.replaceRuns(fresh, fullRuns.slice(0, this.fullLimit))
+      if (capped) t.setAsOf('partial', started)
+      else if (fresh.length === active.length) t.clearAsOf('partial')
+      changed += t.upsertRuns(recent.runs)
+      changed += t.removeRuns([...deleted, ...recent.gone])
       for (const id of deleteCheck) this.deleteCheckedAt.set(id, started)
-      const setMark = this.db.prepare(
-        `UPDATE tr_mirror_experiments SET mark = ?, full_at = CASE WHEN ? THEN ? ELSE full_at END
-         WHERE target = ? AND experiment_id = ?`,
-      )
-      for (const id of fresh) setMark.run(started, 1, started, this.target, id)
-      for (const id of known) setMark.run(started, 0, started, this.target, id)
-      this.setAsOf('runs', started)
-      if (changed > 0) this.writes++
+      t.setMarks(fresh, started, true)
+      t.setMarks(known, started, false)
+      t.setAsOf('runs', started)
+      if (changed > 0) t.changed()
     })()
     if (changed > 0 || fresh.length > 0)
       this.logger.info('tracking: run mirror refreshed', {
@@ -334,8 +257,8 @@ export class RunsMirror {
       ].map((filter) => this.remote.searchAllRuns({ experimentIds, filter, viewType: 'ACTIVE_ONLY' })),
     )
     const stillRunning = new Set(running.map((r) => r.info.runId))
-    const stopped = this.runningIds(experimentIds).filter((id) => !stillRunning.has(id))
-    const replayed = this.replayedUnseen()
+    const stopped = this.tables.runningIds(experimentIds).filter((id) => !stillRunning.has(id))
+    const replayed = this.tables.replayedUnseen(this.replayedLookedUp, BY_ID_CHUNK)
     const found = await this.byIds(active, [...new Set([...stopped, ...replayed])], 'ACTIVE_ONLY')
     for (const id of replayed) this.replayedLookedUp.add(id)
     const foundIds = new Set(found.map((r) => r.info.runId))
@@ -347,7 +270,7 @@ export class RunsMirror {
 
   /** Rule 4: which mirrored runs of these experiments the server now lists as deleted. */
   private async deletedAmong(experimentIds: string[]): Promise<string[]> {
-    const found = await this.byIds(experimentIds, this.runIds(experimentIds), 'DELETED_ONLY')
+    const found = await this.byIds(experimentIds, this.tables.runIds(experimentIds), 'DELETED_ONLY')
     return found.map((r) => r.info.runId)
   }
 
@@ -366,178 +289,33 @@ export class RunsMirror {
     return out
   }
 
-  private runningIds(experimentIds: readonly string[]): string[] {
-    return this.db
-      .prepare(
-        `SELECT run_id FROM tr_mirror_runs WHERE target = ? AND status = 'RUNNING'
-         AND experiment_id IN (SELECT value FROM json_each(?))`,
-      )
-      .pluck()
-      .all(this.target, JSON.stringify(experimentIds)) as string[]
+  // ---------------------------------------------------------------- reads (SQLite)
+
+  experiments(): Experiment[] {
+    return this.tables.experiments()
   }
 
-  /** Runs the offline outbox replayed to this server (tr_outbox_ids) that the mirror does not hold. */
-  private replayedUnseen(): string[] {
-    const ids = this.db
-      .prepare(
-        `SELECT o.remote_id FROM tr_outbox_ids o
-         WHERE o.target = ? AND o.local_id LIKE 'pending-run-%'
-           AND NOT EXISTS (SELECT 1 FROM tr_mirror_runs m WHERE m.target = o.target AND m.run_id = o.remote_id)`,
-      )
-      .pluck()
-      .all(this.target) as string[]
-    return ids.filter((id) => !this.replayedLookedUp.has(id)).slice(0, BY_ID_CHUNK)
+  /** The mirrored active runs of these experiments (all of them when empty), newest first; shared objects: read only. */
+  runs(experimentIds: readonly string[] = []): Run[] {
+    return this.tables.runs(experimentIds)
   }
-
-  // ---------------------------------------------------------------- writes (SQLite)
-
-  /** Upserts the server's active experiments; forgets experiments (and their runs) it no longer lists. */
-  private saveExperiments(active: Experiment[]): number {
-    let changed = 0
-    this.db.transaction(() => {
-      const keep = new Set(active.map((e) => e.id))
-      const upsert = this.db.prepare(
-        `INSERT INTO tr_mirror_experiments (target, experiment_id, name, lifecycle_stage, creation_time)
-         VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (target, experiment_id) DO UPDATE SET name = excluded.name,
-           lifecycle_stage = excluded.lifecycle_stage, creation_time = excluded.creation_time`,
-      )
-      for (const e of active) upsert.run(this.target, e.id, e.name, e.lifecycleStage, e.creationTime ?? null)
-      for (const { id } of this.experiments()) {
-        if (keep.has(id)) continue
-        changed += this.db
-          .prepare('DELETE FROM tr_mirror_runs WHERE target = ? AND experiment_id = ?')
-          .run(this.target, id).changes
-        this.db
-          .prepare('DELETE FROM tr_mirror_experiments WHERE target = ? AND experiment_id = ?')
-          .run(this.target, id)
-      }
-    })()
-    return changed
-  }
-
-  private experimentState(): Map<string, { fullAt: number | null; mark: number | null }> {
-    const rows = this.db
-      .prepare('SELECT experiment_id, full_at, mark FROM tr_mirror_experiments WHERE target = ?')
-      .all(this.target) as { experiment_id: string; full_at: number | null; mark: number | null }[]
-    return new Map(rows.map((r) => [r.experiment_id, { fullAt: r.full_at, mark: r.mark }]))
-  }
-
-  private runIds(experimentIds: readonly string[]): string[] {
-    return this.db
-      .prepare(
-        `SELECT run_id FROM tr_mirror_runs WHERE target = ? AND experiment_id IN (SELECT value FROM json_each(?))`,
-      )
-      .pluck()
-      .all(this.target, JSON.stringify(experimentIds)) as string[]
-  }
-
-  /** A full search's answer: the experiments' mirrored runs become exactly these. */
-  private replaceRuns(experimentIds: string[], runs: Run[]): number {
-    if (experimentIds.length === 0) return 0
-    const seen = new Set(runs.map((r) => r.info.runId))
-    let changed = this.upsertRuns(runs)
-    const remove = this.db.prepare('DELETE FROM tr_mirror_runs WHERE target = ? AND run_id = ?')
-    for (const id of this.runIds(experimentIds))
-      if (!seen.has(id)) changed += remove.run(this.target, id).changes
-    return changed
-  }
-
-  /** Inserts or updates runs; counts only those whose stored content actually changed. */
-  private upsertRuns(runs: Run[]): number {
-    const upsert = this.db.prepare(
-      `INSERT INTO tr_mirror_runs (target, run_id, experiment_id, run_name, status, start_time, end_time, data_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (target, run_id) DO UPDATE SET experiment_id = excluded.experiment_id,
-         run_name = excluded.run_name, status = excluded.status, start_time = excluded.start_time,
-         end_time = excluded.end_time, data_json = excluded.data_json
-       WHERE run_name IS NOT excluded.run_name OR status IS NOT excluded.status
-         OR start_time IS NOT excluded.start_time OR end_time IS NOT excluded.end_time
-         OR data_json IS NOT excluded.data_json OR experiment_id IS NOT excluded.experiment_id`,
-    )
-    let changed = 0
-    for (const r of runs) {
-      if (r.info.lifecycleStage !== 'active') continue
-      const i = r.info
-      changed += upsert.run(
-        this.target,
-        i.runId,
-        i.experimentId,
-        i.runName,
-        i.status,
-        i.startTime,
-        i.endTime ?? null,
-        runJson(r),
-      ).changes
-    }
-    return changed
-  }
-
-  // ---------------------------------------------------------------- registered models (a snapshot)
 
   /** Keep the last registered-models list the server gave (`complete`: it was the whole list). */
   saveModels<T extends { name: string }>(models: readonly T[], complete: boolean): void {
-    this.db.transaction(() => {
-      if (complete) this.db.prepare('DELETE FROM tr_mirror_models WHERE target = ?').run(this.target)
-      const upsert = this.db.prepare(
-        'INSERT OR REPLACE INTO tr_mirror_models (target, name, model_json) VALUES (?, ?, ?)',
-      )
-      for (const m of models) upsert.run(this.target, m.name, JSON.stringify(m))
-      if (complete) this.setAsOf('models', this.clock())
-    })()
+    this.tables.saveModels(models, complete, this.clock())
   }
 
   /** The last registered-models list, or null when the server never gave one to this desktop. */
   models<T>(): { models: T[]; asOf: number } | null {
-    const asOf = this.asOf('models')
-    if (asOf === null) return null
-    const rows = this.db
-      .prepare('SELECT model_json FROM tr_mirror_models WHERE target = ? ORDER BY name')
-      .pluck()
-      .all(this.target) as string[]
-    return { models: rows.map((j) => JSON.parse(j) as T), asOf }
+    return this.tables.models<T>()
   }
-
-  // ---------------------------------------------------------------- state
 
   /** Whether a full search was capped at `fullLimit`: the mirror lacks older runs a filter might match. */
   partial(): boolean {
-    return this.asOf('partial') !== null
-  }
-
-  private clearAsOf(what: 'partial'): void {
-    this.db.prepare('DELETE FROM tr_mirror_state WHERE target = ? AND what = ?').run(this.target, what)
-  }
-
-  private asOf(what: 'runs' | 'models' | 'partial'): number | null {
-    const row = this.db
-      .prepare('SELECT as_of FROM tr_mirror_state WHERE target = ? AND what = ?')
-      .get(this.target, what) as { as_of: number } | undefined
-    return row?.as_of ?? null
-  }
-
-  private setAsOf(what: 'runs' | 'models' | 'partial', at: number): void {
-    this.db
-      .prepare('INSERT OR REPLACE INTO tr_mirror_state (target, what, as_of) VALUES (?, ?, ?)')
-      .run(this.target, what, at)
+    return this.tables.asOf('partial') !== null
   }
 
   close(): void {
     if (this.ownsDb && this.db.open) this.db.close()
   }
-}
-
-/** A run's params, latest metrics (non-finite as null) and tags as JSON with sorted keys (stable to compare). */
-function runJson(run: Run): string {
-  const sorted = <T>(record: Record<string, T>, map: (v: T) => unknown = (v) => v) =>
-    Object.fromEntries(
-      Object.keys(record)
-        .sort()
-        .map((k) => [k, map(record[k])]),
-    )
-  return JSON.stringify({
-    params: sorted(run.params),
-    metrics: sorted(run.metrics, (v) => (Number.isFinite(v) ? v : null)),
-    tags: sorted(run.tags),
-  })
 }
