@@ -200,13 +200,13 @@ export async function run(): Promise<BenchResult[]> {
     const batchedCpu = lastCpuMs
     const full = await timeRuns(3, firstSync(true))
     rows.push({
-      name: 'first full sync, baseline: JSON batches of 5,000, one transaction each',
+      name: 'first full sync, baseline and default: JSON batches of 5,000, one transaction each',
       median_ms: round(batched),
       runs: 3,
       note: `process CPU ${round(batchedCpu)} ms/run; same data as below`,
     })
     rows.push({
-      name: 'first full sync Postgres → SQLite file (WAL): COPY stream, one transaction',
+      name: 'first full sync Postgres → SQLite file (WAL), `copy: true`: COPY stream, one transaction',
       median_ms: round(full),
       runs: 3,
       target_ms: 1500,

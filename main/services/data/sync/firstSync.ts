@@ -1,5 +1,5 @@
 /**
- * The first full sync (an empty cache, or `full`): every table is streamed with COPY … TO STDOUT, its
+ * The first full sync by COPY (`copy: true`; an empty cache, or `full`): every table is streamed with COPY … TO STDOUT, its
  * rows parsed as they arrive, then all of them are applied in ONE SQLite transaction together with the
  * watermarks, the rebuilt indexes and the packed odds. A connection lost mid-stream leaves the cache
  * exactly as it was, and the next sync starts again.

@@ -144,6 +144,16 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     ).toBe(0)
   })
 
+  it('a first sync by COPY gives the same cache as the batched one, row for row', async () => {
+    const db = openMemoryDatabase()
+    const r = await syncFromPostgres(db, { postgres: testDb.url, copy: true })
+    expect(r.rowsApplied).toBeGreaterThan(0)
+    consistent(db)
+    packed(db)
+    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(c))
+    expect((await syncFromPostgres(db, { postgres: testDb.url, copy: true })).rowsApplied).toBe(0)
+  })
+
   it('syncs everything into an empty cache, row for row, and a second sync applies nothing', async () => {
     const db = openMemoryDatabase()
     const progress: number[] = []
@@ -231,6 +241,7 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     let killed: Promise<unknown> | undefined
     const sync = syncFromPostgres(db, {
       postgres: victim,
+      copy: true,
       onProgress: (p) => {
         if (!killed && p.table === 'matches') killed = c.query('SELECT pg_terminate_backend($1)', [pid])
       },
@@ -242,7 +253,7 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     for (const table of ['leagues', 'teams', 'matches', 'odds', 'sync_state']) {
       expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0)
     }
-    const again = await syncFromPostgres(db, { postgres: testDb.url })
+    const again = await syncFromPostgres(db, { postgres: testDb.url, copy: true })
     expect(again.tables.leagues.applied).toBeGreaterThan(0)
     consistent(db)
     packed(db)
