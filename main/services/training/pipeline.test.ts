@@ -1,4 +1,6 @@
 import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -208,6 +210,30 @@ describe('training pipeline (local tracking and feature stores)', () => {
     )
     expect((await tracking.searchModelVersions({ name: 'scoreline-E0' })).items).toHaveLength(1)
     expect(await features.activeVersion('team_ratings')).toBe(before)
+  })
+
+  it('back-to-back no-op runs still serve a concurrent loopback call (they yield between leagues)', async () => {
+    const server = http.createServer((_, res) => res.end('served'))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      let answer: string | null = null
+      const call = fetch(`http://127.0.0.1:${port}/`)
+        .then((r) => r.text())
+        .then((text) => (answer = text))
+      // a driver that reruns at once, like the load scenario's: without the yield this loop never lets the
+      // request through and spins until the cap
+      let runs = 0
+      while (answer === null && runs < 200) {
+        const r = await run(`p2-noop-${runs++}`, ['E0', 'D1'])
+        expect(r.leagues.every((l) => l.unchanged)).toBe(true)
+      }
+      expect(answer).toBe('served')
+      expect(runs).toBeLessThan(200)
+      await call
+    } finally {
+      server.close()
+    }
   })
 
   it('a forced second run on the same data gives the same parameters, compares on the same matches, is not promoted, says so and leaves features alone', async () => {

@@ -90,6 +90,10 @@ export async function runPipeline(
   }
   for (let i = 0; i < leagues.length; i++) {
     const league = leagues[i]
+    // Let the event loop turn between leagues: a league that has nothing new to train ("nothing changed
+    // since vN") completes in microtasks only, and back-to-back no-op runs would otherwise starve every
+    // concurrent call (the loopback bridge's requests, IPC) until they end.
+    await new Promise<void>((resolve) => setImmediate(resolve))
     if (deps.signal?.aborted) {
       record.leagues.push(
         emptyOutcome(league, 'cancelled', { code: 'JOB_CANCELLED', message: 'cancelled before it started' }),
