@@ -119,6 +119,8 @@ export interface OutboxTrackingStoreOptions {
 }
 
 const PENDING = /^pending-(run|version|exp)-/
+/** The replay running (or queued to run) per outbox file and server, across store instances. */
+const replaysInFlight = new Map<string, Promise<PushResult>>()
 
 export class OutboxTrackingStore implements TrackingStore, DecisionQueue {
   readonly kind = 'outbox' as const
@@ -296,9 +298,19 @@ export class OutboxTrackingStore implements TrackingStore, DecisionQueue {
   /** Replay the queue in order. Stops at the first unreachable error; parks items the server refuses. */
   push(): Promise<PushResult> {
     if (!this.flushing) {
-      this.flushing = this.flushOnce().finally(() => {
-        this.flushing = null
-      })
+      // one replay at a time per outbox file in this process: the app's long-lived store (auto-flush) and a
+      // pipeline's store share tracking.db, and two replays of one item could both miss a client-key lookup
+      const key = this.db.memory ? null : `${this.db.name}\n${this.target}`
+      const before = (key && replaysInFlight.get(key)) || Promise.resolve()
+      const mine = before
+        .catch(() => undefined)
+        .then(() => this.flushOnce())
+        .finally(() => {
+          this.flushing = null
+          if (key && replaysInFlight.get(key) === mine) replaysInFlight.delete(key)
+        })
+      if (key) replaysInFlight.set(key, mine)
+      this.flushing = mine
     }
     return this.flushing
   }

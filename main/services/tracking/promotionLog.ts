@@ -73,7 +73,11 @@ export class PromotionLog {
 
   /** Record a decision locally (a second record with the same decision id replaces the first). */
   append(record: NewPromotionRecord): PromotionRecord {
-    const full = { ...record, decisionId: record.decisionId ?? randomUUID(), state: record.state ?? 'applied' }
+    const full = {
+      ...record,
+      decisionId: record.decisionId ?? randomUUID(),
+      state: record.state ?? 'applied',
+    }
     const values = [
       full.decidedAt,
       this.target,
@@ -127,8 +131,7 @@ export class PromotionLog {
 
   byDecision(decisionId: string): PromotionRecord | null {
     const row = this.db.prepare('SELECT * FROM tr_promotion_log WHERE decision_id = ?').get(decisionId) as
-      | Record<string, unknown>
-      | undefined
+      Record<string, unknown> | undefined
     return row ? fromRow(row) : null
   }
 
@@ -157,7 +160,10 @@ export class PromotionLog {
   async read(modelName: string, limit = 100): Promise<{ records: PromotionRecord[]; source: string }> {
     if (!this.shared) return { records: this.history(modelName, limit), source: 'this desktop' }
     try {
-      const local = this.history(modelName, 1000).filter((r) => r.state === 'applied')
+      // records from before decision ids (`local-<row>`) are this desktop's alone: never shared
+      const local = this.history(modelName, 1000).filter(
+        (r) => r.state === 'applied' && !r.decisionId.startsWith('local-'),
+      )
       const team = await this.shared.sync(this.target, modelName, local)
       for (const r of team) this.append({ ...r, state: 'applied' })
       return { records: this.history(modelName, limit), source: `shared history on ${this.shared.host}` }
@@ -194,6 +200,8 @@ function fromRow(r: Record<string, unknown>): PromotionRecord {
     detail: (r.detail as string | null) ?? undefined,
     matches: (r.matches as number | null) ?? undefined,
     matchesIdentical:
-      r.matches_identical === null || r.matches_identical === undefined ? undefined : r.matches_identical === 1,
+      r.matches_identical === null || r.matches_identical === undefined
+        ? undefined
+        : r.matches_identical === 1,
   }
 }
