@@ -12,7 +12,11 @@ interface Row {
   blob: Buffer | null
 }
 
-function opsOf(db: Database.Database, target: string, runId: string): { op: OutboxOp; blob: Buffer | null }[] {
+function opsOf(
+  db: Database.Database,
+  target: string,
+  runId: string,
+): { op: OutboxOp; blob: Buffer | null }[] {
   const rows = db
     .prepare(
       `SELECT payload, blob FROM tr_outbox WHERE target = ? AND op IN ('startRun', 'log', 'logArtifact', 'endRun')

@@ -444,7 +444,9 @@ export async function rollbackChampion(
   if (!target) {
     // the team's history (pulled from the shared Postgres when configured): another desktop's promotion counts
     const { records } = await store.promotions.read(input.modelName)
-    const last = records.find((r) => r.alias === CHAMPION && r.version === current?.version && r.action !== 'challenger')
+    const last = records.find(
+      (r) => r.alias === CHAMPION && r.version === current?.version && r.action !== 'challenger',
+    )
     target = last?.previousVersion
   }
   if (!target) {

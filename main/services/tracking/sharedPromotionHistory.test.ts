@@ -67,7 +67,11 @@ describeWithService('postgres', 'shared promotion history', (pgUrl) => {
         ['promote', v1.version.version, null],
       ])
       const tags = (await b.getModelVersion(modelName, v2.version.version)).tags
-      expect(Object.keys(tags).filter((k) => k.startsWith('scoreline.promotion.')).sort()).toEqual(
+      expect(
+        Object.keys(tags)
+          .filter((k) => k.startsWith('scoreline.promotion.'))
+          .sort(),
+      ).toEqual(
         ['at', 'by', 'decision', 'id', 'margin', 'n', 'scores'].map((k) => `scoreline.promotion.${k}`),
       )
       expect(tags[PROMOTION_TAGS.n]).toBe('24 same')

@@ -69,7 +69,11 @@ export class SharedPromotionHistory {
    * Send `local` decisions the table lacks, then return the team's decisions for one model (newest first,
    * at most 1000).
    */
-  async sync(registry: string, modelName: string, local: readonly PromotionRecord[]): Promise<SharedRecord[]> {
+  async sync(
+    registry: string,
+    modelName: string,
+    local: readonly PromotionRecord[],
+  ): Promise<SharedRecord[]> {
     return this.withClient(async (client) => {
       const known = await client.query<{ decision_id: string }>(
         'SELECT decision_id FROM promotion_history WHERE registry = $1 AND model_name = $2',
