@@ -5,6 +5,8 @@ import {
   selectVariant,
   selectXi,
   variantCandidates,
+  type VariantCandidate,
+  type VariantSelection,
   type XiSelection,
 } from '../../../model/backtest'
 import { requireVariant } from '../../../model/variants'
@@ -12,7 +14,9 @@ import { TrainingError } from '../errors'
 import { loadLeagueData, type LeagueData } from '../leagueData'
 import { poolVariantMap, poolXiMap } from '../modelJobClient'
 import { walkOptions } from './records'
-import { recallSelection, rememberSelection, selectionKey } from './selectionMemo'
+import { selectionKey } from './selectionMemo'
+import { CHOSEN_NOTE, findStoredSelection, reusedNote, type VariantChoice } from './storedSelection'
+import { experimentNameOf } from './types'
 import type { ChosenVariant, LeagueStep } from './step'
 
 export async function loadStep(ctx: LeagueStep): Promise<LeagueData> {
@@ -39,12 +43,12 @@ export async function chooseVariant(ctx: LeagueStep, data: LeagueData): Promise<
     const candidates = variantCandidates()
     const options = { windowYears: s.windowYears, xi: DEFAULT_XI }
     const key = selectionKey(data.matches, period, options, candidates)
-    const known = recallSelection(key)
+    const known = await recallChoice(ctx, key, { period, candidates })
     progress(
       'model',
       0.02,
       known
-        ? `${league}: the model chosen on the same matches before (${known.model}, ${period.from} .. ${period.to})`
+        ? `${league}: the model chosen on the same matches before (${known.selection.model}, ${period.from} .. ${period.to}): ${known.choice.note}`
         : `${league}: choosing the model among ${candidates.length} candidates`,
     )
     const choose = () =>
@@ -71,8 +75,9 @@ export async function chooseVariant(ctx: LeagueStep, data: LeagueData): Promise<
           `${league}: model auto chooses on ${period.from} .. ${period.to}, but no variant could forecast a match there: import the earlier seasons, or name a model.`,
         )
       })
-    const selection = await ctx.time('model', async () => known ?? (await choose()))
-    if (!known) rememberSelection(key, selection)
+    const selection = await ctx.time('model', async () => known?.selection ?? (await choose()))
+    if (!known) deps.selectionMemo?.remember(key, selection)
+    out.variantChoice = known?.choice ?? { key, reusedFrom: null, note: CHOSEN_NOTE }
     out.variantSelection = selection
     variant = { model: selection.model, params: selection.params }
   } else {
@@ -82,6 +87,43 @@ export async function chooseVariant(ctx: LeagueStep, data: LeagueData): Promise<
   out.modelVariant = variant.model
   out.modelParams = variant.params
   return variant
+}
+
+/**
+ * The choice made before on the same key: this process's memo first, then the tracking store (a run of the
+ * pipeline's experiment that stored it), saying in a log line which run it came from and why one was passed over.
+ */
+async function recallChoice(
+  ctx: LeagueStep,
+  key: string,
+  asked: { period: { from: string; to: string }; candidates: readonly VariantCandidate[] },
+): Promise<{ selection: VariantSelection; choice: VariantChoice } | null> {
+  const { deps, league, meta } = ctx
+  const log = (message: string, level: 'info' | 'warn' = 'info') => {
+    try {
+      deps.onEvent?.({ type: 'log', runId: meta.id, league, level, message: `${league}: ${message}` })
+    } catch {
+      // a listener must not break the run
+    }
+  }
+  const fromMemo = deps.selectionMemo?.recall(key)
+  if (fromMemo) {
+    const note = 'variant choice reused from this process (same matches, period, options)'
+    log(note)
+    return { selection: fromMemo, choice: { key, reusedFrom: null, note } }
+  }
+  const { found, notes } = await findStoredSelection(
+    deps.tracking,
+    experimentNameOf(deps.experimentPrefix),
+    key,
+    asked,
+  )
+  for (const note of notes) log(found ? note : `${note}; choosing again`, 'warn')
+  if (!found) return null
+  const note = reusedNote(found.runId)
+  log(note)
+  deps.selectionMemo?.remember(key, found.selection)
+  return { selection: found.selection, choice: { key, reusedFrom: found.runId, note } }
 }
 
 export async function chooseXi(

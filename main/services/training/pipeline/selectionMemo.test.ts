@@ -6,7 +6,7 @@ import {
   variantCandidates,
   type BacktestMatch,
 } from '../../../model/backtest'
-import { recallSelection, rememberSelection, selectionKey } from './selectionMemo'
+import { createSelectionMemo, selectionKey } from './selectionMemo'
 
 const { matches } = simulateLeagueForVariants()
 const EVAL_FROM = '2022-08-01'
@@ -40,6 +40,7 @@ describe('selection memo (--model auto reruns)', () => {
       selectVariant(m, options, period, candidates, undefined, EVAL_FROM)
     const first = await choose(matches)
     const k = key(matches)
+    const { recall: recallSelection, remember: rememberSelection } = createSelectionMemo()
     expect(recallSelection(k)).toBeUndefined()
     rememberSelection(k, first)
     // a new week of results inside the evaluation window: same key, and recomputing gives the same selection
@@ -50,5 +51,13 @@ describe('selection memo (--model auto reruns)', () => {
     expect(JSON.stringify(recalled)).toBe(JSON.stringify(again))
     recalled.candidates.length = 0
     expect(recallSelection(k)!.candidates).toHaveLength(2)
+    expect(createSelectionMemo().recall(k), 'each memo is its own').toBeUndefined()
+  })
+
+  it('keeps the last `kept` choices', async () => {
+    const memo = createSelectionMemo(2)
+    const sel = await selectVariant(matches, options, period, candidates, undefined, EVAL_FROM)
+    for (const k of ['a', 'b', 'c']) memo.remember(k, sel)
+    expect(['a', 'b', 'c'].map((k) => memo.recall(k) !== undefined)).toEqual([false, true, true])
   })
 })

@@ -17,6 +17,7 @@ import { EXPERIMENTS, experimentNameOf, modelNameOf } from './types'
 import { PIPELINE_STAGE, STAGE_TAG, type Stage } from '../../tracking/pipelineRecorder'
 import { registeredModelDescription } from '../../tracking/modelName'
 import { runSourceTags, xiSearchMetrics } from './mlflowView'
+import { recordSelection } from './storedSelection'
 
 export async function trackStep(
   ctx: LeagueStep,
@@ -91,6 +92,9 @@ export async function trackStep(
       startTime: ctx.startedAt,
     })
     ctx.parentRunId = parent.runId
+    // the --model auto choice and its key, for a later process or desktop to reuse (#23)
+    if (out.variantChoice && out.variantSelection)
+      await recordSelection(tracking, parent.runId, out.variantChoice, out.variantSelection)
     await tracking.log(parent.runId, {
       params,
       metrics: {

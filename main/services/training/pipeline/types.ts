@@ -14,6 +14,8 @@ import { registeredModelName } from '../../tracking/modelName'
 import { EXPERIMENTS } from '../../tracking/pipelineRecorder'
 import type { LeagueData } from '../leagueData'
 import type { WorkerPool } from '../workerPool'
+import type { SelectionMemo } from './selectionMemo'
+import type { VariantChoice } from './storedSelection'
 
 export interface PipelineSettings {
   /** Training window in years before each forecast (and before the final fit). */
@@ -83,6 +85,8 @@ export interface LeagueOutcome {
   modelParams?: Record<string, number>
   /** With model 'auto': how it was chosen. */
   variantSelection?: VariantSelection | null
+  /** With model 'auto': the choice's key, and the run it was reused from (storedSelection.ts, #23). */
+  variantChoice?: VariantChoice | null
   metrics: {
     model: MetricsSummary | null
     market: MetricsSummary | null
@@ -191,4 +195,6 @@ export interface PipelineDeps {
   force?: boolean
   /** Prefix of the experiment names the runs go to (`experimentNameOf`); default none: the team's names. */
   experimentPrefix?: string
+  /** `--model auto` choices kept for the owner's life, before the tracking store is asked (#23). */
+  selectionMemo?: SelectionMemo
 }
