@@ -82,13 +82,26 @@ export function renderGoalsMarkets(variants: readonly VariantGoals[], margin: st
           settlement(what === 'ah' ? v.goals_markets?.[j]?.asian_handicap : null),
         ])
       }
+      for (const v of what === 'ou' ? variants : []) {
+        const sv = v.goals_markets?.[j]?.served_over25
+        if (!sv) continue
+        rows.push([
+          `  ${v.variant} served (model while its gate is open, else P>2.5/P<2.5)`,
+          String(sv.n),
+          sv.model.brier.toFixed(4),
+          sv.model.log_loss.toFixed(4),
+          ci(sv.brier_diff),
+          ci(sv.log_loss_diff),
+          `model served for ${sv.model_served}`,
+        ])
+      }
     }
   }
   const t = goalsTarget(variants)
   return (
     `\ngoals markets: binary Brier (p − y)² and log loss of the model's forecast (its score matrix) and of the market's margin-free (${margin}) two-way price, ` +
     `on the forecast matches that quote it; O/U 2.5: y = 3+ goals; AH: home cover at the market's own line, scored on the settled share of the stake ` +
-    `(quarter-line half wins and half losses weigh ½, pushes are left out); Δ = model − market with a paired bootstrap ${Math.round(level * 100)}% interval by match date, negative = model better\n\n` +
+    `(quarter-line half wins and half losses weigh ½, pushes are left out); served O/U: the model's over 2.5 only while a one-sided paired-Brier e-process on earlier dates of this period says it beats Pinnacle's pre-match O/U at level 5 % (the 1X2 stages' gate; [p, 0, 1 − p] has RPS = Brier), else that price; Δ = model − market with a paired bootstrap ${Math.round(level * 100)}% interval by match date, negative = model better\n\n` +
     table(
       ['forecast', 'n', 'brier', 'log loss', 'Δbrier vs market', 'Δlog loss vs market', 'settlement'],
       rows,

@@ -8,6 +8,7 @@ import type { BootstrapOptions } from '../compare/pairedBootstrap'
 import type { BacktestRow } from './walkForward'
 import {
   compareGoalsMarkets,
+  gatedOver25,
   type GoalsMarketComparison,
   type GoalsMarketKey,
   type HandicapPrice,
@@ -26,6 +27,9 @@ export const GOALS_MARKETS: readonly GoalsMarketKey[] = [
   { bookmaker: 'PS', kind: 'pre-match' },
 ]
 
+/** What the served over 2.5 falls back to while the model's gate is closed: the price at ticket time. */
+const PRE_MATCH: GoalsMarketKey = { bookmaker: 'PS', kind: 'pre-match' }
+
 const keyOf = (m: { date: string; home: string; away: string }) => `${m.date}\u0000${m.home}\u0000${m.away}`
 
 /** The matches' goals prices by date + home + away (only those quoting any); null when none does. */
@@ -40,13 +44,17 @@ export function goalsPriceMap(
   return out.size ? out : null
 }
 
-/** The rows at `indices` (the common set) scored against each of {@link GOALS_MARKETS}. */
+/**
+ * The rows at `indices` (the common set) scored against each of {@link GOALS_MARKETS}, with the served over
+ * 2.5 (the model's while its gate over Pinnacle's pre-match O/U is open; `minRows` earlier pairs first).
+ */
 export function goalsMarketsOf(
   rows: readonly BacktestRow[],
   indices: readonly number[],
   prices: ReadonlyMap<string, GoalsPrices>,
   margin: MarginMethod,
   bootstrap?: BootstrapOptions,
+  minRows = 100,
 ): GoalsMarketComparison[] {
   const matches = indices.map((i) => {
     const r = rows[i]
@@ -60,7 +68,8 @@ export function goalsMarketsOf(
       asianHandicap: p?.asianHandicap ?? [],
     }
   })
-  return GOALS_MARKETS.map((k) => compareGoalsMarkets(matches, k, margin, bootstrap))
+  const served = gatedOver25(matches, PRE_MATCH, margin, minRows)
+  return GOALS_MARKETS.map((k) => compareGoalsMarkets(matches, k, margin, bootstrap, served))
 }
 
 /** 'Pinnacle closing O/U 2.5 (PC>2.5, PC<2.5)' and the like: which prices a market figure is. */

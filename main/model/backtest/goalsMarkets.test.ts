@@ -7,7 +7,7 @@ import {
   type GoalDifference,
 } from '../metrics/goals'
 import { mulberry32, normal, randomTeams, simulateLeague } from '../simulate/simulateLeague'
-import { compareGoalsMarkets, type GoalsMarketMatch } from './goalsMarkets'
+import { compareGoalsMarkets, gatedOver25, type GoalsMarketMatch } from './goalsMarkets'
 import { walkForward } from './walkForward'
 
 const HOME_ADVANTAGE = 0.25
@@ -133,6 +133,30 @@ describe('goals markets against a known truth (seeded simulator)', () => {
     expect(r.over25!.brier_diff.mean).toBeGreaterThan(-0.002)
     expect(r.over25!.brier_diff.mean).toBeLessThan(0.01)
     expect(r.asian_handicap!.brier_diff.mean).toBeLessThan(0.01)
+  })
+
+  it('the served over 2.5 switches to the model only on evidence from earlier dates: on for a better model, off for a worse one', () => {
+    const better = withModel(simulated(15, 0.5), (t) => t)
+    const g = gatedOver25(better, PS_CLOSING, 'multiplicative', 100)
+    const on = compareGoalsMarkets(better, PS_CLOSING, 'multiplicative', undefined, g).served_over25!
+    expect(on.model_served).toBeGreaterThan(200)
+    expect(on.brier_diff.mean).toBeLessThan(0)
+    // the first date is always the market's: nothing earlier to judge by
+    expect(g.modelServed[0]).toBe(false)
+    const rng = mulberry32(9)
+    const worse = withModel(simulated(15, 0), (t) => ({
+      over25: logistic(logit(t.over25) + 0.4 * normal(rng)),
+      goalDifference: t.goalDifference,
+    }))
+    const off = compareGoalsMarkets(
+      worse,
+      PS_CLOSING,
+      'multiplicative',
+      undefined,
+      gatedOver25(worse, PS_CLOSING, 'multiplicative', 100),
+    ).served_over25!
+    expect(off.model_served).toBe(0)
+    expect(off.brier_diff.mean).toBeCloseTo(0, 12) // the market itself was served
   })
 
   it('leaves out matches without a model forecast or without the chosen market', () => {

@@ -21,6 +21,7 @@ import {
   type GoalDifference,
 } from '../metrics/goals'
 import { pairedBootstrap, type BootstrapInterval, type BootstrapOptions } from '../compare/pairedBootstrap'
+import { StageGate } from './stageGate'
 
 export type PriceKind = 'pre-match' | 'closing'
 
@@ -85,6 +86,52 @@ export interface GoalsMarketComparison {
   margin: MarginMethod
   over25: GoalsMarketScore | null
   asian_handicap: AsianHandicapScore | null
+  /**
+   * With `served`: the served over 2.5 (the model's only while its gate is open, else the pre-match market's;
+   * {@link gatedOver25}) against this market, in the `model` fields; `model_served` counts the matches the
+   * model was served for.
+   */
+  served_over25?: (GoalsMarketScore & { model_served: number }) | null
+}
+
+/**
+ * The served over 2.5, match by match (null: no model or no pre-match price): the model's forecast while its
+ * gate is open, else `base`'s margin-free price. The gate is the 1X2 stages' (stageGate.ts, a one-sided
+ * paired betting e-process at level 5 %, valid at every date) fed the binary forecasts as [p, 0, 1 − p] —
+ * whose RPS is exactly the binary Brier (p − y)² — on the matches of EARLIER dates only, so no forecast sees
+ * its own result. `minRows` earlier pairs before it may open (the walk-forward's minHistory).
+ */
+export function gatedOver25(
+  matches: readonly GoalsMarketMatch[],
+  base: GoalsMarketKey,
+  margin: MarginMethod,
+  minRows: number,
+): { served: (number | null)[]; modelServed: boolean[] } {
+  const order = matches
+    .map((_, i) => i)
+    .sort((a, b) => (matches[a].date < matches[b].date ? -1 : matches[a].date > matches[b].date ? 1 : a - b))
+  const gate = new StageGate(minRows)
+  const served: (number | null)[] = matches.map(() => null)
+  const modelServed = matches.map(() => false)
+  let pending: { model: number; market: number; over: boolean }[] = []
+  let date = ''
+  for (const i of order) {
+    const m = matches[i]
+    if (m.date !== date) {
+      for (const r of pending) {
+        gate.add([r.model, 0, 1 - r.model], [r.market, 0, 1 - r.market], r.over ? 'H' : 'A')
+      }
+      pending = []
+      date = m.date
+    }
+    const t = m.totals.find((q) => q.line === 2.5 && isKey(q, base))
+    const market = t ? twoWay(t.over, t.under, margin) : null
+    if (!m.model || market === null) continue
+    modelServed[i] = gate.open
+    served[i] = gate.open ? m.model.over25 : market
+    pending.push({ model: m.model.over25, market, over: m.homeGoals + m.awayGoals > 2.5 })
+  }
+  return { served, modelServed }
 }
 
 const isKey = (q: { bookmaker: string; kind: PriceKind }, k: GoalsMarketKey) =>
@@ -148,18 +195,26 @@ export function compareGoalsMarkets(
   market: GoalsMarketKey,
   margin: MarginMethod,
   bootstrap?: BootstrapOptions,
+  served?: { served: readonly (number | null)[]; modelServed: readonly boolean[] },
 ): GoalsMarketComparison {
   const ou: Scored[] = []
+  const sv: Scored[] = []
+  let modelServed = 0
   const ah: Scored[] = []
   let pushes = 0
   let halfSettled = 0
-  for (const m of matches) {
+  for (const [i, m] of matches.entries()) {
     if (!m.model) continue
     const t = m.totals.find((q) => q.line === 2.5 && isKey(q, market))
     const pOver = t ? twoWay(t.over, t.under, margin) : null
     if (pOver !== null) {
       const y = m.homeGoals + m.awayGoals > 2.5 ? 1 : 0
       ou.push({ date: m.date, weight: 1, y, model: m.model.over25, market: pOver })
+      const p = served?.served[i]
+      if (p != null) {
+        sv.push({ date: m.date, weight: 1, y, model: p, market: pOver })
+        if (served?.modelServed[i]) modelServed++
+      }
     }
     const h = m.asianHandicap.find((q) => isKey(q, market))
     const pHome = h ? twoWay(h.home, h.away, margin) : null
@@ -175,10 +230,12 @@ export function compareGoalsMarkets(
     }
   }
   const ahScore = summarise(ah, bootstrap)
+  const svScore = served ? summarise(sv, bootstrap) : null
   return {
     market,
     margin,
     over25: summarise(ou, bootstrap),
     asian_handicap: ahScore ? { ...ahScore, pushes, half_settled: halfSettled } : null,
+    ...(served ? { served_over25: svScore ? { ...svScore, model_served: modelServed } : null } : {}),
   }
 }
