@@ -23,6 +23,7 @@ import {
   type PipelineTrigger,
 } from './pipeline'
 import { featureStoreRebuilder } from './featureRebuild'
+import { createSelectionMemo } from './pipeline/selectionMemo'
 import { createWorkerPool, defaultPoolSize, type JobInfo, type WorkerPool } from './workerPool'
 
 export const HISTORY_KEY = 'training.pipeline.history'
@@ -126,6 +127,8 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       ? options.pipelineSettings()
       : options.pipelineSettings),
   })
+  // --model auto choices reused for the service's life before the tracking store is asked (#23)
+  const selectionMemo = createSelectionMemo()
   let pool: WorkerPool | null = null
   const getPool = () =>
     (pool ??= createWorkerPool({
@@ -244,6 +247,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
           codeVersion: options.codeVersion,
           force: run.force ?? false,
           experimentPrefix: options.experimentPrefix?.(),
+          selectionMemo,
         },
         { id: run.id, trigger: run.trigger },
       )
