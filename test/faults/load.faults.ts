@@ -82,10 +82,9 @@ describe('load through the browser bridge', () => {
       // Warm up every kind once and one whole pipeline (modules loaded on first use, worker pool,
       // prepared statements), so the heap comparison measures what the load leaves behind.
       for (const [name, input] of CALLS) await call(name, input)
-      // force: every run trains (unchanged data would otherwise make each run a quick 'nothing changed')
       const first = await scoreline.dispatch(
         'training.runPipeline',
-        { wait: true, trigger: 'manual', force: true },
+        { wait: true, trigger: 'manual' },
         { transport: 'test' },
       )
       expect(first.ok).toBe(true)
@@ -102,7 +101,7 @@ describe('load through the browser bridge', () => {
         while (!stop) {
           const r = await scoreline.dispatch(
             'training.runPipeline',
-            { wait: true, trigger: 'manual', force: true },
+            { wait: true, trigger: 'manual' },
             { transport: 'test' },
           )
           if (!r.ok) pipelineErrors.push(r.error.message)
