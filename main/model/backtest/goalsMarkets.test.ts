@@ -159,6 +159,28 @@ describe('goals markets against a known truth (seeded simulator)', () => {
     expect(off.brier_diff.mean).toBeCloseTo(0, 12) // the market itself was served
   })
 
+  it('has no lookahead: changing every result and price after a date leaves the served over 2.5 before it unchanged', () => {
+    const base = withModel(simulated(15, 0.5), (t) => t)
+    const cut = base[Math.floor(base.length / 2)].date
+    const changed = base.map((m) =>
+      m.date > cut
+        ? {
+            ...m,
+            homeGoals: 0,
+            awayGoals: 0,
+            totals: [{ ...m.totals[0], over: 1.2, under: 4.5 }],
+          }
+        : m,
+    )
+    const a = gatedOver25(base, PS_CLOSING, 'multiplicative', 100)
+    const b = gatedOver25(changed, PS_CLOSING, 'multiplicative', 100)
+    const upTo = (x: typeof a) =>
+      base.flatMap((m, i) => (m.date <= cut ? [[x.served[i], x.modelServed[i]]] : []))
+    expect(upTo(a)).toEqual(upTo(b))
+    expect(a.modelServed.some((on, i) => on && base[i].date <= cut)).toBe(true) // the gate did open before the cut
+    expect(b.served).not.toEqual(a.served) // and later ones do change
+  })
+
   it('leaves out matches without a model forecast or without the chosen market', () => {
     const sim = withModel(simulated(14, 0), (t) => t)
     sim[0].model = null
