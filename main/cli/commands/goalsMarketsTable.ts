@@ -82,7 +82,8 @@ export function renderGoalsMarkets(variants: readonly VariantGoals[], margin: st
           settlement(what === 'ah' ? v.goals_markets?.[j]?.asian_handicap : null),
         ])
       }
-      for (const v of what === 'ou' ? variants : []) {
+      // the served O/U against the close (against the pre-match price it falls back to, it is 0 while closed)
+      for (const v of what === 'ou' && g.market.kind === 'closing' ? variants : []) {
         const sv = v.goals_markets?.[j]?.served_over25
         if (!sv) continue
         rows.push([
