@@ -10,7 +10,7 @@ import path from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../test/support/sharedData'
-import { buildApp, CHROMIUM, CHROMIUM_ARGS, repoRoot, serve, type Served } from './support/serve'
+import { apiCaller, buildApp, CHROMIUM, CHROMIUM_ARGS, repoRoot, serve, type Served } from './support/serve'
 
 const dataDir = footballDataDir()
 const runnable = existsSync(CHROMIUM) && dataDir !== undefined
@@ -26,16 +26,7 @@ describe.skipIf(!runnable)('Features screen in the browser bridge', () => {
     leagues: { league: string; version: string | null; runId: string | null }[]
   }
 
-  const callApi = async <T>(name: string, input: unknown): Promise<T> => {
-    const response = await fetch(`${served.origin}/api/${name}`, {
-      method: 'POST',
-      headers: { 'x-scoreline-token': served.token, 'content-type': 'application/json' },
-      body: JSON.stringify(input),
-    })
-    const result = (await response.json()) as { ok: boolean; value?: T; error?: { message: string } }
-    if (!result.ok) throw new Error(`${name}: ${result.error?.message}`)
-    return result.value as T
-  }
+  const callApi = <T>(name: string, input: unknown) => apiCaller(served)<T>(name, input)
 
   beforeAll(async () => {
     buildApp()

@@ -21,7 +21,7 @@ import {
 import { startFootballDataServer } from '../main/services/data/testing/footballDataServer'
 import type { FixturesPriceDto } from '../shared/api/domains/fixtures'
 import type { JackpotAnalysisDto } from '../shared/api/domains/jackpots'
-import { buildApp, CHROMIUM, CHROMIUM_ARGS, repoRoot, serve, type Served } from './support/serve'
+import { apiCaller, buildApp, CHROMIUM, CHROMIUM_ARGS, repoRoot, serve, type Served } from './support/serve'
 
 const runnable = existsSync(CHROMIUM)
 /** Simulated clubs that keep their strength from season to season (the fixtures are priced from it). */
@@ -49,16 +49,7 @@ describe.skipIf(!runnable)('Fixtures screen in the browser bridge', () => {
   let seasonFiles: string[] = []
   const shots = path.join(repoRoot, 'e2e', 'screenshots')
 
-  const callApi = async <T>(name: string, input: unknown): Promise<T> => {
-    const response = await fetch(`${served.origin}/api/${name}`, {
-      method: 'POST',
-      headers: { 'x-scoreline-token': served.token, 'content-type': 'application/json' },
-      body: JSON.stringify(input),
-    })
-    const result = (await response.json()) as { ok: boolean; value?: T; error?: { message: string } }
-    if (!result.ok) throw new Error(`${name}: ${result.error?.message}`)
-    return result.value as T
-  }
+  const callApi = <T>(name: string, input: unknown) => apiCaller(served)<T>(name, input)
 
   let firstRound = ''
   beforeAll(async () => {

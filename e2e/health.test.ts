@@ -13,7 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../test/support/sharedData'
 import type { HealthAlertsDto, HealthReportDto } from '../shared/api/domains/health'
-import { buildApp, CHROMIUM, CHROMIUM_ARGS, repoRoot, serve, type Served } from './support/serve'
+import { apiCaller, buildApp, CHROMIUM, CHROMIUM_ARGS, repoRoot, serve, type Served } from './support/serve'
 
 const dataDir = footballDataDir()
 const runnable = existsSync(CHROMIUM) && dataDir !== undefined
@@ -25,16 +25,7 @@ describe.skipIf(!runnable)('Model health screen in the browser bridge', () => {
   let browser: Browser
   const shots = path.join(repoRoot, 'e2e', 'screenshots')
 
-  const callApi = async <T>(name: string, input: unknown): Promise<T> => {
-    const response = await fetch(`${served.origin}/api/${name}`, {
-      method: 'POST',
-      headers: { 'x-scoreline-token': served.token, 'content-type': 'application/json' },
-      body: JSON.stringify(input),
-    })
-    const result = (await response.json()) as { ok: boolean; value?: T; error?: { message: string } }
-    if (!result.ok) throw new Error(`${name}: ${result.error?.message}`)
-    return result.value as T
-  }
+  const callApi = <T>(name: string, input: unknown) => apiCaller(served)<T>(name, input)
   const season = (s: string) => path.join(dataDir!, 'E0', `E0_${s}.csv`)
 
   beforeAll(async () => {
