@@ -1,9 +1,11 @@
 // `pipeline run --model auto` (#23): E0 + SP1 + D1 as an analyst's store holds them today (2020-21 .. 2025-26, the
 // evaluation window the latest season), local tracking and feature stores, a pool of 2 workers at nice 0. The
-// first run chooses each league's variant among every candidate on the year before the window; the second is the
-// same run again (forced, as after this week's results: the choice reads nothing inside the window), which reuses
-// the choice (pipeline/selectionMemo.ts). Both measured in the same run, with the time of each step summed over
-// the leagues, CPU/wall and the load average. Needs ../shared/data (no simulated stand-in: the figure is about
+// first run chooses each league's variant among every candidate on the year before the window; then the same run
+// again (forced, as after this week's results: the choice reads nothing inside the window) twice: in the same
+// process (the choice from the injected memo), and as a new process would run it — the weekly trainer, each CLI
+// `pipeline run` — with a fresh memo, a fresh worker pool and a new tracking store instance over the same
+// tracking database (the choice read back from the first run, pipeline/storedSelection.ts). All measured in the
+// same run, with the time of each step summed over the leagues, CPU/wall and the load average. Needs ../shared/data (no simulated stand-in: the figure is about
 // real seasons). `npx tsx bench/modelAuto.bench.ts` prints a table; `run()` returns the rows for bench/run.ts.
 import fs from 'node:fs'
 import os from 'node:os'
@@ -13,6 +15,7 @@ import { openMemoryDatabase } from '../main/services/data/db'
 import { importFile } from '../main/services/data/import'
 import { createWorkerPool } from '../main/services/training/workerPool'
 import { DEFAULT_PIPELINE_SETTINGS, runPipeline } from '../main/services/training/pipeline'
+import { createSelectionMemo } from '../main/services/training/pipeline/selectionMemo'
 import { featureStoreRebuilder } from '../main/services/training/featureRebuild'
 import { LocalTrackingStore } from '../main/services/tracking/localTrackingStore'
 import { openTrackingDatabase } from '../main/services/tracking/localSchema'
@@ -38,22 +41,37 @@ export async function run(): Promise<BenchResult[]> {
   const db = openMemoryDatabase()
   for (const f of files) await importFile(db, f)
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scoreline-bench-auto-'))
-  const tracking = new LocalTrackingStore({
-    db: openTrackingDatabase(path.join(tmp, 'tracking.sqlite')),
-    ownsDb: true,
+  const trackingDb = path.join(tmp, 'tracking.sqlite')
+  // what a process holds: its own tracking store instance, worker pool and memo
+  const openProcess = () => ({
+    tracking: new LocalTrackingStore({ db: openTrackingDatabase(trackingDb), ownsDb: true }),
+    pool: createWorkerPool({ workerUrl: WORKER, size: 2, workerNice: 0 }),
+    selectionMemo: createSelectionMemo(),
   })
+  const closeProcess = async (p: ReturnType<typeof openProcess>) => {
+    await p.pool.close()
+    p.tracking.close()
+  }
   const features = SqliteFeatureStore.open(path.join(tmp, 'features.sqlite'))
-  const pool = createWorkerPool({ workerUrl: WORKER, size: 2, workerNice: 0 })
   const rows: BenchResult[] = []
+  let proc = openProcess()
   try {
     let n = 0
     const once = async (label: string) => {
+      const { tracking, pool, selectionMemo } = proc
       const c0 = process.cpuUsage()
       const t0 = performance.now()
       const r = await runPipeline(
         LEAGUES,
         { ...DEFAULT_PIPELINE_SETTINGS, model: 'auto' },
-        { db, tracking, pool, force: true, rebuildFeatures: featureStoreRebuilder(features, db) },
+        {
+          db,
+          tracking,
+          pool,
+          selectionMemo,
+          force: true,
+          rebuildFeatures: featureStoreRebuilder(features, db),
+        },
         { id: `bench-auto-${++n}`, trigger: 'manual' },
       )
       const wall = performance.now() - t0
@@ -64,6 +82,7 @@ export async function run(): Promise<BenchResult[]> {
       const chosen = r.leagues
         .map((l) => `${l.league} ${l.modelVariant}${JSON.stringify(l.modelParams)}`)
         .join(', ')
+      const reused = r.leagues.filter((l) => l.variantChoice?.note.startsWith('variant choice reused')).length
       const split = ['model', 'xi', 'backtest']
         .map((s) => `${s} ${((steps.get(s) ?? 0) / 1000).toFixed(1)} s`)
         .join(', ')
@@ -72,14 +91,16 @@ export async function run(): Promise<BenchResult[]> {
         median_ms: Math.round(wall),
         runs: 1,
         target_ms: TARGET_MS,
-        note: `${split}; CPU ${((c.user + c.system) / 1e6).toFixed(1)} s (all threads), CPU/wall ${((c.user + c.system) / 1000 / wall).toFixed(2)}; load average ${os.loadavg()[0].toFixed(1)} (${os.availableParallelism()} cores); chose ${chosen}`,
+        note: `${split}; choice reused in ${reused}/${r.leagues.length} leagues; CPU ${((c.user + c.system) / 1e6).toFixed(1)} s (all threads), CPU/wall ${((c.user + c.system) / 1000 / wall).toFixed(2)}; load average ${os.loadavg()[0].toFixed(1)} (${os.availableParallelism()} cores); chose ${chosen}`,
       })
     }
     await once('first run (baseline)')
-    await once('rerun, same matches up to the selection period (choice reused)')
+    await once('rerun, same process (choice from the memo)')
+    await closeProcess(proc)
+    proc = openProcess()
+    await once('rerun, new process: fresh memo and pool, same tracking DB (choice from the store)')
   } finally {
-    await pool.close()
-    tracking.close()
+    await closeProcess(proc)
     await features.close()
     fs.rmSync(tmp, { recursive: true, force: true })
     db.close()
