@@ -17,6 +17,7 @@ import { walkOptions } from './records'
 import { selectionKey } from './selectionMemo'
 import { CHOSEN_NOTE, findStoredSelection, reusedNote, type VariantChoice } from './storedSelection'
 import { experimentNameOf } from './types'
+import { PIPELINE_PROTOCOL } from './unchanged'
 import type { ChosenVariant, LeagueStep } from './step'
 
 export async function loadStep(ctx: LeagueStep): Promise<LeagueData> {
@@ -42,7 +43,13 @@ export async function chooseVariant(ctx: LeagueStep, data: LeagueData): Promise<
     const period = selectionPeriodBefore(data.evaluation.from)
     const candidates = variantCandidates()
     const options = { windowYears: s.windowYears, xi: DEFAULT_XI }
-    const key = selectionKey(data.matches, period, options, candidates)
+    // with the code that chose: a stored choice outlives the process, and another desktop may run other code
+    const key = selectionKey(
+      data.matches,
+      period,
+      { ...options, protocol: PIPELINE_PROTOCOL, code: deps.codeVersion ?? 'dev' },
+      candidates,
+    )
     const known = await recallChoice(ctx, key, { period, candidates })
     progress(
       'model',

@@ -38,7 +38,7 @@ describe('the --model auto choice kept in the tracking store', () => {
   const openStore = () =>
     new LocalTrackingStore({ db: openTrackingDatabase(path.join(dir, 'tracking.sqlite')), ownsDb: true })
   // one "process": its own store instance and memo over the shared tracking database
-  const runInNewProcess = async (id: string) => {
+  const runInNewProcess = async (id: string, codeVersion?: string) => {
     const tracking = openStore()
     const events: PipelineEvent[] = []
     const jobsBefore = variantJobs
@@ -57,6 +57,7 @@ describe('the --model auto choice kept in the tracking store', () => {
             },
           },
           force: true,
+          codeVersion,
           selectionMemo: createSelectionMemo(),
           onEvent: (e) => events.push(e),
         },
@@ -117,6 +118,12 @@ describe('the --model auto choice kept in the tracking store', () => {
     expect(third.walkForwards).toBe(first.walkForwards)
     expect(third.run.tags[SELECTION_TAGS.key]).not.toBe(first.run.tags[SELECTION_TAGS.key])
     expect(third.run.tags[SELECTION_TAGS.reusedFrom]).toBeUndefined()
+  }, 120_000)
+
+  it('other code (another version of the app) chooses again on the same matches', async () => {
+    const other = await runInNewProcess('p4', 'v-next')
+    expect(other.walkForwards).toBe(first.walkForwards)
+    expect(other.l.variantChoice?.reusedFrom).toBeNull()
   }, 120_000)
 
   it('a corrupt, older-format, unfinished or mismatched stored choice is passed over, one note each', async () => {
