@@ -2,14 +2,18 @@
 // evaluation window the latest season), local tracking and feature stores, a pool of 2 workers at nice 0. The
 // first run chooses each league's variant among every candidate on the year before the window; then the same run
 // again (forced, as after this week's results: the choice reads nothing inside the window) twice: in the same
-// process (the choice from the injected memo), and as a new process would run it — the weekly trainer, each CLI
-// `pipeline run` — with a fresh memo, a fresh worker pool and a new tracking store instance over the same
-// tracking database (the choice read back from the first run, pipeline/storedSelection.ts). All measured in the
-// same run, with the time of each step summed over the leagues, CPU/wall and the load average. Needs ../shared/data (no simulated stand-in: the figure is about
-// real seasons). `npx tsx bench/modelAuto.bench.ts` prints a table; `run()` returns the rows for bench/run.ts.
+// process (the choice from the injected memo), and in a process of its own (this file with --rerun), as the
+// weekly trainer and each CLI `pipeline run` are: a fresh memo, worker pool and tracking store instance over the
+// same tracking database (the choice read back from the first run, pipeline/storedSelection.ts); its figure is
+// the pipeline's, after the child loaded the seasons. All measured in the same run, with the time of each step
+// summed over the leagues, CPU/wall and the load average. Needs ../shared/data (no simulated stand-in: the figure
+// is about real seasons). `npx tsx bench/modelAuto.bench.ts` prints a table; `run()` returns the rows for bench/run.ts.
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type Database from 'better-sqlite3'
 import { footballDataDir } from '../test/support/sharedData'
 import { openMemoryDatabase } from '../main/services/data/db'
 import { importFile } from '../main/services/data/import'
@@ -27,10 +31,113 @@ const SEASONS = ['2020-21', '2021-22', '2022-23', '2023-24', '2024-25', '2025-26
 const WORKER = new URL('../main/services/training/modelWorker.ts', import.meta.url)
 const TARGET_MS = 15_000
 
-export async function run(): Promise<BenchResult[]> {
+type Proc = {
+  tracking: LocalTrackingStore
+  pool: ReturnType<typeof createWorkerPool>
+  selectionMemo: ReturnType<typeof createSelectionMemo>
+}
+
+/** What a process holds: its own tracking store instance over the shared database, worker pool and memo. */
+const openProcess = (trackingDb: string): Proc => ({
+  tracking: new LocalTrackingStore({ db: openTrackingDatabase(trackingDb), ownsDb: true }),
+  pool: createWorkerPool({ workerUrl: WORKER, size: 2, workerNice: 0 }),
+  selectionMemo: createSelectionMemo(),
+})
+const closeProcess = async (p: Proc) => {
+  await p.pool.close()
+  p.tracking.close()
+}
+
+async function loadStore(files: readonly string[]): Promise<Database.Database> {
+  const db = openMemoryDatabase()
+  for (const f of files) await importFile(db, f)
+  return db
+}
+
+/** One forced pipeline run over the three leagues, as a bench row. */
+async function once(
+  db: Database.Database,
+  proc: Proc,
+  features: SqliteFeatureStore,
+  id: string,
+  label: string,
+): Promise<BenchResult> {
+  const { tracking, pool, selectionMemo } = proc
+  const c0 = process.cpuUsage()
+  const t0 = performance.now()
+  const r = await runPipeline(
+    LEAGUES,
+    { ...DEFAULT_PIPELINE_SETTINGS, model: 'auto' },
+    { db, tracking, pool, selectionMemo, force: true, rebuildFeatures: featureStoreRebuilder(features, db) },
+    { id, trigger: 'manual' },
+  )
+  const wall = performance.now() - t0
+  const c = process.cpuUsage(c0)
+  if (r.state !== 'succeeded') throw new Error(`pipeline ${r.state}: ${r.summary}`)
+  const steps = new Map<string, number>()
+  for (const l of r.leagues) for (const s of l.steps) steps.set(s.step, (steps.get(s.step) ?? 0) + s.ms)
+  const chosen = r.leagues
+    .map((l) => `${l.league} ${l.modelVariant}${JSON.stringify(l.modelParams)}`)
+    .join(', ')
+  const reused = r.leagues.filter((l) => l.variantChoice?.note.startsWith('variant choice reused')).length
+  const split = ['model', 'xi', 'backtest']
+    .map((s) => `${s} ${((steps.get(s) ?? 0) / 1000).toFixed(1)} s`)
+    .join(', ')
+  return {
+    name: `pipeline --model auto, ${LEAGUES.join(' + ')}, 2 workers: ${label}`,
+    median_ms: Math.round(wall),
+    runs: 1,
+    target_ms: TARGET_MS,
+    note: `${split}; choice reused in ${reused}/${r.leagues.length} leagues; CPU ${((c.user + c.system) / 1e6).toFixed(1)} s (all threads), CPU/wall ${((c.user + c.system) / 1000 / wall).toFixed(2)}; load average ${os.loadavg()[0].toFixed(1)} (${os.availableParallelism()} cores); chose ${chosen}`,
+  }
+}
+
+const ROW_MARK = 'MODEL_AUTO_ROW '
+
+/** The rerun in a process of its own (this file with --rerun <dir>): the row on stdout after ROW_MARK. */
+function rerunInNewProcess(tmp: string): Promise<BenchResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), '--rerun', tmp],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')))
+    child.on('error', reject)
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(ROW_MARK))
+      if (code === 0 && line) resolve(JSON.parse(line.slice(ROW_MARK.length)) as BenchResult)
+      else reject(new Error(`the rerun process exited with ${code}: ${out.trim().slice(-500)}`))
+    })
+  })
+}
+
+async function rerunChild(files: readonly string[], tmp: string): Promise<void> {
+  const db = await loadStore(files)
+  const proc = openProcess(path.join(tmp, 'tracking.sqlite'))
+  const features = SqliteFeatureStore.open(path.join(tmp, 'features.sqlite'))
+  try {
+    const label = 'rerun in a new process: fresh memo and pool, same tracking DB (choice from the store)'
+    process.stdout.write(
+      `${ROW_MARK}${JSON.stringify(await once(db, proc, features, 'bench-auto-3', label))}\n`,
+    )
+  } finally {
+    await closeProcess(proc)
+    await features.close()
+    db.close()
+  }
+}
+
+function leagueFiles(): string[] | null {
   const dir = footballDataDir()
   const files = LEAGUES.flatMap((l) => SEASONS.map((s) => path.join(dir ?? '', l, `${l}_${s}.csv`)))
-  if (!dir || !files.every((f) => fs.existsSync(f)))
+  return dir && files.every((f) => fs.existsSync(f)) ? files : null
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const files = leagueFiles()
+  if (!files)
     return [
       {
         name: 'pipeline --model auto: SKIPPED (needs ../shared/data E0, SP1, D1 2020-21..2025-26)',
@@ -38,74 +145,29 @@ export async function run(): Promise<BenchResult[]> {
         runs: 0,
       },
     ]
-  const db = openMemoryDatabase()
-  for (const f of files) await importFile(db, f)
+  const db = await loadStore(files)
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scoreline-bench-auto-'))
-  const trackingDb = path.join(tmp, 'tracking.sqlite')
-  // what a process holds: its own tracking store instance, worker pool and memo
-  const openProcess = () => ({
-    tracking: new LocalTrackingStore({ db: openTrackingDatabase(trackingDb), ownsDb: true }),
-    pool: createWorkerPool({ workerUrl: WORKER, size: 2, workerNice: 0 }),
-    selectionMemo: createSelectionMemo(),
-  })
-  const closeProcess = async (p: ReturnType<typeof openProcess>) => {
-    await p.pool.close()
-    p.tracking.close()
-  }
+  const proc = openProcess(path.join(tmp, 'tracking.sqlite'))
   const features = SqliteFeatureStore.open(path.join(tmp, 'features.sqlite'))
   const rows: BenchResult[] = []
-  let proc = openProcess()
   try {
-    let n = 0
-    const once = async (label: string) => {
-      const { tracking, pool, selectionMemo } = proc
-      const c0 = process.cpuUsage()
-      const t0 = performance.now()
-      const r = await runPipeline(
-        LEAGUES,
-        { ...DEFAULT_PIPELINE_SETTINGS, model: 'auto' },
-        {
-          db,
-          tracking,
-          pool,
-          selectionMemo,
-          force: true,
-          rebuildFeatures: featureStoreRebuilder(features, db),
-        },
-        { id: `bench-auto-${++n}`, trigger: 'manual' },
-      )
-      const wall = performance.now() - t0
-      const c = process.cpuUsage(c0)
-      if (r.state !== 'succeeded') throw new Error(`pipeline ${r.state}: ${r.summary}`)
-      const steps = new Map<string, number>()
-      for (const l of r.leagues) for (const s of l.steps) steps.set(s.step, (steps.get(s.step) ?? 0) + s.ms)
-      const chosen = r.leagues
-        .map((l) => `${l.league} ${l.modelVariant}${JSON.stringify(l.modelParams)}`)
-        .join(', ')
-      const reused = r.leagues.filter((l) => l.variantChoice?.note.startsWith('variant choice reused')).length
-      const split = ['model', 'xi', 'backtest']
-        .map((s) => `${s} ${((steps.get(s) ?? 0) / 1000).toFixed(1)} s`)
-        .join(', ')
-      rows.push({
-        name: `pipeline --model auto, ${LEAGUES.join(' + ')}, 2 workers: ${label}`,
-        median_ms: Math.round(wall),
-        runs: 1,
-        target_ms: TARGET_MS,
-        note: `${split}; choice reused in ${reused}/${r.leagues.length} leagues; CPU ${((c.user + c.system) / 1e6).toFixed(1)} s (all threads), CPU/wall ${((c.user + c.system) / 1000 / wall).toFixed(2)}; load average ${os.loadavg()[0].toFixed(1)} (${os.availableParallelism()} cores); chose ${chosen}`,
-      })
-    }
-    await once('first run (baseline)')
-    await once('rerun, same process (choice from the memo)')
-    await closeProcess(proc)
-    proc = openProcess()
-    await once('rerun, new process: fresh memo and pool, same tracking DB (choice from the store)')
+    rows.push(await once(db, proc, features, 'bench-auto-1', 'first run (baseline)'))
+    rows.push(await once(db, proc, features, 'bench-auto-2', 'rerun, same process (choice from the memo)'))
   } finally {
     await closeProcess(proc)
     await features.close()
-    fs.rmSync(tmp, { recursive: true, force: true })
     db.close()
+  }
+  try {
+    rows.push(await rerunInNewProcess(tmp))
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true })
   }
   return rows
 }
 
-if (isMain(import.meta.url)) printResults(await run())
+const rerunAt = process.argv.indexOf('--rerun')
+if (isMain(import.meta.url)) {
+  if (rerunAt > 0) await rerunChild(leagueFiles() ?? [], process.argv[rerunAt + 1])
+  else printResults(await run())
+}
