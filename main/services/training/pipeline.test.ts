@@ -123,12 +123,12 @@ describe('training pipeline (local tracking and feature stores)', () => {
     })
     expect(parent.metrics.rps).toBe(first.leagues[0].metrics?.calibrated?.rps)
     expect(parent.tags['scoreline.eval_window']).toMatch(/^E0:2021-08-\d\d\.\.2022-05-\d\d:[0-9a-f]{12}$/)
-    // durations are real: the run starts when the league's work started, not when it was logged
+    // durations are real: the run starts when the league's work started, not when it was logged. The run
+    // spans the work before tracking; its end time is stamped during the track step, so that step counts
+    // only in part and is left out of the bound (with it the check failed by a few ms under load).
     const ms = (step: string) => first.leagues[0].steps.find((t) => t.step === step)?.ms ?? 0
     const duration = (parent.info.endTime ?? 0) - parent.info.startTime
-    expect(duration).toBeGreaterThanOrEqual(
-      Math.floor(ms('load') + ms('xi') + ms('backtest') + ms('track')) - 5,
-    )
+    expect(duration).toBeGreaterThanOrEqual(Math.floor(ms('load') + ms('xi') + ms('backtest')) - 5)
     expect(duration).toBeLessThan(first.leagues.length * 60_000)
     const fitRun = (
       await tracking.searchRuns({
