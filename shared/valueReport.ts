@@ -18,16 +18,22 @@ export interface ValueHeadlineInput {
     roi: { mean: number; lo: number; hi: number }
   } | null
   clv: { n: number; beatRate: number; meanLogRatio: { mean: number; lo: number; hi: number } } | null
-  kelly: {
-    fraction: number
-    growth: number
-    growthLo: number
-    growthHi: number
-    roi: number
-    roiLo: number
-    roiHi: number
-    maxDrawdown: number
-  } | null
+  kelly: ValueKellyFigures | null
+}
+
+/** Fractional Kelly as reported; main/model/backtest/valueBets.ts's KellySummary adds bets and turnover. */
+export interface ValueKellyFigures {
+  fraction: number
+  /** Final / initial bankroll, with the replayed-bootstrap interval. */
+  growth: number
+  growthLo: number
+  growthHi: number
+  /** ROI on turnover = (final − initial) / turnover, with the replayed-bootstrap interval. */
+  roi: number
+  roiLo: number
+  roiHi: number
+  /** Worst fall from a running peak, as a share of that peak. */
+  maxDrawdown: number
 }
 
 const pct = (x: number, digits = 1) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(digits)}`

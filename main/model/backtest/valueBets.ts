@@ -19,6 +19,7 @@
 import { DixonColesError } from '../dixonColes/errors'
 import { mulberry32 } from '../simulate/simulateLeague'
 import type { OutcomeLetter, Triple } from '../metrics'
+import type { ValueKellyFigures } from '../../../shared/valueReport'
 import {
   DEFAULT_BOOTSTRAP_SEED,
   DEFAULT_RESAMPLES,
@@ -94,21 +95,10 @@ export interface ClvSummary {
   meanLogRatio: BootstrapInterval
 }
 
-export interface KellySummary {
-  fraction: number
+export interface KellySummary extends ValueKellyFigures {
   bets: number
   /** Total staked, in units of the initial bankroll. */
   turnover: number
-  /** Final / initial bankroll, with the replayed-bootstrap interval. */
-  growth: number
-  growthLo: number
-  growthHi: number
-  /** ROI on turnover = (final − initial) / turnover, with the replayed-bootstrap interval. */
-  roi: number
-  roiLo: number
-  roiHi: number
-  /** Worst fall from a running peak, as a share of that peak. */
-  maxDrawdown: number
 }
 
 export interface ValueSummary {
