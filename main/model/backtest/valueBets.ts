@@ -24,6 +24,7 @@ import {
   DEFAULT_BOOTSTRAP_SEED,
   DEFAULT_RESAMPLES,
   pairedBootstrap,
+  quantile,
   type BootstrapInterval,
   type BootstrapOptions,
 } from '../compare/pairedBootstrap'
@@ -251,13 +252,6 @@ function kellyPath(book: KellyBook, groups: ArrayLike<number>): KellyPath {
     maxDrawdown = Math.max(maxDrawdown, 1 - bankroll / peak)
   }
   return { turnover, final: bankroll, maxDrawdown }
-}
-
-function quantile(sorted: Float64Array, q: number): number {
-  const h = (sorted.length - 1) * q
-  const i = Math.floor(h)
-  const j = Math.min(i + 1, sorted.length - 1)
-  return sorted[i] + (h - i) * (sorted[j] - sorted[i])
 }
 
 export function kelly(

@@ -36,7 +36,7 @@ export interface BootstrapInterval {
 }
 
 /** The q-quantile of sorted values (linear interpolation between order statistics, type 7). */
-function quantile(sorted: Float64Array, q: number): number {
+export function quantile(sorted: Float64Array, q: number): number {
   const h = (sorted.length - 1) * q
   const i = Math.floor(h)
   const j = Math.min(i + 1, sorted.length - 1)
