@@ -17,9 +17,9 @@
  * A season "opened" when either gate's e-value reached 1/level at any point (warm-up included: stricter than
  * "served on a scored date") or either stage was served on a scored date. Deterministic per seed.
  */
-import { outcomeProbabilities } from '../dixonColes'
 import { rps as rpsOf, type Triple } from '../metrics'
 import { mulberry32, normal, randomTeams, simulateLeague, type SimTeam } from '../simulate/simulateLeague'
+import { SIM_HOME_ADVANTAGE, SIM_RHO, simulatedProbabilities } from './simulatedWorld'
 import { VARIANTS, type GoalModelVariant, type VariantId } from '../variants'
 import { gateThreshold } from './pairedRpsEProcess'
 import {
@@ -84,19 +84,9 @@ function lowerTotalRuleOpens(result: WalkForwardResult, minRows: number): boolea
 
 /** Hidden part of each rating in the informed scenario: the model then beats the market by ~0.013 RPS. */
 export const DEFAULT_HIDDEN_SD = 0.2
-const HOME_ADVANTAGE = 0.25
-const RHO = -0.08
 const ORACLE_ID = 'gate-simulation-oracle' as VariantId
 
 const key = (date: string, home: string, away: string) => `${date}|${home}|${away}`
-
-function probabilities(home: SimTeam, away: SimTeam): Triple {
-  return outcomeProbabilities(
-    Math.exp(HOME_ADVANTAGE + home.attack + away.defence),
-    Math.exp(away.attack + home.defence),
-    RHO,
-  ) as Triple
-}
 
 function noisy(p: Triple, sd: number, rng: () => number): Triple {
   const w = p.map((x) => x * Math.exp(sd * normal(rng)))
@@ -135,8 +125,8 @@ export function simulateGateSeason(
   }))
   const played = simulateLeague({
     teams: truth,
-    homeAdvantage: HOME_ADVANTAGE,
-    rho: RHO,
+    homeAdvantage: SIM_HOME_ADVANTAGE,
+    rho: SIM_RHO,
     seasons: 3,
     seed: seed + 2,
     startDate: '2021-08-07',
@@ -147,8 +137,8 @@ export function simulateGateSeason(
   const modelRng = mulberry32(seed + 3)
   const forecasts = new Map<string, Triple>()
   const matches = played.map((m): BacktestMatch => {
-    const market = probabilities(seenBy.get(m.home)!, seenBy.get(m.away)!)
-    const truthP = probabilities(trueBy.get(m.home)!, trueBy.get(m.away)!)
+    const market = simulatedProbabilities(seenBy.get(m.home)!, seenBy.get(m.away)!)
+    const truthP = simulatedProbabilities(trueBy.get(m.home)!, trueBy.get(m.away)!)
     forecasts.set(
       key(m.date, m.home, m.away),
       noisy(scenario === 'informed' ? truthP : market, noise, modelRng),

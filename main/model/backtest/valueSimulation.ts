@@ -12,9 +12,9 @@
  *    with the same noise (knows nothing the price does not); 'exact-copy' = q itself.
  * The true probabilities travel with each match, so a test can compute each bet's exact expected return.
  */
-import { outcomeProbabilities } from '../dixonColes'
 import type { Triple } from '../metrics'
-import { mulberry32, normal, randomTeams, simulateLeague, type SimTeam } from '../simulate/simulateLeague'
+import { mulberry32, normal, randomTeams, simulateLeague } from '../simulate/simulateLeague'
+import { SIM_HOME_ADVANTAGE, SIM_RHO, simulatedProbabilities } from './simulatedWorld'
 import type { Odds3, ValueMatch } from './valueBets'
 
 export type ValueScenario = 'informed' | 'market-copy' | 'exact-copy'
@@ -34,17 +34,6 @@ export interface ValueSimulationOptions {
 
 export interface SimulatedValueMatch extends ValueMatch {
   truth: Triple
-}
-
-const HOME_ADVANTAGE = 0.25
-const RHO = -0.08
-
-function probabilities(home: SimTeam, away: SimTeam): Triple {
-  return outcomeProbabilities(
-    Math.exp(HOME_ADVANTAGE + home.attack + away.defence),
-    Math.exp(away.attack + home.defence),
-    RHO,
-  ) as Triple
 }
 
 const normalised = (w: readonly number[]): Triple => {
@@ -82,15 +71,15 @@ export function simulateValueSeasons(
     const modelRng = mulberry32(seed + 3)
     const played = simulateLeague({
       teams: truth,
-      homeAdvantage: HOME_ADVANTAGE,
-      rho: RHO,
+      homeAdvantage: SIM_HOME_ADVANTAGE,
+      rho: SIM_RHO,
       seasons: 1,
       seed: seed + 2,
       startDate: `${2000 + s}-08-05`,
     })
     for (const m of played) {
-      const p = probabilities(trueBy.get(m.home)!, trueBy.get(m.away)!)
-      const q = probabilities(seenBy.get(m.home)!, seenBy.get(m.away)!)
+      const p = simulatedProbabilities(trueBy.get(m.home)!, trueBy.get(m.away)!)
+      const q = simulatedProbabilities(seenBy.get(m.home)!, seenBy.get(m.away)!)
       const close = normalised(q.map((x, k) => Math.sqrt(x * p[k])))
       const base = scenario === 'informed' ? p : q
       const forecast =
