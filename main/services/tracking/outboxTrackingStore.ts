@@ -244,23 +244,12 @@ export class OutboxTrackingStore implements TrackingStore, DecisionQueue {
    * decisions included. `undefined` from the mirror means it knows nothing: the server's error is thrown.
    */
   private async registryRead<T>(online: () => Promise<T>, offline: () => T | undefined): Promise<T> {
-    let failure: unknown = null
-    if (!this.coolingDown()) {
-      if (this.pendingCount() > 0) await this.push().catch(() => undefined)
-      if (this.pendingCount() === 0 && !this.coolingDown()) {
-        try {
-          return await online()
-        } catch (error) {
-          if (!isUnreachable(error) && !isNotMlflow(error)) throw error
-          this.markOffline(error)
-          failure = error
-        }
-      }
-    }
+    const tried = await this.tryOnline(online)
+    if ('value' in tried) return tried.value
     const local = offline()
     if (local !== undefined) return local
     throw (
-      failure ??
+      tried.failure ??
       new TrackingError(
         'SERVICE_UNREACHABLE',
         `${this.remote.client.origin} is unreachable (${this.lastError ?? 'offline'}) and this desktop holds no ` +
@@ -279,20 +268,29 @@ export class OutboxTrackingStore implements TrackingStore, DecisionQueue {
     offline: () => T,
     blob?: Uint8Array,
   ): Promise<T> {
-    if (!this.coolingDown()) {
-      if (this.pendingCount() > 0) await this.push().catch(() => undefined)
-      if (this.pendingCount() === 0 && !this.coolingDown()) {
-        try {
-          return await online()
-        } catch (error) {
-          // a server that cannot be reached, or a URI answering something that is not MLflow: keep it
-          if (!isUnreachable(error) && !isNotMlflow(error)) throw error
-          this.markOffline(error)
-        }
-      }
-    }
+    const tried = await this.tryOnline(online)
+    if ('value' in tried) return tried.value
     this.enqueue(op, blob)
     return offline()
+  }
+
+  /**
+   * The server's answer when it is believed reachable and nothing is queued ahead (the queue is pushed first:
+   * order is kept per store). Otherwise `failure`: null when it was not asked, or the error when it turned out
+   * unreachable or not MLflow (then marked offline). Any other error is thrown.
+   */
+  private async tryOnline<T>(online: () => Promise<T>): Promise<{ value: T } | { failure: unknown }> {
+    if (this.coolingDown()) return { failure: null }
+    if (this.pendingCount() > 0) await this.push().catch(() => undefined)
+    if (this.pendingCount() > 0 || this.coolingDown()) return { failure: null }
+    try {
+      return { value: await online() }
+    } catch (error) {
+      // a server that cannot be reached, or a URI answering something that is not MLflow: keep it
+      if (!isUnreachable(error) && !isNotMlflow(error)) throw error
+      this.markOffline(error)
+      return { failure: error }
+    }
   }
 
   /** Replay the queue in order. Stops at the first unreachable error; parks items the server refuses. */
