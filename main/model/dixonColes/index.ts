@@ -3,6 +3,7 @@ export { DixonColesError, type DixonColesErrorCode } from './errors'
 export {
   dateOfDayNumber,
   dayNumberOf,
+  emptyMatchArrays,
   toMatchArrays,
   type FitOptions,
   type FittedModel,

@@ -147,12 +147,9 @@ export function dateOfDayNumber(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10)
 }
 
-/** Build the compact form; team indices follow first appearance. Validates every row. */
-export function toMatchArrays(matches: readonly MatchInput[]): MatchArrays {
-  const n = matches.length
-  const teams: string[] = []
-  const index = new Map<string, number>()
-  const out: MatchArrays = {
+/** Zeroed compact form of n matches over `teams` (filled in by its builder). */
+export function emptyMatchArrays(n: number, teams: string[] = []): MatchArrays {
+  return {
     teams,
     home: new Int32Array(n),
     away: new Int32Array(n),
@@ -161,6 +158,14 @@ export function toMatchArrays(matches: readonly MatchInput[]): MatchArrays {
     dayNumber: new Int32Array(n),
     neutral: new Uint8Array(n),
   }
+}
+
+/** Build the compact form; team indices follow first appearance. Validates every row. */
+export function toMatchArrays(matches: readonly MatchInput[]): MatchArrays {
+  const n = matches.length
+  const teams: string[] = []
+  const index = new Map<string, number>()
+  const out = emptyMatchArrays(n, teams)
   const teamId = (name: string, row: number): number => {
     if (typeof name !== 'string' || name.trim() === '') {
       throw new DixonColesError('MODEL_BAD_INPUT', `Match ${row}: empty team name`, { row })

@@ -7,7 +7,7 @@
  * same teams in the same order, same values. Match objects are taken as immutable, as the market's inversion
  * cache already does. Anything else (a filtered window, another array) is converted from scratch.
  */
-import { toMatchArrays, type MatchArrays } from '../../dixonColes'
+import { emptyMatchArrays, toMatchArrays, type MatchArrays } from '../../dixonColes'
 import type { VariantMatch } from '../types'
 
 export interface ArraysMemo {
@@ -32,15 +32,7 @@ export function matchArraysAfter(
   }
   const old = memo.data
   const n = history.length
-  const out: MatchArrays = {
-    teams: [],
-    home: new Int32Array(n),
-    away: new Int32Array(n),
-    homeGoals: new Int32Array(n),
-    awayGoals: new Int32Array(n),
-    dayNumber: new Int32Array(n),
-    neutral: new Uint8Array(n),
-  }
+  const out = emptyMatchArrays(n)
   const byName = new Map<string, number>()
   const idOf = (name: string) => {
     let id = byName.get(name)

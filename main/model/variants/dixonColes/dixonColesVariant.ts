@@ -13,6 +13,7 @@
 import {
   DixonColesError,
   dayNumberOf,
+  emptyMatchArrays,
   fitDixonColes,
   outcomeProbabilities,
   scoreMatrix,
@@ -61,15 +62,7 @@ export function variantMatchArrays(
   for (const t of teams) id(t)
   const keep = without.size ? history.filter((m) => !without.has(m.home) && !without.has(m.away)) : history
   const n = keep.length
-  const out: MatchArrays = {
-    teams: names,
-    home: new Int32Array(n),
-    away: new Int32Array(n),
-    homeGoals: new Int32Array(n),
-    awayGoals: new Int32Array(n),
-    dayNumber: new Int32Array(n),
-    neutral: new Uint8Array(n),
-  }
+  const out = emptyMatchArrays(n, names)
   const days = new Map<string, number>()
   for (let i = 0; i < n; i++) {
     const m = keep[i]
