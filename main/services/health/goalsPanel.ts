@@ -8,9 +8,8 @@
  * Model vs market Brier (p − y)², with n and the paired interval of the difference (model − market).
  */
 import type Database from 'better-sqlite3'
-import { listMatches } from '../data/queries'
 import { goalsPricesByMatch } from '../data/queries/goalsPriceQueries'
-import { fixtureRates, scoreMatrix, type FittedModel } from '../../model/dixonColes'
+import { fixtureRates, scoreMatrix, type FittedModel, type MatchInput } from '../../model/dixonColes'
 import type { MarginMethod } from '../../model/market'
 import {
   GOALS_MARKETS,
@@ -20,6 +19,7 @@ import {
 } from '../../model/backtest/goalsCompare'
 import type { BacktestRow } from '../../model/backtest'
 import { goalDifferenceOf, over25Probability } from '../../model/metrics/goals'
+import { playedAfter, playedMatchInput } from './playedAfter'
 
 export interface GoalsPanelRow {
   phase: 'evaluation' | 'recent'
@@ -40,13 +40,7 @@ export interface GoalsPanel {
   rows: GoalsPanelRow[]
 }
 
-export interface PlayedWithGoalsPrices {
-  date: string
-  home: string
-  away: string
-  homeGoals: number
-  awayGoals: number
-  neutral?: boolean
+export interface PlayedWithGoalsPrices extends MatchInput {
   goalsPrices: GoalsPrices | null
 }
 
@@ -149,17 +143,10 @@ export function goalsPanelFor(
   },
 ): GoalsPanel | null {
   const prices = goalsPricesByMatch(db, league)
-  const recent = listMatches(db, { league, status: 'played', from: champion.trainedTo })
-    .filter((m) => m.date > champion.trainedTo && m.homeGoals !== null && m.awayGoals !== null)
-    .map((m) => ({
-      date: m.date,
-      home: m.homeTeam,
-      away: m.awayTeam,
-      homeGoals: m.homeGoals as number,
-      awayGoals: m.awayGoals as number,
-      neutral: m.neutral,
-      goalsPrices: prices.get(m.id) ?? null,
-    }))
+  const recent = playedAfter(db, league, champion.trainedTo).map((m) => ({
+    ...playedMatchInput(m),
+    goalsPrices: prices.get(m.id) ?? null,
+  }))
   const rows = [
     ...evaluationGoalsRows(champion.runMetrics),
     ...recentGoalsRows(champion.model, recent, champion.margin),

@@ -40,6 +40,7 @@ import {
 import { forecastMatches } from './recentForecasts'
 import { valuePanel, type ValuePanel } from './valuePanel'
 import { goalsPanelFor, type GoalsPanel } from './goalsPanel'
+import { playedAfter, playedMatchInput } from './playedAfter'
 import { matchKey } from '../../model/backtest/valueInput'
 
 /** Stored settings the service reads (app database `settings` table); absent or invalid: the default. */
@@ -212,12 +213,6 @@ export function createHealthService(deps: HealthServiceDeps): HealthService {
     return metrics
   }
 
-  function playedAfter(league: string, date: string) {
-    return listMatches(deps.db, { league, status: 'played', from: date }).filter(
-      (m) => m.date > date && m.homeGoals !== null && m.awayGoals !== null,
-    )
-  }
-
   function phase(rows: ForecastRow[]): PhaseReport {
     return {
       n: rows.length,
@@ -246,13 +241,8 @@ export function createHealthService(deps: HealthServiceDeps): HealthService {
     }
     const { info, artifact } = champion
     const evaluationRows = comparableRows(champion.evaluationRows)
-    const after = playedAfter(league, info.trainedTo).map((m) => ({
-      date: m.date,
-      home: m.homeTeam,
-      away: m.awayTeam,
-      homeGoals: m.homeGoals as number,
-      awayGoals: m.awayGoals as number,
-      neutral: m.neutral,
+    const after = playedAfter(deps.db, league, info.trainedTo).map((m) => ({
+      ...playedMatchInput(m),
       odds: pickOdds(m, DEFAULT_MARKET_PREFERENCE),
     }))
     const forecasts = forecastMatches(
@@ -318,7 +308,7 @@ export function createHealthService(deps: HealthServiceDeps): HealthService {
         out.push({
           league,
           champion: champion ? { version: champion.info.version, trainedTo: champion.info.trainedTo } : null,
-          matchesAfter: champion ? playedAfter(league, champion.info.trainedTo).length : 0,
+          matchesAfter: champion ? playedAfter(deps.db, league, champion.info.trainedTo).length : 0,
         })
       }
       return out
