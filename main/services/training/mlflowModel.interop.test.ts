@@ -16,6 +16,7 @@ import { runCli } from '../../../test/support/cli'
 import { removeByPrefix, testNamePrefix } from '../../../test/support/mlflowHygiene'
 import { describeWithService, servicesRequired } from '../../../test/support/services'
 import { predictFixture, type FittedModel } from '../../model/dixonColes'
+import type { PredictedFixture, PredictOutput } from '../../cli/commands/predict'
 import { openAppDatabase } from '../data/db'
 import { MlflowClient } from '../tracking/mlflowClient'
 import { experimentNameOf } from './pipeline'
@@ -35,25 +36,10 @@ const python =
   )
 const havePython = existsSync(python)
 
-interface CliFixture {
-  home: string
-  away: string
-  lambda: number
-  mu: number
-  p_home: number
-  p_draw: number
-  p_away: number
-  over_2_5: number
-  btts: number
-  stage: string
-  top_scores: { home_goals: number; away_goals: number; p: number }[]
-  model: { home: number; draw: number; away: number }
-  market: { margin_method: string; probabilities: { home: number; draw: number; away: number } } | null
-}
 type PyRow = Record<string, number | string | null> & { score_matrix: number[][] }
 
 /** Largest |a − b| over every number the CLI and the pyfunc both give for the fixtures (and the stages agree). */
-function maxDiff(cli: CliFixture[], py: PyRow[]): number {
+function maxDiff(cli: PredictedFixture[], py: PyRow[]): number {
   expect(py).toHaveLength(cli.length)
   let max = 0
   const d = (a: number, b: unknown) => {
@@ -163,7 +149,7 @@ describeWithService('mlflow', 'the champion as an MLflow Model (pyfunc)', (uri) 
 
       const viaLeague = await runCli(['predict', '--league', league, ...args, '--json'], env)
       expect(viaLeague.code, viaLeague.stderr).toBe(0)
-      const cli = JSON.parse(viaLeague.stdout).fixtures as CliFixture[]
+      const cli = JSON.parse(viaLeague.stdout).fixtures as PredictOutput['fixtures']
       expect(cli.filter((f) => f.market !== null)).toHaveLength(10)
 
       // the model JSON exactly as MLflow stores it, and edited copies with other stages
@@ -221,7 +207,7 @@ describeWithService('mlflow', 'the champion as an MLflow Model (pyfunc)', (uri) 
       const storedFile = file('model.json', stored)
       const viaFile = await runCli(['predict', '--model', storedFile, ...args, '--json'], env)
       expect(viaFile.code, viaFile.stderr).toBe(0)
-      const fromFile = JSON.parse(viaFile.stdout).fixtures as CliFixture[]
+      const fromFile = JSON.parse(viaFile.stdout).fixtures as PredictOutput['fixtures']
 
       // MLflow's own client: the registered champion, and the edited copies as local MLflow Models
       const dirs = variants.map((v) => {
