@@ -4,13 +4,12 @@
  */
 import { execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { homedir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, expect, it } from 'vitest'
 import { removeByPrefix, testNamePrefix } from '../../../test/support/mlflowHygiene'
 import { describeWithService, servicesRequired } from '../../../test/support/services'
+import { haveMlflowPython, mlflowPython } from '../../../test/support/mlflowPython'
 import { openMemoryTrackingDatabase } from './localSchema'
 import { MlflowClient } from './mlflowClient'
 import { MlflowTrackingStore } from './mlflowTrackingStore'
@@ -19,18 +18,10 @@ import { promoteIfBetter } from './promotion'
 import { PromotionLog } from './promotionLog'
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-const python =
-  process.env.SCORELINE_MLFLOW_PYTHON ??
-  path.join(
-    process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'),
-    'scoreline',
-    'mlflow-venv',
-    'bin',
-    'python',
-  )
+const python = mlflowPython
 
 describeWithService('mlflow', "interoperability with MLflow's Python client", (uri) => {
-  const havePython = existsSync(python)
+  const havePython = haveMlflowPython()
   // this run's own experiment and model on a shared server, removed after (#21 test hygiene)
   const prefix = testNamePrefix()
   const league = `T${randomUUID().slice(0, 6)}`

@@ -7,14 +7,15 @@
  */
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { homedir, tmpdir } from 'node:os'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { runCli } from '../../../test/support/cli'
 import { removeByPrefix, testNamePrefix } from '../../../test/support/mlflowHygiene'
 import { describeWithService, servicesRequired } from '../../../test/support/services'
+import { haveMlflowPython, mlflowPython } from '../../../test/support/mlflowPython'
 import { predictFixture, type FittedModel } from '../../model/dixonColes'
 import type { PredictedFixture, PredictOutput } from '../../cli/commands/predict'
 import { openAppDatabase } from '../data/db'
@@ -25,16 +26,8 @@ import type { ModelArtifact } from './artifacts'
 import { importSimulatedLeagues } from './testing/simulatedStore'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const python =
-  process.env.SCORELINE_MLFLOW_PYTHON ??
-  path.join(
-    process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'),
-    'scoreline',
-    'mlflow-venv',
-    'bin',
-    'python',
-  )
-const havePython = existsSync(python)
+const python = mlflowPython
+const havePython = haveMlflowPython()
 
 type PyRow = Record<string, number | string | null> & { score_matrix: number[][] }
 

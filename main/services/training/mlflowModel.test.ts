@@ -4,12 +4,13 @@
  * refused by name. The registered-champion round trip is mlflowModel.interop.test.ts.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { homedir, tmpdir } from 'node:os'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { servicesRequired } from '../../../test/support/services'
+import { haveMlflowPython, mlflowPython } from '../../../test/support/mlflowPython'
 import type { FittedModel } from '../../model/dixonColes'
 import { priceFixture } from '../pricing/priceFixture'
 import { championLeagueModel } from '../jackpots/leagueModel'
@@ -23,16 +24,8 @@ import {
 } from './mlflowModel'
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-const python =
-  process.env.SCORELINE_MLFLOW_PYTHON ??
-  path.join(
-    process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'),
-    'scoreline',
-    'mlflow-venv',
-    'bin',
-    'python',
-  )
-const havePython = existsSync(python)
+const python = mlflowPython
+const havePython = haveMlflowPython()
 const dir = mkdtempSync(path.join(tmpdir(), 'scoreline-mlmodel-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
