@@ -1,12 +1,10 @@
 import path from 'node:path'
-import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { describeWithService } from '../../../../test/support/services'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/support/sharedData'
 import { parseFootballDataCsv, readFootballDataFile } from '../csv/index'
 import { importFileContents, importParsedFile, importParsedFileToPostgres } from '../import/index'
-import { migratePostgres } from '../postgres/migratePostgres'
-import { createTestDatabase } from '../testing/pgTestDatabase'
+import { useMigratedTestDatabase } from '../testing/migratedTestDatabase'
 import { syncFromPostgres } from '../sync/syncFromPostgres'
 import { openMemoryDatabase } from './index'
 import { packGoalsPrices, unpackGoalsPrices } from './goalsPrices'
@@ -85,35 +83,24 @@ describe('goals-market prices of played matches (matches.goals_json)', () => {
 })
 
 describeWithService('postgres', 'goals-market prices through Postgres and the sync', (baseUrl) => {
-  let testDb: Awaited<ReturnType<typeof createTestDatabase>>
-  let c: pg.Client
-  beforeAll(async () => {
-    testDb = await createTestDatabase(baseUrl)
-    await migratePostgres(testDb.url)
-    c = new pg.Client({ connectionString: testDb.url })
-    await c.connect()
-  })
-  afterAll(async () => {
-    await c?.end()
-    await testDb?.drop()
-  })
+  const testDb = useMigratedTestDatabase(baseUrl)
 
   it('the Postgres import writes the same text as SQLite; the first and the incremental sync bring it into the cache', async () => {
     const parsed = parseFootballDataCsv(CSV, 'E0_2023-24.csv')
-    await importParsedFileToPostgres(c, parsed)
+    await importParsedFileToPostgres(testDb.client, parsed)
     const local = openMemoryDatabase()
     importParsedFile(local, parsed)
-    const pgText = (await c.query('SELECT goals_json FROM matches ORDER BY date')).rows.map(
+    const pgText = (await testDb.client.query('SELECT goals_json FROM matches ORDER BY date')).rows.map(
       (r) => r.goals_json,
     )
     expect(pgText).toEqual(storedText(local))
-    expect((await importParsedFileToPostgres(c, parsed)).matches.unchanged).toBe(3)
+    expect((await importParsedFileToPostgres(testDb.client, parsed)).matches.unchanged).toBe(3)
     const cache = openMemoryDatabase()
     await syncFromPostgres(cache, { postgres: testDb.url, push: false })
     expect(storedText(cache)).toEqual(pgText)
     // a corrected closing O/U price reaches Postgres and then the cache through the incremental sync
     const corrected = parseFootballDataCsv(CSV.replace(',1.49,2.65,', ',1.5,2.6,'), 'E0_2023-24.csv')
-    expect((await importParsedFileToPostgres(c, corrected)).matches.updated).toBe(1)
+    expect((await importParsedFileToPostgres(testDb.client, corrected)).matches.updated).toBe(1)
     await syncFromPostgres(cache, { postgres: testDb.url, push: false })
     expect(unpackGoalsPrices(storedText(cache)[0]).totals).toEqual(corrected.rows[0].totals)
     expect(corrected.rows[0].totals.some((q) => q.over === 1.5 && q.under === 2.6)).toBe(true)

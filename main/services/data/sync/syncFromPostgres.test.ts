@@ -1,7 +1,7 @@
 import path from 'node:path'
 import type Database from 'better-sqlite3'
 import pg from 'pg'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { describeWithService } from '../../../../test/support/services'
 import { openMemoryDatabase, PACKED_ODDS_SQL } from '../db/index'
 import {
@@ -11,8 +11,7 @@ import {
   importParsedFileToPostgres,
 } from '../import/index'
 import { parseFootballDataCsv } from '../csv/index'
-import { migratePostgres } from '../postgres/migratePostgres'
-import { createTestDatabase } from '../testing/pgTestDatabase'
+import { useMigratedTestDatabase } from '../testing/migratedTestDatabase'
 import { dataStatus } from '../queries/index'
 import { promotionSeasons, writeSimulatedSeasons } from '../testing/simulatedSeasonCsv'
 import { syncFromPostgres } from './syncFromPostgres'
@@ -103,33 +102,22 @@ function packed(db: Database.Database) {
 }
 
 describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl) => {
-  let testDb: Awaited<ReturnType<typeof createTestDatabase>>
-  let c: pg.Client
-  beforeAll(async () => {
-    testDb = await createTestDatabase(baseUrl)
-    await migratePostgres(testDb.url)
-    c = new pg.Client({ connectionString: testDb.url })
-    await c.connect()
-  })
-  afterAll(async () => {
-    await c?.end()
-    await testDb?.drop()
-  })
+  const testDb = useMigratedTestDatabase(baseUrl)
 
   it('imports into Postgres idempotently; a malformed file imports nothing', async () => {
     for (const f of FILES) {
-      const r = await importFileToPostgres(c, f)
+      const r = await importFileToPostgres(testDb.client, f)
       expect(r.matches.inserted).toBe(r.rows)
     }
     for (const f of FILES) {
-      const r = await importFileToPostgres(c, f)
+      const r = await importFileToPostgres(testDb.client, f)
       expect(r.matches).toEqual({ inserted: 0, updated: 0, unchanged: r.rows, rejected: 0 })
       expect(r.odds.inserted + r.odds.updated).toBe(0)
     }
-    const before = (await c.query('SELECT count(*)::int AS n FROM matches')).rows[0].n
+    const before = (await testDb.client.query('SELECT count(*)::int AS n FROM matches')).rows[0].n
     const bad =
       'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,01/09/2030,New A,New B,1,0\nE0,02/09/2030,New C,New D,z,0\n'
-    await expect(importFileToPostgres(c, writeTemp('E0_bad.csv', bad))).rejects.toMatchObject({
+    await expect(importFileToPostgres(testDb.client, writeTemp('E0_bad.csv', bad))).rejects.toMatchObject({
       code: 'CSV_PARSE',
     })
     // a structurally valid file that fails half-way (a look-alike of a known team) also leaves nothing behind
@@ -137,10 +125,13 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
       'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,01/09/2040,Brand New FC,Harbourside,1,0\nE0,02/09/2040,Harbourside,Millbrok,1,0\n',
       'E0_half.csv',
     )
-    await expect(importParsedFileToPostgres(c, parsed)).rejects.toMatchObject({ code: 'UNKNOWN_TEAM' })
-    expect((await c.query('SELECT count(*)::int AS n FROM matches')).rows[0].n).toBe(before)
+    await expect(importParsedFileToPostgres(testDb.client, parsed)).rejects.toMatchObject({
+      code: 'UNKNOWN_TEAM',
+    })
+    expect((await testDb.client.query('SELECT count(*)::int AS n FROM matches')).rows[0].n).toBe(before)
     expect(
-      (await c.query("SELECT count(*)::int AS n FROM teams WHERE name = 'Brand New FC'")).rows[0].n,
+      (await testDb.client.query("SELECT count(*)::int AS n FROM teams WHERE name = 'Brand New FC'")).rows[0]
+        .n,
     ).toBe(0)
   })
 
@@ -150,7 +141,7 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     expect(r.rowsApplied).toBeGreaterThan(0)
     consistent(db)
     packed(db)
-    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(c))
+    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(testDb.client))
     expect((await syncFromPostgres(db, { postgres: testDb.url, copy: true })).rowsApplied).toBe(0)
   })
 
@@ -165,7 +156,7 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     expect(r.rowsApplied).toBeGreaterThan(0)
     expect(progress[progress.length - 1]).toBe(r.rowsApplied)
     consistent(db)
-    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(c))
+    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(testDb.client))
     const again = await syncFromPostgres(db, { postgres: testDb.url })
     expect(again.rowsApplied).toBe(0)
     expect(dataStatus(db).lastSuccessfulSyncAt).not.toBeNull()
@@ -174,11 +165,13 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
   it('propagates updates and deletions incrementally', async () => {
     const db = openMemoryDatabase()
     await syncFromPostgres(db, { postgres: testDb.url })
-    const [m1, m2] = (await c.query('SELECT id FROM matches ORDER BY id LIMIT 2')).rows.map((r) => r.id)
-    await c.query('UPDATE matches SET home_goals = 9, away_goals = 8 WHERE id = $1', [m1])
-    await c.query('UPDATE matches SET deleted = true WHERE id = $1', [m2])
-    await c.query('UPDATE odds SET deleted = true WHERE match_id = $1', [m2])
-    await c.query("UPDATE odds SET home = 1.01 WHERE match_id = $1 AND kind = 'pre-match'", [m1])
+    const [m1, m2] = (await testDb.client.query('SELECT id FROM matches ORDER BY id LIMIT 2')).rows.map(
+      (r) => r.id,
+    )
+    await testDb.client.query('UPDATE matches SET home_goals = 9, away_goals = 8 WHERE id = $1', [m1])
+    await testDb.client.query('UPDATE matches SET deleted = true WHERE id = $1', [m2])
+    await testDb.client.query('UPDATE odds SET deleted = true WHERE match_id = $1', [m2])
+    await testDb.client.query("UPDATE odds SET home = 1.01 WHERE match_id = $1 AND kind = 'pre-match'", [m1])
     const r = await syncFromPostgres(db, { postgres: testDb.url })
     expect(r.tables.matches).toEqual({ applied: 2, deleted: 1 })
     expect(r.tables.odds.deleted).toBeGreaterThan(0)
@@ -189,22 +182,21 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     expect(db.prepare('SELECT deleted FROM matches WHERE remote_id = ?').pluck().get(m2)).toBe(1)
     consistent(db)
     packed(db)
-    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(c))
+    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(testDb.client))
   })
 
   it('never skips the rows of a transaction that commits after a later one was synced', async () => {
     const db = openMemoryDatabase()
     await syncFromPostgres(db, { postgres: testDb.url })
-    const [first, last] = (await c.query('SELECT min(id) AS a, max(id) AS b FROM matches')).rows.map((r) => [
-      r.a,
-      r.b,
-    ])[0]
+    const [first, last] = (
+      await testDb.client.query('SELECT min(id) AS a, max(id) AS b FROM matches')
+    ).rows.map((r) => [r.a, r.b])[0]
     const slow = new pg.Client({ connectionString: testDb.url })
     await slow.connect()
     try {
       await slow.query('BEGIN')
       await slow.query("UPDATE matches SET referee = 'Slow Ref' WHERE id = $1", [first]) // stamped with the older start
-      await c.query("UPDATE matches SET referee = 'Fast Ref' WHERE id = $1", [last]) // committed first, newer stamp
+      await testDb.client.query("UPDATE matches SET referee = 'Fast Ref' WHERE id = $1", [last]) // committed first, newer stamp
       const during = await syncFromPostgres(db, { postgres: testDb.url })
       expect(during.tables.matches.applied).toBe(0) // held back behind the open transaction
       await slow.query('COMMIT')
@@ -229,7 +221,7 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     expect(db.prepare('SELECT count(*) FROM matches').pluck().get()).toBeGreaterThanOrEqual(
       localMatches as number,
     )
-    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(c))
+    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(testDb.client))
   })
 
   it('a first sync cut mid-stream applies nothing (one transaction), and the next one completes', async () => {
@@ -243,7 +235,8 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
       postgres: victim,
       copy: true,
       onProgress: (p) => {
-        if (!killed && p.table === 'matches') killed = c.query('SELECT pg_terminate_backend($1)', [pid])
+        if (!killed && p.table === 'matches')
+          killed = testDb.client.query('SELECT pg_terminate_backend($1)', [pid])
       },
     })
     await expect(sync).rejects.toMatchObject({ code: 'SYNC_FAILED' })
@@ -257,14 +250,15 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     expect(again.tables.leagues.applied).toBeGreaterThan(0)
     consistent(db)
     packed(db)
-    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(c))
+    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(testDb.client))
   })
 
   it('survives the connection being terminated mid-sync and completes on the next run', async () => {
     const db = openMemoryDatabase()
     await syncFromPostgres(db, { postgres: testDb.url })
-    await c.query('UPDATE matches SET referee = referee') // every match comes again, in batches
-    const touched = (await c.query(`SELECT ${LOCAL_TS('min(updated_at)')} AS ts FROM matches`)).rows[0].ts
+    await testDb.client.query('UPDATE matches SET referee = referee') // every match comes again, in batches
+    const touched = (await testDb.client.query(`SELECT ${LOCAL_TS('min(updated_at)')} AS ts FROM matches`))
+      .rows[0].ts
     const victim = new pg.Client({ connectionString: testDb.url })
     await victim.connect()
     victim.on('error', () => undefined)
@@ -275,7 +269,7 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
       batchSize: 200,
       onProgress: (p) => {
         if (!killed && p.table === 'matches' && p.applied >= 400) {
-          killed = c.query('SELECT pg_terminate_backend($1)', [pid])
+          killed = testDb.client.query('SELECT pg_terminate_backend($1)', [pid])
         }
       },
     })
@@ -293,7 +287,7 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
       id: number
     }
     const upTo = (
-      await c.query(
+      await testDb.client.query(
         'SELECT count(*)::int AS n FROM matches WHERE (updated_at, id) <= ($1::timestamptz, $2)',
         [wm.ts, wm.id],
       )
@@ -308,7 +302,7 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     expect(resumed.tables.leagues.applied).toBe(0)
     consistent(db)
     packed(db)
-    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(c))
+    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(testDb.client))
   })
 })
 
