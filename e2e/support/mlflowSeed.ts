@@ -5,10 +5,7 @@
  * one registered model holds two versions of different variants, with aliases.
  */
 import { randomBytes } from 'node:crypto'
-import { MlflowClient } from '../../main/services/tracking/mlflowClient'
-import { MlflowTrackingStore } from '../../main/services/tracking/mlflowTrackingStore'
-import { openMemoryTrackingDatabase } from '../../main/services/tracking/localSchema'
-import { PromotionLog } from '../../main/services/tracking/promotionLog'
+import { memoryMlflowStore } from '../../main/services/tracking/testing/memoryMlflowStore'
 import type { TrackingStore } from '../../main/services/tracking/trackingStore'
 import {
   DEFAULT_PIPELINE_SETTINGS,
@@ -41,13 +38,7 @@ export async function seedPipelineRuns(uri: string): Promise<Seeded> {
   const tag = randomBytes(3).toString('hex')
   const prefix = `t${tag}-`
   const league = `t${tag}`
-  const client = new MlflowClient({ trackingUri: uri })
-  const db = openMemoryTrackingDatabase()
-  const store = new MlflowTrackingStore({
-    client,
-    promotions: new PromotionLog(db, client.origin),
-    onClose: () => db.close(),
-  })
+  const store = memoryMlflowStore(uri)
   const tracking = prefixedExperiments(store, prefix)
   const pool = createWorkerPool({
     workerUrl: new URL('../../main/services/training/modelWorker.ts', import.meta.url),

@@ -4,12 +4,10 @@ import { removeByPrefix } from '../../../test/support/mlflowHygiene'
 import { describeWithService } from '../../../test/support/services'
 import { openMemoryTrackingDatabase } from './localSchema'
 import { LocalTrackingStore } from './localTrackingStore'
-import { MlflowClient } from './mlflowClient'
-import { MlflowTrackingStore } from './mlflowTrackingStore'
 import { leagueOfModelName, leaguesOfModelName, legacyLeaguesOf, registeredModelName } from './modelName'
 import { describeMigrations, migrateModelNames } from './modelNameMigration'
-import { PromotionLog } from './promotionLog'
 import type { TrackingStore } from './trackingStore'
+import { memoryMlflowStore } from './testing/memoryMlflowStore'
 
 describe('one registered model per league (#21)', () => {
   it('formats a league or a sorted league group, and parses it back', () => {
@@ -113,13 +111,7 @@ describe('migrate-names on the local store', () => {
 describeWithService('mlflow', 'migrate-names on a real MLflow server', (uri) => {
   // a lower-case league code: never a production name (test/support/mlflowHygiene.ts)
   const tag = `t${randomBytes(4).toString('hex')}`
-  const client = new MlflowClient({ trackingUri: uri })
-  const db = openMemoryTrackingDatabase()
-  const store = new MlflowTrackingStore({
-    client,
-    promotions: new PromotionLog(db, client.origin),
-    onClose: () => db.close(),
-  })
+  const store = memoryMlflowStore(uri)
   afterAll(async () => {
     store.close()
     await removeByPrefix(uri, tag, { anywhere: true })

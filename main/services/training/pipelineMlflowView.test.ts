@@ -4,9 +4,7 @@ import { describeWithService } from '../../../test/support/services'
 import type { XiSelection } from '../../model/backtest'
 import { LocalTrackingStore } from '../tracking/localTrackingStore'
 import { openMemoryTrackingDatabase } from '../tracking/localSchema'
-import { MlflowClient } from '../tracking/mlflowClient'
-import { MlflowTrackingStore } from '../tracking/mlflowTrackingStore'
-import { PromotionLog } from '../tracking/promotionLog'
+import { memoryMlflowStore } from '../tracking/testing/memoryMlflowStore'
 import { EXPERIMENT_KIND, TAGS } from '../tracking/trackingStore'
 import { reliabilitySvg } from './artifacts'
 import { ece } from '../../model/metrics/scores'
@@ -173,13 +171,8 @@ describe('a pipeline run on the local store moves models with old names first (#
 
 describeWithService('mlflow', 'what MLflow users see on a real server (#21)', (uri) => {
   const prefix = testNamePrefix()
-  const client = new MlflowClient({ trackingUri: uri })
-  const db = openMemoryTrackingDatabase()
-  const store = new MlflowTrackingStore({
-    client,
-    promotions: new PromotionLog(db, client.origin),
-    onClose: () => db.close(),
-  })
+  const store = memoryMlflowStore(uri)
+  const client = store.client
   afterAll(async () => {
     store.close()
     await removeByPrefix(uri, prefix)

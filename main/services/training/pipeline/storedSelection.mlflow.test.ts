@@ -8,10 +8,7 @@ import { removeByPrefix, testNamePrefix } from '../../../../test/support/mlflowH
 import { describeWithService } from '../../../../test/support/services'
 import { selectionPeriodBefore, selectVariant, variantCandidates } from '../../../model/backtest'
 import { simulateLeagueForVariants } from '../../../model/backtest/simulatedMarket'
-import { openMemoryTrackingDatabase } from '../../tracking/localSchema'
-import { MlflowClient } from '../../tracking/mlflowClient'
-import { MlflowTrackingStore } from '../../tracking/mlflowTrackingStore'
-import { PromotionLog } from '../../tracking/promotionLog'
+import { memoryMlflowStore } from '../../tracking/testing/memoryMlflowStore'
 import { selectionKey } from './selectionMemo'
 import {
   CHOSEN_NOTE,
@@ -24,15 +21,7 @@ import { experimentNameOf } from './types'
 
 describeWithService('mlflow', 'the --model auto choice on a real MLflow server', (uri) => {
   const prefix = testNamePrefix()
-  const desktop = () => {
-    const client = new MlflowClient({ trackingUri: uri })
-    const db = openMemoryTrackingDatabase()
-    return new MlflowTrackingStore({
-      client,
-      promotions: new PromotionLog(db, client.origin),
-      onClose: () => db.close(),
-    })
-  }
+  const desktop = () => memoryMlflowStore(uri)
   const a = desktop()
   const b = desktop()
   afterAll(async () => {
