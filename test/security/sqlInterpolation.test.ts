@@ -81,6 +81,23 @@ const ALLOW: Record<string, Allowed[]> = {
     [/^STAT_COLS(\.map\(.*\))?\.join\(', '\)$/, 'column names / ? placeholders from the constant STAT_COLS'],
     [/^c$/, 'inside STAT_COLS.map((c) => …): a constant column name'],
     [/^TS\(.*\)$/, 'to_char() around a literal column name or a constant expression'],
+    [/^SELECTS\[table\]\.(cols|key)$/, 'the constant column list / key of a table in SYNC_TABLES'],
+    [
+      /^horizon$/,
+      "COPY takes no bind parameters: the server's own clock reading as ISO text, regex-checked (digits, T, :, ., Z, -) just above",
+    ],
+  ],
+  'main/services/data/sync/copyText.ts': [
+    [/^select$/, "the sync's own SELECT (constant columns and tables, see syncFromPostgres.ts), wrapped to read its types"],
+  ],
+  'main/services/data/sync/remoteIds.ts': [[/^table$/, "'teams' or 'matches' (the parameter's type)"]],
+  'main/services/tracking/runsMirror.ts': [
+    [/^list\.join\(', '\)$/, "an MLflow search filter, not SQL: run ids quoted by escapeFilterString"],
+  ],
+  'main/services/tracking/sharedPromotionHistory.ts': [
+    [/^COLUMNS\.join\(', '\)$/, 'the constant column list'],
+    [/^COLUMNS\.map\(.*\)\.join\(', '\)$/, '$n placeholders, one per constant column'],
+    [/^updates$/, "'c = excluded.c' for each constant column"],
   ],
   'main/services/data/testing/pgTestDatabase.ts': [
     [/^name$/, 'test helper: a database name the test generates (scoreline_test_<random hex>)'],

@@ -61,7 +61,7 @@ export const commands: Command[] = [
   ),
   lazy(
     'models',
-    'The model registry: champions and challengers per league, promote or roll back by hand.',
+    'The model registry (one registered model per league, scoreline-E0; the variant is a version tag): champions and challengers, promote or roll back by hand, migrate old names.',
     () => import('./models').then((m) => m.modelsCommand),
   ),
   lazy(

@@ -91,7 +91,7 @@ describe('scoreline runs and scoreline models', () => {
 
     const show = await run(['models', 'show', 'scoreline-E0'])
     expect(show.stdout).toMatch(/v2\s+challenger/)
-    expect(show.stdout).toMatch(/promotion history:/)
+    expect(show.stdout).toMatch(/promotion history \(this desktop\):/)
 
     const promote = await run(['models', 'promote', 'scoreline-E0', '2', '--reason', 'cli test'])
     expect(promote.code).toBe(0)

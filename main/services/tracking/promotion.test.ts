@@ -43,7 +43,7 @@ function promotionSuite(
       action: 'promote',
       promoted: true,
       outcome: 'first-version',
-      reason: 'champion (first version): RPS 0.2100, no earlier champion',
+      reason: 'RPS 0.2100, no earlier champion',
     })
     expect(first.reason).not.toMatch(/beat/)
     expect((await store.getVersionByAlias(model, 'champion'))?.version).toBe(v1)

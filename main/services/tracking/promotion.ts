@@ -250,7 +250,8 @@ export async function promoteIfBetter(
         action: 'promote',
         outcome: 'first-version',
         promoted: true,
-        reason: `champion (first version): ${word} ${fmt4(candidateScore)}${n}, no earlier champion`,
+        // the label (decisionLabel: "champion (first version)") goes before it wherever it is shown
+        reason: `${word} ${fmt4(candidateScore)}${n}, no earlier champion`,
         detail: `${v} is the first version of ${input.modelName} to be judged, so it becomes champion with ${metric} = ${fmt6(candidateScore)}${n}.`,
       },
       at,

@@ -93,7 +93,7 @@ describe('training pipeline (local tracking and feature stores)', () => {
     ])
     // every RPS says which forecast it is; a first version is "champion (first version)"
     expect(first.summary).toMatch(
-      /E0 served: (market|blend|model)[^,]*(, calibrated)?, 0\.\d{4}; model 0\.\d{4}; market 0\.\d{4} \(56 matches\), promoted v1 to champion \(champion \(first version\): RPS 0\.\d{4}, no earlier champion\), features rebuilt/,
+      /E0 served: (market|blend|model)[^,]*(, calibrated)?, 0\.\d{4}; model 0\.\d{4}; market 0\.\d{4} \(56 matches\), promoted v1 to champion \(RPS 0\.\d{4}, no earlier champion\), features rebuilt/,
     )
     expect(first.leagues[0].decision).toMatchObject({ outcome: 'first-version', matches: null })
     expect(first.leagues[0].counts).toEqual({
