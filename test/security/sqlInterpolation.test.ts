@@ -88,11 +88,14 @@ const ALLOW: Record<string, Allowed[]> = {
     ],
   ],
   'main/services/data/sync/copyText.ts': [
-    [/^select$/, "the sync's own SELECT (constant columns and tables, see syncFromPostgres.ts), wrapped to read its types"],
+    [
+      /^select$/,
+      "the sync's own SELECT (constant columns and tables, see syncFromPostgres.ts), wrapped to read its types",
+    ],
   ],
   'main/services/data/sync/remoteIds.ts': [[/^table$/, "'teams' or 'matches' (the parameter's type)"]],
   'main/services/tracking/runsMirror.ts': [
-    [/^list\.join\(', '\)$/, "an MLflow search filter, not SQL: run ids quoted by escapeFilterString"],
+    [/^list\.join\(', '\)$/, 'an MLflow search filter, not SQL: run ids quoted by escapeFilterString'],
   ],
   'main/services/tracking/sharedPromotionHistory.ts': [
     [/^COLUMNS\.join\(', '\)$/, 'the constant column list'],
