@@ -1,11 +1,9 @@
-import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { describeWithService } from '../../../../test/support/services'
 import { openMemoryDatabase } from '../db/index'
 import { importFileContents } from '../import/index'
 import { dataQuality, dataStatus } from '../queries/index'
-import { migratePostgres } from '../postgres/migratePostgres'
-import { createTestDatabase } from '../testing/pgTestDatabase'
+import { useMigratedTestDatabase } from '../testing/migratedTestDatabase'
 import { deleteJackpot, getJackpot, saveJackpot } from '../jackpots/index'
 import { pushOutbox, resolveJackpotConflict } from './pushOutbox'
 import { syncFromPostgres } from './syncFromPostgres'
@@ -45,18 +43,7 @@ describe('local jackpots', () => {
 })
 
 describeWithService('postgres', 'outbox push of local jackpots', (baseUrl) => {
-  let t: Awaited<ReturnType<typeof createTestDatabase>>
-  let c: pg.Client
-  beforeAll(async () => {
-    t = await createTestDatabase(baseUrl)
-    await migratePostgres(t.url)
-    c = new pg.Client({ connectionString: t.url })
-    await c.connect()
-  })
-  afterAll(async () => {
-    await c?.end()
-    await t?.drop()
-  })
+  const t = useMigratedTestDatabase(baseUrl)
 
   it('pushes idempotently, reports a conflict instead of overwriting, and resolves it', async () => {
     const laptop = openMemoryDatabase()
@@ -71,7 +58,7 @@ describeWithService('postgres', 'outbox push of local jackpots', (baseUrl) => {
     })
     const first = await syncFromPostgres(laptop, { postgres: t.url })
     expect(first.pushed).toMatchObject({ pushed: 1, conflicts: [] })
-    expect((await c.query('SELECT name FROM jackpots WHERE id = $1', [ID])).rows).toEqual([
+    expect((await t.client.query('SELECT name FROM jackpots WHERE id = $1', [ID])).rows).toEqual([
       { name: 'Mega 17' },
     ])
     expect(getJackpot(laptop, ID)?.pendingPush).toBe('none')
@@ -81,7 +68,7 @@ describeWithService('postgres', 'outbox push of local jackpots', (baseUrl) => {
     laptop.prepare('UPDATE jackpots SET remote_updated_at = NULL').run()
     const again = await pushOutbox(laptop, { postgres: t.url })
     expect(again).toMatchObject({ pushed: 0, alreadyThere: 1, conflicts: [] })
-    expect((await c.query('SELECT count(*)::int AS n FROM jackpots')).rows[0].n).toBe(1)
+    expect((await t.client.query('SELECT count(*)::int AS n FROM jackpots')).rows[0].n).toBe(1)
 
     // A second laptop pulls it, both edit it.
     const other = openMemoryDatabase()
@@ -102,7 +89,7 @@ describeWithService('postgres', 'outbox push of local jackpots', (baseUrl) => {
     const clash = await syncFromPostgres(laptop, { postgres: t.url })
     expect(clash.conflicts).toHaveLength(1)
     expect(clash.conflicts[0].message).toMatch(/changed in Postgres/)
-    expect((await c.query('SELECT name FROM jackpots WHERE id = $1', [ID])).rows[0].name).toBe(
+    expect((await t.client.query('SELECT name FROM jackpots WHERE id = $1', [ID])).rows[0].name).toBe(
       'Mega 17 (colleague)',
     )
     expect(getJackpot(laptop, ID)).toMatchObject({ name: 'Mega 17 (mine)', pendingPush: 'conflict' })
@@ -111,11 +98,11 @@ describeWithService('postgres', 'outbox push of local jackpots', (baseUrl) => {
     await resolveJackpotConflict(laptop, ID, 'keep-local', { postgres: t.url })
     const resolved = await syncFromPostgres(laptop, { postgres: t.url })
     expect(resolved.pushed?.pushed).toBe(1)
-    expect((await c.query('SELECT name FROM jackpots WHERE id = $1', [ID])).rows[0].name).toBe(
+    expect((await t.client.query('SELECT name FROM jackpots WHERE id = $1', [ID])).rows[0].name).toBe(
       'Mega 17 (mine)',
     )
     const fx = (
-      await c.query('SELECT pick FROM jackpot_fixtures WHERE jackpot_id = $1 AND NOT deleted', [ID])
+      await t.client.query('SELECT pick FROM jackpot_fixtures WHERE jackpot_id = $1 AND NOT deleted', [ID])
     ).rows
     expect(fx).toEqual([{ pick: '2' }])
 
