@@ -103,6 +103,14 @@ function packed(db: Database.Database) {
 
 describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl) => {
   const testDb = useMigratedTestDatabase(baseUrl)
+  /** A second connection for a sync that the test terminates midway, and its backend pid. */
+  async function victimConnection() {
+    const victim = new pg.Client({ connectionString: testDb.url })
+    await victim.connect()
+    victim.on('error', () => undefined)
+    const pid = (await victim.query('SELECT pg_backend_pid() AS pid')).rows[0].pid
+    return { victim, pid }
+  }
 
   it('imports into Postgres idempotently; a malformed file imports nothing', async () => {
     for (const f of FILES) {
@@ -226,10 +234,7 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
 
   it('a first sync cut mid-stream applies nothing (one transaction), and the next one completes', async () => {
     const db = openMemoryDatabase()
-    const victim = new pg.Client({ connectionString: testDb.url })
-    await victim.connect()
-    victim.on('error', () => undefined)
-    const pid = (await victim.query('SELECT pg_backend_pid() AS pid')).rows[0].pid
+    const { victim, pid } = await victimConnection()
     let killed: Promise<unknown> | undefined
     const sync = syncFromPostgres(db, {
       postgres: victim,
@@ -259,10 +264,7 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     await testDb.client.query('UPDATE matches SET referee = referee') // every match comes again, in batches
     const touched = (await testDb.client.query(`SELECT ${LOCAL_TS('min(updated_at)')} AS ts FROM matches`))
       .rows[0].ts
-    const victim = new pg.Client({ connectionString: testDb.url })
-    await victim.connect()
-    victim.on('error', () => undefined)
-    const pid = (await victim.query('SELECT pg_backend_pid() AS pid')).rows[0].pid
+    const { victim, pid } = await victimConnection()
     let killed: Promise<unknown> | undefined
     const sync = syncFromPostgres(db, {
       postgres: victim,
