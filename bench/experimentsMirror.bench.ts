@@ -22,7 +22,7 @@ import type { OutboxTrackingStore } from '../main/services/tracking/outboxTracki
 import { RunsMirror } from '../main/services/tracking/runsMirror'
 import { removeByPrefix, testNamePrefix } from '../test/support/mlflowHygiene'
 import type { BenchResult } from './support'
-import { median } from './support'
+import { median, timedRuns } from './support'
 
 const RUNS = 1000
 const REPEAT = 7
@@ -51,16 +51,6 @@ async function seed(store: OutboxTrackingStore, experimentId: string): Promise<v
     }
   }
   await Promise.all(Array.from({ length: 8 }, worker))
-}
-
-async function timed(times: number, fn: () => Promise<unknown>): Promise<number[]> {
-  const out: number[] = []
-  for (let i = 0; i < times; i++) {
-    const t = performance.now()
-    await fn()
-    out.push(performance.now() - t)
-  }
-  return out
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -103,7 +93,7 @@ export async function run(): Promise<BenchResult[]> {
     }
 
     const server = handlersWith(null)
-    const baseline = await timed(REPEAT, () =>
+    const baseline = await timedRuns(REPEAT, () =>
       count(server['tracking.searchRuns'](input, { transport: 'test' })),
     )
 
@@ -111,23 +101,23 @@ export async function run(): Promise<BenchResult[]> {
     const screen = handlersWith(mirror)
     const open = () => count(screen['tracking.searchRuns'](input, { transport: 'test' }))
     const settle = () => mirror.refresh({ experimentIds: [experimentId] })
-    const first = await timed(1, open)
+    const first = await timedRuns(1, open)
     // each open after its predecessor's background refresh finished (an analyst coming back to the screen)
     const opens: number[] = []
     for (let i = 0; i < REPEAT; i++) {
       await settle()
-      opens.push(...(await timed(1, open)))
+      opens.push(...(await timedRuns(1, open)))
     }
     // opens back to back: each answers while the previous one's refresh is still under way
-    const backToBack = await timed(REPEAT, open)
+    const backToBack = await timedRuns(REPEAT, open)
     await settle()
-    const incremental = await timed(REPEAT, settle)
+    const incremental = await timedRuns(REPEAT, settle)
     const withDeletes = mirrorOf(0)
     await withDeletes.refresh({ experimentIds: [experimentId] })
-    const incrementalDeletes = await timed(REPEAT, () =>
+    const incrementalDeletes = await timedRuns(REPEAT, () =>
       withDeletes.refresh({ experimentIds: [experimentId] }),
     )
-    const cli = await timed(REPEAT, () =>
+    const cli = await timedRuns(REPEAT, () =>
       count(screen['tracking.searchRuns']({ ...input, refresh: 'wait' }, { transport: 'test' })),
     )
     const ratio = median(baseline) / median(opens)

@@ -23,7 +23,7 @@ import { RedisFeatureStore } from '../main/services/features/redisFeatureStore'
 import { rebuildFeatureViews } from '../main/services/features/rebuildFeatures'
 import { SqliteFeatureStore } from '../main/services/features/sqliteFeatureStore'
 import { describeRedisUrl } from '../main/services/features/errors'
-import type { BenchResult } from './support'
+import { timedRuns, type BenchResult } from './support'
 
 const LEAGUES = ['E0', 'E1', 'D1', 'I1', 'SP1']
 
@@ -32,16 +32,6 @@ function quantile(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]
 }
 const median = (xs: number[]) => quantile(xs, 0.5)
-
-async function samples(times: number, fn: () => Promise<unknown>): Promise<number[]> {
-  const out: number[] = []
-  for (let i = 0; i < times; i++) {
-    const t = performance.now()
-    await fn()
-    out.push(performance.now() - t)
-  }
-  return out
-}
 
 function formRows(leagues: number, teams: number, ppg: number): TeamRow[] {
   const rows: TeamRow[] = []
@@ -141,7 +131,7 @@ async function storeCases(store: FeatureStore, label: string, results: BenchResu
     { lineage, writtenBy: 'bench' },
   )
   for (let i = 0; i < 500; i++) await store.getTeam('team_form', 'E0', `Team ${i % 20}`)
-  const single = await samples(20_000, () => store.getTeam('team_form', 'E0', 'Team 7'))
+  const single = await timedRuns(20_000, () => store.getTeam('team_form', 'E0', 'Team 7'))
   const p50 = median(single)
   const p99 = quantile(single, 0.99)
   results.push({ name: `${label}: getTeam p50`, median_ms: p50, runs: single.length })
@@ -153,7 +143,7 @@ async function storeCases(store: FeatureStore, label: string, results: BenchResu
   })
 
   for (let i = 0; i < 100; i++) await store.getTeams('team_form', 'E0')
-  const league = await samples(2_000, () => store.getTeams('team_form', 'E0'))
+  const league = await timedRuns(2_000, () => store.getTeams('team_form', 'E0'))
   results.push({
     name: `${label}: getTeams (20 teams) p50`,
     median_ms: median(league),
@@ -179,7 +169,7 @@ async function storeCases(store: FeatureStore, label: string, results: BenchResu
   })
 
   const inputs = rebuildInputs()
-  const rebuilds = await samples(5, () =>
+  const rebuilds = await timedRuns(5, () =>
     rebuildFeatureViews({
       store,
       ...inputs,
@@ -227,7 +217,7 @@ export async function run(): Promise<BenchResult[]> {
     const raw = new Redis(url)
     await raw.set(`scoreline:bench:${process.pid}`, 'x')
     for (let i = 0; i < 1000; i++) await raw.get(`scoreline:bench:${process.pid}`)
-    const gets = await samples(20_000, () => raw.get(`scoreline:bench:${process.pid}`))
+    const gets = await timedRuns(20_000, () => raw.get(`scoreline:bench:${process.pid}`))
     await raw.del(`scoreline:bench:${process.pid}`)
     await raw.quit()
     results.push({

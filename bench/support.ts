@@ -27,6 +27,17 @@ export function timeMedian(fn: () => unknown, runs: number, warmup = 3): number 
   return median(times)
 }
 
+/** Wall times (ms) of `times` awaited calls of `fn`, one after another, no warm-up. */
+export async function timedRuns(times: number, fn: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = []
+  for (let i = 0; i < times; i++) {
+    const t = performance.now()
+    await fn()
+    out.push(performance.now() - t)
+  }
+  return out
+}
+
 /** True when the module is the script node/tsx was started with (`npx tsx bench/x.bench.ts`). */
 export function isMain(metaUrl: string): boolean {
   return Boolean(process.argv[1]) && metaUrl === pathToFileURL(process.argv[1]).href

@@ -12,17 +12,7 @@ import { recordPipelineRun } from '../main/services/tracking/pipelineRecorder'
 import type { PipelineRunInput } from '../main/services/tracking/pipelineRecorder'
 import type { TrackingStore } from '../main/services/tracking/trackingStore'
 import type { BenchResult } from './support'
-import { median } from './support'
-
-async function timed(times: number, fn: () => Promise<unknown>): Promise<number[]> {
-  const out: number[] = []
-  for (let i = 0; i < times; i++) {
-    const t = performance.now()
-    await fn()
-    out.push(performance.now() - t)
-  }
-  return out
-}
+import { median, timedRuns } from './support'
 
 function pipelineRun(experiment: string, i: number): PipelineRunInput {
   const params: Record<string, string> = {}
@@ -86,11 +76,13 @@ async function suite(
   const tag = `${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`
   let i = 0
   await recordPipelineRun(store, pipelineRun(`bench-pipeline-${tag}`, i++)) // warm-up
-  const logTimes = await timed(7, () => recordPipelineRun(store, pipelineRun(`bench-pipeline-${tag}`, i++)))
+  const logTimes = await timedRuns(7, () =>
+    recordPipelineRun(store, pipelineRun(`bench-pipeline-${tag}`, i++)),
+  )
   const exp = await store.ensureExperiment(`bench-search-${tag}`)
   await seed(store, exp.id, 1000)
   let found = 0
-  const searchTimes = await timed(5, async () => {
+  const searchTimes = await timedRuns(5, async () => {
     found = (await store.searchAllRuns({ experimentIds: [exp.id], orderBy: ['metrics.m_1 ASC'] }, 1000))
       .length
   })
