@@ -17,13 +17,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect } from 'vitest'
 import { createTrackingStore } from '../../main/services/tracking/createTrackingStore'
-import { openTrackingDatabase } from '../../main/services/tracking/localSchema'
-import { CLIENT_KEY_TAG, MlflowClient } from '../../main/services/tracking/mlflowClient'
-import { MlflowTrackingStore } from '../../main/services/tracking/mlflowTrackingStore'
-import { OutboxTrackingStore, type OutboxItem } from '../../main/services/tracking/outboxTrackingStore'
+import { CLIENT_KEY_TAG } from '../../main/services/tracking/mlflowClient'
+import type { OutboxItem, OutboxTrackingStore } from '../../main/services/tracking/outboxTrackingStore'
 import { CHALLENGER, CHAMPION, PROMOTION_TAGS, promoteIfBetter } from '../../main/services/tracking/promotion'
-import { PromotionLog } from '../../main/services/tracking/promotionLog'
 import { FaultProxy } from '../../main/services/tracking/testing/faultProxy'
+import { fileOutboxStore } from '../../main/services/tracking/testing/fileOutboxStore'
 import { candidate, promoteOnSameMatches } from '../../main/services/tracking/testing/promotionFixtures'
 import { removeByPrefix, testNamePrefix } from '../support/mlflowHygiene'
 import { DEFAULT_PIPELINE_SETTINGS, readChampion, runPipeline } from '../../main/services/training/pipeline'
@@ -197,22 +195,8 @@ if (unavailable) {
 
     /** One desktop's tracking store (its own database), optionally with the replay's test hook. */
     function desktop(dbPath: string, uri = server.uri, afterApply?: (item: OutboxItem) => void) {
-      const db = openTrackingDatabase(dbPath)
-      const client = new MlflowClient(
-        { trackingUri: uri },
-        { maxRetries: 1, backoffBaseMs: 10, backoffMaxMs: 20, timeoutMs: 10_000 },
-      )
-      const remote = new MlflowTrackingStore({
-        client,
-        promotions: new PromotionLog(db, client.http.baseUrl),
-      })
-      return new OutboxTrackingStore({
-        remote,
-        db,
-        offlineCooldownMs: 0,
-        afterApply,
-        onClose: () => db.close(),
-      })
+      const http = { maxRetries: 1, backoffBaseMs: 10, backoffMaxMs: 20, timeoutMs: 10_000 }
+      return fileOutboxStore(dbPath, uri, http, afterApply)
     }
 
     const newDb = () => path.join(dir, `${randomUUID()}.db`)

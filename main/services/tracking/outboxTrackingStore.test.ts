@@ -14,6 +14,7 @@ import { OutboxTrackingStore } from './outboxTrackingStore'
 import type { OutboxItem } from './outboxTrackingStore'
 import { PromotionLog } from './promotionLog'
 import { FaultProxy } from './testing/faultProxy'
+import { fileOutboxStore } from './testing/fileOutboxStore'
 import { trackingStoreContract } from './testing/trackingStoreContract'
 import { TAGS } from './trackingStore'
 
@@ -55,21 +56,8 @@ describeWithService('mlflow', 'OutboxTrackingStore', (uri) => {
       await removeByPrefix(uri, suffix, { anywhere: true })
     })
 
-    function makeStore(dbPath: string, afterApply?: (item: OutboxItem) => void): OutboxTrackingStore {
-      const db = openTrackingDatabase(dbPath)
-      const client = new MlflowClient({ trackingUri: proxy.uri }, fastHttp)
-      const remote = new MlflowTrackingStore({
-        client,
-        promotions: new PromotionLog(db, client.http.baseUrl),
-      })
-      return new OutboxTrackingStore({
-        remote,
-        db,
-        offlineCooldownMs: 0,
-        afterApply,
-        onClose: () => db.close(),
-      })
-    }
+    const makeStore = (dbPath: string, afterApply?: (item: OutboxItem) => void) =>
+      fileOutboxStore(dbPath, proxy.uri, fastHttp, afterApply)
 
     it('queues what it cannot send, survives a restart of the app, and replays it exactly once', async () => {
       const dbPath = tempDb()
