@@ -12,7 +12,7 @@
  *    with the same noise (knows nothing the price does not); 'exact-copy' = q itself.
  * The true probabilities travel with each match, so a test can compute each bet's exact expected return.
  */
-import type { Triple } from '../metrics'
+import { resultOf, type Triple } from '../metrics'
 import { mulberry32, normal, randomTeams, simulateLeague } from '../simulate/simulateLeague'
 import { SIM_HOME_ADVANTAGE, SIM_RHO, simulatedProbabilities } from './simulatedWorld'
 import type { Odds3, ValueMatch } from './valueBets'
@@ -88,7 +88,7 @@ export function simulateValueSeasons(
         date: m.date,
         home: m.home,
         away: m.away,
-        result: m.homeGoals > m.awayGoals ? 'H' : m.homeGoals === m.awayGoals ? 'D' : 'A',
+        result: resultOf(m),
         forecast,
         price: priced(q, margin),
         closing: priced(close, closingMargin),

@@ -37,7 +37,14 @@ import { fitTemperatureFast, PoolWeightFitter } from './poolWeight'
 import { fitExcluding } from './fitExcluding'
 import { StageGate } from './stageGate'
 import { applyCalibrator, fitIsotonicCalibrator, type Calibrator } from '../calibration'
-import { ModelInputError, summarise, type MetricsSummary, type OutcomeLetter, type Triple } from '../metrics'
+import {
+  ModelInputError,
+  resultOf,
+  summarise,
+  type MetricsSummary,
+  type OutcomeLetter,
+  type Triple,
+} from '../metrics'
 import { goalDifferenceOf, over25Probability, type GoalDifference } from '../metrics/goals'
 import {
   requireVariant,
@@ -198,10 +205,6 @@ function invalid(message: string, details: Record<string, unknown> = {}): never 
 export function yearsBefore(date: string, years: number): string {
   const [y, m, d] = date.split('-').map(Number)
   return new Date(Date.UTC(y - years, m - 1, d)).toISOString().slice(0, 10)
-}
-
-function resultOf(m: VariantMatch): OutcomeLetter {
-  return m.homeGoals > m.awayGoals ? 'H' : m.homeGoals === m.awayGoals ? 'D' : 'A'
 }
 
 function resolveOptions(options: WalkForwardOptions, lastDate: string): WalkForwardResult['options'] {

@@ -9,6 +9,10 @@ export type Outcome = OutcomeIndex | OutcomeLetter
 
 export const OUTCOME_LETTERS: readonly OutcomeLetter[] = ['H', 'D', 'A']
 
+/** The full-time result of a played match from its score. */
+export const resultOf = (m: { homeGoals: number; awayGoals: number }): OutcomeLetter =>
+  m.homeGoals > m.awayGoals ? 'H' : m.homeGoals === m.awayGoals ? 'D' : 'A'
+
 /** Tolerance on Σp = 1 for triples passed *in* (predictions read from files may carry rounding). */
 export const INPUT_SUM_TOLERANCE = 1e-6
 

@@ -18,6 +18,7 @@ import {
   type GoalsPrices,
 } from '../../model/backtest/goalsCompare'
 import type { BacktestRow } from '../../model/backtest'
+import { resultOf } from '../../model/metrics'
 import { goalDifferenceOf, over25Probability } from '../../model/metrics/goals'
 import { playedAfter, playedMatchInput } from './playedAfter'
 
@@ -89,7 +90,7 @@ export function recentGoalsRows(
     prices.set(`${m.date}\u0000${m.home}\u0000${m.away}`, m.goalsPrices)
     rows.push({
       ...m,
-      result: m.homeGoals > m.awayGoals ? 'H' : m.homeGoals === m.awayGoals ? 'D' : 'A',
+      result: resultOf(m),
       model: null,
       market: null,
       blend: null,

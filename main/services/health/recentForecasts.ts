@@ -7,7 +7,7 @@ import { fixtureRates, outcomeProbabilities, type FittedModel } from '../../mode
 import { servedForecast, type BlendKind } from '../../model/blend'
 import type { Calibrator } from '../../model/calibration'
 import { removeMargin, type MarginMethod } from '../../model/market'
-import { ModelInputError, type OutcomeLetter, type Triple } from '../../model/metrics'
+import { ModelInputError, resultOf, type Triple } from '../../model/metrics'
 import type { ForecastRow } from './healthMath'
 
 export interface PlayedMatchWithOdds {
@@ -33,9 +33,6 @@ export interface RecentForecasts {
   /** Matches the champion could not price: a team it has no rating for (e.g. promoted since). */
   skipped: { count: number; teams: string[] }
 }
-
-const resultOf = (m: PlayedMatchWithOdds): OutcomeLetter =>
-  m.homeGoals > m.awayGoals ? 'H' : m.homeGoals === m.awayGoals ? 'D' : 'A'
 
 /**
  * Forecasts of every match, with the same rules as the walk-forward: without odds the blend is the model;
