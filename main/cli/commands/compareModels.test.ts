@@ -9,6 +9,7 @@ import { yearsBefore } from '../../model/backtest'
 import { removeMargin } from '../../model/market'
 import { availableVariants } from '../../model/variants'
 import { runCli } from '../../../test/support/cli'
+import { resultColumns } from './modelCommands.testSupport'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'scoreline-compare-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -16,7 +17,6 @@ const FROM = '2022-08-01'
 const TO = '2022-12-31'
 const dataDir = footballDataDir()
 
-const ddmmyyyy = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`
 const { matches } = simulateLeagueForVariants()
 /** Pre-match prices: flatter than closing (two decimals, as football-data writes them). */
 const preMatch = (odds: readonly number[]) => {
@@ -33,15 +33,8 @@ const files: string[] = []
   for (const m of matches) {
     const y = Number(m.date.slice(0, 4))
     const start = m.date.slice(5) >= '07-01' ? y : y - 1
-    const res = m.homeGoals > m.awayGoals ? 'H' : m.homeGoals === m.awayGoals ? 'D' : 'A'
     const line = [
-      'SIM',
-      ddmmyyyy(m.date),
-      m.home,
-      m.away,
-      m.homeGoals,
-      m.awayGoals,
-      res,
+      ...resultColumns(m),
       m.homeShots,
       m.awayShots,
       m.homeShotsOnTarget,

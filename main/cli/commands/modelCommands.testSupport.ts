@@ -6,20 +6,31 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { simulateLeagueWithOdds, type SimulatedMarketOptions } from '../../model/backtest/simulatedMarket'
 import type { BacktestMatch } from '../../model/backtest'
+import type { MatchInput } from '../../model/dixonColes'
+import { resultOf } from '../../model/metrics'
 
 export { runCli } from '../../../test/support/cli'
 
 const ddmmyyyy = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`
 
+const q = (s: string) => (/[",]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
+
+/** A simulated match's first football-data columns: Div (SIM), Date dd/mm/yyyy, teams, FTHG, FTAG, FTR. */
+export const resultColumns = (m: MatchInput): (string | number)[] => [
+  'SIM',
+  ddmmyyyy(m.date),
+  q(m.home),
+  q(m.away),
+  m.homeGoals,
+  m.awayGoals,
+  resultOf(m),
+]
+
 export function footballDataCsv(matches: readonly BacktestMatch[]): string {
   const lines = ['Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,PSCH,PSCD,PSCA']
   for (const m of matches) {
-    const res = m.homeGoals > m.awayGoals ? 'H' : m.homeGoals === m.awayGoals ? 'D' : 'A'
     const odds = m.odds ? m.odds.join(',') : ',,'
-    const q = (s: string) => (/[",]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
-    lines.push(
-      `SIM,${ddmmyyyy(m.date)},${q(m.home)},${q(m.away)},${m.homeGoals},${m.awayGoals},${res},${odds}`,
-    )
+    lines.push(`${resultColumns(m).join(',')},${odds}`)
   }
   return lines.join('\r\n') + '\r\n'
 }

@@ -6,7 +6,7 @@ import { walkForward } from '../../model/backtest'
 import { simulateLeagueWithOdds } from '../../model/backtest/simulatedMarket'
 import { selectValueBets, valueBacktest } from '../../model/backtest/valueBets'
 import { matchKey, valueMatchesOf } from '../../model/backtest/valueInput'
-import { runCli } from './modelCommands.testSupport'
+import { resultColumns, runCli } from './modelCommands.testSupport'
 
 // A simulated league written with three pre-match books and Pinnacle's close: PS = the simulator's odds,
 // Max = 4 % longer, B365 = 3 % shorter, PSC = PS moved 2 % shorter on the home side.
@@ -22,27 +22,13 @@ const books = (o: readonly number[]) => ({
   PSC: [r2(o[0] * 0.98), o[1], o[2]],
 })
 const file = path.join(dir, 'SIM_all.csv')
-const ddmmyyyy = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`
 writeFileSync(
   file,
   [
     'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,PSH,PSD,PSA,MaxH,MaxD,MaxA,B365H,B365D,B365A,PSCH,PSCD,PSCA',
     ...matches.map((m) => {
       const b = books(m.odds!)
-      const res = m.homeGoals > m.awayGoals ? 'H' : m.homeGoals === m.awayGoals ? 'D' : 'A'
-      return [
-        'SIM',
-        ddmmyyyy(m.date),
-        m.home,
-        m.away,
-        m.homeGoals,
-        m.awayGoals,
-        res,
-        ...b.PS,
-        ...b.Max,
-        ...b.B365,
-        ...b.PSC,
-      ].join(',')
+      return [...resultColumns(m), ...b.PS, ...b.Max, ...b.B365, ...b.PSC].join(',')
     }),
   ].join('\n') + '\n',
 )
