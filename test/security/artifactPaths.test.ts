@@ -24,6 +24,7 @@ import { LocalTrackingStore } from '../../main/services/tracking/localTrackingSt
 import { PromotionLog } from '../../main/services/tracking/promotionLog'
 import { openMemoryTrackingDatabase } from '../../main/services/tracking/localSchema'
 import { describeWithService } from '../support/services'
+import { removeByPrefix, testNamePrefix } from '../support/mlflowHygiene'
 
 const TRAVERSALS = [
   '../escape.txt',
@@ -102,6 +103,7 @@ describeWithService(
   'mlflow',
   'artifact downloads from a real MLflow server stay inside the target folder',
   (uri) => {
+    const prefix = testNamePrefix()
     let store: MlflowTrackingStore
     let runId: string
     let artifactUri: string
@@ -112,7 +114,7 @@ describeWithService(
     beforeAll(async () => {
       const client = new MlflowClient({ trackingUri: uri })
       store = new MlflowTrackingStore({ client, promotions: new PromotionLog(db, client.origin) })
-      const experiment = await store.ensureExperiment(`scoreline-artifact-traversal-${Date.now()}`)
+      const experiment = await store.ensureExperiment(`${prefix}scoreline-artifact-traversal`)
       const run = await store.startRun({ experimentId: experiment.id, runName: 'hostile names' })
       runId = run.runId
       artifactUri = run.artifactUri!
@@ -120,9 +122,12 @@ describeWithService(
       target = path.join(outside, 'download')
       mkdirSync(target)
     })
-    afterAll(() => {
+    afterAll(async () => {
       rmSync(outside, { recursive: true, force: true })
       db.close()
+      // leave the shared server as found: the run ended, its experiment removed
+      await store.endRun(runId, 'FINISHED')
+      await removeByPrefix(uri, prefix)
     })
 
     /** PUT straight to the server's artifact API, bypassing the app's sanitiser; returns the status. */
