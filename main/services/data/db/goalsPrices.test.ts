@@ -9,14 +9,15 @@ import { syncFromPostgres } from '../sync/syncFromPostgres'
 import { openMemoryDatabase } from './index'
 import { packGoalsPrices, unpackGoalsPrices } from './goalsPrices'
 
-// Two played rows quoting O/U 2.5 and AH pre-match and closing (one without AH), and a fixture.
+// Two played rows quoting O/U 2.5 and AH pre-match and closing (one without AH), and a fixture: invented
+// clubs, dates and prices (no row comes from a real season file; the real-file test reads ../shared).
 const HEADER =
   'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,PSH,PSD,PSA,P>2.5,P<2.5,AHh,PAHH,PAHA,PC>2.5,PC<2.5,AHCh,PCAHH,PCAHA'
 const CSV = [
   HEADER,
-  'E0,12/08/2023,Arsenal,Forest,2,1,1.18,7.86,15.67,1.42,2.93,-2,1.88,2.01,1.49,2.65,-1.75,1.93,1.97',
-  'E0,13/08/2023,Burnley,Man City,0,3,8.58,5.51,1.37,1.68,2.29,,,,1.65,2.35,,,',
-  'E0,20/08/2023,Forest,Burnley,,,2.1,3.4,3.5,1.9,1.9,-0.25,1.95,1.95,,,,,',
+  'E0,12/08/2031,Harbourside,Millbrook,2,1,1.25,6.40,12.50,1.45,2.85,-2,1.90,1.99,1.49,2.65,-1.75,1.95,1.95',
+  'E0,13/08/2031,Eastbury,Northgate,0,3,7.90,5.20,1.40,1.70,2.25,,,,1.66,2.32,,,',
+  'E0,20/08/2031,Millbrook,Eastbury,,,2.1,3.4,3.5,1.9,1.9,-0.25,1.95,1.95,,,,,',
 ].join('\n')
 
 const storedText = (db: ReturnType<typeof openMemoryDatabase>) =>
@@ -40,13 +41,13 @@ describe('goals-market prices of played matches (matches.goals_json)', () => {
 
   it('the SQLite import stores them with the match, and a second import of the same file changes nothing', () => {
     const db = openMemoryDatabase()
-    importFileContents(db, CSV, 'E0_2023-24.csv')
+    importFileContents(db, CSV, 'E0_2031-32.csv')
     const [a, b, fixture] = storedText(db)
     const rows = parseFootballDataCsv(CSV, 'E0_goals.csv').rows
     expect(unpackGoalsPrices(a)).toEqual({ totals: rows[0].totals, asianHandicap: rows[0].asianHandicap })
     expect(unpackGoalsPrices(b).totals).toEqual(rows[1].totals)
     expect(fixture).toBeNull()
-    expect(importFileContents(db, CSV, 'E0_2023-24.csv').matches.unchanged).toBe(3)
+    expect(importFileContents(db, CSV, 'E0_2031-32.csv').matches.unchanged).toBe(3)
   })
 
   it.skipIf(!footballDataDir())(
@@ -86,7 +87,7 @@ describeWithService('postgres', 'goals-market prices through Postgres and the sy
   const testDb = useMigratedTestDatabase(baseUrl)
 
   it('the Postgres import writes the same text as SQLite; the first and the incremental sync bring it into the cache', async () => {
-    const parsed = parseFootballDataCsv(CSV, 'E0_2023-24.csv')
+    const parsed = parseFootballDataCsv(CSV, 'E0_2031-32.csv')
     await importParsedFileToPostgres(testDb.client, parsed)
     const local = openMemoryDatabase()
     importParsedFile(local, parsed)
@@ -99,7 +100,7 @@ describeWithService('postgres', 'goals-market prices through Postgres and the sy
     await syncFromPostgres(cache, { postgres: testDb.url, push: false })
     expect(storedText(cache)).toEqual(pgText)
     // a corrected closing O/U price reaches Postgres and then the cache through the incremental sync
-    const corrected = parseFootballDataCsv(CSV.replace(',1.49,2.65,', ',1.5,2.6,'), 'E0_2023-24.csv')
+    const corrected = parseFootballDataCsv(CSV.replace(',1.49,2.65,', ',1.5,2.6,'), 'E0_2031-32.csv')
     expect((await importParsedFileToPostgres(testDb.client, corrected)).matches.updated).toBe(1)
     await syncFromPostgres(cache, { postgres: testDb.url, push: false })
     expect(unpackGoalsPrices(storedText(cache)[0]).totals).toEqual(corrected.rows[0].totals)
