@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import path from 'node:path'
 import {
   DixonColesError,
   matrixOutcomes,
@@ -6,8 +7,12 @@ import {
   overUnder,
   scoreMatrix,
 } from '../../dixonColes'
+import { removeMargin, removeMarginN } from '../../market'
+import type { Triple } from '../../metrics'
 import { mulberry32 } from '../../simulate/simulateLeague'
-import { impliedRates, marketMoments } from './impliedRates'
+import { readFootballDataFile } from '../../../services/data/csv'
+import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/support/sharedData'
+import { impliedRates, marketMoments, marketSecondDerivatives } from './impliedRates'
 
 describe('marketMoments', () => {
   it("agrees with the engine's score matrix (1X2 and over 2.5)", () => {
@@ -48,7 +53,62 @@ describe('marketMoments', () => {
       expect(m.dOver[1]).toBeCloseTo(fd(up2.over25, dn2.over25), 8)
     }
   })
+
+  it('has exact second derivatives in log λ and log μ (central differences of the first)', () => {
+    const h = 1e-6
+    for (const [lam, mu, rho] of [
+      [1.5, 1.1, -0.1],
+      [0.6, 2.2, 0.08],
+      [3.4, 0.4, -0.03],
+    ]) {
+      const s = marketSecondDerivatives(lam, mu, rho)
+      const up1 = marketMoments(lam * Math.exp(h), mu, rho)
+      const dn1 = marketMoments(lam * Math.exp(-h), mu, rho)
+      const up2 = marketMoments(lam, mu * Math.exp(h), rho)
+      const dn2 = marketMoments(lam, mu * Math.exp(-h), rho)
+      const fd = (u: number, d: number) => (u - d) / (2 * h)
+      const cases: [[number, number, number], 'dHome' | 'dAway' | 'dOver'][] = [
+        [s.home, 'dHome'],
+        [s.away, 'dAway'],
+        [s.over25, 'dOver'],
+      ]
+      for (const [second, first] of cases) {
+        expect(second[0]).toBeCloseTo(fd(up1[first][0], dn1[first][0]), 8)
+        expect(second[1]).toBeCloseTo(fd(up2[first][0], dn2[first][0]), 8)
+        expect(second[1]).toBeCloseTo(fd(up1[first][1], dn1[first][1]), 8)
+        expect(second[2]).toBeCloseTo(fd(up2[first][1], dn2[first][1]), 8)
+      }
+    }
+  })
 })
+
+/**
+ * The Newton step of ½‖r‖² (JᵀJ + Σ rᵢ∇²rᵢ)⁻¹·Jᵀr at λ, μ, from the moments alone (independent of the solver):
+ * its length is how far the point is from the stationary point.
+ */
+function newtonStepLength(p: Triple, over: number, lam: number, mu: number, rho: number): number {
+  const m = marketMoments(lam, mu, rho)
+  const s = marketSecondDerivatives(lam, mu, rho)
+  const r = [m.home - p[0], m.away - p[2], m.over25 - over]
+  const J = [m.dHome, m.dAway, m.dOver]
+  const S = [s.home, s.away, s.over25]
+  let a11 = 0
+  let a12 = 0
+  let a22 = 0
+  let b1 = 0
+  let b2 = 0
+  for (let i = 0; i < 3; i++) {
+    a11 += J[i][0] * J[i][0] + r[i] * S[i][0]
+    a12 += J[i][0] * J[i][1] + r[i] * S[i][1]
+    a22 += J[i][1] * J[i][1] + r[i] * S[i][2]
+    b1 += J[i][0] * r[i]
+    b2 += J[i][1] * r[i]
+  }
+  const det = a11 * a22 - a12 * a12
+  expect(a11).toBeGreaterThan(0)
+  expect(det).toBeGreaterThan(0) // a minimum, not a saddle
+  return Math.hypot((a22 * b1 - a12 * b2) / det, (a11 * b2 - a12 * b1) / det)
+}
 
 describe('impliedRates: inverting the score model', () => {
   it('round-trips λ, μ from the 1X2 alone to 1e-6 over a wide range of fixtures', () => {
@@ -112,5 +172,41 @@ describe('impliedRates: inverting the score model', () => {
     expect(bad([Number.NaN, 0.5, 0.5])).toThrow(DixonColesError)
     expect(bad([0.5, 0.3, 0.2], 1.2)).toThrow(/Over 2.5/)
     expect(() => impliedRates([0.5, 0.3, 0.2], 1)).toThrow(/rho/)
+  })
+})
+
+const dataDir = footballDataDir()
+describe.skipIf(!dataDir)(`impliedRates on real prices (${dataDir ? 'E0, D1' : SHARED_DATA_SKIP_REASON})`, () => {
+  it('is stationary at the answer with over 2.5 (cold, and from the answer at a neighbouring ρ), in few iterations', async () => {
+    const prices: { p: Triple; over: number }[] = []
+    for (const file of [path.join('E0', 'E0_2023-24.csv'), path.join('D1', 'D1_2022-23.csv')]) {
+      for (const r of (await readFootballDataFile(path.join(dataDir!, file))).rows) {
+        const q = r.odds.find((o) => o.bookmaker === 'PS' && o.kind === 'closing')
+        const t = r.totals.find((o) => o.line === 2.5)
+        if (!q || !t) continue
+        prices.push({
+          p: removeMargin([q.home, q.draw, q.away], 'multiplicative').probabilities,
+          over: removeMarginN([t.over, t.under], 'multiplicative').probabilities[0],
+        })
+      }
+    }
+    expect(prices.length).toBeGreaterThan(600)
+    let coldIterations = 0
+    let warmIterations = 0
+    for (const rho of [-0.1, -0.0125, 0.05]) {
+      for (const { p, over } of prices) {
+        const cold = impliedRates(p, rho, { over25: over })
+        // a Newton step from the answer moves it by less than the solver's step tolerance (1e-9 in log λ, log μ)
+        expect(newtonStepLength(p, over, cold.lambda, cold.mu, rho)).toBeLessThan(1e-9)
+        const warm = impliedRates(p, rho + 0.0025, { over25: over, start: [cold.lambda, cold.mu] })
+        expect(newtonStepLength(p, over, warm.lambda, warm.mu, rho + 0.0025)).toBeLessThan(1e-9)
+        coldIterations += cold.iterations
+        warmIterations += warm.iterations
+      }
+    }
+    // Newton from the over 2.5 start: ~3 iterations (Gauss-Newton from the 1X2 start took 6); from the
+    // neighbouring ρ's answer: 2 (Gauss-Newton: 4)
+    expect(coldIterations / (3 * prices.length)).toBeLessThan(4)
+    expect(warmIterations / (3 * prices.length)).toBeLessThan(2.5)
   })
 })

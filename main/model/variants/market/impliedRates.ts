@@ -49,7 +49,26 @@ export function marketMoments(lambda: number, mu: number, rho: number): MarketMo
   }
 }
 
-// Slots of a moments buffer: P(H), P(A), P(over 2.5), then ∂/∂log λ, ∂/∂log μ of each.
+/**
+ * The second derivatives in log λ, log μ of P(H), P(A) and P(over 2.5) (the exact Newton step of the
+ * least-squares solve needs them): [∂²/∂η₁², ∂²/∂η₁∂η₂, ∂²/∂η₂²] of each. Exported for the tests.
+ */
+export function marketSecondDerivatives(
+  lambda: number,
+  mu: number,
+  rho: number,
+): { home: [number, number, number]; away: [number, number, number]; over25: [number, number, number] } {
+  const out = new Float64Array(MOMENTS)
+  evaluateMoments(lambda, mu, rho, out, true)
+  return {
+    home: [out[H11], out[H12], out[H22]],
+    away: [out[A11], out[A12], out[A22]],
+    over25: [out[O11], out[O12], out[O22]],
+  }
+}
+
+// Slots of a moments buffer: P(H), P(A), P(over 2.5), then ∂/∂log λ, ∂/∂log μ of each, then the second
+// derivatives ∂²/∂η₁², ∂²/∂η₁∂η₂, ∂²/∂η₂² of each.
 const HOME = 0
 const AWAY = 1
 const OVER = 2
@@ -59,11 +78,33 @@ const A1 = 5
 const A2 = 6
 const O1 = 7
 const O2 = 8
-const MOMENTS = 9
+const H11 = 9
+const H12 = 10
+const H22 = 11
+const A11 = 12
+const A12 = 13
+const A22 = 14
+const O11 = 15
+const O12 = 16
+const O22 = 17
+const MOMENTS = 18
+
+/** The sums stop before x = 1000 (far beyond any rate a price implies). */
+const MAX_X = 1000
+/** 1/x for x = 1 .. MAX_X: the Poisson recursion multiplies by λ/(x + 1) without a division in its chain (#23). */
+const RECIPROCAL = new Float64Array(MAX_X + 1)
+for (let x = 1; x <= MAX_X; x++) RECIPROCAL[x] = 1 / x
 
 /**
  * {@link marketMoments} into `out` without allocating; with `derivatives` false only P(H), P(A) and P(over 2.5)
  * (the solver's trial points), computed by the very same operations, so the values are identical either way.
+ * With `derivatives` the second derivatives too (slots H11 ..):
+ *   ∂²P₀(H)/∂η₁² = Σ_x [(x − λ)² − λ]·Pois(x; λ)·F_μ(x − 1), ∂²P₀(H)/∂η₁∂η₂ = −μ·Σ_x (x − λ)·Pois(x; λ)·Pois(x − 1; μ),
+ *   ∂²P₀(H)/∂η₂² = −μ·Σ_x (x − μ)·Pois(x; λ)·Pois(x − 1; μ) (and P(A) mirrored), ∂²D/∂η₁² = ((1 − λ)² − λ)·D,
+ *   ∂²D/∂η₁∂η₂ = (1 − λ)(1 − μ)·D; with g(s) = e^{−s}s²/2, g′(s) = e^{−s}(s − s²/2):
+ *   ∂²P(over)/∂η₁² = λg + λ²g′, ∂²P(over)/∂η₁∂η₂ = λμg′.
+ * Performance (#23): Pois(x + 1) = Pois(x)·(λ·(1/(x + 1))) with 1/(x + 1) from a table, so the recursion's
+ * dependency chain is one multiplication (it was a multiplication and a division), and e^{−λ−μ} = e^{−λ}·e^{−μ}.
  */
 function evaluateMoments(
   lambda: number,
@@ -82,19 +123,21 @@ function evaluateMoments(
   const lo = Math.max(-1 / lambda, -1 / mu)
   const hi = Math.min(1, 1 / (lambda * mu))
   const r = rho < lo ? lo : rho > hi ? hi : rho
-  let px = Math.exp(-lambda) // Pois(x; λ) at the current x
-  let py = Math.exp(-mu)
+  const ex = Math.exp(-lambda)
+  const ey = Math.exp(-mu)
+  let px = ex // Pois(x; λ) at the current x
+  let py = ey
   let fx = 0 // F_λ(x − 1)
   let fy = 0 // F_μ(x − 1)
   let home = 0
   let away = 0
   const top = Math.max(lambda, mu) + 5
-  const e = Math.exp(-lambda - mu)
+  const e = ex * ey
   const D = lambda * mu * r * e
   const sum = lambda + mu
   const under = e * (1 + sum + (sum * sum) / 2)
   if (!derivatives) {
-    for (let x = 0; x < 1000; x++) {
+    for (let x = 0; x < MAX_X; x++) {
       if (x > 0) {
         home += px * fy
         away += py * fx
@@ -102,8 +145,9 @@ function evaluateMoments(
       if (x > top && px < 1e-17 && py < 1e-17) break
       fx += px
       fy += py
-      px = (px * lambda) / (x + 1)
-      py = (py * mu) / (x + 1)
+      const inv = RECIPROCAL[x + 1]
+      px *= lambda * inv
+      py *= mu * inv
     }
     out[HOME] = home + D
     out[AWAY] = away + D
@@ -112,37 +156,73 @@ function evaluateMoments(
   }
   let pxPrev = 0 // Pois(x − 1; λ)
   let pyPrev = 0
+  // P₀(H) terms t = Pois(x; λ)·F_μ(x − 1): Σ(x − λ)t, Σ(x − λ)²t; u = Pois(x; λ)·Pois(x − 1; μ): Σu, Σ(x − λ)u,
+  // Σ(x − μ)u; and the same mirrored for P₀(A)
   let h1 = 0
-  let h2 = 0
-  let a1 = 0
+  let h11 = 0
+  let u0 = 0
+  let u1 = 0
+  let u2 = 0
   let a2 = 0
-  for (let x = 0; x < 1000; x++) {
+  let a22 = 0
+  let v0 = 0
+  let v1 = 0
+  let v2 = 0
+  for (let x = 0; x < MAX_X; x++) {
     if (x > 0) {
-      home += px * fy
-      h1 += (x - lambda) * px * fy
-      h2 -= px * mu * pyPrev
-      away += py * fx
-      a2 += (x - mu) * py * fx
-      a1 -= py * lambda * pxPrev
+      const dl = x - lambda
+      const dm = x - mu
+      const t = px * fy
+      home += t
+      h1 += dl * t
+      h11 += dl * dl * t
+      const u = px * pyPrev
+      u0 += u
+      u1 += dl * u
+      u2 += dm * u
+      const ta = py * fx
+      away += ta
+      a2 += dm * ta
+      a22 += dm * dm * ta
+      const v = py * pxPrev
+      v0 += v
+      v1 += dl * v
+      v2 += dm * v
     }
     if (x > top && px < 1e-17 && py < 1e-17) break
     fx += px
     fy += py
     pxPrev = px
     pyPrev = py
-    px = (px * lambda) / (x + 1)
-    py = (py * mu) / (x + 1)
+    const inv = RECIPROCAL[x + 1]
+    px *= lambda * inv
+    py *= mu * inv
   }
-  const dOver = (e * sum * sum) / 2
+  const g = (e * sum * sum) / 2 // ∂P(over)/∂s
+  const g1 = e * (sum - (sum * sum) / 2) // ∂²P(over)/∂s²
+  const l1 = 1 - lambda
+  const m1 = 1 - mu
   out[HOME] = home + D
   out[AWAY] = away + D
   out[OVER] = 1 - under
-  out[H1] = h1 + (1 - lambda) * D
-  out[H2] = h2 + (1 - mu) * D
-  out[A1] = a1 + (1 - lambda) * D
-  out[A2] = a2 + (1 - mu) * D
-  out[O1] = lambda * dOver
-  out[O2] = mu * dOver
+  out[H1] = h1 + l1 * D
+  out[H2] = -mu * u0 + m1 * D
+  out[A1] = -lambda * v0 + l1 * D
+  out[A2] = a2 + m1 * D
+  out[O1] = lambda * g
+  out[O2] = mu * g
+  const d11 = (l1 * l1 - lambda) * D
+  const d12 = l1 * m1 * D
+  const d22 = (m1 * m1 - mu) * D
+  out[H11] = h11 - lambda * home + d11
+  out[H12] = -mu * u1 + d12
+  out[H22] = -mu * u2 + d22
+  out[A11] = -lambda * v1 + d11
+  out[A12] = -lambda * v2 + d12
+  out[A22] = a22 - mu * away + d22
+  out[O11] = lambda * g + lambda * lambda * g1
+  out[O12] = lambda * mu * g1
+  out[O22] = mu * g + mu * mu * g1
 }
 
 export interface ImpliedRatesOptions {
@@ -195,11 +275,50 @@ function checkProbabilities(p: Triple, over25: number | null | undefined): Tripl
 const current = new Float64Array(MOMENTS)
 /** With totals: a step shorter than this (in log λ, log μ) ends the solve (see {@link impliedRates}). */
 const STEP_TOLERANCE = 1e-9
+/**
+ * With totals: an accepted full Newton step shorter than this ends the solve. Newton converges quadratically,
+ * so the next step would be of the order of its square (≈ 1e-12), far below {@link STEP_TOLERANCE}: its point
+ * is evaluated without derivatives and not iterated from (#23; the test 'is stationary at the answer'
+ * checks the step at every answer on real prices).
+ */
+const FINAL_STEP = 1e-6
 const trial = new Float64Array(MOMENTS)
+
+/**
+ * Starting point with totals and no caller's guess: the goal total s that reproduces the over 2.5 price alone
+ * (1 − e^{−s}(1 + s + s²/2) = p_over, a few Newton steps in s), split by the favourite's edge e = p_H − p_A
+ * (log λ/μ ≈ 1.75·e − 0.55·e·|e| + e³ on real leagues). Writes log λ, log μ into `eta`.
+ */
+function totalsStart(pHome: number, pAway: number, pOver: number, eta: Float64Array): void {
+  const target = 1 - pOver // P(at most 2 goals) = e^{−s}(1 + s + s²/2), decreasing in s
+  let s = 2.6
+  for (let i = 0; i < 6; i++) {
+    const e = Math.exp(-s)
+    const f = e * (1 + s + (s * s) / 2) - target
+    const step = f / ((e * s * s) / 2) // f / −f′
+    const next = s + step
+    s = next < 0.5 * s ? 0.5 * s : next > 2 * s ? 2 * s : next
+    if (Math.abs(step) < 1e-3 * s) break
+  }
+  const e = pHome - pAway
+  // log λ/μ against the favourite's edge, least squares over the answers on E0, E1, SP1 and D1 2018-2026
+  // (RMS error 0.04; the 1X2 start's 2.4·(p_H − p_A): 0.22)
+  const d = e * (1.75 - 0.55 * Math.abs(e) + e * e)
+  const share = 1 / (1 + Math.exp(-d)) // λ/(λ + μ) with λ/μ = e^d
+  eta[0] = Math.log(s * share)
+  eta[1] = Math.log(s * (1 - share))
+}
+const startEta = new Float64Array(2)
 
 /**
  * λ, μ reproducing margin-free market probabilities under Dixon-Coles with the given ρ. Throws MODEL_BAD_INPUT
  * for probabilities that are not a valid triple, and MODEL_DEGENERATE when the solve does not converge.
+ *
+ * With totals the least-squares minimum of ½‖r‖² is found by Newton's method on it: Hessian JᵀJ + Σ rᵢ∇²rᵢ
+ * (exact second derivatives, {@link evaluateMoments}); where that is not positive definite (far from the
+ * minimum) the Gauss-Newton step JᵀJ. Gauss-Newton alone converges only linearly at a minimum with residual
+ * (the three prices are never exactly consistent): ~5 iterations from the answer at a neighbouring ρ, where
+ * Newton takes 2 (#23).
  *
  * Performance (#23): no allocation per iteration; a trial point of the line search is evaluated without the
  * derivatives (recomputed, identically, once it is accepted); a trial point that rounds to the current point
@@ -216,13 +335,17 @@ export function impliedRates(market: Triple, rho: number, options: ImpliedRatesO
   const maxIt = options.maxIterations ?? 60
   const withOver = over !== null
   const pOver = over ?? 0
-  // Start: a typical total of 2.6 goals split by the favourite's edge (log λ/μ ≈ 2.4·(p_H − p_A) on real
-  // leagues), or the caller's guess.
+  // Start: the caller's guess; or, with totals, the total the over 2.5 price implies (`totalsStart`); or a
+  // typical total of 2.6 goals split by the favourite's edge (log λ/μ ≈ 2.4·(p_H − p_A) on real leagues).
   let e1: number
   let e2: number
   if (options.start && options.start[0] > 0 && options.start[1] > 0) {
     e1 = Math.log(options.start[0])
     e2 = Math.log(options.start[1])
+  } else if (withOver) {
+    totalsStart(p[0], p[2], pOver, startEta)
+    e1 = startEta[0]
+    e2 = startEta[1]
   } else {
     const s = 2.4 * (p[0] - p[2])
     e1 = Math.log(1.3) + s / 2
@@ -255,16 +378,27 @@ export function impliedRates(market: Triple, rho: number, options: ImpliedRatesO
     a22 += m[A2] * m[A2]
     b1 -= m[A1] * r1
     b2 -= m[A2] * r1
+    let newton = false
     if (withOver) {
       a11 += m[O1] * m[O1]
       a12 += m[O1] * m[O2]
       a22 += m[O2] * m[O2]
       b1 -= m[O1] * r2
       b2 -= m[O2] * r2
-    }
-    if (withOver && b1 * b1 + b2 * b2 < 1e-30) {
-      stationary = true
-      break
+      if (b1 * b1 + b2 * b2 < 1e-30) {
+        stationary = true
+        break
+      }
+      // the full Hessian of ½‖r‖²: JᵀJ + Σ rᵢ∇²rᵢ, used when positive definite
+      const s11 = a11 + r0 * m[H11] + r1 * m[A11] + r2 * m[O11]
+      const s12 = a12 + r0 * m[H12] + r1 * m[A12] + r2 * m[O12]
+      const s22 = a22 + r0 * m[H22] + r1 * m[A22] + r2 * m[O22]
+      if (s11 > 0 && s11 * s22 - s12 * s12 > 1e-6 * (s11 * s22)) {
+        a11 = s11
+        a12 = s12
+        a22 = s22
+        newton = true
+      }
     }
     const ridge = 1e-14 * (a11 + a22)
     a11 += ridge
@@ -279,38 +413,51 @@ export function impliedRates(market: Triple, rho: number, options: ImpliedRatesO
       d1 /= len
       d2 /= len
     }
-    // With totals: a Gauss-Newton step shorter than STEP_TOLERANCE (in log λ, log μ) is stationary. Below it
-    // the steps only chase rounding noise, and each such step ended in a line search of ~34 halvings that
-    // found no decrease: most of the solve's time for a change in λ̂, μ̂ of ~1e-10 relative (#23).
+    // With totals: a step shorter than STEP_TOLERANCE (in log λ, log μ) is stationary. Below it the steps only
+    // chase rounding noise, and each such step ended in a line search of ~34 halvings that found no decrease
+    // (#23).
     if (withOver && len < STEP_TOLERANCE) {
       stationary = true
       break
     }
+    // A short full Newton step is the last one (see FINAL_STEP): its point needs no derivatives.
+    const last = newton && len < FINAL_STEP
     let accepted = false
     for (let t = 1; t > 1e-10; t *= 0.5) {
       const n1 = e1 + t * d1
       const n2 = e2 + t * d2
       if (t < 1 && n1 === e1 && n2 === e2) break // the current point again: no decrease, nor for a smaller t
-      const full = t === 1 // the full step is usually accepted: evaluate its derivatives at once
+      const full = t === 1 && !last // the full step is usually accepted: evaluate its derivatives at once
       evaluateMoments(Math.exp(n1), Math.exp(n2), rho, trial, full)
       const t0 = trial[HOME] - p[0]
       const t1 = trial[AWAY] - p[2]
       const t2 = withOver ? trial[OVER] - pOver : 0
       const ft = withOver ? t0 * t0 + t1 * t1 + t2 * t2 : t0 * t0 + t1 * t1
-      if (ft < f || (t === 1 && ft <= f)) {
+      // (the last step also when ½‖r‖² rose by no more than its rounding: near a flat minimum the rounding of
+      // ‖r‖² hides the decrease of a step of ~1e-8 that the exact gradient and Hessian get right)
+      if (ft < f || (t === 1 && (ft <= f || (last && ft - f <= 1e-12 * f)))) {
         e1 = n1
         e2 = n2
-        if (full) m.set(trial)
-        else evaluateMoments(Math.exp(n1), Math.exp(n2), rho, m, true)
         r0 = t0
         r1 = t1
         r2 = t2
+        if (last && t === 1) {
+          f = ft
+          stationary = true
+          accepted = true
+          break
+        }
+        if (full) m.set(trial)
+        else evaluateMoments(Math.exp(n1), Math.exp(n2), rho, m, true)
         // With totals the minimum is usually > 0: stop once the step no longer changes the fit.
         if (withOver && f - ft <= 1e-15 * f && t * len < 1e-10) stationary = true
         f = ft
         accepted = true
         break
       }
+      // a short Newton step that does not decrease ½‖r‖² is below what its rounding can resolve: stationary
+      // (the halvings after it found no decrease either, or one by rounding luck, at up to ~30 evaluations)
+      if (last) break
     }
     if (!accepted) {
       stationary = withOver
