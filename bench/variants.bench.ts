@@ -4,6 +4,7 @@
 // `npx tsx bench/variants.bench.ts` prints a table; `run()` returns the rows for bench/run.ts (which picks up
 // every bench/*.bench.ts). Without ../shared/data the same shapes are simulated (with shots and a market).
 // Every fit is cold (no previous fit, so a fresh inversion cache) and every walk-forward starts from nothing.
+// Each case is timed alternately with the Dixon-Coles baseline (`timeAgainst`), after a warm-up of both.
 import os from 'node:os'
 import path from 'node:path'
 import { footballDataDir } from '../test/support/sharedData'
@@ -51,27 +52,54 @@ async function loadData(): Promise<{ matches: BacktestMatch[]; source: string }>
   return { matches, source: 'simulated 20-team league' }
 }
 
-/**
- * Median wall time (ms); `cpu` gets the median CPU time of the same runs (the process's; one thread computes). On
- * a loaded machine the wall time also counts the time other processes held the core (#23).
- */
-function timeRuns(fn: () => unknown, runs: number, cpu?: { ms: number }): number {
-  const times: number[] = []
-  const cpus: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const c0 = process.cpuUsage()
-    const t0 = performance.now()
-    fn()
-    times.push(performance.now() - t0)
-    const c = process.cpuUsage(c0)
-    cpus.push((c.user + c.system) / 1000)
-  }
-  if (cpu) cpu.ms = median(cpus)
-  return median(times)
+interface Timing {
+  /** Median wall time (ms). */
+  ms: number
+  /** Median CPU time (ms) of the same runs (the process's; one thread computes). */
+  cpu: number
 }
 
-const cpuNote = (c: { ms: number }) =>
-  `CPU ${c.ms < 10 ? c.ms.toFixed(2) : c.ms.toFixed(0)} ms, load average ${os.loadavg()[0].toFixed(1)}`
+/**
+ * `fn` and the Dixon-Coles baseline `base` timed alternately, `runs` times each: both medians come from the
+ * same minutes of the same process, so the ratio holds on a machine whose load changes (#23). On a loaded
+ * machine the wall time also counts the time other processes held the core; the CPU time does not.
+ */
+function timeAgainst(fn: () => unknown, base: () => unknown, runs: number): { case: Timing; base: Timing } {
+  const one = (f: () => unknown): [number, number] => {
+    const c0 = process.cpuUsage()
+    const t0 = performance.now()
+    f()
+    const wall = performance.now() - t0
+    const c = process.cpuUsage(c0)
+    return [wall, (c.user + c.system) / 1000]
+  }
+  const a: [number, number][] = []
+  const b: [number, number][] = []
+  for (let i = 0; i < runs; i++) {
+    a.push(one(fn))
+    b.push(one(base))
+  }
+  const timing = (xs: [number, number][]) => ({
+    ms: median(xs.map((x) => x[0])),
+    cpu: median(xs.map((x) => x[1])),
+  })
+  return { case: timing(a), base: timing(b) }
+}
+
+const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0))
+
+/** The note of a row: its ratio to the baseline measured alongside, both CPU times, the load. */
+function note(id: string, t: { case: Timing; base: Timing }): string {
+  const load = `load average ${os.loadavg()[0].toFixed(1)}`
+  if (id === 'dixon-coles') return `baseline; CPU ${fmt(t.case.cpu)} ms, ${load}`
+  return (
+    `${(t.case.ms / t.base.ms).toFixed(1)}× dixon-coles (${fmt(t.base.ms)} ms alongside); ` +
+    `CPU ${fmt(t.case.cpu)} ms vs ${fmt(t.base.cpu)} ms, ${load}`
+  )
+}
+
+/** Fits before timing: the first few dozen fits of a process run in unoptimised code (JIT warm-up). */
+const FIT_WARM_UP = 15
 
 export async function run(): Promise<BenchResult[]> {
   const { matches, source } = await loadData()
@@ -81,45 +109,45 @@ export async function run(): Promise<BenchResult[]> {
   for (const m of history) for (const t of [m.home, m.away]) if (!teams.includes(t)) teams.push(t)
   const ctx = { asOf: FIT_AS_OF, from: FIT_FROM, xi: 0.0019, teams }
   const rows: BenchResult[] = []
-  let dcFit = NaN
-  let dcWalk = NaN
   // every variant with its defaults, and the market variant with its shots-on-target term (a grid point)
   const cases: { id: VariantId; label: string; params?: Record<string, number> }[] = [
     ...availableVariants().map((id) => ({ id, label: id })),
     { id: 'market', label: 'market + shots', params: { w: 256, marketXi: 0.03, shotsW: 64, shotsXi: 0.1 } },
   ]
+  // The baseline, timed beside every case (it was timed once, first, when its 3 warm-up fits left it
+  // half-compiled: 7.66 ms where a warmed-up fit takes ~1.6, and every ratio to it was off, #23).
+  const dc = requireVariant('dixon-coles')
+  const dcFit = () => dc.fit(history, ctx)
+  const dcWalk = () => walkForward(matches, { from: WF_FROM, model: 'dixon-coles', modelOnly: true })
+  for (let i = 0; i < FIT_WARM_UP; i++) dcFit()
+  dcWalk()
   for (const { id, label, params } of cases) {
     const variant = requireVariant(id)
     try {
       const fitCtx = { ...ctx, ...(params ? { params } : {}) }
-      for (let i = 0; i < 3; i++) variant.fit(history, fitCtx) // warm-up (JIT)
-      const fitCpu = { ms: NaN }
-      const fitMs = timeRuns(() => variant.fit(history, fitCtx), 7, fitCpu)
-      if (id === 'dixon-coles') dcFit = fitMs
+      const fit = () => variant.fit(history, fitCtx)
+      for (let i = 0; i < FIT_WARM_UP; i++) fit()
+      const fitTimes = timeAgainst(fit, dcFit, 7)
       rows.push({
         name: `${label}: fit, 3 seasons (${history.length} matches, ${source})`,
-        median_ms: fitMs,
+        median_ms: fitTimes.case.ms,
         runs: 7,
         ...(label === 'market' ? { target_ms: TARGET_MARKET_FIT } : {}),
-        note: `${id === 'dixon-coles' ? 'baseline' : `${(fitMs / dcFit).toFixed(1)}× dixon-coles`}; ${cpuNote(fitCpu)}`,
+        note: note(id, fitTimes),
       })
       let refits = 0
-      const walkCpu = { ms: NaN }
-      const walkMs = timeRuns(
-        () => {
-          const r = walkForward(matches, { from: WF_FROM, model: id, params, modelOnly: true })
-          refits = r.refits.length
-        },
-        3,
-        walkCpu,
-      )
-      if (id === 'dixon-coles') dcWalk = walkMs
+      const walk = () => {
+        const r = walkForward(matches, { from: WF_FROM, model: id, params, modelOnly: true })
+        refits = r.refits.length
+      }
+      walk() // warm-up
+      const walkTimes = timeAgainst(walk, dcWalk, 3)
       rows.push({
         name: `${label}: walk-forward season (${refits} refits)`,
-        median_ms: walkMs,
+        median_ms: walkTimes.case.ms,
         runs: 3,
         ...(label === 'market' ? { target_ms: TARGET_MARKET_WALK } : {}),
-        note: `${id === 'dixon-coles' ? 'baseline' : `${(walkMs / dcWalk).toFixed(1)}× dixon-coles`}; ${cpuNote(walkCpu)}`,
+        note: note(id, walkTimes),
       })
     } catch (error) {
       rows.push({ name: `${label}: FAILED: ${(error as Error).message}`, median_ms: NaN, runs: 0 })

@@ -176,37 +176,40 @@ describe('impliedRates: inverting the score model', () => {
 })
 
 const dataDir = footballDataDir()
-describe.skipIf(!dataDir)(`impliedRates on real prices (${dataDir ? 'E0, D1' : SHARED_DATA_SKIP_REASON})`, () => {
-  it('is stationary at the answer with over 2.5 (cold, and from the answer at a neighbouring ρ), in few iterations', async () => {
-    const prices: { p: Triple; over: number }[] = []
-    for (const file of [path.join('E0', 'E0_2023-24.csv'), path.join('D1', 'D1_2022-23.csv')]) {
-      for (const r of (await readFootballDataFile(path.join(dataDir!, file))).rows) {
-        const q = r.odds.find((o) => o.bookmaker === 'PS' && o.kind === 'closing')
-        const t = r.totals.find((o) => o.line === 2.5)
-        if (!q || !t) continue
-        prices.push({
-          p: removeMargin([q.home, q.draw, q.away], 'multiplicative').probabilities,
-          over: removeMarginN([t.over, t.under], 'multiplicative').probabilities[0],
-        })
+describe.skipIf(!dataDir)(
+  `impliedRates on real prices (${dataDir ? 'E0, D1' : SHARED_DATA_SKIP_REASON})`,
+  () => {
+    it('is stationary at the answer with over 2.5 (cold, and from the answer at a neighbouring ρ), in few iterations', async () => {
+      const prices: { p: Triple; over: number }[] = []
+      for (const file of [path.join('E0', 'E0_2023-24.csv'), path.join('D1', 'D1_2022-23.csv')]) {
+        for (const r of (await readFootballDataFile(path.join(dataDir!, file))).rows) {
+          const q = r.odds.find((o) => o.bookmaker === 'PS' && o.kind === 'closing')
+          const t = r.totals.find((o) => o.line === 2.5)
+          if (!q || !t) continue
+          prices.push({
+            p: removeMargin([q.home, q.draw, q.away], 'multiplicative').probabilities,
+            over: removeMarginN([t.over, t.under], 'multiplicative').probabilities[0],
+          })
+        }
       }
-    }
-    expect(prices.length).toBeGreaterThan(600)
-    let coldIterations = 0
-    let warmIterations = 0
-    for (const rho of [-0.1, -0.0125, 0.05]) {
-      for (const { p, over } of prices) {
-        const cold = impliedRates(p, rho, { over25: over })
-        // a Newton step from the answer moves it by less than the solver's step tolerance (1e-9 in log λ, log μ)
-        expect(newtonStepLength(p, over, cold.lambda, cold.mu, rho)).toBeLessThan(1e-9)
-        const warm = impliedRates(p, rho + 0.0025, { over25: over, start: [cold.lambda, cold.mu] })
-        expect(newtonStepLength(p, over, warm.lambda, warm.mu, rho + 0.0025)).toBeLessThan(1e-9)
-        coldIterations += cold.iterations
-        warmIterations += warm.iterations
+      expect(prices.length).toBeGreaterThan(600)
+      let coldIterations = 0
+      let warmIterations = 0
+      for (const rho of [-0.1, -0.0125, 0.05]) {
+        for (const { p, over } of prices) {
+          const cold = impliedRates(p, rho, { over25: over })
+          // a Newton step from the answer moves it by less than the solver's step tolerance (1e-9 in log λ, log μ)
+          expect(newtonStepLength(p, over, cold.lambda, cold.mu, rho)).toBeLessThan(1e-9)
+          const warm = impliedRates(p, rho + 0.0025, { over25: over, start: [cold.lambda, cold.mu] })
+          expect(newtonStepLength(p, over, warm.lambda, warm.mu, rho + 0.0025)).toBeLessThan(1e-9)
+          coldIterations += cold.iterations
+          warmIterations += warm.iterations
+        }
       }
-    }
-    // Newton from the over 2.5 start: ~3 iterations (Gauss-Newton from the 1X2 start took 6); from the
-    // neighbouring ρ's answer: 2 (Gauss-Newton: 4)
-    expect(coldIterations / (3 * prices.length)).toBeLessThan(4)
-    expect(warmIterations / (3 * prices.length)).toBeLessThan(2.5)
-  })
-})
+      // Newton from the over 2.5 start: ~3 iterations (Gauss-Newton from the 1X2 start took 6); from the
+      // neighbouring ρ's answer: 2 (Gauss-Newton: 4)
+      expect(coldIterations / (3 * prices.length)).toBeLessThan(4)
+      expect(warmIterations / (3 * prices.length)).toBeLessThan(2.5)
+    })
+  },
+)
