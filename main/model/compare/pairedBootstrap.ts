@@ -43,6 +43,23 @@ export function quantile(sorted: Float64Array, q: number): number {
   return sorted[i] + (h - i) * (sorted[j] - sorted[i])
 }
 
+let lastDraws: { key: string; draws: Uint32Array } | null = null
+
+/**
+ * The clusters every replicate draws, replicate after replicate: `resamples × k` indices from the seeded
+ * PRNG. They depend only on (seed, k, resamples), so the many intervals of one comparison (every variant
+ * against the same scored dates, #23) draw them once; the last set is kept.
+ */
+function clusterDraws(seed: number, k: number, resamples: number): Uint32Array {
+  const key = `${seed}/${k}/${resamples}`
+  if (lastDraws?.key === key) return lastDraws.draws
+  const rng = mulberry32(seed)
+  const draws = new Uint32Array(resamples * k)
+  for (let i = 0; i < draws.length; i++) draws[i] = Math.floor(rng() * k)
+  lastDraws = { key, draws }
+  return draws
+}
+
 /**
  * Percentile interval of the mean of `diffs`, resampling the clusters named by `cluster` (e.g. the match
  * dates). Throws MODEL_BAD_INPUT on empty or mismatched input.
@@ -83,14 +100,14 @@ export function pairedBootstrap(
     total += d
   }
   const k = sums.length
-  const rng = mulberry32(opts.seed ?? DEFAULT_BOOTSTRAP_SEED)
+  const draws = clusterDraws(opts.seed ?? DEFAULT_BOOTSTRAP_SEED, k, resamples)
   const means = new Float64Array(resamples)
   let below = 0
-  for (let b = 0; b < resamples; b++) {
+  for (let b = 0, at = 0; b < resamples; b++) {
     let s = 0
     let n = 0
-    for (let j = 0; j < k; j++) {
-      const c = Math.floor(rng() * k)
+    for (let j = 0; j < k; j++, at++) {
+      const c = draws[at]
       s += sums[c]
       n += counts[c]
     }
