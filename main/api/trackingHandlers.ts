@@ -14,7 +14,12 @@ import { TrackingError, isNotFound } from '../services/tracking/errors'
 import { collectPages } from '../services/tracking/pagedSearch'
 import type { RunsMirror } from '../services/tracking/runsMirror'
 import { likeMatches } from '../services/tracking/searchFilter'
-import { openRunsMirror, orFromMirror, runsFromMirror } from '../services/tracking/runsMirrorSearch'
+import {
+  isOffline,
+  openRunsMirror,
+  orFromMirror,
+  runsFromMirror,
+} from '../services/tracking/runsMirrorSearch'
 import {
   CHALLENGER,
   CHAMPION,
@@ -37,6 +42,7 @@ import type {
   AliasTargetDto,
   ExperimentDto,
   MetricPointDto,
+  ModelDetailDto,
   ModelVersionDto,
   PromotionRecordDto,
   PromotionResultDto,
@@ -298,6 +304,108 @@ function aliasTarget(version: ModelVersion, run: Run | null): AliasTargetDto {
     rpsSummary: run?.tags[RUN_TAGS.rpsSummary] ?? null,
   }
 }
+
+async function describedModels(s: TrackingStore, nameLike?: string): Promise<RegisteredModelDto[]> {
+  const models = await allRegisteredModels(s, nameLike)
+  return mapLimit(models, 8, (m) => describeModel(s, m))
+}
+
+/**
+ * After a pipeline run: the registered models and the detail of each model of the run's leagues, read from
+ * the MLflow server into this desktop's copy, so `models list`, `models show` and the Models page answer with
+ * what the run registered and promoted once the server is out of reach (#21). Only with an MLflow server (a
+ * local store needs no copy); a server that does not answer leaves the copy as it was.
+ */
+export async function refreshRegistryCopy(access: TrackingAccess, leagues: readonly string[]): Promise<void> {
+  const mirror = access.mirror?.() ?? null
+  if (!mirror) return
+  const s = access.store()
+  try {
+    const described = await describedModels(s)
+    mirror.saveModels(described, true)
+    for (const m of described) {
+      const of = leaguesOfModelName(m.name) ?? (m.league ? [m.league] : [])
+      if (of.some((l) => leagues.includes(l))) mirror.saveModelDetail(m.name, await modelDetail(s, m.name))
+    }
+  } catch (error) {
+    if (!isOffline(error)) throw error
+  }
+}
+
+/** A registered model with its versions (their runs' evaluations) and its promotion history. */
+async function modelDetail(s: TrackingStore, name: string): Promise<ModelDetailDto> {
+  const model = await s.getRegisteredModel(name)
+  if (!model) {
+    throw new TrackingError(
+      'TRACKING_NOT_FOUND',
+      `No registered model named ${name}: run the training pipeline to register one (scoreline models list shows the names)`,
+    )
+  }
+  const versions = await allVersions(s, name)
+  // the team's decisions (shared Postgres when configured, else this desktop's log) (#21)
+  const { records: history, source: historySource } = await s.promotions.read(name, 200)
+  const runIds = [...new Set(versions.flatMap((v) => (v.runId ? [v.runId] : [])))]
+  const runs = new Map(
+    (await mapLimit(runIds, 8, async (id) => [id, await runOrNull(s, id)] as const)).filter(
+      (e): e is readonly [string, Run] => e[1] !== null,
+    ),
+  )
+  return {
+    model: await describeModel(s, model),
+    versions: versions.map((v) =>
+      versionDto(v, (v.runId && runs.get(v.runId)) || null, model.aliases, history),
+    ),
+    history: history.map(toRecordDto),
+    historySource,
+  }
+}
+
+/**
+ * A model's detail while MLflow is unreachable: the server's last answer (`asOf`), with the aliases and the
+ * promotion history as this desktop knows them now (decisions it took offline and queued included), so the
+ * champion shown is the one served.
+ */
+async function offlineDetail(s: TrackingStore, copy: ModelDetailDto, asOf: number): Promise<ModelDetailDto> {
+  const name = copy.model.name
+  const mirrored = await s.getRegisteredModel(name).catch(() => null)
+  const aliases = mirrored && Object.keys(mirrored.aliases).length > 0 ? mirrored.aliases : copy.model.aliases
+  const history = await s.promotions.read(name, 200).catch(() => null)
+  // an alias moved offline points at a version the copy describes, or at one registered since (its figures
+  // are not known here: the version alone)
+  const targets = [copy.model.champion, copy.model.challenger].filter((t): t is AliasTargetDto => t !== null)
+  const targetOf = (version: string | undefined): AliasTargetDto | null =>
+    version === undefined ? null : (targets.find((t) => t.version === version) ?? bareTarget(version))
+  return {
+    model: {
+      ...copy.model,
+      aliases,
+      champion: targetOf(aliases[CHAMPION]),
+      challenger: targetOf(aliases[CHALLENGER]),
+      offlineAsOf: asOf,
+    },
+    versions: copy.versions.map((v) => ({
+      ...v,
+      aliases: Object.entries(aliases)
+        .filter(([, version]) => version === v.version)
+        .map(([alias]) => alias),
+    })),
+    history: history ? history.records.map(toRecordDto) : copy.history,
+    historySource: history ? history.source : copy.historySource,
+  }
+}
+
+const bareTarget = (version: string): AliasTargetDto => ({
+  version,
+  runId: null,
+  creationTime: null,
+  rps: null,
+  marketRps: null,
+  evalSeason: null,
+  evalFrom: null,
+  evalTo: null,
+  matches: null,
+  marginMethod: null,
+})
 
 async function describeModel(store: TrackingStore, model: RegisteredModel): Promise<RegisteredModelDto> {
   const target = async (alias: string) => {
@@ -574,8 +682,7 @@ export function createTrackingHandlers(deps: TrackingHandlerDeps): Pick<Handlers
       const mirror = deps.trackingAccess.mirror?.() ?? null
       return orFromMirror(
         async () => {
-          const models = await allRegisteredModels(s, nameLike)
-          const described = await mapLimit(models, 8, (m) => describeModel(s, m))
+          const described = await describedModels(s, nameLike)
           mirror?.saveModels(described, !nameLike)
           return described
         },
@@ -592,29 +699,16 @@ export function createTrackingHandlers(deps: TrackingHandlerDeps): Pick<Handlers
 
     'tracking.model': async ({ name }) => {
       const s = store()
-      const model = await s.getRegisteredModel(name)
-      if (!model) {
-        throw new TrackingError(
-          'TRACKING_NOT_FOUND',
-          `No registered model named ${name}: run the training pipeline to register one (scoreline models list shows the names)`,
-        )
-      }
-      const versions = await allVersions(s, name)
-      // the team's decisions (shared Postgres when configured, else this desktop's log) (#21)
-      const { records: history, source: historySource } = await s.promotions.read(name, 200)
-      const runIds = [...new Set(versions.flatMap((v) => (v.runId ? [v.runId] : [])))]
-      const runs = new Map(
-        (await mapLimit(runIds, 8, async (id) => [id, await runOrNull(s, id)] as const)).filter(
-          (e): e is readonly [string, Run] => e[1] !== null,
-        ),
-      )
-      return {
-        model: await describeModel(s, model),
-        versions: versions.map((v) =>
-          versionDto(v, (v.runId && runs.get(v.runId)) || null, model.aliases, history),
-        ),
-        history: history.map(toRecordDto),
-        historySource,
+      const mirror = deps.trackingAccess.mirror?.() ?? null
+      try {
+        const detail = await modelDetail(s, name)
+        mirror?.saveModelDetail(name, detail)
+        return detail
+      } catch (error) {
+        // MLflow unreachable: the detail as this desktop last read it, marked with when (#21)
+        const copy = isOffline(error) ? mirror?.modelDetail<ModelDetailDto>(name) : null
+        if (!copy) throw error
+        return offlineDetail(s, copy.detail, copy.asOf)
       }
     },
 

@@ -2,13 +2,14 @@ import type Database from 'better-sqlite3'
 import { createHandlers } from '../api/handlers'
 import { createTrainingDeps } from '../api/trainingHandlers'
 import { createFeatureDeps } from '../api/featureHandlers'
-import { createTrackingAccess } from '../api/trackingHandlers'
+import { createTrackingAccess, refreshRegistryCopy } from '../api/trackingHandlers'
 import { readSettings } from '../api/appHandlers'
 import { createHealthService } from '../services/health/healthService'
 import { openAppDatabase, createSettingsStore, schemaVersion, type SettingsStore } from '../services/data/db'
 import { configSecrets, resolveConfig, type ConfigSources, type ScorelineConfig } from './config'
 import { createDispatch, type Dispatch, type Handlers } from './dispatch'
 import { createEventBus, type EventBus } from './eventBus'
+import type { EventPayload } from '../../shared/api/contract'
 import { createLogger, type Logger } from './logger'
 import { dataPaths, type DataPaths } from './paths'
 import { createSecretStore, type SecretCipher } from './secrets'
@@ -136,6 +137,18 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
     }),
     () => config.offline,
   )
+  // the registry as this desktop last read it answers `models list|show` offline (#21): refreshed after every
+  // pipeline run; close() waits for a refresh under way (the CLI's `pipeline run` ends right after its run)
+  let registryRefresh: Promise<void> = Promise.resolve()
+  const unsubscribeRefresh = events.subscribe((event, payload) => {
+    if (event !== 'training.finished' || config.offline) return
+    const leagues = (payload as EventPayload<'training.finished'>).leagues.map((l) => l.league)
+    registryRefresh = registryRefresh
+      .then(() => refreshRegistryCopy(trackingAccess, leagues))
+      .catch((error: unknown) =>
+        logger.warn(`refreshing the registry copy failed: ${(error as Error).message}`),
+      )
+  })
   const dispatch = createDispatch(handlers, {
     onError: (name, error) => logger.warn(`${name} failed: ${(error as Error)?.message ?? String(error)}`),
   })
@@ -152,7 +165,9 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
     dispatch,
     logger,
     async close() {
+      unsubscribeRefresh()
       await training.close()
+      await registryRefresh
       await features.featureStore.close()
       trackingAccess.close()
       if (db.open) db.close()

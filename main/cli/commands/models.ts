@@ -10,6 +10,7 @@ import type {
 } from '../../../shared/api/domains/tracking'
 import { fmtNum, fmtTime, offlineLine, table, trackingUserErrors } from './trackingFormat'
 import { decisionLabel } from '../../../shared/modelReport'
+import { registeredModelName } from '../../services/tracking/modelName'
 
 const JUDGED = ['rps', 'market_rps', 'model_rps', 'blend_rps', 'calibrated_log_loss', 'calibrated_brier']
 
@@ -82,7 +83,8 @@ export function renderModel(d: ModelDetailDto): string {
       )
     : 'no decision recorded\n'
   const from = d.historySource ? ` (${d.historySource})` : ''
-  return `${d.model.name}${d.model.league ? ` (${d.model.league})` : ''}\n\nversions:\n${versions}\npromotion history${from}:\n${history}`
+  const offline = d.model.offlineAsOf != null ? offlineLine('versions', d.model.offlineAsOf) : ''
+  return `${offline}${d.model.name}${d.model.league ? ` (${d.model.league})` : ''}\n\nversions:\n${versions}\npromotion history${from}:\n${history}`
 }
 
 /** The comparison a promote or rollback acts on: the current champion against the target version. */
@@ -122,8 +124,29 @@ function renderResult(r: PromotionResultDto): string {
     : `${r.modelName}: champion is now v${r.version}${r.previousChampion ? ` (was v${r.previousChampion})` : ''} — ${r.reason} [${r.decidedBy}]\n`
 }
 
-async function detail(scoreline: Scoreline, name: string): Promise<ModelDetailDto> {
-  return trackingUserErrors(() => call(scoreline, 'tracking.model', { name }))
+/**
+ * The model a command names, with its detail. A bare league code names its league's model (`E0` → scoreline-E0,
+ * the one registered model per league), unless no such model exists and one is registered under the code itself.
+ */
+async function detail(
+  scoreline: Scoreline,
+  given: string,
+): Promise<{ name: string; detail: ModelDetailDto }> {
+  const read = (name: string) => trackingUserErrors(() => call(scoreline, 'tracking.model', { name }))
+  const byLeague = leagueModelName(given)
+  if (!byLeague) return { name: given, detail: await read(given) }
+  try {
+    return { name: byLeague, detail: await read(byLeague) }
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'TRACKING_NOT_FOUND') throw error
+    return { name: given, detail: await read(given) }
+  }
+}
+
+/** `E0` → `scoreline-E0`; null for a name that is not a bare league code. */
+function leagueModelName(given: string): string | null {
+  if (!/^[A-Za-z0-9_.]+$/.test(given)) return null
+  return registeredModelName(given)
 }
 
 const listCommand: Command = {
@@ -145,13 +168,13 @@ const listCommand: Command = {
 const showCommand: Command = {
   name: 'show',
   summary: 'One model: its versions, aliases, the metrics each was judged on, and the promotion history.',
-  usage: 'NAME [--json]',
+  usage: 'NAME|LEAGUE [--json]',
   options: { ...SERVICE_OPTIONS },
   async run(ctx) {
     const name = oneName(ctx)
     const scoreline = openScoreline(ctx)
     try {
-      ctx.output(await detail(scoreline, name), renderModel)
+      ctx.output((await detail(scoreline, name)).detail, renderModel)
       return 0
     } finally {
       await scoreline.close()
@@ -162,27 +185,29 @@ const showCommand: Command = {
 function oneName(ctx: CommandContext): string {
   const [name] = ctx.positionals
   if (!name)
-    throw new UserError('Give the model name, e.g. scoreline-E0 (`scoreline models list` shows them).')
+    throw new UserError(
+      'Give the model name or its league, e.g. scoreline-E0 or E0 (`scoreline models list` shows them).',
+    )
   return name
 }
 
 const promoteCommand: Command = {
   name: 'promote',
   summary: 'Make a version the champion by hand; prints the comparison it acts on and records the decision.',
-  usage: 'NAME VERSION [--reason TEXT] [--json]',
+  usage: 'NAME|LEAGUE VERSION [--reason TEXT] [--json]',
   options: {
     ...SERVICE_OPTIONS,
     reason: { type: 'string', description: 'Why (recorded with the decision)', valueName: 'TEXT' },
   },
   async run(ctx) {
-    const [name, version] = ctx.positionals
-    if (!name || !version || !/^\d+$/.test(version))
+    const [given, version] = ctx.positionals
+    if (!given || !version || !/^\d+$/.test(version))
       throw new UserError(
         'Give the model name and a version number, e.g. `scoreline models promote scoreline-E0 3`.',
       )
     const scoreline = openScoreline(ctx)
     try {
-      const before = await detail(scoreline, name)
+      const { name, detail: before } = await detail(scoreline, given)
       const target = before.versions.find((v) => v.version === version)
       if (!target)
         throw new UserError(
@@ -211,20 +236,20 @@ const promoteCommand: Command = {
 const rollbackCommand: Command = {
   name: 'rollback',
   summary: 'Point the champion back at the version it replaced (from the promotion log), or at --to VERSION.',
-  usage: 'NAME [--to VERSION] [--reason TEXT] [--json]',
+  usage: 'NAME|LEAGUE [--to VERSION] [--reason TEXT] [--json]',
   options: {
     ...SERVICE_OPTIONS,
     to: { type: 'string', description: 'Version to roll back to', valueName: 'VERSION' },
     reason: { type: 'string', description: 'Why (recorded with the decision)', valueName: 'TEXT' },
   },
   async run(ctx) {
-    const name = oneName(ctx)
+    const given = oneName(ctx)
     const to = typeof ctx.values.to === 'string' ? ctx.values.to : undefined
     if (to !== undefined && !/^\d+$/.test(to))
       throw new UserError('--to must be a version number, e.g. --to 2')
     const scoreline = openScoreline(ctx)
     try {
-      const before = await detail(scoreline, name)
+      const { name, detail: before } = await detail(scoreline, given)
       const current = before.versions.find((v) => v.aliases.includes('champion')) ?? null
       const result = await trackingUserErrors(() =>
         call(scoreline, 'tracking.rollback', {

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3'
 import { migrate } from '../data/db/migrate'
 import type { Migration } from '../data/db/migrate'
 import { openDatabase, openMemoryDatabase } from '../data/db/openDatabase'
-import { runsMirrorMigration } from './runsMirrorSchema'
+import { modelDetailsMirrorMigration, runsMirrorMigration } from './runsMirrorSchema'
 
 export const trackingMigrations: Migration[] = [
   {
@@ -210,6 +210,7 @@ CREATE TABLE tr_registry_aliases (
 `,
   },
   runsMirrorMigration,
+  modelDetailsMirrorMigration,
 ]
 
 /** Rewrite a run's summary (params, tags, latest metrics; NaN as null) from the normalised tables. */

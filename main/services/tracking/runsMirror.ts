@@ -310,6 +310,16 @@ export class RunsMirror {
     return this.tables.models<T>()
   }
 
+  /** Keep a model's detail (versions, aliases, history) as the server gave it, for `models show` offline. */
+  saveModelDetail<T>(name: string, detail: T): void {
+    this.tables.saveModelDetail(name, detail, this.clock())
+  }
+
+  /** A model's last detail from the server, or null when it never gave one to this desktop. */
+  modelDetail<T>(name: string): { detail: T; asOf: number } | null {
+    return this.tables.modelDetail<T>(name)
+  }
+
   /** Whether a full search was capped at `fullLimit`: the mirror lacks older runs a filter might match. */
   partial(): boolean {
     return this.tables.asOf('partial') !== null

@@ -51,3 +51,23 @@ CREATE TABLE tr_mirror_state (
 ) WITHOUT ROWID;
 `,
 }
+
+/**
+ * Migration 6: each registered model's detail (versions with their evaluation, aliases, promotion history) as
+ * this desktop last read it from the server, so `models show` and the Models page answer while it is down.
+ * Refreshed by every answer and after every pipeline run (#21). A cache, like the tables above.
+ */
+export const modelDetailsMirrorMigration: Migration = {
+  version: 6,
+  name: 'mirror of an MLflow server: the detail of each registered model',
+  up: `
+CREATE TABLE tr_mirror_model_details (
+  target TEXT NOT NULL,
+  name TEXT NOT NULL,
+  detail_json TEXT NOT NULL,
+  -- this desktop's clock (ms) when the server gave it
+  as_of INTEGER NOT NULL,
+  PRIMARY KEY (target, name)
+) WITHOUT ROWID;
+`,
+}

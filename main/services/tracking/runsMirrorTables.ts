@@ -241,6 +241,22 @@ export class RunsMirrorTables {
     return { models: rows.map((j) => JSON.parse(j) as T), asOf }
   }
 
+  saveModelDetail<T>(name: string, detail: T, at: number): void {
+    this.db
+      .prepare(
+        'INSERT OR REPLACE INTO tr_mirror_model_details (target, name, detail_json, as_of) VALUES (?, ?, ?, ?)',
+      )
+      .run(this.target, name, JSON.stringify(detail), at)
+  }
+
+  /** A model's detail as the server last gave it, or null when it never did to this desktop. */
+  modelDetail<T>(name: string): { detail: T; asOf: number } | null {
+    const row = this.db
+      .prepare('SELECT detail_json, as_of FROM tr_mirror_model_details WHERE target = ? AND name = ?')
+      .get(this.target, name) as { detail_json: string; as_of: number } | undefined
+    return row ? { detail: JSON.parse(row.detail_json) as T, asOf: row.as_of } : null
+  }
+
   clearAsOf(what: MirrorState): void {
     this.db.prepare('DELETE FROM tr_mirror_state WHERE target = ? AND what = ?').run(this.target, what)
   }

@@ -10,7 +10,7 @@ import { useTrackingStore } from '../../stores/trackingStore'
 import { ChampionPanel } from '../dashboard/ChampionPanel'
 import { ModelsPage, rollbackTarget } from './ModelsPage'
 import { compareMatchSets, PromotionDialog } from './PromotionDialog'
-import { modelVariantOf } from './format'
+import { fmtTime, modelVariantOf } from './format'
 
 function fakeApi(handlers: Record<string, (input: unknown) => unknown>) {
   const calls: { name: string; input: unknown }[] = []
@@ -152,6 +152,34 @@ describe('Models screen', () => {
     expect(modelVariantOf({ tags: {}, evaluation: null })).toBeNull()
   })
 
+  it('marks the list and the model as this desktop’s copy when MLflow did not answer, and not otherwise', async () => {
+    const asOf = Date.UTC(2026, 11, 7, 9, 30)
+    const d = detail('1')
+    const { api } = fakeApi({
+      'tracking.models': () => [{ ...model('1', '2'), offlineAsOf: asOf }],
+      'tracking.model': () => ({ ...d, model: { ...d.model, offlineAsOf: asOf } }),
+    })
+    await act(async () => {
+      render(<ModelsPage api={api} />)
+    })
+    expect(screen.getByTestId('models-offline').textContent).toBe(
+      `Offline, as of ${fmtTime(asOf)}: the MLflow server did not answer, so this list is this desktop's copy.`,
+    )
+    expect(screen.getByTestId('model-offline').textContent).toContain('this desktop')
+    cleanup()
+    useTrackingStore.setState({ models: { data: null, loading: false, error: null }, selectedModel: null })
+    const online = fakeApi({
+      'tracking.models': () => [model('1', '2')],
+      'tracking.model': () => detail('1'),
+    })
+    await act(async () => {
+      render(<ModelsPage api={online.api} />)
+    })
+    expect(screen.getByTestId('model-detail')).toBeTruthy()
+    expect(screen.queryByTestId('models-offline')).toBeNull()
+    expect(screen.queryByTestId('model-offline')).toBeNull()
+  })
+
   it('promotes a challenger after a confirmation that shows both versions side by side', async () => {
     let champion = '1'
     const { api, calls } = fakeApi({
@@ -174,9 +202,9 @@ describe('Models screen', () => {
     await act(async () => {
       render(<ModelsPage api={api} />)
     })
-    expect(
-      within(screen.getByTestId('model-scoreline-E0')).getByTestId('model-champion').textContent,
-    ).toBe('v1')
+    expect(within(screen.getByTestId('model-scoreline-E0')).getByTestId('model-champion').textContent).toBe(
+      'v1',
+    )
     expect(screen.getByTestId('version-2').textContent).toContain('challenger')
     expect(screen.getByTestId('promotion-history').textContent).toContain('challenger')
 
@@ -206,9 +234,9 @@ describe('Models screen', () => {
     })
     expect(screen.queryByTestId('promotion-dialog')).toBeNull()
     expect(screen.getByTestId('promotion-notice').textContent).toContain('v2 is now the champion')
-    expect(
-      within(screen.getByTestId('model-scoreline-E0')).getByTestId('model-champion').textContent,
-    ).toBe('v2')
+    expect(within(screen.getByTestId('model-scoreline-E0')).getByTestId('model-champion').textContent).toBe(
+      'v2',
+    )
     expect(screen.getByTestId('rollback').textContent).toBe('Roll back to v1')
   })
 

@@ -92,6 +92,12 @@ export function ModelsPage({ api }: { api: ScorelineApi }) {
           </button>
         </div>
       )}
+      {models.data?.[0]?.offlineAsOf != null && (
+        <p role="status" className="muted" data-testid="models-offline">
+          Offline, as of {fmtTime(models.data[0].offlineAsOf)}: the MLflow server did not answer, so this list
+          is this desktop&apos;s copy.
+        </p>
+      )}
       {models.loading && !models.data && <p className="muted">Loading the registry…</p>}
       {models.data && models.data.length === 0 && (
         <div className="empty-state" data-testid="no-models">
@@ -177,6 +183,12 @@ function ModelDetail({ api, name }: { api: ScorelineApi; name: string }) {
           {backVersion ? `Roll back to v${backVersion.version}` : 'Roll back'}
         </button>
       </header>
+      {data.model.offlineAsOf != null && (
+        <p role="status" className="muted" data-testid="model-offline">
+          Offline, as of {fmtTime(data.model.offlineAsOf)}: these versions and figures are this desktop&apos;s
+          copy; the champion and the promotion history are as this desktop knows them now.
+        </p>
+      )}
       {data.model.description && <p className="muted">{data.model.description}</p>}
       {notice && (
         <p role="status" className="ok-panel" data-testid="promotion-notice">
