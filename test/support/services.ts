@@ -42,7 +42,10 @@ export function describeWithService(service: ServiceName, title: string, body: (
     return
   }
   console.warn(`[skipped] ${reason}`)
-  describe.skip(`${title} — skipped: ${reason}`, () => body(''))
+  // the body is not collected: without the service its setup (a client for the URL, say) cannot even be built
+  describe.skip(`${title} — skipped: ${reason}`, () => {
+    it(`needs ${service}`, () => {})
+  })
 }
 
 /** Absolute path of ../shared/data/football-data beside the checkout, if present. */
