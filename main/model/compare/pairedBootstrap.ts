@@ -43,20 +43,24 @@ export function quantile(sorted: Float64Array, q: number): number {
   return sorted[i] + (h - i) * (sorted[j] - sorted[i])
 }
 
-let lastDraws: { key: string; draws: Uint32Array } | null = null
+/** Draw sets kept: a comparison's intervals use a few (the RPS dates, and each goals market's subset). */
+const KEPT_DRAWS = 4
+const drawsByKey = new Map<string, Uint32Array>()
 
 /**
  * The clusters every replicate draws, replicate after replicate: `resamples × k` indices from the seeded
- * PRNG. They depend only on (seed, k, resamples), so the many intervals of one comparison (every variant
- * against the same scored dates, #23) draw them once; the last set is kept.
+ * PRNG. They depend only on (seed, k, resamples), so the ~140 intervals of one comparison (every variant
+ * against the same scored dates, #23) draw each set once; the last {@link KEPT_DRAWS} sets are kept.
  */
 function clusterDraws(seed: number, k: number, resamples: number): Uint32Array {
   const key = `${seed}/${k}/${resamples}`
-  if (lastDraws?.key === key) return lastDraws.draws
+  const kept = drawsByKey.get(key)
+  if (kept) return kept
   const rng = mulberry32(seed)
   const draws = new Uint32Array(resamples * k)
   for (let i = 0; i < draws.length; i++) draws[i] = Math.floor(rng() * k)
-  lastDraws = { key, draws }
+  if (drawsByKey.size >= KEPT_DRAWS) drawsByKey.delete(drawsByKey.keys().next().value as string)
+  drawsByKey.set(key, draws)
   return draws
 }
 
