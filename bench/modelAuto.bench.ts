@@ -1,6 +1,10 @@
 // `pipeline run --model auto` (#23): E0 + SP1 + D1 as an analyst's store holds them today (2020-21 .. 2025-26, the
 // evaluation window the latest season), local tracking and feature stores, a pool of 2 workers at nice 0. The
-// first run chooses each league's variant among every candidate on the year before the window; then the same run
+// first run chooses each league's variant among every candidate on the year before the window; its baseline in
+// the same process is the same first run with the leagues one at a time (one runPipeline per league, each on a
+// tracking store of its own): no overlap of a league's model choice with the one before's ξ search and
+// walk-forward (pipeline/run.ts). The leagues overlap, so the step times summed over them exceed the wall.
+// Then the same run
 // again (forced, as after this week's results: the choice reads nothing inside the window) twice: in the same
 // process (the choice from the injected memo), and in a process of its own (this file with --rerun), as the
 // weekly trainer and each CLI `pipeline run` are: a fresh memo, worker pool and tracking store instance over the
@@ -54,41 +58,57 @@ async function loadStore(files: readonly string[]): Promise<Database.Database> {
   return db
 }
 
-/** One forced pipeline run over the three leagues, as a bench row. */
+/** One forced pipeline run over `leagues` (each league on its own, in turn, when `oneAtATime`), as a bench row. */
 async function once(
   db: Database.Database,
   proc: Proc,
   features: SqliteFeatureStore,
   id: string,
   label: string,
+  oneAtATime?: (league: string) => Proc,
 ): Promise<BenchResult> {
-  const { tracking, pool, selectionMemo } = proc
   const c0 = process.cpuUsage()
   const t0 = performance.now()
-  const r = await runPipeline(
-    LEAGUES,
-    { ...DEFAULT_PIPELINE_SETTINGS, model: 'auto' },
-    { db, tracking, pool, selectionMemo, force: true, rebuildFeatures: featureStoreRebuilder(features, db) },
-    { id, trigger: 'manual' },
-  )
+  const runs = oneAtATime ? LEAGUES.map((l) => [l]) : [LEAGUES]
+  const leagues = []
+  let featuresMs = 0
+  for (const ls of runs) {
+    const { tracking, pool, selectionMemo } = oneAtATime ? oneAtATime(ls[0]) : proc
+    const r = await runPipeline(
+      ls,
+      { ...DEFAULT_PIPELINE_SETTINGS, model: 'auto' },
+      {
+        db,
+        tracking,
+        pool,
+        selectionMemo,
+        force: true,
+        rebuildFeatures: featureStoreRebuilder(features, db),
+      },
+      { id: `${id}-${ls.join('-')}`, trigger: 'manual' },
+    )
+    if (r.state !== 'succeeded') throw new Error(`pipeline ${r.state}: ${r.summary}`)
+    leagues.push(...r.leagues)
+    featuresMs += r.features.ms ?? 0
+  }
   const wall = performance.now() - t0
   const c = process.cpuUsage(c0)
-  if (r.state !== 'succeeded') throw new Error(`pipeline ${r.state}: ${r.summary}`)
   const steps = new Map<string, number>()
-  for (const l of r.leagues) for (const s of l.steps) steps.set(s.step, (steps.get(s.step) ?? 0) + s.ms)
-  const chosen = r.leagues
+  for (const l of leagues) for (const s of l.steps) steps.set(s.step, (steps.get(s.step) ?? 0) + s.ms)
+  const chosen = leagues
     .map((l) => `${l.league} ${l.modelVariant}${JSON.stringify(l.modelParams)}`)
     .join(', ')
-  const reused = r.leagues.filter((l) => l.variantChoice?.note.startsWith('variant choice reused')).length
+  const reused = leagues.filter((l) => l.variantChoice?.note.startsWith('variant choice reused')).length
   const split = ['model', 'xi', 'backtest']
     .map((s) => `${s} ${((steps.get(s) ?? 0) / 1000).toFixed(1)} s`)
     .join(', ')
+    .concat(`, feature rebuild ${(featuresMs / 1000).toFixed(1)} s`)
   return {
     name: `pipeline --model auto, ${LEAGUES.join(' + ')}, 2 workers: ${label}`,
     median_ms: Math.round(wall),
     runs: 1,
     target_ms: TARGET_MS,
-    note: `${split}; choice reused in ${reused}/${r.leagues.length} leagues; CPU ${((c.user + c.system) / 1e6).toFixed(1)} s (all threads), CPU/wall ${((c.user + c.system) / 1000 / wall).toFixed(2)}; load average ${os.loadavg()[0].toFixed(1)} (${os.availableParallelism()} cores); chose ${chosen}`,
+    note: `${split}; choice reused in ${reused}/${leagues.length} leagues; CPU ${((c.user + c.system) / 1e6).toFixed(1)} s (all threads), CPU/wall ${((c.user + c.system) / 1000 / wall).toFixed(2)}; load average ${os.loadavg()[0].toFixed(1)} (${os.availableParallelism()} cores); chose ${chosen}`,
   }
 }
 
@@ -150,10 +170,33 @@ export async function run(): Promise<BenchResult[]> {
   const proc = openProcess(path.join(tmp, 'tracking.sqlite'))
   const features = SqliteFeatureStore.open(path.join(tmp, 'features.sqlite'))
   const rows: BenchResult[] = []
+  // the baseline's leagues, each with a tracking store of its own (nothing stored to reuse), on a pool of
+  // their own started cold like the first run's
+  const alonePool = createWorkerPool({ workerUrl: WORKER, size: 2, workerNice: 0 })
+  const alone = LEAGUES.map((l) => ({
+    tracking: new LocalTrackingStore({
+      db: openTrackingDatabase(path.join(tmp, `alone-${l}.sqlite`)),
+      ownsDb: true,
+    }),
+    pool: alonePool,
+    selectionMemo: createSelectionMemo(),
+  }))
   try {
-    rows.push(await once(db, proc, features, 'bench-auto-1', 'first run (baseline)'))
+    rows.push(await once(db, proc, features, 'bench-auto-1', 'first run (leagues overlapping)'))
+    rows.push(
+      await once(
+        db,
+        proc,
+        features,
+        'bench-auto-0',
+        'first run, leagues one at a time (baseline)',
+        (l) => alone[LEAGUES.indexOf(l)],
+      ),
+    )
     rows.push(await once(db, proc, features, 'bench-auto-2', 'rerun, same process (choice from the memo)'))
   } finally {
+    for (const a of alone) a.tracking.close()
+    await alonePool.close()
     await closeProcess(proc)
     await features.close()
     db.close()

@@ -1,7 +1,7 @@
 /** One league's run: load → model → ξ → walk-forward and fit → track and register → promote. */
 import { evaluateAndFit } from './evaluate'
 import { promoteStep } from './promote'
-import { emptyOutcome } from './records'
+import { checkAborted, emptyOutcome } from './records'
 import { chooseVariant, chooseXi, loadStep } from './select'
 import { leagueStep } from './step'
 import { trackStep } from './track'
@@ -14,12 +14,28 @@ import {
 } from './types'
 import { metricsFromRun, RUN_TAGS, unchangedVersion } from './unchanged'
 
+/**
+ * How one league's run overlaps the others' (#23; run.ts): the next league starts once this one's variant is
+ * chosen, so its model choice keeps the workers busy while this one searches ξ and walks forward (a step with
+ * fewer jobs than workers); writes to the tracking store (track, register, promote) still follow the order
+ * of the leagues.
+ */
+export interface LeagueTurn {
+  /** Called once the variant is chosen, or the run ended before (idempotent). */
+  chosen(): void
+  /** Resolves when the league before this one has ended (its tracking and promotion done). */
+  previousEnded: Promise<void>
+}
+
+const SOLO: LeagueTurn = { chosen: () => {}, previousEnded: Promise.resolve() }
+
 export async function runLeague(
   league: string,
   s: PipelineSettings,
   deps: PipelineDeps,
   meta: { id: string; trigger: PipelineTrigger },
   progress: (stage: string, fraction: number, message: string) => void,
+  turn: LeagueTurn = SOLO,
 ): Promise<LeagueOutcome> {
   const out = emptyOutcome(league, 'succeeded', null)
   const ctx = leagueStep(league, s, deps, meta, out, progress)
@@ -41,8 +57,11 @@ export async function runLeague(
       }
     }
     const variant = await chooseVariant(ctx, data)
+    turn.chosen()
     const xiChoice = await chooseXi(ctx, data, variant)
     const evaluated = await evaluateAndFit(ctx, data, variant, xiChoice)
+    await turn.previousEnded
+    checkAborted(deps.signal, league)
     const version = await trackStep(ctx, data, variant, xiChoice, evaluated)
     await promoteStep(ctx, data, variant, evaluated, version)
     progress('done', 1, `${league}: done`)
@@ -61,5 +80,7 @@ export async function runLeague(
       }
     }
     return out
+  } finally {
+    turn.chosen()
   }
 }

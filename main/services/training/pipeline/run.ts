@@ -88,16 +88,30 @@ export async function runPipeline(
     for (const line of moved.length ? describeMigrations(moved) : [])
       emit({ type: 'log', runId: meta.id, league: null, level: 'info', message: line })
   }
+  // Each league's part of the run (0..1): the run's fraction is their mean, as the leagues overlap (#23).
+  const parts = leagues.map(() => 0)
+  const fractionOf = (i: number, fraction: number) => {
+    parts[i] = Math.max(parts[i], fraction)
+    return (0.95 * parts.reduce((a, b) => a + b, 0)) / leagues.length
+  }
+  // A league starts once the one before has chosen its variant (league.ts LeagueTurn): its model choice
+  // fills the workers while that one searches ξ and walks forward; tracking keeps the leagues' order.
+  const outcomes: Promise<LeagueOutcome>[] = []
+  let chosenBefore: Promise<void> = Promise.resolve()
+  let endedBefore: Promise<unknown> = Promise.resolve()
   for (let i = 0; i < leagues.length; i++) {
     const league = leagues[i]
+    await chosenBefore
     // Let the event loop turn between leagues: a league that has nothing new to train ("nothing changed
     // since vN") completes in microtasks only, and back-to-back no-op runs would otherwise starve every
     // concurrent call (the loopback bridge's requests, IPC) until they end.
     await new Promise<void>((resolve) => setImmediate(resolve))
     if (deps.signal?.aborted) {
-      record.leagues.push(
-        emptyOutcome(league, 'cancelled', { code: 'JOB_CANCELLED', message: 'cancelled before it started' }),
-      )
+      const cancelled = emptyOutcome(league, 'cancelled', {
+        code: 'JOB_CANCELLED',
+        message: 'cancelled before it started',
+      })
+      outcomes.push(endedBefore.then(() => cancelled))
       continue
     }
     emit({
@@ -105,28 +119,34 @@ export async function runPipeline(
       runId: meta.id,
       league,
       stage: 'league',
-      fraction: (0.95 * i) / leagues.length,
+      fraction: fractionOf(i, 0),
       message: `training ${league} (${i + 1}/${leagues.length})`,
     })
-    const outcome = await runLeague(league, settings, deps, meta, (stage, fraction, message) =>
+    let chosen: () => void = () => {}
+    chosenBefore = new Promise<void>((resolve) => (chosen = resolve))
+    const previousEnded = endedBefore.then(() => {})
+    const outcome = runLeague(
+      league,
+      settings,
+      deps,
+      meta,
+      (stage, fraction, message) =>
+        emit({ type: 'progress', runId: meta.id, league, stage, fraction: fractionOf(i, fraction), message }),
+      { chosen, previousEnded },
+    ).then((o) => {
       emit({
-        type: 'progress',
+        type: 'log',
         runId: meta.id,
         league,
-        stage,
-        fraction: (0.95 * (i + fraction)) / leagues.length,
-        message,
-      }),
-    )
-    record.leagues.push(outcome)
-    emit({
-      type: 'log',
-      runId: meta.id,
-      league,
-      level: outcome.state === 'succeeded' ? 'info' : outcome.state === 'cancelled' ? 'warn' : 'error',
-      message: summariseRun([outcome], false).summary,
+        level: o.state === 'succeeded' ? 'info' : o.state === 'cancelled' ? 'warn' : 'error',
+        message: summariseRun([o], false).summary,
+      })
+      return o
     })
+    outcomes.push(outcome)
+    endedBefore = outcome
   }
+  record.leagues.push(...(await Promise.all(outcomes)))
   await rebuildAfterPromotion(record, deps, emit)
   for (const l of record.leagues) delete l.champion
   record.endedAt = now()
