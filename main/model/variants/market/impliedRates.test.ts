@@ -12,7 +12,7 @@ import type { Triple } from '../../metrics'
 import { mulberry32 } from '../../simulate/simulateLeague'
 import { readFootballDataFile } from '../../../services/data/csv'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/support/sharedData'
-import { impliedRates, marketMoments, marketSecondDerivatives } from './impliedRates'
+import { impliedRates, impliedRatesInto, marketMoments, marketSecondDerivatives } from './impliedRates'
 
 describe('marketMoments', () => {
   it("agrees with the engine's score matrix (1X2 and over 2.5)", () => {
@@ -162,6 +162,44 @@ describe('impliedRates: inverting the score model', () => {
     expect(r.lambda).toBeGreaterThan(r.mu)
     expect(r.lambda + r.mu).toBeGreaterThan(2)
     expect(r.lambda + r.mu).toBeLessThan(3.5)
+  })
+
+  it('gives the tangent in ρ of its answer (central differences), with and without totals', () => {
+    const h = 1e-5
+    for (const [lam, mu, over] of [
+      [1.6, 1.1, 0.55],
+      [0.7, 2.3, 0.6],
+      [2.9, 0.5, null],
+    ] as const) {
+      const p = outcomeProbabilities(lam * 1.02, mu, -0.08) // with totals: not exactly consistent
+      const r = impliedRates(p, -0.05, { over25: over })
+      const up = impliedRates(p, -0.05 + h, { over25: over })
+      const dn = impliedRates(p, -0.05 - h, { over25: over })
+      const fd = [Math.log(up.lambda / dn.lambda) / (2 * h), Math.log(up.mu / dn.mu) / (2 * h)]
+      expect(Math.abs(fd[0])).toBeGreaterThan(0.01) // the check has something to check
+      expect(r.rhoSlope[0]).toBeCloseTo(fd[0], 5)
+      expect(r.rhoSlope[1]).toBeCloseTo(fd[1], 5)
+    }
+  })
+
+  it('impliedRatesInto: the same answer to the bit as impliedRates, null where impliedRates throws', () => {
+    const p = outcomeProbabilities(1.4, 1.2, -0.1)
+    for (const over of [0.52, null]) {
+      const r = impliedRates(p, -0.05, { over25: over, start: [1.3, 1.3] })
+      const a = impliedRatesInto(p, over, -0.05, Math.log(1.3), Math.log(1.3))!
+      expect([a[7], a[8], Math.exp(a[0]), Math.exp(a[1]), a[2], a[3]]).toEqual([
+        r.lambda,
+        r.mu,
+        r.lambda,
+        r.mu,
+        ...r.rhoSlope,
+      ])
+      const cold = impliedRates(p, -0.05, { over25: over })
+      expect(impliedRatesInto(p, over, -0.05, NaN, NaN)![7]).toBe(cold.lambda)
+    }
+    expect(impliedRatesInto([0.5, 0.3, 0.3], null, -0.05, NaN, NaN)).toBeNull()
+    expect(impliedRatesInto([0.5, 0.3, 0.2], 1.2, -0.05, NaN, NaN)).toBeNull()
+    expect(impliedRatesInto([0.5, 0.3, 0.2], null, 1, NaN, NaN)).toBeNull()
   })
 
   it('refuses probabilities that are not a margin-free triple', () => {

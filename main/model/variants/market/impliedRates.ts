@@ -87,7 +87,11 @@ const A22 = 14
 const O11 = 15
 const O12 = 16
 const O22 = 17
-const MOMENTS = 18
+// ∂D/∂ρ = λμe^{−λ−μ} (0 where ρ is clamped) and ∂²D/∂η₁∂ρ, ∂²D/∂η₂∂ρ: the only dependence on ρ (`rhoSlope`)
+const DR = 18
+const DR1 = 19
+const DR2 = 20
+const MOMENTS = 21
 
 /** The sums stop before x = 1000 (far beyond any rate a price implies). */
 const MAX_X = 1000
@@ -223,6 +227,10 @@ function evaluateMoments(
   out[O11] = lambda * g + lambda * lambda * g1
   out[O12] = lambda * mu * g1
   out[O22] = mu * g + mu * mu * g1
+  const dD = r === rho ? lambda * mu * e : 0
+  out[DR] = dD
+  out[DR1] = l1 * dD
+  out[DR2] = m1 * dD
 }
 
 export interface ImpliedRatesOptions {
@@ -244,11 +252,30 @@ export interface ImpliedRates {
   iterations: number
   /** True when the residual is below tolerance (1X2 only), or Gauss-Newton reached a stationary point (with totals). */
   converged: boolean
+  /**
+   * ∂log λ̂/∂ρ and ∂log μ̂/∂ρ (implicit function theorem, −H⁻¹·∂(Jᵀr)/∂ρ, from the last point with derivatives,
+   * at most 1e-6 from the answer): the answer at a nearby ρ′ is ≈ e^{log λ̂ + (ρ′ − ρ)·slope}, a start that is
+   * one Newton step closer than the answer itself (#23). 0 where ρ is clamped to the τ-region's edge.
+   */
+  rhoSlope: [number, number]
 }
 
 const isProbability = (v: number) => typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 1
 
-function checkProbabilities(p: Triple, over25: number | null | undefined): Triple {
+/** True when `p` is a margin-free triple and `over25` absent or a probability (what {@link impliedRates} accepts). */
+function validPrices(p: Triple, over25: number | null | undefined): boolean {
+  return (
+    Array.isArray(p) &&
+    p.length === 3 &&
+    isProbability(p[0]) &&
+    isProbability(p[1]) &&
+    isProbability(p[2]) &&
+    Math.abs(p[0] + p[1] + p[2] - 1) <= 1e-6 &&
+    (over25 === null || over25 === undefined || isProbability(over25))
+  )
+}
+
+function checkProbabilities(p: Triple, over25: number | null | undefined): void {
   if (
     !Array.isArray(p) ||
     p.length !== 3 ||
@@ -266,12 +293,10 @@ function checkProbabilities(p: Triple, over25: number | null | undefined): Tripl
       over25,
     })
   }
-  const s = p[0] + p[1] + p[2]
-  return [p[0] / s, p[1] / s, p[2] / s]
 }
 
-// The solver's buffers (one solve at a time: it never yields). `current`: the accepted point with its
-// derivatives; `trial`: a trial point of the line search.
+// The solver's buffers (one solve at a time: it never yields): the accepted point with its derivatives and a
+// trial point of the line search, which swap roles when a full step is accepted.
 const current = new Float64Array(MOMENTS)
 /** With totals: a step shorter than this (in log λ, log μ) ends the solve (see {@link impliedRates}). */
 const STEP_TOLERANCE = 1e-9
@@ -326,36 +351,122 @@ const startEta = new Float64Array(2)
  * every smaller t rounds to it too.
  */
 export function impliedRates(market: Triple, rho: number, options: ImpliedRatesOptions = {}): ImpliedRates {
-  const p = checkProbabilities(market, options.over25)
+  checkProbabilities(market, options.over25)
   const over = options.over25 ?? null
   if (!Number.isFinite(rho) || !(rho < 1)) {
     throw new DixonColesError('MODEL_BAD_INPUT', `rho must be finite and < 1, got ${rho}`, { rho })
   }
-  const tol = options.tolerance ?? 1e-12
-  const maxIt = options.maxIterations ?? 60
+  const start = options.start
+  const guess = !!start && start[0] > 0 && start[1] > 0
+  const a = solve(
+    market,
+    over,
+    rho,
+    guess ? Math.log(start[0]) : NaN,
+    guess ? Math.log(start[1]) : NaN,
+    options.tolerance ?? 1e-12,
+    options.maxIterations ?? 60,
+  )
+  const residual = a[RESIDUAL]
+  if (a[CONVERGED] === 0) {
+    const s = market[0] + market[1] + market[2]
+    const p = [market[0] / s, market[1] / s, market[2] / s]
+    throw new DixonColesError(
+      'MODEL_DEGENERATE',
+      `No λ, μ reproduce the market ${p.map((v) => v.toFixed(4)).join('/')} under Dixon-Coles with ρ = ${rho} ` +
+        `(residual ${residual.toExponential(2)} after ${a[ITERATIONS]} iterations).`,
+      { probabilities: p, rho, residual },
+    )
+  }
+  const lambda = a[LAMBDA]
+  const mu = a[MU]
+  return {
+    lambda,
+    mu,
+    rho: clampRho(lambda, mu, rho).rho,
+    residual,
+    iterations: a[ITERATIONS],
+    converged: true,
+    rhoSlope: [a[SLOPE1], a[SLOPE2]],
+  }
+}
+
+/**
+ * {@link impliedRates} for a caller that inverts many prices (the market variant, #23): no result object, and
+ * null instead of an exception for prices it would refuse or cannot invert. The start is given as log λ, log μ
+ * (NaN: none). The answer is in a buffer that the next call overwrites: log λ, log μ, ∂/∂ρ of each
+ * (`rhoSlope`), then at [7], [8] λ and μ (= e^{log λ}, e^{log μ}, as {@link impliedRates} returns them).
+ */
+export function impliedRatesInto(
+  market: Triple,
+  over25: number | null,
+  rho: number,
+  startEta1: number,
+  startEta2: number,
+): Float64Array | null {
+  if (!validPrices(market, over25) || !Number.isFinite(rho) || !(rho < 1)) return null
+  let a: Float64Array
+  try {
+    a = solve(market, over25, rho, startEta1, startEta2, 1e-12, 60)
+  } catch (error) {
+    if (error instanceof DixonColesError) return null // rates the moments refuse (overflow)
+    throw error
+  }
+  return a[CONVERGED] === 0 ? null : a
+}
+
+// Slots of the answer buffer
+const ETA1 = 0
+const ETA2 = 1
+const SLOPE1 = 2
+const SLOPE2 = 3
+const RESIDUAL = 4
+const ITERATIONS = 5
+const CONVERGED = 6
+const LAMBDA = 7
+const MU = 8
+const answer = new Float64Array(9)
+
+/** The solve of {@link impliedRates} on checked prices, into `answer`. Start log λ, log μ NaN: the default. */
+function solve(
+  market: Triple,
+  over: number | null,
+  rho: number,
+  startEta1: number,
+  startEta2: number,
+  tol: number,
+  maxIt: number,
+): Float64Array {
+  const sum3 = market[0] + market[1] + market[2]
+  const pHome = market[0] / sum3
+  const pAway = market[2] / sum3
   const withOver = over !== null
   const pOver = over ?? 0
   // Start: the caller's guess; or, with totals, the total the over 2.5 price implies (`totalsStart`); or a
   // typical total of 2.6 goals split by the favourite's edge (log λ/μ ≈ 2.4·(p_H − p_A) on real leagues).
   let e1: number
   let e2: number
-  if (options.start && options.start[0] > 0 && options.start[1] > 0) {
-    e1 = Math.log(options.start[0])
-    e2 = Math.log(options.start[1])
+  if (Number.isFinite(startEta1) && Number.isFinite(startEta2)) {
+    e1 = startEta1
+    e2 = startEta2
   } else if (withOver) {
-    totalsStart(p[0], p[2], pOver, startEta)
+    totalsStart(pHome, pAway, pOver, startEta)
     e1 = startEta[0]
     e2 = startEta[1]
   } else {
-    const s = 2.4 * (p[0] - p[2])
+    const s = 2.4 * (pHome - pAway)
     e1 = Math.log(1.3) + s / 2
     e2 = Math.log(1.3) - s / 2
   }
-  const m = current
-  evaluateMoments(Math.exp(e1), Math.exp(e2), rho, m, true)
+  // `m`: the accepted point with its derivatives; `next`: the trial point (the buffers swap on acceptance)
+  let m = current
+  let next = trial
+  let lam = Math.exp(e1)
+  let mu = Math.exp(e2)
+  evaluateMoments(lam, mu, rho, m, true)
   // residuals (P(H) − p_H, P(A) − p_A[, P(>2.5) − p_over]) and their sum of squares
-  let r0 = m[HOME] - p[0]
-  let r1 = m[AWAY] - p[2]
+  let r0 = m[HOME] - pHome
+  let r1 = m[AWAY] - pAway
   let r2 = withOver ? m[OVER] - pOver : 0
   let f = withOver ? r0 * r0 + r1 * r1 + r2 * r2 : r0 * r0 + r1 * r1
   let iterations = 0
@@ -428,16 +539,20 @@ export function impliedRates(market: Triple, rho: number, options: ImpliedRatesO
       const n2 = e2 + t * d2
       if (t < 1 && n1 === e1 && n2 === e2) break // the current point again: no decrease, nor for a smaller t
       const full = t === 1 && !last // the full step is usually accepted: evaluate its derivatives at once
-      evaluateMoments(Math.exp(n1), Math.exp(n2), rho, trial, full)
-      const t0 = trial[HOME] - p[0]
-      const t1 = trial[AWAY] - p[2]
-      const t2 = withOver ? trial[OVER] - pOver : 0
+      const nl = Math.exp(n1)
+      const nm = Math.exp(n2)
+      evaluateMoments(nl, nm, rho, next, full)
+      const t0 = next[HOME] - pHome
+      const t1 = next[AWAY] - pAway
+      const t2 = withOver ? next[OVER] - pOver : 0
       const ft = withOver ? t0 * t0 + t1 * t1 + t2 * t2 : t0 * t0 + t1 * t1
       // (the last step also when ½‖r‖² rose by no more than its rounding: near a flat minimum the rounding of
       // ‖r‖² hides the decrease of a step of ~1e-8 that the exact gradient and Hessian get right)
       if (ft < f || (t === 1 && (ft <= f || (last && ft - f <= 1e-12 * f)))) {
         e1 = n1
         e2 = n2
+        lam = nl
+        mu = nm
         r0 = t0
         r1 = t1
         r2 = t2
@@ -447,8 +562,11 @@ export function impliedRates(market: Triple, rho: number, options: ImpliedRatesO
           accepted = true
           break
         }
-        if (full) m.set(trial)
-        else evaluateMoments(Math.exp(n1), Math.exp(n2), rho, m, true)
+        if (full) {
+          const swap = m
+          m = next
+          next = swap
+        } else evaluateMoments(nl, nm, rho, m, true)
         // With totals the minimum is usually > 0: stop once the step no longer changes the fit.
         if (withOver && f - ft <= 1e-15 * f && t * len < 1e-10) stationary = true
         f = ft
@@ -466,21 +584,36 @@ export function impliedRates(market: Triple, rho: number, options: ImpliedRatesO
     if (stationary) break
   }
   const residual = Math.sqrt(f)
-  const converged = residual <= tol || (withOver && (stationary || residual < 1e-6))
-  if (!converged && residual > 1e-6) {
-    throw new DixonColesError(
-      'MODEL_DEGENERATE',
-      `No λ, μ reproduce the market ${p.map((v) => v.toFixed(4)).join('/')} under Dixon-Coles with ρ = ${rho} ` +
-        `(residual ${residual.toExponential(2)} after ${iterations} iterations).`,
-      { probabilities: p, rho, residual },
-    )
-  }
-  return {
-    lambda: Math.exp(e1),
-    mu: Math.exp(e2),
-    rho: clampRho(Math.exp(e1), Math.exp(e2), rho).rho,
-    residual,
-    iterations,
-    converged: true,
-  }
+  const a = answer
+  a[ETA1] = e1
+  a[ETA2] = e2
+  a[LAMBDA] = lam
+  a[MU] = mu
+  a[RESIDUAL] = residual
+  a[ITERATIONS] = iterations
+  a[CONVERGED] = residual <= tol || (withOver && (stationary || residual < 1e-6)) || residual <= 1e-6 ? 1 : 0
+  rhoSlope(m, pHome, pAway, withOver ? pOver : NaN, a)
+  return a
+}
+
+/**
+ * ∂η/∂ρ at the point of `m` (with derivatives): −H⁻¹·∂g/∂ρ for g = Jᵀr, H = JᵀJ + Σ rᵢ∇²rᵢ. Only D depends on ρ:
+ * ∂r_H/∂ρ = ∂r_A/∂ρ = ∂D/∂ρ = λμe^{−λ−μ}, ∂²D/∂η∂ρ = (1 − λ, 1 − μ)·∂D/∂ρ (0 where ρ is clamped).
+ */
+function rhoSlope(m: Float64Array, pHome: number, pAway: number, pOver: number, a: Float64Array): void {
+  const withOver = !Number.isNaN(pOver)
+  const r0 = m[HOME] - pHome
+  const r1 = m[AWAY] - pAway
+  const r2 = withOver ? m[OVER] - pOver : 0
+  const o1 = withOver ? m[O1] : 0
+  const o2 = withOver ? m[O2] : 0
+  const h11 = m[H1] * m[H1] + m[A1] * m[A1] + o1 * o1 + r0 * m[H11] + r1 * m[A11] + r2 * m[O11]
+  const h12 = m[H1] * m[H2] + m[A1] * m[A2] + o1 * o2 + r0 * m[H12] + r1 * m[A12] + r2 * m[O12]
+  const h22 = m[H2] * m[H2] + m[A2] * m[A2] + o2 * o2 + r0 * m[H22] + r1 * m[A22] + r2 * m[O22]
+  const g1 = m[DR1] * (r0 + r1) + (m[H1] + m[A1]) * m[DR]
+  const g2 = m[DR2] * (r0 + r1) + (m[H2] + m[A2]) * m[DR]
+  const det = h11 * h22 - h12 * h12
+  const ok = det > 0 && h11 > 0
+  a[SLOPE1] = ok ? -(h22 * g1 - h12 * g2) / det : 0
+  a[SLOPE2] = ok ? -(h11 * g2 - h12 * g1) / det : 0
 }

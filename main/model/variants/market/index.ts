@@ -9,6 +9,7 @@ export {
   marketVariant,
   fitMarket,
   marketRates,
+  type MarketRates,
   DEFAULT_MARKET_WEIGHT,
   DEFAULT_MARKET_XI,
   RHO_STEP,

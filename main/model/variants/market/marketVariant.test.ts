@@ -33,6 +33,23 @@ describe('market variant', () => {
     expect(marketRates({ ...sim.matches[0], market: null }, SIM_RHO, cache)).toBeNull()
   })
 
+  it('an inversion at a new ρ, started along the tangent of the nearest one, is the cold inversion there', () => {
+    const cache = newInversionCache()
+    const matches = sim.matches.slice(0, 80)
+    for (const m of matches) marketRates(m, SIM_RHO, cache)
+    for (const rho of [SIM_RHO + RHO_STEP, SIM_RHO - 3 * RHO_STEP, SIM_RHO + 8 * RHO_STEP]) {
+      const fresh = newInversionCache()
+      for (const m of matches) {
+        const warm = marketRates(m, rho, cache)!
+        const cold = marketRates(m, rho, fresh)!
+        expect(Math.abs(warm[0] / cold[0] - 1)).toBeLessThan(1e-9)
+        expect(Math.abs(warm[1] / cold[1] - 1)).toBeLessThan(1e-9)
+        expect(Math.abs(Math.exp(warm[4]) / warm[0] - 1)).toBeLessThan(1e-15)
+      }
+    }
+    expect(cache.byPrices.get(`${matches[0].market!.join('|')}|null`)!.size).toBe(4)
+  })
+
   it('has the exact gradient of goals + w × market pseudo-goals (central finite differences)', () => {
     const matches = sim.matches.slice(0, 190)
     const cache = newInversionCache()

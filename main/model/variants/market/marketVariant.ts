@@ -36,11 +36,24 @@ import {
   type PseudoGoals,
 } from '../shots/pseudoGoalFit'
 import { shotsPseudoGoals } from '../shots/shotsVariant'
-import { impliedRates } from './impliedRates'
+import { impliedRatesInto } from './impliedRates'
 
 /** Step of the ρ grid the market is inverted on. */
 export const RHO_STEP = 0.0025
 const CACHE_LIMIT = 200_000
+
+/**
+ * λ̂, μ̂ of a match's market at one ρ, with ∂log λ̂/∂ρ and ∂log μ̂/∂ρ (`ImpliedRates.rhoSlope`) and log λ̂, log μ̂:
+ * the inversion at another ρ starts from the answer moved along that tangent (#23).
+ */
+export type MarketRates = readonly [
+  lambda: number,
+  mu: number,
+  slopeLambda: number,
+  slopeMu: number,
+  logLambda: number,
+  logMu: number,
+]
 
 /**
  * λ̂, μ̂ memoised by the match's prices and the rounded ρ; null: the market could not be inverted. `byPrices`
@@ -48,8 +61,8 @@ const CACHE_LIMIT = 200_000
  * every refit, which saves building the text key). An inversion at a new ρ starts from the answer at another ρ.
  */
 export interface InversionCache {
-  byPrices: Map<string, Map<number, readonly [number, number] | null>>
-  byMatch: WeakMap<object, Map<number, readonly [number, number] | null>>
+  byPrices: Map<string, Map<number, MarketRates | null>>
+  byMatch: WeakMap<object, Map<number, MarketRates | null>>
   /**
    * The latest fits' pseudo-goal rows by ρ (the last {@link ROWS_KEPT} ρ): the matches and, index-aligned,
    * λ̂, μ̂ (−1: not asked, NaN: no inversion). The next refit of a walk-forward has nearly the same matches
@@ -134,12 +147,15 @@ function pricesKey(m: VariantMatch, p: readonly number[], over: number | null): 
   return key
 }
 
-/** Market-implied λ̂, μ̂ for one match at ρ (memoised); null when the match has no usable market. */
-export function marketRates(
-  m: VariantMatch,
-  rho: number,
-  cache: InversionCache,
-): readonly [number, number] | null {
+/** Largest move along the ρ tangent trusted for a start, in log λ and log μ (beyond it: the answer itself). */
+const MAX_TANGENT_MOVE = 0.1
+
+/**
+ * Market-implied λ̂, μ̂ for one match at ρ (memoised); null when the match has no usable market. An inversion
+ * at a new ρ starts from the answer at the nearest ρ inverted so far, moved along its tangent in ρ: one Newton
+ * step closer than that answer itself (#23).
+ */
+export function marketRates(m: VariantMatch, rho: number, cache: InversionCache): MarketRates | null {
   const p = m.market
   if (!p) return null
   const over = typeof m.marketOver25 === 'number' ? m.marketOver25 : null
@@ -156,15 +172,27 @@ export function marketRates(
   }
   const hit = byRho.get(rho)
   if (hit !== undefined) return hit
-  let start: readonly [number, number] | undefined
-  for (const v of byRho.values()) if (v) start = v
-  let out: readonly [number, number] | null = null
-  try {
-    const r = impliedRates(p, rho, { over25: over, start })
-    out = [r.lambda, r.mu]
-  } catch (error) {
-    if (!(error instanceof DixonColesError)) throw error
+  let near: MarketRates | null = null
+  let nearRho = 0
+  for (const r of byRho.keys()) {
+    if (near !== null && Math.abs(r - rho) >= Math.abs(nearRho - rho)) continue
+    const v = byRho.get(r)
+    if (v) {
+      near = v
+      nearRho = r
+    }
   }
+  let start1 = NaN
+  let start2 = NaN
+  if (near) {
+    const move1 = near[2] * (rho - nearRho)
+    const move2 = near[3] * (rho - nearRho)
+    const tangent = Math.abs(move1) <= MAX_TANGENT_MOVE && Math.abs(move2) <= MAX_TANGENT_MOVE
+    start1 = tangent ? near[4] + move1 : near[4]
+    start2 = tangent ? near[5] + move2 : near[5]
+  }
+  const a = impliedRatesInto(p, over, rho, start1, start2)
+  const out: MarketRates | null = a ? [a[7], a[8], a[2], a[3], a[0], a[1]] : null
   byRho.set(rho, out)
   return out
 }
