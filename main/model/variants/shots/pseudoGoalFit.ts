@@ -123,15 +123,16 @@ function badInput(message: string, details: Record<string, unknown> = {}): never
   throw new DixonColesError('MODEL_BAD_INPUT', message, details)
 }
 
-/** The goals' statistics of a window with the maps that place a match in its group. */
+/** The goals' statistics of a window with the map that places a match in its group. */
 interface GoalsOfWindow {
   goals: MatchStats
   asOfDay: number
   fromDay: number
-  /** Input team index → fitted (compact) index, as buildMatchStats made them (−1: not in the fit). */
-  compact: Int32Array
-  /** (home · k + away) · 2 + neutral → group. */
-  group: Map<number, number>
+  /**
+   * Row → its group ((home, away, neutral) by the fitted team indices), −1: none. Once per window instead of a
+   * Map look-up per row in every fit of it (the market variant fits a window up to three times, #23).
+   */
+  rowGroup: Int32Array
 }
 
 /**
@@ -161,7 +162,13 @@ function goalsOf(data: MatchArrays, window: WindowSpec): GoalsOfWindow {
   for (let g = 0; g < goals.nGroups; g++) {
     group.set((goals.home[g] * k + goals.away[g]) * 2 + goals.neutral[g], g)
   }
-  const value = { goals, asOfDay, fromDay, compact, group }
+  const n = data.home.length
+  const rowGroup = new Int32Array(n)
+  for (let i = 0; i < n; i++) {
+    rowGroup[i] =
+      group.get((compact[data.home[i]] * k + compact[data.away[i]]) * 2 + (data.neutral[i] ? 1 : 0)) ?? -1
+  }
+  const value = { goals, asOfDay, fromDay, rowGroup }
   goalsMemo.set(data, { key, value })
   return value
 }
@@ -181,8 +188,7 @@ export function preparePseudoFit(
   }
   const n = data.home.length
   if (n === 0) throw new DixonColesError('MODEL_NO_DATA', 'No matches to fit: the match list is empty.', {})
-  const { goals, asOfDay, fromDay, compact, group } = goalsOf(data, window)
-  const k = goals.nTeams
+  const { goals, asOfDay, fromDay, rowGroup } = goalsOf(data, window)
   const sw = Float64Array.from(goals.sw)
   const sx = Float64Array.from(goals.sx)
   const sy = Float64Array.from(goals.sy)
@@ -206,8 +212,8 @@ export function preparePseudoFit(
           row: i,
         })
       }
-      const g = group.get((compact[data.home[i]] * k + compact[data.away[i]]) * 2 + (data.neutral[i] ? 1 : 0))
-      if (g === undefined) continue
+      const g = rowGroup[i]
+      if (g < 0) continue
       let dw = decay[asOfDay - d]
       if (dw < 0) dw = decay[asOfDay - d] = decayWeight(pxi, asOfDay - d)
       const phi = v * dw
