@@ -172,14 +172,30 @@ export function marketRates(m: VariantMatch, rho: number, cache: InversionCache)
   }
   const hit = byRho.get(rho)
   if (hit !== undefined) return hit
+  // the nearest ρ inverted so far: on the grid, a neighbouring bin if there is one (keys are k·RHO_STEP as
+  // `roundRho` makes them), else a scan of them all (a walk-forward visits ~30 bins a season, #23)
   let near: MarketRates | null = null
   let nearRho = 0
-  for (const r of byRho.keys()) {
-    if (near !== null && Math.abs(r - rho) >= Math.abs(nearRho - rho)) continue
-    const v = byRho.get(r)
-    if (v) {
-      near = v
-      nearRho = r
+  const k = Math.round(rho / RHO_STEP)
+  if (rho === k * RHO_STEP) {
+    const below = byRho.get((k - 1) * RHO_STEP)
+    const above = below ? undefined : byRho.get((k + 1) * RHO_STEP)
+    if (below) {
+      near = below
+      nearRho = (k - 1) * RHO_STEP
+    } else if (above) {
+      near = above
+      nearRho = (k + 1) * RHO_STEP
+    }
+  }
+  if (near === null) {
+    for (const r of byRho.keys()) {
+      if (near !== null && Math.abs(r - rho) >= Math.abs(nearRho - rho)) continue
+      const v = byRho.get(r)
+      if (v) {
+        near = v
+        nearRho = r
+      }
     }
   }
   let start1 = NaN
