@@ -57,6 +57,8 @@ interface Timing {
   ms: number
   /** Median CPU time (ms) of the same runs (the process's; one thread computes). */
   cpu: number
+  /** Fastest wall time (ms): on a loaded machine the least disturbed run, the best guide to an idle one. */
+  min: number
 }
 
 /**
@@ -82,6 +84,7 @@ function timeAgainst(fn: () => unknown, base: () => unknown, runs: number): { ca
   const timing = (xs: [number, number][]) => ({
     ms: median(xs.map((x) => x[0])),
     cpu: median(xs.map((x) => x[1])),
+    min: Math.min(...xs.map((x) => x[0])),
   })
   return { case: timing(a), base: timing(b) }
 }
@@ -91,15 +94,18 @@ const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0))
 /** The note of a row: its ratio to the baseline measured alongside, both CPU times, the load. */
 function note(id: string, t: { case: Timing; base: Timing }): string {
   const load = `load average ${os.loadavg()[0].toFixed(1)}`
-  if (id === 'dixon-coles') return `baseline; CPU ${fmt(t.case.cpu)} ms, ${load}`
+  if (id === 'dixon-coles')
+    return `baseline; CPU ${fmt(t.case.cpu)} ms, fastest ${fmt(t.case.min)} ms, ${load}`
   return (
     `${(t.case.ms / t.base.ms).toFixed(1)}× dixon-coles (${fmt(t.base.ms)} ms alongside); ` +
-    `CPU ${fmt(t.case.cpu)} ms vs ${fmt(t.base.cpu)} ms, ${load}`
+    `CPU ${fmt(t.case.cpu)} ms vs ${fmt(t.base.cpu)} ms; fastest ${fmt(t.case.min)} ms vs ${fmt(t.base.min)} ms, ${load}`
   )
 }
 
 /** Fits before timing: the first few dozen fits of a process run in unoptimised code (JIT warm-up). */
 const FIT_WARM_UP = 15
+/** Timed fits of each case (and as many of the baseline, alternately). */
+const FIT_RUNS = 21
 
 export async function run(): Promise<BenchResult[]> {
   const { matches, source } = await loadData()
@@ -127,11 +133,11 @@ export async function run(): Promise<BenchResult[]> {
       const fitCtx = { ...ctx, ...(params ? { params } : {}) }
       const fit = () => variant.fit(history, fitCtx)
       for (let i = 0; i < FIT_WARM_UP; i++) fit()
-      const fitTimes = timeAgainst(fit, dcFit, 7)
+      const fitTimes = timeAgainst(fit, dcFit, FIT_RUNS)
       rows.push({
         name: `${label}: fit, 3 seasons (${history.length} matches, ${source})`,
         median_ms: fitTimes.case.ms,
-        runs: 7,
+        runs: FIT_RUNS,
         ...(label === 'market' ? { target_ms: TARGET_MARKET_FIT } : {}),
         note: note(id, fitTimes),
       })
