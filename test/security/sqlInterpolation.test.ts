@@ -36,7 +36,9 @@ const ALLOW: Record<string, Allowed[]> = {
       'an index name read from sqlite_master, double-quoted and escaped',
     ],
   ],
-  'main/services/data/db/packMatchOdds.ts': [[/^PACKED_ODDS_SQL$/, 'a constant SQL expression']],
+  'main/services/data/db/packMatchOdds.ts': [
+    [/^(PACKED_ODDS_SQL|ODDS_OBJECT)$/, 'a constant SQL expression'],
+  ],
   'main/services/data/fixtures/fixtureQueries.ts': [
     [/^SELECT_FIXTURES$/, 'a constant SELECT of scheduled matches'],
   ],
@@ -82,6 +84,10 @@ const ALLOW: Record<string, Allowed[]> = {
     [/^c$/, 'inside STAT_COLS.map((c) => …): a constant column name'],
     [/^TS\(.*\)$/, 'to_char() around a literal column name or a constant expression'],
     [/^SELECTS\[table\]\.(cols|key)$/, 'the constant column list / key of a table in SYNC_TABLES'],
+    [
+      /^valuesList\(rows, (MATCH_WIDTH|10)\)$/,
+      'a VALUES list of ? placeholders (a row count and a constant width)',
+    ],
     [
       /^horizon$/,
       "COPY takes no bind parameters: the server's own clock reading as ISO text, regex-checked (digits, T, :, ., Z, -) just above",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type Database from 'better-sqlite3'
 import { openMemoryDatabase } from './index'
-import { packMatchOdds } from './packMatchOdds'
+import { PACKED_ODDS_SQL, packMatchOdds } from './packMatchOdds'
 import { importFileContents } from '../import/index'
 import { listMatches } from '../queries/index'
 
@@ -87,5 +87,31 @@ describe('packed odds (migration 003)', () => {
     expect(listMatches(db, { withOdds: false }).every((m) => m.odds.length === 0 && !('oddsJson' in m))).toBe(
       true,
     )
+  })
+
+  it('the one-pass pack after a bulk load gives every stale match the same text as the per-match pack', () => {
+    const db = openMemoryDatabase()
+    importFileContents(db, CSV, 'E0_2023-24.csv')
+    const [first, second] = listMatches(db)
+    // odds inserted out of id order for one match, a tombstone, a price that needs 17 digits
+    db.prepare(
+      "INSERT INTO odds (id, match_id, bookmaker, kind, home, draw, away, updated_at) VALUES (100, ?, 'Avg', 'closing', 2.0833333333333335, 3.1, 3.9, 'now')",
+    ).run(second.id)
+    db.prepare(
+      "INSERT INTO odds (id, match_id, bookmaker, kind, home, draw, away, updated_at) VALUES (50, ?, 'WH', 'closing', 2, 3, 4, 'now')",
+    ).run(second.id)
+    db.prepare("UPDATE odds SET deleted = 1 WHERE match_id = ? AND bookmaker = 'PS'").run(first.id)
+    db.exec('UPDATE matches SET odds_json = NULL')
+    expect(packMatchOdds(db, { all: true })).toBe(3)
+    expect(staleCount(db)).toBe(0)
+    expect(
+      db.prepare(`SELECT count(*) FROM matches WHERE odds_json IS NOT ${PACKED_ODDS_SQL}`).pluck().get(),
+    ).toBe(0)
+    expect(oddsFromList(db)).toEqual(oddsFromTable(db))
+    expect(oddsFromList(db)[second.id].map((o) => (o as { bookmaker: string }).bookmaker)).toEqual([
+      'B365',
+      'WH',
+      'Avg',
+    ])
   })
 })

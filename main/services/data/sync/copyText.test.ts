@@ -12,6 +12,10 @@ describe('COPY text format', () => {
       ['1', 'x'],
       ['2', null],
     ])
+    expect(parseCopyLines('1\t2.5\tt\tx\n\\N\t-3\tf\t\\N', ['n', 'n', 'b', 's'])).toEqual([
+      [1, 2.5, true, 'x'],
+      [null, -3, false, null],
+    ])
   })
 })
 
@@ -31,9 +35,11 @@ describeWithService('postgres', 'COPY rows from Postgres', (url) => {
         CASE WHEN g % 5 = 0 THEN NULL ELSE repeat('é⚽', g % 700) || E'\\t\\n\\\\' || g END AS name
       FROM generate_series(1, 3000) g`
     const plain = (await c.query(select)).rows
-    const copied: Record<string, unknown>[] = []
-    const n = await copyRows(c, select, (rows) => copied.push(...rows))
-    expect(n).toBe(3000)
-    expect(copied).toEqual(plain.map((r) => ({ ...r, id: Number(r.id) })))
+    const copied: unknown[][] = []
+    const { names, count } = await copyRows(c, select, (rows) => copied.push(...rows))
+    expect(count).toBe(3000)
+    expect(names).toEqual(['id', 'price', 'even', 'name'])
+    const asObjects = copied.map((v) => Object.fromEntries(names.map((name, i) => [name, v[i]])))
+    expect(asObjects).toEqual(plain.map((r) => ({ ...r, id: Number(r.id) })))
   })
 })

@@ -5,11 +5,16 @@
  * characters Postgres escapes on output (it never writes the octal or hex forms it accepts on input).
  * A chunk may end mid-row (and mid-character); the tail waits for the next chunk, cut at the last
  * newline byte, which never occurs inside a UTF-8 sequence.
+ *
+ * Rows are positional arrays (one per line, values in the select's column order), not objects: a first
+ * sync holds 400,000 of them, and the appliers bind them by position.
  */
 import type pg from 'pg'
 import { to as copyTo } from 'pg-copy-streams'
 
 export type CopyField = string | null
+/** How a column's text becomes a value: number, boolean or string (NULL stays null). */
+export type FieldKind = 'n' | 'b' | 's'
 
 const ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' }
 
@@ -20,14 +25,20 @@ export function copyField(raw: string): CopyField {
   return raw.replace(/\\(.)/g, (_, e: string) => ESCAPES[e] ?? e)
 }
 
-/** The rows of complete lines of COPY text. */
-export function parseCopyLines(text: string): CopyField[][] {
-  const rows: CopyField[][] = []
+/** The rows of complete lines of COPY text; with `kinds`, each field converted in place by its column's kind. */
+export function parseCopyLines(text: string, kinds?: readonly FieldKind[]): unknown[][] {
+  const rows: unknown[][] = []
   let start = 0
   while (start < text.length) {
     let end = text.indexOf('\n', start)
     if (end < 0) end = text.length
-    rows.push(text.slice(start, end).split('\t').map(copyField))
+    const values: unknown[] = text.slice(start, end).split('\t')
+    for (let i = 0; i < values.length; i++) {
+      const v = copyField(values[i] as string)
+      const kind = kinds?.[i]
+      values[i] = v === null || kind === undefined || kind === 's' ? v : kind === 'n' ? Number(v) : v === 't'
+    }
+    rows.push(values)
     start = end + 1
   }
   return rows
@@ -41,7 +52,8 @@ export function parseCopyLines(text: string): CopyField[][] {
 export async function streamCopy(
   client: pg.ClientBase,
   select: string,
-  onRows: (rows: CopyField[][]) => void,
+  onRows: (rows: unknown[][]) => void,
+  kinds?: readonly FieldKind[],
 ): Promise<number> {
   const stream = client.query(copyTo(`COPY (${select}) TO STDOUT`))
   let tail: Buffer | null = null
@@ -54,12 +66,12 @@ export async function streamCopy(
       continue
     }
     tail = cut + 1 < buf.length ? buf.subarray(cut + 1) : null
-    const rows = parseCopyLines(buf.toString('utf8', 0, cut))
+    const rows = parseCopyLines(buf.toString('utf8', 0, cut), kinds)
     count += rows.length
     onRows(rows)
   }
   if (tail && tail.length > 0) {
-    const rows = parseCopyLines(tail.toString('utf8'))
+    const rows = parseCopyLines(tail.toString('utf8'), kinds)
     count += rows.length
     onRows(rows)
   }
@@ -70,30 +82,19 @@ const NUMERIC_OIDS = new Set([20, 21, 23, 26, 700, 701, 1700]) // int8/2/4, oid,
 const BOOL_OID = 16
 
 /**
- * The rows of `select` as objects typed the way the sync's JSON reads typed them (numbers, booleans,
- * strings, null), streamed with COPY. The column names and types come from a `LIMIT 0` of the same
- * select, so a column added to the select needs nothing here.
+ * The rows of `select`, streamed with COPY, as positional arrays typed the way a plain query types them
+ * for the sync (numbers, booleans, strings, null). The column names and kinds come from a `LIMIT 0` of
+ * the same select, so a column added to the select needs nothing here. Resolves with the names and count.
  */
 export async function copyRows(
   client: pg.ClientBase,
   select: string,
-  onRows: (rows: Record<string, unknown>[]) => void,
-): Promise<number> {
+  onRows: (rows: unknown[][]) => void,
+): Promise<{ names: string[]; count: number }> {
   const { fields } = await client.query(`SELECT * FROM (${select}) q LIMIT 0`)
-  const names = fields.map((f) => f.name)
-  const kinds = fields.map((f) =>
+  const kinds = fields.map((f): FieldKind =>
     NUMERIC_OIDS.has(f.dataTypeID) ? 'n' : f.dataTypeID === BOOL_OID ? 'b' : 's',
   )
-  return streamCopy(client, select, (rows) =>
-    onRows(
-      rows.map((values) => {
-        const row: Record<string, unknown> = {}
-        for (let i = 0; i < names.length; i++) {
-          const v = values[i]
-          row[names[i]] = v === null ? null : kinds[i] === 'n' ? Number(v) : kinds[i] === 'b' ? v === 't' : v
-        }
-        return row
-      }),
-    ),
-  )
+  const count = await streamCopy(client, select, onRows, kinds)
+  return { names: fields.map((f) => f.name), count }
 }

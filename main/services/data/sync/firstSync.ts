@@ -1,8 +1,8 @@
 /**
- * The first full sync by COPY (`copy: true`; an empty cache, or `full`): every table is streamed with COPY … TO STDOUT, its
- * rows parsed as they arrive, then all of them are applied in ONE SQLite transaction together with the
- * watermarks, the rebuilt indexes and the packed odds. A connection lost mid-stream leaves the cache
- * exactly as it was, and the next sync starts again.
+ * The first full sync (an empty cache, or `full`): every table is streamed with COPY … TO STDOUT, its
+ * rows parsed as they arrive (positional arrays, typed), then all of them are applied in ONE SQLite
+ * transaction together with the watermarks, the rebuilt indexes and the packed odds. A connection lost
+ * mid-stream, or a cancel, leaves the cache exactly as it was, and the next sync starts again.
  *
  * The rows wait in memory, not in a transaction held open across the stream's awaits: the app's other
  * writers share this SQLite connection, and such a transaction would take their writes in (and lose them
@@ -14,7 +14,7 @@ import { deferIndexes, restoreDeferredIndexes } from '../db/deferredIndexes'
 import { packMatchOdds } from '../db/packMatchOdds'
 import { DataError } from '../errors'
 import { copyRows } from './copyText'
-import type { SyncProgress, SyncResult, SyncRow, SyncTable } from './syncFromPostgres'
+import type { SyncProgress, SyncResult, SyncTable } from './syncFromPostgres'
 
 export interface WholeTable {
   table: SyncTable
@@ -25,7 +25,8 @@ export interface WholeTable {
 
 export interface PullAllContext {
   tables: WholeTable[]
-  apply: Record<SyncTable, (r: SyncRow) => void>
+  /** Applies a table's rows (positional, in `names` order); returns the tombstones among them. */
+  applyAll: (table: SyncTable, names: string[], rows: unknown[][]) => number
   beginTable: (table: SyncTable, bulk: boolean) => void
   setWatermark: (table: SyncTable, ts: string, id: number, rows: number) => void
   /** Tables with at least this many rows load without their secondary indexes (rebuilt before commit). */
@@ -36,19 +37,21 @@ export interface PullAllContext {
   signal?: AbortSignal
 }
 
+/** Page cache for the load's one transaction (KiB): its pages stay in memory instead of spilling to the WAL. */
+const LOAD_CACHE_KIB = 256 * 1024
+
 export async function pullAllAtOnce(
   db: Database.Database,
   client: pg.ClientBase,
   ctx: PullAllContext,
 ): Promise<void> {
-  const received: { table: SyncTable; rows: SyncRow[] }[] = []
+  const received: { table: SyncTable; names: string[]; rows: unknown[][] }[] = []
   let receivedAll = 0
   for (const { table, select, total } of ctx.tables) {
     if (total === 0) continue
-    const rows: SyncRow[] = []
-    received.push({ table, rows })
-    await copyRows(client, select, (chunk) => {
-      for (const r of chunk) rows.push(r as SyncRow)
+    const rows: unknown[][] = []
+    const { names } = await copyRows(client, select, (chunk) => {
+      for (const r of chunk) rows.push(r)
       receivedAll += chunk.length
       ctx.onProgress?.({
         table,
@@ -58,6 +61,7 @@ export async function pullAllAtOnce(
         totalAll: Math.max(ctx.totalAll, receivedAll),
       })
     })
+    received.push({ table, names, rows })
     if (ctx.signal?.aborted) {
       throw new DataError(
         'SYNC_FAILED',
@@ -67,35 +71,48 @@ export async function pullAllAtOnce(
   }
   // The statement sub-journal of so long a transaction would go to a temp file page by page (2.7 million
   // writes for 400,000 rows, measured with strace): keep it in memory for this transaction (changing
-  // temp_store drops temporary tables; the app keeps none on this connection).
+  // temp_store drops temporary tables; the app keeps none on this connection). A large page cache keeps
+  // the new pages from spilling to the WAL mid-transaction (the default 2 MB spills most of them).
   const tempStore = db.pragma('temp_store', { simple: true })
+  const cacheSize = db.pragma('cache_size', { simple: true })
   db.pragma('temp_store = MEMORY')
+  db.pragma(`cache_size = -${LOAD_CACHE_KIB}`)
   try {
     db.transaction(() => {
-      for (const { table, rows } of received) {
+      for (const { table, names, rows } of received) {
         ctx.beginTable(table, true)
-        if (rows.length >= ctx.deferIndexesAbove) deferIndexes(db, table)
-        const stats = ctx.result.tables[table]
-        let wm = { ts: '', id: 0 }
-        withoutOddsTriggers(db, table === 'odds' && rows.length >= ctx.deferIndexesAbove, () => {
-          for (const r of rows) {
-            ctx.apply[table](r)
-            if (r.deleted) stats.deleted++
-            if (r.ts > wm.ts || (r.ts === wm.ts && r.wm_id > wm.id)) wm = { ts: r.ts, id: r.wm_id }
-          }
+        const big = rows.length >= ctx.deferIndexesAbove
+        if (big) deferIndexes(db, table)
+        withoutOddsTriggers(db, table === 'odds' && big, () => {
+          ctx.result.tables[table].deleted = ctx.applyAll(table, names, rows)
         })
+        const wm = newest(names, rows)
         ctx.setWatermark(table, wm.ts, wm.id, rows.length)
         restoreDeferredIndexes(db, table)
       }
-      packMatchOdds(db)
+      packMatchOdds(db, { all: true })
     })()
   } finally {
     db.pragma(`temp_store = ${tempStore}`)
+    db.pragma(`cache_size = ${cacheSize}`)
   }
   for (const { table, rows } of received) {
     ctx.result.tables[table].applied = rows.length
     ctx.result.rowsApplied += rows.length
   }
+}
+
+/** The (ts, wm_id) watermark of the last row in (updated_at, key) order. */
+function newest(names: string[], rows: unknown[][]): { ts: string; id: number } {
+  const t = names.indexOf('ts')
+  const k = names.indexOf('wm_id')
+  let wm = { ts: '', id: 0 }
+  for (const v of rows) {
+    const ts = v[t] as string
+    const id = v[k] as number
+    if (ts > wm.ts || (ts === wm.ts && id > wm.id)) wm = { ts, id }
+  }
+  return wm
 }
 
 /**

@@ -143,14 +143,47 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     ).toBe(0)
   })
 
-  it('a first sync by COPY gives the same cache as the batched one, row for row', async () => {
+  it('a first sync (COPY, one transaction) gives the same cache as the batched one, row for row', async () => {
     const db = openMemoryDatabase()
-    const r = await syncFromPostgres(db, { postgres: testDb.url, copy: true })
+    const r = await syncFromPostgres(db, { postgres: testDb.url })
     expect(r.rowsApplied).toBeGreaterThan(0)
     consistent(db)
     packed(db)
     expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(testDb.client))
-    expect((await syncFromPostgres(db, { postgres: testDb.url, copy: true })).rowsApplied).toBe(0)
+    // the batched (incremental) path over everything: a watermark row for one table turns the first-sync path off
+    const batched = openMemoryDatabase()
+    batched
+      .prepare("INSERT INTO sync_state (table_name, watermark_updated_at) VALUES ('jackpots', NULL)")
+      .run()
+    const b = await syncFromPostgres(batched, { postgres: testDb.url, batchSize: 500 })
+    expect(b.tables).toEqual(r.tables)
+    expect(sqliteSnapshot(batched)).toEqual(sqliteSnapshot(db))
+    const odds = 'SELECT remote_id, odds_json FROM matches ORDER BY remote_id'
+    expect(batched.prepare(odds).all()).toEqual(db.prepare(odds).all())
+    const marks =
+      'SELECT table_name, watermark_updated_at, watermark_id FROM sync_state WHERE rows_applied > 0 ORDER BY 1'
+    expect(batched.prepare(marks).all()).toEqual(db.prepare(marks).all())
+    expect((await syncFromPostgres(db, { postgres: testDb.url })).rowsApplied).toBe(0)
+  })
+
+  it('a first sync cancelled during the stream applies nothing, and the next one completes', async () => {
+    const db = openMemoryDatabase()
+    const cancel = new AbortController()
+    const sync = syncFromPostgres(db, {
+      postgres: testDb.url,
+      signal: cancel.signal,
+      onProgress: (p) => {
+        if (p.table === 'matches') cancel.abort()
+      },
+    })
+    await expect(sync).rejects.toMatchObject({ code: 'SYNC_FAILED' })
+    for (const table of ['leagues', 'teams', 'matches', 'odds', 'sync_state']) {
+      expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0)
+    }
+    await syncFromPostgres(db, { postgres: testDb.url })
+    consistent(db)
+    packed(db)
+    expect(sqliteSnapshot(db)).toEqual(await pgSnapshot(testDb.client))
   })
 
   it('syncs everything into an empty cache, row for row, and a second sync applies nothing', async () => {
@@ -238,7 +271,6 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     let killed: Promise<unknown> | undefined
     const sync = syncFromPostgres(db, {
       postgres: victim,
-      copy: true,
       onProgress: (p) => {
         if (!killed && p.table === 'matches')
           killed = testDb.client.query('SELECT pg_terminate_backend($1)', [pid])
@@ -251,7 +283,7 @@ describeWithService('postgres', 'Postgres import and sync into SQLite', (baseUrl
     for (const table of ['leagues', 'teams', 'matches', 'odds', 'sync_state']) {
       expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0)
     }
-    const again = await syncFromPostgres(db, { postgres: testDb.url, copy: true })
+    const again = await syncFromPostgres(db, { postgres: testDb.url })
     expect(again.tables.leagues.applied).toBeGreaterThan(0)
     consistent(db)
     packed(db)

@@ -4,8 +4,8 @@
  * - Each table is read in (updated_at, id) order after its watermark, in batches. A batch is applied in
  *   ONE SQLite transaction together with the new watermark, so a sync killed at any point (process,
  *   network, `pg_terminate_backend`) leaves SQLite at a batch boundary and the next sync resumes there.
- * - With `copy`, the first full sync (nothing synced yet, or `full`) is the exception: every table is
- *   streamed with COPY and applied in ONE transaction (firstSync.ts); a connection lost mid-stream leaves nothing.
+ * - The first full sync (nothing synced yet, or `full`) is the exception: every table is streamed with
+ *   COPY and applied in ONE transaction (firstSync.ts); a connection lost mid-stream leaves nothing.
  * - Deletions arrive as tombstones (deleted = true) and are applied as `deleted = 1` locally.
  * - Rows are only read up to a horizon: the start of the oldest transaction still open on the server
  *   (updated_at is the writing transaction's start time), so a long import that commits after a sync
@@ -23,6 +23,7 @@ import { connectPostgres, redactUrl } from '../postgres/pgConnection'
 import { normalizeTeamName } from '../teams/index'
 import { deferIndexes, restoreDeferredIndexes } from '../db/deferredIndexes'
 import { packMatchOdds } from '../db/packMatchOdds'
+import { batchedInsert, valuesList } from '../db/batchedInsert'
 import { pullAllAtOnce } from './firstSync'
 import { pushOutbox } from './pushOutbox'
 import { remoteIdLookup } from './remoteIds'
@@ -65,13 +66,6 @@ export interface SyncOptions {
   full?: boolean
   maxHorizonLagMs?: number
   now?: () => Date
-  /**
-   * true: a first full sync (nothing synced yet, or `full`) streams every table with COPY and applies it in
-   * one transaction (firstSync.ts). Off by default until it is faster: bench/data.bench.ts measured it at
-   * 24.2 s against 15.0 s for the JSON batches (CPU 5.06 against 4.47 s, load 11.7), which overlap the
-   * server's work with SQLite's where it waits for the whole stream first.
-   */
-  copy?: boolean
 }
 
 export interface SyncResult {
@@ -145,15 +139,52 @@ const SELECTS: Record<SyncTable, { cols: string; key: string }> = {
 }
 
 type Row = Record<string, unknown> & { ts: string; wm_id: number; deleted: boolean }
-export type SyncRow = Row
 
 function bool(v: unknown): number {
   return v ? 1 : 0
 }
 
+/** The match upsert by Postgres id, for `rows` rows of MATCH_WIDTH values (remote_id … deleted). */
+const matchUpsertSql = (rows: number) =>
+  `INSERT INTO matches (remote_id, league_code, date, home_team_id, away_team_id, ${STAT_COLS.join(', ')}, neutral, updated_at, deleted)
+   VALUES ${valuesList(rows, MATCH_WIDTH)}
+   ON CONFLICT(remote_id) DO UPDATE SET league_code = excluded.league_code, date = excluded.date,
+     home_team_id = excluded.home_team_id, away_team_id = excluded.away_team_id,
+     ${STAT_COLS.map((c) => `${c} = excluded.${c}`).join(', ')}, neutral = excluded.neutral,
+     updated_at = excluded.updated_at, deleted = excluded.deleted`
+const MATCH_WIDTH = 5 + STAT_COLS.length + 3
+
+/** The odds upsert by natural key (a locally imported copy is taken over), for `rows` rows of 10 values. */
+const oddsUpsertSql = (rows: number) =>
+  `INSERT INTO odds (remote_id, match_id, bookmaker, kind, home, draw, away, captured_at, updated_at, deleted)
+   VALUES ${valuesList(rows, 10)}
+   ON CONFLICT(match_id, bookmaker, kind) DO UPDATE SET remote_id = excluded.remote_id, home = excluded.home,
+     draw = excluded.draw, away = excluded.away, captured_at = excluded.captured_at, updated_at = excluded.updated_at,
+     deleted = excluded.deleted`
+
+/** The position of each named column in a COPY row (copyRows' names); a missing one is a bug in SELECTS. */
+function columnsOf(names: readonly string[]) {
+  return (name: string): number => {
+    const i = names.indexOf(name)
+    if (i < 0) throw new Error(`sync: column ${name} missing from the COPY of ${names.join(', ')}`)
+    return i
+  }
+}
+
 function makeAppliers(db: Database.Database) {
   const localTeam = remoteIdLookup(db, 'teams')
   const localMatch = remoteIdLookup(db, 'matches')
+  const matchId = (remote: unknown, what: string): number => {
+    const id = localMatch.get(remote)
+    if (id === undefined) {
+      throw new DataError(
+        'SYNC_FAILED',
+        `${what} refer to Postgres match ${String(remote)}, which is not in the cache`,
+        { remoteMatchId: remote },
+      )
+    }
+    return id
+  }
   const teamId = (remote: unknown, what: string): number => {
     const id = localTeam.get(remote)
     if (id === undefined) {
@@ -206,26 +237,13 @@ function makeAppliers(db: Database.Database) {
       `UPDATE matches SET remote_id = ?, ${STAT_COLS.map((c) => `${c} = ?`).join(', ')}, neutral = ?, updated_at = ?, deleted = ?
         WHERE league_code = ? AND date = ? AND home_team_id = ? AND away_team_id = ? AND remote_id IS NULL`,
     ),
-    matchUpsert: db.prepare(
-      `INSERT INTO matches (remote_id, league_code, date, home_team_id, away_team_id, ${STAT_COLS.join(', ')}, neutral, updated_at, deleted)
-       VALUES (?, ?, ?, ?, ?, ${STAT_COLS.map(() => '?').join(', ')}, ?, ?, ?)
-       ON CONFLICT(remote_id) DO UPDATE SET league_code = excluded.league_code, date = excluded.date,
-         home_team_id = excluded.home_team_id, away_team_id = excluded.away_team_id,
-         ${STAT_COLS.map((c) => `${c} = excluded.${c}`).join(', ')}, neutral = excluded.neutral,
-         updated_at = excluded.updated_at, deleted = excluded.deleted`,
-    ),
+    matchUpsert: db.prepare(matchUpsertSql(1)),
     localOnlyMatches: db.prepare('SELECT EXISTS (SELECT 1 FROM matches WHERE remote_id IS NULL)').pluck(),
     matchInsert: db.prepare(
       `INSERT INTO matches (remote_id, league_code, date, home_team_id, away_team_id, ${STAT_COLS.join(', ')}, neutral, updated_at, deleted)
        VALUES (?, ?, ?, ?, ?, ${STAT_COLS.map(() => '?').join(', ')}, ?, ?, ?)`,
     ),
-    odds: db.prepare(
-      `INSERT INTO odds (remote_id, match_id, bookmaker, kind, home, draw, away, captured_at, updated_at, deleted)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(match_id, bookmaker, kind) DO UPDATE SET remote_id = excluded.remote_id, home = excluded.home,
-         draw = excluded.draw, away = excluded.away, captured_at = excluded.captured_at, updated_at = excluded.updated_at,
-         deleted = excluded.deleted`,
-    ),
+    odds: db.prepare(oddsUpsertSql(1)),
     // the same observation imported locally (same natural key) is adopted, never duplicated
     snapshot: db.prepare(
       `INSERT INTO price_snapshots (remote_id, match_id, bookmaker, market, line, price1, price2, price3, observed_at, source, updated_at, deleted)
@@ -296,16 +314,7 @@ function makeAppliers(db: Database.Database) {
       s.matchInsert.run(r.id, r.league_code, r.date, home, away, ...stats, ...tail)
     },
     odds: (r) => {
-      const match = localMatch.get(r.match_id)
-      if (match === undefined) {
-        throw new DataError(
-          'SYNC_FAILED',
-          `odds ${String(r.id)} refer to Postgres match ${String(r.match_id)}, which is not in the cache`,
-          {
-            remoteMatchId: r.match_id,
-          },
-        )
-      }
+      const match = matchId(r.match_id, `odds ${String(r.id)}`)
       s.odds.run(
         r.id,
         match,
@@ -373,7 +382,90 @@ function makeAppliers(db: Database.Database) {
       )
     },
   }
-  return { apply, beginTable }
+
+  /**
+   * The two big tables of a first sync, bound by position in multi-row statements (the same upserts as
+   * `apply`): matches when no local-only match could be adopted, and odds. Returns the tombstones seen.
+   */
+  const bulk: Partial<Record<SyncTable, (names: string[], rows: unknown[][]) => number>> = {
+    matches: (names, rows) => {
+      const col = columnsOf(names)
+      const [id, league, date, home, away, neutral, ts, del] = [
+        'id',
+        'league_code',
+        'date',
+        'home_team_id',
+        'away_team_id',
+        'neutral',
+        'ts',
+        'deleted',
+      ].map(col)
+      const stats = STAT_COLS.map(col)
+      const insert = batchedInsert(db, matchUpsertSql, MATCH_WIDTH)
+      let deleted = 0
+      for (const v of rows) {
+        insert.push(v[id])
+        insert.push(v[league])
+        insert.push(v[date])
+        insert.push(teamId(v[home], `match ${String(v[id])}`))
+        insert.push(teamId(v[away], `match ${String(v[id])}`))
+        for (const i of stats) insert.push(v[i])
+        insert.push(bool(v[neutral]))
+        insert.push(v[ts])
+        insert.push(bool(v[del]))
+        if (v[del]) deleted++
+      }
+      insert.flush()
+      return deleted
+    },
+    odds: (names, rows) => {
+      const col = columnsOf(names)
+      const [id, match, bookmaker, kind, home, draw, away, capturedAt, ts, del] = [
+        'id',
+        'match_id',
+        'bookmaker',
+        'kind',
+        'home',
+        'draw',
+        'away',
+        'captured_at',
+        'ts',
+        'deleted',
+      ].map(col)
+      const insert = batchedInsert(db, oddsUpsertSql, 10)
+      let deleted = 0
+      for (const v of rows) {
+        insert.push(v[id])
+        insert.push(matchId(v[match], `odds ${String(v[id])}`))
+        insert.push(v[bookmaker])
+        insert.push(v[kind])
+        insert.push(v[home])
+        insert.push(v[draw])
+        insert.push(v[away])
+        insert.push(v[capturedAt])
+        insert.push(v[ts])
+        insert.push(bool(v[del]))
+        if (v[del]) deleted++
+      }
+      insert.flush()
+      return deleted
+    },
+  }
+
+  /** Applies a whole table's COPY rows (positional, in `names` order); returns the tombstones seen. */
+  const applyAll = (table: SyncTable, names: string[], rows: unknown[][]): number => {
+    const fast = table === 'matches' && adoptable ? undefined : bulk[table]
+    if (fast) return fast(names, rows)
+    let deleted = 0
+    for (const v of rows) {
+      const r = {} as Row
+      for (let i = 0; i < names.length; i++) r[names[i]] = v[i]
+      apply[table](r)
+      if (r.deleted) deleted++
+    }
+    return deleted
+  }
+  return { apply, applyAll, beginTable }
 }
 
 /** Runs one sync. Throws SERVICE_UNREACHABLE / SYNC_FAILED; whatever was applied before stays applied. */
@@ -406,7 +498,7 @@ export async function syncFromPostgres(db: Database.Database, opts: SyncOptions)
       result.conflicts = pushed.conflicts
     }
     if (opts.full) db.prepare('DELETE FROM sync_state').run()
-    const { apply, beginTable } = makeAppliers(db)
+    const { apply, applyAll, beginTable } = makeAppliers(db)
     restoreDeferredIndexes(db)
     const getState = db.prepare(
       'SELECT watermark_updated_at AS ts, watermark_id AS id FROM sync_state WHERE table_name = ?',
@@ -443,8 +535,8 @@ export async function syncFromPostgres(db: Database.Database, opts: SyncOptions)
     }
     const totalAll = [...totals.values()].reduce((a, b) => a + b, 0)
 
-    // Nothing synced yet (or `full`), with `copy`: the whole store streams in with COPY, in one transaction.
-    const firstSync = opts.copy === true && db.prepare('SELECT count(*) FROM sync_state').pluck().get() === 0
+    // Nothing synced yet (or `full`): the whole store streams in with COPY, in one transaction.
+    const firstSync = db.prepare('SELECT count(*) FROM sync_state').pluck().get() === 0
     if (firstSync) {
       if (!/^[0-9T:.Z -]+$/.test(horizon)) throw new Error(`unexpected horizon ${horizon}`)
       await pullAllAtOnce(db, client, {
@@ -454,7 +546,7 @@ export async function syncFromPostgres(db: Database.Database, opts: SyncOptions)
                      FROM ${table} WHERE updated_at < '${horizon}'::timestamptz`,
           total: totals.get(table) ?? 0,
         })),
-        apply,
+        applyAll,
         beginTable,
         setWatermark: (table, ts, id, rows) => setState.run(table, ts, id, rows, now()),
         deferIndexesAbove: DEFER_INDEXES_ABOVE,
