@@ -59,26 +59,51 @@ export function buildPrior(s: DivisionData, priorWeight: number, priorMatches: n
   return { weight, teamDivision: Int32Array.from(s.lastDivision), refSets }
 }
 
+/** (ā_d, b̄_d) of every division at θ, written into `attack` and `defence` (one entry per division). */
+function newcomerMeansInto(
+  prior: PriorSpec,
+  k: number,
+  theta: Float64Array,
+  attack: Float64Array,
+  defence: Float64Array,
+): void {
+  const refSets = prior.refSets
+  for (let d = 0; d < refSets.length; d++) {
+    const set = refSets[d]
+    let a = 0
+    let b = 0
+    for (let n = 0; n < set.length; n++) {
+      const j = set[n]
+      a += theta[j]
+      b += theta[k + j]
+    }
+    attack[d] = a / set.length
+    defence[d] = b / set.length
+  }
+}
+
 /** (ā_d, b̄_d) for every division at θ. */
 export function newcomerMeans(
   prior: PriorSpec,
   k: number,
   theta: Float64Array,
 ): { attack: number; defence: number }[] {
-  return prior.refSets.map((set) => {
-    let a = 0
-    let b = 0
-    for (const j of set) {
-      a += theta[j]
-      b += theta[k + j]
-    }
-    return { attack: a / set.length, defence: b / set.length }
-  })
+  const nDivisions = prior.refSets.length
+  const attack = new Float64Array(nDivisions)
+  const defence = new Float64Array(nDivisions)
+  newcomerMeansInto(prior, k, theta, attack, defence)
+  return Array.from({ length: nDivisions }, (_, d) => ({ attack: attack[d], defence: defence[d] }))
 }
 
 /**
  * Weighted Dixon-Coles log-likelihood with division offsets (including −Σw(log x! + log y!)), minus the prior
  * penalty; its gradient when `grad` is given. −Infinity when some τ of some pairing is ≤ 0.
+ *
+ * The likelihood's loop over pairings and the prior's loops over teams are separate functions (#23): V8 compiles
+ * a long-running loop on its own (on-stack replacement) and does not throw that code away when it bails out
+ * after the loop, so with the prior (present in some fits only) after the pairings' loop in one function, every
+ * call with a prior entered the loop's code and bailed out at the prior — 1,400 to 1,900 deoptimisations a
+ * comparison. The arithmetic and its order are unchanged.
  */
 export function mdLogPosterior(
   s: DivisionData,
@@ -86,19 +111,30 @@ export function mdLogPosterior(
   theta: Float64Array,
   grad: Float64Array | null,
 ): number {
+  const ll = mdLogLikelihood(s, theta, grad)
+  if (prior === null || ll === -Infinity) return ll
+  return subtractPrior(prior, s.nTeams, theta, grad, ll)
+}
+
+/** The likelihood part of {@link mdLogPosterior} (gradient into `grad`, zeroed first, when given). */
+function mdLogLikelihood(s: DivisionData, theta: Float64Array, grad: Float64Array | null): number {
   const k = s.nTeams
-  const { gamma: G, rho: R, offset0 } = mdIndex(k)
+  const G = 2 * k
+  const R = 2 * k + 1
+  const offset0 = 2 * k + 2
   const gamma = theta[G]
   const rho = theta[R]
   if (grad) grad.fill(0)
   if (!(rho < 1)) return -Infinity
+  const { home, away, neutral, division, sw, sx, sy, c00, c01, c10, c11 } = s
+  const nGroups = s.nGroups
   let ll = 0
   let gR = 0
-  for (let g = 0; g < s.nGroups; g++) {
-    const h = s.home[g]
-    const a = s.away[g]
-    const nu = s.neutral[g]
-    const d = s.division[g]
+  for (let g = 0; g < nGroups; g++) {
+    const h = home[g]
+    const a = away[g]
+    const nu = neutral[g]
+    const d = division[g]
     const off = d === 0 ? 0 : theta[offset0 + d - 1]
     const e1 = theta[h] + theta[k + a] + (nu ? 0 : gamma) + off
     const e2 = theta[a] + theta[k + h] + off
@@ -109,19 +145,19 @@ export function mdLogPosterior(
     const t01 = 1 + lam * rho
     const t10 = 1 + mu * rho
     if (!(t00 > 0 && t01 > 0 && t10 > 0)) return -Infinity
-    const w = s.sw[g]
-    ll += s.sx[g] * e1 + s.sy[g] * e2 - w * (lam + mu)
-    const n00 = s.c00[g]
-    const n01 = s.c01[g]
-    const n10 = s.c10[g]
-    const n11 = s.c11[g]
+    const w = sw[g]
+    ll += sx[g] * e1 + sy[g] * e2 - w * (lam + mu)
+    const n00 = c00[g]
+    const n01 = c01[g]
+    const n10 = c10[g]
+    const n11 = c11[g]
     if (n00) ll += n00 * Math.log(t00)
     if (n01) ll += n01 * Math.log(t01)
     if (n10) ll += n10 * Math.log(t10)
     if (n11) ll += n11 * Math.log(1 - rho)
     if (grad) {
-      const g1 = s.sx[g] - w * lam - (n00 * A) / t00 + (n01 * lam * rho) / t01
-      const g2 = s.sy[g] - w * mu - (n00 * A) / t00 + (n10 * mu * rho) / t10
+      const g1 = sx[g] - w * lam - (n00 * A) / t00 + (n01 * lam * rho) / t01
+      const g2 = sy[g] - w * mu - (n00 * A) / t00 + (n10 * mu * rho) / t10
       gR += (-n00 * lam * mu) / t00 + (n01 * lam) / t01 + (n10 * mu) / t10 - n11 / (1 - rho)
       grad[h] += g1
       grad[k + a] += g1
@@ -133,32 +169,48 @@ export function mdLogPosterior(
   }
   if (grad) grad[R] = gR
   ll -= s.logFactorials
-  if (prior) {
-    const means = newcomerMeans(prior, k, theta)
-    const pullA = new Float64Array(means.length)
-    const pullB = new Float64Array(means.length)
-    for (let i = 0; i < k; i++) {
-      const p = prior.weight[i]
-      if (p === 0) continue
-      const d = prior.teamDivision[i]
-      const ra = theta[i] - means[d].attack
-      const rb = theta[k + i] - means[d].defence
-      ll -= 0.5 * p * (ra * ra + rb * rb)
-      if (grad) {
-        grad[i] -= p * ra
-        grad[k + i] -= p * rb
-        pullA[d] += p * ra
-        pullB[d] += p * rb
-      }
-    }
+  return ll
+}
+
+/** `ll` minus the prior penalty, each team's term subtracted in turn; the penalty's gradient added to `grad`. */
+function subtractPrior(
+  prior: PriorSpec,
+  k: number,
+  theta: Float64Array,
+  grad: Float64Array | null,
+  ll: number,
+): number {
+  const nDivisions = prior.refSets.length
+  const meanA = new Float64Array(nDivisions)
+  const meanB = new Float64Array(nDivisions)
+  newcomerMeansInto(prior, k, theta, meanA, meanB)
+  const pullA = new Float64Array(nDivisions)
+  const pullB = new Float64Array(nDivisions)
+  const weight = prior.weight
+  const teamDivision = prior.teamDivision
+  for (let i = 0; i < k; i++) {
+    const p = weight[i]
+    if (p === 0) continue
+    const d = teamDivision[i]
+    const ra = theta[i] - meanA[d]
+    const rb = theta[k + i] - meanB[d]
+    ll -= 0.5 * p * (ra * ra + rb * rb)
     if (grad) {
-      prior.refSets.forEach((set, d) => {
-        if (pullA[d] === 0 && pullB[d] === 0) return
-        for (const j of set) {
-          grad[j] += pullA[d] / set.length
-          grad[k + j] += pullB[d] / set.length
-        }
-      })
+      grad[i] -= p * ra
+      grad[k + i] -= p * rb
+      pullA[d] += p * ra
+      pullB[d] += p * rb
+    }
+  }
+  if (grad) {
+    for (let d = 0; d < nDivisions; d++) {
+      if (pullA[d] === 0 && pullB[d] === 0) continue
+      const set = prior.refSets[d]
+      for (let n = 0; n < set.length; n++) {
+        const j = set[n]
+        grad[j] += pullA[d] / set.length
+        grad[k + j] += pullB[d] / set.length
+      }
     }
   }
   return ll
