@@ -67,6 +67,15 @@ async function once(
   label: string,
   oneAtATime?: (league: string) => Proc,
 ): Promise<BenchResult> {
+  // each worker's busy time (its jobs' start to end): what the schedule left idle
+  const busy = new Map<number, number>()
+  const pool = oneAtATime ? oneAtATime(LEAGUES[0]).pool : proc.pool
+  const stop = pool.on((e) => {
+    if (e.type !== 'job' || e.job.state === 'queued' || e.job.state === 'running') return
+    if (e.job.startedAt === null || e.job.endedAt === null) return
+    const w = e.job.workerId ?? -1
+    busy.set(w, (busy.get(w) ?? 0) + e.job.endedAt - e.job.startedAt)
+  })
   const c0 = process.cpuUsage()
   const t0 = performance.now()
   const runs = oneAtATime ? LEAGUES.map((l) => [l]) : [LEAGUES]
@@ -93,6 +102,9 @@ async function once(
   }
   const wall = performance.now() - t0
   const c = process.cpuUsage(c0)
+  stop()
+  const busyMs = [...busy.values()]
+  const workers = `workers busy ${busyMs.map((ms) => (ms / 1000).toFixed(1)).join(' + ')} s (${((100 * busyMs.reduce((a, b) => a + b, 0)) / (pool.size * wall)).toFixed(1)} % of ${pool.size} × wall)`
   const steps = new Map<string, number>()
   for (const l of leagues) for (const s of l.steps) steps.set(s.step, (steps.get(s.step) ?? 0) + s.ms)
   const chosen = leagues
@@ -108,7 +120,7 @@ async function once(
     median_ms: Math.round(wall),
     runs: 1,
     target_ms: TARGET_MS,
-    note: `${split}; choice reused in ${reused}/${leagues.length} leagues; CPU ${((c.user + c.system) / 1e6).toFixed(1)} s (all threads), CPU/wall ${((c.user + c.system) / 1000 / wall).toFixed(2)}; load average ${os.loadavg()[0].toFixed(1)} (${os.availableParallelism()} cores); chose ${chosen}`,
+    note: `${split}; ${workers}; choice reused in ${reused}/${leagues.length} leagues; CPU ${((c.user + c.system) / 1e6).toFixed(1)} s (all threads), CPU/wall ${((c.user + c.system) / 1000 / wall).toFixed(2)}; load average ${os.loadavg()[0].toFixed(1)} (${os.availableParallelism()} cores); chose ${chosen}`,
   }
 }
 
@@ -182,7 +194,6 @@ export async function run(): Promise<BenchResult[]> {
     selectionMemo: createSelectionMemo(),
   }))
   try {
-    rows.push(await once(db, proc, features, 'bench-auto-1', 'first run (leagues overlapping)'))
     rows.push(
       await once(
         db,
@@ -193,6 +204,7 @@ export async function run(): Promise<BenchResult[]> {
         (l) => alone[LEAGUES.indexOf(l)],
       ),
     )
+    rows.push(await once(db, proc, features, 'bench-auto-1', 'first run (leagues overlapping)'))
     rows.push(await once(db, proc, features, 'bench-auto-2', 'rerun, same process (choice from the memo)'))
   } finally {
     for (const a of alone) a.tracking.close()
