@@ -52,7 +52,7 @@ function dot(a: Float64Array, b: Float64Array): number {
 /** Minimise `f` from `x0` (copied, then projected into the bounds). */
 export function minimiseLbfgs(f: Objective, x0: Float64Array, opts: LbfgsOptions = {}): LbfgsResult {
   const scale = opts.scale
-  if (!scale) return minimiseUnscaled(f, x0, opts)
+  if (!scale) return minimiseUnscaled(f, x0, resolveOptions(opts, x0.length, opts.lower, opts.upper))
   const n = x0.length
   const x = new Float64Array(n)
   const toX = (z: Float64Array) => {
@@ -68,11 +68,7 @@ export function minimiseLbfgs(f: Objective, x0: Float64Array, opts: LbfgsOptions
   const res = minimiseUnscaled(
     g,
     x0.map((v, i) => v / scale[i]),
-    {
-      ...opts,
-      lower: div(opts.lower),
-      upper: div(opts.upper),
-    },
+    resolveOptions(opts, n, div(opts.lower), div(opts.upper)),
   )
   return {
     ...res,
@@ -81,13 +77,43 @@ export function minimiseLbfgs(f: Objective, x0: Float64Array, opts: LbfgsOptions
   }
 }
 
-function minimiseUnscaled(f: Objective, x0: Float64Array, opts: LbfgsOptions): LbfgsResult {
+/** The options with their defaults, as one object shape whatever the caller passed (#23). */
+interface ResolvedOptions {
+  memory: number
+  maxIterations: number
+  tolerance: number
+  lower: Float64Array
+  upper: Float64Array
+}
+
+function resolveOptions(
+  opts: LbfgsOptions,
+  n: number,
+  lower: Float64Array | undefined,
+  upper: Float64Array | undefined,
+): ResolvedOptions {
+  return {
+    memory: opts.memory ?? 10,
+    maxIterations: opts.maxIterations ?? 2000,
+    tolerance: opts.tolerance ?? 1e-7,
+    lower: lower ?? new Float64Array(n).fill(-Infinity),
+    upper: upper ?? new Float64Array(n).fill(Infinity),
+  }
+}
+
+/**
+ * The minimisation in the (scaled) coordinates. Written for V8 (#23): the options come in one shape (each variant
+ * passes its own), every element a branch may test is read before the test (a bound reached late in a run
+ * otherwise meets optimised code without feedback for it), and the stall exit goes through the loop's own
+ * convergence check instead of a call site of its own.
+ */
+function minimiseUnscaled(f: Objective, x0: Float64Array, opts: ResolvedOptions): LbfgsResult {
   const n = x0.length
-  const memory = opts.memory ?? 10
-  const maxIterations = opts.maxIterations ?? 2000
-  const tolerance = opts.tolerance ?? 1e-7
-  const lo = opts.lower ?? new Float64Array(n).fill(-Infinity)
-  const hi = opts.upper ?? new Float64Array(n).fill(Infinity)
+  const memory = opts.memory
+  const maxIterations = opts.maxIterations
+  const tolerance = opts.tolerance
+  const lo = opts.lower
+  const hi = opts.upper
   const project = (v: Float64Array) => {
     for (let i = 0; i < n; i++) v[i] = Math.min(hi[i], Math.max(lo[i], v[i]))
   }
@@ -113,20 +139,29 @@ function minimiseUnscaled(f: Objective, x0: Float64Array, opts: LbfgsOptions): L
   const projectedNorm = () => {
     let s = 0
     for (let i = 0; i < n; i++) {
-      if (lo[i] === hi[i]) continue
-      if ((x[i] <= lo[i] && g[i] > 0) || (x[i] >= hi[i] && g[i] < 0)) continue
-      s += g[i] * g[i]
+      const l = lo[i]
+      const u = hi[i]
+      const xi = x[i]
+      const gi = g[i]
+      if (l === u) continue
+      if ((xi <= l && gi > 0) || (xi >= u && gi < 0)) continue
+      s += gi * gi
     }
     return Math.sqrt(s)
   }
 
+  let stop = false
   while (true) {
     gnorm = projectedNorm()
-    if (gnorm < tolerance || iterations >= maxIterations) break
+    if (stop || gnorm < tolerance || iterations >= maxIterations) break
     // Active set: coordinates held on their bound this iteration.
     let changed = false
     for (let i = 0; i < n; i++) {
-      fixed[i] = lo[i] === hi[i] || (x[i] <= lo[i] && g[i] > 0) || (x[i] >= hi[i] && g[i] < 0) ? 1 : 0
+      const l = lo[i]
+      const u = hi[i]
+      const xi = x[i]
+      const gi = g[i]
+      fixed[i] = l === u || (xi <= l && gi > 0) || (xi >= u && gi < 0) ? 1 : 0
       if (fixed[i] !== prevFixed[i]) changed = true
     }
     prevFixed.set(fixed)
@@ -210,10 +245,7 @@ function minimiseUnscaled(f: Objective, x0: Float64Array, opts: LbfgsOptions): L
     fx = fn
     // At the rounding floor of f for many iterations in a row: nothing more to gain.
     stalled = fOld - fx <= noise ? stalled + 1 : 0
-    if (stalled >= 30) {
-      gnorm = projectedNorm()
-      break
-    }
+    if (stalled >= 30) stop = true // the loop's head takes the norm at x and stops
   }
   return {
     x,
