@@ -64,17 +64,58 @@ const C0 = 0.25
 const G0 = 0.25
 const GLOBAL_COV0: [number, number, number] = [0.25, 0, 0.04]
 
+/**
+ * An empty array already of the V8 elements kind its values will give it (objects, doubles). An empty literal
+ * starts as small integers and changes kind on its first value, so the filter's optimised code met arrays of two
+ * kinds at every push and bailed out (#23). Invisible to JavaScript: still an empty array.
+ */
+function emptyOf<T>(sample: T): T[] {
+  const a = [sample]
+  a.pop()
+  return a
+}
+
 export function emptyState(params: DynamicParams): FilterState {
   return {
     params,
-    teams: [],
+    teams: emptyOf<DynamicTeamState>(null as unknown as DynamicTeamState),
     intercept: C0,
     homeAdvantage: G0,
     globalCov: [...GLOBAL_COV0],
-    lowScores: { cell: [], lambda: [], mu: [] },
+    lowScores: { cell: [], lambda: emptyOf(0.5), mu: emptyOf(0.5) },
     processed: 0,
     prefixHash: 0x811c9dc5,
     predictiveLogLik: 0,
+  }
+}
+
+/**
+ * A deep copy of `s` (for a warm start) made by the same literals as {@link emptyState} and the filter's team
+ * records, so copied and fresh states have one object shape in `runFilter` (structuredClone builds objects and
+ * arrays of other shapes, which V8's optimised filter bails out on; #23). Same values, same JSON.
+ */
+export function copyState(s: FilterState): FilterState {
+  return {
+    params: { processVariance: s.params.processVariance, initialVariance: s.params.initialVariance },
+    teams: s.teams.map((t) => ({
+      name: t.name,
+      attack: t.attack,
+      defence: t.defence,
+      cov: [t.cov[0], t.cov[1], t.cov[2]] as [number, number, number],
+      lastDay: t.lastDay,
+      matches: t.matches,
+    })),
+    intercept: s.intercept,
+    homeAdvantage: s.homeAdvantage,
+    globalCov: [s.globalCov[0], s.globalCov[1], s.globalCov[2]],
+    lowScores: {
+      cell: s.lowScores.cell.slice(),
+      lambda: s.lowScores.lambda.slice(),
+      mu: s.lowScores.mu.slice(),
+    },
+    processed: s.processed,
+    prefixHash: s.prefixHash,
+    predictiveLogLik: s.predictiveLogLik,
   }
 }
 
@@ -89,28 +130,42 @@ export function hashMatch(h: number, m: VariantMatch): number {
 }
 
 /**
+ * `name`'s state on `day` (added with the prior on its first match), its covariance grown by the random walk since
+ * its previous match. A function of its own, not a closure made in every `runFilter` call: V8 would otherwise
+ * meet a new function at the call site on every call and bail out of its optimised filter (#23).
+ */
+function teamOnDay(
+  state: FilterState,
+  index: Map<string, number>,
+  q: number,
+  p0: number,
+  name: string,
+  day: number,
+): DynamicTeamState {
+  let i = index.get(name)
+  if (i === undefined) {
+    i = state.teams.length
+    index.set(name, i)
+    state.teams.push({ name, attack: 0, defence: 0, cov: [p0, 0, p0], lastDay: day, matches: 0 })
+  }
+  const t = state.teams[i]
+  // Random walk since the team's previous match.
+  const grow = q * (day - t.lastDay)
+  t.cov[0] += grow
+  t.cov[2] += grow
+  t.lastDay = day
+  return t
+}
+
+/**
  * Continue `state` (mutated) through `matches` (date order). Throws MODEL_BAD_INPUT on a malformed row or a date
  * earlier than the previous one.
  */
 export function runFilter(state: FilterState, matches: readonly VariantMatch[]): void {
   const { processVariance: q, initialVariance: p0 } = state.params
-  const index = new Map(state.teams.map((t, i) => [t.name, i]))
+  const index = new Map<string, number>()
+  for (let i = 0; i < state.teams.length; i++) index.set(state.teams[i].name, i)
   let lastDay = -Infinity
-  const team = (name: string, day: number): DynamicTeamState => {
-    let i = index.get(name)
-    if (i === undefined) {
-      i = state.teams.length
-      index.set(name, i)
-      state.teams.push({ name, attack: 0, defence: 0, cov: [p0, 0, p0], lastDay: day, matches: 0 })
-    }
-    const t = state.teams[i]
-    // Random walk since the team's previous match.
-    const grow = q * (day - t.lastDay)
-    t.cov[0] += grow
-    t.cov[2] += grow
-    t.lastDay = day
-    return t
-  }
   const Z = new Float64Array(36)
   for (const m of matches) {
     const day = dayNumberOf(m.date)
@@ -141,8 +196,8 @@ export function runFilter(state: FilterState, matches: readonly VariantMatch[]):
         },
       )
     }
-    const h = team(m.home, day)
-    const a = team(m.away, day)
+    const h = teamOnDay(state, index, q, p0, m.home, day)
+    const a = teamOnDay(state, index, q, p0, m.away, day)
     const home = m.neutral ? 0 : 1
     const lam = Math.exp(state.intercept + home * state.homeAdvantage + h.attack + a.defence)
     const mu = Math.exp(state.intercept + a.attack + h.defence)

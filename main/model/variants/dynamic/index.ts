@@ -15,6 +15,7 @@ import { dixonColesForecast, ratesOf } from '../common/forecast'
 import type { GoalModelVariant, VariantFitContext, VariantFixture, VariantMatch, VariantTerm } from '../types'
 import {
   DEFAULT_DYNAMIC_PARAMS,
+  copyState,
   emptyState,
   estimateRho,
   hashMatch,
@@ -75,7 +76,7 @@ export function fitDynamic(history: readonly VariantMatch[], ctx: VariantFitCont
   ) {
     let h = 0x811c9dc5
     for (let i = 0; i < prev.processed; i++) h = hashMatch(h, matches[i])
-    if (h === prev.prefixHash) state = structuredClone(prev)
+    if (h === prev.prefixHash) state = copyState(prev)
   }
   const start = state ? state.processed : 0
   if (!state) state = emptyState(params)
