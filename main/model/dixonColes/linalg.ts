@@ -9,6 +9,32 @@
  * diag(A⁻¹) plus one quadratic form (`inverseSummary`), cheaper still. No per-element method calls,
  * no allocation in factor/solve.
  */
+/**
+ * L·Lᵀ = A + shift·I into `L` (see {@link SpdSolver.factor}); false at a pivot that is not positive enough. A
+ * function of its own (#23): V8 compiles the long first factorisation's loop on its own (on-stack replacement)
+ * and keeps that code after a bail-out that happens past the loop, so with `this.ok = true` after the loop (not
+ * yet reached, hence without type feedback, when the loop was compiled) every later call entered the loop's
+ * code and bailed out there — 134 deoptimisations in one compare-models run.
+ */
+function cholesky(a: Float64Array, L: Float64Array, m: number, shift: number, relPivot: number): boolean {
+  for (let j = 0; j < m; j++) {
+    const rj = j * m
+    let d = a[rj + j] + shift
+    for (let p = 0; p < j; p++) d -= L[rj + p] * L[rj + p]
+    if (!(d > relPivot * Math.abs(a[rj + j] + shift))) return false
+    const ljj = Math.sqrt(d)
+    L[rj + j] = ljj
+    const inv = 1 / ljj
+    for (let i = j + 1; i < m; i++) {
+      const ri = i * m
+      let s = a[ri + j]
+      for (let p = 0; p < j; p++) s -= L[ri + p] * L[rj + p]
+      L[ri + j] = s * inv
+    }
+  }
+  return true
+}
+
 export class SpdSolver {
   private readonly m: number
   private readonly L: Float64Array
@@ -25,26 +51,8 @@ export class SpdSolver {
    * diagonal entry counts as singular.
    */
   factor(a: Float64Array, shift = 0, relPivot = 1e-13): boolean {
-    const m = this.m
-    const L = this.L
-    this.ok = false
-    for (let j = 0; j < m; j++) {
-      const rj = j * m
-      let d = a[rj + j] + shift
-      for (let p = 0; p < j; p++) d -= L[rj + p] * L[rj + p]
-      if (!(d > relPivot * Math.abs(a[rj + j] + shift))) return false
-      const ljj = Math.sqrt(d)
-      L[rj + j] = ljj
-      const inv = 1 / ljj
-      for (let i = j + 1; i < m; i++) {
-        const ri = i * m
-        let s = a[ri + j]
-        for (let p = 0; p < j; p++) s -= L[ri + p] * L[rj + p]
-        L[ri + j] = s * inv
-      }
-    }
-    this.ok = true
-    return true
+    this.ok = cholesky(a, this.L, this.m, shift, relPivot)
+    return this.ok
   }
 
   /** x = A⁻¹ b for the last successful factor() (forward then back substitution). */
