@@ -1,4 +1,5 @@
 /** Karlis & Ntzoufras (2003) bivariate Poisson as a goal-model variant. */
+import { variantOfOneShape } from '../common/variantShape'
 import { fitInfoOf, summaryWithTeams } from '../common/fitReport'
 import type { GoalModelVariant } from '../types'
 import { fitBivariatePoisson, type BivariatePoissonFit } from './fit'
@@ -7,7 +8,7 @@ import { explainBivariatePoisson, predictBivariatePoisson } from './predict'
 export { fitBivariatePoisson, type BivariatePoissonFit } from './fit'
 export { bivariatePoissonMatrix } from './predict'
 
-export const bivariatePoissonVariant: GoalModelVariant<BivariatePoissonFit> = {
+export const bivariatePoissonVariant: GoalModelVariant<BivariatePoissonFit> = variantOfOneShape({
   id: 'bivariate-poisson',
   label: 'Bivariate Poisson',
   description:
@@ -19,4 +20,4 @@ export const bivariatePoissonVariant: GoalModelVariant<BivariatePoissonFit> = {
   explain: explainBivariatePoisson,
   fitInfo: fitInfoOf,
   summary: summaryWithTeams,
-}
+})

@@ -10,6 +10,7 @@
  * scored or conceded yet, a group of teams not linked to the rest) is left out of the fit and listed in
  * `excluded`, instead of failing the whole refit; its fixtures then have no forecast.
  */
+import { variantOfOneShape } from '../common/variantShape'
 import {
   DixonColesError,
   dayNumberOf,
@@ -208,5 +209,5 @@ function makeVariant(kind: ModelKind): GoalModelVariant<DixonColesVariantFit> {
   }
 }
 
-export const dixonColesVariant = makeVariant('dixon-coles')
-export const poissonVariant = makeVariant('poisson')
+export const dixonColesVariant = variantOfOneShape(makeVariant('dixon-coles'))
+export const poissonVariant = variantOfOneShape(makeVariant('poisson'))

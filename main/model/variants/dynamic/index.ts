@@ -9,6 +9,7 @@
  * from scratch (tested). A sliding training window drops old matches from the front, so in a walk-forward with a
  * window the prefix rarely holds; filtering 3 seasons from scratch costs about a millisecond anyway.
  */
+import { variantOfOneShape } from '../common/variantShape'
 import { DixonColesError } from '../../dixonColes'
 import { ratingsAsEngineModel } from '../common/engineModel'
 import { dixonColesForecast, ratesOf } from '../common/forecast'
@@ -114,7 +115,7 @@ function explainDynamic(
   }
 }
 
-export const dynamicVariant: GoalModelVariant<DynamicFit> = {
+export const dynamicVariant: GoalModelVariant<DynamicFit> = variantOfOneShape({
   id: 'dynamic',
   label: 'Dynamic strengths (Kalman filter)',
   description:
@@ -188,4 +189,4 @@ export const dynamicVariant: GoalModelVariant<DynamicFit> = {
       matches: t.matches,
     })),
   }),
-}
+})

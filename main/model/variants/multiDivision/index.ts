@@ -4,6 +4,7 @@
  * A fixture is forecast with the teams' ratings plus the offset of the fixture's division (`fixture.league`, else
  * the home team's latest division); a team with no match in the window gets that division's newcomer rating.
  */
+import { variantOfOneShape } from '../common/variantShape'
 import { ratingsAsEngineModel } from '../common/engineModel'
 import { fitInfoOf } from '../common/fitReport'
 import { dixonColesForecast, ratesOf } from '../common/forecast'
@@ -73,7 +74,7 @@ function multiDivisionAsEngineModel(fit: MultiDivisionFit, history: readonly Var
   )
 }
 
-export const multiDivisionVariant: GoalModelVariant<MultiDivisionFit> = {
+export const multiDivisionVariant: GoalModelVariant<MultiDivisionFit> = variantOfOneShape({
   id: 'multi-division',
   label: 'Multi-division Dixon-Coles',
   description:
@@ -91,4 +92,4 @@ export const multiDivisionVariant: GoalModelVariant<MultiDivisionFit> = {
   asEngineModel: multiDivisionAsEngineModel,
   fitInfo: fitInfoOf,
   summary: (fit) => JSON.parse(JSON.stringify(fit)) as Record<string, unknown>,
-}
+})

@@ -1,4 +1,5 @@
 /** Negative binomial Dixon-Coles (goalmodel's `negbin` with the DC correction) as a goal-model variant. */
+import { variantOfOneShape } from '../common/variantShape'
 import { fitInfoOf, summaryWithTeams } from '../common/fitReport'
 import type { GoalModelVariant } from '../types'
 import { fitNegativeBinomial, type NegativeBinomialFit } from './fit'
@@ -7,7 +8,7 @@ import { explainNegativeBinomial, predictNegativeBinomial } from './predict'
 export { fitNegativeBinomial, type NegativeBinomialFit } from './fit'
 export { negativeBinomialMatrix } from './predict'
 
-export const negativeBinomialVariant: GoalModelVariant<NegativeBinomialFit> = {
+export const negativeBinomialVariant: GoalModelVariant<NegativeBinomialFit> = variantOfOneShape({
   id: 'negative-binomial',
   label: 'Negative binomial Dixon-Coles',
   description:
@@ -19,4 +20,4 @@ export const negativeBinomialVariant: GoalModelVariant<NegativeBinomialFit> = {
   explain: explainNegativeBinomial,
   fitInfo: fitInfoOf,
   summary: summaryWithTeams,
-}
+})

@@ -7,6 +7,7 @@
  * (the idea behind "expected goals" ratings), so w > 0 shrinks the goal ratings towards the shot ratings;
  * w = 0 is plain Dixon-Coles. w is chosen by walk-forward RPS from `hyperGrid`.
  */
+import { variantOfOneShape } from '../common/variantShape'
 import { pseudoGoalAsEngineModel } from './engineModel'
 import { DixonColesError, dayNumberOf } from '../../dixonColes'
 import { decayWeight } from '../common/timeDecay'
@@ -131,7 +132,7 @@ function fitShotsOnce(history: readonly VariantMatch[], ctx: VariantFitContext):
   return { ...fit, variant: 'shots', w, conversion: shots?.conversion ?? null }
 }
 
-export const shotsVariant: GoalModelVariant<ShotsFit> = {
+export const shotsVariant: GoalModelVariant<ShotsFit> = variantOfOneShape({
   id: 'shots',
   label: 'Shots-informed Dixon-Coles',
   description:
@@ -145,4 +146,4 @@ export const shotsVariant: GoalModelVariant<ShotsFit> = {
   // its forecasts are the engine's formula with its own parameters: servable as a champion
   asEngineModel: pseudoGoalAsEngineModel,
   summary: (fit) => ({ variant: 'shots', w: fit.w, conversion: fit.conversion, ...pseudoModelSummary(fit) }),
-}
+})
