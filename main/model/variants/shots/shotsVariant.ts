@@ -132,7 +132,7 @@ function fitShotsOnce(history: readonly VariantMatch[], ctx: VariantFitContext):
   return { ...fit, variant: 'shots', w, conversion: shots?.conversion ?? null }
 }
 
-export const shotsVariant: GoalModelVariant<ShotsFit> = variantOfOneShape({
+export const shotsVariant: GoalModelVariant<ShotsFit> = variantOfOneShape<ShotsFit>({
   id: 'shots',
   label: 'Shots-informed Dixon-Coles',
   description:
