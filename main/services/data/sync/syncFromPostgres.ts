@@ -14,7 +14,8 @@
  *   natural key (imported from the same file on the laptop) is adopted instead of duplicated.
  * - Jackpots with pending local changes in the outbox are not overwritten: the outbox item is marked
  *   as a conflict and reported.
- * Reads never wait on this: it runs on its own connection and SQLite transactions are per batch.
+ * Reads never wait on this: it runs on its own connection; SQLite transactions are per batch, and the first
+ * sync's one transaction runs after its stream, without awaits (firstSync.ts).
  */
 import type Database from 'better-sqlite3'
 import type pg from 'pg'
