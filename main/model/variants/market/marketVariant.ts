@@ -264,10 +264,19 @@ function pseudoGoals(
     weight[i] = w
     nMarket++
   }
-  cache.rows.delete(rho)
-  cache.rows.set(rho, { matches: history, lambda, mu })
-  if (cache.rows.size > ROWS_KEPT) cache.rows.delete(cache.rows.keys().next().value as number)
+  rememberRows(cache.rows, rho, { matches: history, lambda, mu })
   return { pseudo: { x, y, weight, xi: marketXi }, failed, nMarket }
+}
+
+/**
+ * Keep a fit's rows as the newest of the last {@link ROWS_KEPT} ρ. A function of its own: V8 compiles the loop
+ * above on its own and, when this upkeep followed it inline, bailed out at the eviction (reached only once the
+ * map is full) — 240–290 deoptimisations in a walk-forward season (#23).
+ */
+function rememberRows(rows: Map<number, PseudoRows>, rho: number, these: PseudoRows): void {
+  rows.delete(rho)
+  rows.set(rho, these)
+  if (rows.size > ROWS_KEPT) rows.delete(rows.keys().next().value as number)
 }
 
 /** Fit on `history`, leaving out teams that make the maximum non-existent (see `fitExcluding`). */
