@@ -258,8 +258,23 @@ function resolveOptions(options: WalkForwardOptions, lastDate: string): WalkForw
 
 interface FitAttempt {
   fit: unknown
-  info: VariantFitInfo | null
+  /**
+   * The variant's fit info copied into one object shape (the refit record's): each variant's own info
+   * object has its own shape, and reading those in `walkForward` deoptimised it for every new variant (#23).
+   */
+  info: NonNullable<RefitRecord['fit']> | null
   error: string | null
+}
+
+function refitInfoOf(info: VariantFitInfo): NonNullable<RefitRecord['fit']> {
+  return {
+    nMatches: info.nMatches,
+    nTeams: info.nTeams,
+    iterations: info.iterations,
+    converged: info.converged,
+    gradientNorm: info.gradientNorm,
+    excludedTeams: info.excludedTeams,
+  }
 }
 
 /**
@@ -281,7 +296,7 @@ function fitVariant(
   }
   try {
     const { fit, info } = fitExcluding(variant, history, ctx)
-    return { fit, info, error: null }
+    return { fit, info: refitInfoOf(info), error: null }
   } catch (error) {
     if (!(error instanceof DixonColesError)) throw error
     return { fit: null, info: null, error: error.message }
@@ -326,6 +341,67 @@ function metricsOf(
 }
 
 /**
+ * `matches` sorted by date, then home, away (then input order): team indices follow first appearance in time,
+ * so nothing depends on later rows, and the output does not depend on the order the rows came in. (Its own
+ * function, like {@link datesToPredict} and {@link modelForecast}: every variant's matches, options and fits
+ * reach these sites with their own object shapes, and a shape the optimised code has not seen throws the
+ * whole of `walkForward` back to the interpreter (#23).)
+ */
+function sortedByDate(matches: readonly BacktestMatch[]): BacktestMatch[] {
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+  return matches
+    .map((m, i) => ({ m, i }))
+    .sort(
+      (a, b) => cmp(a.m.date, b.m.date) || cmp(a.m.home, b.m.home) || cmp(a.m.away, b.m.away) || a.i - b.i,
+    )
+    .map((x) => x.m)
+}
+
+/** Distinct dates in [from (warmUpFrom), to] of the matches to predict, and the matches of each. */
+function datesToPredict(
+  sorted: readonly BacktestMatch[],
+  o: WalkForwardResult['options'],
+): Map<string, BacktestMatch[]> {
+  const byDate = new Map<string, BacktestMatch[]>()
+  // (a model-only run has no α or calibrator to warm up)
+  const first = o.modelOnly ? o.from : o.warmUpFrom
+  for (const m of sorted) {
+    if (m.date < first || m.date > o.to) continue
+    if (o.league !== null && m.league !== o.league) continue
+    const list = byDate.get(m.date)
+    if (list) list.push(m)
+    else byDate.set(m.date, [m])
+  }
+  return byDate
+}
+
+/**
+ * The variant's forecast of `m` from `fit` (checked), with the goals markets unless model-only; null when the
+ * fit has no rating for one of its teams.
+ */
+function modelForecast(
+  variant: GoalModelVariant<unknown>,
+  fit: unknown,
+  date: string,
+  m: BacktestMatch,
+  o: WalkForwardResult['options'],
+): { probabilities: Triple; goals: BacktestRow['goals'] } | null {
+  const forecast = variant.predict(fit, {
+    date,
+    home: m.home,
+    away: m.away,
+    league: m.league ?? null,
+    neutral: m.neutral ?? false,
+  })
+  if (!forecast) return null
+  const probabilities = checkForecast(forecast.probabilities, o.model, date, m.home, m.away)
+  const goals = o.modelOnly
+    ? null
+    : { over25: over25Probability(forecast.matrix), goalDifference: goalDifferenceOf(forecast.matrix) }
+  return { probabilities, goals }
+}
+
+/**
  * Run the walk-forward backtest. `matches` may come in any order and include fixtures outside
  * [from, to] (earlier ones are the training history; later ones are ignored).
  * Throws MODEL_BAD_INPUT for bad options or match rows, MODEL_NO_DATA when no match falls in [from, to].
@@ -335,29 +411,11 @@ export function walkForward(
   options: WalkForwardOptions,
 ): WalkForwardResult {
   if (matches.length === 0) throw new DixonColesError('MODEL_NO_DATA', 'No matches to backtest.')
-  // Sort by date, then home, away (then input order): team indices follow first appearance in time, so
-  // nothing depends on later rows, and the output does not depend on the order the rows came in.
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
-  const sorted = matches
-    .map((m, i) => ({ m, i }))
-    .sort(
-      (a, b) => cmp(a.m.date, b.m.date) || cmp(a.m.home, b.m.home) || cmp(a.m.away, b.m.away) || a.i - b.i,
-    )
-    .map((x) => x.m)
+  const sorted = sortedByDate(matches)
   const o = resolveOptions(options, sorted[sorted.length - 1].date)
   toMatchArrays(sorted) // validates every row (dates, goals, team names)
   const variant = requireVariant(o.model)
-
-  // Distinct dates in [from, to] and the matches of each.
-  const byDate = new Map<string, BacktestMatch[]>()
-  for (const m of sorted) {
-    // (a model-only run has no α or calibrator to warm up)
-    if (m.date < (o.modelOnly ? o.from : o.warmUpFrom) || m.date > o.to) continue
-    if (o.league !== null && m.league !== o.league) continue
-    const list = byDate.get(m.date)
-    if (list) list.push(m)
-    else byDate.set(m.date, [m])
-  }
+  const byDate = datesToPredict(sorted, o)
   if (byDate.size === 0) {
     throw new DixonColesError(
       'MODEL_NO_DATA',
@@ -448,16 +506,7 @@ export function walkForward(
       refits.push({
         date,
         matches: dayMatches.length,
-        fit: info
-          ? {
-              nMatches: info.nMatches,
-              nTeams: info.nTeams,
-              iterations: info.iterations,
-              converged: info.converged,
-              gradientNorm: info.gradientNorm,
-              excludedTeams: info.excludedTeams,
-            }
-          : null,
+        fit: info,
         error: attempt.error,
         alpha: usedAlpha,
         calibrationRows: stages.rows,
@@ -474,21 +523,10 @@ export function walkForward(
       if (!info) {
         skipReason = `no model before ${date}: ${attempt.error ?? 'fit failed'}`
       } else {
-        const forecast = variant.predict(fit, {
-          date,
-          home: m.home,
-          away: m.away,
-          league: m.league ?? null,
-          neutral: m.neutral ?? false,
-        })
+        const forecast = modelForecast(variant, fit, date, m, o)
         if (forecast) {
-          model = checkForecast(forecast.probabilities, o.model, date, m.home, m.away)
-          if (!o.modelOnly) {
-            goals = {
-              over25: over25Probability(forecast.matrix),
-              goalDifference: goalDifferenceOf(forecast.matrix),
-            }
-          }
+          model = forecast.probabilities
+          goals = forecast.goals
         } else {
           if (!windowTeams) {
             windowTeams = new Set<string>()
