@@ -29,6 +29,22 @@ describeWithService('postgres', 'COPY rows from Postgres', (url) => {
     await c?.end()
   })
 
+  it('leaves no query timer behind on a client with query_timeout (the CLI exits after a first sync)', async () => {
+    const timed = new pg.Client({ connectionString: url, query_timeout: 60_000 })
+    await timed.connect()
+    try {
+      const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
+      const before = timers()
+      const { count } = await copyRows(timed, 'SELECT g FROM generate_series(1, 10) g', () => undefined)
+      expect(count).toBe(10)
+      // pg arms one timer per query and clears it in the query's callback; the COPY's used to stay armed
+      expect(timers()).toBe(before)
+      expect((await timed.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }])
+    } finally {
+      await timed.end()
+    }
+  })
+
   it('gives the same typed rows as a plain query, across chunk boundaries', async () => {
     // long rows so the stream's chunks end mid-row (and mid-character: 'é' and '⚽' are multi-byte)
     const select = `SELECT g::bigint AS id, g / 3.0::float8 AS price, g % 2 = 0 AS even,

@@ -56,9 +56,25 @@ export async function streamCopy(
   kinds?: readonly FieldKind[],
 ): Promise<number> {
   const stream = client.query(copyTo(`COPY (${select}) TO STDOUT`))
+  try {
+    return await readCopy(stream as AsyncIterable<Buffer>, onRows, kinds)
+  } finally {
+    // A client with `query_timeout` (connectPostgres sets 120 s) arms a timer per query and clears it in the
+    // query's callback, which pg-copy-streams never calls: the timer kept the process alive for two minutes
+    // after a first sync (`scoreline sync` did not exit) and then errored the finished stream. Calling it
+    // once the stream is done clears the timer; without a timeout it is pg's no-op.
+    ;(stream as unknown as { callback?: (error: Error | null) => void }).callback?.(null)
+  }
+}
+
+async function readCopy(
+  stream: AsyncIterable<Buffer>,
+  onRows: (rows: unknown[][]) => void,
+  kinds?: readonly FieldKind[],
+): Promise<number> {
   let tail: Buffer | null = null
   let count = 0
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of stream) {
     const buf: Buffer = tail ? Buffer.concat([tail, chunk]) : chunk
     const cut = buf.lastIndexOf(0x0a)
     if (cut < 0) {
