@@ -21,14 +21,12 @@ function parsesOrCsvError(input: Uint8Array | string): boolean {
   }
 }
 
-const HEADER =
-  'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HS,AS,B365H,B365D,B365A,PSCH,PSCD,PSCA,P>2.5,P<2.5'
 /**
  * A valid file as served: a UTF-8 BOM, CRLF line ends, a quoted club name with a comma and a trailing
- * all-comma row, around the first rows of a simulated season (invented clubs, scores and prices; no row is
- * copied from a real season file).
+ * all-comma row, around the first rows of a simulated season (the seeded simulator's clubs, scores and
+ * prices; the real files are read from ../shared below). HEADER is its header line.
  */
-const SAMPLE = (() => {
+const { HEADER, SAMPLE } = (() => {
   const season = simulatedSeasonCsv({
     league: 'E0',
     startYear: 2030,
@@ -36,7 +34,7 @@ const SAMPLE = (() => {
     seed: 5,
   })
   const [header, ...rows] = season.trim().split('\n')
-  return `\ufeff${[header, ...rows.slice(0, 2), ',,,'].join('\r\n')}\r\n`
+  return { HEADER: header, SAMPLE: `\ufeff${[header, ...rows.slice(0, 2), ',,,'].join('\r\n')}\r\n` }
 })()
 
 describe('parser robustness (property)', () => {

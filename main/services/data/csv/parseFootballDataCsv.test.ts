@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/support/sharedData'
 import { CsvParseError } from './csvParseError'
 import { parseFootballDataCsv } from './parseFootballDataCsv'
 import { readFootballDataFile } from './readFootballDataFile'
@@ -265,80 +266,93 @@ describe('parseFootballDataCsv: files as served', () => {
   })
 })
 
-describe('parseFootballDataCsv: odds groups', () => {
-  const header =
-    'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HS,AS,HST,AST,B365H,B365D,B365A,VCH,VCD,VCA,Bb1X2,BbMxH,BbAvH,BbMxD,BbAvD,' +
-    'BbMxA,BbAvA,BbOU,BbMx>2.5,BbAv>2.5,BbMx<2.5,BbAv<2.5,BbAH,BbAHh,BbMxAHH,BbAvAHH,BbMxAHA,BbAvAHA,MaxH,MaxD,MaxA,' +
-    'AvgH,AvgD,AvgA,P>2.5,P<2.5,AHh,B365AHH,B365AHA,PSH,PSD,PSA,B365CH,B365CD,B365CA,VCCH,VCCD,VCCA,PSCH,PSCD,PSCA,' +
-    'AvgCH,AvgCD,AvgCA,PC>2.5,PC<2.5'
-  // an invented row in the 2019-20 column layout (clubs, shots and prices made up)
-  const cells = [
-    'E0', '16/08/2031', 'Riverside', 'Northgate', '2', '1', 'H', '13', '9', '6', '3', '2.10', '3.40', '3.50',
-    '2.15', '3.35', '3.45', '38', '2.22', '2.12', '3.55', '3.38', '3.70', '3.48', '36', '1.88', '1.82', '2.04',
-    '1.97', '21', '-0.25', '2.02', '1.96', '1.95', '1.90', '2.24', '3.60', '3.75', '2.11', '3.37', '3.47',
-    '1.86', '2.01', '-0.25', '1.98', '1.92', '2.16', '3.42', '3.58', '2.05', '3.45', '3.70', '2.08', '3.40',
-    '3.65', '2.07', '3.52', '3.74', '2.04', '3.43', '3.66', '1.79', '2.10',
-  ] // prettier-ignore
+const SEASON_2019 = footballDataDir() ? path.join(footballDataDir() as string, 'E0', 'E0_2019-20.csv') : null
 
-  it('detects every 1X2 triple generically and nothing else', () => {
-    const parsed = parseFootballDataCsv(`${header}\n${cells.join(',')}\n`, 'E0_2031-32.csv')
-    expect(parsed.oddsGroups).toEqual([
-      'B365',
-      'VC',
-      'BbMx',
-      'BbAv',
-      'Max',
-      'Avg',
-      'PS',
-      'B365C',
-      'VCC',
-      'PSC',
-      'AvgC',
-    ])
-    const [row] = parsed.rows
-    expect(row.odds.map((q) => `${q.bookmaker}/${q.kind}`)).toEqual([
-      'B365/pre-match',
-      'VC/pre-match',
-      'BbMx/pre-match',
-      'BbAv/pre-match',
-      'Max/pre-match',
-      'Avg/pre-match',
-      'PS/pre-match',
-      'B365/closing',
-      'VC/closing',
-      'PS/closing',
-      'Avg/closing',
-    ])
-    expect(row.odds.find((q) => q.bookmaker === 'PS' && q.kind === 'closing')).toEqual({
-      bookmaker: 'PS',
-      kind: 'closing',
-      home: 2.07,
-      draw: 3.52,
-      away: 3.74,
+describe.skipIf(!SEASON_2019)(
+  `parseFootballDataCsv: odds groups of a real season file (E0 2019-20, its first row)${SEASON_2019 ? '' : ` ${SHARED_DATA_SKIP_REASON}`}`,
+  () => {
+    // read from ../shared at test time; the expected prices are the row's own cells, found by column name
+    const [header, firstRow] = SEASON_2019 ? readFileSync(SEASON_2019, 'utf8').split(/\r?\n/) : ['', '']
+    const columns = header.split(',')
+    const cells = firstRow.split(',')
+    const cell = (name: string) => Number(cells[columns.indexOf(name)])
+    const PRE = ['B365', 'BW', 'IW', 'PS', 'WH', 'VC', 'Max', 'Avg']
+
+    it('detects every 1X2 triple generically and nothing else', () => {
+      const parsed = parseFootballDataCsv(`${header}\n${firstRow}\n`, 'E0_2019-20.csv')
+      expect(parsed.oddsGroups).toEqual([...PRE, ...PRE.map((b) => `${b}C`)])
+      const [row] = parsed.rows
+      expect(row.odds.map((q) => `${q.bookmaker}/${q.kind}`)).toEqual([
+        ...PRE.map((b) => `${b}/pre-match`),
+        ...PRE.map((b) => `${b}/closing`),
+      ])
+      expect(row.odds.find((q) => q.bookmaker === 'PS' && q.kind === 'closing')).toEqual({
+        bookmaker: 'PS',
+        kind: 'closing',
+        home: cell('PSCH'),
+        draw: cell('PSCD'),
+        away: cell('PSCA'),
+      })
+      expect(row.stats).toEqual({
+        homeShots: cell('HS'),
+        awayShots: cell('AS'),
+        homeShotsOnTarget: cell('HST'),
+        awayShotsOnTarget: cell('AST'),
+      })
     })
-    expect(row.stats).toEqual({ homeShots: 13, awayShots: 9, homeShotsOnTarget: 6, awayShotsOnTarget: 3 })
-  })
 
-  it('reads over/under 2.5 groups, mapping Pinnacle P/PC to PS', () => {
-    const [row] = parseFootballDataCsv(`${header}\n${cells.join(',')}\n`, 'E0_2031-32.csv').rows
-    expect(row.totals).toEqual([
-      { bookmaker: 'BbMx', kind: 'pre-match', line: 2.5, over: 1.88, under: 2.04 },
-      { bookmaker: 'BbAv', kind: 'pre-match', line: 2.5, over: 1.82, under: 1.97 },
-      { bookmaker: 'PS', kind: 'pre-match', line: 2.5, over: 1.86, under: 2.01 },
-      { bookmaker: 'PS', kind: 'closing', line: 2.5, over: 1.79, under: 2.1 },
-    ])
-  })
+    it('detects the Betbrain maximum and average groups of the older layout, not its count columns', () => {
+      const older = path.join(path.dirname(SEASON_2019 as string), 'E0_2015-16.csv')
+      const [h, r] = readFileSync(older, 'utf8').split(/\r?\n/)
+      const parsed = parseFootballDataCsv(`${h}\n${r}\n`, 'E0_2015-16.csv')
+      expect(h.split(',')).toContain('Bb1X2') // a count of bookmakers, not a price
+      expect(parsed.oddsGroups).toEqual(expect.arrayContaining(['BbMx', 'BbAv']))
+      expect(parsed.oddsGroups.filter((g) => g.startsWith('Bb'))).toEqual(['BbMx', 'BbAv'])
+      const avg = parsed.rows[0].odds.find((q) => q.bookmaker === 'BbAv')
+      const at = (name: string) => Number(r.split(',')[h.split(',').indexOf(name)])
+      expect(avg).toEqual({
+        bookmaker: 'BbAv',
+        kind: 'pre-match',
+        home: at('BbAvH'),
+        draw: at('BbAvD'),
+        away: at('BbAvA'),
+      })
+    })
 
-  it('leaves a group out of a row when any of its cells is empty', () => {
-    const sparse = [...cells]
-    sparse[header.split(',').indexOf('PSCD')] = ''
-    sparse[header.split(',').indexOf('P<2.5')] = ''
-    const [row] = parseFootballDataCsv(`${header}\n${sparse.join(',')}\n`, 'x.csv').rows
-    expect(row.odds.some((q) => q.bookmaker === 'PS' && q.kind === 'closing')).toBe(false)
-    expect(row.odds.some((q) => q.bookmaker === 'PS' && q.kind === 'pre-match')).toBe(true)
-    expect(row.totals.some((q) => q.bookmaker === 'PS' && q.kind === 'pre-match')).toBe(false)
-  })
+    it('reads over/under 2.5 groups, mapping Pinnacle P/PC to PS', () => {
+      const [row] = parseFootballDataCsv(`${header}\n${firstRow}\n`, 'E0_2019-20.csv').rows
+      const quote = (prefix: string, bookmaker: string, kind: string) => ({
+        bookmaker,
+        kind,
+        line: 2.5,
+        over: cell(`${prefix}>2.5`),
+        under: cell(`${prefix}<2.5`),
+      })
+      const groups = [
+        ['B365', 'B365'],
+        ['P', 'PS'],
+        ['Max', 'Max'],
+        ['Avg', 'Avg'],
+      ]
+      expect(row.totals).toEqual([
+        ...groups.map(([prefix, b]) => quote(prefix, b, 'pre-match')),
+        ...groups.map(([prefix, b]) => quote(`${prefix}C`, b, 'closing')),
+      ])
+    })
 
+    it('leaves a group out of a row when any of its cells is empty', () => {
+      const sparse = [...cells]
+      sparse[columns.indexOf('PSCD')] = ''
+      sparse[columns.indexOf('P<2.5')] = ''
+      const [row] = parseFootballDataCsv(`${header}\n${sparse.join(',')}\n`, 'x.csv').rows
+      expect(row.odds.some((q) => q.bookmaker === 'PS' && q.kind === 'closing')).toBe(false)
+      expect(row.odds.some((q) => q.bookmaker === 'PS' && q.kind === 'pre-match')).toBe(true)
+      expect(row.totals.some((q) => q.bookmaker === 'PS' && q.kind === 'pre-match')).toBe(false)
+    })
+  },
+)
+
+describe('parseFootballDataCsv: bad prices', () => {
   it('leaves out a group with a price ≤ 1 and warns, or rejects the file with strictOdds', () => {
     const csv =
       'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,B365H,B365D,B365A,PSH,PSD,PSA\nE1,27/04/30,Lakeside,Oakham,2,1,0,3.4,3.4,2.3,3.3,3.15\n'
