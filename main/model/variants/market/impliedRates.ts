@@ -275,24 +275,19 @@ function validPrices(p: Triple, over25: number | null | undefined): boolean {
   )
 }
 
+/** {@link validPrices}, as the error that names what is wrong. */
 function checkProbabilities(p: Triple, over25: number | null | undefined): void {
-  if (
-    !Array.isArray(p) ||
-    p.length !== 3 ||
-    !p.every(isProbability) ||
-    Math.abs(p[0] + p[1] + p[2] - 1) > 1e-6
-  ) {
+  if (validPrices(p, over25)) return
+  if (!validPrices(p, null)) {
     throw new DixonColesError(
       'MODEL_BAD_INPUT',
       `Market 1X2 probabilities must be three numbers in (0, 1) summing to 1 (margin removed), got ${JSON.stringify(p)}`,
       { probabilities: p },
     )
   }
-  if (over25 !== null && over25 !== undefined && !isProbability(over25)) {
-    throw new DixonColesError('MODEL_BAD_INPUT', `Over 2.5 probability must be in (0, 1), got ${over25}`, {
-      over25,
-    })
-  }
+  throw new DixonColesError('MODEL_BAD_INPUT', `Over 2.5 probability must be in (0, 1), got ${over25}`, {
+    over25,
+  })
 }
 
 // The solver's buffers (one solve at a time: it never yields): the accepted point with its derivatives and a
