@@ -175,12 +175,13 @@ function columnsOf(names: readonly string[]) {
 function makeAppliers(db: Database.Database) {
   const localTeam = remoteIdLookup(db, 'teams')
   const localMatch = remoteIdLookup(db, 'matches')
+  /** The cache id of a Postgres match; `what` is the sentence's subject and verb ("odds 7 refer"). */
   const matchId = (remote: unknown, what: string): number => {
     const id = localMatch.get(remote)
     if (id === undefined) {
       throw new DataError(
         'SYNC_FAILED',
-        `${what} refer to Postgres match ${String(remote)}, which is not in the cache`,
+        `${what} to Postgres match ${String(remote)}, which is not in the cache`,
         { remoteMatchId: remote },
       )
     }
@@ -315,7 +316,7 @@ function makeAppliers(db: Database.Database) {
       s.matchInsert.run(r.id, r.league_code, r.date, home, away, ...stats, ...tail)
     },
     odds: (r) => {
-      const match = matchId(r.match_id, `odds ${String(r.id)}`)
+      const match = matchId(r.match_id, `odds ${String(r.id)} refer`)
       s.odds.run(
         r.id,
         match,
@@ -330,14 +331,7 @@ function makeAppliers(db: Database.Database) {
       )
     },
     price_snapshots: (r) => {
-      const match = localMatch.get(r.match_id)
-      if (match === undefined) {
-        throw new DataError(
-          'SYNC_FAILED',
-          `price snapshot ${String(r.id)} refers to Postgres match ${String(r.match_id)}, which is not in the cache`,
-          { remoteMatchId: r.match_id },
-        )
-      }
+      const match = matchId(r.match_id, `price snapshot ${String(r.id)} refers`)
       // observed_at in the local ISO form (milliseconds), so a snapshot imported on both sides is one key
       const observedAt = new Date(String(r.observed_at)).toISOString()
       s.snapshot.run(
@@ -437,7 +431,7 @@ function makeAppliers(db: Database.Database) {
       let deleted = 0
       for (const v of rows) {
         insert.push(v[id])
-        insert.push(matchId(v[match], `odds ${String(v[id])}`))
+        insert.push(matchId(v[match], `odds ${String(v[id])} refer`))
         insert.push(v[bookmaker])
         insert.push(v[kind])
         insert.push(v[home])
