@@ -410,16 +410,16 @@ export function impliedRatesInto(
   return a[CONVERGED] === 0 ? null : a
 }
 
-// Slots of the answer buffer
-const ETA1 = 0
-const ETA2 = 1
-const SLOPE1 = 2
-const SLOPE2 = 3
+// Slots of the answer buffer ({@link impliedRatesInto}'s callers read the first four and λ, μ by name)
+export const ETA1 = 0
+export const ETA2 = 1
+export const SLOPE1 = 2
+export const SLOPE2 = 3
 const RESIDUAL = 4
 const ITERATIONS = 5
 const CONVERGED = 6
-const LAMBDA = 7
-const MU = 8
+export const LAMBDA = 7
+export const MU = 8
 const answer = new Float64Array(9)
 
 /** The solve of {@link impliedRates} on checked prices, into `answer`. Start log λ, log μ NaN: the default. */

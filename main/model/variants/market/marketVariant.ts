@@ -36,7 +36,7 @@ import {
   type PseudoGoals,
 } from '../shots/pseudoGoalFit'
 import { shotsPseudoGoals } from '../shots/shotsVariant'
-import { impliedRatesInto } from './impliedRates'
+import { ETA1, ETA2, impliedRatesInto, LAMBDA, MU, SLOPE1, SLOPE2 } from './impliedRates'
 
 /** Step of the ρ grid the market is inverted on. */
 export const RHO_STEP = 0.0025
@@ -208,7 +208,7 @@ export function marketRates(m: VariantMatch, rho: number, cache: InversionCache)
     start2 = tangent ? near[5] + move2 : near[5]
   }
   const a = impliedRatesInto(p, over, rho, start1, start2)
-  const out: MarketRates | null = a ? [a[7], a[8], a[2], a[3], a[0], a[1]] : null
+  const out: MarketRates | null = a ? [a[LAMBDA], a[MU], a[SLOPE1], a[SLOPE2], a[ETA1], a[ETA2]] : null
   byRho.set(rho, out)
   return out
 }
