@@ -8,12 +8,15 @@ export {
 export {
   marketVariant,
   fitMarket,
-  marketRates,
-  type MarketRates,
   DEFAULT_MARKET_WEIGHT,
   DEFAULT_MARKET_XI,
-  RHO_STEP,
   type MarketFit,
+  type MarketMemo,
+} from './marketVariant'
+export {
+  marketRates,
+  type MarketRates,
+  RHO_STEP,
   newInversionCache,
   type InversionCache,
-} from './marketVariant'
+} from './inversionCache'

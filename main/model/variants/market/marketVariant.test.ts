@@ -14,7 +14,8 @@ import type { VariantMatch } from '../types'
 import { preparePseudoFit, type PseudoGoals } from '../shots/pseudoGoalFit'
 import { ratingError, simulateWithExtras, SIM_GAMMA, SIM_RHO, windowOf } from '../common/testing'
 import { leagueConversion, shotsPseudoGoals } from '../shots/shotsVariant'
-import { fitMarket, marketRates, marketVariant, newInversionCache, RHO_STEP } from './marketVariant'
+import { binsAsked, marketRates, newInversionCache, RHO_STEP } from './inversionCache'
+import { fitMarket, marketVariant } from './marketVariant'
 
 const sim = simulateWithExtras(21)
 
@@ -26,10 +27,10 @@ describe('market variant', () => {
       expect(Math.abs(r[0] - sim.rates[i][0])).toBeLessThan(1e-6)
       expect(Math.abs(r[1] - sim.rates[i][1])).toBeLessThan(1e-6)
     })
-    const size = cache.byPrices.size
+    const size = cache.slots.size
     marketRates({ ...sim.matches[0] }, SIM_RHO, cache) // a copy: found by its prices
-    expect(cache.byPrices.size).toBe(size)
-    expect(cache.byPrices.get(`${sim.matches[0].market!.join('|')}|null`)!.size).toBe(1)
+    expect(cache.slots.size).toBe(size)
+    expect(binsAsked(cache, `${sim.matches[0].market!.join('|')}|null`)).toBe(1)
     expect(marketRates({ ...sim.matches[0], market: null }, SIM_RHO, cache)).toBeNull()
   })
 
@@ -47,7 +48,7 @@ describe('market variant', () => {
         expect(Math.abs(Math.exp(warm[4]) / warm[0] - 1)).toBeLessThan(1e-15)
       }
     }
-    expect(cache.byPrices.get(`${matches[0].market!.join('|')}|null`)!.size).toBe(4)
+    expect(binsAsked(cache, `${matches[0].market!.join('|')}|null`)).toBe(4)
   })
 
   it('has the exact gradient of goals + w × market pseudo-goals (central finite differences)', () => {
@@ -174,7 +175,7 @@ describe('market variant', () => {
     const ctx = { ...windowOf(sim.matches), params: { w: 8, marketXi: 0.01 } }
     const earlier = sim.matches.slice(0, -10)
     const first = fitMarket(earlier, { ...ctx, asOf: earlier[earlier.length - 1].date })
-    const cached = first.cache.byPrices.size
+    const cached = first.cache.slots.size
     expect(cached).toBeGreaterThan(0)
     const cold = fitMarket(sim.matches, ctx)
     const warm = fitMarket(sim.matches, { ...ctx, previous: first })

@@ -36,41 +36,26 @@ import {
   type PseudoGoals,
 } from '../shots/pseudoGoalFit'
 import { shotsPseudoGoals } from '../shots/shotsVariant'
-import { ETA1, ETA2, impliedRatesInto, LAMBDA, MU, SLOPE1, SLOPE2 } from './impliedRates'
-
-/** Step of the ρ grid the market is inverted on. */
-export const RHO_STEP = 0.0025
-const CACHE_LIMIT = 200_000
-
-/**
- * λ̂, μ̂ of a match's market at one ρ, with ∂log λ̂/∂ρ and ∂log μ̂/∂ρ (`ImpliedRates.rhoSlope`) and log λ̂, log μ̂:
- * the inversion at another ρ starts from the answer moved along that tangent (#23).
- */
-export type MarketRates = readonly [
-  lambda: number,
-  mu: number,
-  slopeLambda: number,
-  slopeMu: number,
-  logLambda: number,
-  logMu: number,
-]
+import {
+  binOf,
+  invertAt,
+  isInversionCache,
+  newInversionCache,
+  RHO_STEP,
+  VALUES,
+  type InversionCache,
+} from './inversionCache'
 
 /**
- * λ̂, μ̂ memoised by the match's prices and the rounded ρ; null: the market could not be inverted. `byPrices`
- * is keyed by the prices as text, `byMatch` by the match object (the walk-forward hands the same objects to
- * every refit, which saves building the text key). An inversion at a new ρ starts from the answer at another ρ.
+ * What a fit hands on to the next through `ctx.previous`: the memo of inversions, and
+ *  - `rows`: the latest fits' pseudo-goal rows by ρ (the last {@link ROWS_KEPT} ρ): the matches and,
+ *    index-aligned, λ̂, μ̂ (−1: not asked, NaN: no inversion). The next refit of a walk-forward has nearly the same
+ *    matches (the window moved by a day) at one of the same few ρ, so it reads them by position instead of
+ *    looking each match up (#23);
+ *  - `arrays`: the latest fit's history and its match arrays: the next refit converts only its new rows (#23).
  */
-export interface InversionCache {
-  byPrices: Map<string, Map<number, MarketRates | null>>
-  byMatch: WeakMap<object, Map<number, MarketRates | null>>
-  /**
-   * The latest fits' pseudo-goal rows by ρ (the last {@link ROWS_KEPT} ρ): the matches and, index-aligned,
-   * λ̂, μ̂ (−1: not asked, NaN: no inversion). The next refit of a walk-forward has nearly the same matches
-   * (the window moved by a day) at one of the same few ρ, so it reads them by position instead of looking each
-   * match up (#23).
-   */
+export interface MarketMemo extends InversionCache {
   rows?: Map<number, PseudoRows>
-  /** The latest fit's history and its match arrays: the next refit converts only its new rows (#23). */
   arrays?: ArraysMemo
 }
 
@@ -81,13 +66,6 @@ interface PseudoRows {
 }
 
 const ROWS_KEPT = 4
-
-export function newInversionCache(): InversionCache {
-  return { byPrices: new Map(), byMatch: new WeakMap() }
-}
-
-const isInversionCache = (c: unknown): c is InversionCache =>
-  !!c && (c as InversionCache).byPrices instanceof Map && (c as InversionCache).byMatch instanceof WeakMap
 
 export interface MarketFit extends PseudoGoalModel {
   variant: 'market'
@@ -107,7 +85,7 @@ export interface MarketFit extends PseudoGoalModel {
   shotsXi: number
   conversion: number | null
   /** Memo of inversions, handed on to the next fit through `ctx.previous` (not part of the summary). */
-  cache: InversionCache
+  cache: MarketMemo
 }
 
 /**
@@ -131,88 +109,6 @@ function param(ctx: VariantFitContext, name: string, fallback: number): number {
 
 const roundRho = (rho: number) => Math.round(rho / RHO_STEP) * RHO_STEP
 
-/**
- * The prices as text (the key of `byPrices`), memoised per match object: a cold fit (a fresh cache) would
- * otherwise format four doubles for every match, a third of its time outside the inversions (#23). Match
- * objects are taken as immutable, as `byMatch` already does.
- */
-const keyOfMatch = new WeakMap<object, string>()
-
-function pricesKey(m: VariantMatch, p: readonly number[], over: number | null): string {
-  let key = keyOfMatch.get(m)
-  if (key === undefined) {
-    key = `${p[0]}|${p[1]}|${p[2]}|${over}`
-    keyOfMatch.set(m, key)
-  }
-  return key
-}
-
-/** Largest move along the ρ tangent trusted for a start, in log λ and log μ (beyond it: the answer itself). */
-const MAX_TANGENT_MOVE = 0.1
-
-/**
- * Market-implied λ̂, μ̂ for one match at ρ (memoised); null when the match has no usable market. An inversion
- * at a new ρ starts from the answer at the nearest ρ inverted so far, moved along its tangent in ρ: one Newton
- * step closer than that answer itself (#23).
- */
-export function marketRates(m: VariantMatch, rho: number, cache: InversionCache): MarketRates | null {
-  const p = m.market
-  if (!p) return null
-  const over = typeof m.marketOver25 === 'number' ? m.marketOver25 : null
-  let byRho = cache.byMatch.get(m)
-  if (!byRho) {
-    const key = pricesKey(m, p, over)
-    byRho = cache.byPrices.get(key)
-    if (!byRho) {
-      if (cache.byPrices.size >= CACHE_LIMIT) cache.byPrices.clear()
-      byRho = new Map()
-      cache.byPrices.set(key, byRho)
-    }
-    cache.byMatch.set(m, byRho)
-  }
-  const hit = byRho.get(rho)
-  if (hit !== undefined) return hit
-  // the nearest ρ inverted so far: on the grid, a neighbouring bin if there is one (keys are k·RHO_STEP as
-  // `roundRho` makes them), else a scan of them all (a walk-forward visits ~30 bins a season, #23)
-  let near: MarketRates | null = null
-  let nearRho = 0
-  const k = Math.round(rho / RHO_STEP)
-  if (rho === k * RHO_STEP) {
-    const below = byRho.get((k - 1) * RHO_STEP)
-    const above = below ? undefined : byRho.get((k + 1) * RHO_STEP)
-    if (below) {
-      near = below
-      nearRho = (k - 1) * RHO_STEP
-    } else if (above) {
-      near = above
-      nearRho = (k + 1) * RHO_STEP
-    }
-  }
-  if (near === null) {
-    for (const r of byRho.keys()) {
-      if (near !== null && Math.abs(r - rho) >= Math.abs(nearRho - rho)) continue
-      const v = byRho.get(r)
-      if (v) {
-        near = v
-        nearRho = r
-      }
-    }
-  }
-  let start1 = NaN
-  let start2 = NaN
-  if (near) {
-    const move1 = near[2] * (rho - nearRho)
-    const move2 = near[3] * (rho - nearRho)
-    const tangent = Math.abs(move1) <= MAX_TANGENT_MOVE && Math.abs(move2) <= MAX_TANGENT_MOVE
-    start1 = tangent ? near[4] + move1 : near[4]
-    start2 = tangent ? near[5] + move2 : near[5]
-  }
-  const a = impliedRatesInto(p, over, rho, start1, start2)
-  const out: MarketRates | null = a ? [a[LAMBDA], a[MU], a[SLOPE1], a[SLOPE2], a[ETA1], a[ETA2]] : null
-  byRho.set(rho, out)
-  return out
-}
-
 function pseudoGoals(
   history: readonly VariantMatch[],
   dayNumber: Int32Array,
@@ -220,7 +116,7 @@ function pseudoGoals(
   w: number,
   marketXi: number,
   rho: number,
-  cache: InversionCache,
+  cache: MarketMemo,
 ): { pseudo: PseudoGoals; failed: number; nMarket: number } {
   const n = history.length
   const x = new Float64Array(n)
@@ -235,6 +131,7 @@ function pseudoGoals(
   const last = n > 0 ? cache.rows.get(rho) : undefined
   const shift = last ? last.matches.indexOf(history[0]) : -1
   const lastN = last && shift >= 0 ? last.matches.length : 0
+  const bin = binOf(cache, rho)
   let failed = 0
   let nMarket = 0
   for (let i = 0; i < n; i++) {
@@ -247,11 +144,10 @@ function pseudoGoals(
       l = last!.lambda[j]
       u = last!.mu[j]
     } else {
-      const m = history[i]
-      if (!m.market) continue
-      const r = marketRates(m, rho, cache)
-      l = r ? r[0] : NaN
-      u = r ? r[1] : NaN
+      const slot = invertAt(history[i], bin, cache)
+      if (slot < 0) continue
+      l = bin.values[VALUES * slot]
+      u = bin.values[VALUES * slot + 1]
     }
     lambda[i] = l
     mu[i] = u
@@ -295,7 +191,7 @@ function fitMarketOnce(history: readonly VariantMatch[], ctx: VariantFitContext)
   if (history.length === 0) throw new DixonColesError('MODEL_NO_DATA', 'market: no matches to fit.', {})
   const prev =
     (ctx.previous as MarketFit | undefined)?.variant === 'market' ? (ctx.previous as MarketFit) : undefined
-  const cache = isInversionCache(prev?.cache) ? prev.cache : newInversionCache()
+  const cache: MarketMemo = isInversionCache(prev?.cache) ? prev.cache : newInversionCache()
   const window = { asOf: ctx.asOf, from: ctx.from, xi: ctx.xi }
   const hasMarket = history.some((m) => m.market && m.date >= ctx.from && m.date <= ctx.asOf)
   // One conversion of the matches for every fit below (and their goals' statistics, memoised on it)

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { simulateWithExtras, SIM_RHO } from '../common/testing'
+import { impliedRatesInto, LAMBDA, MU } from './impliedRates'
+import { binsAsked, marketRates, newInversionCache, RHO_STEP } from './inversionCache'
+
+// four simulated leagues of a season (a league's prices repeat from season to season): 1,520 distinct
+// prices, past the memo's first room of 1,024
+const sim = { matches: [33, 34, 35, 36].flatMap((seed) => simulateWithExtras(seed, 20, 1).matches) }
+
+describe('inversion memo', () => {
+  it('keeps every answer when it grows past its first room, and answers as a cold inversion does', () => {
+    const cache = newInversionCache()
+    const at = [SIM_RHO, SIM_RHO + RHO_STEP]
+    const first = at.map((rho) => sim.matches.map((m) => marketRates(m, rho, cache)))
+    expect(cache.slots.size).toBe(sim.matches.length)
+    expect(cache.capacity).toBeGreaterThanOrEqual(sim.matches.length)
+    const inverted = cache.count
+    at.forEach((rho, r) =>
+      sim.matches.forEach((m, i) => {
+        // asked again: the memo's answer, the very same numbers
+        expect(marketRates(m, rho, cache)).toEqual(first[r][i])
+        // and at the first ρ it is the cold inversion itself (no start but the prices' own)
+        if (r === 0) {
+          const cold = impliedRatesInto(m.market!, m.marketOver25 ?? null, rho, NaN, NaN)!
+          expect(first[0][i]![0]).toBe(cold[LAMBDA])
+          expect(first[0][i]![1]).toBe(cold[MU])
+        }
+      }),
+    )
+    expect(cache.count).toBe(inverted) // no price inverted twice
+    expect(
+      binsAsked(cache, `${sim.matches[0].market!.join('|')}|${sim.matches[0].marketOver25 ?? null}`),
+    ).toBe(2)
+  })
+
+  it('starts afresh past its limit without losing an answer asked for again', () => {
+    const cache = newInversionCache()
+    const m = sim.matches[0]
+    const before = marketRates(m, SIM_RHO, cache)
+    cache.slots.clear() // as the memo does at its limit: every slot forgotten, the bins kept
+    for (const bin of cache.bins.values()) bin.asked.fill(0)
+    expect(marketRates(sim.matches[1], SIM_RHO, cache)).not.toBeNull()
+    expect(marketRates(m, SIM_RHO, cache)).toEqual(before)
+    expect(cache.slots.size).toBe(2)
+  })
+})
