@@ -25,7 +25,23 @@ function cholesky(a: Float64Array, L: Float64Array, m: number, shift: number, re
     const ljj = Math.sqrt(d)
     L[rj + j] = ljj
     const inv = 1 / ljj
-    for (let i = j + 1; i < m; i++) {
+    // two rows at a time: each row's dot product is summed in the same order as one at a time (bit-identical
+    // factors), but the two chains of dependent subtractions interleave (×1.3 at m = 51, #23)
+    let i = j + 1
+    for (; i + 1 < m; i += 2) {
+      const ri = i * m
+      const ri2 = ri + m
+      let s = a[ri + j]
+      let s2 = a[ri2 + j]
+      for (let p = 0; p < j; p++) {
+        const l = L[rj + p]
+        s -= L[ri + p] * l
+        s2 -= L[ri2 + p] * l
+      }
+      L[ri + j] = s * inv
+      L[ri2 + j] = s2 * inv
+    }
+    if (i < m) {
       const ri = i * m
       let s = a[ri + j]
       for (let p = 0; p < j; p++) s -= L[ri + p] * L[rj + p]
