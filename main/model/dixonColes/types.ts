@@ -120,8 +120,25 @@ export interface FittedModel {
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/
 const MS_PER_DAY = 86_400_000
 
+/**
+ * Day numbers of the dates seen so far (a league's history has a few thousand): a cold fit converts every match
+ * date, and parsing one (a regular expression, two Date objects) cost more than the rest of the conversion (#23).
+ */
+const dayNumbers = new Map<string, number>()
+const DAY_NUMBERS_KEPT = 100_000
+
 /** `YYYY-MM-DD` → days since 1970-01-01 (UTC); throws MODEL_BAD_INPUT on anything else. */
 export function dayNumberOf(date: string): number {
+  let day = dayNumbers.get(date)
+  if (day === undefined) {
+    day = parseDayNumber(date)
+    if (dayNumbers.size >= DAY_NUMBERS_KEPT) dayNumbers.clear()
+    dayNumbers.set(date, day)
+  }
+  return day
+}
+
+function parseDayNumber(date: string): number {
   const m = DATE_RE.exec(date)
   if (m) {
     const y = Number(m[1])
@@ -178,7 +195,6 @@ export function toMatchArrays(matches: readonly MatchInput[]): MatchArrays {
     }
     return id
   }
-  const days = new Map<string, number>() // many matches share a date: parse each once
   for (let i = 0; i < n; i++) {
     const m = matches[i]
     const h = teamId(m.home, i)
@@ -204,12 +220,7 @@ export function toMatchArrays(matches: readonly MatchInput[]): MatchArrays {
     out.away[i] = a
     out.homeGoals[i] = m.homeGoals
     out.awayGoals[i] = m.awayGoals
-    let day = days.get(m.date)
-    if (day === undefined) {
-      day = dayNumberOf(m.date)
-      days.set(m.date, day)
-    }
-    out.dayNumber[i] = day
+    out.dayNumber[i] = dayNumberOf(m.date)
     out.neutral[i] = m.neutral ? 1 : 0
   }
   return out

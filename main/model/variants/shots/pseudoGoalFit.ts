@@ -353,11 +353,12 @@ export function fitPseudoGoalArrays(
     )
   }
   if (!rhoFree) warnings.push('No match ended 0-0, 0-1, 1-0 or 1-1: rho fixed at 0.')
-  let start = isPseudoGoalModel(options.previous)
-    ? warmStart(augmented, options.previous, gammaFree, rhoFree)
-    : defaultStart(augmented, gammaFree)
-  if (logLikelihood(augmented, start) === -Infinity) start = defaultStart(augmented, gammaFree)
   const previous = isPseudoGoalModel(options.previous) ? options.previous : null
+  // a warm start outside the τ-region (ℓ = −∞) falls back to the default start
+  let start = previous
+    ? warmStart(augmented, previous, gammaFree, rhoFree)
+    : defaultStart(augmented, gammaFree)
+  if (previous && logLikelihood(augmented, start) === -Infinity) start = defaultStart(augmented, gammaFree)
   const solved = solveWithShrinkage(augmented, prep.shrink, start, {
     gammaFree,
     rhoFree,
