@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { simulateWithExtras, SIM_RHO } from '../common/testing'
 import { impliedRatesInto, LAMBDA, MU } from './impliedRates'
-import { binsAsked, marketRates, newInversionCache, RHO_STEP } from './inversionCache'
+import { binsAsked, marketRates, newInversionCache, RHO_STEP, trimInversionCache } from './inversionCache'
 
 // four simulated leagues of a season (a league's prices repeat from season to season): 1,520 distinct
 // prices, past the memo's first room of 1,024
@@ -37,8 +37,9 @@ describe('inversion memo', () => {
     const cache = newInversionCache()
     const m = sim.matches[0]
     const before = marketRates(m, SIM_RHO, cache)
-    cache.slots.clear() // as the memo does at its limit: every slot forgotten, the bins kept
-    for (const bin of cache.bins.values()) bin.asked.fill(0)
+    for (let i = cache.slots.size; i < 200_000; i++) cache.slots.set(`filler ${i}`, i)
+    trimInversionCache(cache) // at its limit: every slot forgotten, the bins kept
+    expect(cache.slots.size).toBe(0)
     expect(marketRates(sim.matches[1], SIM_RHO, cache)).not.toBeNull()
     expect(marketRates(m, SIM_RHO, cache)).toEqual(before)
     expect(cache.slots.size).toBe(2)

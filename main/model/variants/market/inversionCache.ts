@@ -84,23 +84,33 @@ export function binOf(cache: InversionCache, rho: number): RhoBin {
  */
 const keyOfMatch = new WeakMap<object, string>()
 
-function slotOf(cache: InversionCache, m: VariantMatch, p: readonly number[], over: number | null): number {
+/** The slot of `m`'s prices in `cache` (a new one when they are new); −1 when the match has no market. */
+export function slotOf(cache: InversionCache, m: VariantMatch): number {
+  const p = m.market
+  if (!p) return -1
   let key = keyOfMatch.get(m)
   if (key === undefined) {
-    key = `${p[0]}|${p[1]}|${p[2]}|${over}`
+    key = `${p[0]}|${p[1]}|${p[2]}|${typeof m.marketOver25 === 'number' ? m.marketOver25 : null}`
     keyOfMatch.set(m, key)
   }
   let slot = cache.slots.get(key)
   if (slot === undefined) {
-    if (cache.slots.size >= CACHE_LIMIT) {
-      cache.slots.clear()
-      for (const bin of cache.bins.values()) bin.asked.fill(0)
-    }
     slot = cache.slots.size
     cache.slots.set(key, slot)
     if (slot >= cache.capacity) grow(cache, Math.max(1024, 2 * cache.capacity))
   }
   return slot
+}
+
+/**
+ * Start the memo afresh once it holds {@link CACHE_LIMIT} sets of prices: every slot forgotten (the bins'
+ * arrays kept, for the slots numbered anew). Called between fits, never inside one: a fit keeps its rows'
+ * slots from round to round.
+ */
+export function trimInversionCache(cache: InversionCache): void {
+  if (cache.slots.size < CACHE_LIMIT) return
+  cache.slots.clear()
+  for (const bin of cache.bins.values()) bin.asked.fill(0)
 }
 
 function grow(cache: InversionCache, capacity: number): void {
@@ -116,18 +126,14 @@ function grow(cache: InversionCache, capacity: number): void {
 }
 
 /**
- * The slot of `m`'s market with its inversion at `bin` done (memoised): `bin.values[VALUES·slot ..]` holds
- * λ̂, μ̂, … (λ̂ NaN: no inversion); −1 when the match has no market. The start of a new inversion: the answer
- * at a neighbouring bin on the grid (the one below first), else at the nearest bin asked (the earliest asked
- * on a tie), moved along its tangent in ρ.
+ * The inversion of `m`'s market (its slot, from {@link slotOf}) at `bin`, done unless it is memoised already:
+ * `bin.values[VALUES·slot ..]` then holds λ̂, μ̂, … (λ̂ NaN: no inversion). The start of a new inversion: the
+ * answer at a neighbouring bin on the grid (the one below first), else at the nearest bin asked (the earliest
+ * asked on a tie), moved along its tangent in ρ.
  */
-export function invertAt(m: VariantMatch, bin: RhoBin, cache: InversionCache): number {
-  const p = m.market
-  if (!p) return -1
-  const over = typeof m.marketOver25 === 'number' ? m.marketOver25 : null
-  const slot = slotOf(cache, m, p, over)
+export function invertAt(m: VariantMatch, slot: number, bin: RhoBin, cache: InversionCache): void {
   if (bin.asked.length <= slot) throw new Error('invertAt: the bin is not in this memo')
-  if (bin.asked[slot] !== 0) return slot
+  if (bin.asked[slot] !== 0) return
   const rho = bin.rho
   const near = startBin(cache, slot, rho)
   let start1 = NaN
@@ -141,7 +147,8 @@ export function invertAt(m: VariantMatch, bin: RhoBin, cache: InversionCache): n
     start1 = tangent ? v[i + 4] + move1 : v[i + 4]
     start2 = tangent ? v[i + 5] + move2 : v[i + 5]
   }
-  const a = impliedRatesInto(p, over, rho, start1, start2)
+  const over = typeof m.marketOver25 === 'number' ? m.marketOver25 : null
+  const a = impliedRatesInto(m.market!, over, rho, start1, start2)
   const out = bin.values
   const i = VALUES * slot
   if (a) {
@@ -153,7 +160,6 @@ export function invertAt(m: VariantMatch, bin: RhoBin, cache: InversionCache): n
     out[i + 5] = a[ETA2]
   } else out[i] = NaN
   bin.asked[slot] = ++cache.count
-  return slot
 }
 
 /** The bin whose answer for `slot` starts the inversion at ρ (see {@link invertAt}); null: none. */
@@ -182,11 +188,14 @@ function answered(bin: RhoBin, slot: number): boolean {
 
 /** Market-implied λ̂, μ̂ for one match at ρ (memoised in `cache`); null when the match has no usable market. */
 export function marketRates(m: VariantMatch, rho: number, cache: InversionCache): MarketRates | null {
+  trimInversionCache(cache)
+  const slot = slotOf(cache, m)
+  if (slot < 0) return null
   const bin = binOf(cache, rho)
-  const slot = invertAt(m, bin, cache)
+  invertAt(m, slot, bin, cache)
   const i = VALUES * slot
   const v = bin.values
-  if (slot < 0 || Number.isNaN(v[i])) return null
+  if (Number.isNaN(v[i])) return null
   return [v[i], v[i + 1], v[i + 2], v[i + 3], v[i + 4], v[i + 5]]
 }
 

@@ -40,6 +40,8 @@ import {
   binOf,
   invertAt,
   isInversionCache,
+  slotOf,
+  trimInversionCache,
   newInversionCache,
   RHO_STEP,
   VALUES,
@@ -109,9 +111,17 @@ function param(ctx: VariantFitContext, name: string, fallback: number): number {
 
 const roundRho = (rho: number) => Math.round(rho / RHO_STEP) * RHO_STEP
 
+/** A row's memo slot not looked up yet (see `pseudoGoals`'s `slots`). */
+const UNKNOWN = -2
+
+/**
+ * The market pseudo-goals of `history` at ρ. `slots`: each row's slot in the memo (−1: no market), looked up
+ * once per fit for both of its rounds ({@link UNKNOWN} until then).
+ */
 function pseudoGoals(
   history: readonly VariantMatch[],
   dayNumber: Int32Array,
+  slots: Int32Array,
   ctx: VariantFitContext,
   w: number,
   marketXi: number,
@@ -144,8 +154,11 @@ function pseudoGoals(
       l = last!.lambda[j]
       u = last!.mu[j]
     } else {
-      const slot = invertAt(history[i], bin, cache)
+      const m = history[i]
+      let slot = slots[i]
+      if (slot === UNKNOWN) slot = slots[i] = slotOf(cache, m)
       if (slot < 0) continue
+      invertAt(m, slot, bin, cache)
       l = bin.values[VALUES * slot]
       u = bin.values[VALUES * slot + 1]
     }
@@ -192,6 +205,7 @@ function fitMarketOnce(history: readonly VariantMatch[], ctx: VariantFitContext)
   const prev =
     (ctx.previous as MarketFit | undefined)?.variant === 'market' ? (ctx.previous as MarketFit) : undefined
   const cache: MarketMemo = isInversionCache(prev?.cache) ? prev.cache : newInversionCache()
+  trimInversionCache(cache)
   const window = { asOf: ctx.asOf, from: ctx.from, xi: ctx.xi }
   const hasMarket = history.some((m) => m.market && m.date >= ctx.from && m.date <= ctx.asOf)
   // One conversion of the matches for every fit below (and their goals' statistics, memoised on it)
@@ -223,10 +237,11 @@ function fitMarketOnce(history: readonly VariantMatch[], ctx: VariantFitContext)
   }
   let fit: PseudoGoalModel | null = null
   let usedRho = rho
+  const slots = new Int32Array(history.length).fill(UNKNOWN)
   let failed = 0
   let nMarket = 0
   for (let round = 0; round < 2; round++) {
-    const built = pseudoGoals(history, data.dayNumber, ctx, w, marketXi, rho, cache)
+    const built = pseudoGoals(history, data.dayNumber, slots, ctx, w, marketXi, rho, cache)
     failed = built.failed
     nMarket = built.nMarket
     fit = fitPseudoGoalArrays(data, window, [built.pseudo, ...extra], { previous: warm })
