@@ -133,6 +133,19 @@ interface GoalsOfWindow {
    * Map look-up per row in every fit of it (the market variant fits a window up to three times, #23).
    */
   rowGroup: Int32Array
+  /** The goals alone pass the engine's identifiability check (`assertIdentifiable`). */
+  identifiable: boolean
+}
+
+/** `assertIdentifiable` as a yes/no. */
+function isIdentifiable(s: MatchStats): boolean {
+  try {
+    assertIdentifiable(s)
+    return true
+  } catch (error) {
+    if (error instanceof DixonColesError) return false
+    throw error
+  }
 }
 
 /**
@@ -168,7 +181,7 @@ function goalsOf(data: MatchArrays, window: WindowSpec): GoalsOfWindow {
     rowGroup[i] =
       group.get((compact[data.home[i]] * k + compact[data.away[i]]) * 2 + (data.neutral[i] ? 1 : 0)) ?? -1
   }
-  const value = { goals, asOfDay, fromDay, rowGroup }
+  const value = { goals, asOfDay, fromDay, rowGroup, identifiable: isIdentifiable(goals) }
   goalsMemo.set(data, { key, value })
   return value
 }
@@ -188,7 +201,7 @@ export function preparePseudoFit(
   }
   const n = data.home.length
   if (n === 0) throw new DixonColesError('MODEL_NO_DATA', 'No matches to fit: the match list is empty.', {})
-  const { goals, asOfDay, fromDay, rowGroup } = goalsOf(data, window)
+  const { goals, asOfDay, fromDay, rowGroup, identifiable } = goalsOf(data, window)
   const sw = Float64Array.from(goals.sw)
   const sx = Float64Array.from(goals.sx)
   const sy = Float64Array.from(goals.sy)
@@ -231,7 +244,9 @@ export function preparePseudoFit(
   const shrink = shrinkageWeights(goals, undefined)
   if (shrink) augmented.prior = shrink.prior
   // The augmented objective has a finite maximum under the same conditions as Dixon-Coles with these counts.
-  assertIdentifiable(augmented)
+  // Checked once per window when the goals alone pass: the augmented groups are the same, their counts are
+  // the goals' plus non-negative pseudo-goals and a prior only relaxes the check, so they pass too (#23).
+  if (!identifiable) assertIdentifiable(augmented)
   const gammaFree = goals.anyHomeVenue
   const rhoFree = goals.lowScoreWeight > 0
   return { goals, augmented, asOfDay, gammaFree, rhoFree, nPseudo, shrink }
