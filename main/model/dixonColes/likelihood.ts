@@ -80,9 +80,10 @@ export function minTau(s: MatchStats, theta: Float64Array): number {
 
 /**
  * Weighted (pseudo-)log-likelihood Σ w·log P(x, y) including −Σw(log x! + log y!). Returns −Infinity when some τ
- * of some match in `s` is ≤ 0 (θ outside the valid region), so a line search can never accept it.
+ * of some match in `s` is ≤ 0 (θ outside the valid region), so a line search can never accept it. With `rates`
+ * (2 per group), each group's λ and μ at θ are written there (a group past a τ ≤ 0 is left as it was).
  */
-export function logLikelihood(s: MatchStats, theta: Float64Array): number {
+export function logLikelihood(s: MatchStats, theta: Float64Array, rates: Float64Array | null = null): number {
   const k = s.nTeams
   const gamma = theta[2 * k]
   const rho = theta[2 * k + 1]
@@ -97,6 +98,10 @@ export function logLikelihood(s: MatchStats, theta: Float64Array): number {
     const e2 = theta[a] + theta[k + h]
     const lam = Math.exp(e1)
     const mu = Math.exp(e2)
+    if (rates !== null) {
+      rates[2 * g] = lam
+      rates[2 * g + 1] = mu
+    }
     ll += sx[g] * e1 + sy[g] * e2 - sw[g] * (lam + mu)
     if (rho !== 0) {
       const t00 = 1 - lam * mu * rho
@@ -130,13 +135,15 @@ export function priorPenalty(s: MatchStats, theta: Float64Array): number {
  * `grad` (length P = 2K + 2) and `hess` (P×P row-major) are overwritten. The Hessian is exact
  * and symmetric; rows/columns of parameters the caller holds fixed are filled in too and simply
  * ignored by the caller. Returns the log-likelihood (−Infinity when some τ ≤ 0; derivatives then
- * are meaningless). Allocation-free.
+ * are meaningless). Allocation-free. `rates`: λ, μ of every group at this very θ, as `logLikelihood` wrote them
+ * (the same exponentials, so the same numbers): a Newton step's accepted trial point skips recomputing them (#23).
  */
 export function logLikelihoodDerivatives(
   s: MatchStats,
   theta: Float64Array,
   grad: Float64Array,
   hess: Float64Array | null,
+  rates: Float64Array | null = null,
 ): number {
   const k = s.nTeams
   const P = 2 * k + 2
@@ -157,8 +164,8 @@ export function logLikelihoodDerivatives(
     const nu = neutral[g]
     const e1 = theta[h] + theta[k + a] + (nu ? 0 : gamma)
     const e2 = theta[a] + theta[k + h]
-    const lam = Math.exp(e1)
-    const mu = Math.exp(e2)
+    const lam = rates !== null ? rates[2 * g] : Math.exp(e1)
+    const mu = rates !== null ? rates[2 * g + 1] : Math.exp(e2)
     const w = sw[g]
     ll += sx[g] * e1 + sy[g] * e2 - w * (lam + mu)
     let g1 = sx[g] - w * lam

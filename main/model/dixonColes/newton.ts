@@ -131,6 +131,7 @@ export function solveConstrainedNewton(
   if (!rhoFree) start[2 * k + 1] = 0
   const work: Workspace = {
     trial: new Float64Array(P),
+    trialRates: new Float64Array(2 * s.nGroups),
     grad: new Float64Array(P),
     hess: new Float64Array(P * P),
     gr: new Float64Array(m),
@@ -207,6 +208,8 @@ const BARRIER_PATH = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6]
 
 interface Workspace {
   trial: Float64Array
+  /** λ, μ of every group at `trial`, written by the line search's `logLikelihood`. */
+  trialRates: Float64Array
   grad: Float64Array
   hess: Float64Array
   gr: Float64Array
@@ -323,7 +326,7 @@ function newton(
       const noise = 1e-13 * (Math.abs(ll) + 1)
       for (let t = 1; t > 1e-12; t *= 0.5) {
         applyStep(k, free, theta, d, t, trial)
-        const llTrial = logLikelihood(stats, trial)
+        const llTrial = logLikelihood(stats, trial, work.trialRates)
         if (t === 1 && attempt === 0 && llTrial === -Infinity) fullStepInfeasible = true
         // Armijo, or — once the increase is below rounding of ll — a full step that does not lose.
         if (llTrial >= ll + 1e-4 * t * slope || (t === 1 && llTrial >= ll - noise)) {
@@ -338,7 +341,8 @@ function newton(
       const swap = theta
       theta = trial
       trial = swap
-      ll = logLikelihoodDerivatives(stats, theta, grad, hess)
+      // the accepted trial was the line search's last point: its λ, μ are in trialRates
+      ll = logLikelihoodDerivatives(stats, theta, grad, hess, work.trialRates)
       reduce(k, free, grad, hess, gr, A)
       gnorm = norm(gr)
     }
