@@ -50,6 +50,8 @@ export interface InversionCache {
   slots: Map<string, number>
   /** Every ρ bin asked so far, keyed by ρ, in the order first asked. */
   bins: Map<number, RhoBin>
+  /** The same bins in a list (the start of a new inversion scans them: no iterator per scan). */
+  binList: RhoBin[]
   /** Slots each bin has room for (grows by doubling). */
   capacity: number
   /** Inversions asked so far: the order of the latest. */
@@ -57,11 +59,14 @@ export interface InversionCache {
 }
 
 export function newInversionCache(): InversionCache {
-  return { slots: new Map(), bins: new Map(), capacity: 0, count: 0 }
+  return { slots: new Map(), bins: new Map(), binList: [], capacity: 0, count: 0 }
 }
 
 export const isInversionCache = (c: unknown): c is InversionCache =>
-  !!c && (c as InversionCache).slots instanceof Map && (c as InversionCache).bins instanceof Map
+  !!c &&
+  (c as InversionCache).slots instanceof Map &&
+  (c as InversionCache).bins instanceof Map &&
+  Array.isArray((c as InversionCache).binList)
 
 /** The bin of ρ (a multiple of {@link RHO_STEP}, as the fit rounds it), created empty when new. */
 export function binOf(cache: InversionCache, rho: number): RhoBin {
@@ -73,6 +78,7 @@ export function binOf(cache: InversionCache, rho: number): RhoBin {
       asked: new Float64Array(cache.capacity),
     }
     cache.bins.set(rho, bin)
+    cache.binList.push(bin)
   }
   return bin
 }
@@ -172,7 +178,8 @@ function startBin(cache: InversionCache, slot: number, rho: number): RhoBin | nu
     if (above && answered(above, slot)) return above
   }
   let near: RhoBin | null = null
-  for (const b of cache.bins.values()) {
+  for (let j = 0; j < cache.binList.length; j++) {
+    const b = cache.binList[j]
     if (b.rho === rho || !answered(b, slot)) continue
     const d = Math.abs(b.rho - rho)
     const dNear = near ? Math.abs(near.rho - rho) : Infinity
