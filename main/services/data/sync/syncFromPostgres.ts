@@ -239,13 +239,7 @@ function makeAppliers(db: Database.Database) {
       `UPDATE matches SET remote_id = ?, ${STAT_COLS.map((c) => `${c} = ?`).join(', ')}, neutral = ?, updated_at = ?, deleted = ?
         WHERE league_code = ? AND date = ? AND home_team_id = ? AND away_team_id = ? AND remote_id IS NULL`,
     ),
-    matchUpsert: db.prepare(matchUpsertSql(1)),
     localOnlyMatches: db.prepare('SELECT EXISTS (SELECT 1 FROM matches WHERE remote_id IS NULL)').pluck(),
-    matchInsert: db.prepare(
-      `INSERT INTO matches (remote_id, league_code, date, home_team_id, away_team_id, ${STAT_COLS.join(', ')}, neutral, updated_at, deleted)
-       VALUES (?, ?, ?, ?, ?, ${STAT_COLS.map(() => '?').join(', ')}, ?, ?, ?)`,
-    ),
-    odds: db.prepare(oddsUpsertSql(1)),
     // the same observation imported locally (same natural key) is adopted, never duplicated
     snapshot: db.prepare(
       `INSERT INTO price_snapshots (remote_id, match_id, bookmaker, market, line, price1, price2, price3, observed_at, source, updated_at, deleted)
@@ -303,32 +297,19 @@ function makeAppliers(db: Database.Database) {
       s.aliasUpsert.run(r.id, team, r.league_code, r.alias, norm, r.source, r.ts, bool(r.deleted))
     },
     matches: (r) => {
-      const home = teamId(r.home_team_id, `match ${String(r.id)}`)
-      const away = teamId(r.away_team_id, `match ${String(r.id)}`)
-      const stats = STAT_COLS.map((c) => r[c])
-      const tail = [bool(r.neutral), r.ts, bool(r.deleted)]
-      if (!adoptable) {
-        s.matchUpsert.run(r.id, r.league_code, r.date, home, away, ...stats, ...tail)
-        return
+      if (adoptable) {
+        const home = teamId(r.home_team_id, `match ${String(r.id)}`)
+        const away = teamId(r.away_team_id, `match ${String(r.id)}`)
+        const stats = STAT_COLS.map((c) => r[c])
+        const tail = [bool(r.neutral), r.ts, bool(r.deleted)]
+        if (s.matchByRemote.run(r.league_code, r.date, home, away, ...stats, ...tail, r.id).changes) return
+        if (s.matchAdopt.run(r.id, ...stats, ...tail, r.league_code, r.date, home, away).changes) return
       }
-      if (s.matchByRemote.run(r.league_code, r.date, home, away, ...stats, ...tail, r.id).changes) return
-      if (s.matchAdopt.run(r.id, ...stats, ...tail, r.league_code, r.date, home, away).changes) return
-      s.matchInsert.run(r.id, r.league_code, r.date, home, away, ...stats, ...tail)
+      // the upsert by Postgres id (an insert when it is new), one row on the bulk path: one column list
+      bulk.matches(Object.keys(r), [Object.values(r)])
     },
     odds: (r) => {
-      const match = matchId(r.match_id, `odds ${String(r.id)} refer`)
-      s.odds.run(
-        r.id,
-        match,
-        r.bookmaker,
-        r.kind,
-        r.home,
-        r.draw,
-        r.away,
-        r.captured_at,
-        r.ts,
-        bool(r.deleted),
-      )
+      bulk.odds(Object.keys(r), [Object.values(r)])
     },
     price_snapshots: (r) => {
       const match = matchId(r.match_id, `price snapshot ${String(r.id)} refers`)
@@ -379,10 +360,13 @@ function makeAppliers(db: Database.Database) {
   }
 
   /**
-   * The two big tables of a first sync, bound by position in multi-row statements (the same upserts as
-   * `apply`): matches when no local-only match could be adopted, and odds. Returns the tombstones seen.
+   * The upserts of the two big tables, bound by position in multi-row statements: the whole first sync's
+   * matches (when no local-only match could be adopted) and odds, and, one row at a time, `apply`'s. One
+   * column list per table for both paths. Returns the tombstones seen.
    */
-  const bulk: Partial<Record<SyncTable, (names: string[], rows: unknown[][]) => number>> = {
+  const matchRows = batchedInsert(db, matchUpsertSql, MATCH_WIDTH)
+  const oddsRows = batchedInsert(db, oddsUpsertSql, 10)
+  const bulk: Record<'matches' | 'odds', (names: string[], rows: unknown[][]) => number> = {
     matches: (names, rows) => {
       const col = columnsOf(names)
       const [id, league, date, home, away, neutral, ts, del] = [
@@ -396,7 +380,7 @@ function makeAppliers(db: Database.Database) {
         'deleted',
       ].map(col)
       const stats = STAT_COLS.map(col)
-      const insert = batchedInsert(db, matchUpsertSql, MATCH_WIDTH)
+      const insert = matchRows
       let deleted = 0
       for (const v of rows) {
         insert.push(v[id])
@@ -427,7 +411,7 @@ function makeAppliers(db: Database.Database) {
         'ts',
         'deleted',
       ].map(col)
-      const insert = batchedInsert(db, oddsUpsertSql, 10)
+      const insert = oddsRows
       let deleted = 0
       for (const v of rows) {
         insert.push(v[id])
@@ -449,8 +433,7 @@ function makeAppliers(db: Database.Database) {
 
   /** Applies a whole table's COPY rows (positional, in `names` order); returns the tombstones seen. */
   const applyAll = (table: SyncTable, names: string[], rows: unknown[][]): number => {
-    const fast = table === 'matches' && adoptable ? undefined : bulk[table]
-    if (fast) return fast(names, rows)
+    if (table === 'odds' || (table === 'matches' && !adoptable)) return bulk[table](names, rows)
     let deleted = 0
     for (const v of rows) {
       const r = {} as Row
