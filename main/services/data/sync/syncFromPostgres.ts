@@ -163,12 +163,22 @@ const oddsUpsertSql = (rows: number) =>
      draw = excluded.draw, away = excluded.away, captured_at = excluded.captured_at, updated_at = excluded.updated_at,
      deleted = excluded.deleted`
 
-/** The position of each named column in a COPY row (copyRows' names); a missing one is a bug in SELECTS. */
-function columnsOf(names: readonly string[]) {
-  return (name: string): number => {
-    const i = names.indexOf(name)
-    if (i < 0) throw new Error(`sync: column ${name} missing from the COPY of ${names.join(', ')}`)
-    return i
+/**
+ * The positions of `fields` in a row of columns `names` (copyRows' names); a missing one is a bug in SELECTS.
+ * Remembers the last `names` array: the row-by-row path hands the same one for every row of a table.
+ */
+function columnsOf(fields: readonly string[]): (names: readonly string[]) => number[] {
+  let last: readonly string[] | null = null
+  let positions: number[] = []
+  return (names) => {
+    if (names === last) return positions
+    positions = fields.map((name) => {
+      const i = names.indexOf(name)
+      if (i < 0) throw new Error(`sync: column ${name} missing from the COPY of ${names.join(', ')}`)
+      return i
+    })
+    last = names
+    return positions
   }
 }
 
@@ -270,11 +280,14 @@ function makeAppliers(db: Database.Database) {
     fixtureDelete: db.prepare('DELETE FROM jackpot_fixtures WHERE jackpot_id = ? AND position = ?'),
   }
 
+  /** The column names of a table's named rows, from its first (one SELECT: every row has them in that order). */
+  const rowNames: Partial<Record<'matches' | 'odds', string[]>> = {}
   // Local-only matches (imported on the laptop) may be adopted by natural key; without any, one upsert does.
   let adoptable = true
   /** `bulk`: the whole table follows, so the ids it refers to are loaded in one read. */
   const beginTable = (table: SyncTable, bulk = false) => {
     if (table === 'matches') adoptable = s.localOnlyMatches.get() === 1
+    if (table === 'matches' || table === 'odds') rowNames[table] = undefined
     if (bulk && table === 'matches') localTeam.prefill()
     if (bulk && table === 'odds') localMatch.prefill()
   }
@@ -306,11 +319,9 @@ function makeAppliers(db: Database.Database) {
         if (s.matchAdopt.run(r.id, ...stats, ...tail, r.league_code, r.date, home, away).changes) return
       }
       // the upsert by Postgres id (an insert when it is new), one row on the bulk path: one column list
-      bulk.matches(Object.keys(r), [Object.values(r)])
+      oneRow('matches', r)
     },
-    odds: (r) => {
-      bulk.odds(Object.keys(r), [Object.values(r)])
-    },
+    odds: (r) => oneRow('odds', r),
     price_snapshots: (r) => {
       const match = matchId(r.match_id, `price snapshot ${String(r.id)} refers`)
       // observed_at in the local ISO form (milliseconds), so a snapshot imported on both sides is one key
@@ -366,20 +377,32 @@ function makeAppliers(db: Database.Database) {
    */
   const matchRows = batchedInsert(db, matchUpsertSql, MATCH_WIDTH)
   const oddsRows = batchedInsert(db, oddsUpsertSql, 10)
+  const matchColumns = columnsOf([
+    'id',
+    'league_code',
+    'date',
+    'home_team_id',
+    'away_team_id',
+    'neutral',
+    'ts',
+    'deleted',
+    ...STAT_COLS,
+  ])
+  const oddsColumns = columnsOf([
+    'id',
+    'match_id',
+    'bookmaker',
+    'kind',
+    'home',
+    'draw',
+    'away',
+    'captured_at',
+    'ts',
+    'deleted',
+  ])
   const bulk: Record<'matches' | 'odds', (names: string[], rows: unknown[][]) => number> = {
     matches: (names, rows) => {
-      const col = columnsOf(names)
-      const [id, league, date, home, away, neutral, ts, del] = [
-        'id',
-        'league_code',
-        'date',
-        'home_team_id',
-        'away_team_id',
-        'neutral',
-        'ts',
-        'deleted',
-      ].map(col)
-      const stats = STAT_COLS.map(col)
+      const [id, league, date, home, away, neutral, ts, del, ...stats] = matchColumns(names)
       const insert = matchRows
       let deleted = 0
       for (const v of rows) {
@@ -398,19 +421,7 @@ function makeAppliers(db: Database.Database) {
       return deleted
     },
     odds: (names, rows) => {
-      const col = columnsOf(names)
-      const [id, match, bookmaker, kind, home, draw, away, capturedAt, ts, del] = [
-        'id',
-        'match_id',
-        'bookmaker',
-        'kind',
-        'home',
-        'draw',
-        'away',
-        'captured_at',
-        'ts',
-        'deleted',
-      ].map(col)
+      const [id, match, bookmaker, kind, home, draw, away, capturedAt, ts, del] = oddsColumns(names)
       const insert = oddsRows
       let deleted = 0
       for (const v of rows) {
@@ -429,6 +440,14 @@ function makeAppliers(db: Database.Database) {
       insert.flush()
       return deleted
     },
+  }
+
+  /** One named row on the bulk path. */
+  const oneRow = (table: 'matches' | 'odds', r: Row): void => {
+    const names = (rowNames[table] ??= Object.keys(r))
+    const values = new Array<unknown>(names.length)
+    for (let i = 0; i < names.length; i++) values[i] = r[names[i]]
+    bulk[table](names, [values])
   }
 
   /** Applies a whole table's COPY rows (positional, in `names` order); returns the tombstones seen. */
