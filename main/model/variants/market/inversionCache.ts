@@ -7,7 +7,8 @@
  * Flat storage: each set of prices gets a slot (by the prices as text, so two match objects with the same
  * prices share it), and each ρ bin a typed array of {@link VALUES} numbers per slot. A cold fit inverts ~1,100
  * prices at two bins; with a Map per prices holding a 6-element array per bin (and a WeakMap from each match
- * object to it), the book-keeping cost a third as much as the inversions themselves.
+ * object to it), the book-keeping cost about a third of the inversions' own time (1.0 ms against 3.1 ms for
+ * the same 2,280 inversions timed directly, in one process).
  */
 import type { VariantMatch } from '../types'
 import { ETA1, ETA2, impliedRatesInto, LAMBDA, MU, SLOPE1, SLOPE2 } from './impliedRates'
