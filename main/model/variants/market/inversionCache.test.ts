@@ -44,4 +44,18 @@ describe('inversion memo', () => {
     expect(marketRates(m, SIM_RHO, cache)).toEqual(before)
     expect(cache.slots.size).toBe(2)
   })
+
+  it('starts afresh, bins and all, once its bins hold more room than its limit', () => {
+    const cache = newInversionCache()
+    const m = sim.matches[0]
+    const before = marketRates(m, SIM_RHO, cache)
+    // 1,024 slots of room in each bin: 1,025 bins pass the limit of 2^20 cells
+    for (let k = 1; k <= 1024; k++) marketRates(m, SIM_RHO + k * RHO_STEP, cache)
+    expect(cache.binList.length).toBe(1025)
+    trimInversionCache(cache)
+    expect(cache.bins.size).toBe(0)
+    expect(cache.binList.length).toBe(0)
+    expect(cache.capacity).toBe(0)
+    expect(marketRates(m, SIM_RHO, cache)).toEqual(before) // a cold inversion again: the same answer
+  })
 })

@@ -18,6 +18,11 @@ export const RHO_STEP = 0.0025
 
 /** Sets of prices kept before the memo starts afresh. */
 const CACHE_LIMIT = 200_000
+/**
+ * Cells of room (a slot at a bin: {@link VALUES} numbers and its order, 56 bytes) kept before the memo starts
+ * afresh: ~59 MB. A season's walk-forward of one league uses ~2,048 slots × ~34 bins (4 MB).
+ */
+const CELLS_LIMIT = 1 << 20
 
 /** Largest move along the ρ tangent trusted for a start, in log λ and log μ (beyond it: the answer itself). */
 const MAX_TANGENT_MOVE = 0.1
@@ -110,11 +115,18 @@ export function slotOf(cache: InversionCache, m: VariantMatch): number {
 }
 
 /**
- * Start the memo afresh once it holds {@link CACHE_LIMIT} sets of prices: every slot forgotten (the bins'
- * arrays kept, for the slots numbered anew). Called between fits, never inside one: a fit keeps its rows'
- * slots from round to round.
+ * Start the memo afresh once it holds {@link CACHE_LIMIT} sets of prices (every slot forgotten, the bins' arrays
+ * kept for the slots numbered anew) or its bins hold more than {@link CELLS_LIMIT} cells of room (everything
+ * forgotten). Called between fits, never inside one: a fit keeps its rows' slots from round to round.
  */
 export function trimInversionCache(cache: InversionCache): void {
+  if (cache.binList.length * cache.capacity > CELLS_LIMIT) {
+    cache.slots.clear()
+    cache.bins.clear()
+    cache.binList.length = 0
+    cache.capacity = 0
+    return
+  }
   if (cache.slots.size < CACHE_LIMIT) return
   cache.slots.clear()
   for (const bin of cache.bins.values()) bin.asked.fill(0)
