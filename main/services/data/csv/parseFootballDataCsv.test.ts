@@ -6,57 +6,88 @@ import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/suppo
 import { CsvParseError } from './csvParseError'
 import { parseFootballDataCsv } from './parseFootballDataCsv'
 import { readFootballDataFile } from './readFootballDataFile'
+import { SIMULATED_HEADER } from '../testing/simulatedSeasonCsv'
 
-/**
- * Windows-1252 bytes (é is 0xE9, NBSP 0xA0 before the referees' names) with invented clubs and referees,
- * built here rather than copied from a real season file.
- */
+// Quirk fixtures, built here from the simulator's column names with invented clubs, referees and 2031-32
+// dates (never copied from a real season file; the parser on real files: realFiles.test.ts, ../shared).
+const COLUMNS = SIMULATED_HEADER.split(',')
+/** Div, Date, HomeTeam, AwayTeam, FTHG, FTAG, FTR. */
+const RESULT_COLUMNS = COLUMNS.slice(0, 7)
+const HEADER = RESULT_COLUMNS.join(',')
+/** Rows of cells as CSV text, each line ended by `eol`. */
+const csvLines = (rows: readonly (readonly (string | number)[])[], eol = '\n') =>
+  rows.map((r) => r.join(',') + eol).join('')
+/** `columns` with Time inserted after Date, where the fixture-era files put it. */
+const withTime = (columns: readonly string[]) => [...columns.slice(0, 2), 'Time', ...columns.slice(2)]
+
+/** Windows-1252 bytes (é is 0xE9, NBSP 0xA0 before the referees' names). */
 const WINDOWS_1252_NBSP = Buffer.from(
-  'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,Referee\n' +
-    'E0,23/04/32,Harbourside,Millbrook,1,1,D,\u00a0P Quayle\n' +
-    'E0,23/04/32,Caf\u00e9 United,Millbrook,0,2,A,T\u00a0Brannock\n',
+  csvLines([
+    [...RESULT_COLUMNS, 'Referee'],
+    ['E0', '23/04/32', 'Harbourside', 'Millbrook', 1, 1, 'D', '\u00a0P Quayle'],
+    ['E0', '23/04/32', 'Caf\u00e9 United', 'Millbrook', 0, 2, 'A', 'T\u00a0Brannock'],
+  ]),
   'latin1',
 )
 
 /** RFC 4180 quoting: a comma, doubled quotes and a line break inside fields, and quoted plain fields. */
-const QUOTED_FIELDS =
-  'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,Referee\n' +
-  'E0,01/09/31,"Harbourside, Upper Town","Millbrook ""Rovers""",1,2,A,"P\nQuayle"\n' +
-  '"E0","02/09/31","Eastbury",Westfield,"3","0","H",\n'
+const QUOTED_FIELDS = csvLines([
+  [...RESULT_COLUMNS, 'Referee'],
+  ['E0', '01/09/31', '"Harbourside, Upper Town"', '"Millbrook ""Rovers"""', 1, 2, 'A', '"P\nQuayle"'],
+  ['"E0"', '"02/09/31"', '"Eastbury"', 'Westfield', '"3"', '"0"', '"H"', ''],
+])
 
-const HEADER = 'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR'
-
-// Quirk fixtures are generated here with invented clubs (never copied from real season files):
 /** A UTF-8 BOM, a played match, a fixture still to be played, and trailing all-comma rows (CRLF). */
 const BOM_FIXTURES_WITHOUT_RESULTS =
   '\ufeff' +
-  [
-    'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,PSH,PSD,PSA,PSCH,PSCD,PSCA',
-    'D1,21/08/2031,15:30,Nordstadt,Südhafen,3,0,H,2,0,H,1.6,4.1,5.2,1.58,4.2,5.4',
-    'D1,22/05/2032,15:30,Altmark,Bergtal,,,,,,,2.6,3.5,2.6,,,',
-    ',,,,,,,,,,,,,,,,',
-    ',,,,,,,,,,,,,,,,',
-  ].join('\r\n') +
-  '\r\n'
+  csvLines(
+    [
+      [...withTime(COLUMNS.slice(0, 10)), ...COLUMNS.filter((c) => c.startsWith('PS'))],
+      [
+        'D1',
+        '21/08/2031',
+        '15:30',
+        'Nordstadt',
+        'Südhafen',
+        3,
+        0,
+        'H',
+        2,
+        0,
+        'H',
+        1.6,
+        4.1,
+        5.2,
+        1.58,
+        4.2,
+        5.4,
+      ],
+      ['D1', '22/05/2032', '15:30', 'Altmark', 'Bergtal', '', '', '', '', '', '', 2.6, 3.5, 2.6, '', '', ''],
+      new Array(17).fill(''),
+      new Array(17).fill(''),
+    ],
+    '\r\n',
+  )
 
 /** The broken `\r\r\n` line ending some files carry. */
-const BROKEN_CRLF =
+const BROKEN_CRLF = csvLines(
   [
-    'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR',
-    'E0,09/08/2031,19:45,Riverside,Northgate,2,2,D',
-    'E0,10/08/2031,13:30,Eastbury,Westfield,1,3,A',
-    ',,,,,,,',
-  ].join('\r\r\n') + '\r\r\n'
+    withTime(RESULT_COLUMNS),
+    ['E0', '09/08/2031', '19:45', 'Riverside', 'Northgate', 2, 2, 'D'],
+    ['E0', '10/08/2031', '13:30', 'Eastbury', 'Westfield', 1, 3, 'A'],
+    new Array(8).fill(''),
+  ],
+  '\r\r\n',
+)
 
 /** Every kind of bad cell, spread over four rows. */
-const MALFORMED =
-  [
-    'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HS,AS,B365H,B365D,B365A',
-    'E0,19/08/2031,Riverside,Northgate,x,1,H,0,0,10,5,1.5,4,6',
-    'E0,31/02/2031,Eastbury,Westfield,1,1,D,0,0,10,5,1.5,4,6',
-    'E0,20/08/2031,,Hillcrest,2,1,A,3,0,1.5,5,abc,4,6',
-    'E0,21/08/2031,Lakeside,Oakham,-1,1,A,0,0,10,5,0.9,4,6',
-  ].join('\n') + '\n'
+const MALFORMED = csvLines([
+  [...COLUMNS.slice(0, 9), 'HS', 'AS', 'B365H', 'B365D', 'B365A'],
+  ['E0', '19/08/2031', 'Riverside', 'Northgate', 'x', 1, 'H', 0, 0, 10, 5, 1.5, 4, 6],
+  ['E0', '31/02/2031', 'Eastbury', 'Westfield', 1, 1, 'D', 0, 0, 10, 5, 1.5, 4, 6],
+  ['E0', '20/08/2031', '', 'Hillcrest', 2, 1, 'A', 3, 0, 1.5, 5, 'abc', 4, 6],
+  ['E0', '21/08/2031', 'Lakeside', 'Oakham', -1, 1, 'A', 0, 0, 10, 5, 0.9, 4, 6],
+])
 
 /** Runs the parser expecting rejection; returns the typed error. */
 function rejection(
@@ -102,9 +133,28 @@ describe('parseFootballDataCsv: happy path', () => {
   })
 
   it('reads half-time, shots, referee and Time', () => {
-    const csv =
-      'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,Referee,HS,AS,HST,AST,HF\n' +
-      'E0,15/08/2031,19:45,Riverside,Northgate,3,2,H,1,1,D,A Whistler,11,14,5,6,9\n'
+    const csv = csvLines([
+      [...withTime(COLUMNS.slice(0, 10)), 'Referee', ...COLUMNS.slice(10, 14), 'HF'],
+      [
+        'E0',
+        '15/08/2031',
+        '19:45',
+        'Riverside',
+        'Northgate',
+        3,
+        2,
+        'H',
+        1,
+        1,
+        'D',
+        'A Whistler',
+        11,
+        14,
+        5,
+        6,
+        9,
+      ],
+    ])
     const [row] = parseFootballDataCsv(csv, 'E0_2031-32.csv').rows
     expect(row).toMatchObject({
       time: '19:45',
@@ -115,8 +165,14 @@ describe('parseFootballDataCsv: happy path', () => {
   })
 
   it('accepts the older column spellings Home/Away, HT/AT, HG/AG and Res', () => {
-    for (const header of ['Div,Date,Home,Away,HG,AG,Res', 'Div,Date,HT,AT,HG,AG,Res']) {
-      const { rows } = parseFootballDataCsv(`${header}\nSC0,08/08/98,Glenrock,Castlemoor,3,1,H\n`, 'old.csv')
+    // the older layouts' names for the clubs, goals and result
+    for (const clubs of [
+      ['Home', 'Away'],
+      ['HT', 'AT'],
+    ]) {
+      const header = ['Div', 'Date', ...clubs, 'HG', 'AG', 'Res']
+      const csv = csvLines([header, ['SC0', '08/08/98', 'Glenrock', 'Castlemoor', 3, 1, 'H']])
+      const { rows } = parseFootballDataCsv(csv, 'old.csv')
       expect(rows[0]).toMatchObject({
         date: '1998-08-08',
         home: 'Glenrock',
@@ -252,8 +308,11 @@ describe('parseFootballDataCsv: files as served', () => {
   })
 
   it('treats short rows (trailing fields left out) as empty trailing cells and ignores extra empty fields', () => {
-    const csv =
-      'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,Referee,B365H,B365D,B365A\nE0,16/08/31,A,B,1,0,H\nE0,16/08/31,C,D,1,0,H,,2,3,4,,,\n'
+    const csv = csvLines([
+      [...RESULT_COLUMNS, 'Referee', 'B365H', 'B365D', 'B365A'],
+      ['E0', '16/08/31', 'A', 'B', 1, 0, 'H'],
+      ['E0', '16/08/31', 'C', 'D', 1, 0, 'H', '', 2, 3, 4, '', '', ''],
+    ])
     const { rows } = parseFootballDataCsv(csv, 'x.csv')
     expect(rows[0]).toMatchObject({ referee: null, odds: [] })
     expect(rows[1].odds).toEqual([{ bookmaker: 'B365', kind: 'pre-match', home: 2, draw: 3, away: 4 }])
@@ -354,8 +413,10 @@ describe.skipIf(!SEASON_2019)(
 
 describe('parseFootballDataCsv: bad prices', () => {
   it('leaves out a group with a price ≤ 1 and warns, or rejects the file with strictOdds', () => {
-    const csv =
-      'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,B365H,B365D,B365A,PSH,PSD,PSA\nE1,27/04/30,Lakeside,Oakham,2,1,0,3.4,3.4,2.3,3.3,3.15\n'
+    const csv = csvLines([
+      [...COLUMNS.slice(0, 6), ...COLUMNS.slice(14, 20)],
+      ['E1', '27/04/30', 'Lakeside', 'Oakham', 2, 1, 0, 3.4, 3.4, 2.3, 3.3, 3.15],
+    ])
     const parsed = parseFootballDataCsv(csv, 'E1_2029-30.csv')
     expect(parsed.rows[0].odds.map((q) => q.bookmaker)).toEqual(['PS'])
     expect(parsed.warnings).toEqual([
@@ -411,7 +472,13 @@ describe('parseFootballDataCsv: errors', () => {
   })
 
   it('names missing required columns', () => {
-    const err = rejection('Div,Date,HomeTeam,FTHG,FTR\nE0,16/08/31,A,1,H\n', 'x.csv')
+    const err = rejection(
+      csvLines([
+        ['Div', 'Date', 'HomeTeam', 'FTHG', 'FTR'],
+        ['E0', '16/08/31', 'A', 1, 'H'],
+      ]),
+      'x.csv',
+    )
     expect(err.problems.map((p) => [p.line, p.column, p.message])).toEqual([
       [1, 'AwayTeam', 'missing required column AwayTeam (or Away, AT)'],
       [1, 'FTAG', 'missing required column FTAG (or AG)'],
@@ -455,7 +522,12 @@ describe('parseFootballDataCsv: errors', () => {
 
   it('rejects bad times, empty dates and rows longer than the header', () => {
     const err = rejection(
-      'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG\nE0,16/08/31,25:00,A,B,1,0\nE0,,15:00,A,B,1,0\nE0,16/08/31,,A,B,1,0,7\n',
+      csvLines([
+        withTime(COLUMNS.slice(0, 6)),
+        ['E0', '16/08/31', '25:00', 'A', 'B', 1, 0],
+        ['E0', '', '15:00', 'A', 'B', 1, 0],
+        ['E0', '16/08/31', '', 'A', 'B', 1, 0, 7],
+      ]),
       'x.csv',
     )
     expect(err.problems.map((p) => [p.line, p.column, p.message])).toEqual([

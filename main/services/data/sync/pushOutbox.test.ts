@@ -4,13 +4,16 @@ import { openMemoryDatabase } from '../db/index'
 import { importFileContents } from '../import/index'
 import { dataQuality, dataStatus } from '../queries/index'
 import { useMigratedTestDatabase } from '../testing/migratedTestDatabase'
+import { playedSeasonCsv } from '../testing/simulatedSeasonCsv'
 import { deleteJackpot, getJackpot, saveJackpot } from '../jackpots/index'
 import { pushOutbox, resolveJackpotConflict } from './pushOutbox'
 import { syncFromPostgres } from './syncFromPostgres'
 
-// invented clubs and results (nothing copied from a real season file)
-const CSV =
-  'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,12/08/2031,Harbourside,Millbrook,2,1\nE0,13/08/2031,Eastbury,Northgate,0,0\n'
+// invented clubs and results in the simulator's columns (nothing copied from a real season file)
+const CSV = playedSeasonCsv([
+  { div: 'E0', date: '12/08/2031', home: 'Harbourside', away: 'Millbrook', hg: 2, ag: 1 },
+  { div: 'E0', date: '13/08/2031', home: 'Eastbury', away: 'Northgate', hg: 0, ag: 0 },
+])
 const ID = '6f1c2b1e-2d7a-4c4b-9a51-3f2f0c9e1a10'
 
 describe('local jackpots', () => {

@@ -79,6 +79,53 @@ export const SIMULATED_HEADER =
   'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,HS,AS,HST,AST,B365H,B365D,B365A,PSH,PSD,PSA,PSCH,PSCD,PSCA'
 
 const result = (h: number, a: number) => (h > a ? 'H' : h < a ? 'A' : 'D')
+
+/** A played match for {@link playedSeasonCsv}: division, dd/mm/yyyy date, clubs and goals. */
+export interface PlayedMatch {
+  div: string
+  date: string
+  home: string
+  away: string
+  hg: number
+  ag: number
+}
+
+/**
+ * A (partial) season file of the given played matches in the simulator's columns: half-time 0-0, the same
+ * invented shots and prices for every match, each cell set by its column name.
+ */
+export function playedSeasonCsv(matches: readonly PlayedMatch[]): string {
+  const columns = SIMULATED_HEADER.split(',')
+  const lines = matches.map((m) => {
+    const cells: Record<string, string | number> = {
+      Div: m.div,
+      Date: m.date,
+      HomeTeam: m.home,
+      AwayTeam: m.away,
+      FTHG: m.hg,
+      FTAG: m.ag,
+      FTR: result(m.hg, m.ag),
+      HTHG: 0,
+      HTAG: 0,
+      HTR: 'D',
+      HS: 10,
+      AS: 8,
+      HST: 4,
+      AST: 3,
+      B365H: '2.10',
+      B365D: '3.40',
+      B365A: '3.60',
+      PSH: '2.15',
+      PSD: '3.45',
+      PSA: '3.55',
+      PSCH: '2.05',
+      PSCD: '3.50',
+      PSCA: '3.70',
+    }
+    return columns.map((c) => cells[c]).join(',')
+  })
+  return [SIMULATED_HEADER, ...lines].join('\n') + '\n'
+}
 const ddmmyyyy = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`
 
 /** Decimal odds of probabilities p with a multiplicative margin and a little seeded noise (2 decimals). */
