@@ -39,6 +39,10 @@ export function batchedInsert(
         statement(perStatement).run(buf)
       }
     },
+    /** Drops the values pushed since the last statement (a row that failed half-way is not written later). */
+    discard(): void {
+      n = 0
+    },
     flush(): void {
       if (n === 0) return
       if (n % width !== 0) throw new Error(`batchedInsert: ${n} values is not a whole number of rows`)

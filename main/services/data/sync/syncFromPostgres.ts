@@ -24,7 +24,7 @@ import { connectPostgres, redactUrl } from '../postgres/pgConnection'
 import { normalizeTeamName } from '../teams/index'
 import { deferIndexes, restoreDeferredIndexes } from '../db/deferredIndexes'
 import { packMatchOdds } from '../db/packMatchOdds'
-import { batchedInsert, valuesList } from '../db/batchedInsert'
+import { BIG_TABLES, bigTableLoader, keyedValues, selectColumns, updateByKeySql } from './bigTables'
 import { pullAllAtOnce } from './firstSync'
 import { pushOutbox } from './pushOutbox'
 import { remoteIdLookup } from './remoteIds'
@@ -83,31 +83,6 @@ const DEFER_INDEXES_ABOVE = 20_000
 
 const TS = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 
-const STAT_COLS = [
-  'season',
-  'kickoff_time',
-  'home_goals',
-  'away_goals',
-  'ht_home_goals',
-  'ht_away_goals',
-  'home_shots',
-  'away_shots',
-  'home_shots_on_target',
-  'away_shots_on_target',
-  'home_corners',
-  'away_corners',
-  'home_fouls',
-  'away_fouls',
-  'home_yellow',
-  'away_yellow',
-  'home_red',
-  'away_red',
-  'referee',
-  'status',
-  'source',
-  'goals_json', // O/U 2.5 and Asian-handicap prices of a played match, packed (SQLite 005, Postgres 0004)
-] as const
-
 const SELECTS: Record<SyncTable, { cols: string; key: string }> = {
   leagues: { cols: 'id, code, name, country, tier, deleted', key: 'id' },
   seasons: {
@@ -116,14 +91,8 @@ const SELECTS: Record<SyncTable, { cols: string; key: string }> = {
   },
   teams: { cols: 'id, name, country, deleted', key: 'id' },
   team_aliases: { cols: 'id, team_id, league_code, alias, source, deleted', key: 'id' },
-  matches: {
-    cols: `id, league_code, date::text AS date, home_team_id, away_team_id, ${STAT_COLS.join(', ')}, neutral, deleted`,
-    key: 'id',
-  },
-  odds: {
-    cols: `id, match_id, bookmaker, kind, home, draw, away, ${TS('captured_at')} AS captured_at, deleted`,
-    key: 'id',
-  },
+  matches: { cols: selectColumns(BIG_TABLES.matches), key: 'id' },
+  odds: { cols: selectColumns(BIG_TABLES.odds), key: 'id' },
   price_snapshots: {
     cols: `id, match_id, bookmaker, market, line, price1, price2, price3, ${TS('observed_at')} AS observed_at, source, deleted`,
     key: 'id',
@@ -145,70 +114,36 @@ function bool(v: unknown): number {
   return v ? 1 : 0
 }
 
-/** The match upsert by Postgres id, for `rows` rows of MATCH_WIDTH values (remote_id … deleted). */
-const matchUpsertSql = (rows: number) =>
-  `INSERT INTO matches (remote_id, league_code, date, home_team_id, away_team_id, ${STAT_COLS.join(', ')}, neutral, updated_at, deleted)
-   VALUES ${valuesList(rows, MATCH_WIDTH)}
-   ON CONFLICT(remote_id) DO UPDATE SET league_code = excluded.league_code, date = excluded.date,
-     home_team_id = excluded.home_team_id, away_team_id = excluded.away_team_id,
-     ${STAT_COLS.map((c) => `${c} = excluded.${c}`).join(', ')}, neutral = excluded.neutral,
-     updated_at = excluded.updated_at, deleted = excluded.deleted`
-const MATCH_WIDTH = 5 + STAT_COLS.length + 3
-
-/** The odds upsert by natural key (a locally imported copy is taken over), for `rows` rows of 10 values. */
-const oddsUpsertSql = (rows: number) =>
-  `INSERT INTO odds (remote_id, match_id, bookmaker, kind, home, draw, away, captured_at, updated_at, deleted)
-   VALUES ${valuesList(rows, 10)}
-   ON CONFLICT(match_id, bookmaker, kind) DO UPDATE SET remote_id = excluded.remote_id, home = excluded.home,
-     draw = excluded.draw, away = excluded.away, captured_at = excluded.captured_at, updated_at = excluded.updated_at,
-     deleted = excluded.deleted`
-
-/**
- * The positions of `fields` in a row of columns `names` (copyRows' names); a missing one is a bug in SELECTS.
- * Remembers the last `names` array: the row-by-row path hands the same one for every row of a table.
- */
-function columnsOf(fields: readonly string[]): (names: readonly string[]) => number[] {
-  let last: readonly string[] | null = null
-  let positions: number[] = []
-  return (names) => {
-    if (names === last) return positions
-    positions = fields.map((name) => {
-      const i = names.indexOf(name)
-      if (i < 0) throw new Error(`sync: column ${name} missing from the COPY of ${names.join(', ')}`)
-      return i
-    })
-    last = names
-    return positions
-  }
-}
+/** The update of a match by Postgres id, and the adoption of a local-only copy by its natural key. */
+const BY_REMOTE = ['remote_id']
+const MATCH_NATURAL_KEY = ['league_code', 'date', 'home_team_id', 'away_team_id']
 
 function makeAppliers(db: Database.Database) {
   const localTeam = remoteIdLookup(db, 'teams')
   const localMatch = remoteIdLookup(db, 'matches')
-  /** The cache id of a Postgres match; `what` is the sentence's subject and verb ("odds 7 refer"). */
-  const matchId = (remote: unknown, what: string): number => {
-    const id = localMatch.get(remote)
-    if (id === undefined) {
-      throw new DataError(
-        'SYNC_FAILED',
-        `${what} to Postgres match ${String(remote)}, which is not in the cache`,
-        { remoteMatchId: remote },
-      )
-    }
+  /** A reference the cache cannot resolve; `what` is the sentence's subject and verb ("odds 7 refer"). */
+  const missing = (table: 'teams' | 'matches', remote: unknown, what: string): DataError =>
+    table === 'teams'
+      ? new DataError(
+          'SYNC_FAILED',
+          `${what} to Postgres team ${String(remote)}, which is not in the cache yet`,
+          { remoteTeamId: remote },
+        )
+      : new DataError(
+          'SYNC_FAILED',
+          `${what} to Postgres match ${String(remote)}, which is not in the cache`,
+          {
+            remoteMatchId: remote,
+          },
+        )
+  const cacheId = (table: 'teams' | 'matches', remote: unknown, what: string): number => {
+    const id = (table === 'teams' ? localTeam : localMatch).get(remote)
+    if (id === undefined) throw missing(table, remote, what)
     return id
   }
-  const teamId = (remote: unknown, what: string): number => {
-    const id = localTeam.get(remote)
-    if (id === undefined) {
-      throw new DataError(
-        'SYNC_FAILED',
-        `${what} refers to Postgres team ${String(remote)}, which is not in the cache yet`,
-        {
-          remoteTeamId: remote,
-        },
-      )
-    }
-    return id
+  const big = {
+    matches: bigTableLoader(db, BIG_TABLES.matches, { team: localTeam, match: localMatch, missing }),
+    odds: bigTableLoader(db, BIG_TABLES.odds, { team: localTeam, match: localMatch, missing }),
   }
   const s = {
     league: db.prepare(
@@ -241,14 +176,8 @@ function makeAppliers(db: Database.Database) {
        ON CONFLICT(league_code, alias) DO UPDATE SET remote_id = excluded.remote_id, team_id = excluded.team_id,
          source = excluded.source, updated_at = excluded.updated_at, deleted = excluded.deleted`,
     ),
-    matchByRemote: db.prepare(
-      `UPDATE matches SET league_code = ?, date = ?, home_team_id = ?, away_team_id = ?,
-         ${STAT_COLS.map((c) => `${c} = ?`).join(', ')}, neutral = ?, updated_at = ?, deleted = ? WHERE remote_id = ?`,
-    ),
-    matchAdopt: db.prepare(
-      `UPDATE matches SET remote_id = ?, ${STAT_COLS.map((c) => `${c} = ?`).join(', ')}, neutral = ?, updated_at = ?, deleted = ?
-        WHERE league_code = ? AND date = ? AND home_team_id = ? AND away_team_id = ? AND remote_id IS NULL`,
-    ),
+    matchByRemote: db.prepare(updateByKeySql(BIG_TABLES.matches, BY_REMOTE)),
+    matchAdopt: db.prepare(updateByKeySql(BIG_TABLES.matches, MATCH_NATURAL_KEY, 'remote_id IS NULL')),
     localOnlyMatches: db.prepare('SELECT EXISTS (SELECT 1 FROM matches WHERE remote_id IS NULL)').pluck(),
     // the same observation imported locally (same natural key) is adopted, never duplicated
     snapshot: db.prepare(
@@ -301,7 +230,7 @@ function makeAppliers(db: Database.Database) {
       s.teamInsert.run(r.id, r.name, r.country, r.ts, bool(r.deleted))
     },
     team_aliases: (r) => {
-      const team = teamId(r.team_id, `alias "${String(r.alias)}"`)
+      const team = cacheId('teams', r.team_id, `alias "${String(r.alias)}" refers`)
       const norm = normalizeTeamName(String(r.alias))
       if (
         s.aliasByRemote.run(team, r.league_code, r.alias, norm, r.source, r.ts, bool(r.deleted), r.id).changes
@@ -310,20 +239,21 @@ function makeAppliers(db: Database.Database) {
       s.aliasUpsert.run(r.id, team, r.league_code, r.alias, norm, r.source, r.ts, bool(r.deleted))
     },
     matches: (r) => {
+      const [names, v] = positional('matches', r)
       if (adoptable) {
-        const home = teamId(r.home_team_id, `match ${String(r.id)}`)
-        const away = teamId(r.away_team_id, `match ${String(r.id)}`)
-        const stats = STAT_COLS.map((c) => r[c])
-        const tail = [bool(r.neutral), r.ts, bool(r.deleted)]
-        if (s.matchByRemote.run(r.league_code, r.date, home, away, ...stats, ...tail, r.id).changes) return
-        if (s.matchAdopt.run(r.id, ...stats, ...tail, r.league_code, r.date, home, away).changes) return
+        const values = big.matches.bind(names, v)
+        if (s.matchByRemote.run(keyedValues(BIG_TABLES.matches, BY_REMOTE, values)).changes) return
+        if (s.matchAdopt.run(keyedValues(BIG_TABLES.matches, MATCH_NATURAL_KEY, values)).changes) return
       }
       // the upsert by Postgres id (an insert when it is new), one row on the bulk path: one column list
-      oneRow('matches', r)
+      big.matches.load(names, [v])
     },
-    odds: (r) => oneRow('odds', r),
+    odds: (r) => {
+      const [names, v] = positional('odds', r)
+      big.odds.load(names, [v])
+    },
     price_snapshots: (r) => {
-      const match = matchId(r.match_id, `price snapshot ${String(r.id)} refers`)
+      const match = cacheId('matches', r.match_id, `price snapshot ${String(r.id)} refers`)
       // observed_at in the local ISO form (milliseconds), so a snapshot imported on both sides is one key
       const observedAt = new Date(String(r.observed_at)).toISOString()
       s.snapshot.run(
@@ -370,89 +300,17 @@ function makeAppliers(db: Database.Database) {
     },
   }
 
-  /**
-   * The upserts of the two big tables, bound by position in multi-row statements: the whole first sync's
-   * matches (when no local-only match could be adopted) and odds, and, one row at a time, `apply`'s. One
-   * column list per table for both paths. Returns the tombstones seen.
-   */
-  const matchRows = batchedInsert(db, matchUpsertSql, MATCH_WIDTH)
-  const oddsRows = batchedInsert(db, oddsUpsertSql, 10)
-  const matchColumns = columnsOf([
-    'id',
-    'league_code',
-    'date',
-    'home_team_id',
-    'away_team_id',
-    'neutral',
-    'ts',
-    'deleted',
-    ...STAT_COLS,
-  ])
-  const oddsColumns = columnsOf([
-    'id',
-    'match_id',
-    'bookmaker',
-    'kind',
-    'home',
-    'draw',
-    'away',
-    'captured_at',
-    'ts',
-    'deleted',
-  ])
-  const bulk: Record<'matches' | 'odds', (names: string[], rows: unknown[][]) => number> = {
-    matches: (names, rows) => {
-      const [id, league, date, home, away, neutral, ts, del, ...stats] = matchColumns(names)
-      const insert = matchRows
-      let deleted = 0
-      for (const v of rows) {
-        insert.push(v[id])
-        insert.push(v[league])
-        insert.push(v[date])
-        insert.push(teamId(v[home], `match ${String(v[id])}`))
-        insert.push(teamId(v[away], `match ${String(v[id])}`))
-        for (const i of stats) insert.push(v[i])
-        insert.push(bool(v[neutral]))
-        insert.push(v[ts])
-        insert.push(bool(v[del]))
-        if (v[del]) deleted++
-      }
-      insert.flush()
-      return deleted
-    },
-    odds: (names, rows) => {
-      const [id, match, bookmaker, kind, home, draw, away, capturedAt, ts, del] = oddsColumns(names)
-      const insert = oddsRows
-      let deleted = 0
-      for (const v of rows) {
-        insert.push(v[id])
-        insert.push(matchId(v[match], `odds ${String(v[id])} refer`))
-        insert.push(v[bookmaker])
-        insert.push(v[kind])
-        insert.push(v[home])
-        insert.push(v[draw])
-        insert.push(v[away])
-        insert.push(v[capturedAt])
-        insert.push(v[ts])
-        insert.push(bool(v[del]))
-        if (v[del]) deleted++
-      }
-      insert.flush()
-      return deleted
-    },
-  }
-
-  /** One named row on the bulk path. */
-  const oneRow = (table: 'matches' | 'odds', r: Row): void => {
+  /** A named row (the row-by-row path's JSON) as the big tables' loaders take it: names, then values. */
+  const positional = (table: 'matches' | 'odds', r: Row): [string[], unknown[]] => {
     const names = (rowNames[table] ??= Object.keys(r))
     const values = new Array<unknown>(names.length)
     for (let i = 0; i < names.length; i++) values[i] = r[names[i]]
-    bulk[table](names, [values])
+    return [names, values]
   }
 
   /** Applies a whole table's COPY rows (positional, in `names` order); returns the tombstones seen. */
   const applyAll = (table: SyncTable, names: string[], rows: unknown[][]): number => {
-    if (table === 'odds' || (table === 'matches' && !adoptable)) return bulk[table](names, rows)
+    if (table === 'odds' || (table === 'matches' && !adoptable)) return big[table].load(names, rows)
     let deleted = 0
     for (const v of rows) {
       const r = {} as Row
