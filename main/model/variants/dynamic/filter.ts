@@ -157,6 +157,31 @@ function teamOnDay(
   return t
 }
 
+/** Writes a team's or the global 2×2 covariance [Var, Cov, Var] as the block (o, o) of the 6×6 Σ in `Z`. */
+function putBlock(Z: Float64Array, o: number, c: [number, number, number]): void {
+  Z[o * 6 + o] = c[0]
+  Z[o * 6 + o + 1] = Z[(o + 1) * 6 + o] = c[1]
+  Z[(o + 1) * 6 + o + 1] = c[2]
+}
+
+/** (K S⁻¹ Kᵀ)_{ij} for the 6×2 K = (K1, K2) and the symmetric S⁻¹ = [s¹¹, s¹², s²²]. */
+function gainCov(K1: Float64Array, K2: Float64Array, S: Float64Array, i: number, j: number): number {
+  return K1[i] * (S[0] * K1[j] + S[1] * K2[j]) + K2[i] * (S[1] * K1[j] + S[2] * K2[j])
+}
+
+/** Σ's kept block (o, o) after the update: c − (K S⁻¹ Kᵀ) on that block. */
+function downdateBlock(
+  c: [number, number, number],
+  o: number,
+  K1: Float64Array,
+  K2: Float64Array,
+  S: Float64Array,
+): void {
+  c[0] -= gainCov(K1, K2, S, o, o)
+  c[1] -= gainCov(K1, K2, S, o, o + 1)
+  c[2] -= gainCov(K1, K2, S, o + 1, o + 1)
+}
+
 /**
  * Continue `state` (mutated) through `matches` (date order). Throws MODEL_BAD_INPUT on a malformed row or a date
  * earlier than the previous one.
@@ -166,7 +191,13 @@ export function runFilter(state: FilterState, matches: readonly VariantMatch[]):
   const index = new Map<string, number>()
   for (let i = 0; i < state.teams.length; i++) index.set(state.teams[i].name, i)
   let lastDay = -Infinity
+  // the step's scratch (overwritten by every match): Σ (6×6), H's rows, K = Σ Hᵀ and S⁻¹ = [s¹¹, s¹², s²²]
   const Z = new Float64Array(36)
+  const H1 = Float64Array.of(1, 0, 0, 1, 1, 0)
+  const H2 = Float64Array.of(0, 1, 1, 0, 1, 0)
+  const K1 = new Float64Array(6)
+  const K2 = new Float64Array(6)
+  const S = new Float64Array(3)
   for (const m of matches) {
     const day = dayNumberOf(m.date)
     if (day < lastDay) {
@@ -212,19 +243,11 @@ export function runFilter(state: FilterState, matches: readonly VariantMatch[]):
     }
     // z = (a_h, d_h, a_a, d_a, c, γ); Σ block-diagonal.
     Z.fill(0)
-    const put = (o: number, c: [number, number, number]) => {
-      Z[o * 6 + o] = c[0]
-      Z[o * 6 + o + 1] = Z[(o + 1) * 6 + o] = c[1]
-      Z[(o + 1) * 6 + o + 1] = c[2]
-    }
-    put(0, h.cov)
-    put(2, a.cov)
-    put(4, state.globalCov)
-    const H1 = [1, 0, 0, 1, 1, home]
-    const H2 = [0, 1, 1, 0, 1, 0]
+    putBlock(Z, 0, h.cov)
+    putBlock(Z, 2, a.cov)
+    putBlock(Z, 4, state.globalCov)
+    H1[5] = home
     // K = Σ Hᵀ (6×2)
-    const K1 = new Float64Array(6)
-    const K2 = new Float64Array(6)
     for (let i = 0; i < 6; i++) {
       let s1 = 0
       let s2 = 0
@@ -245,31 +268,24 @@ export function runFilter(state: FilterState, matches: readonly VariantMatch[]):
       s22 += H2[j] * K2[j]
     }
     const det = s11 * s22 - s12 * s12
-    const i11 = s22 / det
-    const i12 = -s12 / det
-    const i22 = s11 / det
+    S[0] = s22 / det
+    S[1] = -s12 / det
+    S[2] = s11 / det
     const r1 = (x - lam) / lam
     const r2 = (y - mu) / mu
-    const v1 = i11 * r1 + i12 * r2
-    const v2 = i12 * r1 + i22 * r2
-    const dz = (i: number) => K1[i] * v1 + K2[i] * v2
+    const v1 = S[0] * r1 + S[1] * r2
+    const v2 = S[1] * r1 + S[2] * r2
+    // z ← z + K S⁻¹ r
+    h.attack += K1[0] * v1 + K2[0] * v2
+    h.defence += K1[1] * v1 + K2[1] * v2
+    a.attack += K1[2] * v1 + K2[2] * v2
+    a.defence += K1[3] * v1 + K2[3] * v2
+    state.intercept += K1[4] * v1 + K2[4] * v2
+    state.homeAdvantage += K1[5] * v1 + K2[5] * v2
     // Σ' = Σ − K S⁻¹ Kᵀ on the kept blocks.
-    const dcov = (i: number, j: number) =>
-      K1[i] * (i11 * K1[j] + i12 * K2[j]) + K2[i] * (i12 * K1[j] + i22 * K2[j])
-    const upd = (o: number, c: [number, number, number]) => {
-      c[0] -= dcov(o, o)
-      c[1] -= dcov(o, o + 1)
-      c[2] -= dcov(o + 1, o + 1)
-    }
-    h.attack += dz(0)
-    h.defence += dz(1)
-    a.attack += dz(2)
-    a.defence += dz(3)
-    state.intercept += dz(4)
-    state.homeAdvantage += dz(5)
-    upd(0, h.cov)
-    upd(2, a.cov)
-    upd(4, state.globalCov)
+    downdateBlock(h.cov, 0, K1, K2, S)
+    downdateBlock(a.cov, 2, K1, K2, S)
+    downdateBlock(state.globalCov, 4, K1, K2, S)
     h.matches++
     a.matches++
     state.processed++
