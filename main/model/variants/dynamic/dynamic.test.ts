@@ -11,6 +11,7 @@ import {
 import { ctxOf as contextOf, expectCode, medianMs, poissonDraw, readSeasons } from '../common/testing'
 import type { VariantFitContext, VariantMatch } from '../types'
 import { dynamicVariant, fitDynamic } from '.'
+import { hashMatch } from './filter'
 
 const dataDir = footballDataDir()
 
@@ -187,5 +188,32 @@ describe('dynamic fitInfo', () => {
       iterations: 0,
       converged: true,
     })
+  })
+})
+
+describe('the warm-start prefix hash', () => {
+  /** FNV-1a over the UTF-16 code units of a text (the definition hashMatch follows). */
+  const fnvOf = (h: number, text: string) => {
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
+    return h
+  }
+  const textOf = (m: VariantMatch) =>
+    `${m.date}|${m.home}|${m.away}|${m.homeGoals}|${m.awayGoals}|${m.neutral ? 1 : 0};`
+
+  it('is FNV-1a of the match text, for one-digit and other goal counts, venues and names', () => {
+    const rows: VariantMatch[] = [
+      { date: '2031-08-09', home: 'Alder', away: 'Birch', homeGoals: 0, awayGoals: 9 },
+      { date: '2031-08-10', home: 'Čedar Ürn', away: 'Dogwood', homeGoals: 12, awayGoals: 3, neutral: true },
+      { date: '2031-08-11', home: 'Elm', away: 'Fir', homeGoals: -0, awayGoals: 1.5 },
+      { date: '2031-08-12', home: 'Elm', away: 'Fir', homeGoals: Number.NaN, awayGoals: -1 },
+    ]
+    let h = 0x811c9dc5
+    let reference = 0x811c9dc5
+    for (const m of rows) {
+      h = hashMatch(h, m)
+      reference = fnvOf(reference, textOf(m))
+      expect(h).toBe(reference)
+    }
+    expect(hashMatch(0x811c9dc5, rows[0])).not.toBe(hashMatch(0x811c9dc5, { ...rows[0], awayGoals: 8 }))
   })
 })

@@ -119,14 +119,36 @@ export function copyState(s: FilterState): FilterState {
   }
 }
 
-/** FNV-1a over a match's identity and result, chained from `h`. */
-export function hashMatch(h: number, m: VariantMatch): number {
-  const s = `${m.date}|${m.home}|${m.away}|${m.homeGoals}|${m.awayGoals}|${m.neutral ? 1 : 0};`
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i)
-    h = Math.imul(h, 0x01000193) >>> 0
-  }
+/** FNV-1a of one UTF-16 code unit, chained from `h`. */
+function fnv(h: number, code: number): number {
+  return Math.imul(h ^ code, 0x01000193) >>> 0
+}
+
+/** FNV-1a over the code units of `value` as a template literal writes it, chained from `h`. */
+function fnvText(h: number, value: unknown): number {
+  // a goal count is one digit: its code unit, without making the string
+  if (typeof value === 'number' && value >= 0 && value <= 9 && Number.isInteger(value))
+    return fnv(h, 48 + value)
+  const s = typeof value === 'string' ? value : `${String(value)}`
+  for (let i = 0; i < s.length; i++) h = fnv(h, s.charCodeAt(i))
   return h
+}
+
+const BAR = 0x7c // '|'
+const SEMICOLON = 0x3b // ';'
+
+/**
+ * FNV-1a over a match's identity and result, chained from `h`: the code units of
+ * `${date}|${home}|${away}|${homeGoals}|${awayGoals}|${neutral ? 1 : 0};`, hashed piece by piece (the
+ * warm-start check hashes every processed match at every refit; building that text each time was most of it).
+ */
+export function hashMatch(h: number, m: VariantMatch): number {
+  h = fnv(fnvText(h, m.date), BAR)
+  h = fnv(fnvText(h, m.home), BAR)
+  h = fnv(fnvText(h, m.away), BAR)
+  h = fnv(fnvText(h, m.homeGoals), BAR)
+  h = fnv(fnvText(h, m.awayGoals), BAR)
+  return fnv(fnv(h, m.neutral ? 0x31 : 0x30), SEMICOLON)
 }
 
 /**
