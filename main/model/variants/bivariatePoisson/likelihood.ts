@@ -54,17 +54,22 @@ export function bpLogLikelihood(s: MatchGroups, theta: Float64Array, grad: Float
     const l1 = Math.exp(e1)
     const l2 = Math.exp(e2)
     const t = l3 / (l1 * l2)
-    const S = bpSum(x, y, t)
-    ll += w * (-(l1 + l2 + l3) + x * e1 + y * e2 - logFactorial(x) - logFactorial(y) + Math.log(S))
+    // t = 0 (λ₃ at its bound 0, where the fit stops on most leagues): every S(·, ·) below is exactly 1 (the sum's
+    // terms are all 0), so the same values without the sums; S = 1 also when a side scored 0, and log 1 = 0
+    const zero = t === 0
+    const S = zero ? 1 : bpSum(x, y, t)
+    const logS = S === 1 ? 0 : Math.log(S)
+    ll += w * (-(l1 + l2 + l3) + x * e1 + y * e2 - logFactorial(x) - logFactorial(y) + logS)
     if (grad) {
-      const d1 = w * (x === 0 ? -l1 : (x * bpSum(x - 1, y, t)) / S - l1)
-      const d2 = w * (y === 0 ? -l2 : (y * bpSum(x, y - 1, t)) / S - l2)
+      const d1 = w * (x === 0 ? -l1 : (x * (zero ? 1 : bpSum(x - 1, y, t))) / S - l1)
+      const d2 = w * (y === 0 ? -l2 : (y * (zero ? 1 : bpSum(x, y - 1, t))) / S - l2)
       grad[h] += d1
       grad[k + a] += d1
       if (!nu) grad[G] += d1
       grad[a] += d2
       grad[k + h] += d2
-      g3 += w * (x === 0 || y === 0 ? -1 : ((x * y) / (l1 * l2)) * (bpSum(x - 1, y - 1, t) / S) - 1)
+      g3 +=
+        w * (x === 0 || y === 0 ? -1 : ((x * y) / (l1 * l2)) * ((zero ? 1 : bpSum(x - 1, y - 1, t)) / S) - 1)
     }
   }
   if (grad) grad[L3] = g3
