@@ -34,21 +34,11 @@ function bracket(m: number, phi: number): number {
 }
 
 /**
- * log NB(x; m, φ) and its derivatives in log m and φ, written into `out` = [value, d/dlog m, d/dφ].
- * Exported for the tests.
+ * log NB(x; m, φ) and its derivatives in log m and φ, written into `out` = [value, d/dlog m, d/dφ]. Exact at φ = 0
+ * too, where every log1p(φ(j − m)/q) is log1p(±0) = ±0 and q = 1 + φj = 1: nbLogLikelihood's φ = 0 branch is
+ * these formulas with those terms left out (the same values bit for bit, tested). Exported for the tests.
  */
 export function logNegBinom(x: number, m: number, phi: number, out: Float64Array): void {
-  if (phi === 0 && m < Infinity) {
-    // φ = 0, where fits on under-dispersed goals stop (almost every evaluation of a walk-forward, #23): the
-    // general formulas below with every log1p(φ(j − m)/q) = log1p(±0) = ±0 and q = 1 + φj = 1 left out, so the
-    // same values bit for bit without a log1p per goal
-    let dphi = -bracket(m, phi)
-    for (let j = 0; j < x; j++) dphi -= m - j
-    out[0] = -logFactorial(x) + (x > 0 ? x * Math.log(m) : 0) - m
-    out[1] = x - m
-    out[2] = dphi
-    return
-  }
   const q = 1 + phi * m
   let v = -logFactorial(x) + (x > 0 ? x * Math.log(m) : 0) - (phi === 0 ? m : Math.log1p(phi * m) / phi)
   let dphi = -bracket(m, phi)
@@ -88,14 +78,34 @@ export function nbLogLikelihood(s: MatchGroups, theta: Float64Array, grad: Float
     const lam = Math.exp(theta[h] + theta[k + a] + (nu ? 0 : gamma))
     const mu = Math.exp(theta[a] + theta[k + h])
     if (!(1 - lam * mu * rho > 0 && 1 + lam * rho > 0 && 1 + mu * rho > 0)) return -Infinity
-    logNegBinom(x, lam, phi, nb)
-    let l = nb[0]
-    let g1 = nb[1]
-    let dphi = nb[2]
-    logNegBinom(y, mu, phi, nb)
-    l += nb[0]
-    let g2 = nb[1]
-    dphi += nb[2]
+    let l: number
+    let g1: number
+    let g2: number
+    let dphi: number
+    if (phi === 0 && lam < Infinity && mu < Infinity) {
+      // φ = 0, where fits on under-dispersed goals stop (almost every evaluation of a walk-forward, #23): logNegBinom's
+      // formulas for both sides with the log1p(±0) = ±0 terms and the factors 1 + φ·j = 1 left out, and
+      // bracket(m, 0) = −m²/2, so the same values bit for bit without two calls and a log1p per goal
+      // (at φ = 0, −[u/(1+u) − log1p u]/φ² is bracket's series at u = 0: m²·(−1/2), negated)
+      let dx = -(lam * lam * -0.5)
+      for (let j = 0; j < x; j++) dx -= lam - j
+      let dy = -(mu * mu * -0.5)
+      for (let j = 0; j < y; j++) dy -= mu - j
+      l = -logFactorial(x) + (x > 0 ? x * Math.log(lam) : 0) - lam
+      l += -logFactorial(y) + (y > 0 ? y * Math.log(mu) : 0) - mu
+      g1 = x - lam
+      g2 = y - mu
+      dphi = dx + dy
+    } else {
+      logNegBinom(x, lam, phi, nb)
+      l = nb[0]
+      g1 = nb[1]
+      dphi = nb[2]
+      logNegBinom(y, mu, phi, nb)
+      l += nb[0]
+      g2 = nb[1]
+      dphi += nb[2]
+    }
     let gr = 0
     if (x <= 1 && y <= 1) {
       if (x === 0 && y === 0) {
