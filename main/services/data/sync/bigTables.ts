@@ -54,7 +54,8 @@ const BOOK_KEEPING: SyncedColumn[] = [
   { column: 'deleted', field: 'deleted', as: 'bool' },
 ]
 
-const TS = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+/** A Postgres timestamptz column as the cache's UTC text (ISO 8601, microseconds, `Z`). */
+export const utcText = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 
 export interface BigTableSpec {
   table: 'matches' | 'odds'
@@ -91,7 +92,7 @@ export const BIG_TABLES: Record<'matches' | 'odds', BigTableSpec> = {
       { column: 'home', field: 'home' },
       { column: 'draw', field: 'draw' },
       { column: 'away', field: 'away' },
-      { column: 'captured_at', field: 'captured_at', select: `${TS('captured_at')} AS captured_at` },
+      { column: 'captured_at', field: 'captured_at', select: `${utcText('captured_at')} AS captured_at` },
       ...BOOK_KEEPING,
     ],
     // a locally imported copy of the same price (same natural key) is taken over, never duplicated

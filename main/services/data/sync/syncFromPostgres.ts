@@ -24,7 +24,14 @@ import { connectPostgres, redactUrl } from '../postgres/pgConnection'
 import { normalizeTeamName } from '../teams/index'
 import { deferIndexes, restoreDeferredIndexes } from '../db/deferredIndexes'
 import { packMatchOdds } from '../db/packMatchOdds'
-import { BIG_TABLES, bigTableLoader, keyedValues, selectColumns, updateByKeySql } from './bigTables'
+import {
+  BIG_TABLES,
+  bigTableLoader,
+  keyedValues,
+  selectColumns,
+  updateByKeySql,
+  utcText as TS,
+} from './bigTables'
 import { pullAllAtOnce } from './firstSync'
 import { pushOutbox } from './pushOutbox'
 import { remoteIdLookup } from './remoteIds'
@@ -80,8 +87,6 @@ export interface SyncResult {
 }
 
 const DEFER_INDEXES_ABOVE = 20_000
-
-const TS = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 
 const SELECTS: Record<SyncTable, { cols: string; key: string }> = {
   leagues: { cols: 'id, code, name, country, tier, deleted', key: 'id' },
