@@ -35,6 +35,20 @@ function cache() {
   return { db, ids, matches }
 }
 
+/** The fields of an odds COPY row, in the order of the SELECT (ts last, as the reader adds it). */
+const ODDS_NAMES = [
+  'id',
+  'match_id',
+  'bookmaker',
+  'kind',
+  'home',
+  'draw',
+  'away',
+  'captured_at',
+  'deleted',
+  'ts',
+]
+
 /** A positional COPY row of the matches SELECT (fields in `names` order), stats left NULL. */
 function matchRow(names: string[], values: Record<string, unknown>): unknown[] {
   return names.map((n) => values[n] ?? null)
@@ -129,18 +143,6 @@ describe('the big tables, each described once', () => {
     for (const m of got) matches.set(m.remote_id, m.id)
 
     // an odds row taken over by the natural key: the second load updates it instead of adding a row
-    const oddsNames = [
-      'id',
-      'match_id',
-      'bookmaker',
-      'kind',
-      'home',
-      'draw',
-      'away',
-      'captured_at',
-      'deleted',
-      'ts',
-    ]
     const loadOdds = bigTableLoader(db, O, ids)
     const odds = (id: number, home: number) => [
       id,
@@ -154,27 +156,15 @@ describe('the big tables, each described once', () => {
       false,
       base.ts,
     ]
-    loadOdds.load(oddsNames, [odds(9001, 1.8)])
-    loadOdds.load(oddsNames, [odds(9002, 1.9)])
+    loadOdds.load(ODDS_NAMES, [odds(9001, 1.8)])
+    loadOdds.load(ODDS_NAMES, [odds(9002, 1.9)])
     expect(db.prepare('SELECT remote_id, home FROM odds').all()).toEqual([{ remote_id: 9002, home: 1.9 }])
   })
 
   it('name the row and the reference the cache cannot resolve, and load nothing of it', () => {
     const { db, ids } = cache()
-    const oddsNames = [
-      'id',
-      'match_id',
-      'bookmaker',
-      'kind',
-      'home',
-      'draw',
-      'away',
-      'captured_at',
-      'deleted',
-      'ts',
-    ]
     const row = [12, 99, 'B1', 'pre-match', 1.8, 3.4, 4.2, null, false, '2031-09-01T00:00:00.000Z']
-    expect(() => bigTableLoader(db, O, ids).load(oddsNames, [row])).toThrow('odds 12 refer to matches 99')
+    expect(() => bigTableLoader(db, O, ids).load(ODDS_NAMES, [row])).toThrow('odds 12 refer to matches 99')
     const names = [
       'id',
       'league_code',
