@@ -120,7 +120,7 @@ function newest(names: string[], rows: unknown[][]): { ts: string; id: number } 
  * row), then marks every match with odds stale at once for packMatchOdds. Inside the caller's
  * transaction, so a rollback brings the triggers back with everything else.
  */
-function withoutOddsTriggers(db: Database.Database, when: boolean, load: () => void): void {
+export function withoutOddsTriggers(db: Database.Database, when: boolean, load: () => void): void {
   if (!when) return load()
   const triggers = db
     .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'odds'")
