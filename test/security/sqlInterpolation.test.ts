@@ -80,18 +80,25 @@ const ALLOW: Record<string, Allowed[]> = {
   'main/services/data/sync/pushOutbox.ts': [[/^TS\('[a-z_]+'\)$/, 'to_char() around a literal column name']],
   'main/services/data/sync/syncFromPostgres.ts': [
     [/^(table|key|cols)$/, 'table / key / column names from the constant SYNC_TABLES and SELECTS'],
-    [/^STAT_COLS(\.map\(.*\))?\.join\(', '\)$/, 'column names / ? placeholders from the constant STAT_COLS'],
-    [/^c$/, 'inside STAT_COLS.map((c) => …): a constant column name'],
     [/^TS\(.*\)$/, 'to_char() around a literal column name or a constant expression'],
     [/^SELECTS\[table\]\.(cols|key)$/, 'the constant column list / key of a table in SYNC_TABLES'],
-    [
-      /^valuesList\(rows, (MATCH_WIDTH|10)\)$/,
-      'a VALUES list of ? placeholders (a row count and a constant width)',
-    ],
     [
       /^horizon$/,
       "COPY takes no bind parameters: the server's own clock reading as ISO text, regex-checked (digits, T, :, ., Z, -) just above",
     ],
+  ],
+  'main/services/data/sync/bigTables.ts': [
+    [/^spec\.table$/, "'matches' or 'odds' (BigTableSpec's type; the constant BIG_TABLES)"],
+    [/^spec\.columns\.map\(\(c\) => c\.column\)\.join\(', '\)$/, 'the constant column names of BIG_TABLES'],
+    [/^spec\.conflict\.join\(', '\)$/, 'the constant conflict columns of BIG_TABLES'],
+    [
+      /^valuesList\(rows, spec\.columns\.length\)$/,
+      'a VALUES list of ? placeholders (a row count and a constant width)',
+    ],
+    [/^assignments\(spec, .*\)$/, "'c = excluded.c' or 'c = ?' for each constant column of BIG_TABLES"],
+    [/^c$/, 'inside key.map((c) => …): a key checked just above to be one of the constant columns'],
+    [/^where$/, "'c = ?' for each of those keys"],
+    [/^opts\.localOnly \? ' AND remote_id IS NULL' : ''$/, 'one of two fixed fragments'],
   ],
   'main/services/data/sync/copyText.ts': [
     [

@@ -80,11 +80,12 @@ describe('the big tables, each described once', () => {
 
   it('update by a key with the values reordered to match: the SET columns, then the key', () => {
     const key = ['league_code', 'date', 'home_team_id', 'away_team_id']
-    const sql = updateByKeySql(M, key, 'remote_id IS NULL')
+    const sql = updateByKeySql(M, key, { localOnly: true })
     expect(sql).toMatch(/^UPDATE matches SET remote_id = \?, season = \?/)
     expect(sql).toMatch(
       /WHERE league_code = \? AND date = \? AND home_team_id = \? AND away_team_id = \? AND remote_id IS NULL$/,
     )
+    expect(() => updateByKeySql(M, ['remote_id; DROP TABLE matches'])).toThrow(/is not a column of matches/)
     const values = M.columns.map((c) => c.column)
     const bound = keyedValues(M, key, values)
     expect(bound.slice(-4)).toEqual(key)

@@ -125,12 +125,21 @@ export function upsertSql(spec: BigTableSpec, rows: number): string {
 }
 
 /**
- * `UPDATE … SET <every column but key> = ? WHERE <key> = ?[ AND <also>]`; bind with {@link keyedValues}.
- * By Postgres id (key `remote_id`), or adopting a local-only row by natural key.
+ * `UPDATE … SET <every column but key> = ? WHERE <key> = ?`; bind with {@link keyedValues}. By Postgres id (key
+ * `remote_id`), or, `localOnly`, adopting a row the laptop imported itself (`remote_id IS NULL`) by its natural
+ * key. Every key is one of the spec's columns (checked), so the text holds the spec's names only.
  */
-export function updateByKeySql(spec: BigTableSpec, key: readonly string[], also = ''): string {
+export function updateByKeySql(
+  spec: BigTableSpec,
+  key: readonly string[],
+  opts: { localOnly?: boolean } = {},
+): string {
+  for (const c of key) {
+    if (!spec.columns.some((s) => s.column === c))
+      throw new Error(`sync: ${c} is not a column of ${spec.table}`)
+  }
   const where = key.map((c) => `${c} = ?`).join(' AND ')
-  return `UPDATE ${spec.table} SET ${assignments(spec, key, () => '?')} WHERE ${where}${also ? ` AND ${also}` : ''}`
+  return `UPDATE ${spec.table} SET ${assignments(spec, key, () => '?')} WHERE ${where}${opts.localOnly ? ' AND remote_id IS NULL' : ''}`
 }
 
 /** A row's bound values (spec order) reordered for {@link updateByKeySql}: the SET columns, then the key. */

@@ -182,7 +182,7 @@ function makeAppliers(db: Database.Database) {
          source = excluded.source, updated_at = excluded.updated_at, deleted = excluded.deleted`,
     ),
     matchByRemote: db.prepare(updateByKeySql(BIG_TABLES.matches, BY_REMOTE)),
-    matchAdopt: db.prepare(updateByKeySql(BIG_TABLES.matches, MATCH_NATURAL_KEY, 'remote_id IS NULL')),
+    matchAdopt: db.prepare(updateByKeySql(BIG_TABLES.matches, MATCH_NATURAL_KEY, { localOnly: true })),
     localOnlyMatches: db.prepare('SELECT EXISTS (SELECT 1 FROM matches WHERE remote_id IS NULL)').pluck(),
     // the same observation imported locally (same natural key) is adopted, never duplicated
     snapshot: db.prepare(
