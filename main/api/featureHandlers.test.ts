@@ -238,8 +238,8 @@ describeWithService('redis', 'features.* on the real Redis', (url) => {
   beforeAll(async () => {
     home = simulatedHome('scoreline-features-redis-')
     raw = new Redis(url)
-    // The pipeline runs without Redis (its own feature store would use the default key prefix on the
-    // shared Redis) and writes the local store; the champion it promotes is then read back from tracking.
+    // The pipeline runs without Redis and writes the local store; the champion it promotes is then read
+    // back from tracking, and the rebuild below writes Redis under this run's prefix.
     local = createScoreline({ shell: 'cli', env: { SCORELINE_HOME: home }, featureKeyPrefix: keyPrefix })
     await trainE0(caller(() => local).call)
   }, 120_000)

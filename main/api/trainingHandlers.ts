@@ -35,6 +35,8 @@ export function createTrainingDeps(input: {
   poolSize?: number
   /** The stored defaults (margin, blend, calibration, promotion margin), read at the start of every run. */
   pipelineSettings?: () => Partial<PipelineSettings>
+  /** The instance's Redis feature key prefix (tests use one per run), the same the feature handlers use. */
+  featureKeyPrefix?: string
 }): TrainingHandlerDeps & { close(): Promise<void> } {
   const { events } = input
   const training = createTrainingService({
@@ -60,7 +62,11 @@ export function createTrainingDeps(input: {
       )
     },
     openFeatures: () =>
-      createFeatureStore({ redisUrl: input.config().redisUrl, localDbPath: input.paths.featuresDb }),
+      createFeatureStore({
+        redisUrl: input.config().redisUrl,
+        localDbPath: input.paths.featuresDb,
+        keyPrefix: input.featureKeyPrefix,
+      }),
     onEvent: (e) => {
       if (e.type === 'progress') {
         const { type: _type, ...payload } = e

@@ -30,7 +30,7 @@ export interface ScorelineOptions {
   terminalLogs?: boolean
   /** The training worker entry; the Electron build passes its bundled `modelWorker?modulePath`. */
   trainingWorkerUrl?: string
-  /** Redis key prefix of the feature store the `features.*` procedures read (tests: one per run). */
+  /** Redis key prefix of the feature store: what the pipeline writes and the `features.*` procedures read (tests: one per run). */
   featureKeyPrefix?: string
 }
 
@@ -107,6 +107,7 @@ export function createScoreline(options: ScorelineOptions): Scoreline {
       calibration: config.modelling.calibration,
       promotionMargin: config.modelling.promotionMargin,
     }),
+    featureKeyPrefix: options.featureKeyPrefix,
   })
   // The weekly schedule runs in the desktop app only (a missed week runs once at start).
   if (options.shell === 'electron') training.scheduler.start()

@@ -192,6 +192,19 @@ describe('secrets never written in clear after a day of use', () => {
         .catch(() => undefined)
       await removeByPrefix(mlflow, EXPERIMENT_PREFIX)
     }
+    // the feature keys the day wrote under this run's prefix (the pipeline's rebuild included)
+    const redisUrl = serviceUrl('redis')
+    if (redisUrl) {
+      const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
+      try {
+        await redis.connect()
+        const keys = await redis.keys(`scoreline-secrets-${tag}:*`)
+        if (keys.length) await redis.del(...keys)
+        expect(await redis.keys(`scoreline-secrets-${tag}:*`)).toEqual([])
+      } finally {
+        redis.disconnect()
+      }
+    }
     for (const dir of [home, exportDir, csvDir]) if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
