@@ -8,6 +8,8 @@
  * - with SCORELINE_TEST_MLFLOW_URI, guards the shared MLflow server (#21): after the suites it fails the
  *   run, naming them, on a production-named model created or changed, a run started since setup and left
  *   RUNNING, or a team experiment (`dixon_coles_poisson`, …) created or written into since setup.
+ * - with SCORELINE_TEST_REDIS_URL, guards the shared Redis the same way: a key created by the suites and left
+ *   behind (above all under the production feature prefix `scoreline:fs:`) fails the run, naming its prefix.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -15,6 +17,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { guardProductionModels } from './mlflowHygiene'
 import { guardLeftovers } from './mlflowLeftovers'
+import { guardRedisKeys } from './redisHygiene'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const APP_ENTRY_POINTS = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']
@@ -25,12 +28,20 @@ const shared = globalThis as {
   scorelineSetup?: Promise<void>
   scorelineMlflowGuard?: Promise<() => Promise<void>>
   scorelineLeftoversGuard?: Promise<() => Promise<void>>
+  scorelineRedisGuard?: Promise<() => Promise<void>>
   scorelineMlflowChecked?: Promise<void>
 }
 
-/** After every suite: nothing production-named written, no run left RUNNING (#21); both checks always run. */
+/**
+ * After every suite: nothing production-named written, no run left RUNNING (#21), no Redis key left behind;
+ * every check always runs.
+ */
 export async function teardown(): Promise<void> {
-  const checks = await Promise.all([shared.scorelineMlflowGuard, shared.scorelineLeftoversGuard])
+  const checks = await Promise.all([
+    shared.scorelineMlflowGuard,
+    shared.scorelineLeftoversGuard,
+    shared.scorelineRedisGuard,
+  ])
   shared.scorelineMlflowChecked ??= (async () => {
     const failed: string[] = []
     for (const check of checks) await check?.().catch((error: Error) => failed.push(error.message))
@@ -46,7 +57,8 @@ export default async function setup(): Promise<() => Promise<void>> {
   const mlflowUri = process.env.SCORELINE_TEST_MLFLOW_URI?.trim()
   shared.scorelineMlflowGuard ??= guardProductionModels(mlflowUri)
   shared.scorelineLeftoversGuard ??= guardLeftovers(mlflowUri)
-  await Promise.all([shared.scorelineMlflowGuard, shared.scorelineLeftoversGuard])
+  shared.scorelineRedisGuard ??= guardRedisKeys(process.env.SCORELINE_TEST_REDIS_URL?.trim())
+  await Promise.all([shared.scorelineMlflowGuard, shared.scorelineLeftoversGuard, shared.scorelineRedisGuard])
   shared.scorelineSetup ??= (async () => {
     // @ts-expect-error: a plain ES module without types (the build script)
     const { ensureCliBuild } = (await import('../../scripts/build-cli.mjs')) as {
