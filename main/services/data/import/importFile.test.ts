@@ -1,14 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { footballDataDir, SHARED_DATA_SKIP_REASON } from '../../../../test/support/sharedData'
 import { openMemoryDatabase } from '../db/index'
 import { addTeamAlias } from '../teams/index'
-import { SMALL_SEASON_HEADER, writeSmallSeasonCsv } from '../testing/smallSeasonCsv'
 import { importFile, importFileContents } from './importFile'
 
-const small = writeSmallSeasonCsv()
-const HEADER = SMALL_SEASON_HEADER
+const dataDir = footballDataDir()
 
 function count(db: ReturnType<typeof openMemoryDatabase>, table: string): number {
   return db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number
@@ -23,98 +22,181 @@ function caught(fn: () => unknown): Error & { code?: string; details?: Record<st
   throw new Error('expected an error')
 }
 
-describe('importFile (SQLite)', () => {
-  it('imports a file, and a second import of the same file changes nothing', async () => {
-    const db = openMemoryDatabase()
-    const first = await importFile(db, small)
-    expect(first).toMatchObject({
-      file: 'E0_small.csv',
-      league: 'E0',
-      season: '2030-31',
-      rows: 3,
-      matches: { inserted: 3, updated: 0, unchanged: 0, rejected: 0 },
-      odds: { inserted: 6, updated: 0, unchanged: 0 },
+/**
+ * A real season file read from ../shared in place (E0 2023-24, never copied into the repo), as cells: the
+ * importer's tests take its first rows, and the later or broken rows they need are these rows edited cell by cell.
+ */
+function realSeason() {
+  const text = readFileSync(path.join(dataDir as string, 'E0', 'E0_2023-24.csv'), 'latin1')
+  const [header, ...rows] = text
+    .split(/\r?\n/)
+    .filter((l) => l !== '')
+    .map((l) => l.split(','))
+  const at = (name: string) => {
+    const i = header.indexOf(name)
+    if (i < 0) throw new Error(`E0_2023-24.csv has no ${name} column`)
+    return i
+  }
+  return {
+    rows,
+    cell: (row: readonly string[], name: string) => row[at(name)],
+    /** `row` with the named cells replaced. */
+    edit: (row: readonly string[], cells: Record<string, string>) => {
+      const out = [...row]
+      for (const [name, value] of Object.entries(cells)) out[at(name)] = value
+      return out
+    },
+    csv: (lines: readonly (readonly string[])[]) =>
+      [header, ...lines].map((l) => l.join(',')).join('\n') + '\n',
+  }
+}
+
+/** What the suite sees without ../shared: it is skipped, so none of these is called. */
+const SKIPPED: ReturnType<typeof realSeason> = {
+  rows: [],
+  cell: () => '',
+  edit: (row) => [...row],
+  csv: () => '',
+}
+
+/** dd/mm/yyyy → yyyy-mm-dd. */
+const isoOf = (date: string) => date.split('/').reverse().join('-')
+
+describe.skipIf(!dataDir)(
+  `importFile (SQLite), on the first rows of a real season${dataDir ? '' : ` (skipped: ${SHARED_DATA_SKIP_REASON})`}`,
+  () => {
+    // collected (not run) without ../shared too: read the file only where it is there
+    const { rows, cell, edit, csv } = dataDir ? realSeason() : SKIPPED
+    const first = () => rows.slice(0, 3)
+    /** The first three matches of the season as a file `E0_small.csv`, written in a fresh folder (latin1, as read). */
+    const small = () => {
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'scoreline-small-season-')), 'E0_small.csv')
+      writeFileSync(file, csv(first()), 'latin1')
+      return file
+    }
+    const teamsOf = (lines: readonly (readonly string[])[]) =>
+      new Set(lines.flatMap((r) => [cell(r, 'HomeTeam'), cell(r, 'AwayTeam')]))
+
+    it('imports a file, and a second import of the same file changes nothing', async () => {
+      const db = openMemoryDatabase()
+      const file = small()
+      const imported = await importFile(db, file)
+      expect(imported).toMatchObject({
+        file: 'E0_small.csv',
+        league: 'E0',
+        season: '2023-24',
+        rows: 3,
+        matches: { inserted: 3, updated: 0, unchanged: 0, rejected: 0 },
+        odds: { updated: 0, unchanged: 0 },
+      })
+      const odds = imported.odds.inserted
+      expect(odds).toBeGreaterThan(3)
+      expect(imported.teamsCreated).toHaveLength(teamsOf(first()).size)
+      const snapshot = db.prepare('SELECT * FROM matches ORDER BY id').all()
+      const second = await importFile(db, file)
+      expect(second.matches).toEqual({ inserted: 0, updated: 0, unchanged: 3, rejected: 0 })
+      expect(second.odds).toEqual({ inserted: 0, updated: 0, unchanged: odds })
+      expect(second.teamsCreated).toEqual([])
+      expect(db.prepare('SELECT * FROM matches ORDER BY id').all()).toEqual(snapshot)
+      // every cell of one row lands in its column
+      const row = first()[1]
+      const m = db
+        .prepare(
+          `SELECT m.*, h.name AS home, a.name AS away FROM matches m JOIN teams h ON h.id = m.home_team_id
+           JOIN teams a ON a.id = m.away_team_id WHERE h.name = ?`,
+        )
+        .get(cell(row, 'HomeTeam')) as Record<string, unknown>
+      expect(m).toMatchObject({
+        league_code: 'E0',
+        season: '2023-24',
+        date: isoOf(cell(row, 'Date')),
+        away: cell(row, 'AwayTeam'),
+        home_goals: Number(cell(row, 'FTHG')),
+        away_goals: Number(cell(row, 'FTAG')),
+        ht_home_goals: Number(cell(row, 'HTHG')),
+        home_shots: Number(cell(row, 'HS')),
+        away_shots_on_target: Number(cell(row, 'AST')),
+        status: 'played',
+        source: 'football-data:E0_small.csv',
+      })
+      const dates = first()
+        .map((r) => isoOf(cell(r, 'Date')))
+        .sort()
+      const seasons = db.prepare('SELECT start_date, end_date FROM seasons').get()
+      expect(seasons).toEqual({ start_date: dates[0], end_date: dates[2] })
     })
-    expect(first.teamsCreated).toHaveLength(6)
-    const snapshot = db.prepare('SELECT * FROM matches ORDER BY id').all()
-    const second = await importFile(db, small)
-    expect(second.matches).toEqual({ inserted: 0, updated: 0, unchanged: 3, rejected: 0 })
-    expect(second.odds).toEqual({ inserted: 0, updated: 0, unchanged: 6 })
-    expect(second.teamsCreated).toEqual([])
-    expect(db.prepare('SELECT * FROM matches ORDER BY id').all()).toEqual(snapshot)
-    const m = db
-      .prepare(
-        `SELECT m.*, h.name AS home, a.name AS away FROM matches m JOIN teams h ON h.id = m.home_team_id
-         JOIN teams a ON a.id = m.away_team_id WHERE h.name = 'Harbourside'`,
-      )
-      .get() as Record<string, unknown>
-    expect(m).toMatchObject({
-      league_code: 'E0',
-      season: '2030-31',
-      date: '2030-08-10',
-      away: "Kingsbr'k Rovers",
-      home_goals: 2,
-      away_goals: 1,
-      ht_home_goals: 2,
-      home_shots: 15,
-      away_shots_on_target: 2,
-      status: 'played',
-      source: 'football-data:E0_small.csv',
+
+    it('updates exactly the rows a corrected file changes', async () => {
+      const db = openMemoryDatabase()
+      const odds = (await importFile(db, small())).odds.inserted
+      const [a, b, c] = first()
+      const away = Number(cell(c, 'FTAG')) + 1
+      const home = Number(cell(c, 'FTHG'))
+      const corrected = [
+        a,
+        edit(b, { B365H: (Number(cell(b, 'B365H')) + 0.05).toFixed(2) }),
+        edit(c, { FTAG: String(away), FTR: home > away ? 'H' : home < away ? 'A' : 'D' }),
+      ]
+      const r = importFileContents(db, csv(corrected), 'E0_small.csv')
+      expect(r.matches).toEqual({ inserted: 0, updated: 1, unchanged: 2, rejected: 0 })
+      expect(r.odds).toEqual({ inserted: 0, updated: 1, unchanged: odds - 1 })
+      const stored = db
+        .prepare('SELECT m.away_goals FROM matches m JOIN teams h ON h.id = m.home_team_id WHERE h.name = ?')
+        .pluck()
+        .get(cell(c, 'HomeTeam'))
+      expect(stored).toBe(away)
     })
-    const seasons = db.prepare('SELECT start_date, end_date FROM seasons').get()
-    expect(seasons).toEqual({ start_date: '2030-08-10', end_date: '2030-08-11' })
-  })
 
-  it('updates exactly the rows a corrected file changes', async () => {
-    const db = openMemoryDatabase()
-    await importFile(db, small)
-    const corrected = readFileSync(small, 'utf8')
-      .replace('Northgate,Westfield,2,2,D', 'Northgate,Westfield,2,3,A')
-      .replace('2.5,3.3,2.85', '2.55,3.3,2.85')
-    const r = importFileContents(db, corrected, 'E0_small.csv')
-    expect(r.matches).toEqual({ inserted: 0, updated: 1, unchanged: 2, rejected: 0 })
-    expect(r.odds).toEqual({ inserted: 0, updated: 1, unchanged: 5 })
-    expect(db.prepare("SELECT away_goals FROM matches WHERE date = '2030-08-11'").pluck().get()).toBe(3)
-  })
+    it('imports nothing from a malformed file and names file, line and field', () => {
+      const db = openMemoryDatabase()
+      const [a, b] = first()
+      const error = caught(() => importFileContents(db, csv([a, edit(b, { FTHG: 'x' })]), 'E0_bad.csv'))
+      expect(error.code).toBe('CSV_PARSE')
+      expect(error.message).toContain('E0_bad.csv:3')
+      expect(error.message).toContain('FTHG')
+      for (const t of ['leagues', 'seasons', 'teams', 'matches', 'odds']) expect(count(db, t)).toBe(0)
+    })
 
-  it('imports nothing from a malformed file and names file, line and field', () => {
-    const db = openMemoryDatabase()
-    const bad = `${HEADER}\nE0,10/08/2030,Harbourside,Oakham,2,1,H,2,0,H,15,6,8,2,1.25,6.5,11,1.22,7,13\nE0,11/08/2030,Lakeside,Hillcrest,x,1,H,2,0,H,15,6,8,2,1.25,6.5,11,1.22,7,13\n`
-    const error = caught(() => importFileContents(db, bad, 'E0_bad.csv'))
-    expect(error.code).toBe('CSV_PARSE')
-    expect(error.message).toContain('E0_bad.csv:3')
-    expect(error.message).toContain('FTHG')
-    for (const t of ['leagues', 'seasons', 'teams', 'matches', 'odds']) expect(count(db, t)).toBe(0)
-  })
+    it('refuses a look-alike team name (nothing imported) until an alias is added', async () => {
+      const db = openMemoryDatabase()
+      await importFile(db, small())
+      // the return fixture of the first rows' second match, its away side spelt out in full
+      const b = first()[1]
+      const known = cell(b, 'AwayTeam') // Nott'm Forest, as football-data spells it
+      const lookAlike = 'Nottingham Forest'
+      const later = csv([edit(b, { Date: '19/08/2023', HomeTeam: lookAlike, AwayTeam: cell(b, 'HomeTeam') })])
+      const error = caught(() => importFileContents(db, later, 'E0_later.csv'))
+      expect(error.code).toBe('UNKNOWN_TEAM')
+      expect(error.message).toContain('E0_later.csv:2')
+      expect(error.message).toContain(known)
+      expect(count(db, 'matches')).toBe(3)
+      expect(db.prepare('SELECT name FROM unresolved_names').pluck().all()).toEqual([lookAlike])
 
-  it('refuses a look-alike team name (nothing imported) until an alias is added', async () => {
-    const db = openMemoryDatabase()
-    await importFile(db, small)
-    const later = `${HEADER}\nE0,17/08/2030,Kingsbrook Rovers,Harbourside,0,2,A,0,1,A,5,12,1,6,7,4.5,1.4,7.5,4.6,1.38\n`
-    const error = caught(() => importFileContents(db, later, 'E0_later.csv'))
-    expect(error.code).toBe('UNKNOWN_TEAM')
-    expect(error.message).toContain('E0_later.csv:2')
-    expect(error.message).toContain("Kingsbr'k Rovers")
-    expect(count(db, 'matches')).toBe(3)
-    expect(db.prepare('SELECT name FROM unresolved_names').pluck().all()).toEqual(['Kingsbrook Rovers'])
+      addTeamAlias(db, { team: known, alias: lookAlike, league: 'E0' })
+      const ok = importFileContents(db, later, 'E0_later.csv')
+      expect(ok.matches.inserted).toBe(1)
+      expect(ok.teamsCreated).toEqual([])
+      expect(count(db, 'unresolved_names')).toBe(0)
+    })
 
-    addTeamAlias(db, { team: "Kingsbr'k Rovers", alias: 'Kingsbrook Rovers', league: 'E0' })
-    const ok = importFileContents(db, later, 'E0_later.csv')
-    expect(ok.matches.inserted).toBe(1)
-    expect(ok.teamsCreated).toEqual([])
-    expect(count(db, 'unresolved_names')).toBe(0)
-  })
+    it('resolves normalised spellings, records them as aliases, and creates true newcomers', async () => {
+      const db = openMemoryDatabase()
+      await importFile(db, small())
+      const known = teamsOf(first())
+      // a later match of a side not in the first rows, against a first-rows side written with "FC"
+      const row = rows
+        .slice(3)
+        .find((r) => !known.has(cell(r, 'HomeTeam')) && !known.has(cell(r, 'AwayTeam')))!
+      const spelt = `${cell(first()[0], 'HomeTeam')} FC`
+      const r = importFileContents(db, csv([edit(row, { HomeTeam: spelt })]), 'E0_later.csv')
+      expect(r.teamsCreated).toEqual([cell(row, 'AwayTeam')])
+      expect(r.aliasesAdded.map((a) => a.alias)).toEqual([spelt])
+      expect(count(db, 'teams')).toBe(known.size + 1)
+    })
+  },
+)
 
-  it('resolves normalised spellings, records them as aliases, and creates true newcomers', async () => {
-    const db = openMemoryDatabase()
-    await importFile(db, small)
-    const later = `${HEADER}\nE0,17/08/2030,Harbourside FC,Quarry Bank,4,0,H,1,0,H,20,3,9,1,1.1,9,21,1.1,10,23\n`
-    const r = importFileContents(db, later, 'E0_later.csv')
-    expect(r.teamsCreated).toEqual(['Quarry Bank'])
-    expect(r.aliasesAdded.map((a) => a.alias)).toEqual(['Harbourside FC'])
-    expect(count(db, 'teams')).toBe(7)
-  })
-
+describe('importFile (SQLite), without a season file', () => {
   it('takes league and season from options, and rejects a duplicated row', () => {
     const db = openMemoryDatabase()
     const noDiv = 'Date,HomeTeam,AwayTeam,FTHG,FTAG\n01/09/2020,A,B,1,0\n01/09/2020,A,B,1,0\n'
@@ -129,8 +211,6 @@ describe('importFile (SQLite)', () => {
     ).toBe('IMPORT_INVALID')
   })
 })
-
-const dataDir = footballDataDir()
 
 describe.skipIf(!dataDir)(
   `every shared football-data file${dataDir ? '' : ` (skipped: ${SHARED_DATA_SKIP_REASON})`}`,
